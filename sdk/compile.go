@@ -1,0 +1,772 @@
+package sdk
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	"github.com/sendflow/sendflow/sdk/internal/machine"
+)
+
+//go:embed policies/default.yaml
+var defaultPolicyYAML []byte
+
+// DefaultPolicy returns the embedded default policy document (YAML).
+func DefaultPolicy() []byte { return append([]byte(nil), defaultPolicyYAML...) }
+
+// MaxPolicyBytes caps one policy document.
+const MaxPolicyBytes = 1 << 20
+
+var (
+	defaultOnce   sync.Once
+	defaultEngine *Engine
+	defaultErr    error
+)
+
+// Default returns the compiled default policy. It is compiled once and
+// shared: an Engine is immutable.
+func Default() (*Engine, error) {
+	defaultOnce.Do(func() { defaultEngine, defaultErr = Compile() })
+	return defaultEngine, defaultErr
+}
+
+type compiled struct {
+	id       string
+	hash     string
+	layers   []string
+	policy   Policy
+	roles    map[string]*role
+	params   map[string]any
+	evidence map[string]bool
+	decision map[string]bool
+	tracks   []*track
+	trackBy  map[string]*track
+	clocks   map[string]*clockSpec
+	triggers []*trigger
+	trigBy   map[string]*trigger
+	holidays *calendar.Holidays
+	warnings []Warning
+	opts     []expr.Option
+}
+
+type role struct {
+	def         RoleDef
+	eligibility *guard
+}
+
+type track struct {
+	def     TrackDef
+	m       *machine.Machine
+	index   int
+	initial string
+}
+
+type clockSpec struct {
+	def    ClockDef
+	unit   calendar.Unit
+	length int
+	before *program
+}
+
+type trigger struct {
+	def      TriggerDef
+	track    *track
+	roles    map[string]bool
+	fields   map[string]FieldDef
+	guards   []*guard
+	branches []*branch
+	layer    string
+}
+
+type guard struct {
+	def   GuardDef
+	prog  *program
+	roles map[string]bool
+	layer string
+}
+
+type branch struct {
+	def  Branch
+	when *program
+	to   string
+}
+
+// diag collects every problem in a policy, with positions.
+type diag struct {
+	problems []Problem
+	locate   func(layer int, path string) (string, string)
+}
+
+func (d *diag) add(code, layerPath string, layer int, format string, args ...any) {
+	p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
+	if d.locate != nil && layerPath != "" {
+		p.Location, p.Snippet = d.locate(layer, layerPath)
+	}
+	d.problems = append(d.problems, p)
+}
+
+// source is one parsed policy layer.
+type source struct {
+	name   string
+	policy Policy
+	data   []byte
+}
+
+// Compile compiles the embedded default policy with the given overlays on
+// top, in order (authority, then district). With no sources it compiles the
+// default. Every problem is reported at once in one *Error with code
+// invalid_policy (or statutory_floor), each with file:line:col.
+func Compile(sources ...PolicySource) (eng *Engine, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
+		}
+	}()
+	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
+	var srcs []source
+	d := &diag{}
+	d.locate = func(layer int, path string) (string, string) { return locate(srcs, layer, path) }
+	for _, s := range all {
+		p, perr := parsePolicy(s)
+		if perr != nil {
+			return nil, perr
+		}
+		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
+	}
+	merged, origin := mergePolicies(srcs)
+	c := build(merged, origin, srcs, d)
+	if len(d.problems) > 0 {
+		code := CodeInvalidPolicy
+		for _, p := range d.problems {
+			if p.Code == string(CodeStatutoryFloor) {
+				code = CodeStatutoryFloor
+			}
+		}
+		e := &Error{Code: code, Message: fmt.Sprintf("the policy has %d problem(s)", len(d.problems)), Problems: d.problems}
+		e.Location = d.problems[0].Location
+		e.Detail = d.problems[0].Message
+		return nil, e
+	}
+	return &Engine{p: c}, nil
+}
+
+func parsePolicy(s PolicySource) (Policy, error) {
+	var p Policy
+	if len(s.Data) > MaxPolicyBytes {
+		return p, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", s.Name, len(s.Data), MaxPolicyBytes)}
+	}
+	if len(bytes.TrimSpace(s.Data)) == 0 {
+		return p, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("policy %s is empty", s.Name), Location: s.Name}
+	}
+	if err := yaml.UnmarshalWithOptions(s.Data, &p, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
+		loc := s.Name
+		msg := err.Error()
+		var se yaml.Error
+		if errors.As(err, &se) {
+			if tok := se.GetToken(); tok != nil && tok.Position != nil {
+				loc = fmt.Sprintf("%s:%d:%d", s.Name, tok.Position.Line, tok.Position.Column)
+			}
+			msg = se.GetMessage()
+		}
+		return p, &Error{Code: CodeInvalidPolicy, Message: msg, Location: loc,
+			Problems: []Problem{{Code: "syntax", Message: msg, Location: loc, Snippet: firstLines(err.Error())}}}
+	}
+	return p, nil
+}
+
+func firstLines(s string) string {
+	if i := strings.Index(s, "\n"); i >= 0 {
+		return strings.TrimRight(s[i+1:], "\n")
+	}
+	return ""
+}
+
+// locate finds the position of a YAML path in one layer's source.
+func locate(srcs []source, layer int, path string) (string, string) {
+	if layer < 0 || layer >= len(srcs) {
+		return "", ""
+	}
+	s := srcs[layer]
+	f, err := parser.ParseBytes(s.data, 0)
+	if err != nil {
+		return s.name, ""
+	}
+	yp, err := yaml.PathString(path)
+	if err != nil {
+		return s.name, ""
+	}
+	n, err := yp.FilterFile(f)
+	if err != nil || n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+		return s.name, ""
+	}
+	pos := n.GetToken().Position
+	lines := strings.Split(string(s.data), "\n")
+	snippet := ""
+	if pos.Line-1 < len(lines) && pos.Line >= 1 {
+		line := lines[pos.Line-1]
+		col := pos.Column - 1
+		if col < 0 {
+			col = 0
+		}
+		if col > len(line) {
+			col = len(line)
+		}
+		snippet = fmt.Sprintf("%4d | %s\n     | %s^", pos.Line, line, strings.Repeat(" ", col))
+	}
+	return fmt.Sprintf("%s:%d:%d", s.name, pos.Line, pos.Column), snippet
+}
+
+// where records, for every element of the merged policy, which layer it came
+// from and its YAML path there, so diagnostics point at the right file.
+type where struct {
+	layer int
+	path  string
+}
+
+type originMap struct {
+	roles, params, tracks, clocks, triggers map[string]where
+	layerNames                              []string
+}
+
+// mergePolicies overlays each layer on the one before: elements are matched
+// by id and replaced whole; scalars set in a later layer win.
+func mergePolicies(srcs []source) (Policy, *originMap) {
+	o := &originMap{roles: map[string]where{}, params: map[string]where{}, tracks: map[string]where{},
+		clocks: map[string]where{}, triggers: map[string]where{}}
+	var out Policy
+	for li, s := range srcs {
+		p := s.policy
+		o.layerNames = append(o.layerNames, layerName(s, li))
+		if p.ID != "" {
+			out.ID = p.ID
+		}
+		if p.Title != "" {
+			out.Title = p.Title
+		}
+		if p.Version != "" {
+			out.Version = p.Version
+		}
+		if p.AppealClock != "" {
+			out.AppealClock = p.AppealClock
+		}
+		out.AllowBelowStatutoryFloor = out.AllowBelowStatutoryFloor || p.AllowBelowStatutoryFloor
+		if len(p.Holidays) > 0 {
+			out.Holidays = p.Holidays
+		}
+		out.EvidenceKinds = unionStrings(out.EvidenceKinds, p.EvidenceKinds)
+		out.DecisionKinds = unionStrings(out.DecisionKinds, p.DecisionKinds)
+		for i, r := range p.Roles {
+			out.Roles = upsert(out.Roles, r, func(x RoleDef) string { return x.ID })
+			o.roles[r.ID] = where{li, fmt.Sprintf("$.roles[%d]", i)}
+		}
+		for i, r := range p.Parameters {
+			out.Parameters = upsert(out.Parameters, r, func(x Parameter) string { return x.ID })
+			o.params[r.ID] = where{li, fmt.Sprintf("$.parameters[%d]", i)}
+		}
+		for i, r := range p.Tracks {
+			out.Tracks = upsert(out.Tracks, r, func(x TrackDef) string { return x.ID })
+			o.tracks[r.ID] = where{li, fmt.Sprintf("$.tracks[%d]", i)}
+		}
+		for i, r := range p.Clocks {
+			out.Clocks = upsert(out.Clocks, r, func(x ClockDef) string { return x.ID })
+			o.clocks[r.ID] = where{li, fmt.Sprintf("$.clocks[%d]", i)}
+		}
+		for i, r := range p.Triggers {
+			out.Triggers = upsert(out.Triggers, r, func(x TriggerDef) string { return x.ID })
+			o.triggers[r.ID] = where{li, fmt.Sprintf("$.triggers[%d]", i)}
+		}
+	}
+	return out, o
+}
+
+func layerName(s source, i int) string {
+	if s.policy.ID != "" {
+		return s.policy.ID
+	}
+	if i == 0 {
+		return "default"
+	}
+	return s.name
+}
+
+func upsert[T any](list []T, v T, id func(T) string) []T {
+	for i := range list {
+		if id(list[i]) == id(v) {
+			list[i] = v
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+func unionStrings(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string{}, a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
+	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{},
+		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
+		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}}
+	if c.id == "" {
+		d.add("missing_field", "$.id", 0, "the policy has no id")
+	}
+	// Holidays.
+	c.holidays = calendar.DefaultHolidays()
+	if len(p.Holidays) > 0 {
+		var ds []calendar.Date
+		for i, h := range p.Holidays {
+			dd, err := calendar.ParseDate(h)
+			if err != nil {
+				d.add("bad_date", fmt.Sprintf("$.holidays[%d]", i), len(srcs)-1, "holiday %q is not a date (YYYY-MM-DD)", h)
+				continue
+			}
+			ds = append(ds, dd)
+		}
+		c.holidays = calendar.NewHolidays(ds)
+	}
+	c.opts = exprOptions(c.holidays)
+	for _, k := range p.EvidenceKinds {
+		c.evidence[k] = true
+	}
+	for _, k := range p.DecisionKinds {
+		c.decision[k] = true
+	}
+	for _, pr := range p.Parameters {
+		c.params[pr.ID] = normaliseJSON(pr.Value)
+	}
+	// Roles.
+	for _, r := range p.Roles {
+		w := o.roles[r.ID]
+		if !validName(r.ID) {
+			d.add("bad_name", w.path+".id", w.layer, "role %q must be lower snake_case", r.ID)
+		}
+		ro := &role{def: r}
+		if r.Eligibility != nil {
+			g, ok := compileGuard(c, *r.Eligibility, w.layer, w.path+".eligibility", o.layerNames[w.layer], nil, d)
+			if ok {
+				ro.eligibility = g
+			}
+		}
+		c.roles[r.ID] = ro
+	}
+	// Tracks and their states (machines are built after triggers).
+	type pending struct {
+		t     *track
+		specs []machine.State
+	}
+	var pend []*pending
+	for i, t := range p.Tracks {
+		w := o.tracks[t.ID]
+		tr := &track{def: t, index: i, initial: t.Initial}
+		var states []machine.State
+		var walk func(prefix string, parent string, list []StateDef, path string)
+		walk = func(prefix, parent string, list []StateDef, path string) {
+			for j, s := range list {
+				name := s.ID
+				if prefix != "" {
+					name = prefix + "." + s.ID
+				}
+				if !validName(s.ID) {
+					d.add("bad_name", fmt.Sprintf("%s[%d].id", path, j), w.layer, "state %q must be lower snake_case", s.ID)
+				}
+				ms := machine.State{Name: name, Parent: parent}
+				if s.Initial != "" {
+					ms.Initial = name + "." + s.Initial
+				}
+				states = append(states, ms)
+				walk(name, name, s.States, fmt.Sprintf("%s[%d].states", path, j))
+			}
+		}
+		walk("", "", t.States, w.path+".states")
+		c.tracks = append(c.tracks, tr)
+		c.trackBy[t.ID] = tr
+		pend = append(pend, &pending{t: tr, specs: states})
+	}
+	// Clocks.
+	for _, cd := range p.Clocks {
+		w := o.clocks[cd.ID]
+		cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
+		if cd.Kind == "" {
+			cs.def.Kind = "duty"
+		} else if cd.Kind != "duty" && cd.Kind != "window" {
+			d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
+		}
+		switch {
+		case cd.Unit == "before":
+			if cd.Before == "" {
+				d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
+			} else if pr, err := compileExpr(cd.Before, c.opts, reflect.String); err != nil {
+				d.add("expr_error", w.path+".before", w.layer, "clock %s: %s", cd.ID, oneLine(err))
+			} else {
+				cs.before = pr
+			}
+		case !cs.unit.Valid():
+			d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, before)", cd.ID, cd.Unit)
+		case cd.LengthParam != "":
+			v, ok := c.params[cd.LengthParam].(float64)
+			if !ok || v < 1 || v != float64(int(v)) {
+				d.add("bad_value", w.path+".length_param", w.layer, "clock %s: parameter %q must be a whole number of %s", cd.ID, cd.LengthParam, cd.Unit)
+			} else {
+				cs.length = int(v)
+			}
+		case cd.Length < 1:
+			d.add("bad_value", w.path+".length", w.layer, "clock %s: length must be at least 1", cd.ID)
+		}
+		c.clocks[cd.ID] = cs
+	}
+	if p.AppealClock != "" && c.clocks[p.AppealClock] == nil {
+		d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", p.AppealClock)
+	}
+	// Triggers.
+	transitions := map[string][]machine.Transition{}
+	entries := map[string][]string{}
+	for _, td := range p.Triggers {
+		w := o.triggers[td.ID]
+		trackID, _, ok := strings.Cut(td.ID, ".")
+		tr := c.trackBy[trackID]
+		if !ok || tr == nil {
+			d.add("unknown_track", w.path+".id", w.layer, "trigger %q must be named track.event with a declared track", td.ID)
+			continue
+		}
+		t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: o.layerNames[w.layer]}
+		for i, r := range td.Roles {
+			if c.roles[r] == nil {
+				d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.path, i), w.layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(c.roles)))
+			}
+			t.roles[r] = true
+		}
+		if len(td.Roles) == 0 {
+			d.add("missing_field", w.path, w.layer, "trigger %s lists no roles", td.ID)
+		}
+		for i, f := range td.Payload {
+			fp := fmt.Sprintf("%s.payload[%d]", w.path, i)
+			switch f.Type {
+			case "string", "integer", "number", "boolean", "date", "list":
+			default:
+				d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+			}
+			if _, dup := t.fields[f.Name]; dup {
+				d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
+			}
+			t.fields[f.Name] = f
+		}
+		for i, g := range td.Guards {
+			gp := fmt.Sprintf("%s.guards[%d]", w.path, i)
+			if cg, ok := compileGuard(c, g, w.layer, gp, t.layer, t, d); ok {
+				t.guards = append(t.guards, cg)
+			}
+		}
+		checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
+		if len(td.From) == 0 {
+			d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states", td.ID)
+		}
+		dests := map[string]bool{}
+		hasDefault := false
+		for i, b := range td.Branches {
+			bp := fmt.Sprintf("%s.branches[%d]", w.path, i)
+			cb := &branch{def: b, to: b.To}
+			if cb.to == "" {
+				cb.to = td.To
+			}
+			if b.When != "" {
+				pr, err := compileExpr(b.When, c.opts, reflect.Bool)
+				if err != nil {
+					d.add("expr_error", bp+".when", w.layer, "trigger %s: branch %d: %s", td.ID, i+1, oneLine(err))
+				} else {
+					checkDataFields(td.ID, pr, t, w.layer, bp+".when", d)
+					cb.when = pr
+				}
+			} else {
+				hasDefault = true
+			}
+			checkEffects(c, td.ID, b.Effects, w.layer, bp+".effects", t, d)
+			t.branches = append(t.branches, cb)
+			dests[cb.to] = true
+		}
+		if len(td.Branches) > 0 && !hasDefault {
+			dests[td.To] = true
+		}
+		dynamic := len(dests) > 1
+		var destList []string
+		for k := range dests {
+			destList = append(destList, k)
+		}
+		sort.Strings(destList)
+		for _, from := range td.From {
+			mt := machine.Transition{Trigger: td.ID, From: from, To: td.To, Dynamic: dynamic}
+			if dynamic {
+				for _, dd := range destList {
+					if dd == "" {
+						dd = from
+					}
+					mt.Dests = append(mt.Dests, dd)
+				}
+				mt.To = ""
+			}
+			transitions[tr.def.ID] = append(transitions[tr.def.ID], mt)
+		}
+		for tk, st := range td.Effects.SetStates {
+			entries[tk] = append(entries[tk], st)
+		}
+		if _, dup := c.trigBy[td.ID]; dup {
+			d.add("duplicate", w.path+".id", w.layer, "trigger %s is declared twice", td.ID)
+		}
+		c.trigBy[td.ID] = t
+		c.triggers = append(c.triggers, t)
+	}
+	for _, pd := range pend {
+		w := o.tracks[pd.t.def.ID]
+		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID]})
+		if err != nil {
+			for _, e := range splitJoined(err) {
+				d.add("invalid_graph", w.path, w.layer, "%s", e)
+			}
+			continue
+		}
+		pd.t.m = m
+		reach := m.Reachable(entries[pd.t.def.ID]...)
+		for _, s := range pd.specs {
+			if !reach[s.Name] && !pd.t.def.Disabled {
+				d.add("unreachable_state", w.path, w.layer, "track %s: state %s cannot be reached from %s", pd.t.def.ID, s.Name, pd.t.initial)
+			}
+		}
+	}
+	// Cross-track set_states must name declared states.
+	for tk, sts := range entries {
+		tr := c.trackBy[tk]
+		for _, st := range sts {
+			if tr == nil || tr.m == nil || !tr.m.HasState(st) {
+				d.add("unknown_state", "$.triggers", 0, "set_states: %s is not a state of track %s", st, tk)
+			}
+		}
+	}
+	checkFloor(c, srcs, o, d)
+	if len(d.problems) == 0 {
+		canon, _ := json.Marshal(p)
+		sum := sha256.Sum256(canon)
+		c.hash = hex.EncodeToString(sum[:])
+	}
+	if p.AllowBelowStatutoryFloor {
+		c.warnings = append(c.warnings, Warning{Code: "below_statutory_floor",
+			Message: "This policy sets allow_below_statutory_floor: it may break the statutory floor, so its outcomes may not be lawful."})
+	}
+	return c
+}
+
+func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t *trigger, d *diag) (*guard, bool) {
+	ok := true
+	if g.ID == "" {
+		d.add("missing_field", path, layer, "a guard has no id")
+		ok = false
+	}
+	if g.Reason == "" {
+		d.add("missing_field", path, layer, "guard %s has no reason", g.ID)
+		ok = false
+	}
+	switch g.Severity {
+	case "", "block", "advice":
+	default:
+		d.add("bad_value", path+".severity", layer, "guard %s: severity must be block or advice, not %q", g.ID, g.Severity)
+		ok = false
+	}
+	pr, err := compileExpr(g.Expr, c.opts, reflect.Bool)
+	if err != nil {
+		d.add("expr_error", path+".expr", layer, "guard %s: %s", g.ID, oneLine(err))
+		return nil, false
+	}
+	if t != nil {
+		checkDataFields(t.def.ID, pr, t, layer, path+".expr", d)
+	} else if len(pr.dataFields) > 0 {
+		d.add("unknown_field", path+".expr", layer, "guard %s: a role eligibility guard cannot read data", g.ID)
+		ok = false
+	}
+	cg := &guard{def: g, prog: pr, layer: layerName}
+	if len(g.Roles) > 0 {
+		cg.roles = map[string]bool{}
+		for _, r := range g.Roles {
+			if c.roles[r] == nil {
+				d.add("unknown_role", path+".roles", layer, "guard %s: unknown role %q%s", g.ID, r, suggest(r, keys(c.roles)))
+			}
+			cg.roles[r] = true
+		}
+	}
+	if cg.def.Severity == "" {
+		cg.def.Severity = "block"
+	}
+	return cg, ok
+}
+
+func checkDataFields(trig string, pr *program, t *trigger, layer int, path string, d *diag) {
+	for _, f := range pr.dataFields {
+		if f == "*" {
+			continue
+		}
+		if _, ok := t.fields[f]; !ok {
+			var names []string
+			for n := range t.fields {
+				names = append(names, n)
+			}
+			d.add("unknown_field", path, layer, "trigger %s: data.%s is not a payload field of this trigger%s", trig, f, suggest(f, names))
+		}
+	}
+}
+
+func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t *trigger, d *diag) {
+	refs := map[string][]ClockRef{"start": e.Start, "stop": e.Stop, "cancel": e.Cancel, "except": e.Except}
+	for kind, list := range refs {
+		for i, r := range list {
+			cs := c.clocks[r.Clock]
+			rp := fmt.Sprintf("%s.%s[%d]", path, kind, i)
+			if cs == nil {
+				d.add("unknown_clock", rp, layer, "trigger %s: unknown clock %q%s", trig, r.Clock, suggest(r.Clock, keys(c.clocks)))
+				continue
+			}
+			if r.Source != "" {
+				if !cs.def.PerSource {
+					d.add("bad_value", rp, layer, "trigger %s: clock %s is not per-source", trig, r.Clock)
+				}
+				if _, ok := t.fields[r.Source]; !ok {
+					d.add("unknown_field", rp, layer, "trigger %s: source field %q is not a payload field", trig, r.Source)
+				}
+			} else if kind == "start" && cs.def.PerSource {
+				d.add("missing_field", rp, layer, "trigger %s: per-source clock %s needs a source field to start", trig, r.Clock)
+			}
+			if kind == "start" && cs.before != nil {
+				checkDataFields(trig, cs.before, t, layer, rp, d)
+			}
+			if kind == "except" {
+				if _, ok := t.fields["reason"]; !ok {
+					d.add("missing_field", rp, layer, "trigger %s: except needs a payload field named reason", trig)
+				}
+			}
+		}
+	}
+	if e.Decision != "" && !c.decision[e.Decision] {
+		d.add("unknown_decision", path+".decision", layer, "trigger %s: unknown decision kind %q%s", trig, e.Decision, suggest(e.Decision, keysBool(c.decision)))
+	}
+	if e.Decision != "" && c.policy.AppealClock == "" {
+		d.add("missing_field", "$.appeal_clock", 0, "decisions need the policy's appeal_clock")
+	}
+	for tk := range e.SetStates {
+		if c.trackBy[tk] == nil {
+			d.add("unknown_track", path+".set_states", layer, "trigger %s: set_states names unknown track %q", trig, tk)
+		}
+	}
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' || (i > 0 && r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func keysBool(m map[string]bool) []string { return keys(m) }
+
+func oneLine(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "\n"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func splitJoined(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest name, if close.
+func suggest(s string, names []string) string {
+	best, bestD := "", 1<<30
+	for _, n := range names {
+		if dd := levenshtein(s, n); dd < bestD {
+			best, bestD = n, dd
+		}
+	}
+	if best != "" && bestD <= max(2, len(s)/3) {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// normaliseJSON round-trips a value through JSON so numbers are float64 and
+// maps are map[string]any, exactly as a host that stored it would see it.
+func normaliseJSON(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil
+	}
+	return out
+}
+
+func jsonUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}

@@ -1,0 +1,886 @@
+package sdk
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sendflow/sendflow/sdk/internal/calendar"
+)
+
+// PolicySource is one policy document: an authority overlay or a district
+// overlay (the embedded default is always the first layer). Name is used in
+// diagnostics (file:line:col).
+type PolicySource struct {
+	Name string
+	Data []byte
+}
+
+// Engine is a compiled policy. It is immutable and safe for concurrent use
+// by many goroutines: every method is a pure function of its arguments.
+type Engine struct {
+	p *compiled
+}
+
+// Limits on what one call may be given. Each is enforced with the code
+// limit_exceeded.
+const (
+	MaxHistory       = 10000   // events in one case
+	MaxEvidence      = 500     // evidence items in one case
+	MaxPayloadBytes  = 64 << 10 // one firing's data plus facts, as JSON
+	MaxStringLength  = 10000   // one string value in a payload
+	MaxListItems     = 200     // one list value in a payload
+	MaxIdentifierLen = 200     // a trigger, role or clock name
+)
+
+// PolicyID is the compiled policy's id.
+func (e *Engine) PolicyID() string { return e.p.id }
+
+// PolicyHash is the SHA-256 of the merged policy; every event records it.
+func (e *Engine) PolicyHash() string { return e.p.hash }
+
+// Layers names the policy layers compiled, default first.
+func (e *Engine) Layers() []string { return append([]string(nil), e.p.layers...) }
+
+// Policy returns the merged policy document the engine was compiled from.
+func (e *Engine) Policy() Policy { return e.p.policy }
+
+// TriggerNames lists every trigger of the compiled policy (on tracks that
+// are not disabled), in policy order.
+func (e *Engine) TriggerNames() []string {
+	var out []string
+	for _, t := range e.p.triggers {
+		if !t.track.def.Disabled {
+			out = append(out, t.def.ID)
+		}
+	}
+	return out
+}
+
+// Tracks lists the enabled tracks in policy order.
+func (e *Engine) Tracks() []string {
+	var out []string
+	for _, t := range e.p.tracks {
+		if !t.def.Disabled {
+			out = append(out, t.def.ID)
+		}
+	}
+	return out
+}
+
+// NewCase opens a case with the given facts, every track at its initial
+// state. The facts are copied; Origin records them for Replay.
+func (e *Engine) NewCase(f Facts) Case {
+	f = copyFacts(f)
+	origin := copyFacts(f)
+	c := Case{Facts: f, States: map[string]string{}, Origin: &origin}
+	for _, t := range e.p.tracks {
+		c.States[t.def.ID] = t.initial
+	}
+	return c
+}
+
+func copyFacts(f Facts) Facts {
+	out := f
+	if f.Evidence != nil {
+		out.Evidence = append([]string{}, f.Evidence...)
+	}
+	if f.Child.YearGroup != nil {
+		y := *f.Child.YearGroup
+		out.Child.YearGroup = &y
+	}
+	return out
+}
+
+// cloneCase copies everything Fire may change, so the caller's case is never
+// touched. Events are shared: they are never modified once made.
+func cloneCase(c Case, extraHistory int) Case {
+	out := c
+	out.Facts = copyFacts(c.Facts)
+	out.States = make(map[string]string, len(c.States))
+	for k, v := range c.States {
+		out.States[k] = v
+	}
+	if c.Clocks != nil {
+		out.Clocks = make(map[string]Clock, len(c.Clocks))
+		for k, v := range c.Clocks {
+			out.Clocks[k] = v
+		}
+	}
+	out.Decisions = append([]Decision(nil), c.Decisions...)
+	if c.Origin != nil {
+		o := copyFacts(*c.Origin)
+		out.Origin = &o
+	}
+	out.History = make([]Event, len(c.History), len(c.History)+extraHistory)
+	copy(out.History, c.History)
+	return out
+}
+
+// checkCase validates a case against the policy and fills in tracks the
+// host left out (at their initial state). It works on a clone.
+func (e *Engine) checkCase(c *Case) *Error {
+	bad := func(ptr, format string, args ...any) *Error {
+		return &Error{Code: CodeInvalidCase, Message: fmt.Sprintf(format, args...), Pointer: ptr,
+			Detail: "The case does not match the policy; fix the case or use the policy it was made with."}
+	}
+	if len(c.History) > MaxHistory {
+		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case has %d events; the limit is %d", len(c.History), MaxHistory), Pointer: "/history"}
+	}
+	if len(c.Evidence) > MaxEvidence {
+		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case holds %d evidence items; the limit is %d", len(c.Evidence), MaxEvidence), Pointer: "/evidence"}
+	}
+	if c.States == nil {
+		c.States = map[string]string{}
+	}
+	for tk, st := range c.States {
+		t := e.p.trackBy[tk]
+		if t == nil {
+			return bad("/states/"+ptrEscape(tk), "unknown track %q%s", clip(tk), suggest(tk, keys(e.p.trackBy)))
+		}
+		if t.m == nil || !t.m.HasState(st) {
+			return bad("/states/"+ptrEscape(tk), "%q is not a state of track %s", clip(st), tk)
+		}
+	}
+	for _, t := range e.p.tracks {
+		if _, ok := c.States[t.def.ID]; !ok {
+			c.States[t.def.ID] = t.initial
+		}
+	}
+	for i, ev := range c.Evidence {
+		if !e.p.evidence[ev] {
+			return bad(fmt.Sprintf("/evidence/%d", i), "unknown evidence kind %q%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))
+		}
+	}
+	if c.Child.DateOfBirth != "" {
+		if _, err := calendar.ParseDate(c.Child.DateOfBirth); err != nil {
+			return bad("/child/date_of_birth", "date of birth is not a date (YYYY-MM-DD)")
+		}
+	}
+	if y := c.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
+		return bad("/child/year_group", "year group %d is out of range (-3 to 20)", *y)
+	}
+	for k, cl := range c.Clocks {
+		if e.p.clocks[cl.ID] == nil {
+			return bad("/clocks/"+ptrEscape(k), "unknown clock %q", clip(cl.ID))
+		}
+		if _, err := calendar.ParseDate(cl.Due); err != nil {
+			return bad("/clocks/"+ptrEscape(k)+"/due", "due is not a date")
+		}
+		if _, err := calendar.ParseDate(cl.StartedAt); err != nil {
+			return bad("/clocks/"+ptrEscape(k)+"/started_at", "started_at is not a date")
+		}
+		if cl.StoppedAt != "" {
+			if _, err := calendar.ParseDate(cl.StoppedAt); err != nil {
+				return bad("/clocks/"+ptrEscape(k)+"/stopped_at", "stopped_at is not a date")
+			}
+		}
+	}
+	return nil
+}
+
+func ptrEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// clip keeps echoed user values short in messages.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Fire fires one trigger on a case and returns the new case, the event
+// appended to its history, the clocks as of the firing, and any warnings.
+// c is never changed. A refusal is an *Error whose code follows the
+// precedence of SCENARIOS.md: unknown_trigger, not_authorised,
+// not_permitted, invalid_input, guard_failed (invalid_case first of all).
+func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = Outcome{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("fire failed: %v", r)}
+		}
+	}()
+	w := cloneCase(c, 1)
+	if cerr := e.checkCase(&w); cerr != nil {
+		return Outcome{}, cerr
+	}
+	ev, warns, ferr := e.fire(&w, f)
+	if ferr != nil {
+		return Outcome{}, ferr
+	}
+	report, _ := e.clockReport(&w, mustDate(ev.At))
+	return Outcome{Case: w, Event: ev, Clocks: report.Clocks, Warnings: warns}, nil
+}
+
+func mustDate(at string) calendar.Date {
+	t, err := calendar.ParseAt(at)
+	if err != nil {
+		return calendar.Date{}
+	}
+	return calendar.UKDate(t)
+}
+
+// fire applies f to the working case w in place.
+func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
+	p := e.p
+	// 1. unknown_trigger
+	t := p.trigBy[f.Trigger]
+	if len(f.Trigger) > MaxIdentifierLen || t == nil || t.track.def.Disabled {
+		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %q%s", clip(f.Trigger), suggest(f.Trigger, e.TriggerNames())),
+			Pointer: "/trigger", Detail: "Triggers are named track.event, e.g. ehc.requested; see the policy's trigger list."}
+	}
+	at, atErr := calendar.ParseAt(f.At)
+	today := calendar.UKDate(at)
+	// 2. not_authorised
+	if aerr := e.authorise(t, f.Actor, w, at, today, atErr == nil); aerr != nil {
+		return Event{}, nil, aerr
+	}
+	// 3. not_permitted
+	track := t.track
+	from := w.States[track.def.ID]
+	if !track.m.CanFire(from, t.def.ID) {
+		return Event{}, nil, &Error{Code: CodeNotPermitted, Message: fmt.Sprintf("%s cannot be fired while %s is %s", t.def.ID, track.def.ID, from),
+			Detail: fmt.Sprintf("It can be fired from: %s.", strings.Join(t.def.From, ", ")), Pointer: "/trigger"}
+	}
+	// 4. invalid_input
+	var problems []Problem
+	if atErr != nil {
+		problems = append(problems, Problem{Code: "bad_date", Message: "at must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/at"})
+	} else if n := len(w.History); n > 0 {
+		if last, err := calendar.ParseAt(w.History[n-1].At); err == nil && at.Before(last) {
+			problems = append(problems, Problem{Code: "out_of_order", Message: "at is earlier than the case's last event: firings must be recorded in time order", Pointer: "/at"})
+		}
+	}
+	if len(w.History) >= MaxHistory {
+		return Event{}, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case already has %d events; the limit is %d", len(w.History), MaxHistory), Pointer: "/history"}
+	}
+	data, dprobs, lerr := e.checkData(t, f.Data)
+	if lerr != nil {
+		return Event{}, nil, lerr
+	}
+	problems = append(problems, dprobs...)
+	facts, factsPatch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
+	if lerr != nil {
+		return Event{}, nil, lerr
+	}
+	problems = append(problems, fprobs...)
+	if len(problems) > 0 {
+		return Event{}, nil, &Error{Code: CodeInvalidInput, Message: problems[0].Message, Pointer: problems[0].Pointer, Problems: problems,
+			Detail: fmt.Sprintf("%d problem(s) with the firing; each names its field.", len(problems))}
+	}
+	// 5. guard_failed (every failing guard), advisory guards become warnings.
+	preFacts := copyFacts(w.Facts)
+	w.Facts = facts
+	env := e.env(w, f.Actor, at, today, data)
+	var failed []GuardFailure
+	warns := append([]Warning(nil), p.warnings...)
+	for _, g := range t.guards {
+		if g.roles != nil && !g.roles[f.Actor] {
+			continue
+		}
+		ok, gerr := g.prog.runBool(env)
+		if ok && gerr == nil {
+			continue
+		}
+		reason := g.def.Reason
+		if gerr != nil {
+			reason += " (the guard could not be evaluated: " + oneLine(gerr) + ")"
+		}
+		if g.def.Severity == "advice" {
+			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation})
+			continue
+		}
+		failed = append(failed, GuardFailure{ID: g.def.ID, Reason: reason, Citation: g.def.Citation, Layer: g.layer})
+	}
+	if len(failed) > 0 {
+		return Event{}, nil, &Error{Code: CodeGuardFailed, Message: failed[0].Reason, Guards: failed,
+			Detail: fmt.Sprintf("%d guard(s) of %s do not hold.", len(failed), t.def.ID)}
+	}
+	// Choose the branch, then fire the track's state machine.
+	var br *branch
+	for _, b := range t.branches {
+		if b.when == nil {
+			br = b
+			break
+		}
+		ok, berr := b.when.runBool(env)
+		if berr == nil && ok {
+			br = b
+			break
+		}
+	}
+	dest := t.def.To
+	if br != nil && br.to != "" {
+		dest = br.to
+	}
+	if dest == "" {
+		dest = from
+	}
+	before := copyStates(w.States)
+	next, merr := track.m.Fire(from, t.def.ID, dest)
+	if merr != nil {
+		return Event{}, nil, &Error{Code: CodeInternal, Message: "state machine: " + merr.Error()}
+	}
+	w.States[track.def.ID] = next
+	// Effects.
+	seq := len(w.History) + 1
+	if err := e.apply(w, t, t.def.Effects, data, env, today, seq); err != nil {
+		return Event{}, nil, err
+	}
+	if br != nil {
+		if err := e.apply(w, t, br.def.Effects, data, env, today, seq); err != nil {
+			return Event{}, nil, err
+		}
+	}
+	e.restatus(w, today)
+	// The event, chained to the previous one.
+	if w.Origin == nil && len(w.History) == 0 {
+		// A hand-made case without an origin: it starts from the facts as given.
+		w.Origin = &preFacts
+	}
+	prev := originHash(w.Origin)
+	if n := len(w.History); n > 0 {
+		prev = w.History[n-1].Hash
+	}
+	ev := Event{Seq: seq, At: at.UTC().Format(time.RFC3339), Actor: f.Actor, Trigger: t.def.ID, Data: data, Facts: factsPatch,
+		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: p.id, PolicyHash: p.hash, PrevHash: prev}
+	ev.Hash = eventHash(ev)
+	w.History = append(w.History, ev)
+	return ev, warns, nil
+}
+
+func copyStates(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// authorise checks the actor's role for the trigger and the role's own
+// eligibility guard (a young person must be over compulsory school age).
+func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool) *Error {
+	r := e.p.roles[actor]
+	if len(actor) > MaxIdentifierLen || r == nil {
+		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %q%s", clip(actor), suggest(actor, keys(e.p.roles))), Pointer: "/actor"}
+	}
+	if !t.roles[actor] {
+		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("a %s cannot fire %s", actor, t.def.ID), Pointer: "/actor",
+			Detail: "It may be fired by: " + strings.Join(t.def.Roles, ", ") + "."}
+	}
+	if r.eligibility != nil && haveAt {
+		env := e.env(w, actor, at, today, nil)
+		ok, err := r.eligibility.prog.runBool(env)
+		if err != nil || !ok {
+			return &Error{Code: CodeNotAuthorised, Message: r.eligibility.def.Reason, Pointer: "/actor",
+				Guards: []GuardFailure{{ID: r.eligibility.def.ID, Reason: r.eligibility.def.Reason, Citation: r.eligibility.def.Citation, Layer: "role"}}}
+		}
+	}
+	return nil
+}
+
+// env builds the guard environment for one evaluation.
+func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, data map[string]any) *guardEnv {
+	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
+		Data: data, Actor: actor, Params: e.p.params, At: at.UTC().Format(time.RFC3339), Today: today.String()}
+	if env.Data == nil {
+		env.Data = map[string]any{}
+	}
+	env.Child.DateOfBirth = w.Child.DateOfBirth
+	dob, dobErr := calendar.ParseDate(w.Child.DateOfBirth)
+	if w.Child.YearGroup != nil {
+		env.Child.YearGroup, env.Child.YearGroupKnown = *w.Child.YearGroup, true
+	} else if dobErr == nil {
+		env.Child.YearGroup, env.Child.YearGroupKnown = derivedYearGroup(dob, today), true
+	}
+	if dobErr == nil {
+		env.Child.Age = calendar.AgeOn(dob, today)
+	}
+	env.Clocks = make(map[string]clockEnv, len(w.Clocks))
+	for k, cl := range w.Clocks {
+		st := clockStatus(cl, today)
+		env.Clocks[k] = clockEnv{Exists: true, Running: st == "running" || ((st == "missed" || st == "excused") && cl.StoppedAt == ""),
+			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: st}
+	}
+	if n := len(w.Decisions); n > 0 {
+		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
+	}
+	return env
+}
+
+// apply carries out one set of effects.
+func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int) *Error {
+	day := today.String()
+	for _, r := range eff.Stop {
+		e.eachClock(w, r, data, func(k string, cl Clock) {
+			if cl.StoppedAt == "" {
+				cl.StoppedAt, cl.StoppedBy = day, t.def.ID
+				w.Clocks[k] = cl
+			}
+		})
+	}
+	for _, r := range eff.Cancel {
+		e.eachClock(w, r, data, func(k string, cl Clock) {
+			if cl.StoppedAt == "" {
+				cl.StoppedAt, cl.StoppedBy, cl.Cancelled = day, t.def.ID, true
+				w.Clocks[k] = cl
+			}
+		})
+	}
+	for _, r := range eff.Except {
+		reason, _ := data["reason"].(string)
+		e.eachClock(w, r, data, func(k string, cl Clock) {
+			if cl.StoppedAt == "" && e.p.clocks[cl.ID].def.Excusable && cl.Exception == "" {
+				cl.Exception = reason
+				w.Clocks[k] = cl
+			}
+		})
+	}
+	for _, r := range eff.Start {
+		if err := e.startClock(w, r.Clock, r.Source, data, env, today); err != nil {
+			return err
+		}
+	}
+	for tk, st := range eff.SetStates {
+		w.States[tk] = st
+	}
+	if eff.Decision != "" {
+		w.Decisions = append(w.Decisions, Decision{Kind: eff.Decision, At: day, Trigger: t.def.ID, Seq: seq})
+		env.DecisionAt, env.Decision = day, eff.Decision
+		if err := e.startClock(w, e.p.policy.AppealClock, "", data, env, today); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachClock visits the clocks a reference names: one key for a per-source
+// reference with a source field, every instance of the clock otherwise.
+func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(string, Clock)) {
+	if w.Clocks == nil {
+		return
+	}
+	if r.Source != "" {
+		src, _ := data[r.Source].(string)
+		k := r.Clock + "." + src
+		if cl, ok := w.Clocks[k]; ok {
+			fn(k, cl)
+		}
+		return
+	}
+	for _, k := range sortedKeys(w.Clocks) {
+		if cl := w.Clocks[k]; cl.ID == r.Clock {
+			fn(k, cl)
+		}
+	}
+}
+
+func sortedKeys(m map[string]Clock) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
+	cs := e.p.clocks[id]
+	key, src := id, ""
+	if sourceField != "" {
+		src, _ = data[sourceField].(string)
+		key = id + "." + src
+	}
+	var due calendar.Date
+	if cs.before != nil {
+		out, err := cs.before.run(env)
+		s, _ := out.(string)
+		d, perr := calendar.ParseDate(s)
+		if err != nil || perr != nil {
+			return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("clock %s: its date could not be worked out from the data", id), Pointer: "/data"}
+		}
+		due = d.AddDays(-1)
+	} else {
+		d, err := calendar.Due(today, cs.unit, cs.length, cs.def.TribunalMoves, e.p.holidays)
+		if err != nil {
+			return &Error{Code: CodeInternal, Message: fmt.Sprintf("clock %s: %v", id, err)}
+		}
+		due = d
+	}
+	if w.Clocks == nil {
+		w.Clocks = map[string]Clock{}
+	}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: today.String(), Due: due.String(), Citation: cs.def.Citation}
+	return nil
+}
+
+// clockStatus judges one clock as of a date.
+func clockStatus(cl Clock, asOf calendar.Date) string {
+	day := asOf.String()
+	if cl.StoppedAt != "" && cl.StoppedAt <= day {
+		switch {
+		case cl.Cancelled:
+			return "cancelled"
+		case cl.StoppedAt <= cl.Due:
+			return "met"
+		case cl.Exception != "":
+			return "excused"
+		default:
+			return "missed"
+		}
+	}
+	switch {
+	case day <= cl.Due:
+		return "running"
+	case cl.Kind == "window":
+		return "ended"
+	case cl.Exception != "":
+		return "excused"
+	default:
+		return "missed"
+	}
+}
+
+func (e *Engine) restatus(w *Case, today calendar.Date) {
+	for k, cl := range w.Clocks {
+		cl.Status = clockStatus(cl, today)
+		w.Clocks[k] = cl
+	}
+}
+
+// Clocks judges every clock of the case as of asOf (a date or RFC 3339
+// timestamp), sorted by due date.
+func (e *Engine) Clocks(c Case, asOf string) (r ClockReport, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			r, err = ClockReport{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("clocks failed: %v", rec)}
+		}
+	}()
+	t, perr := calendar.ParseAt(asOf)
+	if perr != nil {
+		return ClockReport{}, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
+	}
+	w := cloneCase(c, 0)
+	if cerr := e.checkCase(&w); cerr != nil {
+		return ClockReport{}, cerr
+	}
+	return e.clockReport(&w, calendar.UKDate(t))
+}
+
+func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
+	r := ClockReport{AsOf: asOf.String(), Clocks: []ClockStatus{}}
+	for _, k := range sortedKeys(w.Clocks) {
+		cl := w.Clocks[k]
+		cl.Status = clockStatus(cl, asOf)
+		cs := ClockStatus{Clock: cl, Key: k}
+		if cl.Status == "running" {
+			if due, err := calendar.ParseDate(cl.Due); err == nil {
+				n := asOf.DaysUntil(due)
+				cs.DaysLeft = &n
+			}
+		}
+		r.Clocks = append(r.Clocks, cs)
+	}
+	sort.SliceStable(r.Clocks, func(i, j int) bool {
+		if r.Clocks[i].Due != r.Clocks[j].Due {
+			return r.Clocks[i].Due < r.Clocks[j].Due
+		}
+		return r.Clocks[i].Key < r.Clocks[j].Key
+	})
+	return r, nil
+}
+
+// Permitted judges every trigger for one role as of asOf: allowed or not
+// and, when not, why (not authorised, not from this state, or each failing
+// guard with its reason and citation). Guards that read the payload are
+// checked when the trigger is fired; Permission.NeedsInput names the fields.
+func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			out, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("permitted failed: %v", rec)}
+		}
+	}()
+	at, perr := calendar.ParseAt(asOf)
+	if perr != nil {
+		return nil, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
+	}
+	if e.p.roles[role] == nil {
+		return nil, &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %q%s", clip(role), suggest(role, keys(e.p.roles))), Pointer: "/role"}
+	}
+	w := cloneCase(c, 0)
+	if cerr := e.checkCase(&w); cerr != nil {
+		return nil, cerr
+	}
+	today := calendar.UKDate(at)
+	env := e.env(&w, role, at, today, nil)
+	for _, t := range e.p.triggers {
+		if t.track.def.Disabled {
+			continue
+		}
+		pm := Permission{Trigger: t.def.ID, Track: t.track.def.ID}
+		if aerr := e.authorise(t, role, &w, at, today, true); aerr != nil {
+			pm.Code, pm.Reason, pm.Guards = string(CodeNotAuthorised), aerr.Message+".", aerr.Guards
+			if aerr.Detail != "" {
+				pm.Reason += " " + aerr.Detail
+			}
+			out = append(out, pm)
+			continue
+		}
+		from := w.States[t.track.def.ID]
+		if !t.track.m.CanFire(from, t.def.ID) {
+			pm.Code = string(CodeNotPermitted)
+			pm.Reason = fmt.Sprintf("Not possible while %s is %s (possible from: %s).", t.track.def.ID, from, strings.Join(t.def.From, ", "))
+			out = append(out, pm)
+			continue
+		}
+		needs := map[string]bool{}
+		for _, g := range t.guards {
+			if g.roles != nil && !g.roles[role] {
+				continue
+			}
+			ok, gerr := g.prog.runBool(env)
+			if ok && gerr == nil {
+				continue
+			}
+			if len(g.prog.dataFields) > 0 {
+				for _, f := range g.prog.dataFields {
+					needs[f] = true
+				}
+				continue
+			}
+			if g.def.Severity == "advice" {
+				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: g.def.Reason, Guard: g.def.ID, Citation: g.def.Citation})
+				continue
+			}
+			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: g.def.Reason, Citation: g.def.Citation, Layer: g.layer})
+		}
+		for f := range needs {
+			pm.NeedsInput = append(pm.NeedsInput, f)
+		}
+		sort.Strings(pm.NeedsInput)
+		if len(pm.Guards) > 0 {
+			pm.Code = string(CodeGuardFailed)
+			var rs []string
+			for _, g := range pm.Guards {
+				rs = append(rs, g.Reason)
+			}
+			pm.Reason = strings.Join(rs, " ")
+		} else {
+			pm.Allowed = true
+		}
+		out = append(out, pm)
+	}
+	return out, nil
+}
+
+// checkData validates a payload against the trigger's declared fields and
+// returns it normalised (as JSON would give it back).
+func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Problem, *Error) {
+	var probs []Problem
+	if in == nil {
+		in = map[string]any{}
+	}
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return nil, []Problem{{Code: "bad_value", Message: "data is not JSON-serialisable", Pointer: "/data"}}, nil
+	}
+	if len(raw) > MaxPayloadBytes {
+		return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is %d bytes; the limit is %d", len(raw), MaxPayloadBytes), Pointer: "/data"}
+	}
+	var data map[string]any
+	_ = json.Unmarshal(raw, &data)
+	var names []string
+	for n := range t.fields {
+		names = append(names, n)
+	}
+	for _, k := range sortedAnyKeys(data) {
+		if _, ok := t.fields[k]; !ok {
+			probs = append(probs, Problem{Code: "unknown_field", Pointer: "/data/" + ptrEscape(k),
+				Message: fmt.Sprintf("%s has no payload field %q%s", t.def.ID, clip(k), suggest(k, names))})
+		}
+	}
+	for _, f := range t.def.Payload {
+		v, ok := data[f.Name]
+		ptr := "/data/" + ptrEscape(f.Name)
+		if !ok || v == nil {
+			if f.Required {
+				probs = append(probs, Problem{Code: "required", Pointer: ptr, Message: fmt.Sprintf("%s needs data field %s", t.def.ID, f.Name)})
+			}
+			if ok {
+				delete(data, f.Name)
+			}
+			continue
+		}
+		if msg := checkValue(f, v); msg != "" {
+			probs = append(probs, Problem{Code: "bad_value", Pointer: ptr, Message: fmt.Sprintf("data field %s %s", f.Name, msg)})
+		}
+	}
+	if len(data) == 0 {
+		data = nil
+	}
+	return data, probs, nil
+}
+
+func sortedAnyKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkValue(f FieldDef, v any) string {
+	inEnum := func(s string) bool {
+		if len(f.Enum) == 0 {
+			return true
+		}
+		for _, x := range f.Enum {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	switch f.Type {
+	case "string":
+		s, ok := v.(string)
+		if !ok {
+			return "must be a string"
+		}
+		if len(s) > MaxStringLength {
+			return fmt.Sprintf("is longer than %d characters", MaxStringLength)
+		}
+		if !inEnum(s) {
+			return "must be one of: " + strings.Join(f.Enum, ", ")
+		}
+	case "date":
+		s, ok := v.(string)
+		if !ok {
+			return "must be a date (YYYY-MM-DD)"
+		}
+		if _, err := calendar.ParseDate(s); err != nil {
+			return "must be a date (YYYY-MM-DD)"
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			return "must be true or false"
+		}
+	case "integer", "number":
+		n, ok := v.(float64)
+		if !ok {
+			return "must be a number"
+		}
+		if f.Type == "integer" && n != float64(int64(n)) {
+			return "must be a whole number"
+		}
+		if f.Min != nil && n < *f.Min {
+			return fmt.Sprintf("must be at least %v", *f.Min)
+		}
+		if f.Max != nil && n > *f.Max {
+			return fmt.Sprintf("must be at most %v", *f.Max)
+		}
+	case "list":
+		l, ok := v.([]any)
+		if !ok {
+			return "must be a list"
+		}
+		if len(l) > MaxListItems {
+			return fmt.Sprintf("has more than %d items", MaxListItems)
+		}
+		if len(l) < f.MinItems {
+			return fmt.Sprintf("needs at least %d item(s)", f.MinItems)
+		}
+		for _, it := range l {
+			s, ok := it.(string)
+			if !ok {
+				return "must be a list of strings"
+			}
+			if !inEnum(s) {
+				return "items must be among: " + strings.Join(f.Enum, ", ")
+			}
+		}
+	}
+	return ""
+}
+
+// mergeFacts merges a firing's facts into the case's: objects merge key by
+// key, scalars replace, lists are appended to (evidence accumulates).
+func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]any, []Problem, *Error) {
+	if len(patch) == 0 {
+		return cur, nil, nil, nil
+	}
+	raw, err := json.Marshal(patch)
+	if err != nil {
+		return cur, nil, []Problem{{Code: "bad_value", Message: "facts are not JSON-serialisable", Pointer: "/facts"}}, nil
+	}
+	if len(raw) > MaxPayloadBytes {
+		return cur, nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("facts are %d bytes; the limit is %d", len(raw), MaxPayloadBytes), Pointer: "/facts"}
+	}
+	var norm map[string]any
+	_ = json.Unmarshal(raw, &norm)
+	curRaw, _ := json.Marshal(cur)
+	var base map[string]any
+	_ = json.Unmarshal(curRaw, &base)
+	mergeInto(base, norm)
+	mergedRaw, _ := json.Marshal(base)
+	var out Facts
+	if err := jsonUnmarshal(mergedRaw, &out); err != nil {
+		msg := err.Error()
+		ptr := "/facts"
+		if strings.Contains(msg, "unknown field") {
+			if i := strings.Index(msg, "\""); i >= 0 {
+				name := strings.Trim(msg[i:], "\"")
+				ptr = "/facts/" + ptrEscape(name)
+				msg = fmt.Sprintf("unknown fact %q%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
+			}
+		} else {
+			msg = "facts do not have the right types (" + oneLine(err) + ")"
+		}
+		return cur, nil, []Problem{{Code: "bad_value", Message: msg, Pointer: ptr}}, nil
+	}
+	var probs []Problem
+	for i, ev := range out.Evidence {
+		if !e.p.evidence[ev] && i >= len(cur.Evidence) {
+			probs = append(probs, Problem{Code: "bad_value", Pointer: fmt.Sprintf("/facts/evidence/%d", i-len(cur.Evidence)),
+				Message: fmt.Sprintf("unknown evidence kind %q%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))})
+		}
+	}
+	if len(out.Evidence) > MaxEvidence {
+		return cur, nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case would hold %d evidence items; the limit is %d", len(out.Evidence), MaxEvidence), Pointer: "/facts/evidence"}
+	}
+	if out.Child.DateOfBirth != "" {
+		if _, err := calendar.ParseDate(out.Child.DateOfBirth); err != nil {
+			probs = append(probs, Problem{Code: "bad_date", Pointer: "/facts/child/date_of_birth", Message: "date of birth must be a date (YYYY-MM-DD)"})
+		}
+	}
+	if y := out.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
+		probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/child/year_group", Message: "year group is out of range (-3 to 20)"})
+	}
+	return out, norm, probs, nil
+}
+
+func mergeInto(dst, src map[string]any) {
+	for k, v := range src {
+		switch sv := v.(type) {
+		case map[string]any:
+			if dv, ok := dst[k].(map[string]any); ok {
+				mergeInto(dv, sv)
+				continue
+			}
+			dst[k] = sv
+		case []any:
+			if dv, ok := dst[k].([]any); ok {
+				dst[k] = append(dv, sv...)
+				continue
+			}
+			dst[k] = sv
+		default:
+			dst[k] = v
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package sdk
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code is a stable error code. Hosts switch on it; the message may change.
+type Code string
+
+// The error codes. The first six are the scenario codes of SCENARIOS.md, in
+// their order of precedence after invalid_case.
+const (
+	CodeInvalidCase     Code = "invalid_case"
+	CodeUnknownTrigger  Code = "unknown_trigger"
+	CodeNotAuthorised   Code = "not_authorised"
+	CodeNotPermitted    Code = "not_permitted"
+	CodeInvalidInput    Code = "invalid_input"
+	CodeGuardFailed     Code = "guard_failed"
+	CodeInvalidPolicy   Code = "invalid_policy"
+	CodeStatutoryFloor  Code = "statutory_floor"
+	CodeLimitExceeded   Code = "limit_exceeded"
+	CodeHistoryMismatch Code = "history_mismatch"
+	CodeInternal        Code = "internal_error"
+)
+
+// Codes lists every error code the SDK can return.
+var Codes = []Code{CodeInvalidCase, CodeUnknownTrigger, CodeNotAuthorised, CodeNotPermitted,
+	CodeInvalidInput, CodeGuardFailed, CodeInvalidPolicy, CodeStatutoryFloor, CodeLimitExceeded,
+	CodeHistoryMismatch, CodeInternal}
+
+// Sentinels for errors.Is: errors.Is(err, sdk.ErrGuardFailed) is true for any
+// *Error with that code.
+var (
+	ErrInvalidCase     = &Error{Code: CodeInvalidCase}
+	ErrUnknownTrigger  = &Error{Code: CodeUnknownTrigger}
+	ErrNotAuthorised   = &Error{Code: CodeNotAuthorised}
+	ErrNotPermitted    = &Error{Code: CodeNotPermitted}
+	ErrInvalidInput    = &Error{Code: CodeInvalidInput}
+	ErrGuardFailed     = &Error{Code: CodeGuardFailed}
+	ErrInvalidPolicy   = &Error{Code: CodeInvalidPolicy}
+	ErrStatutoryFloor  = &Error{Code: CodeStatutoryFloor}
+	ErrLimitExceeded   = &Error{Code: CodeLimitExceeded}
+	ErrHistoryMismatch = &Error{Code: CodeHistoryMismatch}
+	ErrInternal        = &Error{Code: CodeInternal}
+)
+
+// Error is the one error type the SDK returns. It is plain data: it
+// marshals to JSON as it is, so every host (Go, CLI, JS, WASI) sees the same.
+type Error struct {
+	// Code is the stable code.
+	Code Code `json:"code"`
+	// Message is one line saying what went wrong.
+	Message string `json:"message"`
+	// Detail says why, and how to fix it.
+	Detail string `json:"detail,omitempty"`
+	// Pointer is the JSON pointer into the input at fault, e.g. "/data/from".
+	Pointer string `json:"pointer,omitempty"`
+	// Location is the policy position at fault, "file:line:col".
+	Location string `json:"location,omitempty"`
+	// Guards lists every failing guard (guard_failed).
+	Guards []GuardFailure `json:"guards,omitempty"`
+	// Problems lists every individual problem (invalid_input, invalid_policy).
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Problem is one fault among several, e.g. one bad payload field.
+type Problem struct {
+	// Code is a stable code for this problem.
+	Code string `json:"code"`
+	// Message says what is wrong.
+	Message string `json:"message"`
+	// Pointer is the JSON pointer of the bad field, if any.
+	Pointer string `json:"pointer,omitempty"`
+	// Location is the policy position, "file:line:col", if any.
+	Location string `json:"location,omitempty"`
+	// Snippet is the policy source line with a caret under the column.
+	Snippet string `json:"snippet,omitempty"`
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(string(e.Code))
+	if e.Location != "" {
+		b.WriteString(" at " + e.Location)
+	}
+	if e.Pointer != "" {
+		b.WriteString(" at " + e.Pointer)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	for _, g := range e.Guards {
+		fmt.Fprintf(&b, "; %s: %s", g.ID, g.Reason)
+	}
+	return b.String()
+}
+
+// Is reports whether target is an *Error with the same code, so the
+// sentinels work with errors.Is.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	if errors.As(target, &t) {
+		return t.Code == e.Code
+	}
+	return false
+}
+
+func newError(code Code, msg string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(msg, args...)}
+}
+
+// AsError returns err as an *Error, wrapping any other error as internal_error.
+func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: CodeInternal, Message: err.Error()}
+}

@@ -1,0 +1,162 @@
+package sdk
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+)
+
+// originHash anchors a history: the first event's PrevHash.
+func originHash(o *Facts) string {
+	var f Facts
+	if o != nil {
+		f = *o
+	}
+	b, _ := json.Marshal(f)
+	sum := sha256.Sum256(append([]byte("sendflow/origin/v1\n"), b...))
+	return hex.EncodeToString(sum[:])
+}
+
+// eventHash is the SHA-256 of the event's canonical JSON without its Hash.
+// encoding/json writes struct fields in declaration order and map keys
+// sorted, so the bytes are the same on every platform and after a host has
+// stored and reloaded the event.
+func eventHash(ev Event) string {
+	ev.Hash = ""
+	b, _ := json.Marshal(ev)
+	sum := sha256.Sum256(append([]byte("sendflow/event/v1\n"), b...))
+	return hex.EncodeToString(sum[:])
+}
+
+// Replay rebuilds a case from the facts it was opened with and its events,
+// firing each event again through this engine. With the policy that made
+// the history it returns a case identical to the original. An event that
+// no longer fires, or fires differently, is a history_mismatch naming it.
+func (e *Engine) Replay(origin Facts, events []Event) (out Case, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = Case{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("replay failed: %v", r)}
+		}
+	}()
+	if len(events) > MaxHistory {
+		return Case{}, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("%d events; the limit is %d", len(events), MaxHistory), Pointer: "/history"}
+	}
+	w := e.NewCase(origin)
+	if cerr := e.checkCase(&w); cerr != nil {
+		return Case{}, cerr
+	}
+	w.History = make([]Event, 0, len(events))
+	for i, ev := range events {
+		got, _, ferr := e.fire(&w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		if ferr != nil {
+			return Case{}, &Error{Code: CodeHistoryMismatch, Message: fmt.Sprintf("event %d (%s) no longer fires: %s", i+1, clip(ev.Trigger), ferr.Message),
+				Pointer: fmt.Sprintf("/history/%d", i), Guards: ferr.Guards}
+		}
+		if msg := sameEvent(got, ev); msg != "" {
+			return Case{}, &Error{Code: CodeHistoryMismatch, Message: fmt.Sprintf("event %d (%s) replays differently: %s", i+1, clip(ev.Trigger), msg),
+				Pointer: fmt.Sprintf("/history/%d", i)}
+		}
+	}
+	return w, nil
+}
+
+// sameEvent compares a replayed event with the recorded one on everything
+// the engine decides (not the policy identity or the hashes).
+func sameEvent(got, want Event) string {
+	switch {
+	case got.Seq != want.Seq:
+		return fmt.Sprintf("sequence %d, recorded %d", got.Seq, want.Seq)
+	case got.At != want.At:
+		return "its time differs"
+	case got.Actor != want.Actor || got.Trigger != want.Trigger:
+		return "its actor or trigger differs"
+	case !reflect.DeepEqual(got.StatesBefore, want.StatesBefore):
+		return "the states before it differ"
+	case !reflect.DeepEqual(got.StatesAfter, want.StatesAfter):
+		return "the states after it differ"
+	case !jsonEqual(got.Data, want.Data) || !jsonEqual(got.Facts, want.Facts):
+		return "its data or facts differ"
+	}
+	return ""
+}
+
+func jsonEqual(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+// Verify checks a case's history: every event's hash, every chain link back
+// to the origin, and that replaying the history from the origin reproduces
+// the case's states, clocks, decisions and facts. It names the first bad
+// event.
+func (e *Engine) Verify(c Case) (rep VerifyReport) {
+	defer func() {
+		if r := recover(); r != nil {
+			rep = VerifyReport{Reason: fmt.Sprintf("verify failed: %v", r)}
+		}
+	}()
+	rep.Events = len(c.History)
+	if len(c.History) > MaxHistory {
+		rep.Reason = fmt.Sprintf("the history has %d events; the limit is %d", len(c.History), MaxHistory)
+		return rep
+	}
+	if c.Origin == nil {
+		if len(c.History) == 0 {
+			rep.OK = true
+			return rep
+		}
+		rep.Reason = "the case has a history but no origin facts to replay it from"
+		return rep
+	}
+	prev := originHash(c.Origin)
+	for i, ev := range c.History {
+		switch {
+		case ev.Seq != i+1:
+			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event at position %d has sequence number %d", i+1, ev.Seq)
+		case ev.PrevHash != prev:
+			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event %d does not link to the event before it (or the origin)", i+1)
+		case ev.Hash != eventHash(ev):
+			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event %d has been altered: its hash does not match its contents", i+1)
+		}
+		if rep.FirstBad != 0 {
+			return rep
+		}
+		prev = ev.Hash
+	}
+	got, err := e.Replay(*c.Origin, c.History)
+	if err != nil {
+		ae := AsError(err)
+		rep.Reason = ae.Message
+		var idx int
+		if _, serr := fmt.Sscanf(ae.Pointer, "/history/%d", &idx); serr == nil {
+			rep.FirstBad = idx + 1
+		}
+		return rep
+	}
+	switch {
+	case !jsonEqual(got.Facts, c.Facts):
+		rep.Reason = "the case's facts do not match its history"
+	case !jsonEqual(got.States, normStates(e, c.States)):
+		rep.Reason = "the case's states do not match its history"
+	case !jsonEqual(got.Clocks, c.Clocks):
+		rep.Reason = "the case's clocks do not match its history"
+	case !jsonEqual(got.Decisions, c.Decisions):
+		rep.Reason = "the case's decisions do not match its history"
+	default:
+		rep.OK = true
+	}
+	return rep
+}
+
+func normStates(e *Engine, s map[string]string) map[string]string {
+	out := copyStates(s)
+	for _, t := range e.p.tracks {
+		if _, ok := out[t.def.ID]; !ok {
+			out[t.def.ID] = t.initial
+		}
+	}
+	return out
+}

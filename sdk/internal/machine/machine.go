@@ -1,0 +1,351 @@
+// Package machine keeps github.com/qmuntal/stateless behind a small,
+// immutable API. A Machine is built once from a validated Spec; every call
+// takes a configured stateless machine from a pool for its exclusive use, so
+// no stateless machine is ever shared between goroutines or cases, and the
+// current state travels in the call's context rather than in the machine.
+package machine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/qmuntal/stateless"
+)
+
+// State is one state of a track. Parent is empty for top-level states.
+type State struct {
+	Name    string
+	Parent  string
+	Initial string // initial sub-state, for states with children
+}
+
+// Transition is one trigger's configuration from one state.
+type Transition struct {
+	Trigger string
+	From    string
+	// To is the destination; empty means the state does not change.
+	To string
+	// Dynamic means the destination is chosen per firing (branches), among
+	// Dests.
+	Dynamic bool
+	Dests   []string
+}
+
+// Spec is a whole track.
+type Spec struct {
+	Track       string
+	Initial     string
+	States      []State
+	Transitions []Transition
+}
+
+// Machine is an immutable, validated track machine.
+type Machine struct {
+	spec     Spec
+	states   map[string]State
+	byState  map[string]map[string]Transition // from → trigger → transition
+	triggers map[string]bool
+	pool     sync.Pool
+}
+
+type ctxKey struct{}
+
+type cell struct {
+	state string
+	dest  string
+}
+
+// New validates spec and builds the machine. It returns every problem found,
+// so stateless can never panic on a policy at run time.
+func New(spec Spec) (*Machine, error) {
+	m := &Machine{spec: spec, states: map[string]State{}, byState: map[string]map[string]Transition{}, triggers: map[string]bool{}}
+	var errs []error
+	for _, s := range spec.States {
+		if s.Name == "" {
+			errs = append(errs, fmt.Errorf("track %s: a state has no name", spec.Track))
+			continue
+		}
+		if _, dup := m.states[s.Name]; dup {
+			errs = append(errs, fmt.Errorf("track %s: state %s is declared twice", spec.Track, s.Name))
+		}
+		m.states[s.Name] = s
+	}
+	for _, s := range spec.States {
+		if s.Parent != "" {
+			if _, ok := m.states[s.Parent]; !ok {
+				errs = append(errs, fmt.Errorf("track %s: state %s has unknown parent %s", spec.Track, s.Name, s.Parent))
+			}
+		}
+		if s.Initial != "" {
+			c, ok := m.states[s.Initial]
+			if !ok || c.Parent != s.Name {
+				errs = append(errs, fmt.Errorf("track %s: state %s: initial sub-state %s is not one of its sub-states", spec.Track, s.Name, s.Initial))
+			}
+		}
+	}
+	if _, ok := m.states[spec.Initial]; !ok {
+		errs = append(errs, fmt.Errorf("track %s: initial state %q is not declared", spec.Track, spec.Initial))
+	}
+	for _, t := range spec.Transitions {
+		if _, ok := m.states[t.From]; !ok {
+			errs = append(errs, fmt.Errorf("track %s: trigger %s: unknown from-state %q", spec.Track, t.Trigger, t.From))
+			continue
+		}
+		bad := false
+		for _, d := range append([]string{t.To}, t.Dests...) {
+			if _, ok := m.states[d]; d != "" && !ok {
+				errs = append(errs, fmt.Errorf("track %s: trigger %s: unknown destination state %q", spec.Track, t.Trigger, d))
+				bad = true
+			}
+		}
+		if bad {
+			continue
+		}
+		if m.byState[t.From] == nil {
+			m.byState[t.From] = map[string]Transition{}
+		}
+		if _, dup := m.byState[t.From][t.Trigger]; dup {
+			errs = append(errs, fmt.Errorf("track %s: trigger %s is configured twice from state %s (ambiguous)", spec.Track, t.Trigger, t.From))
+		}
+		m.byState[t.From][t.Trigger] = t
+		m.triggers[t.Trigger] = true
+	}
+	// A trigger configured on a parent and on one of its sub-states is ambiguous.
+	for from, ts := range m.byState {
+		for p := m.states[from].Parent; p != ""; p = m.states[p].Parent {
+			for trig := range ts {
+				if _, dup := m.byState[p][trig]; dup {
+					errs = append(errs, fmt.Errorf("track %s: trigger %s is configured from both %s and its parent %s (ambiguous)", spec.Track, trig, from, p))
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	m.pool.New = func() any { return m.build() }
+	// Build one now so any stateless configuration problem surfaces here.
+	if err := m.safeBuild(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Machine) safeBuild() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("track %s: invalid state machine: %v", m.spec.Track, r)
+		}
+	}()
+	m.pool.Put(m.build())
+	return nil
+}
+
+func (m *Machine) build() *stateless.StateMachine {
+	sm := stateless.NewStateMachineWithExternalStorage(
+		func(ctx context.Context) (stateless.State, error) {
+			c, _ := ctx.Value(ctxKey{}).(*cell)
+			if c == nil {
+				return nil, errors.New("machine: no state in context")
+			}
+			return c.state, nil
+		},
+		func(ctx context.Context, s stateless.State) error {
+			c, _ := ctx.Value(ctxKey{}).(*cell)
+			if c == nil {
+				return errors.New("machine: no state in context")
+			}
+			c.state = s.(string)
+			return nil
+		},
+		stateless.FiringImmediate,
+	)
+	for _, s := range m.spec.States {
+		cfg := sm.Configure(s.Name)
+		if s.Parent != "" {
+			cfg.SubstateOf(s.Parent)
+		}
+		if s.Initial != "" {
+			cfg.InitialTransition(s.Initial)
+		}
+	}
+	for _, t := range m.spec.Transitions {
+		cfg := sm.Configure(t.From)
+		switch {
+		case t.Dynamic:
+			cfg.PermitDynamic(t.Trigger, func(ctx context.Context, _ ...any) (stateless.State, error) {
+				c, _ := ctx.Value(ctxKey{}).(*cell)
+				if c == nil || c.dest == "" {
+					return nil, errors.New("machine: no destination chosen")
+				}
+				return c.dest, nil
+			})
+		case t.To == "":
+			cfg.InternalTransition(t.Trigger, func(context.Context, ...any) error { return nil })
+		case t.To == t.From:
+			cfg.PermitReentry(t.Trigger)
+		default:
+			cfg.Permit(t.Trigger, t.To)
+		}
+	}
+	sm.OnUnhandledTrigger(func(_ context.Context, state stateless.State, trigger stateless.Trigger, _ []string) error {
+		return fmt.Errorf("%w: %v from %v", ErrNotPermitted, trigger, state)
+	})
+	return sm
+}
+
+// ErrNotPermitted is returned when the trigger has no transition from the state.
+var ErrNotPermitted = errors.New("no transition")
+
+// Track is the track's name.
+func (m *Machine) Track() string { return m.spec.Track }
+
+// Initial is the track's initial state.
+func (m *Machine) Initial() string { return m.spec.Initial }
+
+// HasState reports whether s is a declared state.
+func (m *Machine) HasState(s string) bool { _, ok := m.states[s]; return ok }
+
+// HasTrigger reports whether the trigger is configured anywhere on the track.
+func (m *Machine) HasTrigger(t string) bool { return m.triggers[t] }
+
+// IsIn reports whether state is s or one of s's sub-states.
+func (m *Machine) IsIn(state, s string) bool {
+	for cur := state; cur != ""; cur = m.states[cur].Parent {
+		if cur == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Machine) with(state string, fn func(ctx context.Context, sm *stateless.StateMachine, c *cell) error) (err error) {
+	if !m.HasState(state) {
+		return fmt.Errorf("track %s: unknown state %q", m.spec.Track, state)
+	}
+	sm := m.pool.Get().(*stateless.StateMachine)
+	c := &cell{state: state}
+	ctx := context.WithValue(context.Background(), ctxKey{}, c)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("track %s: state machine failure: %v", m.spec.Track, r)
+			return // a machine that panicked is not returned to the pool
+		}
+		m.pool.Put(sm)
+	}()
+	return fn(ctx, sm, c)
+}
+
+// CanFire reports whether trigger has a transition from state (or one of its
+// parents).
+func (m *Machine) CanFire(state, trigger string) bool {
+	ok := false
+	_ = m.with(state, func(ctx context.Context, sm *stateless.StateMachine, _ *cell) error {
+		var err error
+		ok, err = sm.CanFireCtx(ctx, trigger)
+		if err != nil {
+			ok = false
+		}
+		return nil
+	})
+	return ok
+}
+
+// Fire fires trigger from state and returns the new state. dest is the
+// destination for dynamic (branching) transitions and ignored otherwise.
+func (m *Machine) Fire(state, trigger, dest string) (string, error) {
+	var out string
+	err := m.with(state, func(ctx context.Context, sm *stateless.StateMachine, c *cell) error {
+		if dest != "" && !m.HasState(dest) {
+			return fmt.Errorf("track %s: unknown destination %q", m.spec.Track, dest)
+		}
+		c.dest = dest
+		if err := sm.FireCtx(ctx, trigger); err != nil {
+			return err
+		}
+		out = c.state
+		return nil
+	})
+	return out, err
+}
+
+// Permitted lists the triggers that have a transition from state, sorted.
+func (m *Machine) Permitted(state string) []string {
+	var out []string
+	_ = m.with(state, func(ctx context.Context, sm *stateless.StateMachine, _ *cell) error {
+		ts, err := sm.PermittedTriggersCtx(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			out = append(out, fmt.Sprint(t))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// Reachable returns the states that can be reached from the initial state,
+// counting extra entry points (states other tracks set directly).
+func (m *Machine) Reachable(extra ...string) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(s string)
+	visit = func(s string) {
+		if seen[s] || !m.HasState(s) {
+			return
+		}
+		seen[s] = true
+		if p := m.states[s].Parent; p != "" {
+			visit(p)
+		}
+		if in := m.states[s].Initial; in != "" {
+			visit(in)
+		}
+		for _, t := range m.spec.Transitions {
+			if m.IsIn(s, t.From) {
+				for _, d := range append([]string{t.To}, t.Dests...) {
+					if d != "" {
+						visit(d)
+					}
+				}
+			}
+		}
+	}
+	visit(m.spec.Initial)
+	for _, e := range extra {
+		visit(e)
+	}
+	return seen
+}
+
+// Dot renders the track as a Graphviz digraph; current (if any) is highlighted.
+func (m *Machine) Dot(current string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "digraph %q {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n", m.spec.Track)
+	for _, s := range m.spec.States {
+		attrs := ""
+		if m.IsIn(current, s.Name) && current != "" {
+			attrs = ", style=\"rounded,filled\", fillcolor=\"#ffd866\""
+		}
+		fmt.Fprintf(&b, "  %q [label=%q%s];\n", s.Name, s.Name, attrs)
+	}
+	for _, t := range m.spec.Transitions {
+		dests := t.Dests
+		if !t.Dynamic {
+			dests = []string{t.To}
+		}
+		for _, to := range dests {
+			if to == "" {
+				to = t.From
+			}
+			fmt.Fprintf(&b, "  %q -> %q [label=%q];\n", t.From, to, t.Trigger)
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}

@@ -1,0 +1,226 @@
+package sdk
+
+// This file holds the plain, JSON-serialisable values the engine reads and
+// writes. None of them names a third-party type, so hosts can store them in
+// their own database as they are.
+
+// Facts are what a host knows about a child or young person. The default
+// guards read them; a firing may merge more in (see Firing.Facts).
+type Facts struct {
+	// ID is the host's identifier for the case.
+	ID string `json:"id,omitempty"`
+	// LA is the local authority responsible for the child, e.g. "kent".
+	LA string `json:"la,omitempty"`
+	// District is the authority's district, e.g. "dover".
+	District string `json:"district,omitempty"`
+	// Child holds the child's date of birth and year group.
+	Child Child `json:"child"`
+	// Evidence lists the kinds of evidence held. A kind may appear more than
+	// once (two personalised plans count as two).
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// Child is the part of the facts that describes the child or young person.
+type Child struct {
+	// DateOfBirth is a calendar date, YYYY-MM-DD.
+	DateOfBirth string `json:"date_of_birth,omitempty"`
+	// YearGroup is the national curriculum year: reception is 0, nursery -1.
+	// It is a pointer because reception (0) is not the same as unknown.
+	YearGroup *int `json:"year_group,omitempty"`
+}
+
+// Case is one child or young person: the facts, one current state per track,
+// the statutory clocks, the appealable decisions and the hash-chained history
+// of every firing. The SDK never stores a Case; hosts keep it.
+type Case struct {
+	Facts
+	// States maps every track to its current state. Nested states are
+	// written with dots, e.g. "sen_support.plan".
+	States map[string]string `json:"states"`
+	// Clocks maps a clock key to the latest instance of that clock. Per-source
+	// clocks are keyed "clock.source", e.g. "ehc_advice.medical".
+	Clocks map[string]Clock `json:"clocks,omitempty"`
+	// Decisions lists the appealable decisions made on the case, oldest first.
+	Decisions []Decision `json:"decisions,omitempty"`
+	// Origin is the facts the case was opened with; Replay starts from them.
+	Origin *Facts `json:"origin,omitempty"`
+	// History is every successful firing, in order, hash-chained.
+	History []Event `json:"history,omitempty"`
+}
+
+// Clock is one running or finished statutory (or policy) time limit.
+type Clock struct {
+	// ID is the clock id from the policy, e.g. "ehc_final_plan".
+	ID string `json:"id"`
+	// Source is set for per-source clocks (the R6(1) advice source).
+	Source string `json:"source,omitempty"`
+	// Kind is "duty" (someone must act by Due) or "window" (a period that ends
+	// by itself, such as the 15 days for representations on a draft plan).
+	Kind string `json:"kind"`
+	// StartedAt is the date the clock started, YYYY-MM-DD.
+	StartedAt string `json:"started_at"`
+	// Due is the last day on which the clock is met, YYYY-MM-DD.
+	Due string `json:"due"`
+	// StoppedAt is the date the clock was stopped, if it was.
+	StoppedAt string `json:"stopped_at,omitempty"`
+	// StoppedBy is the trigger that stopped or cancelled the clock.
+	StoppedBy string `json:"stopped_by,omitempty"`
+	// Cancelled is true when the process the clock timed ended another way
+	// (for example a refusal to assess ends the 20-week clock).
+	Cancelled bool `json:"cancelled,omitempty"`
+	// Exception is the R10(4)-style exception recorded while the clock ran;
+	// a missed clock with an exception is "excused".
+	Exception string `json:"exception,omitempty"`
+	// Status is "running", "met", "missed", "excused", "ended" (a window
+	// that closed by itself) or "cancelled", as of the case's last firing.
+	// Engine.Clocks recomputes it as of any date.
+	Status string `json:"status"`
+	// Citation is the legal or local source of the time limit.
+	Citation string `json:"citation,omitempty"`
+}
+
+// Decision is an appealable decision recorded on the case (CFA s51).
+type Decision struct {
+	// Kind names the decision, e.g. "refusal_to_assess".
+	Kind string `json:"kind"`
+	// At is the date of the decision notice, YYYY-MM-DD.
+	At string `json:"at"`
+	// Trigger is the trigger that made the decision.
+	Trigger string `json:"trigger"`
+	// Seq is the history sequence number of that firing.
+	Seq int `json:"seq"`
+}
+
+// Firing asks the engine to fire one trigger.
+type Firing struct {
+	// Trigger is "track.event", e.g. "ehc.requested".
+	Trigger string `json:"trigger"`
+	// Actor is the role firing it, e.g. "parent".
+	Actor string `json:"actor"`
+	// At is when it happened, supplied by the host: a date (YYYY-MM-DD, the
+	// start of that day UK time) or an RFC 3339 timestamp. The engine never
+	// reads the clock.
+	At string `json:"at"`
+	// Data is the trigger's payload, validated against its declared fields.
+	Data map[string]any `json:"data,omitempty"`
+	// Facts are merged into the case before firing: objects merge key by
+	// key, scalars replace, and lists (evidence) are appended to, because
+	// recorded evidence is never dropped by a later firing.
+	Facts map[string]any `json:"facts,omitempty"`
+}
+
+// Event is one successful firing in a case's history.
+type Event struct {
+	// Seq numbers events from 1.
+	Seq int `json:"seq"`
+	// At is the firing's time as given, normalised to RFC 3339 UTC.
+	At string `json:"at"`
+	// Actor is the role that fired.
+	Actor string `json:"actor"`
+	// Trigger is the trigger fired.
+	Trigger string `json:"trigger"`
+	// Data is the firing's payload.
+	Data map[string]any `json:"data,omitempty"`
+	// Facts are the facts the firing merged into the case.
+	Facts map[string]any `json:"facts,omitempty"`
+	// StatesBefore and StatesAfter are every track's state around the firing.
+	StatesBefore map[string]string `json:"states_before"`
+	StatesAfter  map[string]string `json:"states_after"`
+	// PolicyID and PolicyHash identify the compiled policy that judged it.
+	PolicyID   string `json:"policy_id"`
+	PolicyHash string `json:"policy_hash"`
+	// PrevHash is the previous event's Hash (the origin's hash for the first).
+	PrevHash string `json:"prev_hash"`
+	// Hash is the SHA-256 of this event's canonical JSON without Hash.
+	Hash string `json:"hash"`
+}
+
+// Warning is advice returned with an outcome or a permission; it never
+// refuses a firing.
+type Warning struct {
+	// Code is a stable code, e.g. "advice" or "below_statutory_floor".
+	Code string `json:"code"`
+	// Message is a plain-English sentence.
+	Message string `json:"message"`
+	// Guard is the id of the advisory guard that produced it, if any.
+	Guard string `json:"guard,omitempty"`
+	// Citation is the source behind the advice, if any.
+	Citation string `json:"citation,omitempty"`
+}
+
+// Outcome is what a successful Fire returns.
+type Outcome struct {
+	// Case is the new case. The case passed to Fire is never changed.
+	Case Case `json:"case"`
+	// Event is the event appended to the history.
+	Event Event `json:"event"`
+	// Clocks is the clock report as of the firing.
+	Clocks []ClockStatus `json:"clocks"`
+	// Warnings holds advisory guard reasons and policy warnings.
+	Warnings []Warning `json:"warnings"`
+}
+
+// ClockStatus is one clock judged as of a given time.
+type ClockStatus struct {
+	Clock
+	// Key is the clock's key in Case.Clocks ("id" or "id.source").
+	Key string `json:"key"`
+	// DaysLeft is the number of calendar days from the as-of date to Due
+	// (negative once overdue); only set for running clocks.
+	DaysLeft *int `json:"days_left,omitempty"`
+}
+
+// ClockReport is every clock of a case judged as of one date.
+type ClockReport struct {
+	// AsOf is the date the statuses are judged at, YYYY-MM-DD.
+	AsOf string `json:"as_of"`
+	// Clocks is sorted by due date, then key.
+	Clocks []ClockStatus `json:"clocks"`
+}
+
+// Permission says whether one role may fire one trigger now, and if not why.
+type Permission struct {
+	// Trigger is the trigger judged.
+	Trigger string `json:"trigger"`
+	// Track is the trigger's track.
+	Track string `json:"track"`
+	// Allowed is true when the role may fire it now (given a valid payload).
+	Allowed bool `json:"allowed"`
+	// Code is why not: "not_authorised", "not_permitted" or "guard_failed".
+	Code string `json:"code,omitempty"`
+	// Reason is a plain-English sentence for a portal to show.
+	Reason string `json:"reason,omitempty"`
+	// Guards lists every failing blocking guard.
+	Guards []GuardFailure `json:"guards,omitempty"`
+	// Warnings lists advisory guards that would warn.
+	Warnings []Warning `json:"warnings,omitempty"`
+	// NeedsInput lists payload fields whose guards are checked only when the
+	// trigger is fired with data.
+	NeedsInput []string `json:"needs_input,omitempty"`
+}
+
+// GuardFailure is one guard that did not hold.
+type GuardFailure struct {
+	// ID is the guard's id in the policy.
+	ID string `json:"id"`
+	// Reason is the plain-English reason shown to users.
+	Reason string `json:"reason"`
+	// Citation is the legal or local source of the rule.
+	Citation string `json:"citation,omitempty"`
+	// Layer is the policy layer the guard came from.
+	Layer string `json:"layer,omitempty"`
+}
+
+// VerifyReport is the result of checking a case's history.
+type VerifyReport struct {
+	// OK is true when every event's hash and chain link hold and replaying
+	// the history from the origin reproduces the case.
+	OK bool `json:"ok"`
+	// Events is how many events were checked.
+	Events int `json:"events"`
+	// FirstBad is the sequence number of the first bad event (0 when OK, or
+	// when the fault is in the case itself rather than an event).
+	FirstBad int `json:"first_bad,omitempty"`
+	// Reason says what is wrong.
+	Reason string `json:"reason,omitempty"`
+}
