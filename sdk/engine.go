@@ -27,12 +27,12 @@ type Engine struct {
 // Limits on what one call may be given. Each is enforced with the code
 // limit_exceeded.
 const (
-	MaxHistory       = 10000   // events in one case
-	MaxEvidence      = 500     // evidence items in one case
+	MaxHistory       = 10000    // events in one case
+	MaxEvidence      = 500      // evidence items in one case
 	MaxPayloadBytes  = 64 << 10 // one firing's data plus facts, as JSON
-	MaxStringLength  = 10000   // one string value in a payload
-	MaxListItems     = 200     // one list value in a payload
-	MaxIdentifierLen = 200     // a trigger, role or clock name
+	MaxStringLength  = 10000    // one string value in a payload
+	MaxListItems     = 200      // one list value in a payload
+	MaxIdentifierLen = 200      // a trigger, role or clock name
 )
 
 // PolicyID is the compiled policy's id.
