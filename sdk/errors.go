@@ -107,10 +107,6 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-func newError(code Code, msg string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(msg, args...)}
-}
-
 // AsError returns err as an *Error, wrapping any other error as internal_error.
 func AsError(err error) *Error {
 	if err == nil {

@@ -1,0 +1,63 @@
+# sendflow — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(BIN)/staticcheck
+SENDFLOW := $(BIN)/sendflow
+
+.PHONY: all demo test lint vet fmt-check staticcheck unit race conformance examples bench build clean
+
+all: build
+
+build: $(SENDFLOW)
+
+$(SENDFLOW): $(shell find sdk cmd -name '*.go' -o -name '*.yaml' | grep -v _test.go) go.mod go.sum
+	@mkdir -p $(BIN)
+	$(GO) build -o $@ ./cmd/sendflow
+
+## demo: walk a whole case (concern → SEN support → LIFT → HNF → EHC plan → review → amendment) and print its timeline.
+demo: $(SENDFLOW)
+	$(SENDFLOW) walk examples/scenarios/full-lifecycle.yaml
+
+## test: everything CI runs — lint, unit tests, race detector on the SDK, the conformance suite with coverage.
+test: lint unit race conformance examples
+	@echo "make test: all checks passed"
+
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+$(STATICCHECK):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+race:
+	$(GO) test -count=1 -race ./sdk/...
+
+## conformance: the scenario suite must pass and fire every trigger of the default policy.
+conformance: $(SENDFLOW)
+	$(SENDFLOW) test --coverage testdata/conformance examples/scenarios
+	@$(SENDFLOW) test --coverage testdata/conformance examples/scenarios | grep -qx 'coverage: every trigger fired' || \
+	  { echo "conformance: some trigger of the default policy is never fired"; exit 1; }
+
+examples: $(SENDFLOW)
+	$(GO) build ./examples/...
+
+## bench: Go benchmarks (Compile, Fire with x-baseline, Permitted, Clocks, Replay with events/s).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./sdk/...
+
+clean:
+	rm -rf $(BIN)

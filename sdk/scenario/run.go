@@ -1,0 +1,399 @@
+package scenario
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// Target is the engine a scenario runs against. *sdk.Engine satisfies it;
+// other builds (a WASI module, a JavaScript build) implement it too.
+type Target interface {
+	NewCase(sdk.Facts) sdk.Case
+	Fire(sdk.Case, sdk.Firing) (sdk.Outcome, error)
+	Permitted(c sdk.Case, role string, asOf string) ([]sdk.Permission, error)
+	Clocks(c sdk.Case, asOf string) (sdk.ClockReport, error)
+	TriggerNames() []string
+}
+
+var _ Target = (*sdk.Engine)(nil)
+
+// Result is the outcome of running one scenario. When it failed, Step,
+// Expected, Actual and Message describe the first expectation that did not
+// hold.
+type Result struct {
+	// File is the scenario's file.
+	File string `json:"file"`
+	// Name is the scenario's name.
+	Name string `json:"name"`
+	// Policy is the policy the scenario ran on ("default" or a path).
+	Policy string `json:"policy"`
+	// Passed is true when every step held.
+	Passed bool `json:"passed"`
+
+	// Step is the 1-based failing step; 0 when the scenario failed before
+	// its first step (its policy did not load).
+	Step int `json:"step,omitempty"`
+	// Line is the failing step's line in File.
+	Line int `json:"line,omitempty"`
+	// Label is the failing step's trigger, or "as of DATE" for a query.
+	Label string `json:"label,omitempty"`
+	// Check names what failed, e.g. "error", "states.ehc",
+	// "clocks.ehc_final_plan.due", "permitted.la_officer".
+	Check string `json:"check,omitempty"`
+	// Expected and Actual are the expected and the actual value.
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+	// Message is one line saying what failed, starting with the step.
+	Message string `json:"message,omitempty"`
+	// Mismatches lists every expectation of the failing step that did not
+	// hold; the first is the one above.
+	Mismatches []Mismatch `json:"mismatches,omitempty"`
+
+	// Fired lists the triggers fired successfully, sorted, once each.
+	Fired []string `json:"fired"`
+	// Initial is every track's initial state (the new case's states).
+	Initial map[string]string `json:"initial_states,omitempty"`
+	// Timeline has one entry per step run, up to and including the failing one.
+	Timeline []Entry `json:"timeline,omitempty"`
+}
+
+// Mismatch is one expectation that did not hold.
+type Mismatch struct {
+	Check    string `json:"check"`
+	Expected string `json:"expected"`
+	Actual   string `json:"actual"`
+	// Message is "check: expected X, got Y" with any detail.
+	Message string `json:"message"`
+}
+
+// Entry is one step of a scenario's timeline, after the step.
+type Entry struct {
+	// Step is the 1-based step number.
+	Step int `json:"step"`
+	// At, Actor and Trigger are set for a firing step.
+	At      string `json:"at,omitempty"`
+	Actor   string `json:"actor,omitempty"`
+	Trigger string `json:"trigger,omitempty"`
+	// AsOf is set for a query step.
+	AsOf string `json:"as_of,omitempty"`
+	// Error is the code the firing failed with, if it failed.
+	Error string `json:"error,omitempty"`
+	// ErrorMessage is the engine's message for a failed firing.
+	ErrorMessage string `json:"error_message,omitempty"`
+	// States is every track's state after the step.
+	States map[string]string `json:"states"`
+	// Clocks is the clock report as of the step (the firing's, or as_of).
+	Clocks []sdk.ClockStatus `json:"clocks"`
+	// ClocksError is set when the clocks could not be judged.
+	ClocksError string `json:"clocks_error,omitempty"`
+	// Passed is false for the step the scenario failed at.
+	Passed bool `json:"passed"`
+}
+
+// Run runs one scenario against a target. It stops at the first step whose
+// expectations do not hold. It never panics on a misbehaving target: a panic
+// fails the step.
+func Run(s *Scenario, t Target) Result {
+	res := Result{File: s.File, Name: s.Name, Policy: policyName(s.Policy), Passed: true, Fired: []string{}}
+	var c sdk.Case
+	if err := protect(func() { c = t.NewCase(s.Case) }); err != nil {
+		res.fail(0, Step{}, []Mismatch{{Check: "case", Expected: "a new case", Actual: "panic",
+			Message: "opening the case: " + err.Error()}})
+		return res
+	}
+	res.Initial = copyStates(c.States)
+	fired := map[string]bool{}
+	for i, st := range s.Steps {
+		var entry Entry
+		var mm []Mismatch
+		if err := protect(func() { c, entry, mm = runStep(t, c, st, fired) }); err != nil {
+			entry = Entry{At: st.At, Actor: st.Actor, Trigger: st.Trigger, AsOf: st.AsOf, States: copyStates(c.States)}
+			mm = append(mm, Mismatch{Check: "engine", Expected: "no panic", Actual: "panic",
+				Message: "the engine panicked: " + err.Error()})
+		}
+		entry.Step = i + 1
+		entry.Passed = len(mm) == 0
+		res.Timeline = append(res.Timeline, entry)
+		if len(mm) > 0 {
+			res.fail(i+1, st, mm)
+			break
+		}
+	}
+	res.Fired = sortedKeys(fired)
+	return res
+}
+
+func (r *Result) fail(n int, st Step, mm []Mismatch) {
+	r.Passed = false
+	r.Step, r.Line, r.Label = n, st.Line, st.Label()
+	r.Mismatches = mm
+	first := mm[0]
+	r.Check, r.Expected, r.Actual = first.Check, first.Expected, first.Actual
+	if n > 0 {
+		r.Message = fmt.Sprintf("step %d (%s): %s", n, r.Label, first.Message)
+	} else {
+		r.Message = first.Message
+	}
+	if len(mm) > 1 {
+		r.Message += fmt.Sprintf(" (and %d more)", len(mm)-1)
+	}
+}
+
+// runStep runs one step and returns the case after it, its timeline entry and
+// every expectation that did not hold.
+func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, Entry, []Mismatch) {
+	var mm []Mismatch
+	add := func(check, expected, actual, detail string) {
+		msg := fmt.Sprintf("%s: expected %s, got %s", check, expected, actual)
+		if check == "error" {
+			msg = fmt.Sprintf("expected %s, got %s", expected, actual)
+		}
+		if detail != "" {
+			msg += ": " + detail
+		}
+		mm = append(mm, Mismatch{Check: check, Expected: expected, Actual: actual, Message: msg})
+	}
+	entry := Entry{At: st.At, Actor: st.Actor, Trigger: st.Trigger, AsOf: st.AsOf}
+	ex := st.Expect
+	when := st.When()
+
+	var clocks []sdk.ClockStatus
+	haveClocks := false
+	if !st.IsQuery() {
+		before, beforeErr := jsonForm(c)
+		out, err := t.Fire(c, sdk.Firing{Trigger: st.Trigger, Actor: st.Actor, At: st.At,
+			Data: copyMap(st.Data), Facts: copyMap(st.Facts)})
+		switch {
+		case err == nil:
+			fired[st.Trigger] = true
+			c = out.Case
+			clocks, haveClocks = out.Clocks, true
+			if ex.Error != "" {
+				add("error", "error "+ex.Error, "success", "")
+			}
+		default:
+			e := sdk.AsError(err)
+			entry.Error, entry.ErrorMessage = string(e.Code), e.Error()
+			if ex.Error == "" {
+				add("error", "success", "error "+string(e.Code), detail(e))
+			} else if string(e.Code) != ex.Error {
+				add("error", "error "+ex.Error, "error "+string(e.Code), detail(e))
+			}
+			after, afterErr := jsonForm(c)
+			switch {
+			case beforeErr != nil || afterErr != nil:
+				add("case", "the case unchanged", "a case that does not marshal to JSON", fmt.Sprint(firstErr(beforeErr, afterErr)))
+			case !reflect.DeepEqual(before, after):
+				add("case", "the case unchanged", "a changed case", "the refused firing changed "+strings.Join(changedKeys(before, after), ", "))
+			}
+		}
+	}
+	entry.States = copyStates(c.States)
+	if !haveClocks {
+		rep, err := t.Clocks(c, when)
+		if err != nil {
+			entry.ClocksError = sdk.AsError(err).Error()
+			if len(ex.Clocks) > 0 {
+				add("clocks", "a clock report as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
+			}
+		} else {
+			clocks = rep.Clocks
+		}
+	}
+	entry.Clocks = clocks
+	if len(mm) > 0 && mm[0].Check == "error" {
+		// The firing did not succeed or fail as expected: judging the rest
+		// would only repeat the same fault.
+		return c, entry, mm
+	}
+
+	for _, track := range sortedKeys(ex.States) {
+		want := ex.States[track]
+		got, ok := c.States[track]
+		if !ok {
+			add("states."+track, want, "no such track", "")
+		} else if got != want {
+			add("states."+track, want, got, "")
+		}
+	}
+
+	if len(ex.Clocks) > 0 && entry.ClocksError == "" {
+		byKey := make(map[string]sdk.ClockStatus, len(clocks))
+		for _, cs := range clocks {
+			byKey[clockKey(cs)] = cs
+		}
+		for _, key := range sortedKeys(ex.Clocks) {
+			want := ex.Clocks[key]
+			got, ok := byKey[key]
+			if !ok {
+				add("clocks."+key, "a clock", "no such clock", "")
+				continue
+			}
+			if want.Due != "" && got.Due != want.Due {
+				add("clocks."+key+".due", want.Due, orNone(got.Due), "")
+			}
+			if want.Status != "" && got.Status != want.Status {
+				add("clocks."+key+".status", want.Status, orNone(got.Status), "")
+			}
+		}
+	}
+
+	for _, p := range []struct {
+		key   string
+		roles map[string][]string
+		allow bool
+	}{{"permitted", ex.Permitted, true}, {"not_permitted", ex.NotPermitted, false}} {
+		for _, role := range sortedKeys(p.roles) {
+			check := p.key + "." + role
+			perms, err := t.Permitted(c, role, when)
+			if err != nil {
+				add(check, "the permissions as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
+				continue
+			}
+			byTrigger := make(map[string]sdk.Permission, len(perms))
+			for _, pm := range perms {
+				byTrigger[pm.Trigger] = pm
+			}
+			for _, trig := range p.roles[role] {
+				pm, ok := byTrigger[trig]
+				switch {
+				case !ok && p.allow:
+					add(check, trig+" allowed", "no such trigger", "")
+				case !ok:
+					add(check, trig+" not allowed", "no such trigger", "")
+				case p.allow && !pm.Allowed:
+					add(check, trig+" allowed", trig+" "+orNone(pm.Code), pm.Reason)
+				case !p.allow && pm.Allowed:
+					add(check, trig+" not allowed", trig+" allowed", "")
+				}
+			}
+		}
+	}
+	return c, entry, mm
+}
+
+// clockKey is a clock status's key: Key, or "id" / "id.source".
+func clockKey(cs sdk.ClockStatus) string {
+	if cs.Key != "" {
+		return cs.Key
+	}
+	if cs.Source != "" {
+		return cs.ID + "." + cs.Source
+	}
+	return cs.ID
+}
+
+// detail is an engine error's text without its leading code.
+func detail(e *sdk.Error) string {
+	return strings.TrimLeft(strings.TrimPrefix(e.Error(), string(e.Code)), ": ")
+}
+
+func policyName(p string) string {
+	if p == "" {
+		return "default"
+	}
+	return p
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// jsonForm is the case as a JSON host sees it: a deep copy that does not
+// share memory with c.
+func jsonForm(c sdk.Case) (any, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	err = json.Unmarshal(b, &v)
+	return v, err
+}
+
+// changedKeys names the top-level fields that differ between two JSON forms.
+func changedKeys(a, b any) []string {
+	am, _ := a.(map[string]any)
+	bm, _ := b.(map[string]any)
+	keys := map[string]bool{}
+	for k := range am {
+		keys[k] = true
+	}
+	for k := range bm {
+		keys[k] = true
+	}
+	var out []string
+	for _, k := range sortedKeys(keys) {
+		if !reflect.DeepEqual(am[k], bm[k]) {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"the case"}
+	}
+	return out
+}
+
+func copyStates(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// copyMap deep-copies a normalised payload so the target cannot change the
+// scenario.
+func copyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	v, err := Normalise(m)
+	if err != nil {
+		return m
+	}
+	return v.(map[string]any)
+}
+
+// protect runs f and turns a panic into an error.
+func protect(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// unfired returns the triggers in all not in fired, sorted.
+func unfired(all []string, fired map[string]int) []string {
+	var out []string
+	for _, t := range all {
+		if fired[t] == 0 && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,531 @@
+// Package scenario reads and runs scenario files: the conformance vectors of
+// the SDK and the test harness a district runs on its own policy
+// (shared/domain/SCENARIOS.md is the normative format).
+//
+// A scenario walks one case through firings and queries and checks what the
+// engine says at every step. The runner talks to the engine only through the
+// small Target interface, so the same files run against the native engine,
+// a WASI module or a JavaScript build.
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// Scenario is one parsed scenario: a name, the policy it runs on, the facts
+// the case opens with and the steps.
+type Scenario struct {
+	// Name is required.
+	Name string `yaml:"name" json:"name"`
+	// Policy is "default" (or empty) for the embedded policy, or the path of
+	// an overlay relative to the scenario file's directory.
+	Policy string `yaml:"policy,omitempty" json:"policy,omitempty"`
+	// Case holds the facts the case is opened with.
+	Case sdk.Facts `yaml:"case" json:"case"`
+	// Steps run in order.
+	Steps []Step `yaml:"steps" json:"steps"`
+
+	// File is the name the scenario was parsed under (its path).
+	File string `yaml:"-" json:"-"`
+	// Line is the line the scenario's document starts on.
+	Line int `yaml:"-" json:"-"`
+}
+
+// Step is either a firing (At, Actor and Trigger set) or a query (AsOf set).
+type Step struct {
+	// At is when the trigger is fired: a date or an RFC 3339 timestamp.
+	At string `yaml:"at,omitempty" json:"at,omitempty"`
+	// Actor is the role firing the trigger.
+	Actor string `yaml:"actor,omitempty" json:"actor,omitempty"`
+	// Trigger is the trigger fired, "track.event".
+	Trigger string `yaml:"trigger,omitempty" json:"trigger,omitempty"`
+	// Data is the firing's payload. Dates are strings, numbers float64, as
+	// a JSON host would send them.
+	Data map[string]any `yaml:"data,omitempty" json:"data,omitempty"`
+	// Facts are merged into the case before firing.
+	Facts map[string]any `yaml:"facts,omitempty" json:"facts,omitempty"`
+	// AsOf makes the step a query: nothing is fired, clocks and permissions
+	// are judged as of this date.
+	AsOf string `yaml:"as_of,omitempty" json:"as_of,omitempty"`
+	// Expect holds what must hold after the step.
+	Expect Expect `yaml:"expect,omitempty" json:"expect,omitzero"`
+
+	// Line is the line the step starts on.
+	Line int `yaml:"-" json:"-"`
+}
+
+// IsQuery reports whether the step is a query (as_of) rather than a firing.
+func (s Step) IsQuery() bool { return s.AsOf != "" }
+
+// Label names the step in reports: its trigger, or "as of DATE".
+func (s Step) Label() string {
+	if s.IsQuery() {
+		return "as of " + s.AsOf
+	}
+	return s.Trigger
+}
+
+// When is the time the step is judged at: At for a firing, AsOf for a query.
+func (s Step) When() string {
+	if s.IsQuery() {
+		return s.AsOf
+	}
+	return s.At
+}
+
+// Expect is what a step checks. Only what is named is checked.
+type Expect struct {
+	// States maps a track to its expected state (nested states with dots).
+	States map[string]string `yaml:"states,omitempty" json:"states,omitempty"`
+	// Clocks maps a clock key ("id" or "id.source") to its expected fields.
+	Clocks map[string]ClockExpect `yaml:"clocks,omitempty" json:"clocks,omitempty"`
+	// Error is the code the firing must fail with; the case must be unchanged.
+	Error string `yaml:"error,omitempty" json:"error,omitempty"`
+	// Permitted maps a role to triggers it must be allowed to fire.
+	Permitted map[string][]string `yaml:"permitted,omitempty" json:"permitted,omitempty"`
+	// NotPermitted maps a role to triggers it must not be allowed to fire.
+	NotPermitted map[string][]string `yaml:"not_permitted,omitempty" json:"not_permitted,omitempty"`
+}
+
+// ClockExpect is what a clock must look like; empty fields are not checked,
+// but the clock must exist.
+type ClockExpect struct {
+	// Due is the expected due date, YYYY-MM-DD.
+	Due string `yaml:"due,omitempty" json:"due,omitempty"`
+	// Status is the expected status (running, met, missed, excused, ended,
+	// cancelled).
+	Status string `yaml:"status,omitempty" json:"status,omitempty"`
+}
+
+// ClockStatuses are the statuses a clock expectation may name.
+var ClockStatuses = []string{"running", "met", "missed", "excused", "ended", "cancelled"}
+
+// ParseError is a scenario file that cannot be read as a scenario. It names
+// the file, the position and, where it is about one step, the step number.
+type ParseError struct {
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	// Step is the 1-based step the error is about, 0 when it is not about one.
+	Step int `json:"step,omitempty"`
+	// Message says what is wrong.
+	Message string `json:"message"`
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	if e.Step > 0 {
+		fmt.Fprintf(&b, "step %d: ", e.Step)
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// Parse reads a file holding exactly one scenario, in YAML or JSON. name is
+// the file's name, used in errors and results.
+func Parse(name string, data []byte) (*Scenario, error) {
+	all, err := ParseAll(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) != 1 {
+		return nil, &ParseError{File: name, Line: all[1].Line,
+			Message: fmt.Sprintf("expected one scenario, found %d documents", len(all))}
+	}
+	return all[0], nil
+}
+
+// ParseAll reads a file holding one scenario or a YAML stream of several
+// separated by "---". Decoding is strict: an unknown key anywhere is an error
+// naming the key and its line.
+func ParseAll(name string, data []byte) ([]*Scenario, error) {
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	var out []*Scenario
+	for _, doc := range file.Docs {
+		if doc == nil || doc.Body == nil {
+			continue
+		}
+		s, err := decodeDoc(name, doc.Body)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, &ParseError{File: name, Message: "no scenario in file"}
+	}
+	return out, nil
+}
+
+func decodeDoc(name string, body ast.Node) (*Scenario, error) {
+	line := 0
+	if tk := body.GetToken(); tk != nil && tk.Position != nil {
+		line = tk.Position.Line
+	}
+	if _, ok := body.(*ast.MappingNode); !ok {
+		return nil, &ParseError{File: name, Line: line, Message: "a scenario must be a mapping with name, case and steps"}
+	}
+	var s Scenario
+	dec := yaml.NewDecoder(strings.NewReader(""), yaml.Strict())
+	if err := dec.DecodeFromNode(body, &s); err != nil {
+		pe := yamlError(name, err)
+		pe.Step = stepAtLine(body, pe.Line)
+		return nil, pe
+	}
+	s.File, s.Line = name, line
+	lines := stepLines(body)
+	for i := range s.Steps {
+		if i < len(lines) {
+			s.Steps[i].Line = lines[i]
+		}
+		var err error
+		if s.Steps[i].Data, err = normaliseMap(s.Steps[i].Data); err != nil {
+			return nil, &ParseError{File: name, Line: s.Steps[i].Line, Step: i + 1, Message: "data: " + err.Error()}
+		}
+		if s.Steps[i].Facts, err = normaliseMap(s.Steps[i].Facts); err != nil {
+			return nil, &ParseError{File: name, Line: s.Steps[i].Line, Step: i + 1, Message: "facts: " + err.Error()}
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Validate checks the structure of a scenario: a name, and every step either
+// a firing (at, actor and trigger) or a query (as_of) with expectations that
+// make sense for it.
+func (s *Scenario) Validate() error {
+	fail := func(step, line int, format string, args ...any) error {
+		return &ParseError{File: s.File, Line: line, Step: step, Message: fmt.Sprintf(format, args...)}
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		return fail(0, s.Line, "name is required")
+	}
+	for i, st := range s.Steps {
+		n := i + 1
+		firing := st.At != "" || st.Actor != "" || st.Trigger != ""
+		switch {
+		case firing && st.IsQuery():
+			return fail(n, st.Line, "a step is either a firing (at, actor, trigger) or a query (as_of), not both")
+		case !firing && !st.IsQuery():
+			return fail(n, st.Line, "a step needs at, actor and trigger (a firing) or as_of (a query)")
+		case firing:
+			var missing []string
+			for _, f := range []struct{ key, v string }{{"at", st.At}, {"actor", st.Actor}, {"trigger", st.Trigger}} {
+				if f.v == "" {
+					missing = append(missing, f.key)
+				}
+			}
+			if len(missing) > 0 {
+				return fail(n, st.Line, "a firing step needs at, actor and trigger: missing %s", strings.Join(missing, ", "))
+			}
+		default: // query
+			if st.Data != nil || st.Facts != nil {
+				return fail(n, st.Line, "a query step (as_of) fires nothing, so it takes no data or facts")
+			}
+			if st.Expect.Error != "" {
+				return fail(n, st.Line, "expect.error needs a firing step; a query step (as_of) fires nothing")
+			}
+		}
+		if e := st.Expect.Error; e != "" && !slices.Contains(sdk.Codes, sdk.Code(e)) {
+			return fail(n, st.Line, "expect.error: unknown error code %q (one of %s)", e, codeList())
+		}
+		for _, key := range sortedKeys(st.Expect.Clocks) {
+			ce := st.Expect.Clocks[key]
+			if ce.Due != "" {
+				if _, err := time.Parse(time.DateOnly, ce.Due); err != nil {
+					return fail(n, st.Line, "expect.clocks.%s.due: %q is not a date (YYYY-MM-DD)", key, ce.Due)
+				}
+			}
+			if ce.Status != "" && !slices.Contains(ClockStatuses, ce.Status) {
+				return fail(n, st.Line, "expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(ClockStatuses, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+func codeList() string {
+	s := make([]string, len(sdk.Codes))
+	for i, c := range sdk.Codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
+
+// yamlError turns a go-yaml error into a one-line ParseError with position.
+func yamlError(name string, err error) *ParseError {
+	pe := &ParseError{File: name, Message: err.Error()}
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		pe.Message = ye.GetMessage()
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			pe.Line, pe.Column = tk.Position.Line, tk.Position.Column
+		}
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			pe.Message = fmt.Sprintf("wrong type: expected %s, got %s", kindName(te.DstType), kindName(te.SrcType))
+			if tk := te.Token; tk != nil && tk.Value != "" {
+				pe.Message += fmt.Sprintf(" (%q)", tk.Value)
+			}
+		}
+	}
+	return pe
+}
+
+func kindName(t reflect.Type) string {
+	if t == nil {
+		return "nothing"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	}
+	return t.String()
+}
+
+// stepLines returns the line each step of the document starts on.
+func stepLines(body ast.Node) []int {
+	seq := stepsNode(body)
+	if seq == nil {
+		return nil
+	}
+	lines := make([]int, len(seq.Values))
+	for i, v := range seq.Values {
+		if tk := v.GetToken(); tk != nil && tk.Position != nil {
+			lines[i] = tk.Position.Line
+		}
+	}
+	return lines
+}
+
+// stepAtLine returns the 1-based step whose text holds line, or 0.
+func stepAtLine(body ast.Node, line int) int {
+	lines := stepLines(body)
+	step := 0
+	for i, l := range lines {
+		if l > 0 && l <= line {
+			step = i + 1
+		}
+	}
+	if step == 0 || line == 0 {
+		return 0
+	}
+	// A line after the steps list belongs to no step.
+	if seq := stepsNode(body); seq != nil {
+		if end := lastLine(seq); end > 0 && line > end {
+			return 0
+		}
+	}
+	return step
+}
+
+func stepsNode(body ast.Node) *ast.SequenceNode {
+	m, ok := body.(*ast.MappingNode)
+	if !ok {
+		return nil
+	}
+	for _, kv := range m.Values {
+		if keyName(kv.Key) == "steps" {
+			seq, _ := kv.Value.(*ast.SequenceNode)
+			return seq
+		}
+	}
+	return nil
+}
+
+// lastLine is the last line any token of n is on.
+func lastLine(n ast.Node) int {
+	last := 0
+	ast.Walk(visitor(func(n ast.Node) {
+		if tk := n.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > last {
+			last = tk.Position.Line
+		}
+	}), n)
+	return last
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n ast.Node) ast.Visitor { v(n); return v }
+
+// topKeys lists the keys of a document's top-level mapping.
+func topKeys(body ast.Node) []string {
+	m, ok := body.(*ast.MappingNode)
+	if !ok {
+		return nil
+	}
+	var keys []string
+	for _, kv := range m.Values {
+		if k := keyName(kv.Key); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// keyName is a mapping key's text, without quotes.
+func keyName(k ast.MapKeyNode) string {
+	if k == nil {
+		return ""
+	}
+	if sc, ok := k.(ast.ScalarNode); ok {
+		return fmt.Sprint(sc.GetValue())
+	}
+	return k.String()
+}
+
+// normaliseMap makes a decoded payload look as a JSON host would send it:
+// dates and timestamps become strings ("YYYY-MM-DD", or RFC 3339 when they
+// have a time), numbers float64, maps map[string]any.
+func normaliseMap(m map[string]any) (map[string]any, error) {
+	if m == nil {
+		return nil, nil
+	}
+	v, err := Normalise(m)
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]any), nil
+}
+
+// Normalise converts a value decoded from YAML into its JSON form: time.Time
+// becomes "YYYY-MM-DD" (or RFC 3339 when it has a time of day or a zone other
+// than UTC), integers and floats become float64, and maps with non-string keys
+// are refused.
+func Normalise(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool, float64:
+		return x, nil
+	case time.Time:
+		return formatTime(x), nil
+	case *time.Time:
+		if x == nil {
+			return nil, nil
+		}
+		return formatTime(*x), nil
+	case int:
+		return float64(x), nil
+	case int64:
+		return float64(x), nil
+	case uint64:
+		return float64(x), nil
+	case float32:
+		return float64(x), nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			n, err := Normalise(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			out[k] = n
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, err := Normalise(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = n
+		}
+		return out, nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Map:
+		out := make(map[string]any, rv.Len())
+		it := rv.MapRange()
+		for it.Next() {
+			k, ok := it.Key().Interface().(string)
+			if !ok {
+				return nil, fmt.Errorf("map key %v is not a string", it.Key().Interface())
+			}
+			n, err := Normalise(it.Value().Interface())
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			out[k] = n
+		}
+		return out, nil
+	case reflect.Slice, reflect.Array:
+		out := make([]any, rv.Len())
+		for i := range out {
+			n, err := Normalise(rv.Index(i).Interface())
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = n
+		}
+		return out, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(rv.Int()), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return float64(rv.Uint()), nil
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), nil
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Bool:
+		return rv.Bool(), nil
+	}
+	return nil, fmt.Errorf("unsupported value %v (%T)", v, v)
+}
+
+func formatTime(t time.Time) string {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 && t.Location() == time.UTC {
+		return t.Format(time.DateOnly)
+	}
+	if t.Nanosecond() != 0 {
+		return t.Format(time.RFC3339Nano)
+	}
+	return t.Format(time.RFC3339)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
