@@ -82,7 +82,10 @@ type clockSpec struct {
 }
 
 type trigger struct {
-	def      TriggerDef
+	// needsClocks is true when a guard, branch or clock expression of the
+	// trigger reads clocks.
+	needsClocks bool
+	def         TriggerDef
 	track    *track
 	roles    map[string]bool
 	fields   map[string]FieldDef
@@ -302,14 +305,60 @@ func layerName(s source, i int) string {
 	return s.name
 }
 
+// upsert overlays v on the element of list with the same id, field by
+// field: every field the overlay sets replaces the base's, lists of guards
+// merge by guard id (same id replaces, a new id is added), and a field the
+// overlay leaves out keeps the base's value. An element with a new id is added.
 func upsert[T any](list []T, v T, id func(T) string) []T {
 	for i := range list {
 		if id(list[i]) == id(v) {
-			list[i] = v
+			list[i] = overlayFields(list[i], v)
 			return list
 		}
 	}
 	return append(list, v)
+}
+
+func overlayFields[T any](base, over T) T {
+	var bm, om map[string]any
+	bb, _ := json.Marshal(base)
+	ob, _ := json.Marshal(over)
+	if json.Unmarshal(bb, &bm) != nil || json.Unmarshal(ob, &om) != nil {
+		return over
+	}
+	for k, v := range om {
+		if k == "guards" {
+			bm[k] = mergeByID(bm[k], v)
+			continue
+		}
+		bm[k] = v
+	}
+	out, _ := json.Marshal(bm)
+	var res T
+	if json.Unmarshal(out, &res) != nil {
+		return over
+	}
+	return res
+}
+
+func mergeByID(base, over any) any {
+	bl, _ := base.([]any)
+	ol, _ := over.([]any)
+	out := append([]any(nil), bl...)
+	for _, o := range ol {
+		om, _ := o.(map[string]any)
+		replaced := false
+		for i, b := range out {
+			if bm, _ := b.(map[string]any); bm != nil && om != nil && bm["id"] == om["id"] {
+				out[i] = o
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func unionStrings(a, b []string) []string {
@@ -532,6 +581,17 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		if _, dup := c.trigBy[td.ID]; dup {
 			d.add("duplicate", w.path+".id", w.layer, "trigger %s is declared twice", td.ID)
 		}
+		for _, g := range t.guards {
+			t.needsClocks = t.needsClocks || g.prog.usesClocks
+		}
+		for _, b := range t.branches {
+			t.needsClocks = t.needsClocks || (b.when != nil && b.when.usesClocks)
+		}
+		for _, r := range append(append([]ClockRef{}, td.Effects.Start...), branchStarts(td)...) {
+			if cs := c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
+				t.needsClocks = true
+			}
+		}
 		c.trigBy[td.ID] = t
 		c.triggers = append(c.triggers, t)
 	}
@@ -572,6 +632,14 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			Message: "This policy sets allow_below_statutory_floor: it may break the statutory floor, so its outcomes may not be lawful."})
 	}
 	return c
+}
+
+func branchStarts(td TriggerDef) []ClockRef {
+	var out []ClockRef
+	for _, b := range td.Branches {
+		out = append(out, b.Effects.Start...)
+	}
+	return out
 }
 
 func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t *trigger, d *diag) (*guard, bool) {

@@ -275,7 +275,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	// 5. guard_failed (every failing guard), advisory guards become warnings.
 	preFacts := copyFacts(w.Facts)
 	w.Facts = facts
-	env := e.env(w, f.Actor, at, today, data)
+	env := e.env(w, f.Actor, at, today, data, t.needsClocks)
 	var failed []GuardFailure
 	warns := append([]Warning(nil), p.warnings...)
 	for _, g := range t.guards {
@@ -373,7 +373,7 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 			Detail: "It may be fired by: " + strings.Join(t.def.Roles, ", ") + "."}
 	}
 	if r.eligibility != nil && haveAt {
-		env := e.env(w, actor, at, today, nil)
+		env := e.env(w, actor, at, today, nil, r.eligibility.prog.usesClocks)
 		ok, err := r.eligibility.prog.runBool(env)
 		if err != nil || !ok {
 			return &Error{Code: CodeNotAuthorised, Message: r.eligibility.def.Reason, Pointer: "/actor",
@@ -384,7 +384,7 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 }
 
 // env builds the guard environment for one evaluation.
-func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, data map[string]any) *guardEnv {
+func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
 		Data: data, Actor: actor, Params: e.p.params, At: at.UTC().Format(time.RFC3339), Today: today.String()}
 	if env.Data == nil {
@@ -400,8 +400,15 @@ func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, d
 	if dobErr == nil {
 		env.Child.Age = calendar.AgeOn(dob, today)
 	}
-	env.Clocks = make(map[string]clockEnv, len(w.Clocks))
+	if !withClocks {
+		env.Clocks = map[string]clockEnv{}
+	} else {
+		env.Clocks = make(map[string]clockEnv, len(w.Clocks))
+	}
 	for k, cl := range w.Clocks {
+		if !withClocks {
+			break
+		}
 		st := clockStatus(cl, today)
 		env.Clocks[k] = clockEnv{Exists: true, Running: st == "running" || ((st == "missed" || st == "excused") && cl.StoppedAt == ""),
 			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: st}
@@ -616,7 +623,7 @@ func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, 
 		return nil, cerr
 	}
 	today := calendar.UKDate(at)
-	env := e.env(&w, role, at, today, nil)
+	env := e.env(&w, role, at, today, nil, true)
 	for _, t := range e.p.triggers {
 		if t.track.def.Disabled {
 			continue
@@ -684,15 +691,14 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 	if in == nil {
 		in = map[string]any{}
 	}
-	raw, err := json.Marshal(in)
-	if err != nil {
+	nv, ok := normalise(in, 0)
+	if !ok {
 		return nil, []Problem{{Code: "bad_value", Message: "data is not JSON-serialisable", Pointer: "/data"}}, nil
 	}
-	if len(raw) > MaxPayloadBytes {
-		return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is %d bytes; the limit is %d", len(raw), MaxPayloadBytes), Pointer: "/data"}
+	if n := canonSize(nv, 0); n > MaxPayloadBytes {
+		return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is about %d bytes; the limit is %d", n, MaxPayloadBytes), Pointer: "/data"}
 	}
-	var data map[string]any
-	_ = json.Unmarshal(raw, &data)
+	data := nv.(map[string]any)
 	var names []string
 	for n := range t.fields {
 		names = append(names, n)

@@ -230,6 +230,7 @@ type program struct {
 	src        string
 	prog       *vm.Program
 	dataFields []string // payload fields read (data.X)
+	usesClocks bool     // reads clocks (the env builds them only when needed)
 }
 
 func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, error) {
@@ -256,7 +257,7 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, e
 	if v.dynamic {
 		fields["*"] = true
 	}
-	out := &program{src: src, prog: p}
+	out := &program{src: src, prog: p, usesClocks: v.clocks}
 	for f := range fields {
 		out.dataFields = append(out.dataFields, f)
 	}
@@ -267,6 +268,7 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, e
 type dataVisitor struct {
 	fields  map[string]bool
 	dynamic bool
+	clocks  bool
 }
 
 func (v *dataVisitor) Visit(n *ast.Node) {
@@ -280,7 +282,9 @@ func (v *dataVisitor) Visit(n *ast.Node) {
 			}
 		}
 	case *ast.IdentifierNode:
-		_ = m
+		if m.Value == "clocks" || m.Value == "$env" {
+			v.clocks = true
+		}
 	}
 }
 

@@ -1,34 +1,10 @@
 package sdk
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"reflect"
 )
-
-// originHash anchors a history: the first event's PrevHash.
-func originHash(o *Facts) string {
-	var f Facts
-	if o != nil {
-		f = *o
-	}
-	b, _ := json.Marshal(f)
-	sum := sha256.Sum256(append([]byte("sendflow/origin/v1\n"), b...))
-	return hex.EncodeToString(sum[:])
-}
-
-// eventHash is the SHA-256 of the event's canonical JSON without its Hash.
-// encoding/json writes struct fields in declaration order and map keys
-// sorted, so the bytes are the same on every platform and after a host has
-// stored and reloaded the event.
-func eventHash(ev Event) string {
-	ev.Hash = ""
-	b, _ := json.Marshal(ev)
-	sum := sha256.Sum256(append([]byte("sendflow/event/v1\n"), b...))
-	return hex.EncodeToString(sum[:])
-}
 
 // Replay rebuilds a case from the facts it was opened with and its events,
 // firing each event again through this engine. With the policy that made

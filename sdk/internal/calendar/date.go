@@ -83,7 +83,16 @@ func daysIn(y int, m time.Month) int {
 
 // String formats d as YYYY-MM-DD.
 func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	if d.Year < 0 || d.Year > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	var b [10]byte
+	y, m, dd := d.Year, int(d.Month), d.Day
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[7] = '-', '-'
+	b[5], b[6] = byte('0'+m/10%10), byte('0'+m%10)
+	b[8], b[9] = byte('0'+dd/10%10), byte('0'+dd%10)
+	return string(b[:])
 }
 
 // IsZero reports whether d is the zero Date.

@@ -241,8 +241,23 @@ func (m *Machine) with(state string, fn func(ctx context.Context, sm *stateless.
 }
 
 // CanFire reports whether trigger has a transition from state (or one of its
-// parents).
+// parents). It reads the validated transition table the stateless machines
+// are configured from, so the answer is the one stateless would give, without
+// taking a machine from the pool (Permitted asks this for every trigger).
 func (m *Machine) CanFire(state, trigger string) bool {
+	if !m.HasState(state) {
+		return false
+	}
+	for cur := state; cur != ""; cur = m.states[cur].Parent {
+		if _, ok := m.byState[cur][trigger]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// canFireStateless asks stateless itself; tests check it agrees with CanFire.
+func (m *Machine) canFireStateless(state, trigger string) bool {
 	ok := false
 	_ = m.with(state, func(ctx context.Context, sm *stateless.StateMachine, _ *cell) error {
 		var err error

@@ -1,0 +1,301 @@
+package sdk
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// The canonical form hashed for events and origins. It is deterministic
+// (object keys sorted, one spelling per value) and stable across a host's
+// JSON round trip, because payloads are normalised to what JSON decoding
+// gives back (float64, string, bool, nil, []any, map[string]any) before they
+// are recorded. It is written by hand rather than with encoding/json because
+// hashing is on the path of every Fire and Replay.
+
+var canonPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func hashCanon(prefix string, write func(b []byte) []byte) string {
+	bp := canonPool.Get().(*[]byte)
+	b := append((*bp)[:0], prefix...)
+	b = write(b)
+	sum := sha256.Sum256(b)
+	*bp = b
+	canonPool.Put(bp)
+	return hex.EncodeToString(sum[:])
+}
+
+// appendStr writes s quoted. Plain printable ASCII without quotes or
+// backslashes (almost every value: ids, states, dates, hashes) is copied as
+// it is; anything else is quoted with strconv, which is unambiguous too.
+func appendStr(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendField(b []byte, name string) []byte {
+	b = appendStr(b, name)
+	return append(b, ':')
+}
+
+func appendStates(b []byte, m map[string]string) []byte {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	b = append(b, '{')
+	for i, k := range ks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendField(b, k)
+		b = appendStr(b, m[k])
+	}
+	return append(b, '}')
+}
+
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case string:
+		return appendStr(b, x)
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendValue(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		ks := make([]string, 0, len(x))
+		for k := range x {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		b = append(b, '{')
+		for i, k := range ks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendField(b, k)
+			b = appendValue(b, x[k])
+		}
+		return append(b, '}')
+	default:
+		// Not reached for normalised values; fall back to JSON.
+		j, _ := json.Marshal(normaliseJSON(x))
+		return append(b, j...)
+	}
+}
+
+// eventHash is the SHA-256 of the event's canonical form without its Hash.
+func eventHash(ev Event) string {
+	return hashCanon("sendflow/event/v1\n", func(b []byte) []byte {
+		b = append(b, '{')
+		b = appendField(b, "seq")
+		b = strconv.AppendInt(b, int64(ev.Seq), 10)
+		b = append(b, ',')
+		b = appendField(b, "at")
+		b = appendStr(b, ev.At)
+		b = append(b, ',')
+		b = appendField(b, "actor")
+		b = appendStr(b, ev.Actor)
+		b = append(b, ',')
+		b = appendField(b, "trigger")
+		b = appendStr(b, ev.Trigger)
+		b = append(b, ',')
+		b = appendField(b, "data")
+		b = appendValue(b, mapOrNil(ev.Data))
+		b = append(b, ',')
+		b = appendField(b, "facts")
+		b = appendValue(b, mapOrNil(ev.Facts))
+		b = append(b, ',')
+		b = appendField(b, "states_before")
+		b = appendStates(b, ev.StatesBefore)
+		b = append(b, ',')
+		b = appendField(b, "states_after")
+		b = appendStates(b, ev.StatesAfter)
+		b = append(b, ',')
+		b = appendField(b, "policy_id")
+		b = appendStr(b, ev.PolicyID)
+		b = append(b, ',')
+		b = appendField(b, "policy_hash")
+		b = appendStr(b, ev.PolicyHash)
+		b = append(b, ',')
+		b = appendField(b, "prev_hash")
+		b = appendStr(b, ev.PrevHash)
+		return append(b, '}')
+	})
+}
+
+func mapOrNil(m map[string]any) any {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// originHash anchors a history: the first event's PrevHash.
+func originHash(o *Facts) string {
+	var f Facts
+	if o != nil {
+		f = *o
+	}
+	return hashCanon("sendflow/origin/v1\n", func(b []byte) []byte {
+		b = append(b, '{')
+		for i, kv := range [][2]string{{"id", f.ID}, {"la", f.LA}, {"district", f.District}, {"date_of_birth", f.Child.DateOfBirth}} {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendField(b, kv[0])
+			b = appendStr(b, kv[1])
+		}
+		b = append(b, ',')
+		b = appendField(b, "year_group")
+		if f.Child.YearGroup == nil {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendInt(b, int64(*f.Child.YearGroup), 10)
+		}
+		b = append(b, ',')
+		b = appendField(b, "evidence")
+		b = append(b, '[')
+		for i, ev := range f.Evidence {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendStr(b, ev)
+		}
+		return append(b, ']', '}')
+	})
+}
+
+// normalise converts a payload value to exactly what a JSON round trip
+// gives back, without one where it can: numbers to float64, typed slices
+// and maps to []any and map[string]any. ok is false for a value JSON cannot
+// carry.
+func normalise(v any, depth int) (any, bool) {
+	if depth > 32 {
+		return nil, false
+	}
+	switch x := v.(type) {
+	case nil, bool, string:
+		return x, true
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, false
+		}
+		return x, true
+	case float32:
+		return normalise(float64(x), depth)
+	case int:
+		return float64(x), true
+	case int8:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint:
+		return float64(x), true
+	case uint8:
+		return float64(x), true
+	case uint16:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, ok := normalise(e, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out[i] = n
+		}
+		return out, true
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out, true
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			n, ok := normalise(e, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out[k] = n
+		}
+		return out, true
+	default:
+		// Anything else (structs, typed maps): let encoding/json decide.
+		b, err := json.Marshal(x)
+		if err != nil {
+			return nil, false
+		}
+		var out any
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, false
+		}
+		return out, true
+	}
+}
+
+// canonSize estimates the JSON size of a normalised value, to enforce the
+// payload cap without marshalling.
+func canonSize(v any, depth int) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		return 5
+	case string:
+		return len(x) + 2
+	case float64:
+		return 24
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += canonSize(e, depth+1) + 1
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + canonSize(e, depth+1)
+		}
+		return n
+	}
+	return 0
+}
