@@ -86,12 +86,12 @@ type trigger struct {
 	// trigger reads clocks.
 	needsClocks bool
 	def         TriggerDef
-	track    *track
-	roles    map[string]bool
-	fields   map[string]FieldDef
-	guards   []*guard
-	branches []*branch
-	layer    string
+	track       *track
+	roles       map[string]bool
+	fields      map[string]FieldDef
+	guards      []*guard
+	branches    []*branch
+	layer       string
 }
 
 type guard struct {
@@ -701,7 +701,7 @@ func checkDataFields(trig string, pr *program, t *trigger, layer int, path strin
 }
 
 func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t *trigger, d *diag) {
-	refs := map[string][]ClockRef{"start": e.Start, "stop": e.Stop, "cancel": e.Cancel, "except": e.Except}
+	refs := map[string][]ClockRef{"start": e.Start, "stop": e.Stop, "cancel": e.Cancel, "void": e.Void, "except": e.Except}
 	for kind, list := range refs {
 		for i, r := range list {
 			cs := c.clocks[r.Clock]

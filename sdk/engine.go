@@ -235,8 +235,18 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	}
 	at, atErr := calendar.ParseAt(f.At)
 	today := calendar.UKDate(at)
-	// 2. not_authorised
-	if aerr := e.authorise(t, f.Actor, w, at, today, atErr == nil); aerr != nil {
+	// 2. not_authorised. A role's eligibility (a young person's age) is judged
+	// on the facts as this firing leaves them, so a date of birth given with
+	// the firing counts; a merge that fails is reported later as invalid_input.
+	judged := w
+	if len(f.Facts) > 0 {
+		if merged, _, probs, lerr := e.mergeFacts(w.Facts, f.Facts); lerr == nil && len(probs) == 0 {
+			tmp := *w
+			tmp.Facts = merged
+			judged = &tmp
+		}
+	}
+	if aerr := e.authorise(t, f.Actor, judged, at, today, atErr == nil); aerr != nil {
 		return Event{}, nil, aerr
 	}
 	// 3. not_permitted
@@ -438,6 +448,14 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 			}
 		})
 	}
+	for _, r := range eff.Void {
+		e.eachClock(w, r, data, func(k string, cl Clock) {
+			if cl.StoppedAt == "" {
+				cl.StoppedAt, cl.StoppedBy, cl.Cancelled, cl.Void = day, t.def.ID, true, true
+				w.Clocks[k] = cl
+			}
+		})
+	}
 	for _, r := range eff.Except {
 		reason, _ := data["reason"].(string)
 		e.eachClock(w, r, data, func(k string, cl Clock) {
@@ -530,10 +548,12 @@ func clockStatus(cl Clock, asOf calendar.Date) string {
 	day := asOf.String()
 	if cl.StoppedAt != "" && cl.StoppedAt <= day {
 		switch {
-		case cl.Cancelled:
+		case cl.Cancelled && (cl.Void || cl.StoppedAt <= cl.Due):
 			return "cancelled"
 		case cl.StoppedAt <= cl.Due:
 			return "met"
+		case cl.Kind == "window":
+			return "ended"
 		case cl.Exception != "":
 			return "excused"
 		default:

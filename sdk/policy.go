@@ -192,8 +192,12 @@ type Effects struct {
 	Start []ClockRef `json:"start,omitempty"`
 	// Stop stops running clocks: met if on time, missed if late.
 	Stop []ClockRef `json:"stop,omitempty"`
-	// Cancel ends running clocks whose process ended another way.
+	// Cancel ends running clocks whose process ended another way (a duty
+	// already past its due date stays missed).
 	Cancel []ClockRef `json:"cancel,omitempty"`
+	// Void ends running clocks whose duty never arose: they show cancelled
+	// even when past their due date.
+	Void []ClockRef `json:"void,omitempty"`
 	// Except records an exception (the data field Reason) on running clocks.
 	Except []ClockRef `json:"except,omitempty"`
 	// SetStates moves other tracks directly (e.g. plan → active).

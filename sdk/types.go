@@ -66,13 +66,18 @@ type Clock struct {
 	// StoppedBy is the trigger that stopped or cancelled the clock.
 	StoppedBy string `json:"stopped_by,omitempty"`
 	// Cancelled is true when the process the clock timed ended another way
-	// (for example a refusal to assess ends the 20-week clock).
+	// (for example a withdrawn request ends the EHC clocks). A duty already
+	// missed when it was cancelled stays missed.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// Void is true when the duty never arose (a final plan means no notice of
+	// a decision not to issue was owed): cancelled whenever it happened.
+	Void bool `json:"void,omitempty"`
 	// Exception is the R10(4)-style exception recorded while the clock ran;
 	// a missed clock with an exception is "excused".
 	Exception string `json:"exception,omitempty"`
 	// Status is "running", "met", "missed", "excused", "ended" (a window
-	// that closed by itself) or "cancelled", as of the case's last firing.
+	// that closed: windows are nobody's duty, so they are never missed) or
+	// "cancelled", as of the case's last firing.
 	// Engine.Clocks recomputes it as of any date.
 	Status string `json:"status"`
 	// Citation is the legal or local source of the time limit.
