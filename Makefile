@@ -6,7 +6,13 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck
 SENDFLOW := $(BIN)/sendflow
 
-.PHONY: all demo test lint vet fmt-check staticcheck unit race conformance examples bench build clean
+.PHONY: all demo test lint vet fmt-check staticcheck unit race conformance examples bench build clean node-deps chromium-deps
+
+# Each feature area keeps its own targets in mk/<area>.mk and adds them to these lists, so `make test`
+# and `make bench` run everything without one file growing a target per feature.
+TEST_TARGETS :=
+BENCH_TARGETS :=
+include $(sort $(wildcard mk/*.mk))
 
 all: build
 
@@ -21,7 +27,7 @@ demo: $(SENDFLOW)
 	$(SENDFLOW) walk examples/scenarios/full-lifecycle.yaml
 
 ## test: everything CI runs — lint, unit tests, race detector on the SDK, the conformance suite with coverage.
-test: lint unit race conformance examples
+test: lint unit race conformance examples $(TEST_TARGETS)
 	@echo "make test: all checks passed"
 
 lint: fmt-check vet staticcheck
@@ -56,8 +62,24 @@ examples: $(SENDFLOW)
 	$(GO) build ./examples/...
 
 ## bench: Go benchmarks (Compile, Fire with x-baseline, Permitted, Clocks, Replay with events/s).
-bench:
+bench: bench-go $(BENCH_TARGETS)
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./sdk/...
+
+## node-deps: the npm tools the tests use (ajv, playwright-core), pinned by package-lock.json.
+NODE_DEPS := node_modules/.sendflow-installed
+node-deps: $(NODE_DEPS)
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## chromium-deps: Debian's chromium for the browser tests (never a downloaded browser build).
+CHROMIUM := /usr/bin/chromium
+chromium-deps: $(CHROMIUM)
+$(CHROMIUM):
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
 clean:
 	rm -rf $(BIN)
