@@ -529,6 +529,16 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 			return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("clock %s: its date could not be worked out from the data", id), Pointer: "/data"}
 		}
 		due = d.AddDays(-1)
+		if due.DaysUntil(today) > 0 {
+			// A deadline already past when the clock would start (a transfer
+			// year gone by): a clock is never due before it starts.
+			ptr := "/data"
+			if f := cs.before.dataFields; len(f) == 1 && f[0] != "*" {
+				ptr += "/" + ptrEscape(f[0])
+			}
+			return &Error{Code: CodeInvalidInput, Pointer: ptr,
+				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (the day before %s) has already passed", id, d)}
+		}
 	} else {
 		d, err := calendar.Due(today, cs.unit, cs.length, cs.def.TribunalMoves, e.p.holidays)
 		if err != nil {
@@ -669,14 +679,16 @@ func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, 
 			if g.roles != nil && !g.roles[role] {
 				continue
 			}
-			ok, gerr := g.prog.runBool(env)
-			if ok && gerr == nil {
-				continue
-			}
+			// A guard that reads the payload is judged when the trigger is
+			// fired with data, whether or not it holds on no data.
 			if len(g.prog.dataFields) > 0 {
 				for _, f := range g.prog.dataFields {
 					needs[f] = true
 				}
+				continue
+			}
+			ok, gerr := g.prog.runBool(env)
+			if ok && gerr == nil {
 				continue
 			}
 			if g.def.Severity == "advice" {

@@ -1,0 +1,68 @@
+package sdk_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// Bugs found by the random walks and the fuzzers, one test each.
+
+// planned builds a case with a maintained EHC plan (plan track active).
+func planned(t *testing.T, e *sdk.Engine) sdk.Case {
+	c := newCase(e)
+	for _, s := range []struct {
+		trig, actor, at string
+		data            map[string]any
+	}{
+		{"ehc.requested", "parent", "2026-01-05", nil},
+		{"ehc.decided_to_assess", "la_officer", "2026-02-02", nil},
+		{"ehc.draft_issued", "la_officer", "2026-03-02", nil},
+		{"ehc.plan_finalised", "la_officer", "2026-04-20", map[string]any{"named_school": "Oak Primary"}},
+	} {
+		c = fire(t, e, c, s.trig, s.actor, s.at, s.data).Case
+	}
+	require.Equal(t, "active", c.States["plan"])
+	return c
+}
+
+// Walk seed 2: plan.phase_transfer_set with a transfer year whose deadline
+// had already passed started a clock due before it started.
+func TestRegressionPhaseTransferDeadlineAlreadyPassed(t *testing.T) {
+	e := engine(t)
+	c := planned(t, e)
+	_, err := e.Fire(c, sdk.Firing{Trigger: "plan.phase_transfer_set", Actor: "la_officer", At: "2026-05-01",
+		Data: map[string]any{"transfer_year": 2026}})
+	require.Error(t, err, "the 15 February 2026 deadline has passed by 1 May 2026")
+	assert.Equal(t, sdk.CodeInvalidInput, codeOf(err))
+	assert.Equal(t, "/data", sdk.AsError(err).Pointer)
+	o := fire(t, e, c, "plan.phase_transfer_set", "la_officer", "2026-05-01", map[string]any{"transfer_year": 2027})
+	assert.Equal(t, "2027-02-14", clockOf(t, o, "phase_transfer").Due)
+	o = fire(t, e, c, "plan.phase_transfer_set", "la_officer", "2027-03-30", map[string]any{"transfer_year": 2027, "post16": true})
+	assert.Equal(t, "2027-03-30", clockOf(t, o, "phase_transfer").Due, "due on the day it starts is still allowed")
+	_, err = e.Fire(c, sdk.Firing{Trigger: "plan.phase_transfer_set", Actor: "la_officer", At: "2027-03-31",
+		Data: map[string]any{"transfer_year": 2027, "post16": true}})
+	assert.Equal(t, sdk.CodeInvalidInput, codeOf(err), "a day after the post-16 deadline")
+}
+
+// Walk seed 22: Permitted said ehc.draft_issued was allowed with nothing
+// needed, but its guard on the payload (no school named) refused the
+// firing with a school: a guard reading the payload must be listed in
+// NeedsInput even when it holds on an empty payload.
+func TestRegressionPermittedListsEveryPayloadGuard(t *testing.T) {
+	e := engine(t)
+	c := newCase(e)
+	c = fire(t, e, c, "ehc.requested", "parent", "2026-01-05", nil).Case
+	c = fire(t, e, c, "ehc.decided_to_assess", "la_officer", "2026-02-02", nil).Case
+	ps, err := e.Permitted(c, "la_officer", "2026-03-02")
+	require.NoError(t, err)
+	for _, p := range ps {
+		if p.Trigger == "ehc.draft_issued" {
+			assert.True(t, p.Allowed)
+			assert.Equal(t, []string{"named_school"}, p.NeedsInput)
+		}
+	}
+}
