@@ -299,3 +299,22 @@ func canonSize(v any, depth int) int {
 	}
 	return 0
 }
+
+// historyBytes estimates the JSON size of a history, to enforce
+// MaxCaseBytes without marshalling: the strings and payloads as they are,
+// and a fixed allowance for the field names and states.
+func historyBytes(h []Event) int {
+	n := 0
+	for i := range h {
+		ev := &h[i]
+		n += 200 + len(ev.At) + len(ev.Actor) + len(ev.Trigger) + len(ev.PolicyID) + len(ev.PolicyHash) +
+			len(ev.PrevHash) + len(ev.Hash) + 48*(len(ev.StatesBefore)+len(ev.StatesAfter))
+		if len(ev.Data) > 0 {
+			n += canonSize(ev.Data, 0)
+		}
+		if len(ev.Facts) > 0 {
+			n += canonSize(ev.Facts, 0)
+		}
+	}
+	return n
+}

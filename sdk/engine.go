@@ -33,6 +33,7 @@ const (
 	MaxStringLength  = 10000    // one string value in a payload
 	MaxListItems     = 200      // one list value in a payload
 	MaxIdentifierLen = 200      // a trigger, role or clock name
+	MaxCaseBytes     = 16 << 20 // one case's history, estimated as JSON
 )
 
 // PolicyID is the compiled policy's id.
@@ -131,6 +132,9 @@ func (e *Engine) checkCase(c *Case) *Error {
 	}
 	if len(c.Evidence) > MaxEvidence {
 		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case holds %d evidence items; the limit is %d", len(c.Evidence), MaxEvidence), Pointer: "/evidence"}
+	}
+	if n := historyBytes(c.History); n > MaxCaseBytes {
+		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case's history is about %d bytes; the limit is %d", n, MaxCaseBytes), Pointer: "/history"}
 	}
 	if c.States == nil {
 		c.States = map[string]string{}

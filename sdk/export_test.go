@@ -3,3 +3,12 @@ package sdk
 // EventHash exposes the event hash to the external tests, so a tamper test
 // can forge a self-consistent chain and show that replay still catches it.
 var EventHash = eventHash
+
+// HistoryBytes exposes the history size estimate behind MaxCaseBytes.
+var HistoryBytes = historyBytes
+
+// CanonSize is the payload size estimate behind MaxPayloadBytes.
+func CanonSize(v any) int {
+	n, _ := normalise(v, 0)
+	return canonSize(n, 0)
+}

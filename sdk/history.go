@@ -19,6 +19,9 @@ func (e *Engine) Replay(origin Facts, events []Event) (out Case, err error) {
 	if len(events) > MaxHistory {
 		return Case{}, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("%d events; the limit is %d", len(events), MaxHistory), Pointer: "/history"}
 	}
+	if n := historyBytes(events); n > MaxCaseBytes {
+		return Case{}, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the history is about %d bytes; the limit is %d", n, MaxCaseBytes), Pointer: "/history"}
+	}
 	w := e.NewCase(origin)
 	if cerr := e.checkCase(&w); cerr != nil {
 		return Case{}, cerr
@@ -82,6 +85,10 @@ func (e *Engine) Verify(c Case) (rep VerifyReport) {
 	rep.Events = len(c.History)
 	if len(c.History) > MaxHistory {
 		rep.Reason = fmt.Sprintf("the history has %d events; the limit is %d", len(c.History), MaxHistory)
+		return rep
+	}
+	if n := historyBytes(c.History); n > MaxCaseBytes {
+		rep.Reason = fmt.Sprintf("the history is about %d bytes; the limit is %d", n, MaxCaseBytes)
 		return rep
 	}
 	if c.Origin == nil {

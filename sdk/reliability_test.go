@@ -192,3 +192,29 @@ func TestOneEngineSixteenGoroutines(t *testing.T) {
 	}
 	assert.Len(t, distinct, workers, "every goroutine worked on a different case")
 }
+
+// BenchmarkFireLongCase fires on a case with a 60-event history (the
+// history is copied and its size checked on every Fire).
+func BenchmarkFireLongCase(b *testing.B) {
+	e := engine(b)
+	c := longCase(b, e, 60)
+	f := sdk.Firing{Trigger: "ehc.brought_to_attention", Actor: "anyone", At: "2040-01-01"}
+	if _, err := e.Fire(c, f); err != nil {
+		f = sdk.Firing{Trigger: "nope", Actor: "anyone", At: "2040-01-01"}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = e.Fire(c, f)
+	}
+}
+
+// BenchmarkHistoryBytes is the cost of the MaxCaseBytes check on a
+// 60-event history, paid by every Fire, Permitted and Clocks.
+func BenchmarkHistoryBytes(b *testing.B) {
+	c := longCase(b, engine(b), 60)
+	for b.Loop() {
+		if sdk.HistoryBytes(c.History) == 0 {
+			b.Fatal("no size")
+		}
+	}
+}
