@@ -787,6 +787,10 @@ func splitJoined(err error) []string {
 
 // suggest returns ` (did you mean "x"?)` for the closest name, if close.
 func suggest(s string, names []string) string {
+	if len(s) > MaxIdentifierLen {
+		// No name is that long; and the distance would cost len(s) per name.
+		return ""
+	}
 	best, bestD := "", 1<<30
 	for _, n := range names {
 		if dd := levenshtein(s, n); dd < bestD {

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 )
@@ -142,10 +144,10 @@ func (e *Engine) checkCase(c *Case) *Error {
 	for tk, st := range c.States {
 		t := e.p.trackBy[tk]
 		if t == nil {
-			return bad("/states/"+ptrEscape(tk), "unknown track %q%s", clip(tk), suggest(tk, keys(e.p.trackBy)))
+			return bad("/states/"+ptrEscape(tk), "unknown track %s%s", clip(tk), suggest(tk, keys(e.p.trackBy)))
 		}
 		if t.m == nil || !t.m.HasState(st) {
-			return bad("/states/"+ptrEscape(tk), "%q is not a state of track %s", clip(st), tk)
+			return bad("/states/"+ptrEscape(tk), "%s is not a state of track %s", clip(st), tk)
 		}
 	}
 	for _, t := range e.p.tracks {
@@ -155,7 +157,7 @@ func (e *Engine) checkCase(c *Case) *Error {
 	}
 	for i, ev := range c.Evidence {
 		if !e.p.evidence[ev] {
-			return bad(fmt.Sprintf("/evidence/%d", i), "unknown evidence kind %q%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))
+			return bad(fmt.Sprintf("/evidence/%d", i), "unknown evidence kind %s%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))
 		}
 	}
 	if c.Child.DateOfBirth != "" {
@@ -168,7 +170,7 @@ func (e *Engine) checkCase(c *Case) *Error {
 	}
 	for k, cl := range c.Clocks {
 		if e.p.clocks[cl.ID] == nil {
-			return bad("/clocks/"+ptrEscape(k), "unknown clock %q", clip(cl.ID))
+			return bad("/clocks/"+ptrEscape(k), "unknown clock %s", clip(cl.ID))
 		}
 		if _, err := calendar.ParseDate(cl.Due); err != nil {
 			return bad("/clocks/"+ptrEscape(k)+"/due", "due is not a date")
@@ -189,12 +191,16 @@ func ptrEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// clip keeps echoed user values short in messages.
+// clip quotes a name the caller gave (a trigger, role, state, field or
+// evidence kind) for a message, but only when it looks like a policy name:
+// lower-case letters, digits, "_", "." and "-", at most 40 bytes. Anything
+// else may be a child's personal data typed into the wrong field, so it is
+// described, never echoed; the error's pointer still says where it is.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
+	if len(s) <= 40 && s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == "" {
+		return strconv.Quote(s)
 	}
-	return s
+	return fmt.Sprintf("(a value of %d characters, not shown)", utf8.RuneCountInString(s))
 }
 
 // Fire fires one trigger on a case and returns the new case, the event
@@ -234,7 +240,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	// 1. unknown_trigger
 	t := p.trigBy[f.Trigger]
 	if len(f.Trigger) > MaxIdentifierLen || t == nil || t.track.def.Disabled {
-		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %q%s", clip(f.Trigger), suggest(f.Trigger, e.TriggerNames())),
+		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %s%s", clip(f.Trigger), suggest(f.Trigger, e.TriggerNames())),
 			Pointer: "/trigger", Detail: "Triggers are named track.event, e.g. ehc.requested; see the policy's trigger list."}
 	}
 	at, atErr := calendar.ParseAt(f.At)
@@ -302,7 +308,9 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 		}
 		reason := g.def.Reason
 		if gerr != nil {
-			reason += " (the guard could not be evaluated: " + oneLine(gerr) + ")"
+			// The expression's own error can quote a payload value: say
+			// only that it failed.
+			reason += " (the guard could not be evaluated on this firing's values)"
 		}
 		if g.def.Severity == "advice" {
 			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation})
@@ -380,7 +388,7 @@ func copyStates(m map[string]string) map[string]string {
 func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool) *Error {
 	r := e.p.roles[actor]
 	if len(actor) > MaxIdentifierLen || r == nil {
-		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %q%s", clip(actor), suggest(actor, keys(e.p.roles))), Pointer: "/actor"}
+		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %s%s", clip(actor), suggest(actor, keys(e.p.roles))), Pointer: "/actor"}
 	}
 	if !t.roles[actor] {
 		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("a %s cannot fire %s", actor, t.def.ID), Pointer: "/actor",
@@ -650,7 +658,7 @@ func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, 
 		return nil, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
 	}
 	if e.p.roles[role] == nil {
-		return nil, &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %q%s", clip(role), suggest(role, keys(e.p.roles))), Pointer: "/role"}
+		return nil, &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %s%s", clip(role), suggest(role, keys(e.p.roles))), Pointer: "/role"}
 	}
 	w := cloneCase(c, 0)
 	if cerr := e.checkCase(&w); cerr != nil {
@@ -742,7 +750,7 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 	for _, k := range sortedAnyKeys(data) {
 		if _, ok := t.fields[k]; !ok {
 			probs = append(probs, Problem{Code: "unknown_field", Pointer: "/data/" + ptrEscape(k),
-				Message: fmt.Sprintf("%s has no payload field %q%s", t.def.ID, clip(k), suggest(k, names))})
+				Message: fmt.Sprintf("%s has no payload field %s%s", t.def.ID, clip(k), suggest(k, names))})
 		}
 	}
 	for _, f := range t.def.Payload {
@@ -878,10 +886,18 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 			if i := strings.Index(msg, "\""); i >= 0 {
 				name := strings.Trim(msg[i:], "\"")
 				ptr = "/facts/" + ptrEscape(name)
-				msg = fmt.Sprintf("unknown fact %q%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
+				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
 			}
+		} else if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
+			// Name the field and the type wanted, never the value given.
+			ptr = "/facts/" + strings.ReplaceAll(te.Field, ".", "/")
+			want := map[string]string{"int": "a whole number", "string": "a string", "[]string": "a list of strings"}[te.Type.String()]
+			if want == "" {
+				want = "an object"
+			}
+			msg = fmt.Sprintf("fact %s must be %s", te.Field, want)
 		} else {
-			msg = "facts do not have the right types (" + oneLine(err) + ")"
+			msg = "facts do not have the right types"
 		}
 		return cur, nil, []Problem{{Code: "bad_value", Message: msg, Pointer: ptr}}, nil
 	}
@@ -889,7 +905,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	for i, ev := range out.Evidence {
 		if !e.p.evidence[ev] && i >= len(cur.Evidence) {
 			probs = append(probs, Problem{Code: "bad_value", Pointer: fmt.Sprintf("/facts/evidence/%d", i-len(cur.Evidence)),
-				Message: fmt.Sprintf("unknown evidence kind %q%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))})
+				Message: fmt.Sprintf("unknown evidence kind %s%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))})
 		}
 	}
 	if len(out.Evidence) > MaxEvidence {

@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -65,4 +66,20 @@ func TestRegressionPermittedListsEveryPayloadGuard(t *testing.T) {
 			assert.Equal(t, []string{"named_school"}, p.NeedsInput)
 		}
 	}
+}
+
+// Found reading the code for the privacy work: "did you mean" computed an
+// edit distance between any-length input and every name, so a 1 MB trigger
+// name cost about two billion steps. Names past MaxIdentifierLen get no
+// suggestion (and, not being name-like, are never echoed).
+func TestRegressionHugeNamesGetNoSuggestion(t *testing.T) {
+	e := engine(t)
+	huge := strings.Repeat("ehc.requested", 80000)
+	_, err := e.Fire(newCase(e), sdk.Firing{Trigger: huge, Actor: huge, At: "2026-01-05"})
+	require.Error(t, err)
+	assert.Equal(t, sdk.CodeUnknownTrigger, codeOf(err))
+	assert.Less(t, len(err.Error()), 300)
+	_, err = e.Permitted(newCase(e), huge, "2026-01-05")
+	assert.Equal(t, sdk.CodeNotAuthorised, codeOf(err))
+	assert.Less(t, len(err.Error()), 300)
 }

@@ -1,0 +1,169 @@
+package sdk_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// A child's personal data (a name, a date of birth, free text) given in a
+// bad input must never come back in an error message or a warning: only
+// the field's path (the JSON pointer) says where the fault is.
+const (
+	markerName = "Amelia Quartermain"
+	markerDOB  = "2013-07-19"
+	markerText = "lives with her gran at 4 Elm Road"
+)
+
+var markers = []string{markerName, markerDOB, "19/07/2013", markerText, "Quartermain"}
+
+// privacyOverlay adds a track whose guards read free text and dates from
+// the payload through functions that can fail, so a guard's evaluation
+// error is exercised too.
+const privacyOverlay = `id: privacy
+tracks:
+  - {id: note, initial: open, states: [{id: open}, {id: done}]}
+triggers:
+  - id: note.recorded
+    from: [open]
+    to: done
+    roles: [la_officer]
+    payload:
+      - {name: text, type: string}
+      - {name: born, type: string}
+      - {name: when, type: date}
+    guards:
+      - {id: born_parses, expr: 'age(data.born ?? "", today) >= 0', reason: "The date of birth must be a date."}
+      - {id: text_short, expr: 'len(data.text ?? "") < 5', reason: "The note is too long."}
+      - {id: advice_on_text, severity: advice, expr: 'add_days(data.born ?? "", 1) != ""', reason: "Check the date of birth."}
+`
+
+// leak returns the first marker found in the error's or warnings' text,
+// leaving out the pointers (a field's path may name a key).
+func leak(v any) string {
+	b, _ := json.Marshal(v)
+	var m any
+	_ = json.Unmarshal(b, &m)
+	dropPointers(m)
+	b, _ = json.Marshal(m)
+	text := string(b)
+	if err, ok := v.(error); ok {
+		text += " " + strings.ReplaceAll(err.Error(), pointerOf(err), "")
+	}
+	for _, mk := range markers {
+		if strings.Contains(text, mk) {
+			return mk + " in " + text
+		}
+	}
+	return ""
+}
+
+func pointerOf(err error) string {
+	if p := sdk.AsError(err).Pointer; p != "" {
+		return " at " + p
+	}
+	return "\x00"
+}
+
+func dropPointers(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, "pointer")
+		for _, e := range x {
+			dropPointers(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropPointers(e)
+		}
+	}
+}
+
+func TestErrorsNeverEchoPersonalData(t *testing.T) {
+	e := engine(t)
+	pe, err := sdk.Compile(sdk.PolicySource{Name: "privacy.yaml", Data: []byte(privacyOverlay)})
+	require.NoError(t, err)
+
+	base := e.NewCase(sdk.Facts{ID: "c-9", Child: sdk.Child{DateOfBirth: markerDOB}})
+	req := fire(t, e, base, "ehc.requested", "parent", "2026-01-05", nil).Case
+	firings := []sdk.Firing{
+		{Trigger: markerName, Actor: "parent", At: "2026-01-06"},
+		{Trigger: "ehc.withdrawn", Actor: markerName, At: "2026-01-06"},
+		{Trigger: "ehc.withdrawn", Actor: "parent", At: markerText},
+		{Trigger: "ehc.withdrawn", Actor: "parent", At: "19/07/2013"},
+		{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Data: map[string]any{"note": markerText}},
+		{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Data: map[string]any{markerName: markerText}},
+		{Trigger: "ehc.advice_requested", Actor: "la_officer", At: "2026-01-06", Data: map[string]any{"from": markerName}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"date_of_birth": "19/07/2013"}}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"date_of_birth": markerName}}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"name": markerName}}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"year_group": markerName}}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"evidence": []any{markerText}}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"evidence": markerText}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"name": markerName}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"id": []any{markerName}}},
+		{Trigger: "hnf.considered", Actor: "school", At: "2026-01-06", Data: map[string]any{"annual_provision_cost": markerText}},
+		{Trigger: "support.concern_raised", Actor: "young_person", At: "2026-01-06"},
+	}
+	cases := map[string]sdk.Case{"requested": req}
+	for name, c := range map[string]sdk.Case{
+		"bad state":    {States: map[string]string{"ehc": markerName}},
+		"bad track":    {States: map[string]string{markerName: "none"}},
+		"bad evidence": {Facts: sdk.Facts{Evidence: []string{markerText}}},
+		"bad dob":      {Facts: sdk.Facts{Child: sdk.Child{DateOfBirth: "19/07/2013"}}},
+		"bad clock":    {Clocks: map[string]sdk.Clock{"x": {ID: markerName, StartedAt: markerDOB, Due: markerDOB}}},
+		"bad due":      {Clocks: map[string]sdk.Clock{"ehc_final_plan": {ID: "ehc_final_plan", StartedAt: markerDOB, Due: markerName}}},
+	} {
+		cases[name] = c
+	}
+	checked := 0
+	for name, c := range cases {
+		for i, f := range firings {
+			o, err := e.Fire(c, f)
+			if err != nil {
+				assert.Empty(t, leak(err), "case %s, firing %d", name, i)
+			} else {
+				assert.Empty(t, leak(o.Warnings), "case %s, firing %d", name, i)
+			}
+			checked++
+		}
+		for _, role := range []string{markerName, "parent", "la_officer"} {
+			for _, asOf := range []string{markerText, "2026-02-01"} {
+				ps, err := e.Permitted(c, role, asOf)
+				assert.Empty(t, leak(err), "case %s, Permitted", name)
+				assert.Empty(t, leak(ps), "case %s, Permitted", name)
+				_, err = e.Clocks(c, asOf)
+				assert.Empty(t, leak(err), "case %s, Clocks", name)
+				checked += 2
+			}
+		}
+	}
+	// Guards that fail to evaluate on free text say so without the text.
+	pc := pe.NewCase(sdk.Facts{Child: sdk.Child{DateOfBirth: markerDOB}})
+	for _, data := range []map[string]any{
+		{"born": markerName, "text": markerText},
+		{"born": "19/07/2013"},
+		{"born": markerDOB + "x"},
+		{"when": "19/07/2013", "text": markerName},
+	} {
+		o, err := pe.Fire(pc, sdk.Firing{Trigger: "note.recorded", Actor: "la_officer", At: "2026-01-06", Data: data})
+		if err != nil {
+			assert.Empty(t, leak(err), "%v", data)
+		} else {
+			assert.Empty(t, leak(o.Warnings), "%v", data)
+		}
+		checked++
+	}
+	// Replay and Verify of a history carrying free text.
+	h := fire(t, pe, pc, "note.recorded", "la_officer", "2026-01-06", map[string]any{"born": "2013-07-19", "text": "ok"}).Case
+	h.History[0].Data = map[string]any{"text": markerText}
+	_, err = pe.Replay(*h.Origin, h.History)
+	assert.Empty(t, leak(err))
+	assert.Empty(t, leak(pe.Verify(h)))
+	t.Logf("%d calls checked", checked+2)
+}
