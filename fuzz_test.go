@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sendflow/sendflow/internal/randomwalk"
 	"github.com/sendflow/sendflow/sdk"
@@ -40,6 +42,7 @@ func checkErr(t *testing.T, what string, err error) {
 // A policy that compiles is then walked briefly.
 func FuzzCompilePolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer slowInput(t, time.Now())
 		before := bytes.Clone(data)
 		e, err := sdk.Compile(sdk.PolicySource{Name: "fuzz.yaml", Data: data})
 		if !bytes.Equal(before, data) {
@@ -87,6 +90,7 @@ func guardPolicy(expr string) []byte {
 // condition and, when it compiles, fires the trigger with any payload.
 func FuzzGuardCompile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, expr string, payload []byte) {
+		defer slowInput(t, time.Now())
 		e, err := sdk.Compile(sdk.PolicySource{Name: "guard.json", Data: guardPolicy(expr)})
 		if err != nil {
 			checkErr(t, "Compile", err)
@@ -125,6 +129,7 @@ func FuzzGuardCompile(f *testing.F) {
 func FuzzCaseJSON(f *testing.F) {
 	engines := mustEngines(f)
 	f.Fuzz(func(t *testing.T, caseJSON, firingJSON []byte, asOf string) {
+		defer slowInput(t, time.Now())
 		var c sdk.Case
 		if json.Unmarshal(caseJSON, &c) != nil {
 			return
@@ -194,6 +199,7 @@ func FuzzCaseJSON(f *testing.F) {
 func FuzzFireSequence(f *testing.F) {
 	engines := mustEngines(f)
 	f.Fuzz(func(t *testing.T, policy uint8, choices []byte) {
+		defer slowInput(t, time.Now())
 		ne := engines[int(policy)%len(engines)]
 		steps := min(1+len(choices)/6, 100)
 		if _, err := randomwalk.Walk(ne.e, &randomwalk.Bytes{B: choices}, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 3}); err != nil {
@@ -210,6 +216,7 @@ func FuzzScenarioParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer slowInput(t, time.Now())
 		before := bytes.Clone(data)
 		all, err := scenario.ParseAll("fuzz.yaml", data)
 		if !bytes.Equal(before, data) {
@@ -242,6 +249,15 @@ func FuzzScenarioParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// slowInput fails an input that took longer than $SENDFLOW_FUZZ_SLOW (a
+// duration; unset, never), so a fuzzing run can catch inputs that are slow
+// without hanging. It is a diagnostic, off in `go test` and `make fuzz`.
+func slowInput(t *testing.T, start time.Time) {
+	if d, err := time.ParseDuration(os.Getenv("SENDFLOW_FUZZ_SLOW")); err == nil && time.Since(start) > d {
+		t.Fatalf("this input took %v", time.Since(start))
+	}
 }
 
 func isCode(s string) bool {

@@ -21,7 +21,7 @@ import (
 // and step; -walk.seed=N reproduces that walk exactly.
 var (
 	walkSeed  = flag.Int64("walk.seed", 0, "run only the walk with this seed (printed by a failing walk)")
-	walkCount = flag.Int("walk.n", 0, "number of walks (default $SENDFLOW_WALKS, else 300)")
+	walkCount = flag.Int("walk.n", 0, "number of walks (default $SENDFLOW_WALKS, else 60)")
 	walkSteps = flag.Int("walk.steps", 200, "the most firings one walk tries")
 )
 
@@ -62,7 +62,7 @@ func walksToRun() int {
 	if n, err := strconv.Atoi(os.Getenv("SENDFLOW_WALKS")); err == nil && n > 0 {
 		return n
 	}
-	return 300
+	return 60
 }
 
 // walkOf runs the walk with one seed: the seed chooses the policy (seed
