@@ -201,8 +201,8 @@ func FuzzFireSequence(f *testing.F) {
 	f.Fuzz(func(t *testing.T, policy uint8, choices []byte) {
 		defer slowInput(t, time.Now())
 		ne := engines[int(policy)%len(engines)]
-		steps := min(1+len(choices)/6, 100)
-		if _, err := randomwalk.Walk(ne.e, &randomwalk.Bytes{B: choices}, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 3}); err != nil {
+		steps := min(1+len(choices)/8, 40)
+		if _, err := randomwalk.Walk(ne.e, &randomwalk.Bytes{B: choices}, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 5}); err != nil {
 			t.Fatalf("policy %s: %v", ne.name, err)
 		}
 	})
