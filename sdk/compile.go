@@ -372,6 +372,9 @@ func overlayFields[T any](base, over T) T {
 		return over
 	}
 	for k, v := range om {
+		if m, ok := v.(map[string]any); v == nil || v == "" || (ok && len(m) == 0) {
+			continue // a field the overlay left out (no omitempty on it)
+		}
 		if k == "guards" {
 			bm[k] = mergeByID(bm[k], v)
 			continue
@@ -888,7 +891,28 @@ func suggest(s string, names []string) string {
 	if best != "" && bestD <= max(2, len(s)/3) {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
+	// A prefix ("ehc_final" for "ehc_final_plan") or initials ("dob" for
+	// "date_of_birth") of exactly one name.
+	var hits []string
+	for _, n := range names {
+		if (len(s) >= 3 && strings.HasPrefix(n, s)) || (len(s) >= 2 && initials(n) == s) {
+			hits = append(hits, n)
+		}
+	}
+	if len(hits) == 1 {
+		return fmt.Sprintf(" (did you mean %q?)", hits[0])
+	}
 	return ""
+}
+
+func initials(s string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(s, "_") {
+		if part != "" {
+			b.WriteByte(part[0])
+		}
+	}
+	return b.String()
 }
 
 func levenshtein(a, b string) int {

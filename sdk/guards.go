@@ -214,6 +214,11 @@ func (v *safety) Visit(n *ast.Node) {
 		return
 	}
 	switch m := (*n).(type) {
+	case *ast.BuiltinNode:
+		if !slices.Contains(allowedBuiltins, m.Name) {
+			v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
+				msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
+		}
 	case *ast.VariableDeclaratorNode:
 		v.err = &exprError{code: "forbidden", msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), col: m.Location().From + 1}
 	case *ast.PredicateNode:

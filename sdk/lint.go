@@ -169,7 +169,7 @@ func (l *linter) checkStates(sideTrack, sideStates ast.Node) {
 }
 
 func (l *linter) checkEvidence(s *ast.StringNode) {
-	if !l.c.evidence[s.Value] {
+	if s.Value != "" && !l.c.evidence[s.Value] {
 		l.report("unknown_evidence", s, "%q is not an evidence kind of this policy%s", s.Value, suggest(s.Value, keysBool(l.c.evidence)))
 	}
 }
