@@ -569,6 +569,9 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			t.fields[f.Name] = f
 		}
 		for i, g := range td.Guards {
+			if g.Disabled {
+				continue
+			}
 			gw, found := o.guards[td.ID+"/"+g.ID]
 			if !found {
 				gw = where{w.layer, fmt.Sprintf("%s.guards[%d]", w.path, i)}

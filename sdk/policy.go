@@ -193,6 +193,10 @@ type GuardDef struct {
 	Severity string `json:"severity,omitempty"`
 	// Roles limits the guard to these actors (empty: every actor).
 	Roles []string `json:"roles,omitempty"`
+	// Disabled switches off a guard an earlier layer defined (give its id
+	// and disabled: true). Guards the statutory floor needs cannot be
+	// removed this way: the floor is checked on the result.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Effects are what a firing does besides moving its own track.

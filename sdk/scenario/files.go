@@ -36,7 +36,8 @@ type overlay struct {
 
 // DefaultLoader compiles the native engine: "default" (or empty) is the
 // embedded policy, compiled once; any other value is an overlay file relative
-// to baseDir, compiled on top of the default once per absolute path.
+// to baseDir, compiled on top of the default (and on top of the file it
+// extends, see PolicySources) once per absolute path.
 func DefaultLoader(policyRef, baseDir string) (Target, error) {
 	if isDefault(policyRef) {
 		defaultOnce.Do(func() { defaultEngine, defaultErr = sdk.Compile() })
@@ -54,9 +55,9 @@ func DefaultLoader(policyRef, baseDir string) (Target, error) {
 	defer overlayMu.Unlock()
 	o, ok := overlays[abs]
 	if !ok {
-		var data []byte
-		if data, o.err = os.ReadFile(path); o.err == nil {
-			o.engine, o.err = sdk.Compile(sdk.PolicySource{Name: path, Data: data})
+		var srcs []sdk.PolicySource
+		if srcs, o.err = PolicySources(path); o.err == nil {
+			o.engine, o.err = sdk.Compile(srcs...)
 		}
 		overlays[abs] = o
 	}
