@@ -62,6 +62,8 @@ type compiled struct {
 	holidays *calendar.Holidays
 	warnings []Warning
 	opts     []expr.Option
+	// origins maps "kind:id" to the layer that last defined it (see LayerOf).
+	origins map[string]string
 }
 
 type role struct {
@@ -427,6 +429,13 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}}
 	if c.id == "" {
 		d.add("missing_field", "$.id", 0, "the policy has no id")
+	}
+	c.origins = map[string]string{}
+	for kind, m := range map[string]map[string]where{"role": o.roles, "parameter": o.params, "track": o.tracks,
+		"clock": o.clocks, "trigger": o.triggers, "guard": o.guards} {
+		for id, w := range m {
+			c.origins[kind+":"+id] = o.layerNames[w.layer]
+		}
 	}
 	// Holidays.
 	c.holidays = calendar.DefaultHolidays()

@@ -173,3 +173,55 @@ func (l *linter) checkEvidence(s *ast.StringNode) {
 		l.report("unknown_evidence", s, "%q is not an evidence kind of this policy%s", s.Value, suggest(s.Value, keysBool(l.c.evidence)))
 	}
 }
+
+// Lint compiles the layers and adds advice a policy author should act on
+// but that does not stop the policy compiling: a guard without a citation
+// (code no_citation) and, in a file that gives some guard reasons in a
+// language, a guard without one in it (missing_translation). The compile
+// problems, if any, come back as the error, exactly as from Compile.
+func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
+	e, err := Compile(sources...)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
+	var srcs []source
+	for _, s := range all {
+		p, _ := parsePolicy(s) // they parsed in Compile
+		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
+	}
+	var out []Problem
+	addP := func(code string, layer int, path, format string, args ...any) {
+		p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
+		p.Location, p.Snippet = locate(srcs, layer, path)
+		out = append(out, p)
+	}
+	for li := 1; li < len(srcs); li++ {
+		p := srcs[li].policy
+		locales := map[string]bool{}
+		for _, t := range p.Triggers {
+			for _, g := range t.Guards {
+				for l := range g.Reasons {
+					locales[l] = true
+				}
+			}
+		}
+		for i, t := range p.Triggers {
+			for j, g := range t.Guards {
+				if g.Disabled {
+					continue
+				}
+				path := fmt.Sprintf("$.triggers[%d].guards[%d]", i, j)
+				if strings.TrimSpace(g.Citation) == "" {
+					addP("no_citation", li, path, "guard %s of %s has no citation: say which law, guidance or local document it comes from", g.ID, t.ID)
+				}
+				for _, l := range keysBool(locales) {
+					if g.Reasons[l] == "" {
+						addP("missing_translation", li, path, "guard %s of %s has no %s reason, though other guards in this file have one", g.ID, t.ID, l)
+					}
+				}
+			}
+		}
+	}
+	return e, out, nil
+}
