@@ -201,6 +201,9 @@ func parsePolicy(s PolicySource) (Policy, error) {
 	if len(bytes.TrimSpace(s.Data)) == 0 {
 		return p, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("policy %s is empty", s.Name), Location: s.Name}
 	}
+	if probs := unknownKeys(s.Name, s.Data); len(probs) > 0 {
+		return p, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
+	}
 	if err := yaml.UnmarshalWithOptions(s.Data, &p, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
 		loc := s.Name
 		msg := err.Error()

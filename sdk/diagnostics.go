@@ -13,7 +13,8 @@ type DiagnosticCode struct {
 
 // PolicyDiagnostics lists every policy diagnostic code.
 var PolicyDiagnostics = []DiagnosticCode{
-	{Code: "syntax", Meaning: "The file is not valid YAML or JSON, or has a key the policy format does not know (a misspelt field)."},
+	{Code: "syntax", Meaning: "The file is not valid YAML or JSON, or a value of the wrong type."},
+	{Code: "unknown_key", Meaning: "A key the policy format does not have (every one is reported, each with a \"did you mean\": reson for reason)."},
 	{Code: "missing_field", Meaning: "A required field is missing: a policy id, a guard's id, reason or expression, a trigger's roles or from-states (a new trigger with a misspelt id gets a \"did you mean\"), a reason in a declared language."},
 	{Code: "bad_name", Meaning: "A role or state name is not lower snake_case."},
 	{Code: "bad_value", Meaning: "A value is not allowed: an unknown clock unit or kind, a severity other than block or advice, a payload type, a length below 1, a non per-source clock given a source."},

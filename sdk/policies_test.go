@@ -363,3 +363,42 @@ triggers:
 	assert.Equal(t, "kentish_dover", layers["district_guard"])
 	assert.NotContains(t, layers, "authority_guard")
 }
+
+func TestEveryUnknownKeyAtOnce(t *testing.T) {
+	se := overlayErr(t, "keys.yaml", `id: keys
+triggerz: []
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: g, expr: 'true', reson: "r", citation: "c"}
+clocks:
+  - {id: lift_initial_contact, unit: working_days, lenght: 3}
+`)
+	require.Len(t, se.Problems, 3, asJSON(t, se.Problems))
+	want := []struct{ loc, hint string }{
+		{"keys.yaml:2:1", `did you mean "triggers"?`},
+		{"keys.yaml:6:31", `did you mean "reason"?`},
+		{"keys.yaml:8:52", `did you mean "length"?`},
+	}
+	for i, w := range want {
+		assert.Equal(t, "unknown_key", se.Problems[i].Code)
+		assert.Equal(t, w.loc, se.Problems[i].Location)
+		assert.Contains(t, se.Problems[i].Message, w.hint)
+		assert.Contains(t, se.Problems[i].Snippet, "^")
+	}
+	lines := strings.Split(se.Problems[1].Snippet, "\n")
+	caret := strings.Index(lines[1], "^")
+	assert.Equal(t, "reson", lines[0][caret:caret+5])
+}
+
+func TestJSONOverlay(t *testing.T) {
+	e := compileOverlay(t, `{"id": "json_la", "parameters": [{"id": "hnf_threshold", "value": 7000}],
+ "triggers": [{"id": "ehc.requested", "guards": [{"id": "a", "severity": "advice", "roles": ["school"], "expr": "len(evidence) > 0", "reason": "Send evidence.", "reasons": {"cy": "Anfonwch dystiolaeth."}, "citation": "local"}]}]}`)
+	assert.Equal(t, "json_la", e.PolicyID())
+	o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05", Locale: "cy"})
+	require.NoError(t, err)
+	require.Len(t, o.Warnings, 1)
+	assert.Equal(t, "Anfonwch dystiolaeth.", o.Warnings[0].Message)
+	_, err = e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-01-05", Data: map[string]any{"annual_provision_cost": 6500}})
+	assert.Equal(t, sdk.CodeGuardFailed, codeOf(err), "the threshold parameter is 7000 here")
+}
