@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/machine"
@@ -60,6 +62,8 @@ type compiled struct {
 	holidays *calendar.Holidays
 	warnings []Warning
 	opts     []expr.Option
+	// origins maps "kind:id" to the layer that last defined it (see LayerOf).
+	origins map[string]string
 }
 
 type role struct {
@@ -110,15 +114,26 @@ type branch struct {
 // diag collects every problem in a policy, with positions.
 type diag struct {
 	problems []Problem
-	locate   func(layer int, path string) (string, string)
+	locate   func(layer int, path string, col int) (string, string)
 }
 
 func (d *diag) add(code, layerPath string, layer int, format string, args ...any) {
+	d.addCol(code, layerPath, layer, 0, format, args...)
+}
+
+// addCol adds a problem whose position is col characters into the value at
+// layerPath (a column inside a guard expression), when that can be placed.
+func (d *diag) addCol(code, layerPath string, layer, col int, format string, args ...any) {
 	p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
 	if d.locate != nil && layerPath != "" {
-		p.Location, p.Snippet = d.locate(layer, layerPath)
+		p.Location, p.Snippet = d.locate(layer, layerPath, col)
 	}
 	d.problems = append(d.problems, p)
+}
+
+// addExpr adds an expression problem with its own code and column.
+func (d *diag) addExpr(err error, layerPath string, layer int, format string, args ...any) {
+	d.addCol(errCode(err), layerPath, layer, errCol(err), format, args...)
 }
 
 // source is one parsed policy layer.
@@ -141,13 +156,25 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
 	var srcs []source
 	d := &diag{}
-	d.locate = func(layer int, path string) (string, string) { return locate(srcs, layer, path) }
+	d.locate = func(layer int, path string, col int) (string, string) { return locateCol(srcs, layer, path, col) }
+	var syntax *Error
 	for _, s := range all {
 		p, perr := parsePolicy(s)
 		if perr != nil {
-			return nil, perr
+			// Report the syntax problems of every layer at once.
+			e := AsError(perr)
+			if syntax == nil {
+				syntax = e
+			} else if e.Code == syntax.Code {
+				syntax.Problems = append(syntax.Problems, e.Problems...)
+				syntax.Message = fmt.Sprintf("the policy has %d problem(s)", len(syntax.Problems))
+			}
+			continue
 		}
 		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
+	}
+	if syntax != nil {
+		return nil, syntax
 	}
 	merged, origin := mergePolicies(srcs)
 	c := build(merged, origin, srcs, d)
@@ -174,6 +201,9 @@ func parsePolicy(s PolicySource) (Policy, error) {
 	if len(bytes.TrimSpace(s.Data)) == 0 {
 		return p, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("policy %s is empty", s.Name), Location: s.Name}
 	}
+	if probs := unknownKeys(s.Name, s.Data); len(probs) > 0 {
+		return p, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
+	}
 	if err := yaml.UnmarshalWithOptions(s.Data, &p, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
 		loc := s.Name
 		msg := err.Error()
@@ -199,6 +229,12 @@ func firstLines(s string) string {
 
 // locate finds the position of a YAML path in one layer's source.
 func locate(srcs []source, layer int, path string) (string, string) {
+	return locateCol(srcs, layer, path, 0)
+}
+
+// locateCol is locate with the caret moved col characters into a one-line
+// scalar (a column inside a guard expression).
+func locateCol(srcs []source, layer int, path string, col int) (string, string) {
 	if layer < 0 || layer >= len(srcs) {
 		return "", ""
 	}
@@ -215,7 +251,16 @@ func locate(srcs []source, layer int, path string) (string, string) {
 	if err != nil || n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
 		return s.name, ""
 	}
-	pos := n.GetToken().Position
+	tok := n.GetToken()
+	pos := *tok.Position
+	if col > 0 && !strings.Contains(tok.Value, "\n") {
+		switch tok.Type {
+		case token.SingleQuoteType, token.DoubleQuoteType:
+			pos.Column += col
+		case token.StringType:
+			pos.Column += col - 1
+		}
+	}
 	lines := strings.Split(string(s.data), "\n")
 	snippet := ""
 	if pos.Line-1 < len(lines) && pos.Line >= 1 {
@@ -241,14 +286,16 @@ type where struct {
 
 type originMap struct {
 	roles, params, tracks, clocks, triggers map[string]where
-	layerNames                              []string
+	// guards maps "trigger/guard" to where that guard was last defined.
+	guards     map[string]where
+	layerNames []string
 }
 
 // mergePolicies overlays each layer on the one before: elements are matched
 // by id and replaced whole; scalars set in a later layer win.
 func mergePolicies(srcs []source) (Policy, *originMap) {
 	o := &originMap{roles: map[string]where{}, params: map[string]where{}, tracks: map[string]where{},
-		clocks: map[string]where{}, triggers: map[string]where{}}
+		clocks: map[string]where{}, triggers: map[string]where{}, guards: map[string]where{}}
 	var out Policy
 	for li, s := range srcs {
 		p := s.policy
@@ -290,6 +337,9 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 		for i, r := range p.Triggers {
 			out.Triggers = upsert(out.Triggers, r, func(x TriggerDef) string { return x.ID })
 			o.triggers[r.ID] = where{li, fmt.Sprintf("$.triggers[%d]", i)}
+			for j, g := range r.Guards {
+				o.guards[r.ID+"/"+g.ID] = where{li, fmt.Sprintf("$.triggers[%d].guards[%d]", i, j)}
+			}
 		}
 	}
 	return out, o
@@ -327,6 +377,9 @@ func overlayFields[T any](base, over T) T {
 		return over
 	}
 	for k, v := range om {
+		if m, ok := v.(map[string]any); v == nil || v == "" || (ok && len(m) == 0) {
+			continue // a field the overlay left out (no omitempty on it)
+		}
 		if k == "guards" {
 			bm[k] = mergeByID(bm[k], v)
 			continue
@@ -379,6 +432,13 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}}
 	if c.id == "" {
 		d.add("missing_field", "$.id", 0, "the policy has no id")
+	}
+	c.origins = map[string]string{}
+	for kind, m := range map[string]map[string]where{"role": o.roles, "parameter": o.params, "track": o.tracks,
+		"clock": o.clocks, "trigger": o.triggers, "guard": o.guards} {
+		for id, w := range m {
+			c.origins[kind+":"+id] = o.layerNames[w.layer]
+		}
 	}
 	// Holidays.
 	c.holidays = calendar.DefaultHolidays()
@@ -466,7 +526,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			if cd.Before == "" {
 				d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
 			} else if pr, err := compileExpr(cd.Before, c.opts, reflect.String); err != nil {
-				d.add("expr_error", w.path+".before", w.layer, "clock %s: %s", cd.ID, oneLine(err))
+				d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
 			} else {
 				cs.before = pr
 			}
@@ -506,7 +566,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			t.roles[r] = true
 		}
 		if len(td.Roles) == 0 {
-			d.add("missing_field", w.path, w.layer, "trigger %s lists no roles", td.ID)
+			d.add("missing_field", w.path, w.layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, srcs[0].policy))
 		}
 		for i, f := range td.Payload {
 			fp := fmt.Sprintf("%s.payload[%d]", w.path, i)
@@ -521,14 +581,33 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			t.fields[f.Name] = f
 		}
 		for i, g := range td.Guards {
-			gp := fmt.Sprintf("%s.guards[%d]", w.path, i)
-			if cg, ok := compileGuard(c, g, w.layer, gp, t.layer, t, d); ok {
+			if g.Disabled {
+				continue
+			}
+			gw, found := o.guards[td.ID+"/"+g.ID]
+			if !found {
+				gw = where{w.layer, fmt.Sprintf("%s.guards[%d]", w.path, i)}
+			}
+			if cg, ok := compileGuard(c, g, gw.layer, gw.path, o.layerNames[gw.layer], t, d); ok {
 				t.guards = append(t.guards, cg)
 			}
 		}
 		checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
 		if len(td.From) == 0 {
-			d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states", td.ID)
+			d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, srcs[0].policy))
+		}
+		known, _ := (&linter{c: c}).states(trackID)
+		checkState := func(st, p string) {
+			if st != "" && !slices.Contains(known, st) {
+				d.add("unknown_state", p, w.layer, "trigger %s: %q is not a state of track %s%s", td.ID, st, trackID, suggest(st, known))
+			}
+		}
+		for i, f := range td.From {
+			checkState(f, fmt.Sprintf("%s.from[%d]", w.path, i))
+		}
+		checkState(td.To, w.path+".to")
+		for i, b := range td.Branches {
+			checkState(b.To, fmt.Sprintf("%s.branches[%d].to", w.path, i))
 		}
 		dests := map[string]bool{}
 		hasDefault := false
@@ -541,9 +620,10 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			if b.When != "" {
 				pr, err := compileExpr(b.When, c.opts, reflect.Bool)
 				if err != nil {
-					d.add("expr_error", bp+".when", w.layer, "trigger %s: branch %d: %s", td.ID, i+1, oneLine(err))
+					d.addExpr(err, bp+".when", w.layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
 				} else {
 					checkDataFields(td.ID, pr, t, w.layer, bp+".when", d)
+					lintExpr(c, pr, w.layer, bp+".when", fmt.Sprintf("trigger %s: branch %d", td.ID, i+1), d)
 					cb.when = pr
 				}
 			} else {
@@ -600,6 +680,9 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID]})
 		if err != nil {
 			for _, e := range splitJoined(err) {
+				if strings.Contains(e, "unknown from-state") || strings.Contains(e, "unknown destination state") {
+					continue // reported above, with the trigger's position
+				}
 				d.add("invalid_graph", w.path, w.layer, "%s", e)
 			}
 			continue
@@ -634,6 +717,22 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 	return c
 }
 
+// newTriggerHint is a "did you mean" for an overlay trigger that is new
+// (not in the default) and incomplete: most likely a misspelt id.
+func newTriggerHint(id string, base Policy) string {
+	var ids []string
+	for _, t := range base.Triggers {
+		if t.ID == id {
+			return ""
+		}
+		ids = append(ids, t.ID)
+	}
+	if h := suggest(id, ids); h != "" {
+		return "; it is not a trigger of the default policy" + h
+	}
+	return ""
+}
+
 func branchStarts(td TriggerDef) []ClockRef {
 	var out []ClockRef
 	for _, b := range td.Branches {
@@ -652,6 +751,16 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 		d.add("missing_field", path, layer, "guard %s has no reason", g.ID)
 		ok = false
 	}
+	for _, l := range sortedStringKeys(g.Reasons) {
+		switch {
+		case l == DefaultLocale:
+			d.add("bad_locale", path+".reasons."+l, layer, "guard %s: the English reason goes in reason, not reasons.en", g.ID)
+		case !knownLocale(l):
+			d.add("bad_locale", path+".reasons", layer, "guard %s: unknown locale %q (known: %s)%s", g.ID, l, strings.Join(Locales, ", "), suggest(l, Locales))
+		case strings.TrimSpace(g.Reasons[l]) == "":
+			d.add("missing_field", path+".reasons."+l, layer, "guard %s: the %s reason is empty", g.ID, l)
+		}
+	}
 	switch g.Severity {
 	case "", "block", "advice":
 	default:
@@ -660,9 +769,10 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 	}
 	pr, err := compileExpr(g.Expr, c.opts, reflect.Bool)
 	if err != nil {
-		d.add("expr_error", path+".expr", layer, "guard %s: %s", g.ID, oneLine(err))
+		d.addExpr(err, path+".expr", layer, "guard %s: %s", g.ID, err.Error())
 		return nil, false
 	}
+	lintExpr(c, pr, layer, path+".expr", "guard "+g.ID, d)
 	if t != nil {
 		checkDataFields(t.def.ID, pr, t, layer, path+".expr", d)
 	} else if len(pr.dataFields) > 0 {
@@ -800,7 +910,28 @@ func suggest(s string, names []string) string {
 	if best != "" && bestD <= max(2, len(s)/3) {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
+	// A prefix ("ehc_final" for "ehc_final_plan") or initials ("dob" for
+	// "date_of_birth") of exactly one name.
+	var hits []string
+	for _, n := range names {
+		if (len(s) >= 3 && strings.HasPrefix(n, s)) || (len(s) >= 2 && initials(n) == s) {
+			hits = append(hits, n)
+		}
+	}
+	if len(hits) == 1 {
+		return fmt.Sprintf(" (did you mean %q?)", hits[0])
+	}
 	return ""
+}
+
+func initials(s string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(s, "_") {
+		if part != "" {
+			b.WriteByte(part[0])
+		}
+	}
+	return b.String()
 }
 
 func levenshtein(a, b string) int {

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -46,6 +47,10 @@ func (e *Engine) PolicyHash() string { return e.p.hash }
 
 // Layers names the policy layers compiled, default first.
 func (e *Engine) Layers() []string { return append([]string(nil), e.p.layers...) }
+
+// Warnings are the policy's own warnings (below_statutory_floor), which
+// every outcome of Fire also carries.
+func (e *Engine) Warnings() []Warning { return append([]Warning(nil), e.p.warnings...) }
 
 // Policy returns the merged policy document the engine was compiled from.
 func (e *Engine) Policy() Policy { return e.p.policy }
@@ -239,7 +244,12 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	p := e.p
 	// 1. unknown_trigger
 	t := p.trigBy[f.Trigger]
-	if len(f.Trigger) > MaxIdentifierLen || t == nil || t.track.def.Disabled {
+	if t != nil && t.track.def.Disabled {
+		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("trigger %s belongs to track %s, which policy %s disables", t.def.ID, t.track.def.ID, p.id),
+			Pointer: "/trigger", Detail: "This authority does not use that track; see its policy.",
+			Problems: []Problem{{Code: "track_disabled", Message: fmt.Sprintf("track %s is disabled", t.track.def.ID), Pointer: "/trigger"}}}
+	}
+	if len(f.Trigger) > MaxIdentifierLen || t == nil {
 		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %s%s", clip(f.Trigger), suggest(f.Trigger, e.TriggerNames())),
 			Pointer: "/trigger", Detail: "Triggers are named track.event, e.g. ehc.requested; see the policy's trigger list."}
 	}
@@ -256,7 +266,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			judged = &tmp
 		}
 	}
-	if aerr := e.authorise(t, f.Actor, judged, at, today, atErr == nil); aerr != nil {
+	if aerr := e.authorise(t, f.Actor, judged, at, today, atErr == nil, f.Locale); aerr != nil {
 		return Event{}, nil, aerr
 	}
 	// 3. not_permitted
@@ -306,7 +316,10 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 		if ok && gerr == nil {
 			continue
 		}
-		reason := g.def.Reason
+		if errors.Is(gerr, errBudget) {
+			return Event{}, nil, budgetError(g)
+		}
+		reason := reasonIn(g.def, f.Locale)
 		if gerr != nil {
 			// The expression's own error can quote a payload value: say
 			// only that it failed.
@@ -375,6 +388,14 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	return ev, warns, nil
 }
 
+// budgetError is the refusal when a guard's evaluation is stopped by the
+// memory budget: the policy is at fault, not the firing.
+func budgetError(g *guard) *Error {
+	return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("guard %s exceeded its memory budget and was stopped", g.def.ID),
+		Detail: "The policy's guard builds too much data for one evaluation; fix the guard (see docs/policies.md, hostile guards).",
+		Guards: []GuardFailure{{ID: g.def.ID, Reason: g.def.Reason, Citation: g.def.Citation, Layer: g.layer}}}
+}
+
 func copyStates(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
@@ -385,7 +406,7 @@ func copyStates(m map[string]string) map[string]string {
 
 // authorise checks the actor's role for the trigger and the role's own
 // eligibility guard (a young person must be over compulsory school age).
-func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool) *Error {
+func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool, locale string) *Error {
 	r := e.p.roles[actor]
 	if len(actor) > MaxIdentifierLen || r == nil {
 		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %s%s", clip(actor), suggest(actor, keys(e.p.roles))), Pointer: "/actor"}
@@ -398,8 +419,9 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 		env := e.env(w, actor, at, today, nil, r.eligibility.prog.usesClocks)
 		ok, err := r.eligibility.prog.runBool(env)
 		if err != nil || !ok {
-			return &Error{Code: CodeNotAuthorised, Message: r.eligibility.def.Reason, Pointer: "/actor",
-				Guards: []GuardFailure{{ID: r.eligibility.def.ID, Reason: r.eligibility.def.Reason, Citation: r.eligibility.def.Citation, Layer: "role"}}}
+			reason := reasonIn(r.eligibility.def, locale)
+			return &Error{Code: CodeNotAuthorised, Message: reason, Pointer: "/actor",
+				Guards: []GuardFailure{{ID: r.eligibility.def.ID, Reason: reason, Citation: r.eligibility.def.Citation, Layer: r.eligibility.layer}}}
 		}
 	}
 	return nil
@@ -647,7 +669,13 @@ func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
 // and, when not, why (not authorised, not from this state, or each failing
 // guard with its reason and citation). Guards that read the payload are
 // checked when the trigger is fired; Permission.NeedsInput names the fields.
-func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, err error) {
+func (e *Engine) Permitted(c Case, role string, asOf string) ([]Permission, error) {
+	return e.PermittedIn(c, role, asOf, DefaultLocale)
+}
+
+// PermittedIn is Permitted with guard reasons in locale ("en", "cy"; any
+// other locale, or a guard without a reason in it, falls back to English).
+func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permission, err error) {
 	defer func() {
 		if rec := recover(); rec != nil {
 			out, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("permitted failed: %v", rec)}
@@ -671,7 +699,7 @@ func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, 
 			continue
 		}
 		pm := Permission{Trigger: t.def.ID, Track: t.track.def.ID}
-		if aerr := e.authorise(t, role, &w, at, today, true); aerr != nil {
+		if aerr := e.authorise(t, role, &w, at, today, true, locale); aerr != nil {
 			pm.Code, pm.Reason, pm.Guards = string(CodeNotAuthorised), aerr.Message+".", aerr.Guards
 			if aerr.Detail != "" {
 				pm.Reason += " " + aerr.Detail
@@ -703,16 +731,26 @@ func (e *Engine) Permitted(c Case, role string, asOf string) (out []Permission, 
 			if ok && gerr == nil {
 				continue
 			}
+			if errors.Is(gerr, errBudget) {
+				be := budgetError(g)
+				pm.Code, pm.Reason = string(CodeLimitExceeded), be.Message
+				pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: be.Message, Citation: g.def.Citation, Layer: g.layer})
+				break
+			}
 			if g.def.Severity == "advice" {
-				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: g.def.Reason, Guard: g.def.ID, Citation: g.def.Citation})
+				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation})
 				continue
 			}
-			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: g.def.Reason, Citation: g.def.Citation, Layer: g.layer})
+			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: reasonIn(g.def, locale), Citation: g.def.Citation, Layer: g.layer})
 		}
 		for f := range needs {
 			pm.NeedsInput = append(pm.NeedsInput, f)
 		}
 		sort.Strings(pm.NeedsInput)
+		if pm.Code == string(CodeLimitExceeded) {
+			out = append(out, pm)
+			continue
+		}
 		if len(pm.Guards) > 0 {
 			pm.Code = string(CodeGuardFailed)
 			var rs []string

@@ -324,7 +324,7 @@ triggers:
 	require.Error(t, err)
 	se := sdk.AsError(err)
 	assert.Equal(t, sdk.CodeStatutoryFloor, se.Code)
-	assert.Contains(t, se.Problems[0].Location, "district.yaml:3:")
+	assert.Contains(t, se.Problems[0].Location, "district.yaml:8:", "the position of the guard itself")
 
 	err = overlay(`id: slow
 clocks:

@@ -1,14 +1,17 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -91,19 +94,150 @@ func GuardEnvironment() []EnvField {
 		{"compulsory_school_age_end(dob)", "string", "The last Friday in June of the school year in which the child turns 16."},
 		{"age(dob, date)", "int", "Age in whole years."},
 		{"is_working_day(date)", "bool", "Monday to Friday and not a holiday."},
+		{"weekday(date)", "string", "The day of the week in lower case, e.g. \"tuesday\"."},
 	}
 }
 
 // allowedBuiltins are the only expr built-ins a guard may call. Everything
-// that reads the wall clock or builds unbounded data is left out.
+// that reads the wall clock or builds data that can grow (map, reduce,
+// repeat, concat, sort, now, date parsing) is left out: a guard asks a
+// yes/no question of the case, it never needs to build new lists.
 var allowedBuiltins = []string{
-	"len", "all", "none", "any", "one", "count", "filter", "map", "find", "sum",
+	"len", "all", "none", "any", "one", "count", "filter", "find", "sum",
 	"abs", "ceil", "floor", "round", "int", "float", "string", "lower", "upper",
 	"trim", "trimPrefix", "trimSuffix", "hasPrefix", "hasSuffix", "first", "last", "max", "min", "keys",
 }
 
 // maxGuardNodes bounds the size of one expression.
 const maxGuardNodes = 400
+
+// maxExprLength bounds the source of one expression, in bytes.
+const maxExprLength = 4096
+
+// guardMemoryBudget bounds what one evaluation may allocate, in the expr
+// VM's units (one per list element or range item built). Lists a guard
+// reads are capped (MaxEvidence, MaxListItems), so a lawful guard stays
+// far below it; a range like 1..10000000 is stopped before it is built.
+const guardMemoryBudget = 50000
+
+// exprError is a problem with one expression: a stable diagnostic code, a
+// one-line message and the 1-based column in the expression (0 if unknown).
+type exprError struct {
+	code string
+	msg  string
+	col  int
+}
+
+func (e *exprError) Error() string { return e.msg }
+
+// errCode is the diagnostic code of an expression error.
+func errCode(err error) string {
+	if e, ok := err.(*exprError); ok {
+		return e.code
+	}
+	return "expr_error"
+}
+
+func errCol(err error) int {
+	if e, ok := err.(*exprError); ok {
+		return e.col
+	}
+	return 0
+}
+
+// errBudget marks an evaluation stopped by the memory budget.
+var errBudget = fmt.Errorf("the expression exceeded its memory budget")
+
+// envNames are the top-level names and functions of the guard environment,
+// for "did you mean" suggestions.
+func envNames() []string {
+	var out []string
+	for _, f := range GuardEnvironment() {
+		n := f.Name
+		if i := strings.IndexAny(n, ".("); i >= 0 {
+			n = n[:i]
+		}
+		out = append(out, n)
+	}
+	return append(out, allowedBuiltins...)
+}
+
+var childFields = []string{"date_of_birth", "year_group", "year_group_known", "age"}
+var clockFields = []string{"exists", "running", "started_at", "due", "stopped_at", "status"}
+
+// classify turns an expr compile error into an exprError with a code and,
+// for an unknown name, a suggestion.
+func classify(err error) *exprError {
+	out := &exprError{code: "type_error", msg: oneLine(err)}
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		out.col = fe.Column + 1
+		msg := fe.Message
+		switch {
+		case strings.HasPrefix(msg, "unknown name "):
+			name := strings.TrimPrefix(msg, "unknown name ")
+			out.code = "unknown_fact"
+			out.msg = fmt.Sprintf("unknown name %q%s", name, suggest(name, envNames()))
+			if slices.Contains([]string{"map", "reduce", "repeat", "now", "concat", "sort", "sortBy", "groupBy", "toJSON", "fromJSON", "split", "join"}, name) {
+				out.code = "forbidden"
+				out.msg = fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", name, strings.Join(allowedBuiltins, ", "))
+			}
+		case strings.Contains(msg, " has no field "):
+			typ, field, _ := strings.Cut(msg, " has no field ")
+			out.code = "unknown_fact"
+			names := childFields
+			prefix := "child"
+			if strings.Contains(typ, "clockEnv") {
+				names, prefix = clockFields, "clocks.KEY"
+			}
+			out.msg = fmt.Sprintf("%s has no field %q%s", prefix, field, suggest(field, names))
+		case strings.Contains(msg, "exceeds maximum allowed nodes"):
+			out.code = "too_complex"
+			out.msg = fmt.Sprintf("the expression has more than %d nodes; split it into several guards", maxGuardNodes)
+		default:
+			out.msg = msg
+		}
+	}
+	return out
+}
+
+// safety rejects what could make one evaluation run long or allocate
+// without bound: variables (which let a string double itself at every
+// step) and a loop (count, filter, all, ...) inside another loop's
+// predicate (which multiplies list lengths).
+type safety struct {
+	err *exprError
+}
+
+func (v *safety) Visit(n *ast.Node) {
+	if v.err != nil {
+		return
+	}
+	switch m := (*n).(type) {
+	case *ast.BuiltinNode:
+		if !slices.Contains(allowedBuiltins, m.Name) {
+			v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
+				msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
+		}
+	case *ast.VariableDeclaratorNode:
+		v.err = &exprError{code: "forbidden", msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), col: m.Location().From + 1}
+	case *ast.PredicateNode:
+		inner := &innerLoop{}
+		ast.Walk(&m.Node, inner)
+		if inner.found != nil {
+			v.err = &exprError{code: "nested_loop", col: inner.found.Location().From + 1,
+				msg: "a loop (count, filter, all, any, none, one, find, sum) inside another loop's predicate is not allowed: its cost multiplies the list lengths; test each list in its own loop"}
+		}
+	}
+}
+
+type innerLoop struct{ found ast.Node }
+
+func (v *innerLoop) Visit(n *ast.Node) {
+	if _, ok := (*n).(*ast.PredicateNode); ok && v.found == nil {
+		v.found = *n
+	}
+}
 
 func exprOptions(h *calendar.Holidays) []expr.Option {
 	day := func(s string) (calendar.Date, error) { return calendar.ParseDate(s) }
@@ -214,6 +348,13 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 			}
 			return calendar.AgeOn(dob, on), nil
 		}, new(func(string, string) int)),
+		expr.Function("weekday", func(p ...any) (any, error) {
+			d, err := day(p[0].(string))
+			if err != nil {
+				return nil, err
+			}
+			return strings.ToLower(d.Weekday().String()), nil
+		}, new(func(string) string)),
 		expr.Function("is_working_day", func(p ...any) (any, error) {
 			d, err := day(p[0].(string))
 			if err != nil {
@@ -235,10 +376,10 @@ type program struct {
 
 func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, error) {
 	if strings.TrimSpace(src) == "" {
-		return nil, fmt.Errorf("empty expression")
+		return nil, &exprError{code: "missing_field", msg: "empty expression"}
 	}
-	if len(src) > 4096 {
-		return nil, fmt.Errorf("expression is %d characters; the limit is 4096", len(src))
+	if len(src) > maxExprLength {
+		return nil, &exprError{code: "too_complex", msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), maxExprLength)}
 	}
 	all := append([]expr.Option{}, opts...)
 	if kind == reflect.Bool {
@@ -248,11 +389,16 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, e
 	}
 	p, err := expr.Compile(src, all...)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
+	}
+	node := p.Node()
+	sv := &safety{}
+	ast.Walk(&node, sv)
+	if sv.err != nil {
+		return nil, sv.err
 	}
 	fields := map[string]bool{}
 	v := &dataVisitor{fields: fields}
-	node := p.Node()
 	ast.Walk(&node, v)
 	if v.dynamic {
 		fields["*"] = true
@@ -295,7 +441,12 @@ func (p *program) run(env *guardEnv) (out any, err error) {
 			err = fmt.Errorf("expression failed: %v", r)
 		}
 	}()
-	return expr.Run(p.prog, env)
+	m := vm.VM{MemoryBudget: guardMemoryBudget}
+	out, err = m.Run(p.prog, env)
+	if err != nil && strings.Contains(err.Error(), "memory budget exceeded") {
+		return nil, errBudget
+	}
+	return out, err
 }
 
 func (p *program) runBool(env *guardEnv) (bool, error) {

@@ -11,6 +11,11 @@ type Policy struct {
 	Title string `json:"title,omitempty"`
 	// Version is the policy author's version string.
 	Version string `json:"version,omitempty"`
+	// Extends is the path of the policy this overlay sits on (a district's
+	// authority), relative to this file. File loaders (the CLI, the scenario
+	// runner) compile that layer first; Compile itself ignores it, because it
+	// is given its layers in order.
+	Extends string `json:"extends,omitempty"`
 	// AllowBelowStatutoryFloor lets a policy break the statutory floor; every
 	// outcome then carries a warning.
 	AllowBelowStatutoryFloor bool `json:"allow_below_statutory_floor,omitempty"`
@@ -178,12 +183,20 @@ type GuardDef struct {
 	Expr string `json:"expr"`
 	// Reason is the plain-English reason shown when it fails.
 	Reason string `json:"reason"`
+	// Reasons gives the reason in other languages, keyed by locale (e.g.
+	// "cy" for Welsh). English stays in Reason; a locale without an entry
+	// falls back to it.
+	Reasons map[string]string `json:"reasons,omitempty"`
 	// Citation is the legal or local source.
 	Citation string `json:"citation,omitempty"`
 	// Severity is "block" (default) or "advice" (warn, never refuse).
 	Severity string `json:"severity,omitempty"`
 	// Roles limits the guard to these actors (empty: every actor).
 	Roles []string `json:"roles,omitempty"`
+	// Disabled switches off a guard an earlier layer defined (give its id
+	// and disabled: true). Guards the statutory floor needs cannot be
+	// removed this way: the floor is checked on the result.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Effects are what a firing does besides moving its own track.

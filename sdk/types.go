@@ -112,6 +112,9 @@ type Firing struct {
 	// key, scalars replace, and lists (evidence) are appended to, because
 	// recorded evidence is never dropped by a later firing.
 	Facts map[string]any `json:"facts,omitempty"`
+	// Locale chooses the language of guard reasons in a refusal and in
+	// warnings ("en" by default, "cy" for Welsh). It is not recorded.
+	Locale string `json:"locale,omitempty"`
 }
 
 // Event is one successful firing in a case's history.

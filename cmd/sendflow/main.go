@@ -23,6 +23,7 @@ const (
 	exitOK     = 0
 	exitFailed = 1 // a scenario failed
 	exitUsage  = 2 // bad usage, or an input that cannot be read
+	// exitPolicy (3, common.go): the --policy layers do not compile.
 )
 
 // app is what every subcommand shares: where output goes and how a policy
@@ -31,6 +32,7 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	load   scenario.Loader
+	stdin  io.Reader // nil means os.Stdin
 }
 
 // exitError carries the exit code a command chose. err, when set, is printed
@@ -84,7 +86,12 @@ funding, EHC needs assessment and plans, disputes) as a state machine with
 statutory clocks, on the embedded default policy or a district's overlay.
 
 Scenario files walk one case through firings and check what the engine says;
-"sendflow test" runs them like "go test" or "opa test".`,
+"sendflow test" runs them like "go test" or "opa test".
+
+Exit codes: 0 success; 1 the answer is no (a scenario failed, a policy has
+problems, the engine refused a firing, a case in a bulk run was invalid);
+2 bad usage or an input that cannot be read; 3 the --policy layers do not
+compile (every problem is printed on stderr).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -94,6 +101,13 @@ Scenario files walk one case through firings and check what the engine says;
 	root.AddCommand(
 		newTestCmd(a),
 		newWalkCmd(a),
+		newCheckCmd(a),
+		newFireCmd(a),
+		newPermittedCmd(a),
+		newClocksCmd(a),
+		newExplainCmd(a),
+		newGraphCmd(a),
+		newDiffCmd(a),
 	)
 	return root
 }

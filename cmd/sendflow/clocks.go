@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// maxCaseLine caps one JSONL line (one case); a longer line is reported as
+// limit_exceeded and skipped, never held in memory whole.
+const maxCaseLine = 16 << 20
+
+// clockLine is what the bulk clocks command prints for one case.
+type clockLine struct {
+	Line      int               `json:"line"`
+	ID        string            `json:"id,omitempty"`
+	AsOf      string            `json:"as_of,omitempty"`
+	Running   []sdk.ClockStatus `json:"running,omitempty"`
+	DueWithin []sdk.ClockStatus `json:"due_within,omitempty"`
+	Missed    []sdk.ClockStatus `json:"missed,omitempty"`
+	Error     *sdk.Error        `json:"error,omitempty"`
+}
+
+// clockSummary is printed on stderr at the end.
+type clockSummary struct {
+	Cases, WithMissed, WithDue, Errors int
+}
+
+func newClocksCmd(a *app) *cobra.Command {
+	var pf policyFlag
+	var asOf string
+	var within int
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "clocks [--policy FILE]... --as-of DATE [--within DAYS] [CASES.jsonl | -]",
+		Short: "Report running, missed and soon-due clocks for many cases (JSONL, streamed)",
+		Long: `Read cases as JSON Lines (one case per line) from a file or stdin and, as
+of a date, print one JSON line per case on stdout: its running clocks, the
+running clocks due within --within days, and the missed ones. Cases with
+nothing running or missed are left out unless --all is given.
+
+The input is streamed: each line is read, judged and written before the
+next is read, so a million cases never sit in memory at once. A line that
+is not a valid case gives {"line": N, "error": {...}} and the run goes on;
+a line longer than 16 MiB is limit_exceeded. A summary goes to stderr.
+
+Exits 0 when every line was a valid case, 1 when any was not, 2 when the
+input cannot be read, 3 when the policy does not compile.`,
+		Example: `  sendflow clocks --as-of 2026-03-01 --within 14 cases.jsonl
+  export-cases | sendflow clocks --policy examples/policies/kent/dover.yaml --as-of 2026-03-01 -`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if asOf == "" {
+				return fail(exitUsage, fmt.Errorf("--as-of is required"))
+			}
+			if within < 0 {
+				return fail(exitUsage, fmt.Errorf("--within must be 0 or more"))
+			}
+			e, err := pf.engine(a)
+			if err != nil {
+				return err
+			}
+			var in io.Reader = a.in()
+			if len(args) == 1 && args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return fail(exitUsage, err)
+				}
+				defer f.Close()
+				in = f
+			}
+			out := bufio.NewWriter(a.stdout)
+			sum, err := streamClocks(e, in, out, asOf, within, all)
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			fmt.Fprintf(a.stderr, "%d case(s): %d with a missed clock, %d with a clock due within %d day(s), %d invalid\n",
+				sum.Cases, sum.WithMissed, sum.WithDue, within, sum.Errors)
+			if sum.Errors > 0 {
+				return fail(exitFailed, nil)
+			}
+			return nil
+		},
+	}
+	pf.register(cmd)
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the date clocks are judged at: YYYY-MM-DD or RFC 3339")
+	cmd.Flags().IntVar(&within, "within", 14, "report running clocks due within this many days")
+	cmd.Flags().BoolVar(&all, "all", false, "print a line for every case, even with nothing running or missed")
+	return cmd
+}
+
+// streamClocks judges one line at a time. A bad as_of date is reported on
+// the first case's line (it is the engine's to judge).
+func streamClocks(e *sdk.Engine, in io.Reader, out io.Writer, asOf string, within int, all bool) (clockSummary, error) {
+	var sum clockSummary
+	r := bufio.NewReaderSize(in, 64<<10)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	var buf []byte
+	for n := 1; ; n++ {
+		line, tooLong, err := readLine(r, &buf)
+		if err == io.EOF && len(line) == 0 && !tooLong {
+			return sum, nil
+		}
+		if err != nil && err != io.EOF {
+			return sum, err
+		}
+		last := err == io.EOF
+		if len(bytes.TrimSpace(line)) == 0 && !tooLong {
+			if last {
+				return sum, nil
+			}
+			continue
+		}
+		sum.Cases++
+		cl := clockLine{Line: n}
+		if tooLong {
+			cl.Error = &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d is longer than %d bytes", n, maxCaseLine)}
+		} else {
+			var c sdk.Case
+			if derr := decodeJSON(line, &c, fmt.Sprintf("line %d", n)); derr != nil {
+				cl.Error = sdk.AsError(derr)
+				cl.Error.Code = sdk.CodeInvalidCase
+			} else {
+				cl.ID = c.ID
+				rep, cerr := e.Clocks(c, asOf)
+				if cerr != nil {
+					cl.Error = sdk.AsError(cerr)
+				} else {
+					cl.AsOf = rep.AsOf
+					for _, s := range rep.Clocks {
+						switch {
+						case s.Status == "running":
+							cl.Running = append(cl.Running, s)
+							if s.DaysLeft != nil && *s.DaysLeft <= within {
+								cl.DueWithin = append(cl.DueWithin, s)
+							}
+						case s.Status == "missed":
+							cl.Missed = append(cl.Missed, s)
+						}
+					}
+				}
+			}
+		}
+		if cl.Error != nil {
+			sum.Errors++
+		}
+		if len(cl.Missed) > 0 {
+			sum.WithMissed++
+		}
+		if len(cl.DueWithin) > 0 {
+			sum.WithDue++
+		}
+		if all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 {
+			if err := enc.Encode(cl); err != nil {
+				return sum, err
+			}
+		}
+		if last {
+			return sum, nil
+		}
+	}
+}
+
+// readLine reads one line into *buf (reused between lines). A line longer
+// than maxCaseLine is drained to its end without being kept: tooLong.
+func readLine(r *bufio.Reader, buf *[]byte) (line []byte, tooLong bool, err error) {
+	*buf = (*buf)[:0]
+	for {
+		chunk, rerr := r.ReadSlice('\n')
+		if !tooLong {
+			if len(*buf)+len(chunk) > maxCaseLine {
+				tooLong = true
+				*buf = (*buf)[:0]
+			} else {
+				*buf = append(*buf, chunk...)
+			}
+		}
+		switch rerr {
+		case bufio.ErrBufferFull:
+			continue
+		case nil:
+			return *buf, tooLong, nil
+		default:
+			return *buf, tooLong, rerr
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/scenario"
+)
+
+// exitPolicy is the exit code when the policy given with --policy does not
+// compile (sendflow check reports that as 1: it is its answer).
+const exitPolicy = 3
+
+// maxInputBytes caps a case or firing file read whole (the bulk clocks
+// command streams instead).
+const maxInputBytes = 64 << 20
+
+// policyFlag is the repeatable --policy flag: the overlay layers, authority
+// first, then district. A file's "extends" is followed, so --policy
+// kent/dover.yaml alone is the same as --policy kent.yaml --policy kent/dover.yaml.
+type policyFlag struct{ paths []string }
+
+func (p *policyFlag) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&p.paths, "policy", nil,
+		"a policy overlay file (YAML or JSON); repeat it for layers, authority first then district (default: the embedded policy)")
+}
+
+// engine compiles the layers. A policy that does not compile is reported on
+// stderr with every problem and exits 3.
+func (p *policyFlag) engine(a *app) (*sdk.Engine, error) {
+	if len(p.paths) == 0 {
+		e, err := sdk.Default()
+		if err != nil {
+			return nil, fail(exitPolicy, err)
+		}
+		return e, nil
+	}
+	srcs, err := scenario.PolicySources(p.paths...)
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	e, err := sdk.Compile(srcs...)
+	if err != nil {
+		writeDiagnostics(a.stderr, sdk.AsError(err))
+		return nil, fail(exitPolicy, fmt.Errorf("the policy does not compile"))
+	}
+	return e, nil
+}
+
+// writeDiagnostics prints a compile error as a policy author reads it: one
+// "file:line:col: code: message" per problem, each with its caret snippet.
+func writeDiagnostics(w io.Writer, e *sdk.Error) {
+	if len(e.Problems) == 0 {
+		loc := e.Location
+		if loc != "" {
+			loc += ": "
+		}
+		fmt.Fprintf(w, "%s%s: %s\n", loc, e.Code, e.Message)
+		return
+	}
+	for _, p := range e.Problems {
+		writeProblem(w, p)
+	}
+}
+
+func writeProblem(w io.Writer, p sdk.Problem) {
+	loc := p.Location
+	if loc != "" {
+		loc += ": "
+	}
+	fmt.Fprintf(w, "%s%s: %s\n", loc, p.Code, p.Message)
+	if p.Snippet != "" {
+		fmt.Fprintln(w, p.Snippet)
+	}
+}
+
+// readInput reads a whole file, or stdin for "-".
+func readInput(a *app, path string) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = a.in()
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxInputBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxInputBytes)
+	}
+	return data, nil
+}
+
+// decodeJSON decodes strictly: unknown fields are errors.
+func decodeJSON(data []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("%s is not valid JSON for it: %v", what, err)}
+	}
+	return nil
+}
+
+// readCase reads a case file ("-" for stdin); an empty path is a new case.
+func readCase(a *app, e *sdk.Engine, path string) (sdk.Case, error) {
+	if path == "" {
+		return e.NewCase(sdk.Facts{}), nil
+	}
+	data, err := readInput(a, path)
+	if err != nil {
+		return sdk.Case{}, fail(exitUsage, err)
+	}
+	var c sdk.Case
+	if err := decodeJSON(data, &c, "the case"); err != nil {
+		return sdk.Case{}, fail(exitUsage, err)
+	}
+	return c, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// refusal prints an engine refusal as JSON on stdout and exits 1.
+func refusal(a *app, err error) error {
+	se := sdk.AsError(err)
+	if werr := writeJSON(a.stdout, map[string]any{"error": se}); werr != nil {
+		return fail(exitUsage, werr)
+	}
+	return fail(exitFailed, fmt.Errorf("%s", strings.TrimSpace(se.Error())))
+}
+
+func (a *app) in() io.Reader {
+	if a.stdin == nil {
+		return os.Stdin
+	}
+	return a.stdin
+}

@@ -1,0 +1,147 @@
+package sdk
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var updateDocs = flag.Bool("update", false, "rewrite the generated sections of docs/policies.md")
+
+const docsPath = "../docs/policies.md"
+
+// generatedDocs is the reference part of docs/policies.md, made from the
+// code so it cannot drift.
+func generatedDocs() string {
+	var b strings.Builder
+	b.WriteString("### Names a guard can read\n\n| name | type | meaning |\n|---|---|---|\n")
+	for _, f := range GuardEnvironment() {
+		if strings.Contains(f.Name, "(") {
+			continue
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Name, f.Type, strings.ReplaceAll(f.Description, "|", "\\|"))
+	}
+	b.WriteString("\n### Functions\n\n| function | returns | meaning |\n|---|---|---|\n")
+	for _, f := range GuardEnvironment() {
+		if !strings.Contains(f.Name, "(") {
+			continue
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Name, f.Type, strings.ReplaceAll(f.Description, "|", "\\|"))
+	}
+	b.WriteString("\n### Built-ins allowed\n\n")
+	var bs []string
+	for _, n := range allowedBuiltins {
+		bs = append(bs, "`"+n+"`")
+	}
+	b.WriteString(strings.Join(bs, ", ") + ".\n\nEvery other expr built-in is refused with `forbidden`, as are variables (`let`).\n")
+	fmt.Fprintf(&b, "\n### Limits\n\n| limit | value |\n|---|---|\n")
+	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", maxExprLength, maxGuardNodes)
+	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardMemoryBudget)
+	fmt.Fprintf(&b, "| evidence items in a case | %d |\n| items in a payload list | %d |\n| characters in a payload string | %d |\n| payload or facts of one firing | %d bytes |\n| events in a case | %d |\n| policy document | %d bytes |\n",
+		MaxEvidence, MaxListItems, MaxStringLength, MaxPayloadBytes, MaxHistory, MaxPolicyBytes)
+	b.WriteString("\n### Diagnostic codes\n\n| code | meaning |\n|---|---|\n")
+	for _, d := range PolicyDiagnostics {
+		m := d.Meaning
+		if d.Lint {
+			m = "(lint) " + m
+		}
+		fmt.Fprintf(&b, "| `%s` | %s |\n", d.Code, strings.ReplaceAll(m, "|", "\\|"))
+	}
+	b.WriteString("\n### Statutory floor rules\n\n")
+	for _, r := range FloorRules {
+		fmt.Fprintf(&b, "- `%s`\n", r)
+	}
+	b.WriteString("\n### Locales\n\n")
+	for _, l := range Locales {
+		fmt.Fprintf(&b, "- `%s`\n", l)
+	}
+	return b.String()
+}
+
+const (
+	beginMark = "<!-- BEGIN GENERATED: go test ./sdk -run TestPoliciesDoc -update -->\n"
+	endMark   = "<!-- END GENERATED -->"
+)
+
+func TestPoliciesDocIsGenerated(t *testing.T) {
+	data, err := os.ReadFile(docsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	i, j := strings.Index(doc, beginMark), strings.Index(doc, endMark)
+	if i < 0 || j < i {
+		t.Fatalf("%s has no generated section (%q ... %q)", docsPath, beginMark, endMark)
+	}
+	want := doc[:i+len(beginMark)] + generatedDocs() + doc[j:]
+	if want == doc {
+		return
+	}
+	if *updateDocs {
+		if err := os.WriteFile(docsPath, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s is out of date: run go test ./sdk -run TestPoliciesDoc -update", docsPath)
+}
+
+// Every field of the guard environment is documented, so the generated
+// reference is complete.
+func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
+	documented := map[string]bool{}
+	for _, f := range GuardEnvironment() {
+		documented[f.Name] = true
+	}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			name := prefix + f.Tag.Get("expr")
+			if f.Type.Kind() == reflect.Struct {
+				walk(name+".", f.Type)
+				continue
+			}
+			if !documented[name] {
+				t.Errorf("guard environment field %s is not in GuardEnvironment()", name)
+			}
+		}
+	}
+	walk("", reflect.TypeOf(guardEnv{}))
+	// And every documented function exists.
+	for _, f := range GuardEnvironment() {
+		if name, _, ok := strings.Cut(f.Name, "("); ok {
+			if _, err := compileExpr(name+" != nil", exprOptions(nil), reflect.Bool); err != nil && strings.Contains(err.Error(), "unknown name") {
+				t.Errorf("documented function %s does not exist: %v", name, err)
+			}
+		}
+	}
+}
+
+// Every diagnostic code the compiler can produce is documented.
+func TestEveryDiagnosticCodeIsDocumented(t *testing.T) {
+	known := map[string]bool{}
+	for _, d := range PolicyDiagnostics {
+		known[d.Code] = true
+	}
+	re := regexp.MustCompile(`(?:d\.add|d\.addCol|l\.report|addP)\("([a-z_]+)"|code: "([a-z_]+)"|Code: "([a-z_]+)"`)
+	for _, f := range []string{"compile.go", "lint.go", "guards.go", "floor.go", "keys.go"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			code := m[1] + m[2] + m[3]
+			if !known[code] {
+				t.Errorf("%s: diagnostic code %q is not in PolicyDiagnostics", f, code)
+			}
+		}
+	}
+	if !known["statutory_floor"] || !known["expr_error"] {
+		t.Error("statutory_floor and expr_error must be documented")
+	}
+}

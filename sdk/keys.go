@@ -1,0 +1,103 @@
+package sdk
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// unknownKeys finds every key in a policy document that the policy format
+// does not have, with its position and a "did you mean" (the YAML decoder
+// stops at the first one; an author wants them all at once).
+func unknownKeys(name string, data []byte) []Problem {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil // a syntax error: the decoder reports it
+	}
+	var out []Problem
+	lines := strings.Split(string(data), "\n")
+	var walk func(n ast.Node, t reflect.Type, path string)
+	walk = func(n ast.Node, t reflect.Type, path string) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch v := n.(type) {
+		case nil:
+			return
+		case *ast.AnchorNode:
+			walk(v.Value, t, path)
+			return
+		case *ast.TagNode:
+			walk(v.Value, t, path)
+			return
+		case *ast.SequenceNode:
+			if t.Kind() == reflect.Slice {
+				for i, x := range v.Values {
+					walk(x, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+				}
+			}
+			return
+		}
+		var pairs []*ast.MappingValueNode
+		switch v := n.(type) {
+		case *ast.MappingNode:
+			pairs = v.Values
+		case *ast.MappingValueNode:
+			pairs = []*ast.MappingValueNode{v}
+		default:
+			return
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			for _, p := range pairs {
+				walk(p.Value, t.Elem(), path+"."+keyName(p.Key))
+			}
+		case reflect.Struct:
+			fields := map[string]reflect.Type{}
+			var names []string
+			for i := 0; i < t.NumField(); i++ {
+				sf := t.Field(i)
+				tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+				if tag == "" || tag == "-" || !sf.IsExported() {
+					continue
+				}
+				fields[tag] = sf.Type
+				names = append(names, tag)
+			}
+			for _, p := range pairs {
+				k := keyName(p.Key)
+				ft, ok := fields[k]
+				if ok {
+					walk(p.Value, ft, path+"."+k)
+					continue
+				}
+				pr := Problem{Code: "unknown_key", Message: fmt.Sprintf("%s: unknown key %q%s", strings.TrimPrefix(path, "."), k, suggest(k, names))}
+				if tok := p.Key.GetToken(); tok != nil && tok.Position != nil {
+					pos := tok.Position
+					pr.Location = fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)
+					if pos.Line >= 1 && pos.Line <= len(lines) {
+						col := min(max(pos.Column-1, 0), len(lines[pos.Line-1]))
+						pr.Snippet = fmt.Sprintf("%4d | %s\n     | %s^", pos.Line, lines[pos.Line-1], strings.Repeat(" ", col))
+					}
+				}
+				out = append(out, pr)
+			}
+		}
+	}
+	for _, d := range f.Docs {
+		if d != nil {
+			walk(d.Body, reflect.TypeOf(Policy{}), "")
+		}
+	}
+	return out
+}
+
+func keyName(k ast.MapKeyNode) string {
+	if s, ok := k.(*ast.StringNode); ok {
+		return s.Value
+	}
+	return k.String()
+}

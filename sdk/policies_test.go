@@ -1,0 +1,404 @@
+package sdk_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+func overlayErr(t *testing.T, name, y string) *sdk.Error {
+	t.Helper()
+	_, err := sdk.Compile(sdk.PolicySource{Name: name, Data: []byte(y)})
+	require.Error(t, err, "the overlay must not compile")
+	return sdk.AsError(err)
+}
+
+func compileOverlay(t *testing.T, layers ...string) *sdk.Engine {
+	t.Helper()
+	var srcs []sdk.PolicySource
+	for i, y := range layers {
+		srcs = append(srcs, sdk.PolicySource{Name: []string{"authority.yaml", "district.yaml"}[i], Data: []byte(y)})
+	}
+	e, err := sdk.Compile(srcs...)
+	require.NoError(t, err)
+	return e
+}
+
+const welshOverlay = `id: cymru
+triggers:
+  - id: support.plan_agreed
+    guards:
+      - id: personalised_plan_held
+        expr: '"personalised_plan" in evidence'
+        reason: "A personalised plan must be held in evidence before the plan is agreed."
+        reasons: {cy: "Rhaid cael cynllun personol cyn cytuno ar y cynllun."}
+  - id: ehc.requested
+    guards:
+      - id: talk_to_senco
+        severity: advice
+        roles: [school]
+        expr: 'states.support != "universal"'
+        reason: "Talk to the SENCO first."
+        reasons: {cy: "Siaradwch â'r CydSAAA yn gyntaf."}
+`
+
+func TestGuardReasonsInWelshFallBackToEnglish(t *testing.T) {
+	e := compileOverlay(t, welshOverlay)
+	c := e.NewCase(sdk.Facts{})
+	c = fire(t, e, c, "support.concern_raised", "senco", "2026-01-05", nil).Case
+	c = fire(t, e, c, "support.placed", "senco", "2026-01-06", nil).Case
+
+	_, err := e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07", Locale: "cy-GB"})
+	se := sdk.AsError(err)
+	require.Equal(t, sdk.CodeGuardFailed, se.Code)
+	assert.Equal(t, "Rhaid cael cynllun personol cyn cytuno ar y cynllun.", se.Guards[0].Reason)
+	assert.Equal(t, "cymru", se.Guards[0].Layer)
+
+	_, err = e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07", Locale: "fr"})
+	assert.Equal(t, "A personalised plan must be held in evidence before the plan is agreed.", sdk.AsError(err).Guards[0].Reason)
+
+	perms, err := e.PermittedIn(c, "senco", "2026-01-07", "cy")
+	require.NoError(t, err)
+	for _, p := range perms {
+		if p.Trigger == "support.plan_agreed" {
+			assert.Equal(t, "Rhaid cael cynllun personol cyn cytuno ar y cynllun.", p.Reason)
+		}
+	}
+	perms, err = e.Permitted(c, "senco", "2026-01-07")
+	require.NoError(t, err)
+	for _, p := range perms {
+		if p.Trigger == "support.plan_agreed" {
+			assert.Equal(t, "A personalised plan must be held in evidence before the plan is agreed.", p.Reason)
+		}
+	}
+
+	// An advisory guard warns a school, in Welsh, and never a parent.
+	u := e.NewCase(sdk.Facts{})
+	o, err := e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05", Locale: "cy"})
+	require.NoError(t, err)
+	require.Len(t, o.Warnings, 1)
+	assert.Equal(t, "advice", o.Warnings[0].Code)
+	assert.Equal(t, "Siaradwch â'r CydSAAA yn gyntaf.", o.Warnings[0].Message)
+	o, err = e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05", Locale: "cy"})
+	require.NoError(t, err)
+	assert.Empty(t, o.Warnings)
+}
+
+func TestReasonsNeedKnownLocales(t *testing.T) {
+	se := overlayErr(t, "loc.yaml", `id: loc
+triggers:
+  - id: support.plan_agreed
+    guards:
+      - id: g
+        expr: 'true'
+        reason: "x"
+        reasons: {cyy: "y", en: "z"}
+`)
+	var codes []string
+	for _, p := range se.Problems {
+		codes = append(codes, p.Code)
+	}
+	assert.Equal(t, []string{"bad_locale", "bad_locale"}, codes)
+	assert.Contains(t, se.Problems[0].Message, `did you mean "cy"?`)
+	assert.Contains(t, se.Problems[1].Message, `reasons.en`)
+}
+
+// Each of the four rules of LIFECYCLE.md "Statutory floor", each named in
+// the problem with its file position.
+func TestStatutoryFloorRules(t *testing.T) {
+	cases := []struct {
+		name, rule, yaml, loc string
+	}{
+		{"guard on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
+triggers:
+  - id: ehc.requested
+    guards:
+      - {id: lift_first, expr: 'states.lift == "exhausted"', reason: "LIFT first"}
+`, "floor.yaml:5:9"},
+		{"lengthened statutory clock", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_decision_to_assess, unit: working_days, length: 31}
+`, "floor.yaml:3:"},
+		{"dropped statutory role", sdk.RuleRoleKept, `id: x
+triggers:
+  - id: dispute.appeal_registered
+    roles: [parent]
+`, "floor.yaml:3:"},
+		{"removed appealable decision", sdk.RuleDecisionKept, `id: x
+triggers:
+  - id: ehc.decided_not_to_assess
+    effects: {stop: [ehc_decision_to_assess], void: [ehc_no_plan_notice, ehc_final_plan]}
+`, "floor.yaml:3:"},
+		{"disabled statutory track", sdk.RuleDecisionKept, `id: x
+tracks:
+  - {id: plan, disabled: true}
+`, "floor.yaml:3:"},
+		{"duty turned into a window", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_final_plan, kind: window}
+`, "floor.yaml:3:"},
+		{"statutory clock no longer started", sdk.RuleClockNotLengthened, `id: x
+triggers:
+  - id: ehc.requested
+    effects: {start: [ehc_decision_to_assess]}
+`, "floor.yaml:3:"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			se := overlayErr(t, "floor.yaml", tc.yaml)
+			assert.Equal(t, sdk.CodeStatutoryFloor, se.Code)
+			require.NotEmpty(t, se.Problems)
+			p := se.Problems[0]
+			assert.Equal(t, "statutory_floor", p.Code)
+			assert.Contains(t, p.Message, "statutory floor rule ")
+			assert.Contains(t, p.Message, tc.rule)
+			assert.Contains(t, p.Location, tc.loc)
+			assert.Contains(t, p.Snippet, "^")
+
+			// The same overlay with allow_below_statutory_floor compiles and
+			// warns on every outcome.
+			e, err := sdk.Compile(sdk.PolicySource{Name: "floor.yaml", Data: []byte(tc.yaml + "allow_below_statutory_floor: true\n")})
+			require.NoError(t, err)
+			require.NotEmpty(t, e.Warnings())
+			o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "support.concern_raised", Actor: "parent", At: "2026-01-05"})
+			require.NoError(t, err)
+			codes := map[string]bool{}
+			for _, w := range o.Warnings {
+				codes[w.Code] = true
+				if strings.Contains(w.Message, tc.rule) {
+					codes["rule"] = true
+				}
+			}
+			assert.True(t, codes["below_statutory_floor"])
+			assert.True(t, codes["rule"], "the warning names the rule")
+		})
+	}
+	// Tightening is allowed, and an advisory guard on a parent's request too.
+	compileOverlay(t, `id: ok
+clocks:
+  - {id: ehc_decision_to_assess, unit: working_days, length: 25}
+triggers:
+  - id: ehc.requested
+    guards:
+      - {id: advice_only, severity: advice, expr: 'states.lift == "exhausted"', reason: "LIFT first, usually"}
+      - {id: school_only, roles: [school], expr: '"personalised_plan" in evidence', reason: "A school sends its evidence"}
+`)
+}
+
+func TestDisabledTrack(t *testing.T) {
+	e := compileOverlay(t, `id: nolift
+tracks:
+  - {id: lift, disabled: true}
+`)
+	assert.NotContains(t, e.Tracks(), "lift")
+	assert.NotContains(t, e.TriggerNames(), "lift.referral_started")
+	c := e.NewCase(sdk.Facts{Evidence: []string{"personalised_plan"}})
+	_, err := e.Fire(c, sdk.Firing{Trigger: "lift.referral_started", Actor: "senco", At: "2026-01-05"})
+	se := sdk.AsError(err)
+	assert.Equal(t, sdk.CodeUnknownTrigger, se.Code)
+	assert.Contains(t, se.Message, "disables")
+	require.Len(t, se.Problems, 1)
+	assert.Equal(t, "track_disabled", se.Problems[0].Code)
+	perms, err := e.Permitted(c, "senco", "2026-01-05")
+	require.NoError(t, err)
+	for _, p := range perms {
+		assert.NotEqual(t, "lift", p.Track, "Permitted leaves out a disabled track's triggers")
+	}
+	// A statutory track cannot be disabled.
+	for _, tk := range []string{"ehc", "plan", "dispute"} {
+		se := overlayErr(t, "off.yaml", "id: off\ntracks:\n  - {id: "+tk+", disabled: true}\n")
+		assert.Equal(t, sdk.CodeStatutoryFloor, se.Code, tk)
+	}
+}
+
+func TestDiagnosticsSuggestAndPoint(t *testing.T) {
+	se := overlayErr(t, "typos.yaml", `id: typos
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: a, expr: 'states.lift == "exhausteed"', reason: "r"}
+      - {id: b, expr: 'child.dob != ""', reason: "r"}
+      - {id: c, expr: 'evidnce != nil', reason: "r"}
+      - {id: d, expr: '"personal_plan" in evidence', reason: "r"}
+      - {id: e, expr: 'params.hnf_treshold > 1', reason: "r"}
+      - {id: f, expr: 'states.lfit == "none"', reason: "r"}
+      - {id: g, expr: 'clocks.ehc_final.running', reason: "r"}
+  - id: hnf.aplied
+    from: [considerng]
+    to: applied
+`)
+	want := []struct{ code, hint, loc string }{
+		{"unknown_state", `did you mean "exhausted"?`, "typos.yaml:5:39"},
+		{"unknown_fact", `did you mean "date_of_birth"?`, "typos.yaml:5:"},
+		{"unknown_fact", `did you mean "evidence"?`, "typos.yaml:7:"},
+		{"unknown_evidence", `did you mean "personalised_plan"?`, "typos.yaml:8:"},
+		{"unknown_param", `did you mean "hnf_threshold"?`, "typos.yaml:9:"},
+		{"unknown_track", `did you mean "lift"?`, "typos.yaml:10:"},
+		{"unknown_clock", `did you mean "ehc_final_plan"?`, "typos.yaml:11:"},
+		{"missing_field", `did you mean "hnf.applied"?`, "typos.yaml:12:"},
+		{"unknown_state", `did you mean "considering"?`, "typos.yaml:13:"},
+	}
+	require.Len(t, se.Problems, len(want), asJSON(t, se.Problems))
+	for i, w := range want {
+		p := se.Problems[i]
+		assert.Equal(t, w.code, p.Code, p.Message)
+		assert.Contains(t, p.Message, w.hint)
+		if w.code != "unknown_fact" {
+			assert.Contains(t, p.Location, w.loc)
+		}
+		assert.Contains(t, p.Snippet, "^")
+	}
+	// The caret sits under the misspelt state inside the expression.
+	lines := strings.Split(se.Problems[0].Snippet, "\n")
+	require.Len(t, lines, 2)
+	caret := strings.Index(lines[1], "^")
+	assert.Equal(t, `"exhausteed"`, lines[0][caret:caret+12])
+
+	// Syntax errors of several layers are reported together.
+	_, err := sdk.Compile(sdk.PolicySource{Name: "a.yaml", Data: []byte("id: [x\n")}, sdk.PolicySource{Name: "b.yaml", Data: []byte("id: b\nrolez: []\n")})
+	se = sdk.AsError(err)
+	require.Len(t, se.Problems, 2)
+	assert.Contains(t, se.Problems[0].Location, "a.yaml:")
+	assert.Contains(t, se.Problems[1].Location, "b.yaml:2:1")
+}
+
+// Hostile or careless guards: each is rejected when the policy compiles, or
+// stopped when it runs with limit_exceeded. None may hang or exhaust memory.
+func TestHostileGuardsAreBounded(t *testing.T) {
+	guard := func(expr string) string {
+		return "id: hostile\ntriggers:\n  - id: support.plan_agreed\n    guards:\n      - {id: h, expr: '" + expr + "', reason: \"hostile\"}\n"
+	}
+	rejected := map[string]string{
+		"nested count over a list":     `count(evidence, count(evidence, # == "sdq") > 0) > 0`,
+		"nested filter over a range":   `len(filter(1..1000, len(filter(1..1000, # > 0)) > 0)) > 0`,
+		"string doubling with let":     `let s = "xx"; let s2 = s + s; let s3 = s2 + s2; len(s3) > 0`,
+		"map building a list":          `len(map(evidence, # + #)) > 0`,
+		"repeat":                       `len(repeat("x", 1000000)) > 0`,
+		"deep nesting":                 strings.Repeat("!", 500) + "true",
+		"deep list nesting":            strings.Repeat("[", 500) + strings.Repeat("]", 500) + " != nil",
+		"wall clock":                   `now() != nil`,
+		"overlong expression":          `true || ` + strings.Repeat(`"x" == "y" || `, 400) + `false`,
+		"nested all in any over lists": `any(evidence, all(evidence, # != ""))`,
+	}
+	wantCode := map[string]string{
+		"nested count over a list": "nested_loop", "nested filter over a range": "nested_loop",
+		"string doubling with let": "forbidden", "map building a list": "forbidden", "repeat": "forbidden",
+		"deep nesting": "too_complex", "deep list nesting": "too_complex", "wall clock": "forbidden",
+		"overlong expression": "too_complex", "nested all in any over lists": "nested_loop",
+	}
+	for name, expr := range rejected {
+		t.Run(name, func(t *testing.T) {
+			se := overlayErr(t, "hostile.yaml", guard(expr))
+			assert.Equal(t, sdk.CodeInvalidPolicy, se.Code)
+			require.NotEmpty(t, se.Problems)
+			assert.Equal(t, wantCode[name], se.Problems[0].Code, se.Problems[0].Message)
+		})
+	}
+	// A guard that compiles but would build a huge list is stopped by the
+	// memory budget when it runs.
+	e := compileOverlay(t, guard(`len(1..100000000) > 0`))
+	c := e.NewCase(sdk.Facts{Evidence: []string{"personalised_plan"}})
+	c = fire(t, e, c, "support.concern_raised", "senco", "2026-01-05", nil).Case
+	c = fire(t, e, c, "support.placed", "senco", "2026-01-06", nil).Case
+	_, err := e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07"})
+	se := sdk.AsError(err)
+	assert.Equal(t, sdk.CodeLimitExceeded, se.Code, se.Error())
+	assert.Equal(t, "h", se.Guards[0].ID)
+	perms, err := e.Permitted(c, "senco", "2026-01-07")
+	require.NoError(t, err)
+	found := false
+	for _, p := range perms {
+		if p.Trigger == "support.plan_agreed" {
+			found = true
+			assert.False(t, p.Allowed)
+			assert.Equal(t, "limit_exceeded", p.Code)
+		}
+	}
+	assert.True(t, found)
+
+	// Inputs are capped: a case with more evidence than the limit is refused.
+	big := e.NewCase(sdk.Facts{Evidence: make([]string, sdk.MaxEvidence+1)})
+	for i := range big.Evidence {
+		big.Evidence[i] = "sdq"
+	}
+	_, err = e.Fire(big, sdk.Firing{Trigger: "support.concern_raised", Actor: "senco", At: "2026-01-05"})
+	assert.Equal(t, sdk.CodeLimitExceeded, codeOf(err))
+	// A guard over the largest lawful list still runs (one loop, not nested).
+	ok := compileOverlay(t, guard(`count(evidence, # == "sdq") >= 0 && all(evidence, # != "")`))
+	full := ok.NewCase(sdk.Facts{Evidence: append(make([]string, 0, sdk.MaxEvidence), "personalised_plan")})
+	for len(full.Evidence) < sdk.MaxEvidence {
+		full.Evidence = append(full.Evidence, "sdq")
+	}
+	full = fire(t, ok, full, "support.concern_raised", "senco", "2026-01-05", nil).Case
+	full = fire(t, ok, full, "support.placed", "senco", "2026-01-06", nil).Case
+	fire(t, ok, full, "support.plan_agreed", "senco", "2026-01-07", nil)
+}
+
+func TestLayersAreReported(t *testing.T) {
+	e := compileOverlay(t, `id: kentish
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: authority_guard, expr: 'true', reason: "a"}
+`, `id: kentish_dover
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: district_guard, expr: 'false', reason: "d"}
+`)
+	assert.Equal(t, []string{"default", "kentish", "kentish_dover"}, e.Layers())
+	c := e.NewCase(sdk.Facts{})
+	c.States["hnf"] = "considering"
+	_, err := e.Fire(c, sdk.Firing{Trigger: "hnf.applied", Actor: "school", At: "2026-01-05"})
+	se := sdk.AsError(err)
+	layers := map[string]string{}
+	for _, g := range se.Guards {
+		layers[g.ID] = g.Layer
+	}
+	assert.Equal(t, "default", layers["two_personalised_plans"])
+	assert.Equal(t, "kentish_dover", layers["district_guard"])
+	assert.NotContains(t, layers, "authority_guard")
+}
+
+func TestEveryUnknownKeyAtOnce(t *testing.T) {
+	se := overlayErr(t, "keys.yaml", `id: keys
+triggerz: []
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: g, expr: 'true', reson: "r", citation: "c"}
+clocks:
+  - {id: lift_initial_contact, unit: working_days, lenght: 3}
+`)
+	require.Len(t, se.Problems, 3, asJSON(t, se.Problems))
+	want := []struct{ loc, hint string }{
+		{"keys.yaml:2:1", `did you mean "triggers"?`},
+		{"keys.yaml:6:31", `did you mean "reason"?`},
+		{"keys.yaml:8:52", `did you mean "length"?`},
+	}
+	for i, w := range want {
+		assert.Equal(t, "unknown_key", se.Problems[i].Code)
+		assert.Equal(t, w.loc, se.Problems[i].Location)
+		assert.Contains(t, se.Problems[i].Message, w.hint)
+		assert.Contains(t, se.Problems[i].Snippet, "^")
+	}
+	lines := strings.Split(se.Problems[1].Snippet, "\n")
+	caret := strings.Index(lines[1], "^")
+	assert.Equal(t, "reson", lines[0][caret:caret+5])
+}
+
+func TestJSONOverlay(t *testing.T) {
+	e := compileOverlay(t, `{"id": "json_la", "parameters": [{"id": "hnf_threshold", "value": 7000}],
+ "triggers": [{"id": "ehc.requested", "guards": [{"id": "a", "severity": "advice", "roles": ["school"], "expr": "len(evidence) > 0", "reason": "Send evidence.", "reasons": {"cy": "Anfonwch dystiolaeth."}, "citation": "local"}]}]}`)
+	assert.Equal(t, "json_la", e.PolicyID())
+	o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05", Locale: "cy"})
+	require.NoError(t, err)
+	require.Len(t, o.Warnings, 1)
+	assert.Equal(t, "Anfonwch dystiolaeth.", o.Warnings[0].Message)
+	_, err = e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-01-05", Data: map[string]any{"annual_provision_cost": 6500}})
+	assert.Equal(t, sdk.CodeGuardFailed, codeOf(err), "the threshold parameter is 7000 here")
+}
