@@ -59,13 +59,16 @@ func seedCorpus(t *testing.T) map[string][]seed {
 		add("FuzzCompilePolicy", name, []byte(p))
 	}
 	paths, _ := filepath.Glob("examples/policies/*.yaml")
+	districts, _ := filepath.Glob("examples/policies/*/*.yaml")
+	paths = append(paths, districts...)
 	sort.Strings(paths)
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		add("FuzzCompilePolicy", "example-"+strings.TrimSuffix(filepath.Base(p), ".yaml"), data)
+		name := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(p, "examples/policies/"), ".yaml"), "/", "-")
+		add("FuzzCompilePolicy", "example-"+name, data)
 	}
 
 	// Guards, with payloads.
@@ -137,13 +140,19 @@ func seedCorpus(t *testing.T) map[string][]seed {
 	files, _ := filepath.Glob("testdata/conformance/*.yaml")
 	more, _ := filepath.Glob("examples/scenarios/*.yaml")
 	files = append(files, more...)
+	more, _ = filepath.Glob("examples/policies/*/scenarios/*.yaml")
+	files = append(files, more...)
 	sort.Strings(files)
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		add("FuzzScenarioParse", strings.TrimSuffix(filepath.Base(p), ".yaml"), data)
+		name := strings.TrimSuffix(filepath.Base(p), ".yaml")
+		if strings.HasPrefix(p, "examples/policies/") {
+			name = strings.Split(p, "/")[2] + "-" + name
+		}
+		add("FuzzScenarioParse", name, data)
 	}
 	for name, s := range map[string]string{
 		"empty":       "",

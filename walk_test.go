@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sendflow/sendflow/internal/randomwalk"
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/scenario"
 )
 
 // The model-based random walks. `go test .` runs a few hundred; `make walks`
@@ -31,7 +33,8 @@ type namedEngine struct {
 }
 
 // walkEngines compiles the default policy and every example policy found
-// under examples/policies/ at test time.
+// under examples/policies/ at test time: the authorities (*.yaml) and
+// their districts (*/*.yaml), with the layers they extend.
 func walkEngines(t testing.TB) []namedEngine {
 	t.Helper()
 	def, err := sdk.Default()
@@ -40,17 +43,19 @@ func walkEngines(t testing.TB) []namedEngine {
 	}
 	out := []namedEngine{{"default", def}}
 	paths, _ := filepath.Glob("examples/policies/*.yaml")
+	districts, _ := filepath.Glob("examples/policies/*/*.yaml")
+	paths = append(paths, districts...)
 	sort.Strings(paths)
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := sdk.Compile(sdk.PolicySource{Name: p, Data: data})
+		tg, err := scenario.DefaultLoader(p, "")
 		if err != nil {
 			t.Fatalf("example policy %s does not compile: %v", p, err)
 		}
-		out = append(out, namedEngine{filepath.Base(p), e})
+		e, ok := tg.(*sdk.Engine)
+		if !ok {
+			t.Fatalf("example policy %s: the loader gave %T", p, tg)
+		}
+		out = append(out, namedEngine{strings.TrimPrefix(p, "examples/policies/"), e})
 	}
 	return out
 }
