@@ -85,3 +85,63 @@ export function differences(a, b, at = '', out = []) {
   }
   return out;
 }
+
+const TYPES = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.ts': 'text/plain' };
+
+/** A tiny static server on 127.0.0.1 (random port): /dist/* is wasm/dist, /test/* is wasm/test. */
+export async function serve() {
+  const http = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const mounts = { '/dist/': dist, '/test/': path.join(root, 'wasm', 'test') };
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (!url.pathname.startsWith(prefix)) continue;
+      const file = path.join(dir, path.normalize(decodeURIComponent(url.pathname.slice(prefix.length))));
+      if (!file.startsWith(dir)) break;
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(body);
+        return;
+      } catch {
+        break;
+      }
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Debian's chromium, headless, in a fresh profile, through playwright-core. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'sendflow-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the scenario files in a Chromium page through the browser build; returns the run_files result. */
+export async function runSuiteInPage(page, input) {
+  return page.evaluate(async (inp) => {
+    const m = await import('/dist/sendflow.mjs');
+    const sf = await m.load();
+    return sf.runFiles(inp.files, { policies: inp.policies, coverage: true });
+  }, input);
+}
