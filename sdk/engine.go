@@ -849,6 +849,9 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	}
 	var norm map[string]any
 	_ = json.Unmarshal(raw, &norm)
+	if probs := e.checkFactsPatch(norm); len(probs) > 0 {
+		return cur, nil, probs, nil
+	}
 	curRaw, _ := json.Marshal(cur)
 	var base map[string]any
 	_ = json.Unmarshal(curRaw, &base)
