@@ -212,6 +212,9 @@ func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
 	if ferr != nil {
 		return Outcome{}, ferr
 	}
+	if warns == nil {
+		warns = []Warning{} // JSON [] not null: the outcome schema says array
+	}
 	report, _ := e.clockReport(&w, mustDate(ev.At))
 	return Outcome{Case: w, Event: ev, Clocks: report.Clocks, Warnings: warns}, nil
 }
