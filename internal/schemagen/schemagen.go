@@ -129,6 +129,7 @@ func reflectDoc(d Doc, comments map[string]string) *jsonschema.Schema {
 	r := &jsonschema.Reflector{
 		ExpandedStruct: true,
 		CommentMap:     comments,
+		LookupComment:  sharedComment(comments),
 		Mapper: func(t reflect.Type) *jsonschema.Schema {
 			if t == reflect.TypeOf(sdk.ClockRef{}) {
 				return clockRefSchema()
@@ -151,6 +152,35 @@ func reflectDoc(d Doc, comments map[string]string) *jsonschema.Schema {
 	return s
 }
 
+// sharedComment finds the comment of a field documented together with an
+// earlier one ("StatesBefore and StatesAfter are ...", "Min and Max bound
+// ..."): the nearest earlier commented field whose comment names it.
+func sharedComment(comments map[string]string) func(reflect.Type, string) string {
+	return func(t reflect.Type, field string) string {
+		if field == "" || t.Kind() != reflect.Struct {
+			return ""
+		}
+		key := func(f string) string { return t.PkgPath() + "." + t.Name() + "." + f }
+		if c := comments[key(field)]; c != "" {
+			return c
+		}
+		sf, ok := t.FieldByName(field)
+		if !ok || len(sf.Index) != 1 {
+			return ""
+		}
+		word := regexp.MustCompile(`\b` + regexp.QuoteMeta(field) + `\b`)
+		for i := sf.Index[0] - 1; i >= 0; i-- {
+			if c := comments[key(t.Field(i).Name)]; c != "" {
+				if word.MatchString(c) {
+					return c
+				}
+				return ""
+			}
+		}
+		return ""
+	}
+}
+
 // clockRefSchema: a clock reference is a bare clock id or {clock, source}.
 func clockRefSchema() *jsonschema.Schema {
 	obj := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(),
@@ -168,13 +198,14 @@ func clockRefSchema() *jsonschema.Schema {
 type enums struct {
 	tracks, triggers, roles, clocks, evidence, decisions, codes []string
 	states                                                      map[string][]string
+	trackDesc                                                   map[string]string
 	clockKeys, sources                                          []string
 	payload                                                     map[string][]sdk.FieldDef
 }
 
 func enumsOf(e *sdk.Engine) enums {
 	p := e.Policy()
-	en := enums{tracks: e.Tracks(), triggers: e.TriggerNames(), states: map[string][]string{},
+	en := enums{tracks: e.Tracks(), triggers: e.TriggerNames(), states: map[string][]string{}, trackDesc: map[string]string{},
 		evidence: append([]string(nil), p.EvidenceKinds...), decisions: append([]string(nil), p.DecisionKinds...),
 		payload: map[string][]sdk.FieldDef{}}
 	for _, r := range p.Roles {
@@ -191,6 +222,7 @@ func enumsOf(e *sdk.Engine) enums {
 		if !enabled[t.ID] {
 			continue
 		}
+		en.trackDesc[t.ID] = "The " + t.ID + " track: " + t.Description
 		var walk func(prefix string, list []sdk.StateDef)
 		walk = func(prefix string, list []sdk.StateDef) {
 			for _, s := range list {
@@ -444,7 +476,7 @@ func statesSchema(en enums) *jsonschema.Schema {
 	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
 		Description: "Every track's current state; nested states are written with dots, e.g. \"sen_support.plan\". A track left out is at its initial state."}
 	for _, t := range en.tracks {
-		s.Properties.Set(t, &jsonschema.Schema{Type: "string", Enum: anys(en.states[t])})
+		s.Properties.Set(t, &jsonschema.Schema{Type: "string", Enum: anys(en.states[t]), Description: en.trackDesc[t]})
 	}
 	return s
 }
@@ -459,9 +491,9 @@ func factsPatchSchema(en enums) *jsonschema.Schema {
 		Description: "The national curriculum year: reception is 0, nursery -1."})
 	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
 		Description: "Facts merged into the case by a firing: objects merge key by key, scalars replace, evidence is appended to."}
-	s.Properties.Set("id", &jsonschema.Schema{Type: "string"})
-	s.Properties.Set("la", &jsonschema.Schema{Type: "string"})
-	s.Properties.Set("district", &jsonschema.Schema{Type: "string"})
+	s.Properties.Set("id", &jsonschema.Schema{Type: "string", Description: "The host's identifier for the case."})
+	s.Properties.Set("la", &jsonschema.Schema{Type: "string", Description: "The local authority responsible for the child, e.g. \"kent\"."})
+	s.Properties.Set("district", &jsonschema.Schema{Type: "string", Description: "The authority's district, e.g. \"dover\"."})
 	s.Properties.Set("child", child)
 	s.Properties.Set("evidence", &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "string", Enum: anys(en.evidence)},
 		Description: "Kinds of evidence to add to the case."})
