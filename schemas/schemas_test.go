@@ -285,3 +285,32 @@ func TestSchemasRefuseWhatTheEngineRefuses(t *testing.T) {
 		assert.True(t, found, "%s: want an error at %s, got %v", tc.doc, tc.path, paths)
 	}
 }
+
+// docs/schemas.md shows the example files verbatim, one per schema (the
+// permitted list, a long one, as an excerpt).
+func TestDocsShowTheExamples(t *testing.T) {
+	b, err := os.ReadFile("../docs/schemas.md")
+	require.NoError(t, err)
+	doc := string(b)
+	for _, n := range schemas.Names() {
+		assert.Contains(t, doc, "`"+schemas.ID(n)+"`", n)
+		marker := "<!-- example: " + n + " "
+		i := strings.Index(doc, marker)
+		if n == "permitted" {
+			assert.Contains(t, doc, "schemas/examples/permitted.json")
+			continue
+		}
+		if !assert.GreaterOrEqual(t, i, 0, "docs/schemas.md has no example for %s", n) {
+			continue
+		}
+		rest := doc[i:]
+		start := strings.Index(rest, "```json\n")
+		require.GreaterOrEqual(t, start, 0, n)
+		body := rest[start+len("```json\n"):]
+		end := strings.Index(body, "\n```")
+		require.GreaterOrEqual(t, end, 0, n)
+		file, err := os.ReadFile(filepath.Join("examples", n+".json"))
+		require.NoError(t, err)
+		assert.Equal(t, strings.TrimRight(string(file), "\n"), body[:end], "docs/schemas.md's %s example differs from examples/%s.json", n, n)
+	}
+}
