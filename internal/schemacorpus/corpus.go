@@ -154,6 +154,22 @@ func invalidItems(root string) ([]Item, error) {
 			return nil, fmt.Errorf("%s: want one document and at least one path", inv.File)
 		}
 		out = append(out, Item{Schema: inv.Schema, Label: rel(root, p), Paths: inv.Paths, Exact: true, Doc: docs[0]})
+		if inv.Schema == "policy" {
+			// The engine refuses the policy too; its error is an error document.
+			raw, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			_, cerr := sdk.Compile(sdk.PolicySource{Name: inv.File, Data: raw})
+			if cerr == nil {
+				return nil, fmt.Errorf("%s: the engine compiles it", inv.File)
+			}
+			b, err := json.Marshal(sdk.AsError(cerr))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Item{Schema: "error", Label: rel(root, p) + " (Compile's error)", Valid: true, Doc: b})
+		}
 	}
 	return out, nil
 }
