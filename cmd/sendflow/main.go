@@ -108,6 +108,7 @@ compile (every problem is printed on stderr).`,
 		newExplainCmd(a),
 		newGraphCmd(a),
 		newDiffCmd(a),
+		newSchemaCmd(a),
 	)
 	return root
 }
