@@ -36,6 +36,17 @@ func checkErr(t *testing.T, what string, err error) {
 	if cerr := randomwalk.CheckError(err); cerr != nil {
 		t.Fatalf("%s: %v", what, cerr)
 	}
+	if verr := validateAs("error", err); verr != nil {
+		t.Fatalf("%s: %v", what, verr)
+	}
+}
+
+// valid fails the input when v does not validate against its schema.
+func valid(t *testing.T, name string, v any) {
+	t.Helper()
+	if err := validateAs(name, v); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // FuzzCompilePolicy compiles any bytes as an overlay on the default policy.
@@ -59,7 +70,8 @@ func FuzzCompilePolicy(f *testing.F) {
 		if e.PolicyHash() == "" || len(e.TriggerNames()) == 0 {
 			t.Fatal("a compiled policy without a hash or triggers")
 		}
-		if _, werr := randomwalk.Walk(e, randomwalk.Rand(int64(len(data))), randomwalk.Options{Steps: 8, Check: true, PermittedEvery: 4}); werr != nil {
+		if _, werr := randomwalk.Walk(e, randomwalk.Rand(int64(len(data))), randomwalk.Options{Steps: 8, Check: true, PermittedEvery: 4,
+			Validate: validatorFor(e), ValidateEvery: 1}); werr != nil {
 			t.Fatalf("walk on the compiled policy: %v", werr)
 		}
 	})
@@ -111,8 +123,12 @@ func FuzzGuardCompile(f *testing.F) {
 		k := randomwalk.NewChecker(e)
 		if err != nil {
 			checkErr(t, "Fire", err)
-		} else if cerr := k.CheckOutcome(c, fr, o); cerr != nil {
-			t.Fatal(cerr)
+		} else {
+			// The engine adds a track, so only the structural checks apply
+			// (the schemas enumerate the default policy's names).
+			if cerr := k.CheckOutcome(c, fr, o); cerr != nil {
+				t.Fatal(cerr)
+			}
 		}
 		ps, err := e.Permitted(c, "la_officer", "2026-03-04")
 		checkErr(t, "Permitted", err)
@@ -140,6 +156,13 @@ func FuzzCaseJSON(f *testing.F) {
 		}
 		e := engines[len(caseJSON)%len(engines)].e
 		k := randomwalk.NewChecker(e)
+		validate := validatorFor(e)
+		valid := func(t *testing.T, kind string, v any) {
+			t.Helper()
+			if err := validate(kind, v); err != nil {
+				t.Fatal(err)
+			}
+		}
 		cs, fs := randomwalk.Snapshot(c), randomwalk.Snapshot(fr)
 		unchanged := func(what string) {
 			if randomwalk.Snapshot(c) != cs || randomwalk.Snapshot(fr) != fs {
@@ -160,10 +183,14 @@ func FuzzCaseJSON(f *testing.F) {
 			if cerr := k.CheckReport(o.Case, randomwalk.UKDate(o.Event.At)); cerr != nil {
 				t.Fatal(cerr)
 			}
+			valid(t, "outcome", o)
 		}
 		ps, err := e.Permitted(c, fr.Actor, asOf)
 		unchanged("Permitted")
 		checkErr(t, "Permitted", err)
+		if err == nil {
+			valid(t, "permitted", ps)
+		}
 		for _, p := range ps {
 			if p.Allowed == (p.Code != "") {
 				t.Fatalf("permission %s: allowed %v with code %q", p.Trigger, p.Allowed, p.Code)
@@ -173,6 +200,7 @@ func FuzzCaseJSON(f *testing.F) {
 		unchanged("Clocks")
 		checkErr(t, "Clocks", err)
 		if err == nil {
+			valid(t, "clocks", r)
 			if cerr := k.CheckReport(c, r.AsOf); cerr != nil {
 				t.Fatal(cerr)
 			}
@@ -202,7 +230,8 @@ func FuzzFireSequence(f *testing.F) {
 		defer slowInput(t, time.Now())
 		ne := engines[int(policy)%len(engines)]
 		steps := min(1+len(choices)/8, 40)
-		if _, err := randomwalk.Walk(ne.e, &randomwalk.Bytes{B: choices}, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 5}); err != nil {
+		if _, err := randomwalk.Walk(ne.e, &randomwalk.Bytes{B: choices}, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 5,
+			Validate: validatorFor(ne.e), ValidateEvery: 1}); err != nil {
 			t.Fatalf("policy %s: %v", ne.name, err)
 		}
 	})

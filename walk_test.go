@@ -77,7 +77,8 @@ func walkOf(engines []namedEngine, seed int64) (string, randomwalk.Result, error
 	ne := engines[int(seed%int64(len(engines)))]
 	src := randomwalk.Rand(seed)
 	steps := 1 + src.Intn(*walkSteps)
-	res, err := randomwalk.Walk(ne.e, src, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 10})
+	res, err := randomwalk.Walk(ne.e, src, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 10,
+		Validate: validatorFor(ne.e), ValidateEvery: 10})
 	return ne.name, res, err
 }
 

@@ -21,6 +21,11 @@ type Options struct {
 	// PermittedEvery cross-checks Engine.Permitted against the policy model
 	// and against Fire every so many steps (0: never).
 	PermittedEvery int
+	// Validate, when set, checks a document against its JSON Schema: kind
+	// is "outcome", "error", "permitted" or "clocks". Every error is
+	// validated; every ValidateEvery-th outcome (and the last) is.
+	Validate      func(kind string, v any) error
+	ValidateEvery int
 }
 
 // Result is what one walk did.
@@ -103,6 +108,11 @@ func Walk(e *sdk.Engine, src Source, opt Options) (Result, error) {
 			if cerr := checkRefusal(st, sdk.AsError(err)); cerr != nil {
 				return fail(cerr)
 			}
+			if opt.Validate != nil {
+				if verr := opt.Validate("error", err); verr != nil {
+					return fail(verr)
+				}
+			}
 			continue
 		}
 		res.Fired++
@@ -124,10 +134,15 @@ func Walk(e *sdk.Engine, src Source, opt Options) (Result, error) {
 			if cerr := k.CheckReport(o.Case, later); cerr != nil {
 				return fail(cerr)
 			}
+			if opt.Validate != nil && (step == opt.Steps || opt.ValidateEvery <= 1 || res.Fired%opt.ValidateEvery == 0) {
+				if verr := opt.Validate("outcome", o); verr != nil {
+					return fail(verr)
+				}
+			}
 		}
 		c = o.Case
 		if opt.PermittedEvery > 0 && step%opt.PermittedEvery == 0 {
-			if cerr := crossCheckPermitted(w, k, c); cerr != nil {
+			if cerr := crossCheckPermitted(w, k, c, opt.Validate); cerr != nil {
 				return fail(fmt.Errorf("Permitted: %v", cerr))
 			}
 		}
@@ -161,7 +176,7 @@ func checkRefusal(st Step, se *sdk.Error) error {
 // against the policy model (a trigger is not_permitted exactly when its
 // track is in none of its from-states) and against Fire (a trigger allowed
 // without needing input fires with a valid payload).
-func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case) error {
+func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case, validate func(string, any) error) error {
 	role := w.pick(w.roles)
 	at := w.Now.Format("2006-01-02")
 	if n := len(c.History); n > 0 {
@@ -172,6 +187,18 @@ func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case) error {
 	perms, err := w.E.Permitted(c, role, at)
 	if err != nil {
 		return fmt.Errorf("role %s at %s: %v", role, at, err)
+	}
+	if validate != nil {
+		if verr := validate("permitted", perms); verr != nil {
+			return verr
+		}
+		r, err := w.E.Clocks(c, at)
+		if err != nil {
+			return fmt.Errorf("Clocks at %s: %v", at, err)
+		}
+		if verr := validate("clocks", r); verr != nil {
+			return verr
+		}
 	}
 	byID := map[string]sdk.TriggerDef{}
 	for _, t := range w.triggers {

@@ -1,0 +1,98 @@
+package sendflow_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sendflow/sendflow/schemas"
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// The JSON Schemas of schemas/, compiled once with the Go validator (draft
+// 2020-12, formats asserted), so the fuzz targets and the walks can check
+// that every outcome, error, permission list and clock report the SDK
+// returns is what its schema says.
+var (
+	schemaOnce sync.Once
+	schemaSet  map[string]*jsonschema.Schema
+	schemaErr  error
+)
+
+func compiledSchemas() (map[string]*jsonschema.Schema, error) {
+	schemaOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		c.AssertFormat()
+		for _, n := range schemas.Names() {
+			b, _ := schemas.Get(n)
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err != nil {
+				schemaErr = fmt.Errorf("schema %s: %v", n, err)
+				return
+			}
+			if err := c.AddResource(schemas.ID(n), doc); err != nil {
+				schemaErr = fmt.Errorf("schema %s: %v", n, err)
+				return
+			}
+		}
+		schemaSet = map[string]*jsonschema.Schema{}
+		for _, n := range schemas.Names() {
+			s, err := c.Compile(schemas.ID(n))
+			if err != nil {
+				schemaErr = fmt.Errorf("schema %s: %v", n, err)
+				return
+			}
+			schemaSet[n] = s
+		}
+	})
+	return schemaSet, schemaErr
+}
+
+// validateAs checks v (a value, or JSON bytes) against the schema called
+// name ("outcome", "error", "permitted", "clocks", "case", ...).
+func validateAs(name string, v any) error {
+	set, err := compiledSchemas()
+	if err != nil {
+		return err
+	}
+	s, ok := set[name]
+	if !ok {
+		return fmt.Errorf("no schema %q", name)
+	}
+	b, ok := v.([]byte)
+	if !ok {
+		if b, err = json.Marshal(v); err != nil {
+			return fmt.Errorf("%s does not marshal: %v", name, err)
+		}
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("%s is not JSON: %v", name, err)
+	}
+	if err := s.Validate(inst); err != nil {
+		return fmt.Errorf("%s does not validate against %s.schema.json: %#v", name, name, err)
+	}
+	return nil
+}
+
+// validatorFor returns the schema check for documents made by e. The
+// published schemas enumerate the default policy's triggers, roles, states
+// and clocks, so a policy that adds any of these makes outcomes, permission
+// lists and clock reports outside them: for such an engine only errors
+// (whose schema does not depend on the policy) are validated.
+func validatorFor(e *sdk.Engine) func(kind string, v any) error {
+	def, err := sdk.Default()
+	if err == nil && e.PolicyHash() == def.PolicyHash() {
+		return validateAs
+	}
+	return func(kind string, v any) error {
+		if kind == "error" {
+			return validateAs(kind, v)
+		}
+		return nil
+	}
+}
