@@ -165,6 +165,41 @@ func seedCorpus(t *testing.T) map[string][]seed {
 	} {
 		add("FuzzScenarioParse", "broken-"+name, []byte(s))
 	}
+	// Bridge requests: every op, on engine 1 (the default policy, compiled
+	// by FuzzBridge before fuzzing), and broken requests.
+	scen, err := os.ReadFile("testdata/conformance/ehc-request-worked-example-clocks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := func(v any) json.RawMessage { return j(v) }
+	okFiring := sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-03-02"}
+	for name, req := range map[string]any{
+		"info":           map[string]any{"op": "info"},
+		"compile":        map[string]any{"op": "compile"},
+		"compile-policy": map[string]any{"op": "compile", "name": "fast.yaml", "policy": "id: fast\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 18, statutory: true, excusable: true}\n"},
+		"compile-layers": map[string]any{"op": "compile", "layers": []any{map[string]any{"name": "a.yaml", "text": "id: a\n"}, map[string]any{"name": "b.yaml", "text": "id: [\n"}}},
+		"new-case":       map[string]any{"op": "new_case", "engine": 1, "facts": raw(fresh.Facts)},
+		"fire":           map[string]any{"op": "fire", "engine": 1, "case": raw(fresh), "firing": raw(okFiring)},
+		"fire-walked":    map[string]any{"op": "fire", "engine": 1, "case": raw(walked.Case), "firing": raw(sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2031-01-01"})},
+		"fire-bad":       map[string]any{"op": "fire", "engine": 1, "case": raw(fresh), "firing": []byte(`{"trigger": "hnf.considered", "actor": "school", "at": "2026-03-02", "data": {"annual_provision_cost": "lots"}}`)},
+		"permitted":      map[string]any{"op": "permitted", "engine": 1, "case": raw(walked.Case), "role": "la_officer", "as_of": "2030-01-01", "locale": "cy"},
+		"clocks":         map[string]any{"op": "clocks", "engine": 1, "case": raw(walked.Case), "as_of": "2030-01-01"},
+		"replay":         map[string]any{"op": "replay", "engine": 1, "origin": raw(walked.Case.Origin), "events": raw(walked.Case.History)},
+		"verify":         map[string]any{"op": "verify", "engine": 1, "case": raw(walked.Case)},
+		"graph":          map[string]any{"op": "graph", "engine": 1, "format": "mermaid", "case": raw(fresh)},
+		"policy":         map[string]any{"op": "policy", "engine": 1},
+		"free-other":     map[string]any{"op": "free", "engine": 2},
+		"run-scenario":   map[string]any{"op": "run_scenario", "name": "s.yaml", "text": string(scen)},
+		"run-files":      map[string]any{"op": "run_files", "files": []any{map[string]any{"path": "s.yaml", "text": string(scen), "explicit": true}}, "coverage": true},
+		"no-engine":      map[string]any{"op": "fire", "engine": 99, "case": raw(fresh), "firing": raw(okFiring)},
+		"unknown-op":     map[string]any{"op": "nope"},
+		"unknown-field":  map[string]any{"op": "info", "extra": true},
+	} {
+		add("FuzzBridge", name, j(req))
+	}
+	for name, s := range map[string]string{"malformed": `{"op": "fire", `, "array": `[1, 2]`, "empty": ``, "null": `null`} {
+		add("FuzzBridge", name, []byte(s))
+	}
 	return out
 }
 
