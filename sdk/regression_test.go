@@ -83,3 +83,18 @@ func TestRegressionHugeNamesGetNoSuggestion(t *testing.T) {
 	assert.Equal(t, sdk.CodeNotAuthorised, codeOf(err))
 	assert.Less(t, len(err.Error()), 300)
 }
+
+// Compile parses the embedded default once (most of Compile's time was
+// that YAML parse). A host changing one engine's Policy() must not reach
+// the next engine compiled.
+func TestCompileGivesEveryEngineItsOwnDefault(t *testing.T) {
+	e1, err := sdk.Compile()
+	require.NoError(t, err)
+	p := e1.Policy()
+	p.Triggers[0].From[0] = "changed_by_a_host"
+	p.Roles[0].ID = "changed_by_a_host"
+	e2, err := sdk.Compile()
+	require.NoError(t, err)
+	assert.Equal(t, engine(t).PolicyHash(), e2.PolicyHash())
+	assert.NotEqual(t, "changed_by_a_host", e2.Policy().Triggers[0].From[0])
+}
