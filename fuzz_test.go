@@ -41,13 +41,6 @@ func checkErr(t *testing.T, what string, err error) {
 	}
 }
 
-// valid fails the input when v does not validate against its schema.
-func valid(t *testing.T, name string, v any) {
-	t.Helper()
-	if err := validateAs(name, v); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // FuzzCompilePolicy compiles any bytes as an overlay on the default policy.
 // A policy that compiles is then walked briefly.

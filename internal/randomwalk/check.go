@@ -220,36 +220,36 @@ func (k *Checker) CheckClocks(c sdk.Case, today string) error {
 func (k *Checker) CheckReport(c sdk.Case, asOf string) error {
 	r, err := k.E.Clocks(c, asOf)
 	if err != nil {
-		return fmt.Errorf("Clocks as of %s: %v", asOf, err)
+		return fmt.Errorf("clock report as of %s: %v", asOf, err)
 	}
 	if r.AsOf != asOf {
-		return fmt.Errorf("Clocks: as_of %q, asked %q", r.AsOf, asOf)
+		return fmt.Errorf("clock report: as_of %q, asked %q", r.AsOf, asOf)
 	}
 	if len(r.Clocks) != len(c.Clocks) {
-		return fmt.Errorf("Clocks: %d clocks, the case has %d", len(r.Clocks), len(c.Clocks))
+		return fmt.Errorf("clock report: %d clocks, the case has %d", len(r.Clocks), len(c.Clocks))
 	}
 	asOfT, _ := time.Parse("2006-01-02", asOf)
 	for i, cs := range r.Clocks {
 		cl, ok := c.Clocks[cs.Key]
 		if !ok {
-			return fmt.Errorf("Clocks: key %q is not in the case", cs.Key)
+			return fmt.Errorf("clock report: key %q is not in the case", cs.Key)
 		}
 		if want := Status(cl, asOf); cs.Status != want {
-			return fmt.Errorf("Clocks: %s is %q as of %s, want %q", cs.Key, cs.Status, asOf, want)
+			return fmt.Errorf("clock report: %s is %q as of %s, want %q", cs.Key, cs.Status, asOf, want)
 		}
 		if (cs.DaysLeft != nil) != (cs.Status == "running") {
-			return fmt.Errorf("Clocks: %s is %s with days_left %v", cs.Key, cs.Status, cs.DaysLeft)
+			return fmt.Errorf("clock report: %s is %s with days_left %v", cs.Key, cs.Status, cs.DaysLeft)
 		}
 		if cs.DaysLeft != nil {
 			due, _ := time.Parse("2006-01-02", cs.Due)
 			if n := int(due.Sub(asOfT).Hours() / 24); n != *cs.DaysLeft {
-				return fmt.Errorf("Clocks: %s has %d days left as of %s, want %d", cs.Key, *cs.DaysLeft, asOf, n)
+				return fmt.Errorf("clock report: %s has %d days left as of %s, want %d", cs.Key, *cs.DaysLeft, asOf, n)
 			}
 		}
 		if i > 0 {
 			p := r.Clocks[i-1]
 			if p.Due > cs.Due || (p.Due == cs.Due && p.Key >= cs.Key) {
-				return fmt.Errorf("Clocks: not sorted by due date then key at %s", cs.Key)
+				return fmt.Errorf("clock report: not sorted by due date then key at %s", cs.Key)
 			}
 		}
 	}
@@ -264,13 +264,13 @@ func (k *Checker) CheckHistory(c sdk.Case) error {
 	}
 	got, err := k.E.Replay(*c.Origin, c.History)
 	if err != nil {
-		return fmt.Errorf("Replay: %v", err)
+		return fmt.Errorf("replay: %v", err)
 	}
 	if a, b := Fingerprint(got), Fingerprint(c); a != b {
-		return fmt.Errorf("Replay differs from the case:\nreplay %s\ncase   %s", firstDiff(a, b), firstDiff(b, a))
+		return fmt.Errorf("replay differs from the case:\nreplay %s\ncase   %s", firstDiff(a, b), firstDiff(b, a))
 	}
 	if rep := k.E.Verify(c); !rep.OK {
-		return fmt.Errorf("Verify refuses the case: event %d: %s", rep.FirstBad, rep.Reason)
+		return fmt.Errorf("verify refuses the case: event %d: %s", rep.FirstBad, rep.Reason)
 	}
 	return nil
 }
@@ -326,7 +326,7 @@ func (k *Checker) CheckOutcome(before sdk.Case, f sdk.Firing, o sdk.Outcome) err
 	}
 	rep, err := k.E.Clocks(o.Case, today)
 	if err != nil {
-		return fmt.Errorf("Clocks: %v", err)
+		return fmt.Errorf("clock report: %v", err)
 	}
 	if Snapshot(rep.Clocks) != Snapshot(o.Clocks) {
 		return fmt.Errorf("the outcome's clocks are not the clock report as of %s", today)

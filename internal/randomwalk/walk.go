@@ -90,7 +90,7 @@ func Walk(e *sdk.Engine, src Source, opt Options) (Result, error) {
 		o, err := e.Fire(c, st.Firing)
 		res.Steps++
 		if opt.Check && (Fingerprint(c) != snap || Snapshot(st.Firing) != fsnap) {
-			return fail(fmt.Errorf("Fire changed its input (the case or the firing)"))
+			return fail(fmt.Errorf("fire changed its input (the case or the firing)"))
 		}
 		if err != nil {
 			code := sdk.AsError(err).Code
@@ -143,7 +143,7 @@ func Walk(e *sdk.Engine, src Source, opt Options) (Result, error) {
 		c = o.Case
 		if opt.PermittedEvery > 0 && step%opt.PermittedEvery == 0 {
 			if cerr := crossCheckPermitted(w, k, c, opt.Validate); cerr != nil {
-				return fail(fmt.Errorf("Permitted: %v", cerr))
+				return fail(fmt.Errorf("permitted: %v", cerr))
 			}
 		}
 	}
@@ -194,7 +194,7 @@ func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case, validate func(string
 		}
 		r, err := w.E.Clocks(c, at)
 		if err != nil {
-			return fmt.Errorf("Clocks at %s: %v", at, err)
+			return fmt.Errorf("clock report at %s: %v", at, err)
 		}
 		if verr := validate("clocks", r); verr != nil {
 			return verr
