@@ -41,7 +41,6 @@ func checkErr(t *testing.T, what string, err error) {
 	}
 }
 
-
 // FuzzCompilePolicy compiles any bytes as an overlay on the default policy.
 // A policy that compiles is then walked briefly.
 func FuzzCompilePolicy(f *testing.F) {
