@@ -161,6 +161,7 @@ func seedCorpus(t *testing.T) map[string][]seed {
 		"both":        "name: x\nsteps:\n  - {at: 2026-01-01, actor: parent, trigger: ehc.requested, as_of: 2026-01-02}\n",
 		"bad-code":    "name: x\nsteps:\n  - {at: 2026-01-01, actor: parent, trigger: ehc.requested, expect: {error: nope}}\n",
 		"two-docs":    "name: a\nsteps: []\n---\nname: b\nsteps:\n  - {as_of: 2026-01-01, expect: {clocks: {x: {due: 2026-02-30}}}}\n",
+		"empty-tag":   "name: x\nsteps:  ! ",
 		"json":        `{"name": "j", "case": {"child": {"date_of_birth": "2010-01-01"}}, "steps": [{"at": "2026-01-01", "actor": "young_person", "trigger": "ehc.requested"}]}`,
 	} {
 		add("FuzzScenarioParse", "broken-"+name, []byte(s))

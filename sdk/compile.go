@@ -236,7 +236,7 @@ func parsePolicy(s PolicySource) (Policy, error) {
 	if probs := unknownKeys(s.Name, s.Data); len(probs) > 0 {
 		return p, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
 	}
-	if err := yaml.UnmarshalWithOptions(s.Data, &p, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
+	if err := decodeYAML(s.Data, &p); err != nil {
 		loc := s.Name
 		msg := err.Error()
 		var se yaml.Error
@@ -250,6 +250,18 @@ func parsePolicy(s PolicySource) (Policy, error) {
 			Problems: []Problem{{Code: "syntax", Message: msg, Location: loc, Snippet: firstLines(err.Error())}}}
 	}
 	return p, nil
+}
+
+// decodeYAML decodes a policy strictly. go-yaml panics on some malformed
+// documents (an empty "!" tag where a list is expected); that is a syntax
+// error in the policy, not a fault of the engine.
+func decodeYAML(data []byte, p *Policy) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the document could not be read as YAML (look for an empty or unknown \"!\" tag)")
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, p, yaml.Strict(), yaml.UseJSONUnmarshaler())
 }
 
 func firstLines(s string) string {

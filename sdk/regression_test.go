@@ -98,3 +98,16 @@ func TestCompileGivesEveryEngineItsOwnDefault(t *testing.T) {
 	assert.Equal(t, engine(t).PolicyHash(), e2.PolicyHash())
 	assert.NotEqual(t, "changed_by_a_host", e2.Policy().Triggers[0].From[0])
 }
+
+// FuzzCompilePolicy (input 1254d0ad8d87028c): go-yaml panicked on an empty
+// "!" tag where a list was expected; Compile recovered it as internal_error.
+// It is a syntax error in the policy: invalid_policy with its location.
+func TestRegressionYAMLDecoderPanicIsASyntaxError(t *testing.T) {
+	for _, doc := range []string{"#00000\ntriggers:  ! ", "id: x\ntracks: !\n", "id: x\nroles:\n  - !\n"} {
+		_, err := sdk.Compile(sdk.PolicySource{Name: "f.yaml", Data: []byte(doc)})
+		require.Error(t, err, doc)
+		se := sdk.AsError(err)
+		assert.Equal(t, sdk.CodeInvalidPolicy, se.Code, "%q: %v", doc, err)
+		assert.Contains(t, se.Location, "f.yaml")
+	}
+}

@@ -188,8 +188,7 @@ func decodeDoc(name string, body ast.Node) (*Scenario, error) {
 		return nil, &ParseError{File: name, Line: line, Message: "a scenario must be a mapping with name, case and steps"}
 	}
 	var s Scenario
-	dec := yaml.NewDecoder(strings.NewReader(""), yaml.Strict())
-	if err := dec.DecodeFromNode(body, &s); err != nil {
+	if err := decodeNode(body, &s); err != nil {
 		pe := yamlError(name, err)
 		pe.Step = stepAtLine(body, pe.Line)
 		return nil, pe
@@ -212,6 +211,19 @@ func decodeDoc(name string, body ast.Node) (*Scenario, error) {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// decodeNode decodes a scenario document strictly. go-yaml panics on some
+// malformed documents (an empty "!" tag where a list or mapping is
+// expected); that is an error in the file, reported like any other.
+func decodeNode(body ast.Node, s *Scenario) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the document could not be read as YAML (look for an empty or unknown \"!\" tag)")
+		}
+	}()
+	dec := yaml.NewDecoder(strings.NewReader(""), yaml.Strict())
+	return dec.DecodeFromNode(body, s)
 }
 
 // Validate checks the structure of a scenario: a name, and every step either
