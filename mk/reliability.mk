@@ -8,8 +8,10 @@ FUZZ_TARGETS = $(shell grep -ho '^func Fuzz[A-Za-z0-9_]*' *_test.go | cut -c6- |
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "== $$t ($(FUZZTIME))"; \
-	  $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) . 2>&1 | grep -v '^fuzz: elapsed: [0-9]*s, gathering' | tail -4; \
-	  test $${PIPESTATUS[0]} -eq 0; \
+	  out=$$(mktemp); st=0; \
+	  $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) . > $$out 2>&1 || st=$$?; \
+	  grep -v '^fuzz: elapsed' $$out || true; grep '^fuzz: elapsed.*execs' $$out | tail -1; rm -f $$out; \
+	  test $$st -eq 0; \
 	done
 
 ## walks: 10,000 model-based random walks of up to 200 firings each over the default and the
