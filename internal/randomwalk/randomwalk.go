@@ -217,8 +217,10 @@ func (w *Walker) Next(c sdk.Case) Step {
 func (w *Walker) at(back bool, c sdk.Case) string {
 	t := w.Now
 	if back {
+		// Strictly before the last event's instant: a timestamp, since a
+		// date means the start of that UK day (before midnight UTC in summer).
 		if last, err := time.Parse(time.RFC3339, c.History[len(c.History)-1].At); err == nil {
-			t = last.Add(-time.Duration(1+w.R.Intn(90*24)) * time.Hour)
+			return last.Add(-time.Duration(1+w.R.Intn(90*24*60)) * time.Minute).Format(time.RFC3339)
 		}
 	}
 	switch w.R.Intn(10) {
