@@ -314,7 +314,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			reason += " (the guard could not be evaluated: " + oneLine(gerr) + ")"
 		}
 		if g.def.Severity == "advice" {
-			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation})
+			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
 			continue
 		}
 		failed = append(failed, GuardFailure{ID: g.def.ID, Reason: reason, Citation: g.def.Citation, Layer: g.layer})
@@ -714,7 +714,7 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 				continue
 			}
 			if g.def.Severity == "advice" {
-				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation})
+				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
 				continue
 			}
 			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: reasonIn(g.def, locale), Citation: g.def.Citation, Layer: g.layer})

@@ -74,6 +74,7 @@ func TestExampleDistrictsSitOnKent(t *testing.T) {
 	w := meet("2026-09-09", "cy")
 	require.Len(t, w, 1)
 	assert.Equal(t, "district_meeting_day", w[0].Guard)
+	assert.Equal(t, "kent", w[0].Layer)
 	assert.Contains(t, w[0].Message, "bob wythnos")
 	// Kent's advice to a school asking for an assessment without evidence; none for a parent.
 	u := e.NewCase(sdk.Facts{})
