@@ -40,5 +40,6 @@ var PolicyDiagnostics = []DiagnosticCode{
 	{Code: "statutory_floor", Meaning: "The policy breaks the statutory floor; the message names the rule (ehc_request_unguarded, statutory_clock_not_lengthened, statutory_role_kept, appealable_decision_kept). With allow_below_statutory_floor: true it compiles, and the breach is a below_statutory_floor warning on every outcome."},
 	{Code: "below_statutory_floor", Meaning: "A warning, not an error: the policy sets allow_below_statutory_floor and breaks the floor; Engine.Warnings and every outcome of Fire carry it, naming the rule and the file position."},
 	{Code: "no_citation", Meaning: "A guard in an overlay has no citation.", Lint: true},
+	{Code: "similar_name", Meaning: "An overlay adds a complete new trigger whose id is close to a default trigger's: probably a misspelt id.", Lint: true},
 	{Code: "missing_translation", Meaning: "A guard lacks a reason in a language other guards in the same file give.", Lint: true},
 }

@@ -68,11 +68,12 @@ triggers:
 	assert.Contains(t, out, "statutory_floor: statutory floor rule ehc_request_unguarded")
 	assert.Contains(t, out, floor+":5:9")
 
-	lint := write(t, dir, "lint.yaml", "id: lint\ntriggers:\n  - id: hnf.applied\n    guards:\n      - {id: g, expr: 'true', reason: r, reasons: {cy: rh}}\n      - {id: h, expr: 'true', reason: r, citation: c}\n")
+	lint := write(t, dir, "lint.yaml", "id: lint\ntriggers:\n  - id: hnf.applied\n    guards:\n      - {id: g, expr: 'true', reason: r, reasons: {cy: rh}}\n      - {id: h, expr: 'true', reason: r, citation: c}\n  - {id: hnf.aproved, from: [applied], to: approved, roles: [la_hnf]}\n")
 	code, out, _ = cli(t, "check", lint)
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, "lint no_citation")
 	assert.Contains(t, out, "lint missing_translation")
+	assert.Contains(t, out, `lint similar_name: trigger hnf.aproved is new; it is not a trigger of the default policy (did you mean "hnf.approved"?)`)
 	code, _, _ = cli(t, "check", "--strict", lint)
 	assert.Equal(t, 1, code)
 
