@@ -409,3 +409,17 @@ func TestJSONOverlay(t *testing.T) {
 	_, err = e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-01-05", Data: map[string]any{"annual_provision_cost": 6500}})
 	assert.Equal(t, sdk.CodeGuardFailed, codeOf(err), "the threshold parameter is 7000 here")
 }
+
+func TestYAMLAnchorsAreAccepted(t *testing.T) {
+	e := compileOverlay(t, `id: anchors
+triggers:
+  - id: ehc.requested
+    guards:
+      - {severity: advice, roles: &school [school], citation: &local "local", id: a, expr: 'len(evidence) > 0', reason: "Send evidence."}
+      - {severity: advice, roles: *school, citation: *local, id: b, expr: '"sdq" in evidence', reason: "Send an SDQ."}
+`)
+	o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05"})
+	require.NoError(t, err)
+	require.Len(t, o.Warnings, 2)
+	assert.Equal(t, "b", o.Warnings[1].Guard)
+}
