@@ -14,7 +14,9 @@ import (
 // overlay (the embedded default is always the first layer). Name is used in
 // diagnostics (file:line:col).
 type PolicySource struct {
+	// Name is the file name (or any label) used in diagnostics.
 	Name string
+	// Data is the policy document, YAML or JSON.
 	Data []byte
 }
 
