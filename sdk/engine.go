@@ -214,6 +214,9 @@ func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
 	if ferr != nil {
 		return Outcome{}, ferr
 	}
+	if warns == nil {
+		warns = []Warning{} // JSON [] not null: the outcome schema says array
+	}
 	report, _ := e.clockReport(&w, mustDate(ev.At))
 	return Outcome{Case: w, Event: ev, Clocks: report.Clocks, Warnings: warns}, nil
 }
@@ -869,6 +872,9 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	}
 	var norm map[string]any
 	_ = json.Unmarshal(raw, &norm)
+	if probs := e.checkFactsPatch(norm); len(probs) > 0 {
+		return cur, nil, probs, nil
+	}
 	curRaw, _ := json.Marshal(cur)
 	var base map[string]any
 	_ = json.Unmarshal(curRaw, &base)
