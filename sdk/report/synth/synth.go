@@ -259,7 +259,7 @@ func (g *journey) request(r calendar.Date, onTime float64) {
 		g.fire(workday(decide.AddDays(g.between(1, 4))), "ehc.advice_requested", "la_officer", map[string]any{"from": src})
 	}
 	for _, src := range []string{"educational", "medical", "psychological"} {
-		g.fire(workday(g.now.AddDays(g.between(3, 20))), "ehc.advice_received", "advice_giver", map[string]any{"from": src})
+		g.fire(workday(g.now.AddDays(g.between(2, 10))), "ehc.advice_received", "advice_giver", map[string]any{"from": src})
 	}
 	switch x := g.rng.Float64(); {
 	case x < 0.06:
