@@ -152,7 +152,7 @@ func Run(r io.Reader, opt Options) (Report, error) {
 		max = MaxLineBytes
 	}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), max)
+	sc.Buffer(make([]byte, 0, min(64<<10, max)), max)
 	period := Year(opt.Year)
 	line := 0
 	for sc.Scan() {
