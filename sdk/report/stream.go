@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -32,6 +34,9 @@ type Options struct {
 	Engine *sdk.Engine
 	// MaxLineBytes overrides the MaxLineBytes limit when positive.
 	MaxLineBytes int
+	// Workers is how many cases are decoded and verified at once; 0 means
+	// GOMAXPROCS. The report is the same whatever the number.
+	Workers int
 	// Person, when set, is given each counted case's SEN2 person record for
 	// the year, as it is read; an error from it stops the run.
 	Person func(Person) error
@@ -151,9 +156,44 @@ func Run(r io.Reader, opt Options) (Report, error) {
 	if max <= 0 {
 		max = MaxLineBytes
 	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, min(64<<10, max)), max)
 	period := Year(opt.Year)
+	// Lines are read in batches (at most batchLines lines or batchBytes
+	// bytes), each batch is decoded and verified by the workers in
+	// parallel, then folded in input order, so the result does not depend
+	// on scheduling and memory is bounded by one batch.
+	type item struct {
+		line int
+		b    []byte
+		d    Derived
+		fl   *Failure
+	}
+	batch := make([]item, 0, batchLines)
+	size := 0
+	flush := func() error {
+		process(batch, workers, func(it *item) { it.d, it.fl = readCase(it.b, opt.Engine) })
+		for i := range batch {
+			it := &batch[i]
+			if it.fl != nil {
+				it.fl.Line = it.line
+				a.Fail(*it.fl)
+				continue
+			}
+			a.Add(&it.d)
+			if opt.Person != nil {
+				if err := opt.Person(it.d.Person(period)); err != nil {
+					return err
+				}
+			}
+		}
+		batch, size = batch[:0], 0
+		return nil
+	}
 	line := 0
 	for sc.Scan() {
 		line++
@@ -162,18 +202,16 @@ func Run(r io.Reader, opt Options) (Report, error) {
 			continue
 		}
 		a.rep.Lines++
-		d, fl := readCase(b, opt.Engine)
-		if fl != nil {
-			fl.Line = line
-			a.Fail(*fl)
-			continue
-		}
-		a.Add(&d)
-		if opt.Person != nil {
-			if err := opt.Person(d.Person(period)); err != nil {
+		batch = append(batch, item{line: line, b: append([]byte(nil), b...)})
+		size += len(b)
+		if len(batch) == batchLines || size >= batchBytes {
+			if err := flush(); err != nil {
 				return Report{}, err
 			}
 		}
+	}
+	if err := flush(); err != nil {
+		return Report{}, err
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
@@ -184,6 +222,38 @@ func Run(r io.Reader, opt Options) (Report, error) {
 		return Report{}, &sdk.Error{Code: sdk.CodeInternal, Message: "reading cases: " + err.Error()}
 	}
 	return a.Report(), nil
+}
+
+// Batch limits for Run.
+const (
+	batchLines = 256
+	batchBytes = 8 << 20
+)
+
+// process runs fn on every element of items with up to workers goroutines.
+func process[T any](items []T, workers int, fn func(*T)) {
+	if workers <= 1 || len(items) < 2 {
+		for i := range items {
+			fn(&items[i])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(workers, len(items)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(&items[i])
+			}
+		}()
+	}
+	for i := range items {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // readCase decodes and verifies one case, or says why it cannot be counted.
