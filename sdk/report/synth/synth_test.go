@@ -37,7 +37,7 @@ func TestRealisticAndVerified(t *testing.T) {
 	seen := map[string]int{}
 	actors := map[string]int{}
 	districts := map[string]bool{}
-	st, err := synth.Each(e, synth.Config{Cases: 600, Seed: 3, Year: 2026}, func(c sdk.Case) error {
+	st, err := synth.Each(e, synth.Config{Cases: 300, Seed: 3, Year: 2026}, func(c sdk.Case) error {
 		rep := e.Verify(c)
 		require.True(t, rep.OK, "%s: %s", c.ID, rep.Reason)
 		districts[c.District] = true
@@ -51,7 +51,7 @@ func TestRealisticAndVerified(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, 600, st.Cases)
+	assert.Equal(t, 300, st.Cases)
 	assert.Zero(t, st.Refused, st.LastRefusal)
 	for _, trig := range []string{"ehc.requested", "ehc.brought_to_attention", "ehc.decided_not_to_assess", "ehc.decided_to_assess",
 		"ehc.exception_recorded", "ehc.withdrawn", "ehc.decided_not_to_issue", "ehc.plan_finalised",
