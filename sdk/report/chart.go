@@ -126,7 +126,7 @@ func WriteSVG(w io.Writer, r Report) error {
 			}
 			fmt.Fprintf(&b, `<rect class="bar %s" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s, %s: %s</title></rect>`+"\n",
 				kind, plotLeft, y, wdt, barHeight, colour, esc(oneLine(d.District)), kind, esc(label))
-			fmt.Fprintf(&b, `<text class="value %s" x="%d" y="%d" font-size="12" fill="%s"%s>%s</text>`+"\n",
+			fmt.Fprintf(&b, `<text class="value %s" x="%d" y="%d" font-size="12" fill="%s" stroke="#ffffff" stroke-width="3" paint-order="stroke"%s>%s</text>`+"\n",
 				kind, plotLeft+wdt+6, y+barHeight-4, colourText, weight, esc(label))
 		}
 		bar(y, d.IncExcRate, d.IncExcWithin, d.IncExc, colourInc, "including-exceptions")
