@@ -95,6 +95,7 @@ Scenario files walk one case through firings and check what the engine says;
 		newTestCmd(a),
 		newWalkCmd(a),
 		newSchemaCmd(a),
+		newSen2Cmd(a), newGenCmd(a),
 	)
 	return root
 }
