@@ -18,7 +18,7 @@ all: build
 
 build: $(SENDFLOW)
 
-$(SENDFLOW): $(shell find sdk cmd -name '*.go' -o -name '*.yaml' | grep -v _test.go) go.mod go.sum
+$(SENDFLOW): FORCE
 	@mkdir -p $(BIN)
 	$(GO) build -o $@ ./cmd/sendflow
 
@@ -80,6 +80,8 @@ chromium-deps: $(CHROMIUM)
 $(CHROMIUM):
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+FORCE:
 
 clean:
 	rm -rf $(BIN)

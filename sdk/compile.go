@@ -96,6 +96,9 @@ type trigger struct {
 	guards      []*guard
 	branches    []*branch
 	layer       string
+	// rolesText and fromText are the trigger's roles and source states as
+	// written, joined once here for Permitted's reasons.
+	rolesText, fromText string
 }
 
 type guard struct {
@@ -558,7 +561,8 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			d.add("unknown_track", w.path+".id", w.layer, "trigger %q must be named track.event with a declared track", td.ID)
 			continue
 		}
-		t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: o.layerNames[w.layer]}
+		t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: o.layerNames[w.layer],
+			rolesText: strings.Join(td.Roles, ", "), fromText: strings.Join(td.From, ", ")}
 		for i, r := range td.Roles {
 			if c.roles[r] == nil {
 				d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.path, i), w.layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(c.roles)))

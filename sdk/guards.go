@@ -55,8 +55,11 @@ type clockEnv struct {
 
 // EnvField documents one name of the guard environment.
 type EnvField struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
+	// Name is how a guard refers to it, e.g. "child.date_of_birth".
+	Name string `json:"name"`
+	// Type is its expr type, e.g. "string" or "func(string) int".
+	Type string `json:"type"`
+	// Description says what it holds.
 	Description string `json:"description"`
 }
 

@@ -108,6 +108,8 @@ compile (every problem is printed on stderr).`,
 		newExplainCmd(a),
 		newGraphCmd(a),
 		newDiffCmd(a),
+		newSchemaCmd(a),
+		newSen2Cmd(a), newGenCmd(a),
 	)
 	return root
 }

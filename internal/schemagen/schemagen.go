@@ -1,0 +1,699 @@
+// Package schemagen generates sendflow's JSON Schemas (draft 2020-12) from
+// the SDK's Go types with github.com/invopop/jsonschema, taking descriptions
+// from the Go doc comments and every enum (tracks, states, triggers, roles,
+// clock ids, evidence kinds, decision kinds, error codes) from the compiled
+// default policy, so the schemas cannot drift from the code or the policy.
+//
+// It runs at `go generate` time only (it reads the Go source files for the
+// comments); the sdk package never imports it.
+package schemagen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/scenario"
+)
+
+// BaseURL prefixes every schema's $id.
+const BaseURL = "https://sendflow.dev/schemas/"
+
+// Module is the Go module path, needed to match comments to types.
+const Module = "github.com/sendflow/sendflow"
+
+// Doc describes one generated schema.
+type Doc struct {
+	// Name is the short name, e.g. "case"; the file is NAME.schema.json.
+	Name string
+	// Title is the schema's title.
+	Title string
+	// Type is a value of the Go type the schema describes.
+	Type any
+	// Strict schemas carry the default policy's enums and formats; the
+	// policy and scenario schemas are structural only (an overlay may add
+	// tracks and triggers, and scenarios test invalid values on purpose).
+	Strict bool
+	// About leads the description, before the Go type's own comment.
+	About string
+}
+
+// Docs lists every schema, in the order they are documented.
+var Docs = []Doc{
+	{Name: "policy", Title: "sendflow policy", Type: sdk.Policy{},
+		About: "A lifecycle policy document: the default policy or an authority/district overlay (YAML or JSON). Structural only: an overlay may add its own tracks, states, triggers and roles, and may leave out any field but the ids it overlays."},
+	{Name: "case", Title: "sendflow case", Type: sdk.Case{}, Strict: true,
+		About: "A case as the engine writes it and reads it back (hosts store it as it is)."},
+	{Name: "firing", Title: "sendflow firing", Type: sdk.Firing{}, Strict: true,
+		About: "A request to fire one trigger. The payload (data) is checked per trigger, so a portal can validate a form before it fires."},
+	{Name: "event", Title: "sendflow event", Type: sdk.Event{}, Strict: true,
+		About: "One event of a case's hash-chained history."},
+	{Name: "outcome", Title: "sendflow outcome", Type: sdk.Outcome{}, Strict: true,
+		About: "What a successful Fire returns."},
+	{Name: "error", Title: "sendflow error", Type: sdk.Error{}, Strict: true,
+		About: "The one error shape every sendflow entry point answers with."},
+	{Name: "permitted", Title: "sendflow permitted", Type: []sdk.Permission{}, Strict: true,
+		About: "What Permitted returns: one permission per trigger of the policy, for one role as of one date."},
+	{Name: "clocks", Title: "sendflow clock report", Type: sdk.ClockReport{}, Strict: true,
+		About: "What Clocks returns."},
+	{Name: "scenario", Title: "sendflow scenario", Type: scenario.Scenario{},
+		About: "A scenario file (YAML or JSON; one scenario per document): a case walked through firings and queries with expectations (shared/domain/SCENARIOS.md). Structural only: scenarios test unknown triggers and bad values on purpose."},
+}
+
+// Names lists the schema names in order.
+func Names() []string {
+	out := make([]string, len(Docs))
+	for i, d := range Docs {
+		out[i] = d.Name
+	}
+	return out
+}
+
+// Generate builds every schema. root is the module's root directory (the Go
+// sources under root/sdk are read for the doc comments). It returns file
+// name → contents.
+func Generate(root string) (map[string][]byte, error) {
+	eng, err := sdk.Default()
+	if err != nil {
+		return nil, fmt.Errorf("compile the default policy: %w", err)
+	}
+	en := enumsOf(eng)
+	comments, err := goComments(root)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, d := range Docs {
+		s := reflectDoc(d, comments)
+		if d.Strict {
+			strict(s, en, reflect.TypeOf(d.Type).Name())
+		} else {
+			structural(d.Name, s)
+		}
+		tidy(s)
+		b, err := marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Name, err)
+		}
+		out[d.Name+".schema.json"] = b
+	}
+	return out, nil
+}
+
+// goComments reads the doc comments of the sdk packages.
+func goComments(root string) (map[string]string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chdir(root); err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.Chdir(wd) }()
+	r := &jsonschema.Reflector{}
+	if err := r.AddGoComments(Module, "sdk", jsonschema.WithFullComment()); err != nil {
+		return nil, fmt.Errorf("read Go comments: %w", err)
+	}
+	return r.CommentMap, nil
+}
+
+func reflectDoc(d Doc, comments map[string]string) *jsonschema.Schema {
+	r := &jsonschema.Reflector{
+		ExpandedStruct: true,
+		CommentMap:     comments,
+		LookupComment:  sharedComment(comments),
+		Mapper: func(t reflect.Type) *jsonschema.Schema {
+			if t == reflect.TypeOf(sdk.ClockRef{}) {
+				return clockRefSchema()
+			}
+			return nil
+		},
+	}
+	s := r.Reflect(d.Type)
+	s.ID = jsonschema.ID(BaseURL + d.Name + ".schema.json")
+	s.Title = d.Title
+	desc := d.About
+	if s.Description != "" {
+		desc += " " + s.Description
+	} else if s.Items != nil && s.Items.Ref != "" {
+		if def := s.Definitions[strings.TrimPrefix(s.Items.Ref, "#/$defs/")]; def != nil && def.Description != "" {
+			desc += " Each item: " + def.Description
+		}
+	}
+	s.Description = desc
+	return s
+}
+
+// sharedComment finds the comment of a field documented together with an
+// earlier one ("StatesBefore and StatesAfter are ...", "Min and Max bound
+// ..."): the nearest earlier commented field whose comment names it.
+func sharedComment(comments map[string]string) func(reflect.Type, string) string {
+	return func(t reflect.Type, field string) string {
+		if field == "" || t.Kind() != reflect.Struct {
+			return ""
+		}
+		key := func(f string) string { return t.PkgPath() + "." + t.Name() + "." + f }
+		if c := comments[key(field)]; c != "" {
+			return c
+		}
+		sf, ok := t.FieldByName(field)
+		if !ok || len(sf.Index) != 1 {
+			return ""
+		}
+		word := regexp.MustCompile(`\b` + regexp.QuoteMeta(field) + `\b`)
+		for i := sf.Index[0] - 1; i >= 0; i-- {
+			if c := comments[key(t.Field(i).Name)]; c != "" {
+				if word.MatchString(c) {
+					return c
+				}
+				return ""
+			}
+		}
+		return ""
+	}
+}
+
+// clockRefSchema: a clock reference is a bare clock id or {clock, source}.
+func clockRefSchema() *jsonschema.Schema {
+	obj := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(),
+		AdditionalProperties: jsonschema.FalseSchema, Required: []string{"clock"}}
+	obj.Properties.Set("clock", &jsonschema.Schema{Type: "string", Description: "The clock id."})
+	obj.Properties.Set("source", &jsonschema.Schema{Type: "string",
+		Description: "For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except)."})
+	return &jsonschema.Schema{
+		Description: "A clock reference: a bare clock id, or {clock, source} for a per-source clock.",
+		AnyOf:       []*jsonschema.Schema{{Type: "string"}, obj},
+	}
+}
+
+// enums holds every name the default policy defines.
+type enums struct {
+	tracks, triggers, roles, clocks, evidence, decisions, codes []string
+	states                                                      map[string][]string
+	trackDesc                                                   map[string]string
+	clockKeys, sources                                          []string
+	payload                                                     map[string][]sdk.FieldDef
+}
+
+func enumsOf(e *sdk.Engine) enums {
+	p := e.Policy()
+	en := enums{tracks: e.Tracks(), triggers: e.TriggerNames(), states: map[string][]string{}, trackDesc: map[string]string{},
+		evidence: append([]string(nil), p.EvidenceKinds...), decisions: append([]string(nil), p.DecisionKinds...),
+		payload: map[string][]sdk.FieldDef{}}
+	for _, r := range p.Roles {
+		en.roles = append(en.roles, r.ID)
+	}
+	for _, c := range sdk.Codes {
+		en.codes = append(en.codes, string(c))
+	}
+	enabled := map[string]bool{}
+	for _, t := range en.tracks {
+		enabled[t] = true
+	}
+	for _, t := range p.Tracks {
+		if !enabled[t.ID] {
+			continue
+		}
+		en.trackDesc[t.ID] = "The " + t.ID + " track: " + t.Description
+		var walk func(prefix string, list []sdk.StateDef)
+		walk = func(prefix string, list []sdk.StateDef) {
+			for _, s := range list {
+				name := prefix + s.ID
+				en.states[t.ID] = append(en.states[t.ID], name)
+				walk(name+".", s.States)
+			}
+		}
+		walk("", t.States)
+	}
+	// Clock keys: "id" for ordinary clocks, "id.source" for per-source ones,
+	// the sources being the enum of the data field each start names.
+	perSource := map[string]bool{}
+	for _, c := range p.Clocks {
+		en.clocks = append(en.clocks, c.ID)
+		perSource[c.ID] = c.PerSource
+	}
+	srcs := map[string]map[string]bool{}
+	trig := map[string]bool{}
+	for _, t := range en.triggers {
+		trig[t] = true
+	}
+	for _, t := range p.Triggers {
+		if !trig[t.ID] {
+			continue
+		}
+		en.payload[t.ID] = t.Payload
+		starts := append([]sdk.ClockRef(nil), t.Effects.Start...)
+		for _, b := range t.Branches {
+			starts = append(starts, b.Effects.Start...)
+		}
+		for _, r := range starts {
+			if r.Source == "" {
+				continue
+			}
+			for _, f := range t.Payload {
+				if f.Name == r.Source {
+					if srcs[r.Clock] == nil {
+						srcs[r.Clock] = map[string]bool{}
+					}
+					for _, v := range f.Enum {
+						srcs[r.Clock][v] = true
+					}
+				}
+			}
+		}
+	}
+	allSrc := map[string]bool{}
+	for _, c := range en.clocks {
+		if !perSource[c] {
+			en.clockKeys = append(en.clockKeys, c)
+			continue
+		}
+		for _, s := range sortedSet(srcs[c]) {
+			en.clockKeys = append(en.clockKeys, c+"."+s)
+			allSrc[s] = true
+		}
+	}
+	en.sources = sortedSet(allSrc)
+	return en
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+func prop(s *jsonschema.Schema, name string) *jsonschema.Schema {
+	if s == nil || s.Properties == nil {
+		return nil
+	}
+	p, _ := s.Properties.Get(name)
+	return p
+}
+
+// setProp replaces a property's schema, keeping its description.
+func setProp(s *jsonschema.Schema, name string, ns *jsonschema.Schema) {
+	if s == nil || s.Properties == nil {
+		return
+	}
+	old, ok := s.Properties.Get(name)
+	if !ok {
+		panic("schemagen: no property " + name)
+	}
+	if ns.Description == "" && old != nil {
+		ns.Description = old.Description
+	}
+	s.Properties.Set(name, ns)
+}
+
+func enumProp(s *jsonschema.Schema, name string, values []string) {
+	if p := prop(s, name); p != nil {
+		p.Enum = anys(values)
+	}
+}
+
+func formatProp(s *jsonschema.Schema, name, format string) {
+	if p := prop(s, name); p != nil {
+		p.Format = format
+	}
+}
+
+func dropRequired(s *jsonschema.Schema, names ...string) {
+	if s == nil {
+		return
+	}
+	var keep []string
+	for _, r := range s.Required {
+		drop := false
+		for _, n := range names {
+			drop = drop || r == n
+		}
+		if !drop {
+			keep = append(keep, r)
+		}
+	}
+	s.Required = keep
+}
+
+func u64(n uint64) *uint64 { return &n }
+
+func num(f float64) json.Number { return json.Number(fmt.Sprint(f)) }
+
+// dateOrTime is a firing time: a date (the start of that day UK time) or an
+// RFC 3339 timestamp.
+func dateOrTime() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "string", AnyOf: []*jsonschema.Schema{{Format: "date"}, {Format: "date-time"}}}
+}
+
+// strict adds the default policy's enums, the date formats and the
+// per-trigger payload schemas to an engine document's schema.
+func strict(s *jsonschema.Schema, en enums, rootName string) {
+	defs := s.Definitions
+	// The root of a schema is expanded, not in $defs: look it up by name too.
+	root := map[string]*jsonschema.Schema{}
+	for k, v := range defs {
+		root[k] = v
+	}
+	root[rootName] = s
+
+	if f := root["Facts"]; f != nil {
+		dropRequired(f, "child")
+	}
+	if c := root["Case"]; c != nil {
+		dropRequired(c, "child")
+		enumItems(prop(c, "evidence"), en.evidence)
+		setProp(c, "states", &jsonschema.Schema{Ref: "#/$defs/States"})
+		if cl := prop(c, "clocks"); cl != nil {
+			cl.PropertyNames = &jsonschema.Schema{Enum: anys(en.clockKeys)}
+		}
+		defs["States"] = statesSchema(en)
+	}
+	if f := root["Facts"]; f != nil {
+		enumItems(prop(f, "evidence"), en.evidence)
+	}
+	if ch := root["Child"]; ch != nil {
+		formatProp(ch, "date_of_birth", "date")
+		if y := prop(ch, "year_group"); y != nil {
+			y.Minimum, y.Maximum = num(-3), num(20)
+		}
+	}
+	for _, name := range []string{"Clock", "ClockStatus"} {
+		cl := root[name]
+		if cl == nil {
+			continue
+		}
+		enumProp(cl, "id", en.clocks)
+		if len(en.sources) > 0 {
+			enumProp(cl, "source", en.sources)
+		}
+		enumProp(cl, "kind", []string{"duty", "window"})
+		enumProp(cl, "stopped_by", en.triggers)
+		enumProp(cl, "status", scenario.ClockStatuses)
+		for _, f := range []string{"started_at", "due", "stopped_at"} {
+			formatProp(cl, f, "date")
+		}
+		if name == "ClockStatus" {
+			enumProp(cl, "key", en.clockKeys)
+		}
+	}
+	if d := root["Decision"]; d != nil {
+		enumProp(d, "kind", en.decisions)
+		formatProp(d, "at", "date")
+		enumProp(d, "trigger", en.triggers)
+		prop(d, "seq").Minimum = num(1)
+	}
+	if r := root["ClockReport"]; r != nil {
+		formatProp(r, "as_of", "date")
+	}
+	if p := root["Permission"]; p != nil {
+		enumProp(p, "trigger", en.triggers)
+		enumProp(p, "track", en.tracks)
+		enumProp(p, "code", []string{string(sdk.CodeNotAuthorised), string(sdk.CodeNotPermitted), string(sdk.CodeGuardFailed)})
+	}
+	if e := root["Error"]; e != nil {
+		enumProp(e, "code", en.codes)
+	}
+	needPayloads := false
+	if f := root["Firing"]; f != nil {
+		enumProp(f, "trigger", en.triggers)
+		enumProp(f, "actor", en.roles)
+		setProp(f, "at", dateOrTime())
+		setProp(f, "facts", &jsonschema.Schema{Ref: "#/$defs/FactsPatch"})
+		defs["FactsPatch"] = factsPatchSchema(en)
+		f.AllOf = payloadRules(en, false)
+		needPayloads = true
+	}
+	if ev := root["Event"]; ev != nil {
+		enumProp(ev, "trigger", en.triggers)
+		enumProp(ev, "actor", en.roles)
+		formatProp(ev, "at", "date-time")
+		prop(ev, "seq").Minimum = num(1)
+		setProp(ev, "facts", &jsonschema.Schema{Ref: "#/$defs/FactsPatch"})
+		setProp(ev, "states_before", &jsonschema.Schema{Ref: "#/$defs/States"})
+		setProp(ev, "states_after", &jsonschema.Schema{Ref: "#/$defs/States"})
+		for _, h := range []string{"policy_hash", "prev_hash", "hash"} {
+			prop(ev, h).Pattern = "^[0-9a-f]{64}$"
+		}
+		defs["FactsPatch"] = factsPatchSchema(en)
+		defs["States"] = statesSchema(en)
+		ev.AllOf = payloadRules(en, true)
+		needPayloads = true
+	}
+	if needPayloads {
+		for _, t := range en.triggers {
+			defs[payloadDef(t)] = payloadSchema(t, en.payload[t])
+		}
+	}
+}
+
+func enumItems(p *jsonschema.Schema, values []string) {
+	if p != nil && p.Items != nil {
+		p.Items.Enum = anys(values)
+	}
+}
+
+// statesSchema: every track of the default policy to one of its states.
+func statesSchema(en enums) *jsonschema.Schema {
+	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
+		Description: "Every track's current state; nested states are written with dots, e.g. \"sen_support.plan\". A track left out is at its initial state."}
+	for _, t := range en.tracks {
+		s.Properties.Set(t, &jsonschema.Schema{Type: "string", Enum: anys(en.states[t]), Description: en.trackDesc[t]})
+	}
+	return s
+}
+
+// factsPatchSchema: the facts a firing merges into the case. Every field is
+// optional; unknown fields are refused (invalid_input).
+func factsPatchSchema(en enums) *jsonschema.Schema {
+	child := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
+		Description: "The child's date of birth and year group."}
+	child.Properties.Set("date_of_birth", &jsonschema.Schema{Type: "string", Format: "date", Description: "A calendar date, YYYY-MM-DD."})
+	child.Properties.Set("year_group", &jsonschema.Schema{Type: "integer", Minimum: num(-3), Maximum: num(20),
+		Description: "The national curriculum year: reception is 0, nursery -1."})
+	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
+		Description: "Facts merged into the case by a firing: objects merge key by key, scalars replace, evidence is appended to."}
+	s.Properties.Set("id", &jsonschema.Schema{Type: "string", Description: "The host's identifier for the case."})
+	s.Properties.Set("la", &jsonschema.Schema{Type: "string", Description: "The local authority responsible for the child, e.g. \"kent\"."})
+	s.Properties.Set("district", &jsonschema.Schema{Type: "string", Description: "The authority's district, e.g. \"dover\"."})
+	s.Properties.Set("child", child)
+	s.Properties.Set("evidence", &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "string", Enum: anys(en.evidence)},
+		Description: "Kinds of evidence to add to the case."})
+	return s
+}
+
+func payloadDef(trigger string) string { return "payload:" + trigger }
+
+// payloadRules: for each trigger, an if/then applying its payload schema to
+// data. A trigger with required fields requires data itself on a firing.
+func payloadRules(en enums, event bool) []*jsonschema.Schema {
+	var out []*jsonschema.Schema
+	for _, t := range en.triggers {
+		ifs := &jsonschema.Schema{Properties: jsonschema.NewProperties(), Required: []string{"trigger"}}
+		ifs.Properties.Set("trigger", &jsonschema.Schema{Const: t})
+		then := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
+		then.Properties.Set("data", &jsonschema.Schema{Ref: "#/$defs/" + payloadDef(t)})
+		for _, f := range en.payload[t] {
+			if f.Required {
+				then.Required = []string{"data"}
+				break
+			}
+		}
+		out = append(out, &jsonschema.Schema{If: ifs, Then: then})
+	}
+	_ = event
+	return out
+}
+
+// payloadSchema mirrors the engine's checkData: unknown fields, missing
+// required fields and wrong values are refused. An optional field may be
+// null (the engine treats null as absent).
+func payloadSchema(trigger string, fields []sdk.FieldDef) *jsonschema.Schema {
+	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
+		Description: "The payload of " + trigger + "."}
+	if len(fields) == 0 {
+		s.Description += " It takes no data fields."
+	}
+	for _, f := range fields {
+		var p *jsonschema.Schema
+		switch f.Type {
+		case "string":
+			p = &jsonschema.Schema{Type: "string", MaxLength: u64(sdk.MaxStringLength)}
+			if len(f.Enum) > 0 {
+				p = &jsonschema.Schema{Type: "string", Enum: anys(f.Enum)}
+			}
+		case "date":
+			p = &jsonschema.Schema{Type: "string", Format: "date"}
+		case "boolean":
+			p = &jsonschema.Schema{Type: "boolean"}
+		case "integer", "number":
+			p = &jsonschema.Schema{Type: f.Type}
+			if f.Min != nil {
+				p.Minimum = num(*f.Min)
+			}
+			if f.Max != nil {
+				p.Maximum = num(*f.Max)
+			}
+		case "list":
+			it := &jsonschema.Schema{Type: "string"}
+			if len(f.Enum) > 0 {
+				it.Enum = anys(f.Enum)
+			}
+			p = &jsonschema.Schema{Type: "array", Items: it, MaxItems: u64(sdk.MaxListItems)}
+			if f.MinItems > 0 {
+				p.MinItems = u64(uint64(f.MinItems))
+			}
+		default:
+			panic("schemagen: unknown field type " + f.Type)
+		}
+		p.Description = f.Description
+		if f.Required {
+			s.Required = append(s.Required, f.Name)
+		} else {
+			p = &jsonschema.Schema{Description: p.Description, AnyOf: []*jsonschema.Schema{stripDesc(p), {Type: "null"}}}
+		}
+		s.Properties.Set(f.Name, p)
+	}
+	return s
+}
+
+func stripDesc(s *jsonschema.Schema) *jsonschema.Schema {
+	c := *s
+	c.Description = ""
+	return &c
+}
+
+// structural adjusts the policy and scenario schemas.
+func structural(name string, s *jsonschema.Schema) {
+	defs := s.Definitions
+	switch name {
+	case "policy":
+		// An overlay gives only what it changes: list items need their id.
+		dropRequired(s, "id")
+		dropRequired(defs["TrackDef"], "initial", "states")
+		dropRequired(defs["ClockDef"], "unit")
+		dropRequired(defs["TriggerDef"], "from", "roles")
+		// A guard needs expr and reason, unless it only switches off an
+		// inherited guard ({id, disabled: true}).
+		if g := defs["GuardDef"]; g != nil {
+			dropRequired(g, "expr", "reason")
+			off := requires("disabled")
+			off.Properties.Set("disabled", &jsonschema.Schema{Const: true})
+			g.AnyOf = []*jsonschema.Schema{requires("expr", "reason"), off}
+		}
+		enumProp(defs["ClockDef"], "kind", []string{"duty", "window"})
+		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "before"})
+		enumProp(defs["GuardDef"], "severity", []string{"block", "advice"})
+		enumProp(defs["FieldDef"], "type", []string{"string", "integer", "number", "boolean", "date", "list"})
+		if h := prop(s, "holidays"); h != nil && h.Items != nil {
+			h.Items.Format = "date"
+		}
+		// Parameter values are numbers, strings, booleans or lists of them.
+		prop(defs["Parameter"], "value").Type = ""
+	case "scenario":
+		dropRequired(s, "case", "steps")
+		dropRequired(defs["Facts"], "child")
+		// expect is omitzero in Go; it is optional.
+		dropRequired(defs["Step"], "expect")
+		enumProp(defs["Expect"], "error", codes())
+		if ce := defs["ClockExpect"]; ce != nil {
+			enumProp(ce, "status", scenario.ClockStatuses)
+		}
+		// A step is a firing (at, actor, trigger) or a query (as_of); a
+		// query fires nothing, so it takes no firing fields and no error.
+		st := defs["Step"]
+		st.AnyOf = []*jsonschema.Schema{requires("at", "actor", "trigger"), requires("as_of")}
+		q := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
+		for _, f := range []string{"at", "actor", "trigger", "data", "facts"} {
+			q.Properties.Set(f, jsonschema.FalseSchema)
+		}
+		noErr := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties()}
+		noErr.Properties.Set("error", jsonschema.FalseSchema)
+		q.Properties.Set("expect", noErr)
+		st.DependentSchemas = map[string]*jsonschema.Schema{"as_of": q}
+	}
+}
+
+// requires is {"required": names}, with the names declared as properties
+// so ajv's strictRequired knows them.
+func requires(names ...string) *jsonschema.Schema {
+	s := &jsonschema.Schema{Properties: jsonschema.NewProperties(), Required: names}
+	for _, n := range names {
+		s.Properties.Set(n, jsonschema.TrueSchema)
+	}
+	return s
+}
+
+func codes() []string {
+	out := make([]string, len(sdk.Codes))
+	for i, c := range sdk.Codes {
+		out[i] = string(c)
+	}
+	return out
+}
+
+var spaces = regexp.MustCompile(`\s*\n\s*`)
+
+// tidy joins the Go comments' line breaks into single spaces.
+func tidy(s *jsonschema.Schema) {
+	seen := map[*jsonschema.Schema]bool{}
+	var walk func(*jsonschema.Schema)
+	walk = func(s *jsonschema.Schema) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		s.Description = strings.TrimSpace(spaces.ReplaceAllString(s.Description, " "))
+		for _, d := range s.Definitions {
+			walk(d)
+		}
+		for _, l := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+			for _, x := range l {
+				walk(x)
+			}
+		}
+		for _, x := range []*jsonschema.Schema{s.Not, s.If, s.Then, s.Else, s.Items, s.Contains, s.AdditionalProperties, s.PropertyNames} {
+			walk(x)
+		}
+		if s.Properties != nil {
+			for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+				walk(p.Value)
+			}
+		}
+	}
+	walk(s)
+}
+
+func marshal(s *jsonschema.Schema) ([]byte, error) {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return nil, err
+	}
+	b := buf.Bytes()
+	for _, r := range []struct{ from, to string }{{`\u0026`, "&"}, {`\u003c`, "<"}, {`\u003e`, ">"}} {
+		b = bytes.ReplaceAll(b, []byte(r.from), []byte(r.to))
+	}
+	return append(b, '\n'), nil
+}
