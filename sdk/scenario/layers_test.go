@@ -86,3 +86,22 @@ func TestExampleDistrictsSitOnKent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, o.Warnings)
 }
+
+func TestMemoryLoaderFollowsExtends(t *testing.T) {
+	files := map[string][]byte{}
+	for _, p := range []string{"kent.yaml", "kent/dover.yaml", "kent/scenarios/dover-lift-to-high-needs-funding.yaml"} {
+		b, err := os.ReadFile("../../examples/policies/" + p)
+		require.NoError(t, err)
+		files["ex/"+p] = b
+	}
+	load := MemoryLoader(files)
+	tgt, err := load("../dover.yaml", "ex/kent/scenarios")
+	require.NoError(t, err)
+	e := tgt.(*sdk.Engine)
+	assert.Equal(t, []string{"default", "kent", "kent_dover"}, e.Layers())
+	rep, err := RunSources([]Source{{Path: "ex/kent/scenarios/dover-lift-to-high-needs-funding.yaml", Data: files["ex/kent/scenarios/dover-lift-to-high-needs-funding.yaml"], Explicit: true}}, load)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Passed, "%+v", rep.Results)
+	_, err = MemoryPolicySources(files, "ex/missing.yaml")
+	assert.Error(t, err)
+}
