@@ -573,9 +573,6 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	return nil
 }
 
-// clockStatus judges one clock as of a date.
-func clockStatus(cl Clock, asOf calendar.Date) string { return clockStatusOn(cl, asOf.String()) }
-
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.
 func clockStatusOn(cl Clock, day string) string {
 	if cl.StoppedAt != "" && cl.StoppedAt <= day {
