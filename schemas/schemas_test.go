@@ -265,7 +265,7 @@ func TestSchemasRefuseWhatTheEngineRefuses(t *testing.T) {
 		{"case", `{"states":{"ehc":"pending"}}`, "/states/ehc"},
 		{"case", `{"states":{"ehcp":"none"}}`, "/states/ehcp"},
 		{"case", `{"states":{},"child":{"date_of_birth":"2016-02-30"}}`, "/child/date_of_birth"},
-		{"case", `{"states":{},"clocks":{"ehc_advice.astrology":{"id":"ehc_advice","kind":"duty","started_at":"2026-01-05","due":"2026-02-16","status":"running"}}}`, "/clocks"},
+		{"case", `{"states":{"support":"universal","lift":"none","hnf":"none","ehc":"assessing","plan":"none","dispute":"none"},"clocks":{"ehc_advice.astrology":{"id":"ehc_advice","kind":"duty","started_at":"2026-01-05","due":"2026-02-16","status":"running"}}}`, "/clocks"},
 		{"error", `{"code":"oops","message":"x"}`, "/code"},
 		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","trigger":"ehc.requested"}]}`, "/steps/0/trigger"},
 		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent"}]}`, "/steps/0/trigger"},
