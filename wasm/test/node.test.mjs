@@ -158,3 +158,28 @@ test('the WASI build under node:wasi answers the suite like sendflow test', asyn
   assert.equal(w.call({ op: 'info' }).result.protocol, '1');
   assert.equal(w.exports.sendflow_alloc(-1), 0, 'a negative size is refused');
 });
+
+test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, wasm_exec.js', async () => {
+  const { mkdtempSync, readdirSync } = await import('node:fs');
+  const dest = mkdtempSync(path.join(os.tmpdir(), 'sendflow-pack-'));
+  const r = run('npm', ['pack', '--offline', '--json', '--pack-destination', dest], { cwd: path.join(root, 'wasm') });
+  assert.equal(r.status, 0, r.stderr);
+  const [info] = JSON.parse(r.stdout);
+  assert.deepEqual(info.files.map((f) => f.path).sort(),
+    ['dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/wasm_exec.js', 'package.json']);
+  assert.deepEqual(readdirSync(dest), [info.filename]);
+  // The packed wrapper loads its own module.
+  const x = run('tar', ['-xzf', path.join(dest, info.filename), '-C', dest]);
+  assert.equal(x.status, 0, x.stderr);
+  const pkg = await import(path.join(dest, 'package', 'dist', 'sendflow.mjs'));
+  const e = (await pkg.create()).compile();
+  assert.equal(e.policyId, 'default');
+});
+
+test('the Node example runs', () => {
+  const r = run(process.execPath, ['examples/node/main.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ehc is now request_received\n/);
+  assert.match(r.stdout, /refused: not_permitted: /);
+  assert.match(r.stdout, /history verifies: true\n$/);
+});
