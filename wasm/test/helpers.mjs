@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WASI } from 'node:wasi';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dist = process.env.SENDFLOW_DIST ? path.resolve(process.env.SENDFLOW_DIST) : path.join(root, 'wasm', 'dist');
@@ -23,6 +22,7 @@ export function run(cmd, args, opts = {}) {
 
 /** The WASI module instantiated under node:wasi, with a call(request object) → response object helper. */
 export async function openWASI(file = path.join(dist, 'sendflow-wasi.wasm')) {
+  const { WASI } = await import('node:wasi');
   const wasi = new WASI({ version: 'preview1', args: [], env: {}, returnOnExit: true });
   const { instance } = await WebAssembly.instantiate(readFileSync(file), { wasi_snapshot_preview1: wasi.wasiImport });
   wasi.initialize(instance);
