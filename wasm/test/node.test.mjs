@@ -183,3 +183,18 @@ test('the Node example runs', () => {
   assert.match(r.stdout, /refused: not_permitted: /);
   assert.match(r.stdout, /history verifies: true\n$/);
 });
+
+test('overlay policies named by scenario files are found as the native CLI finds them', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sendflow-overlay-'));
+  const kent = path.join(dir, 'kent');
+  run('mkdir', ['-p', kent]);
+  writeFileSync(path.join(kent, 'fast.yaml'), 'id: fast\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 18, statutory: true, excusable: true}\n');
+  writeFileSync(path.join(kent, 'fast.test.yaml'), 'name: fast plan\npolicy: fast.yaml\ncase: {id: f1}\nsteps:\n  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n    expect: {clocks: {ehc_final_plan: {due: 2026-05-11}}}\n');
+  writeFileSync(path.join(kent, 'missing.test.yaml'), 'name: missing overlay\npolicy: "nope.yaml"  # gone\ncase: {id: f2}\nsteps:\n  - {at: 2026-01-05, actor: parent, trigger: ehc.requested}\n');
+  const native = run(sendflowBin, ['test', 'kent'], { cwd: dir });
+  const node = run(process.execPath, [path.join(root, 'wasm/js/run-scenarios.mjs'), 'kent'], { cwd: dir });
+  assert.equal(native.status, 1, native.stderr);
+  assert.equal(node.status, 1, node.stderr);
+  assert.equal(node.stdout, native.stdout);
+  assert.match(node.stdout, /^PASS kent\/fast\.test\.yaml: fast plan\nFAIL kent\/missing\.test\.yaml: .*open kent\/nope\.yaml: no such file or directory\n/);
+});
