@@ -1,6 +1,6 @@
 # WebAssembly builds of the engine (issue 5): the browser/Node build (GOOS=js) with its ES module wrapper and
 # TypeScript declarations, and the WASI build (GOOS=wasip1, reactor with a JSON ABI). wasm/dist is build output.
-.PHONY: wasm wasm-dts wasm-pack wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare wasm-bench
+.PHONY: wasm wasm-race wasm-dts wasm-pack wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare wasm-bench
 
 WASM_DIST := wasm/dist
 WASM_JS_MOD := $(WASM_DIST)/sendflow.wasm
@@ -64,7 +64,10 @@ wasm-test-chromium: wasm node-deps chromium-deps
 wasm-test-compare: wasm $(SENDFLOW) node-deps chromium-deps
 	node --test wasm/test/compare.test.mjs
 
-TEST_TARGETS += wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare
+wasm-race:
+	$(GO) test -count=1 -race ./wasm/bridge/
+
+TEST_TARGETS += wasm-race wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare
 
 ## wasm-bench: fire from JS vs native Go, cold start in Chromium, module sizes.
 wasm-bench: wasm $(SENDFLOW) node-deps chromium-deps
