@@ -105,7 +105,27 @@ test('hostile input is answered, and the next call works', () => {
   }
   const r = JSON.parse(sf._call(42));
   assert.equal(r.error.code, 'invalid_input');
+  const engine = sf.compile();
+  const circular = { states: {} };
+  circular.self = circular;
+  throwsCode(() => engine.verify(circular), 'invalid_input');
+  throwsCode(() => engine.fire(engine.newCase({}), { trigger: 'ehc.requested', actor: 'parent', at: 1n }), 'invalid_input');
+  throwsCode(() => engine.fire(undefined, { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' }), 'invalid_case');
   assert.equal(sf.info().protocol, '1');
+});
+
+test('a stopped Go runtime is an internal_error and load() starts a new instance', async () => {
+  const dying = await create();
+  dying._call = () => { throw new Error('Go program has already exited'); };
+  assert.throws(() => dying.info(), (e) => e instanceof SendflowError && e.code === 'internal_error' && /stopped/.test(e.message));
+  assert.ok(dying.dead);
+  assert.throws(() => dying.compile(), (e) => e.code === 'internal_error');
+  const shared = await load();
+  shared.dead = 'simulated';
+  const fresh = await load();
+  assert.notEqual(fresh, shared, 'load() replaced the dead shared instance');
+  assert.equal(fresh.info().protocol, '1');
+  shared.dead = null; // the other tests keep using it
 });
 
 test('runScenario runs a scenario text on an engine and on the default', () => {
