@@ -74,3 +74,6 @@ wasm-bench: wasm $(SENDFLOW) node-deps chromium-deps
 	node wasm/bench/bench.mjs
 
 BENCH_TARGETS += wasm-bench
+
+# bin/sendflow embeds the WASI host (sendflow test --engine wasi): rebuild it when that changes.
+$(SENDFLOW): $(shell find wasm/wasihost wasm/bridge -name '*.go' | grep -v _test.go)
