@@ -38,8 +38,19 @@ type Module struct {
 // module's contents and the wazero version, so later opens are fast;
 // SENDFLOW_WAZERO_CACHE=off disables the cache.
 func Open(ctx context.Context, wasmBytes []byte) (*Module, error) {
+	m, err := open(ctx, wasmBytes, os.Getenv("SENDFLOW_WAZERO_CACHE") != "off")
+	if err != nil && errors.Is(err, errWithCache) {
+		// An unwritable cache directory must not stop the module.
+		return open(ctx, wasmBytes, false)
+	}
+	return m, err
+}
+
+var errWithCache = errors.New("with the compilation cache")
+
+func open(ctx context.Context, wasmBytes []byte, useCache bool) (*Module, error) {
 	cfg := wazero.NewRuntimeConfig()
-	if os.Getenv("SENDFLOW_WAZERO_CACHE") != "off" {
+	if useCache {
 		if dir, err := os.UserCacheDir(); err == nil {
 			if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "sendflow", "wazero")); err == nil {
 				cfg = cfg.WithCompilationCache(cache)
@@ -54,6 +65,9 @@ func Open(ctx context.Context, wasmBytes []byte) (*Module, error) {
 	compiled, err := rt.CompileModule(ctx, wasmBytes)
 	if err != nil {
 		_ = rt.Close(ctx)
+		if useCache {
+			return nil, fmt.Errorf("compiling the WASI module %w: %w", errWithCache, err)
+		}
 		return nil, fmt.Errorf("compiling the WASI module: %w", err)
 	}
 	mcfg := wazero.NewModuleConfig().WithName("sendflow").WithStartFunctions("_initialize").
