@@ -142,8 +142,14 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 	var srcs []source
 	d := &diag{}
 	d.locate = func(layer int, path string) (string, string) { return locate(srcs, layer, path) }
-	for _, s := range all {
-		p, perr := parsePolicy(s)
+	for i, s := range all {
+		var p Policy
+		var perr error
+		if i == 0 {
+			p, perr = parseDefault()
+		} else {
+			p, perr = parsePolicy(s)
+		}
 		if perr != nil {
 			return nil, perr
 		}
