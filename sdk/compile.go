@@ -161,8 +161,14 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 	d := &diag{}
 	d.locate = func(layer int, path string, col int) (string, string) { return locateCol(srcs, layer, path, col) }
 	var syntax *Error
-	for _, s := range all {
-		p, perr := parsePolicy(s)
+	for i, s := range all {
+		var p Policy
+		var perr error
+		if i == 0 {
+			p, perr = parseDefault() // pre-parsed JSON when it matches the YAML
+		} else {
+			p, perr = parsePolicy(s)
+		}
 		if perr != nil {
 			// Report the syntax problems of every layer at once.
 			e := AsError(perr)

@@ -98,6 +98,12 @@ func MemoryLoader(policies map[string][]byte) Loader {
 	}
 }
 
+// errNoPolicy is a missing overlay in MemoryLoader: errors.Is(err, fs.ErrNotExist).
+type errNoPolicy struct{}
+
+func (errNoPolicy) Error() string        { return "no such file or directory" }
+func (errNoPolicy) Is(target error) bool { return target == fs.ErrNotExist }
+
 func isDefault(ref string) bool { return ref == "" || ref == "default" }
 
 func policyPath(ref, baseDir string) string {

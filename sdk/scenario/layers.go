@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -41,7 +42,8 @@ func MemoryPolicySources(files map[string][]byte, paths ...string) ([]sdk.Policy
 	return resolveLayers(paths, func(p string) (string, error) { return clean(p), nil }, func(p string) ([]byte, error) {
 		data, ok := files[clean(p)]
 		if !ok {
-			return nil, fmt.Errorf("open %s: no such policy was provided", clean(p))
+			// Worded as the native loader's os.ReadFile error on Linux.
+			return nil, &fs.PathError{Op: "open", Path: clean(p), Err: errNoPolicy{}}
 		}
 		return data, nil
 	})
