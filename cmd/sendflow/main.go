@@ -94,6 +94,7 @@ Scenario files walk one case through firings and check what the engine says;
 	root.AddCommand(
 		newTestCmd(a),
 		newWalkCmd(a),
+		newServeCmd(a),
 	)
 	return root
 }
