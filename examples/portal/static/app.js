@@ -152,7 +152,7 @@ function trackDefs() {
 
 async function usePolicy(doc) {
   const fallback = doc.policy || (S.docs[0] && S.docs[0].policy) || null;
-  const engine = compilePolicy(S.mod, doc.source || '', fallback);
+  const engine = compilePolicy(S.mod, doc.source || '', fallback, doc.file || doc.title);
   S.doc = doc;
   S.engine = engine;
   S.def = engine.policy();
@@ -382,6 +382,7 @@ function renderTracks() {
   }
   box.replaceChildren(...cards);
   box.classList.toggle('only-allowed', $('#only-allowed').checked);
+  $('#graph-links').hidden = !S.engine.hasGraph();
 }
 
 const STATUS_TEXT = { running: 'Running', met: 'Met', missed: 'Missed', excused: 'Excused', ended: 'Ended', cancelled: 'Cancelled' };
@@ -575,6 +576,24 @@ function submitFire(ev) {
 
 // ---------------------------------------------------------------- export / import
 
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function exportGraph(format) {
+  try {
+    const text = S.engine.graph(format, S.case);
+    download(`sendflow-${S.doc.id}.${format === 'dot' ? 'dot' : 'mmd'}`, String(text), 'text/plain');
+  } catch (err) {
+    toast(`The diagram could not be drawn: ${describeError(err).message}`, 'warn');
+  }
+}
+
 function exportCase() {
   const file = {
     format: 'sendflow-portal-case',
@@ -582,13 +601,7 @@ function exportCase() {
     policy: { id: S.doc.id, title: S.doc.title, ...(S.doc.uploaded ? { source: S.doc.source } : {}) },
     case: S.case,
   };
-  const blob = new Blob([JSON.stringify(file, null, 2) + '\n'], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: `sendflow-case-${(S.case.id || 'case').replace(/[^\w.-]+/g, '_')}.json` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  download(`sendflow-case-${(S.case.id || 'case').replace(/[^\w.-]+/g, '_')}.json`, JSON.stringify(file, null, 2) + '\n', 'application/json');
   toast('Case exported with its full history.');
 }
 
@@ -665,7 +678,7 @@ async function uploadPolicy(file) {
   const id = `upload-${file.name.replace(/\.(ya?ml|json)$/i, '').replace(/[^\w-]+/g, '_')}`;
   const doc = { id, title: file.name, source: text, uploaded: true };
   try {
-    compilePolicy(S.mod, text, null);
+    compilePolicy(S.mod, text, null, file.name);
   } catch (err) {
     showProblems(box, err, `${file.name} does not compile`);
     box.dataset.result = 'error';
@@ -698,6 +711,7 @@ function wire() {
     renderClocks();
     renderFacts();
   });
+  for (const b of document.querySelectorAll('[data-graph]')) b.addEventListener('click', () => exportGraph(b.dataset.graph));
   $('#only-allowed').addEventListener('change', () => $('#tracks').classList.toggle('only-allowed', $('#only-allowed').checked));
   $('#fire-form').addEventListener('submit', submitFire);
   $('#fire-cancel').addEventListener('click', () => { $('#fire-dialog').close(); firing = null; });

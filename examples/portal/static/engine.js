@@ -11,8 +11,8 @@ export async function loadSendflow(base = '/wasm/') {
   const ns = await import(`${base}sendflow.mjs`);
   if (typeof ns.load === 'function') {
     const loaded = await ns.load();
-    // load() may resolve to an API object; otherwise the module's exports are the API.
-    mod = loaded && typeof loaded.compile === 'function' ? { ...ns, ...loaded } : ns;
+    // load() resolves to the module instance (compile(), ...); otherwise the module's exports are the API.
+    mod = loaded && typeof loaded.compile === 'function' ? loaded : ns;
   } else {
     mod = ns;
   }
@@ -77,12 +77,12 @@ export class Engine {
 
   hasGraph() { return typeof this.raw.graph === 'function'; }
 
-  graph(format) { return this.raw.graph(format); }
+  graph(format, c) { return this.raw.graph(format, c === undefined ? undefined : clone(c)); }
 }
 
-/** Compile a policy: no text (or '') compiles the embedded default. */
-export function compilePolicy(m, text, fallbackPolicy) {
-  const raw = text ? m.compile(text) : compileDefault(m);
+/** Compile a policy: no text (or '') compiles the embedded default; name labels diagnostics. */
+export function compilePolicy(m, text, fallbackPolicy, name) {
+  const raw = text ? m.compile(text, name ? { name } : undefined) : compileDefault(m);
   return new Engine(raw, fallbackPolicy);
 }
 
