@@ -10,6 +10,7 @@ import (
 
 func newTestCmd(a *app) *cobra.Command {
 	var asJSON, coverage bool
+	var engine, wasmPath string
 	cmd := &cobra.Command{
 		Use:   "test [--json] [--coverage] FILES_OR_DIRS...",
 		Short: "Run scenario files and report which pass",
@@ -23,10 +24,16 @@ Exits 0 when every scenario passes, 1 when any fails, and 2 when a file
 cannot be read or is not a valid scenario.`,
 		Example: `  sendflow test testdata/scenarios
   sendflow test --coverage examples/kent
-  sendflow test --json refusal.yaml appeal.yaml`,
+  sendflow test --json refusal.yaml appeal.yaml
+  sendflow test --engine wasi testdata/conformance`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := scenario.RunFiles(args, a.load)
+			load, release, err := engineLoader(a, engine, wasmPath)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			defer release()
+			rep, err := scenario.RunFiles(args, load)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
@@ -48,5 +55,7 @@ cannot be read or is not a valid scenario.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the machine-readable report on stdout instead of text")
 	cmd.Flags().BoolVar(&coverage, "coverage", false, "list the triggers no scenario fired successfully")
+	cmd.Flags().StringVar(&engine, "engine", "native", "run the scenarios on the native engine or on the WASI module in wazero (native, wasi)")
+	cmd.Flags().StringVar(&wasmPath, "wasm", defaultWASM, "the WASI module --engine wasi runs")
 	return cmd
 }

@@ -66,6 +66,39 @@ func DefaultLoader(policyRef, baseDir string) (Target, error) {
 	return o.engine, nil
 }
 
+// MemoryLoader returns a loader that reads no files: "default" (or empty)
+// is the embedded policy; any other reference is looked up in policies,
+// keyed by the path DefaultLoader would read (the reference joined to the
+// scenario file's directory and cleaned, slash-separated), and compiled on
+// top of the default under that name, so diagnostics match the native CLI.
+// Each overlay is compiled once per loader.
+func MemoryLoader(policies map[string][]byte) Loader {
+	var mu sync.Mutex
+	cache := map[string]overlay{}
+	return func(policyRef, baseDir string) (Target, error) {
+		if isDefault(policyRef) {
+			return DefaultLoader(policyRef, baseDir)
+		}
+		path := filepath.ToSlash(policyPath(policyRef, baseDir))
+		mu.Lock()
+		defer mu.Unlock()
+		o, ok := cache[path]
+		if !ok {
+			data, found := policies[path]
+			if !found {
+				o.err = fmt.Errorf("open %s: no such policy was provided", path)
+			} else {
+				o.engine, o.err = sdk.Compile(sdk.PolicySource{Name: path, Data: data})
+			}
+			cache[path] = o
+		}
+		if o.err != nil {
+			return nil, o.err
+		}
+		return o.engine, nil
+	}
+}
+
 func isDefault(ref string) bool { return ref == "" || ref == "default" }
 
 func policyPath(ref, baseDir string) string {
@@ -119,22 +152,47 @@ func RunFiles(paths []string, load Loader) (Report, error) {
 	if load == nil {
 		load = DefaultLoader
 	}
-	rep := Report{Results: []Result{}, Fired: map[string]int{}, Triggers: []string{}, Unfired: []string{}}
 	files, err := expand(paths)
 	if err != nil {
-		return rep, err
+		return Report{Results: []Result{}, Fired: map[string]int{}, Triggers: []string{}, Unfired: []string{}}, err
 	}
-	var all []*Scenario
+	srcs := make([]Source, 0, len(files))
 	for _, f := range files {
 		data, err := os.ReadFile(f.path)
 		if err != nil {
-			return rep, err
+			return Report{Results: []Result{}, Fired: map[string]int{}, Triggers: []string{}, Unfired: []string{}}, err
 		}
-		if !f.explicit && !looksLikeScenario(data) {
-			rep.Skipped = append(rep.Skipped, f.path)
+		srcs = append(srcs, Source{Path: f.path, Data: data, Explicit: f.explicit})
+	}
+	return RunSources(srcs, load)
+}
+
+// Source is one scenario file already read: its path (used in results and
+// to resolve overlay paths), its contents, and whether it was named
+// explicitly (a file found in a directory that has neither steps nor case
+// at its top level is skipped).
+type Source struct {
+	Path     string
+	Data     []byte
+	Explicit bool
+}
+
+// RunSources is RunFiles over files already in memory, for hosts without a
+// file system (the WebAssembly builds): the same report, the same order.
+// A nil load means DefaultLoader.
+func RunSources(files []Source, load Loader) (Report, error) {
+	if load == nil {
+		load = DefaultLoader
+	}
+	rep := Report{Results: []Result{}, Fired: map[string]int{}, Triggers: []string{}, Unfired: []string{}}
+	var all []*Scenario
+	for _, f := range files {
+		data := f.Data
+		if !f.Explicit && !looksLikeScenario(data) {
+			rep.Skipped = append(rep.Skipped, f.Path)
 			continue
 		}
-		ss, err := ParseAll(f.path, data)
+		ss, err := ParseAll(f.Path, data)
 		if err != nil {
 			return rep, err
 		}

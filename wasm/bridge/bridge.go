@@ -1,0 +1,521 @@
+// Package bridge is the one JSON request/response API every non-Go host of
+// sendflow goes through: the browser/Node build (syscall/js) and the WASI
+// build (exported functions) both pass each call's JSON to Handle and hand
+// its JSON answer back. It is plain Go, so it is tested and fuzzed on the
+// host like any other package.
+//
+// # Protocol
+//
+// A request is one JSON object with an "op" and that op's arguments:
+//
+//	{"op": "fire", "engine": 1, "case": {...}, "firing": {...}}
+//
+// The response is always one JSON object, either
+//
+//	{"ok": true, "result": <the op's result>}
+//	{"ok": false, "error": <sdk.Error: code, message, detail, pointer, location, guards, problems>}
+//
+// Handle never panics (a panic anywhere becomes internal_error and the next
+// call works), never changes its input, and answers malformed JSON or an
+// unknown field with invalid_input, a request over MaxRequestBytes with
+// limit_exceeded. Names and values are exactly those of the Go SDK.
+//
+// # Ops
+//
+//	op              arguments                                  result
+//	info            -                                          Info
+//	compile         policy?, name?, layers?                    Compiled (engine handle and policy identity)
+//	free            engine                                     {"freed": true}
+//	policy          engine                                     sdk.Policy (the merged document)
+//	default_policy  -                                          the embedded default policy, YAML text
+//	new_case        engine, facts                              sdk.Case
+//	fire            engine, case, firing                       sdk.Outcome
+//	permitted       engine, case, role, as_of, locale?         []sdk.Permission
+//	clocks          engine, case, as_of                        sdk.ClockReport
+//	replay          engine, origin, events                     sdk.Case
+//	verify          engine, case                               sdk.VerifyReport
+//	graph           engine, format, case?                      string (dot or mermaid)
+//	run_scenario    text, name?, engine?, policies?            scenario.Report
+//	run_files       files, policies?, coverage?                RunFilesResult
+//
+// compile with no policy and no layers is the embedded default policy;
+// policy (with name, default "policy.yaml") is one overlay on top of it;
+// layers [{name, text}] is several (authority, then district). The handle
+// stays valid until freed; handles are never reused.
+//
+// run_scenario with an engine runs every scenario in text on that engine;
+// without one, "default" is the embedded policy and any other policy
+// reference is looked up in policies (path → text, keyed by the reference
+// joined to the directory of name, as the native CLI would read it).
+// run_files is what `sendflow test` does, over files already read: the
+// same report, text and exit code.
+package bridge
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/scenario"
+)
+
+// Limits of the bridge itself (the SDK's own limits apply inside).
+const (
+	// MaxRequestBytes caps one request: room for a case at sdk.MaxHistory
+	// events or a whole scenario suite.
+	MaxRequestBytes = 32 << 20
+	// MaxEngines caps the engines alive at once (compiled and not freed).
+	MaxEngines = 256
+	// MaxFiles caps the files of one run_files request.
+	MaxFiles = 10000
+)
+
+// Version is the version of this protocol. It changes only when an op's
+// arguments or result change incompatibly.
+const Version = "1"
+
+// Ops lists every op, in the order above.
+var Ops = []string{"info", "compile", "free", "policy", "default_policy", "new_case", "fire", "permitted",
+	"clocks", "replay", "verify", "graph", "run_scenario", "run_files"}
+
+// Request is every argument any op takes; each op reads its own.
+type Request struct {
+	Op       string            `json:"op"`
+	Engine   int               `json:"engine,omitempty"`
+	Policy   *string           `json:"policy,omitempty"`
+	Name     string            `json:"name,omitempty"`
+	Layers   []Layer           `json:"layers,omitempty"`
+	Case     json.RawMessage   `json:"case,omitempty"`
+	Firing   json.RawMessage   `json:"firing,omitempty"`
+	Facts    json.RawMessage   `json:"facts,omitempty"`
+	Role     string            `json:"role,omitempty"`
+	AsOf     string            `json:"as_of,omitempty"`
+	Locale   string            `json:"locale,omitempty"`
+	Origin   json.RawMessage   `json:"origin,omitempty"`
+	Events   json.RawMessage   `json:"events,omitempty"`
+	Format   string            `json:"format,omitempty"`
+	Text     *string           `json:"text,omitempty"`
+	Files    []File            `json:"files,omitempty"`
+	Policies map[string]string `json:"policies,omitempty"`
+	Coverage bool              `json:"coverage,omitempty"`
+}
+
+// Layer is one policy overlay given to compile.
+type Layer struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
+
+// File is one scenario file given to run_files.
+type File struct {
+	Path string `json:"path"`
+	Text string `json:"text"`
+	// Explicit is true for a file named on the command line (never
+	// skipped); false for one found in a directory.
+	Explicit bool `json:"explicit,omitempty"`
+}
+
+// Response is what Handle answers.
+type Response struct {
+	OK     bool       `json:"ok"`
+	Result any        `json:"result,omitempty"`
+	Error  *sdk.Error `json:"error,omitempty"`
+}
+
+// Info is the result of info.
+type Info struct {
+	Protocol     string         `json:"protocol"`
+	Ops          []string       `json:"ops"`
+	GraphFormats []string       `json:"graph_formats"`
+	Codes        []sdk.Code     `json:"codes"`
+	Limits       map[string]int `json:"limits"`
+}
+
+// Compiled is the result of compile.
+type Compiled struct {
+	Engine     int      `json:"engine"`
+	PolicyID   string   `json:"policy_id"`
+	PolicyHash string   `json:"policy_hash"`
+	Layers     []string `json:"layers"`
+	Tracks     []string `json:"tracks"`
+	Triggers   []string `json:"triggers"`
+}
+
+// RunFilesResult is the result of run_files: the report, the text
+// `sendflow test` prints, and its exit code (0 all passed, 1 some failed).
+type RunFilesResult struct {
+	Report   scenario.Report `json:"report"`
+	Text     string          `json:"text"`
+	ExitCode int             `json:"exit_code"`
+}
+
+// engines is the handle table. An *sdk.Engine is immutable, so sharing one
+// between calls is safe; the table itself is guarded by its mutex.
+var engines = struct {
+	sync.Mutex
+	next int
+	m    map[int]*sdk.Engine
+}{m: map[int]*sdk.Engine{}}
+
+// beforeOp, when set (by tests), runs before every request is decoded.
+var beforeOp func(req []byte)
+
+// Handle answers one JSON request with one JSON response (see the package
+// documentation). It is safe for concurrent use.
+func Handle(req []byte) (resp []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp = encode(Response{Error: &sdk.Error{Code: sdk.CodeInternal, Message: fmt.Sprintf("the call panicked: %v", r),
+				Detail: firstFrames(debug.Stack())}})
+		}
+	}()
+	result, err := handle(req)
+	if err != nil {
+		return encode(Response{Error: err})
+	}
+	return encode(Response{OK: true, Result: result})
+}
+
+// HandleString is Handle for hosts that hold strings (syscall/js).
+func HandleString(req string) string { return string(Handle([]byte(req))) }
+
+func encode(r Response) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		buf.Reset()
+		_ = json.NewEncoder(&buf).Encode(Response{Error: &sdk.Error{Code: sdk.CodeInternal, Message: "the result could not be encoded: " + err.Error()}})
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 16 {
+		lines = lines[:16]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func invalid(ptr, format string, args ...any) *sdk.Error {
+	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf(format, args...), Pointer: ptr}
+}
+
+// strict decodes JSON rejecting unknown fields and trailing data.
+func strict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v (at byte %d)", err, se.Offset)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func handle(raw []byte) (any, *sdk.Error) {
+	if len(raw) > MaxRequestBytes {
+		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the request is %d bytes; the limit is %d", len(raw), MaxRequestBytes)}
+	}
+	var req Request
+	if beforeOp != nil {
+		beforeOp(raw)
+	}
+	if err := strict(raw, &req); err != nil {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: "the request is not a valid JSON request: " + jsonProblem(err),
+			Detail: `A request is one JSON object: {"op": "...", ...the op's arguments}.`}
+	}
+	switch req.Op {
+	case "info":
+		return Info{Protocol: Version, Ops: Ops, GraphFormats: sdk.GraphFormats, Codes: sdk.Codes,
+			Limits: map[string]int{"request_bytes": MaxRequestBytes, "engines": MaxEngines, "files": MaxFiles,
+				"policy_bytes": sdk.MaxPolicyBytes, "history": sdk.MaxHistory, "evidence": sdk.MaxEvidence,
+				"payload_bytes": sdk.MaxPayloadBytes}}, nil
+	case "compile":
+		return compile(req)
+	case "default_policy":
+		return string(sdk.DefaultPolicy()), nil
+	case "run_scenario":
+		return runScenario(req)
+	case "run_files":
+		return runFiles(req)
+	case "":
+		return nil, invalid("/op", "the request has no op; the ops are: %s", strings.Join(Ops, ", "))
+	}
+	if !contains(Ops, req.Op) {
+		return nil, invalid("/op", "unknown op %q; the ops are: %s", clip(req.Op), strings.Join(Ops, ", "))
+	}
+	e, err := lookup(req.Engine)
+	if err != nil {
+		return nil, err
+	}
+	switch req.Op {
+	case "free":
+		engines.Lock()
+		delete(engines.m, req.Engine)
+		engines.Unlock()
+		return map[string]bool{"freed": true}, nil
+	case "policy":
+		return e.Policy(), nil
+	case "new_case":
+		var f sdk.Facts
+		if len(req.Facts) > 0 {
+			if err := strict(req.Facts, &f); err != nil {
+				return nil, invalid("/facts", "facts: %s", jsonProblem(err))
+			}
+		}
+		return e.NewCase(f), nil
+	case "fire":
+		c, cerr := decodeCase(req.Case, "/case")
+		if cerr != nil {
+			return nil, cerr
+		}
+		var f sdk.Firing
+		if len(req.Firing) == 0 {
+			return nil, invalid("/firing", "fire needs a firing: {trigger, actor, at, data?, facts?}")
+		}
+		if err := strict(req.Firing, &f); err != nil {
+			return nil, invalid("/firing", "firing: %s", jsonProblem(err))
+		}
+		return wrap(e.Fire(c, f))
+	case "permitted":
+		c, cerr := decodeCase(req.Case, "/case")
+		if cerr != nil {
+			return nil, cerr
+		}
+		if req.Locale != "" && !localeRe.MatchString(req.Locale) {
+			return nil, invalid("/locale", "locale %q is not a language tag such as en-GB", clip(req.Locale))
+		}
+		perms, err := e.Permitted(c, req.Role, req.AsOf)
+		if err == nil && perms == nil {
+			perms = []sdk.Permission{}
+		}
+		return wrap(perms, err)
+	case "clocks":
+		c, cerr := decodeCase(req.Case, "/case")
+		if cerr != nil {
+			return nil, cerr
+		}
+		return wrap(e.Clocks(c, req.AsOf))
+	case "replay":
+		var origin sdk.Facts
+		if len(req.Origin) > 0 {
+			if err := strict(req.Origin, &origin); err != nil {
+				return nil, invalid("/origin", "origin: %s", jsonProblem(err))
+			}
+		}
+		var events []sdk.Event
+		if len(req.Events) > 0 {
+			if err := strict(req.Events, &events); err != nil {
+				return nil, invalid("/events", "events: %s", jsonProblem(err))
+			}
+		}
+		return wrap(e.Replay(origin, events))
+	case "verify":
+		c, cerr := decodeCase(req.Case, "/case")
+		if cerr != nil {
+			return nil, cerr
+		}
+		return e.Verify(c), nil
+	case "graph":
+		var cp *sdk.Case
+		if len(req.Case) > 0 && string(req.Case) != "null" {
+			c, cerr := decodeCase(req.Case, "/case")
+			if cerr != nil {
+				return nil, cerr
+			}
+			cp = &c
+		}
+		return wrap(e.Graph(req.Format, cp))
+	}
+	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
+}
+
+// localeRe accepts BCP 47-shaped tags. Every reason the SDK writes is in
+// English; a locale is accepted so hosts can pass the user's, and every
+// locale currently gets the English text.
+var localeRe = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$`)
+
+func wrap[T any](v T, err error) (any, *sdk.Error) {
+	if err != nil {
+		return nil, sdk.AsError(err)
+	}
+	return v, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+func decodeCase(raw json.RawMessage, ptr string) (sdk.Case, *sdk.Error) {
+	var c sdk.Case
+	if len(raw) == 0 || string(raw) == "null" {
+		return c, &sdk.Error{Code: sdk.CodeInvalidCase, Message: "a case is needed", Pointer: ptr,
+			Detail: "Pass the case as new_case or fire returned it."}
+	}
+	if err := strict(raw, &c); err != nil {
+		return c, &sdk.Error{Code: sdk.CodeInvalidCase, Message: "the case is not a valid case: " + jsonProblem(err), Pointer: ptr,
+			Detail: "Pass the case as new_case or fire returned it."}
+	}
+	return c, nil
+}
+
+func lookup(h int) (*sdk.Engine, *sdk.Error) {
+	engines.Lock()
+	defer engines.Unlock()
+	e := engines.m[h]
+	if e == nil {
+		return nil, invalid("/engine", "no engine with handle %d (compile one first; a freed handle is gone)", h)
+	}
+	return e, nil
+}
+
+func compile(req Request) (any, *sdk.Error) {
+	var srcs []sdk.PolicySource
+	if req.Policy != nil && strings.TrimSpace(*req.Policy) != "" {
+		name := req.Name
+		if name == "" {
+			name = "policy.yaml"
+		}
+		srcs = append(srcs, sdk.PolicySource{Name: name, Data: []byte(*req.Policy)})
+	}
+	for i, l := range req.Layers {
+		name := l.Name
+		if name == "" {
+			name = fmt.Sprintf("layer%d.yaml", i+1)
+		}
+		srcs = append(srcs, sdk.PolicySource{Name: name, Data: []byte(l.Text)})
+	}
+	engines.Lock()
+	full := len(engines.m) >= MaxEngines
+	engines.Unlock()
+	if full {
+		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("%d engines are alive; the limit is %d", MaxEngines, MaxEngines),
+			Detail: "Free engines you no longer use."}
+	}
+	var e *sdk.Engine
+	var err error
+	if len(srcs) == 0 {
+		e, err = sdk.Default()
+	} else {
+		e, err = sdk.Compile(srcs...)
+	}
+	if err != nil {
+		return nil, sdk.AsError(err)
+	}
+	engines.Lock()
+	engines.next++
+	h := engines.next
+	engines.m[h] = e
+	engines.Unlock()
+	return Compiled{Engine: h, PolicyID: e.PolicyID(), PolicyHash: e.PolicyHash(), Layers: e.Layers(),
+		Tracks: e.Tracks(), Triggers: e.TriggerNames()}, nil
+}
+
+func policyMap(in map[string]string) map[string][]byte {
+	out := make(map[string][]byte, len(in))
+	for k, v := range in {
+		out[k] = []byte(v)
+	}
+	return out
+}
+
+func scenarioError(err error) *sdk.Error {
+	var pe *scenario.ParseError
+	if errors.As(err, &pe) {
+		loc := pe.File
+		if pe.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", pe.File, pe.Line)
+			if pe.Column > 0 {
+				loc = fmt.Sprintf("%s:%d", loc, pe.Column)
+			}
+		}
+		return &sdk.Error{Code: sdk.CodeInvalidInput, Message: pe.Error(), Location: loc,
+			Detail: "The scenario file does not follow the scenario format (SCENARIOS.md)."}
+	}
+	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: err.Error()}
+}
+
+func runScenario(req Request) (any, *sdk.Error) {
+	if req.Text == nil {
+		return nil, invalid("/text", "run_scenario needs text: the scenario file's contents")
+	}
+	name := req.Name
+	if name == "" {
+		name = "scenario.yaml"
+	}
+	load := scenario.MemoryLoader(policyMap(req.Policies))
+	if req.Engine != 0 {
+		e, err := lookup(req.Engine)
+		if err != nil {
+			return nil, err
+		}
+		load = func(string, string) (scenario.Target, error) { return e, nil }
+	}
+	rep, err := scenario.RunSources([]scenario.Source{{Path: name, Data: []byte(*req.Text), Explicit: true}}, load)
+	if err != nil {
+		return nil, scenarioError(err)
+	}
+	return rep, nil
+}
+
+func runFiles(req Request) (any, *sdk.Error) {
+	if len(req.Files) == 0 {
+		return nil, invalid("/files", "run_files needs files: [{path, text, explicit}]")
+	}
+	if len(req.Files) > MaxFiles {
+		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("%d files; the limit is %d", len(req.Files), MaxFiles), Pointer: "/files"}
+	}
+	srcs := make([]scenario.Source, len(req.Files))
+	for i, f := range req.Files {
+		srcs[i] = scenario.Source{Path: f.Path, Data: []byte(f.Text), Explicit: f.Explicit}
+	}
+	rep, err := scenario.RunSources(srcs, scenario.MemoryLoader(policyMap(req.Policies)))
+	if err != nil {
+		return nil, scenarioError(err)
+	}
+	var b strings.Builder
+	_ = scenario.WriteText(&b, rep, req.Coverage)
+	code := 0
+	if !rep.OK() {
+		code = 1
+	}
+	return RunFilesResult{Report: rep, Text: b.String(), ExitCode: code}, nil
+}
+
+// Engines reports how many engines are alive (for tests and hosts that
+// watch for leaks).
+func Engines() int {
+	engines.Lock()
+	defer engines.Unlock()
+	return len(engines.m)
+}

@@ -1,0 +1,83 @@
+//go:build wasip1
+
+// Command wasi is the WASI build of sendflow (GOOS=wasip1 GOARCH=wasm,
+// -buildmode=c-shared): a reactor module that any WASI runtime can drive
+// through four exported functions and the bridge protocol (wasm/bridge):
+//
+//	sendflow_protocol() i32               the protocol version (1)
+//	sendflow_alloc(size i32) i32          a buffer of size bytes in the module's memory
+//	sendflow_free(ptr i32)                releases a buffer from alloc or call
+//	sendflow_call(ptr i32, len i32) i64   answers the JSON request in [ptr, ptr+len)
+//
+// A host calls _initialize once, then for each request: alloc a buffer,
+// write the request's UTF-8 JSON into memory there, call, read the response
+// from (result >> 32) for (result & 0xffffffff) bytes, then free both
+// buffers. The response is always a bridge response, {"ok":true,"result":…}
+// or {"ok":false,"error":{code,…}}; a panic inside is internal_error and the
+// module keeps working. alloc returns 0 when size is negative or over
+// bridge.MaxRequestBytes. The module imports only wasi_snapshot_preview1
+// and never reads files, the clock or the network.
+package main
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/sendflow/sendflow/wasm/bridge"
+)
+
+// pinned keeps every buffer handed to the host alive (Go's GC does not move
+// objects, so its address stays valid) until the host frees it.
+var pinned = struct {
+	sync.Mutex
+	m map[uint32][]byte
+}{m: map[uint32][]byte{}}
+
+func pin(b []byte) uint32 {
+	if len(b) == 0 {
+		b = make([]byte, 1)
+	}
+	p := uint32(uintptr(unsafe.Pointer(&b[0])))
+	pinned.Lock()
+	pinned.m[p] = b
+	pinned.Unlock()
+	return p
+}
+
+//go:wasmexport sendflow_protocol
+func protocol() uint32 { return 1 }
+
+//go:wasmexport sendflow_alloc
+func alloc(size int32) uint32 {
+	if size < 0 || int(size) > bridge.MaxRequestBytes {
+		return 0
+	}
+	return pin(make([]byte, size))
+}
+
+//go:wasmexport sendflow_free
+func free(ptr uint32) {
+	pinned.Lock()
+	delete(pinned.m, ptr)
+	pinned.Unlock()
+}
+
+//go:wasmexport sendflow_call
+func call(ptr uint32, size uint32) uint64 {
+	var resp []byte
+	pinned.Lock()
+	buf, ok := pinned.m[ptr]
+	pinned.Unlock()
+	switch {
+	case !ok:
+		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request pointer was not returned by sendflow_alloc (or was freed)"}}`)
+	case uint64(size) > uint64(len(buf)):
+		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request length is larger than its buffer"}}`)
+	default:
+		resp = bridge.Handle(buf[:size])
+	}
+	p := pin(resp)
+	return uint64(p)<<32 | uint64(len(resp))
+}
+
+func main() {}

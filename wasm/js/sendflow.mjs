@@ -1,0 +1,203 @@
+// sendflow for JavaScript: the Go engine compiled to WebAssembly (GOOS=js),
+// the same answers as the Go SDK. Works in Node 20+, in a browser page and in
+// a (module) Web Worker.
+//
+//   import { load } from './sendflow.mjs';
+//   const sendflow = await load();
+//   const engine = sendflow.compile();            // the default policy
+//   let c = engine.newCase({ id: 'c1', la: 'kent' });
+//   c = engine.fire(c, { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' }).case;
+//
+// Every value is plain JSON-shaped data, named exactly as in Go. A refusal is
+// thrown as a SendflowError whose code (and details) are the Go *sdk.Error's.
+import './wasm_exec.js';
+
+/** The one error type the engine throws: a Go *sdk.Error. */
+export class SendflowError extends Error {
+  constructor(e) {
+    super(e && e.message ? e.message : String(e && e.code));
+    this.name = 'SendflowError';
+    /** Stable code: invalid_case, unknown_trigger, not_authorised, not_permitted, invalid_input,
+     * guard_failed, invalid_policy, statutory_floor, limit_exceeded, history_mismatch, internal_error. */
+    this.code = e.code;
+    for (const k of ['detail', 'pointer', 'location', 'guards', 'problems']) {
+      if (e[k] !== undefined) this[k] = e[k];
+    }
+    /** The error exactly as Go sent it. */
+    this.error = e;
+  }
+  toJSON() { return this.error; }
+}
+
+let counter = 0;
+
+async function wasmBytesOrModule(src) {
+  if (src instanceof WebAssembly.Module) return src;
+  if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) return src;
+  if (typeof Response !== 'undefined' && src instanceof Response) return src;
+  const url = src instanceof URL ? src : new URL(String(src), import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  return fetch(url);
+}
+
+async function instantiate(src, imports) {
+  const got = await wasmBytesOrModule(src);
+  if (got instanceof WebAssembly.Module) return WebAssembly.instantiate(got, imports);
+  if (typeof Response !== 'undefined' && got instanceof Response) {
+    if (!got.ok) throw new Error(`sendflow: fetching the module failed: ${got.status} ${got.statusText}`);
+    if (WebAssembly.instantiateStreaming && (got.headers.get('content-type') || '').startsWith('application/wasm')) {
+      return (await WebAssembly.instantiateStreaming(got, imports)).instance;
+    }
+    return (await WebAssembly.instantiate(await got.arrayBuffer(), imports)).instance;
+  }
+  return (await WebAssembly.instantiate(got, imports)).instance;
+}
+
+/** One running instance of the module. */
+export class Sendflow {
+  /** @internal */
+  constructor(exported) {
+    this._call = exported.call;
+    this.protocol = exported.protocol;
+    this._registry = typeof FinalizationRegistry !== 'undefined'
+      ? new FinalizationRegistry((handle) => { try { this.request({ op: 'free', engine: handle }); } catch { /* already freed */ } })
+      : null;
+  }
+
+  /** Sends one bridge request (an object) and returns its result, or throws SendflowError. */
+  request(req) {
+    const raw = this.requestRaw(JSON.stringify(req));
+    const resp = JSON.parse(raw);
+    if (!resp.ok) throw new SendflowError(resp.error);
+    return resp.result;
+  }
+
+  /** Sends one bridge request as a JSON string and returns the response JSON string, unparsed. */
+  requestRaw(json) {
+    return this._call(json);
+  }
+
+  /** Protocol version, ops, graph formats, error codes and limits. */
+  info() { return this.request({ op: 'info' }); }
+
+  /** The embedded default policy, YAML text. */
+  defaultPolicy() { return this.request({ op: 'default_policy' }); }
+
+  /**
+   * Compiles a policy: nothing (or '') for the default policy; one overlay's YAML/JSON text; or
+   * an array of {name, text} layers (authority, then district). options.name names a single
+   * overlay in diagnostics (default "policy.yaml").
+   */
+  compile(policy, options = {}) {
+    const req = { op: 'compile' };
+    if (Array.isArray(policy)) req.layers = policy;
+    else if (policy != null && policy !== '') { req.policy = String(policy); if (options.name) req.name = options.name; }
+    const info = this.request(req);
+    const engine = new Engine(this, info);
+    if (this._registry) this._registry.register(engine, info.engine, engine);
+    return engine;
+  }
+
+  /**
+   * Runs the scenarios in one scenario file's text on the default policy (or an overlay given in
+   * options.policies, keyed by path relative to options.name's directory). Returns the report.
+   */
+  runScenario(text, options = {}) {
+    return this.request({ op: 'run_scenario', text: String(text), name: options.name, policies: options.policies });
+  }
+
+  /**
+   * What `sendflow test` does, over files already read: files is [{path, text, explicit}],
+   * options.policies maps overlay paths to their text, options.coverage lists unfired triggers.
+   * Returns {report, text, exit_code}.
+   */
+  runFiles(files, options = {}) {
+    return this.request({ op: 'run_files', files, policies: options.policies, coverage: !!options.coverage });
+  }
+}
+
+/** A compiled policy inside the module. Immutable; free() releases it early (GC also does). */
+export class Engine {
+  /** @internal */
+  constructor(sf, info) {
+    this._sf = sf;
+    this.handle = info.engine;
+    this.policyId = info.policy_id;
+    this.policyHash = info.policy_hash;
+    this.layers = info.layers;
+    this.tracks = info.tracks;
+    this.triggers = info.triggers;
+  }
+  _req(op, args) { return this._sf.request({ op, engine: this.handle, ...args }); }
+  /** Opens a case: every track at its initial state. */
+  newCase(facts = {}) { return this._req('new_case', { facts }); }
+  /** Fires one trigger: returns {case, event, clocks, warnings}; the case passed in is not changed. */
+  fire(kase, firing) { return this._req('fire', { case: kase, firing }); }
+  /** Every trigger for one role as of asOf: allowed, or why not. Reasons are English for every locale. */
+  permitted(kase, role, asOf, locale) { return this._req('permitted', { case: kase, role, as_of: asOf, locale }); }
+  /** Every clock judged as of asOf. */
+  clocks(kase, asOf) { return this._req('clocks', { case: kase, as_of: asOf }); }
+  /** Rebuilds a case from its origin facts and events. */
+  replay(origin, events) { return this._req('replay', { origin, events }); }
+  /** Checks a case's hash chain and replays it: {ok, events, first_bad, reason}. */
+  verify(kase) { return this._req('verify', { case: kase }); }
+  /** The tracks as a diagram: format "dot" or "mermaid"; a case highlights its current states. */
+  graph(format = 'dot', kase) { return this._req('graph', { format, case: kase }); }
+  /** The merged policy document. */
+  policy() { return this._req('policy', {}); }
+  /** Runs every scenario in text on this engine; returns the report. */
+  runScenario(text, options = {}) { return this._req('run_scenario', { text: String(text), name: options.name }); }
+  /** Releases the engine inside the module. */
+  free() {
+    if (this._sf._registry) this._sf._registry.unregister(this);
+    return this._req('free', {});
+  }
+}
+
+/**
+ * Starts a new instance of the module. options.wasm: a URL, a path relative to this file, bytes,
+ * a fetch Response or a WebAssembly.Module (default: sendflow.wasm beside this file).
+ */
+export async function create(options = {}) {
+  if (typeof globalThis.Go !== 'function') throw new Error('sendflow: wasm_exec.js did not load');
+  const go = new globalThis.Go();
+  const name = `__sendflow_${Date.now().toString(36)}_${counter++}`;
+  go.env = { SENDFLOW_EXPORT: name };
+  go.argv = ['sendflow'];
+  const instance = await instantiate(options.wasm ?? new URL('./sendflow.wasm', import.meta.url), go.importObject);
+  const exited = go.run(instance);
+  const exported = globalThis[name];
+  if (!exported || typeof exported.call !== 'function') {
+    await exited;
+    throw new Error('sendflow: the module did not start');
+  }
+  delete globalThis[name];
+  return new Sendflow(exported);
+}
+
+let shared = null;
+let loaded = null;
+
+/** Loads the module once and returns the shared instance (later calls return the same). */
+export function load(options = {}) {
+  if (!shared) {
+    shared = create(options).then((sf) => { loaded = sf; return sf; }, (e) => { shared = null; throw e; });
+  }
+  return shared;
+}
+
+function current() {
+  if (!loaded) throw new Error('sendflow: call `await load()` first');
+  return loaded;
+}
+
+// Helpers on the shared instance, usable after `await load()`.
+/** Compiles a policy on the shared instance (see Sendflow.compile). */
+export function compile(policy, options) { return current().compile(policy, options); }
+/** Runs one scenario file's text on the shared instance (see Sendflow.runScenario). */
+export function runScenario(text, options) { return current().runScenario(text, options); }
+/** Runs scenario files on the shared instance (see Sendflow.runFiles). */
+export function runFiles(files, options) { return current().runFiles(files, options); }

@@ -1,0 +1,94 @@
+package wasihost_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/scenario"
+	"github.com/sendflow/sendflow/wasm/wasihost"
+)
+
+// modulePath is the WASI module under test: $SENDFLOW_WASI_WASM (set by
+// `make wasm-test-wasi`, which builds it first; the test then fails if it is
+// missing), else wasm/dist/sendflow-wasi.wasm when a build left one there.
+func modulePath(t *testing.T) string {
+	if p := os.Getenv("SENDFLOW_WASI_WASM"); p != "" {
+		return p
+	}
+	p := filepath.Join("..", "dist", "sendflow-wasi.wasm")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("no WASI module: run `make wasm-test-wasi` (builds wasm/dist/sendflow-wasi.wasm first)")
+	}
+	return p
+}
+
+var (
+	shared    *wasihost.Module
+	sharedErr error
+)
+
+// open returns one module shared by the tests: compiling it is the slow part.
+func open(t *testing.T) *wasihost.Module {
+	p := modulePath(t)
+	if shared == nil && sharedErr == nil {
+		shared, sharedErr = wasihost.OpenFile(context.Background(), p)
+	}
+	require.NoError(t, sharedErr)
+	return shared
+}
+
+func TestConformanceSuiteThroughTheWASIModuleMatchesNative(t *testing.T) {
+	m := open(t)
+	dirs := []string{filepath.Join("..", "..", "testdata", "conformance"), filepath.Join("..", "..", "examples", "scenarios")}
+	native, err := scenario.RunFiles(dirs, nil)
+	require.NoError(t, err)
+	wasi, err := scenario.RunFiles(dirs, m.Loader())
+	require.NoError(t, err)
+	require.Positive(t, wasi.Passed)
+	assert.Equal(t, 0, wasi.Failed)
+	nb, _ := json.Marshal(native)
+	wb, _ := json.Marshal(wasi)
+	assert.JSONEq(t, string(nb), string(wb), "every step's states, clocks and errors are the native engine's")
+}
+
+func TestABIErrorsAndRecovery(t *testing.T) {
+	m := open(t)
+	raw, err := m.Call([]byte(`{"op":`))
+	require.NoError(t, err)
+	var r struct {
+		OK    bool       `json:"ok"`
+		Error *sdk.Error `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &r))
+	assert.False(t, r.OK)
+	assert.Equal(t, sdk.CodeInvalidInput, r.Error.Code)
+
+	err = m.Do(map[string]any{"op": "fire", "engine": 12345}, nil)
+	assert.Equal(t, sdk.CodeInvalidInput, sdk.AsError(err).Code)
+
+	e, err := m.Compile()
+	require.NoError(t, err)
+	c := e.NewCase(sdk.Facts{ID: "w1"})
+	_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.plan_finalised", Actor: "la_officer", At: "2026-01-05"})
+	assert.Equal(t, sdk.CodeNotPermitted, sdk.AsError(err).Code)
+	out, err := e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+	require.NoError(t, err)
+	native, _ := sdk.Default()
+	want, err := native.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+	require.NoError(t, err)
+	wb, _ := json.Marshal(want)
+	gb, _ := json.Marshal(out)
+	assert.JSONEq(t, string(wb), string(gb))
+
+	_, err = m.Compile(sdk.PolicySource{Name: "bad.yaml", Data: []byte("id: [")})
+	assert.Equal(t, sdk.CodeInvalidPolicy, sdk.AsError(err).Code)
+	require.NoError(t, e.Free())
+	assert.Error(t, e.Free(), "a freed engine is gone")
+}
