@@ -49,7 +49,11 @@ $PORT, or 8080; --port 0 picks a free port.`,
 			}
 			var examples []portal.Example
 			for _, ex := range policies.Examples() {
-				examples = append(examples, portal.Example{ID: ex.ID, File: ex.File, Data: ex.Data})
+				pe := portal.Example{ID: ex.ID}
+				for _, l := range ex.Layers {
+					pe.Layers = append(pe.Layers, portal.DocLayer{Name: l.Name, Text: string(l.Data)})
+				}
+				examples = append(examples, pe)
 			}
 			h, err := portal.Handler(portal.Options{WasmDir: wasmDir, Examples: examples})
 			if err != nil {

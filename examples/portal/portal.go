@@ -47,11 +47,14 @@ type PolicyDoc struct {
 	ID string `json:"id"`
 	// Title is the policy's title, for the picker.
 	Title string `json:"title"`
-	// File is the overlay's file name ("" for the default).
+	// File is the last overlay's file name ("" for the default).
 	File string `json:"file,omitempty"`
-	// Source is the overlay document the page compiles in the browser
-	// ("" for the default, which the WASM build embeds).
+	// Source is the one overlay document the page compiles in the browser
+	// ("" for the default, which the WASM build embeds, and for a district).
 	Source string `json:"source"`
+	// Layers are the overlays of a district policy, authority first; the
+	// page compiles them in the browser as layers.
+	Layers []DocLayer `json:"layers,omitempty"`
 	// Policy is the merged policy document (tracks, states, triggers and their
 	// payload fields) the page draws its forms and diagram from when the WASM
 	// API does not describe a compiled policy itself.
@@ -69,11 +72,17 @@ type Options struct {
 	Examples []Example
 }
 
-// Example is one overlay policy document.
+// Example is one example policy: one overlay (an authority's) or several
+// (a district's on its authority's), compiled on top of the default.
 type Example struct {
-	ID   string
-	File string
-	Data []byte
+	ID     string
+	Layers []DocLayer
+}
+
+// DocLayer is one overlay document.
+type DocLayer struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
 }
 
 // Handler serves the portal: the page at /, the WASM build under /wasm/,
@@ -240,8 +249,20 @@ func policyDocs(examples []Example) ([]PolicyDoc, error) {
 	dp := def.Policy()
 	docs := []PolicyDoc{{ID: "default", Title: titleOr(dp.Title, "Default (England)"), Policy: &dp}}
 	for _, ex := range examples {
-		doc := PolicyDoc{ID: ex.ID, File: ex.File, Source: string(ex.Data), Title: ex.ID}
-		eng, err := sdk.Compile(sdk.PolicySource{Name: ex.File, Data: ex.Data})
+		if len(ex.Layers) == 0 {
+			continue
+		}
+		doc := PolicyDoc{ID: ex.ID, File: ex.Layers[len(ex.Layers)-1].Name, Title: ex.ID}
+		var srcs []sdk.PolicySource
+		for _, l := range ex.Layers {
+			srcs = append(srcs, sdk.PolicySource{Name: l.Name, Data: []byte(l.Text)})
+		}
+		if len(ex.Layers) == 1 {
+			doc.Source = ex.Layers[0].Text
+		} else {
+			doc.Layers = ex.Layers
+		}
+		eng, err := sdk.Compile(srcs...)
 		if err != nil {
 			doc.Error = sdk.AsError(err)
 		} else {

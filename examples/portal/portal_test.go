@@ -115,15 +115,17 @@ func TestMissingWasmBuildSaysHowToBuildIt(t *testing.T) {
 func TestPoliciesListDefaultThenExamples(t *testing.T) {
 	good := []byte("id: kent\ntitle: Kent County Council\nparameters:\n  - {id: hnf_threshold, value: 6000}\n")
 	bad := []byte("id: broken\ntriggers:\n  - id: hnf.applied\n    guards:\n      - {id: g, expr: 'evidence >', reason: r}\n")
+	district := "id: kent_dover\ntitle: Dover district\n"
 	h, err := Handler(Options{WasmDir: wasmDir(t), Examples: []Example{
-		{ID: "kent", File: "kent.yaml", Data: good},
-		{ID: "broken", File: "broken.yaml", Data: bad},
+		{ID: "kent", Layers: []DocLayer{{Name: "kent.yaml", Text: string(good)}}},
+		{ID: "kent/dover", Layers: []DocLayer{{Name: "kent.yaml", Text: string(good)}, {Name: "kent/dover.yaml", Text: district}}},
+		{ID: "broken", Layers: []DocLayer{{Name: "broken.yaml", Text: string(bad)}}},
 	}})
 	require.NoError(t, err)
 	_, body := get(t, h, "/policies.json")
 	var docs []PolicyDoc
 	require.NoError(t, json.Unmarshal([]byte(body), &docs))
-	require.Len(t, docs, 3)
+	require.Len(t, docs, 4)
 	assert.Equal(t, "default", docs[0].ID)
 	assert.Empty(t, docs[0].Source, "the default is compiled from the WASM build's own embedded policy")
 	require.NotNil(t, docs[0].Policy)
@@ -141,11 +143,17 @@ func TestPoliciesListDefaultThenExamples(t *testing.T) {
 	assert.Equal(t, "Kent County Council", docs[1].Title)
 	assert.Nil(t, docs[1].Error)
 
-	assert.Equal(t, "broken", docs[2].ID)
-	require.NotNil(t, docs[2].Error)
-	assert.Contains(t, []string{"invalid_policy", "statutory_floor"}, string(docs[2].Error.Code))
-	assert.NotEmpty(t, docs[2].Error.Location, "compile errors carry their position")
-	assert.Nil(t, docs[2].Policy)
+	assert.Equal(t, "kent/dover", docs[2].ID)
+	assert.Empty(t, docs[2].Source)
+	require.Len(t, docs[2].Layers, 2, "a district compiles on its authority")
+	assert.Equal(t, "kent/dover.yaml", docs[2].File)
+	assert.Equal(t, "Dover district", docs[2].Title)
+
+	assert.Equal(t, "broken", docs[3].ID)
+	require.NotNil(t, docs[3].Error)
+	assert.Contains(t, []string{"invalid_policy", "statutory_floor"}, string(docs[3].Error.Code))
+	assert.NotEmpty(t, docs[3].Error.Location, "compile errors carry their position")
+	assert.Nil(t, docs[3].Policy)
 }
 
 func TestContentTypes(t *testing.T) {

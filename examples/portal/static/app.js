@@ -108,8 +108,8 @@ function showProblems(box, err, title) {
   box.replaceChildren();
   box.hidden = false;
   box.append(el('p', { class: 'problem-title' }, el('strong', { text: title || 'Not done' }), ` `, el('code', { text: e.code })));
-  box.append(el('p', { text: e.message }));
-  if (e.detail && e.detail !== e.message) box.append(el('p', { class: 'muted small', text: e.detail }));
+  if (!(e.guards.length && e.guards.some((g) => g.reason === e.message))) box.append(el('p', { text: e.message }));
+  if (e.detail && e.detail !== e.message && !e.guards.length) box.append(el('p', { class: 'muted small', text: e.detail }));
   const items = [];
   for (const g of e.guards) {
     items.push(el('li', {}, g.reason || g.id, g.citation ? el('span', { class: 'cite', text: ` (${g.citation})` }) : null));
@@ -130,6 +130,16 @@ function showProblems(box, err, title) {
 const TRACK_NAMES = {
   support: 'SEN support', lift: 'LIFT', hnf: 'High needs funding', ehc: 'EHC needs assessment', plan: 'EHC plan', dispute: 'Disputes and appeals',
 };
+
+const ROLE_NAMES = {
+  senco: 'SENCo', ey_setting: 'Early years setting', lift_chair: 'LIFT chair', lift_professional: 'LIFT professional',
+  la_officer: 'LA SEN officer', la_hnf: 'LA high needs funding team', advice_giver: 'Advice giver', mediation_adviser: 'Mediation adviser',
+  anyone: 'Anyone (brings to attention)', system: 'System (scheduler)',
+};
+
+function roleName(id) {
+  return ROLE_NAMES[id] || humanise(id);
+}
 
 function trackName(id) {
   return TRACK_NAMES[id] || humanise(id);
@@ -152,11 +162,12 @@ function trackDefs() {
 
 async function usePolicy(doc) {
   const fallback = doc.policy || (S.docs[0] && S.docs[0].policy) || null;
-  const engine = compilePolicy(S.mod, doc.source || '', fallback, doc.file || doc.title);
+  const engine = compilePolicy(S.mod, doc.layers?.length ? doc.layers : doc.source || '', fallback, doc.file || doc.title);
   S.doc = doc;
   S.engine = engine;
   S.def = engine.policy();
   S.approximate = !engine.describesItself() && !doc.policy;
+  document.body.dataset.describedBy = engine.describesItself() ? 'wasm' : S.def ? 'server' : 'none';
   fillRoles();
   fillEvidenceOptions();
 }
@@ -165,10 +176,17 @@ function startCase(facts) {
   S.case = S.engine.newCase(facts);
 }
 
+function policyLabel(d) {
+  if (d.uploaded) return `Uploaded: ${d.title}`;
+  if (d.id === 'default') return `Default: ${d.title}`;
+  const name = d.id.split('/').map(humanise).join(' › ');
+  return d.error ? `${name} (does not compile)` : `${name}: ${d.title}`;
+}
+
 function fillPolicySelect() {
   const sel = $('#policy');
   const keep = sel.value;
-  sel.replaceChildren(...S.docs.map((d) => el('option', { value: d.id, text: d.uploaded ? `Uploaded: ${d.title}` : d.id === 'default' ? `Default: ${d.title}` : `${humanise(d.id)}: ${d.title}` })));
+  sel.replaceChildren(...S.docs.map((d) => el('option', { value: d.id, text: policyLabel(d) })));
   if (keep && S.docs.find((d) => d.id === keep)) sel.value = keep;
 }
 
@@ -176,7 +194,7 @@ function fillRoles() {
   const sel = $('#role');
   const keep = sel.value || 'parent';
   const roles = S.def?.roles?.length ? S.def.roles : FALLBACK_ROLES.map((id) => ({ id }));
-  sel.replaceChildren(...roles.map((r) => el('option', { value: r.id, text: humanise(r.id), title: r.description || null })));
+  sel.replaceChildren(...roles.map((r) => el('option', { value: r.id, text: roleName(r.id), title: r.description || null })));
   sel.value = roles.find((r) => r.id === keep) ? keep : roles[0].id;
 }
 
@@ -263,7 +281,7 @@ function renderFacts() {
   ];
   $('#case-facts').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
   const badge = $('#policy-badge');
-  badge.textContent = S.doc.id === 'default' ? 'Default policy' : `${S.doc.uploaded ? 'Uploaded' : humanise(S.doc.id)} policy`;
+  badge.textContent = S.doc.id === 'default' ? 'Default policy' : `${S.doc.uploaded ? 'Uploaded' : S.doc.id.split('/').map(humanise).join(' › ')} policy`;
   badge.title = S.doc.title || '';
 }
 
@@ -456,7 +474,7 @@ function renderTimeline() {
     return el('li', { class: 'event', 'data-seq': ev.seq, 'data-trigger': ev.trigger },
       el('div', { class: 'event-head' },
         el('time', { datetime: ukDate(ev.at), text: fmtDate(ev.at) }),
-        el('span', { class: 'actor', text: humanise(ev.actor) })),
+        el('span', { class: 'actor', text: roleName(ev.actor) })),
       el('p', { class: 'event-title' }, humanise(ev.trigger), ' ', el('code', { class: 'muted', text: ev.trigger })),
       changes.length ? el('ul', { class: 'changes' }, ...changes) : el('p', { class: 'muted small', text: 'No state change' }),
       data.length || ev2 ? el('ul', { class: 'data' }, ...data, ev2) : null,
@@ -489,7 +507,7 @@ function openFire(trigger) {
   const from = S.case.states?.[trigger.split('.')[0]] || '';
   const to = def?.to ? `to ${def.to}` : def ? 'the state does not change' : '';
   $('#fire-meta').replaceChildren(
-    el('span', {}, 'As ', el('strong', { text: humanise(role) })),
+    el('span', {}, 'As ', el('strong', { text: roleName(role) })),
     el('span', {}, ' on ', el('strong', { text: fmtDate(at) })),
     from ? el('span', {}, ` · from ${from}${to ? ` ${to.startsWith('to') ? to : `(${to})`}` : ''}`) : null,
     def?.citation ? el('span', { class: 'cite', text: ` · ${def.citation}` }) : null);
@@ -633,7 +651,7 @@ async function importCase(file) {
   }
   let engine = S.engine;
   try {
-    if (doc !== S.doc) engine = compilePolicy(S.mod, doc.source || '', doc.policy || S.docs[0].policy);
+    if (doc !== S.doc) engine = compilePolicy(S.mod, doc.layers?.length ? doc.layers : doc.source || '', doc.policy || S.docs[0].policy, doc.file);
   } catch (err) {
     const p = el('div', { class: 'problems' });
     showProblems(p, err, `Import rejected: policy ${doc.id} does not compile`);

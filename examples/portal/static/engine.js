@@ -80,9 +80,14 @@ export class Engine {
   graph(format, c) { return this.raw.graph(format, c === undefined ? undefined : clone(c)); }
 }
 
-/** Compile a policy: no text (or '') compiles the embedded default; name labels diagnostics. */
+/**
+ * Compile a policy: no text (or '') compiles the embedded default; text is one overlay (name labels
+ * its diagnostics); an array of {name, text} is several layers (authority, then district).
+ */
 export function compilePolicy(m, text, fallbackPolicy, name) {
-  const raw = text ? m.compile(text, name ? { name } : undefined) : compileDefault(m);
+  let raw;
+  if (Array.isArray(text)) raw = m.compile(text);
+  else raw = text ? m.compile(text, name ? { name } : undefined) : compileDefault(m);
   return new Engine(raw, fallbackPolicy);
 }
 

@@ -55,6 +55,7 @@ before(async () => {
     locale: 'en-GB',
     timezoneId: 'Europe/London',
     acceptDownloads: true,
+    env: { ...process.env, LANG: 'en_GB.UTF-8', LANGUAGE: 'en_GB' },
   });
   page = context.pages()[0] || await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -130,6 +131,8 @@ test('the portal loads with an example case a visitor can act on', async () => {
   assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').isEnabled(), true, 'a parent can raise a concern at once');
   assert.ok(await page.locator('#policy option').count() >= 1);
   assert.equal(await page.locator('#policy option').first().getAttribute('value'), 'default');
+  // Forms and the diagram come from the compiled policy, described by the WASM build itself.
+  assert.equal(await page.locator('body').getAttribute('data-described-by'), 'wasm');
   await shot('01-start');
   noProblems('on load');
 });
