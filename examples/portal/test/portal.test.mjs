@@ -351,6 +351,28 @@ test('an uploaded policy with errors shows them with their positions', async () 
   noProblems('after the policy upload');
 });
 
+test('every policy in the picker compiles in the browser and starts a case', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  const ids = await page.locator('#policy option').evaluateAll((os) => os.map((o) => o.value).filter((v) => !v.startsWith('upload-')));
+  assert.ok(ids.includes('default'));
+  for (const id of ids) {
+    await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+    await page.selectOption('#policy', id);
+    await page.fill('#case-id', `case-${id.replace('/', '-')}`);
+    await page.click('#case-form button[type=submit]');
+    await page.waitForFunction((want) => document.querySelector('#case-facts dd')?.textContent === want, `case-${id.replace('/', '-')}`, { timeout: 10000 })
+      .catch(async () => { throw new Error(`policy ${id} did not start a case: ${await page.locator('#policy-errors').innerText()}`); });
+    assert.ok(await page.locator('[data-track]').count() > 0, `policy ${id} shows its tracks`);
+    assert.equal(await page.locator('body').getAttribute('data-events'), '0');
+    assert.equal(await page.locator('button[data-trigger="ehc.requested"]').count(), 1, `policy ${id} offers an EHC request`);
+    noProblems(`with policy ${id}`);
+  }
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  await page.selectOption('#policy', 'default');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Default policy');
+});
+
 test('readable on a phone-width screen', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
