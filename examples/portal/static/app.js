@@ -770,6 +770,8 @@ function wire() {
 
 async function main() {
   wire();
+  // On a phone, start with only the actions the role can take (the toggle shows the rest).
+  if (window.matchMedia('(max-width: 560px)').matches) $('#only-allowed').checked = true;
   try {
     S.mod = await loadSendflow();
   } catch (err) {

@@ -378,5 +378,12 @@ test('readable on a phone-width screen', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no sideways scrolling at 390px (overflow ${overflow}px)`);
   await shot('07-phone');
+  // A visitor arriving on a phone: only the actions they can take are shown at first.
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+  assert.equal(await page.locator('#only-allowed').isChecked(), true);
+  assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').isVisible(), true);
+  assert.equal(await page.locator('button[data-trigger="ehc.decided_to_assess"]').isVisible(), false);
+  await shot('08-phone-first-visit', { fullPage: false });
   noProblems('at phone width');
 });
