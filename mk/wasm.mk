@@ -1,0 +1,70 @@
+# WebAssembly builds of the engine (issue 5): the browser/Node build (GOOS=js) with its ES module wrapper and
+# TypeScript declarations, and the WASI build (GOOS=wasip1, reactor with a JSON ABI). wasm/dist is build output.
+.PHONY: wasm wasm-dts wasm-pack wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare wasm-bench
+
+WASM_DIST := wasm/dist
+WASM_JS_MOD := $(WASM_DIST)/sendflow.wasm
+WASM_WASI_MOD := $(WASM_DIST)/sendflow-wasi.wasm
+WASM_SRC := $(shell find sdk wasm/bridge wasm/cmd -name '*.go' -o -name '*.yaml' -o -name '*.json' | grep -v _test.go) go.mod go.sum
+WASM_GOFLAGS := -trimpath -ldflags='-s -w'
+# wasm-opt (Debian's binaryen) shrinks the browser module when it is installed; WASM_OPT= skips it.
+WASM_OPT ?= $(shell command -v wasm-opt 2>/dev/null)
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals
+GO_WASM_EXEC := $(firstword $(wildcard $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js $(shell $(GO) env GOROOT)/misc/wasm/wasm_exec.js))
+
+## wasm: build wasm/dist (sendflow.wasm, sendflow.mjs, sendflow.d.ts, wasm_exec.js, sendflow-wasi.wasm).
+wasm: $(WASM_JS_MOD) $(WASM_WASI_MOD) $(WASM_DIST)/sendflow.mjs $(WASM_DIST)/sendflow.d.ts $(WASM_DIST)/wasm_exec.js
+
+$(WASM_JS_MOD): $(WASM_SRC)
+	@mkdir -p $(WASM_DIST)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_GOFLAGS) -o $@.tmp ./wasm/cmd/js
+	@if [ -n "$(WASM_OPT)" ]; then echo "wasm-opt $(WASM_OPT_FLAGS)"; $(WASM_OPT) $(WASM_OPT_FLAGS) $@.tmp -o $@.opt && mv $@.opt $@.tmp; fi
+	mv $@.tmp $@
+
+$(WASM_WASI_MOD): $(WASM_SRC)
+	@mkdir -p $(WASM_DIST)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared $(WASM_GOFLAGS) -o $@.tmp ./wasm/cmd/wasi
+	mv $@.tmp $@
+
+$(WASM_DIST)/sendflow.mjs: wasm/js/sendflow.mjs
+	@mkdir -p $(WASM_DIST)
+	cp $< $@
+
+$(WASM_DIST)/sendflow.d.ts: wasm/js/sendflow.d.ts
+	@mkdir -p $(WASM_DIST)
+	cp $< $@
+
+$(WASM_DIST)/wasm_exec.js:
+	@mkdir -p $(WASM_DIST)
+	@test -n "$(GO_WASM_EXEC)" || { echo "wasm_exec.js not found in the Go toolchain"; exit 1; }
+	cp $(GO_WASM_EXEC) $@
+
+## wasm-dts: regenerate wasm/js/sendflow.d.ts from the Go types (a test fails when it is stale).
+wasm-dts:
+	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/
+
+## wasm-pack: the npm package (wasm/package.json over wasm/dist), packed offline into wasm/dist/pkg.
+wasm-pack: wasm
+	@mkdir -p $(WASM_DIST)/pkg
+	cd wasm && npm pack --offline --pack-destination dist/pkg
+
+wasm-test-node: wasm
+	node --test wasm/test/node.test.mjs
+
+wasm-test-wasi: wasm $(SENDFLOW)
+	SENDFLOW_WASI_WASM=$(CURDIR)/$(WASM_WASI_MOD) $(GO) test -count=1 ./wasm/wasihost/
+	$(SENDFLOW) test --engine wasi --wasm $(WASM_WASI_MOD) testdata/conformance examples/scenarios
+
+wasm-test-chromium: wasm node-deps chromium-deps
+	node --test wasm/test/chromium.test.mjs
+
+wasm-test-compare: wasm $(SENDFLOW) node-deps chromium-deps
+	node --test wasm/test/compare.test.mjs
+
+TEST_TARGETS += wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare
+
+## wasm-bench: fire from JS vs native Go, cold start in Chromium, module sizes.
+wasm-bench: wasm $(SENDFLOW) node-deps chromium-deps
+	node wasm/bench/bench.mjs
+
+BENCH_TARGETS += wasm-bench

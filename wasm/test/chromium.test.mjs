@@ -1,0 +1,67 @@
+// The browser build in a real headless Chromium page (Debian's /usr/bin/chromium through playwright-core):
+// the whole conformance suite, SendflowError in the page, and a module Web Worker. `make wasm-test-chromium`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launchChromium, runSuiteInPage, suiteInput, run, sendflowBin, suite } from './helpers.mjs';
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await serve();
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`${server.url}/test/page.html`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the whole conformance suite passes in Chromium with the output of sendflow test', async () => {
+  const input = await suiteInput();
+  const res = await runSuiteInPage(page, input);
+  const native = run(sendflowBin, ['test', '--coverage', ...suite]);
+  assert.equal(native.status, 0, native.stderr);
+  assert.equal(res.exit_code, 0);
+  assert.equal(res.report.failed, 0);
+  assert.equal(res.report.passed, input.files.length);
+  assert.equal(res.text, native.stdout);
+});
+
+test('errors in the page are SendflowErrors with the Go code', async () => {
+  const got = await page.evaluate(async () => {
+    const m = await import('/dist/sendflow.mjs');
+    const sf = await m.load();
+    const e = sf.compile();
+    const c = e.newCase({ id: 'p1' });
+    try {
+      e.fire(c, { trigger: 'ehc.plan_finalised', actor: 'la_officer', at: '2026-01-05' });
+      return null;
+    } catch (err) {
+      return { isError: err instanceof Error, isSendflow: err instanceof m.SendflowError, code: err.code, pointer: err.pointer, name: err.name };
+    }
+  });
+  assert.deepEqual(got, { isError: true, isSendflow: true, code: 'not_permitted', pointer: '/trigger', name: 'SendflowError' });
+});
+
+test('sendflow runs in a module Web Worker', async () => {
+  const got = await page.evaluate(async () => {
+    const w = new Worker('/test/worker.mjs', { type: 'module' });
+    const ask = (req) => new Promise((resolve, reject) => {
+      w.onmessage = (ev) => resolve(ev.data);
+      w.onerror = (ev) => reject(new Error(ev.message));
+      w.postMessage(req);
+    });
+    const compiled = await ask({ op: 'compile' });
+    const kase = await ask({ op: 'new_case', engine: compiled.result.engine, facts: { id: 'w1' } });
+    const fired = await ask({ op: 'fire', engine: compiled.result.engine, case: kase.result, firing: { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' } });
+    const refused = await ask({ op: 'fire', engine: compiled.result.engine, case: kase.result, firing: { trigger: 'nope', actor: 'parent', at: '2026-01-05' } });
+    w.terminate();
+    return { state: fired.result.case.states.ehc, code: refused.error.code };
+  });
+  assert.deepEqual(got, { state: 'request_received', code: 'unknown_trigger' });
+});

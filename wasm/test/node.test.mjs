@@ -1,0 +1,160 @@
+// The browser build under Node: the JS API, its errors, the scenario runner CLI, and the WASI build under
+// node:wasi. Run by `make wasm-test-node` after `make wasm`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importWrapper, run, sendflowBin, suite, openWASI, suiteInput, root } from './helpers.mjs';
+
+const { load, create, compile, SendflowError } = await importWrapper();
+const sf = await load();
+
+function throwsCode(fn, code, more = {}) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof SendflowError, `not a SendflowError: ${e}`);
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'SendflowError');
+    assert.equal(e.code, code, e.message);
+    for (const [k, v] of Object.entries(more)) assert.deepEqual(e[k], v);
+    return true;
+  });
+}
+
+test('load returns one shared instance and compile works after it', async () => {
+  assert.equal(await load(), sf);
+  const e = compile();
+  assert.equal(e.policyId, 'default');
+  assert.match(e.policyHash, /^[0-9a-f]{64}$/);
+  assert.ok(e.triggers.includes('ehc.requested'));
+  assert.ok(e.tracks.includes('ehc'));
+  const other = await create();
+  assert.notEqual(other, sf, 'create starts a separate instance');
+  assert.equal(other.compile().policyHash, e.policyHash);
+});
+
+test('a case walks through fire, permitted, clocks, replay, verify and graph', () => {
+  const engine = sf.compile();
+  let c = engine.newCase({ id: 'n1', la: 'kent', child: { date_of_birth: '2016-04-01' }, evidence: ['personalised_plan'] });
+  assert.equal(c.states.ehc, 'none');
+  const before = structuredClone(c);
+  const out = engine.fire(c, { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' });
+  assert.deepEqual(c, before, 'fire never changes its input');
+  assert.equal(out.case.states.ehc, 'request_received');
+  assert.equal(out.event.seq, 1);
+  const six = out.clocks.find((k) => k.key === 'ehc_decision_to_assess');
+  assert.equal(six.due, '2026-02-16');
+  c = out.case;
+  const perms = engine.permitted(c, 'la_officer', '2026-01-10', 'en-GB');
+  assert.ok(perms.find((p) => p.trigger === 'ehc.decided_to_assess').allowed);
+  const ceased = perms.find((p) => p.trigger === 'plan.ceased');
+  assert.equal(ceased.allowed, false);
+  assert.ok(ceased.reason);
+  const rep = engine.clocks(c, '2026-03-01');
+  assert.equal(rep.as_of, '2026-03-01');
+  assert.equal(rep.clocks.find((k) => k.key === 'ehc_decision_to_assess').status, 'missed');
+  assert.deepEqual(engine.replay(c.origin, c.history), c);
+  assert.deepEqual(engine.verify(c), { ok: true, events: 1 });
+  const bad = structuredClone(c);
+  bad.history[0].actor = 'school';
+  assert.equal(engine.verify(bad).first_bad, 1);
+  assert.match(engine.graph('dot', c), /"ehc:request_received" \[label="request_received", style=/);
+  assert.match(engine.graph('mermaid'), /^flowchart LR/);
+  assert.equal(engine.policy().id, 'default');
+});
+
+test('refusals are SendflowErrors with the Go codes and details', () => {
+  const engine = sf.compile();
+  const c = engine.newCase({ id: 'n2', child: { date_of_birth: '2018-05-05' } });
+  const fire = (trigger, actor, at, data) => () => engine.fire(c, { trigger, actor, at, data });
+  throwsCode(fire('ehc.request', 'parent', '2026-01-05'), 'unknown_trigger', { pointer: '/trigger' });
+  throwsCode(fire('ehc.requested', 'headteacher', '2026-01-05'), 'not_authorised', { pointer: '/actor' });
+  throwsCode(fire('ehc.plan_finalised', 'la_officer', '2026-01-05'), 'not_permitted');
+  throwsCode(fire('ehc.requested', 'parent', '2026-02-30'), 'invalid_input', { pointer: '/at' });
+  assert.throws(fire('dispute.appeal_registered', 'parent', '2026-01-05', { placement_only: true }), (e) => {
+    assert.equal(e.code, 'guard_failed');
+    assert.ok(e.guards.length >= 1 && e.guards[0].id && e.guards[0].reason);
+    return true;
+  });
+  throwsCode(() => engine.clocks({ states: { ehc: 'limbo' } }, '2026-01-01'), 'invalid_case', { pointer: '/states/ehc' });
+  throwsCode(() => engine.clocks(c, 'soon'), 'invalid_input', { pointer: '/as_of' });
+  throwsCode(() => engine.graph('svg'), 'invalid_input');
+  throwsCode(() => engine.replay({}, [{ seq: 1, at: '2026-01-05T00:00:00Z', actor: 'parent', trigger: 'ehc.plan_finalised' }]), 'history_mismatch');
+  assert.throws(() => sf.compile('id: [', { name: 'district.yaml' }), (e) => {
+    assert.equal(e.code, 'invalid_policy');
+    assert.match(e.location, /^district\.yaml/);
+    assert.ok(e.problems.length >= 1);
+    assert.deepEqual(e.toJSON(), e.error);
+    return true;
+  });
+  throwsCode(() => sf.compile('id: slow\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 22, statutory: true}\n'), 'statutory_floor');
+  const freed = sf.compile();
+  freed.free();
+  throwsCode(() => freed.newCase({}), 'invalid_input', { pointer: '/engine' });
+});
+
+test('hostile input is answered, and the next call works', () => {
+  const bad = [
+    '{"op":', '[]', '"x"', '{"op":"fire","engine":"one"}', '{"op":"nope"}', '{"op":"info","extra":true}', '\u0000',
+    JSON.stringify({ op: 'fire', engine: 1, case: { states: { ehc: 'none' } }, firing: { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05', data: { x: 'y'.repeat(100000) } } }),
+  ];
+  for (const raw of bad) {
+    const r = JSON.parse(sf.requestRaw(raw));
+    assert.equal(r.ok, false, raw.slice(0, 40));
+    assert.ok(['invalid_input', 'invalid_case', 'limit_exceeded', 'unknown_trigger'].includes(r.error.code), r.error.code);
+  }
+  const r = JSON.parse(sf._call(42));
+  assert.equal(r.error.code, 'invalid_input');
+  assert.equal(sf.info().protocol, '1');
+});
+
+test('runScenario runs a scenario text on an engine and on the default', () => {
+  const text = readFileSync(path.join(root, 'testdata/conformance/ehc-request-worked-example-clocks.yaml'), 'utf8');
+  const rep = sf.compile().runScenario(text, { name: 'x.yaml' });
+  assert.equal(rep.passed, 1);
+  assert.equal(rep.failed, 0);
+  assert.ok(rep.results[0].timeline.length > 0);
+  const fail = sf.runScenario(text.replace(/due: (\d{4})-/, 'due: 1999-'), { name: 'y.yaml' });
+  assert.equal(fail.failed, 1);
+  assert.match(fail.results[0].message, /expected 1999-/);
+});
+
+test('run-scenarios.mjs prints what sendflow test prints, with the same exit code', () => {
+  for (const args of [suite, ['--coverage', ...suite]]) {
+    const native = run(sendflowBin, ['test', ...args]);
+    const node = run(process.execPath, ['wasm/js/run-scenarios.mjs', ...args]);
+    assert.equal(native.status, 0, native.stderr);
+    assert.equal(node.status, native.status, node.stderr);
+    assert.equal(node.stdout, native.stdout);
+    assert.match(node.stdout, /\n\d+ passed, 0 failed\n$/);
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sendflow-'));
+  const bad = path.join(dir, 'bad.yaml');
+  writeFileSync(bad, 'name: wrong\ncase: {id: b}\nsteps:\n  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n    expect: {states: {ehc: plan_issued}}\n');
+  const broken = path.join(dir, 'broken.yaml');
+  writeFileSync(broken, 'name: broken\nsteps: 3\n');
+  for (const [args, code] of [[[bad], 1], [[broken], 2], [[path.join(dir, 'missing.yaml')], 2], [[], 2]]) {
+    const native = run(sendflowBin, ['test', ...args]);
+    const node = run(process.execPath, ['wasm/js/run-scenarios.mjs', ...args]);
+    assert.equal(native.status, code, native.stderr);
+    assert.equal(node.status, code, node.stderr);
+    assert.equal(node.stdout, native.stdout);
+    if (code === 2 && args.length) assert.equal(node.stderr, native.stderr);
+  }
+});
+
+test('the WASI build under node:wasi answers the suite like sendflow test', async () => {
+  const w = await openWASI();
+  assert.equal(w.exports.sendflow_protocol(), 1);
+  const input = await suiteInput();
+  const r = w.call({ op: 'run_files', files: input.files, policies: input.policies });
+  assert.equal(r.ok, true, JSON.stringify(r.error));
+  const native = run(sendflowBin, ['test', ...suite]);
+  assert.equal(r.result.text, native.stdout);
+  assert.equal(r.result.exit_code, 0);
+  const e = w.call({ op: 'compile', policy: 'id: [' });
+  assert.equal(e.error.code, 'invalid_policy');
+  assert.equal(JSON.parse(w.callRaw('{"op":')).error.code, 'invalid_input');
+  assert.equal(w.call({ op: 'info' }).result.protocol, '1');
+  assert.equal(w.exports.sendflow_alloc(-1), 0, 'a negative size is refused');
+});
