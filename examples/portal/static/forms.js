@@ -5,9 +5,11 @@
 
 /** "less_than_expected" -> "Less than expected"; "ehc.plan_finalised" -> "Plan finalised". */
 export function humanise(id) {
-  const s = String(id).split('.').pop().replace(/_/g, ' ');
+  const s = String(id).split('.').pop().replace(/_/g, ' ').replace(ACRONYMS, (w) => w.toUpperCase());
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+const ACRONYMS = /\b(sen|send|ehc|hnf|la|lift|sdq|pfa|ep)\b/g;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -52,4 +52,7 @@ test('booleans and the payload sent', () => {
 test('labels', () => {
   assert.equal(humanise('ehc.plan_finalised'), 'Plan finalised');
   assert.equal(humanise('less_than_expected'), 'Less than expected');
+  assert.equal(humanise('sen_support'), 'SEN support');
+  assert.equal(humanise('sdq'), 'SDQ');
+  assert.equal(humanise('dispute.appeal_registered'), 'Appeal registered');
 });

@@ -299,8 +299,11 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   assert.equal(await page.locator('#timeline .event').first().getAttribute('data-trigger'), 'plan.amendment_finalised');
   assert.match(await page.locator('#verify-badge').innerText(), /verified/i);
   await shot('04-amended-plan');
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(OUT, 'portal.png'), fullPage: true, clip: { x: 0, y: 0, width: 1440, height: 1000 } });
+  // The README picture: the walked case, showing only what the LA officer can do now, and its clocks.
+  await page.check('#only-allowed');
+  await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#toast').classList.remove('show'); });
+  await page.screenshot({ path: join(OUT, 'portal.png'), fullPage: true, clip: { x: 0, y: 0, width: 1440, height: 1180 } });
+  await page.uncheck('#only-allowed');
   noProblems('after the walk');
 });
 
