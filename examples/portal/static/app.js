@@ -668,7 +668,7 @@ async function importCase(file) {
     return;
   }
   if (!rep || !rep.ok) {
-    const where = rep?.first_bad ? ` (event ${rep.first_bad})` : '';
+    const where = rep?.first_bad && !new RegExp(`\\bevent ${rep.first_bad}\\b`).test(rep.reason || '') ? ` (event ${rep.first_bad})` : '';
     box.append(el('p', { class: 'alert alert-bad', 'data-import': 'rejected' },
       el('strong', { text: 'Import rejected: the history does not verify, so the file has been altered or is not from this policy. ' }),
       `${rep?.reason || 'unknown reason'}${where}.`));

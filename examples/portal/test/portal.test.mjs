@@ -134,6 +134,21 @@ test('the portal loads with an example case a visitor can act on', async () => {
   // Forms and the diagram come from the compiled policy, described by the WASM build itself.
   assert.equal(await page.locator('body').getAttribute('data-described-by'), 'wasm');
   await shot('01-start');
+
+  // Every control has a label.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.closest('[hidden], dialog:not([open])'))
+    .map((el) => el.id || el.name));
+  assert.deepEqual(unlabelled, []);
+
+  // Keyboard: a trigger opens its form with the focus inside it; Escape closes it.
+  await page.focus('button[data-trigger="support.concern_raised"]');
+  await page.keyboard.press('Enter');
+  await page.locator('#fire-dialog').waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => !!document.activeElement.closest('#fire-dialog')), true, 'focus moves into the form');
+  await page.keyboard.press('Escape');
+  await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('body').getAttribute('data-events'), '0');
   noProblems('on load');
 });
 
@@ -302,6 +317,7 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   // The README picture: the walked case, showing only what the LA officer can do now, and its clocks.
   await page.check('#only-allowed');
   await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#toast').classList.remove('show'); });
+  await page.waitForTimeout(400); // let the toast fade out
   await page.screenshot({ path: join(OUT, 'portal.png'), fullPage: true, clip: { x: 0, y: 0, width: 1440, height: 1180 } });
   await page.uncheck('#only-allowed');
   noProblems('after the walk');
