@@ -331,6 +331,12 @@ test('export, import, and a tampered history is rejected', async () => {
   assert.equal(file.case.history.length, 25);
   assert.equal(file.policy.id, 'default');
 
+  // The lifecycle diagram source, drawn by engine.graph with the current states highlighted.
+  const [mmd] = await Promise.all([page.waitForEvent('download'), page.click('button[data-graph=mermaid]')]);
+  const mermaid = readFileSync(await mmd.path(), 'utf8');
+  assert.match(mermaid, /^flowchart LR/);
+  assert.match(mermaid, /class .*current/);
+
   // Start a fresh case, then import the exported one back.
   await page.click('#new-case summary');
   await page.fill('#case-id', 'fresh-002');
