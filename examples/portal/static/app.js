@@ -313,6 +313,19 @@ function visitedStates(trackId) {
   return seen;
 }
 
+/** States a trigger of this track can move it to from state (its "to" and its branches'). */
+function nextStates(trackId, state) {
+  const out = new Set();
+  for (const t of S.def?.triggers || []) {
+    if (!t.id.startsWith(`${trackId}.`)) continue;
+    if (!(t.from || []).some((f) => state === f || state.startsWith(`${f}.`))) continue;
+    for (const to of [t.to, ...(t.branches || []).map((b) => b.to)]) {
+      if (to && to !== state) out.add(to);
+    }
+  }
+  return out;
+}
+
 function renderTracks() {
   const at = currentAt();
   const role = $('#role').value;
@@ -338,6 +351,8 @@ function renderTracks() {
     const perms = byTrack[t.id] || [];
     const allowed = perms.filter((p) => p.allowed).length;
     const visited = visitedStates(t.id);
+    const next = nextStates(t.id, state);
+    const isNext = (id) => next.has(id) || [...next].some((n) => n.startsWith(`${id}.`));
     const top = state.split('.')[0];
     const sub = state.includes('.') ? state.split('.').slice(1).join('.') : '';
 
@@ -346,14 +361,17 @@ function renderTracks() {
     for (const s of items) {
       const isCur = s.id === top;
       const wasVisited = [...visited].some((v) => v === s.id || v.startsWith(`${s.id}.`)) || s.id === t.initial;
-      const li = el('li', { class: `node${isCur ? ' current' : ''}${wasVisited && !isCur ? ' visited' : ''}`, 'aria-current': isCur && !s.subs.length ? 'step' : null, 'data-node': s.id });
+      const nx = !isCur && isNext(s.id);
+      const li = el('li', { class: `node${isCur ? ' current' : ''}${wasVisited && !isCur ? ' visited' : ''}${nx ? ' next' : ''}`, 'aria-current': isCur && !s.subs.length ? 'step' : null, 'data-node': s.id,
+        title: isCur ? 'Current state' : nx ? 'Possible next' : wasVisited ? 'Visited' : null });
       li.append(el('span', { class: 'node-label', text: humanise(s.id) }));
       if (s.subs.length) {
         const subs = el('ol', { class: 'sublane', 'aria-label': `${humanise(s.id)} steps` });
         for (const x of s.subs) {
           const cur = isCur && sub === x;
           const v = visited.has(`${s.id}.${x}`);
-          subs.append(el('li', { class: `subnode${cur ? ' current' : ''}${v && !cur ? ' visited' : ''}`, 'aria-current': cur ? 'step' : null, 'data-node': `${s.id}.${x}`, text: humanise(x) }));
+          const n = !cur && next.has(`${s.id}.${x}`);
+          subs.append(el('li', { class: `subnode${cur ? ' current' : ''}${v && !cur ? ' visited' : ''}${n ? ' next' : ''}`, title: cur ? 'Current state' : n ? 'Possible next' : v ? 'Visited' : null, 'aria-current': cur ? 'step' : null, 'data-node': `${s.id}.${x}`, text: humanise(x) }));
         }
         li.append(subs);
       }

@@ -373,6 +373,17 @@ test('an uploaded policy with errors shows them with their positions', async () 
   assert.match(text, /:\d+:\d+/, 'problems carry file:line:col');
   await page.locator('#policy-errors').scrollIntoViewIfNeeded();
   await shot('06-policy-errors', { fullPage: false });
+
+  // A valid overlay compiles, is offered in the picker, and a case starts on it.
+  const overlay = 'id: my_district\ntitle: My district\nparameters:\n  - {id: hnf_threshold, value: 5000}\n';
+  await page.setInputFiles('#policy-file', { name: 'my-district.yaml', mimeType: 'text/yaml', buffer: Buffer.from(overlay) });
+  await page.locator('#policy-errors[data-result=ok]').waitFor();
+  assert.equal(await page.locator('#policy').inputValue(), 'upload-my-district');
+  await page.fill('#case-id', 'uploaded-001');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Uploaded policy');
+  await expectState('ehc', 'none');
+  assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').count(), 1);
   noProblems('after the policy upload');
 });
 
