@@ -256,7 +256,24 @@ function currentAsOf() {
   return $('#as-of').value;
 }
 
+function lastEventDate() {
+  const h = S.case?.history || [];
+  return h.length ? ukDate(h[h.length - 1].at) : '';
+}
+
+function checkAt() {
+  const at = currentAt();
+  const last = lastEventDate();
+  let msg = '';
+  if (!isDate(at)) msg = 'Choose the date of the next firing.';
+  else if (last && at < last) msg = `This is before the last event (${fmtDate(last)}): firings must be recorded in date order.`;
+  $('#at-error').textContent = msg;
+  if (msg) $('#at').setAttribute('aria-invalid', 'true');
+  else $('#at').removeAttribute('aria-invalid');
+}
+
 function render() {
+  checkAt();
   renderFacts();
   renderTracks();
   renderClocks();

@@ -50,12 +50,11 @@ before(async () => {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--lang=en-GB'],
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
     viewport: { width: 1440, height: 1000 },
     locale: 'en-GB',
     timezoneId: 'Europe/London',
     acceptDownloads: true,
-    env: { ...process.env, LANG: 'en_GB.UTF-8', LANGUAGE: 'en_GB' },
   });
   page = context.pages()[0] || await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -308,6 +307,13 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   await expectState('plan', 'active');
   await expectClock('amendment_final', '2027-06-07', 'met');
   await expectClock('appeal_window', '2027-07-26', 'running');
+
+  // A firing date before the last event is flagged before anything is fired.
+  await setDate('at', '2027-05-01');
+  assert.match(await page.locator('#at-error').innerText(), /date order/);
+  assert.equal(await page.locator('input[name=at]').getAttribute('aria-invalid'), 'true');
+  await setDate('at', '2027-05-24');
+  assert.equal(await page.locator('#at-error').innerText(), '');
 
   // The timeline holds every firing, newest first, and the history verifies.
   assert.equal(await page.locator('#timeline .event').count(), 25);
