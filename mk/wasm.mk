@@ -7,8 +7,8 @@ WASM_JS_MOD := $(WASM_DIST)/sendflow.wasm
 WASM_WASI_MOD := $(WASM_DIST)/sendflow-wasi.wasm
 WASM_SRC := $(shell find sdk wasm/bridge wasm/cmd -name '*.go' -o -name '*.yaml' -o -name '*.json' | grep -v _test.go) go.mod go.sum
 WASM_GOFLAGS := -trimpath -ldflags='-s -w'
-# wasm-opt (Debian's binaryen) shrinks the browser module when it is installed; WASM_OPT= skips it.
-WASM_OPT ?= $(shell command -v wasm-opt 2>/dev/null)
+# wasm-opt (Debian binaryen): opt-in with WASM_OPT=wasm-opt; -Oz takes minutes and does not shrink the gzipped module (docs/performance.md).
+WASM_OPT ?=
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals
 GO_WASM_EXEC := $(firstword $(wildcard $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js $(shell $(GO) env GOROOT)/misc/wasm/wasm_exec.js))
 

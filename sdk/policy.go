@@ -221,3 +221,17 @@ func (r *ClockRef) UnmarshalJSON(b []byte) error {
 	type plain ClockRef
 	return jsonUnmarshal(b, (*plain)(r))
 }
+
+// UnmarshalYAML is UnmarshalJSON for YAML policies. Decoding the node in
+// place keeps go-yaml from re-encoding the whole document for every clock
+// reference (which made compiling the default policy quadratic).
+func (r *ClockRef) UnmarshalYAML(unmarshal func(any) error) error {
+	var id string
+	if err := unmarshal(&id); err == nil {
+		*r = ClockRef{Clock: id}
+		return nil
+	}
+	type plain ClockRef
+	return unmarshal((*plain)(r))
+}
+
