@@ -433,6 +433,9 @@ function renderTracks() {
       buttons,
       why));
   }
+  if (S.approximate) {
+    cards.unshift(el('p', { class: 'advice', text: 'This WASM build does not describe uploaded policies, so the diagram and forms follow the default policy; the engine still judges every firing on the uploaded one.' }));
+  }
   box.replaceChildren(...cards);
   box.classList.toggle('only-allowed', $('#only-allowed').checked);
   $('#graph-links').hidden = !S.engine.hasGraph();
@@ -538,7 +541,7 @@ function openFire(trigger) {
   firing = { trigger, def };
   $('#fire-track').textContent = `${trackName(trigger.split('.')[0])} · ${trigger}`;
   $('#fire-title').textContent = humanise(trigger);
-  $('#fire-desc').textContent = def?.description || (def?.citation ? '' : '');
+  $('#fire-desc').textContent = def?.description || '';
   const from = S.case.states?.[trigger.split('.')[0]] || '';
   const to = def?.to ? `to ${def.to}` : def ? 'the state does not change' : '';
   $('#fire-meta').replaceChildren(
