@@ -1,8 +1,11 @@
 // The portal, driven in a real headless Chromium (Debian's /usr/bin/chromium via
 // playwright-core): `sendflow serve` on a free port, one case walked in the
-// browser from a concern to an amended EHC plan, states and clock due dates
-// asserted on the page, disabled-button reasons, payload validation, a policy
-// with compile errors, export and import (a tampered file is rejected).
+// browser from a concern through SEN support, LIFT to exhausted, high needs
+// funding, an EHC request, assessment, draft, final plan, annual review and
+// amendment, with states and clock due dates asserted on the page; disabled
+// buttons' reasons (role, state, each failing guard with its citation);
+// payload validation; uploaded policies (with compile errors, and valid);
+// every example policy; export and import (a tampered file is rejected).
 // Any console error or page error fails the test. Screenshots go to
 // test-output/portal/.
 //
@@ -183,6 +186,30 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   await fire('lift_professional', 'lift.initial_contact_made', '2025-10-24');
   await expectClock('lift_initial_contact', '2025-10-28', 'met');
 
+  // High needs funding is considered only above the threshold: the engine's guard reads the payload,
+  // so it refuses in the form, with its reason; a cost above 6,000 pounds goes through.
+  await page.selectOption('select[name=role]', 'school');
+  await setDate('at', '2025-11-03');
+  await page.click('button[data-trigger="hnf.considered"]');
+  await page.fill('input[name=annual_provision_cost]', '5000');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#fire-error').innerText(), /threshold[\s\S]*CoP 6\.99/);
+  await page.fill('input[name=annual_provision_cost]', '8200');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
+  await expectState('hnf', 'considering');
+
+  // Applying is disabled, with each failing guard's reason and citation: LIFT not yet exhausted,
+  // one personalised plan of the two needed, no parental consent.
+  const apply = page.locator('button[data-trigger="hnf.applied"]');
+  assert.equal(await apply.isDisabled(), true);
+  const why = await apply.getAttribute('title');
+  assert.match(why, /^A rule is not met: /);
+  assert.match(why, /LIFT route to be exhausted first\. \(SEED-0; Kent HNF criteria\)/);
+  assert.match(why, /previous two personalised plans as evidence\. \(Kent HNF criteria\)/);
+  assert.match(why, /Parental consent must be held\. \(Kent HNF criteria\)/);
+
   // A required payload field is checked before anything is fired.
   await page.selectOption('select[name=role]', 'senco');
   await setDate('at', '2025-12-01');
@@ -206,10 +233,21 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   assert.match(await exhaustedEarly.getAttribute('title'), /Not from this state.*in_intervention.*return_review/s);
 
   await fire('senco', 'lift.return_requested', '2025-12-08');
+  // The summary sheet goes in with a second personalised plan and the parents' consent, recorded as evidence.
   await fire('lift_chair', 'lift.exhausted', '2025-12-15', async (d) => {
     await d.locator('input[name=summary_sheet_completed]').check();
+    await d.locator('#fire-evidence-wrap summary').click();
+    await d.locator('input[name=add_evidence][value=personalised_plan]').check();
+    await d.locator('input[name=add_evidence][value=parental_consent]').check();
   });
   await expectState('lift', 'exhausted');
+  assert.match(await page.locator('#case-facts').innerText(), /Personalised plan ×2/);
+
+  // Now the school can apply, and the LA's high needs team approves.
+  await fire('school', 'hnf.applied', '2025-12-16');
+  await expectState('hnf', 'applied');
+  await fire('la_hnf', 'hnf.approved', '2026-01-02');
+  await expectState('hnf', 'approved');
 
   // EHC request received Mon 5 Jan 2026 (LIFECYCLE.md worked example):
   // decision to assess 6 weeks = Mon 16 Feb 2026; no-plan notice 16 weeks = Mon 27 Apr 2026;
@@ -316,7 +354,7 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   assert.equal(await page.locator('#at-error').innerText(), '');
 
   // The timeline holds every firing, newest first, and the history verifies.
-  assert.equal(await page.locator('#timeline .event').count(), 25);
+  assert.equal(await page.locator('#timeline .event').count(), 28);
   assert.equal(await page.locator('#timeline .event').first().getAttribute('data-trigger'), 'plan.amendment_finalised');
   assert.match(await page.locator('#verify-badge').innerText(), /verified/i);
   await shot('04-amended-plan');
@@ -334,7 +372,7 @@ test('export, import, and a tampered history is rejected', async () => {
   const path = join(OUT, 'case.json');
   await download.saveAs(path);
   const file = JSON.parse(readFileSync(path, 'utf8'));
-  assert.equal(file.case.history.length, 25);
+  assert.equal(file.case.history.length, 28);
   assert.equal(file.policy.id, 'default');
 
   // The lifecycle diagram source, drawn by engine.graph with the current states highlighted.
@@ -352,7 +390,7 @@ test('export, import, and a tampered history is rejected', async () => {
   await page.setInputFiles('#import-file', { name: 'case.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   await page.locator('[data-import=ok]').waitFor();
   await expectState('plan', 'active');
-  assert.equal(await page.locator('body').getAttribute('data-events'), '25');
+  assert.equal(await page.locator('body').getAttribute('data-events'), '28');
 
   // Tamper: say the parent's request came a month later. The chain no longer holds.
   const bad = structuredClone(file);
@@ -363,7 +401,7 @@ test('export, import, and a tampered history is rejected', async () => {
   await rejected.waitFor();
   assert.match(await rejected.innerText(), /rejected/i);
   assert.match(await rejected.innerText(), new RegExp(`event ${req.seq}`));
-  assert.equal(await page.locator('body').getAttribute('data-events'), '25', 'the case on the page is unchanged');
+  assert.equal(await page.locator('body').getAttribute('data-events'), '28', 'the case on the page is unchanged');
   await shot('05-tampered-import', { fullPage: false });
   noProblems('after import');
 });
