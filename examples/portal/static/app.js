@@ -214,13 +214,13 @@ function fillEvidenceOptions() {
 
 function fillCaseForm(facts) {
   const f = $('#case-form');
-  f.id.value = facts.id || '';
-  f.date_of_birth.value = facts.child?.date_of_birth || '';
-  f.year_group.value = facts.child?.year_group ?? '';
-  f.la.value = facts.la || '';
-  f.district.value = facts.district || '';
+  f.elements.id.value = facts.id || '';
+  f.elements.date_of_birth.value = facts.child?.date_of_birth || '';
+  f.elements.year_group.value = facts.child?.year_group ?? '';
+  f.elements.la.value = facts.la || '';
+  f.elements.district.value = facts.district || '';
   const ev = facts.evidence || [];
-  f.personalised_plans.value = ev.filter((e) => e === 'personalised_plan').length;
+  f.elements.personalised_plans.value = ev.filter((e) => e === 'personalised_plan').length;
   for (const box of f.querySelectorAll('input[name=evidence]')) box.checked = ev.includes(box.value);
   $('#policy').value = S.doc?.id || 'default';
 }
@@ -228,20 +228,20 @@ function fillCaseForm(facts) {
 function readCaseForm() {
   const f = $('#case-form');
   const errors = [];
-  const id = f.id.value.trim();
-  const dob = f.date_of_birth.value;
+  const id = f.elements.id.value.trim();
+  const dob = f.elements.date_of_birth.value;
   if (!id) errors.push('Give the case a reference.');
   if (!isDate(dob)) errors.push('Enter the date of birth.');
   else if (dob > today()) errors.push('The date of birth cannot be in the future.');
-  const pp = Number(f.personalised_plans.value || 0);
+  const pp = Number(f.elements.personalised_plans.value || 0);
   if (!Number.isInteger(pp) || pp < 0 || pp > 10) errors.push('Personalised plans held must be a whole number from 0 to 10.');
   const evidence = [];
   for (let i = 0; i < pp; i++) evidence.push('personalised_plan');
   for (const box of f.querySelectorAll('input[name=evidence]:checked')) evidence.push(box.value);
   const facts = { id, child: { date_of_birth: dob } };
-  if (f.la.value.trim()) facts.la = f.la.value.trim().toLowerCase();
-  if (f.district.value.trim()) facts.district = f.district.value.trim().toLowerCase();
-  if (f.year_group.value !== '') facts.child.year_group = Number(f.year_group.value);
+  if (f.elements.la.value.trim()) facts.la = f.elements.la.value.trim().toLowerCase();
+  if (f.elements.district.value.trim()) facts.district = f.elements.district.value.trim().toLowerCase();
+  if (f.elements.year_group.value !== '') facts.child.year_group = Number(f.elements.year_group.value);
   if (evidence.length) facts.evidence = evidence;
   return { facts, errors };
 }
