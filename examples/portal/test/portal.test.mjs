@@ -384,6 +384,12 @@ test('export, import, and a tampered history is rejected', async () => {
   // Start a fresh case, then import the exported one back.
   await page.click('#new-case summary');
   await page.fill('#case-id', 'fresh-002');
+  const dob = await page.locator('#dob').inputValue();
+  await page.fill('#dob', '');
+  await page.click('#case-form button[type=submit]');
+  assert.match(await page.locator('#case-form-error').innerText(), /date of birth/i, 'the start form is checked');
+  assert.equal(await page.locator('body').getAttribute('data-events'), '28', 'no new case from an invalid form');
+  await page.fill('#dob', dob);
   await page.click('#case-form button[type=submit]');
   await page.waitForFunction(() => document.body.dataset.events === '0');
   await expectState('plan', 'none');
