@@ -234,4 +234,3 @@ func (r *ClockRef) UnmarshalYAML(unmarshal func(any) error) error {
 	type plain ClockRef
 	return unmarshal((*plain)(r))
 }
-

@@ -86,7 +86,8 @@ func MemoryLoader(policies map[string][]byte) Loader {
 		if !ok {
 			data, found := policies[path]
 			if !found {
-				o.err = fmt.Errorf("open %s: no such policy was provided", path)
+				// Worded as the native loader's os.ReadFile error on Linux.
+				o.err = &fs.PathError{Op: "open", Path: path, Err: errNoPolicy{}}
 			} else {
 				o.engine, o.err = sdk.Compile(sdk.PolicySource{Name: path, Data: data})
 			}
@@ -98,6 +99,12 @@ func MemoryLoader(policies map[string][]byte) Loader {
 		return o.engine, nil
 	}
 }
+
+// errNoPolicy is a missing overlay in MemoryLoader: errors.Is(err, fs.ErrNotExist).
+type errNoPolicy struct{}
+
+func (errNoPolicy) Error() string        { return "no such file or directory" }
+func (errNoPolicy) Is(target error) bool { return target == fs.ErrNotExist }
 
 func isDefault(ref string) bool { return ref == "" || ref == "default" }
 
