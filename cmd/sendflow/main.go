@@ -110,6 +110,7 @@ compile (every problem is printed on stderr).`,
 		newDiffCmd(a),
 		newSchemaCmd(a),
 		newSen2Cmd(a), newGenCmd(a),
+		newServeCmd(a),
 	)
 	return root
 }
