@@ -282,6 +282,12 @@ func TestSchemasRefuseWhatTheEngineRefuses(t *testing.T) {
 		for _, p := range paths {
 			found = found || pathMatches(p, tc.path, false)
 		}
+		if !found && tc.path == "/clocks" {
+			// santhosh-tekuri/jsonschema v6 sometimes gives a propertyNames
+			// error the location of a sibling object (about 1 run in 5, map
+			// order); the error itself must still name the bad clock key.
+			found = strings.Contains(verr.Error(), "invalid propertyName 'ehc_advice.astrology'")
+		}
 		assert.True(t, found, "%s: want an error at %s, got %v", tc.doc, tc.path, paths)
 	}
 }
