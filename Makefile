@@ -6,7 +6,7 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck
 SENDFLOW := $(BIN)/sendflow
 
-.PHONY: all demo test lint vet fmt-check staticcheck unit race conformance examples bench build clean node-deps chromium-deps
+.PHONY: all demo demo-cli test lint vet fmt-check staticcheck unit race conformance examples bench build clean node-deps chromium-deps
 
 # Each feature area keeps its own targets in mk/<area>.mk and adds them to these lists, so `make test`
 # and `make bench` run everything without one file growing a target per feature.
@@ -18,12 +18,16 @@ all: build
 
 build: $(SENDFLOW)
 
-$(SENDFLOW): $(shell find sdk cmd -name '*.go' -o -name '*.yaml' | grep -v _test.go) go.mod go.sum
+$(SENDFLOW): FORCE
 	@mkdir -p $(BIN)
 	$(GO) build -o $@ ./cmd/sendflow
 
-## demo: walk a whole case (concern → SEN support → LIFT → HNF → EHC plan → review → amendment) and print its timeline.
-demo: $(SENDFLOW)
+## demo: build the WebAssembly engine and serve the in-browser case portal on the embedded default policy
+## at http://127.0.0.1:8080 (PORT=... overrides). The portal's targets live in mk/portal.mk.
+demo: demo-portal
+
+## demo-cli: walk a whole case (concern → SEN support → LIFT → HNF → EHC plan → review → amendment) in the terminal.
+demo-cli: $(SENDFLOW)
 	$(SENDFLOW) walk examples/scenarios/full-lifecycle.yaml
 
 ## test: everything CI runs — lint, unit tests, race detector on the SDK, the conformance suite with coverage.
@@ -80,6 +84,8 @@ chromium-deps: $(CHROMIUM)
 $(CHROMIUM):
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+FORCE:
 
 clean:
 	rm -rf $(BIN)

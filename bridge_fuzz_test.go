@@ -17,6 +17,7 @@ import (
 // recovered panic); results of the default engine validate against their
 // schemas; the request is never changed.
 func FuzzBridge(f *testing.F) {
+	addDerived(f, "FuzzBridge")
 	var compiled struct {
 		OK     bool
 		Result bridge.Compiled

@@ -44,6 +44,7 @@ func checkErr(t *testing.T, what string, err error) {
 // FuzzCompilePolicy compiles any bytes as an overlay on the default policy.
 // A policy that compiles is then walked briefly.
 func FuzzCompilePolicy(f *testing.F) {
+	addDerived(f, "FuzzCompilePolicy")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer slowInput(t, time.Now())
 		before := bytes.Clone(data)
@@ -135,6 +136,7 @@ func FuzzGuardCompile(f *testing.F) {
 // FuzzCaseJSON decodes any JSON as a case and a firing, as a host would,
 // and runs Fire, Permitted, Clocks, Replay and Verify on them.
 func FuzzCaseJSON(f *testing.F) {
+	addDerived(f, "FuzzCaseJSON")
 	engines := mustEngines(f)
 	f.Fuzz(func(t *testing.T, caseJSON, firingJSON []byte, asOf string) {
 		defer slowInput(t, time.Now())
@@ -232,6 +234,7 @@ func FuzzFireSequence(f *testing.F) {
 // FuzzScenarioParse parses any bytes as a scenario file and runs what
 // parses on the default policy.
 func FuzzScenarioParse(f *testing.F) {
+	addDerived(f, "FuzzScenarioParse")
 	e, err := sdk.Default()
 	if err != nil {
 		f.Fatal(err)

@@ -16,9 +16,11 @@ import (
 
 // The fuzz targets' seed corpora live in testdata/fuzz/FuzzXxx/ (Go's
 // layout for this package, the repository root). The files named seed-*
-// are generated from the inputs below (real policies, scenarios, cases
-// and firings); other files there are inputs a fuzzer found and are kept
-// as regression cases. Regenerate with:
+// are generated from the literal inputs below; the seeds made from other
+// files (every example policy and scenario) or from the engine (walked
+// cases) are added at test time instead (seed.derived). Other files there
+// are inputs a fuzzer found and are kept as regression cases. Regenerate
+// with:
 //
 //	SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate .
 //
@@ -27,12 +29,20 @@ import (
 type seed struct {
 	name string
 	args []any
+	// derived seeds are made from other files of the repository (example
+	// policies, scenarios) or from engine output (walked cases): they are
+	// added by f.Add at test time, always current, and not committed, so
+	// editing a policy or a scenario never makes a committed seed stale.
+	derived bool
 }
 
-func seedCorpus(t *testing.T) map[string][]seed {
+func seedCorpus(t testing.TB) map[string][]seed {
 	out := map[string][]seed{}
 	add := func(target, name string, args ...any) {
-		out[target] = append(out[target], seed{name, args})
+		out[target] = append(out[target], seed{name: name, args: args})
+	}
+	addD := func(target, name string, args ...any) {
+		out[target] = append(out[target], seed{name: name, args: args, derived: true})
 	}
 
 	// Policies: the overlays the engine tests use, broken ones, and every
@@ -68,7 +78,7 @@ func seedCorpus(t *testing.T) map[string][]seed {
 			t.Fatal(err)
 		}
 		name := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(p, "examples/policies/"), ".yaml"), "/", "-")
-		add("FuzzCompilePolicy", "example-"+name, data)
+		addD("FuzzCompilePolicy", "example-"+name, data)
 	}
 
 	// Guards, with payloads.
@@ -125,6 +135,10 @@ func seedCorpus(t *testing.T) map[string][]seed {
 	}
 	sort.Strings(names)
 	for i, n := range names {
+		if n == "new" || n == "walked" {
+			addD("FuzzCaseJSON", n, cases[n], firings[i%len(firings)], asOfs[i%len(asOfs)])
+			continue
+		}
 		add("FuzzCaseJSON", n, cases[n], firings[i%len(firings)], asOfs[i%len(asOfs)])
 	}
 
@@ -152,7 +166,7 @@ func seedCorpus(t *testing.T) map[string][]seed {
 		if strings.HasPrefix(p, "examples/policies/") {
 			name = strings.Split(p, "/")[2] + "-" + name
 		}
-		add("FuzzScenarioParse", name, data)
+		addD("FuzzScenarioParse", name, data)
 	}
 	for name, s := range map[string]string{
 		"empty":       "",
@@ -196,7 +210,12 @@ func seedCorpus(t *testing.T) map[string][]seed {
 		"unknown-op":     map[string]any{"op": "nope"},
 		"unknown-field":  map[string]any{"op": "info", "extra": true},
 	} {
-		add("FuzzBridge", name, j(req))
+		switch name {
+		case "info", "compile", "compile-policy", "compile-layers", "policy", "free-other", "unknown-op", "unknown-field":
+			add("FuzzBridge", name, j(req))
+		default:
+			addD("FuzzBridge", name, j(req))
+		}
 	}
 	for name, s := range map[string]string{"malformed": `{"op": "fire", `, "array": `[1, 2]`, "empty": ``, "null": `null`} {
 		add("FuzzBridge", name, []byte(s))
@@ -223,6 +242,15 @@ func corpusFile(args []any) string {
 	return b.String()
 }
 
+// addDerived adds a target's derived seeds (see seed.derived).
+func addDerived(f *testing.F, target string) {
+	for _, s := range seedCorpus(f)[target] {
+		if s.derived {
+			f.Add(s.args...)
+		}
+	}
+}
+
 func TestFuzzSeedsUpToDate(t *testing.T) {
 	write := os.Getenv("SENDFLOW_WRITE_SEEDS") == "1"
 	for target, seeds := range seedCorpus(t) {
@@ -237,6 +265,9 @@ func TestFuzzSeedsUpToDate(t *testing.T) {
 			}
 		}
 		for _, s := range seeds {
+			if s.derived {
+				continue
+			}
 			path := filepath.Join(dir, "seed-"+s.name)
 			want := corpusFile(s.args)
 			if write {

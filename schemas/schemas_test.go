@@ -265,7 +265,7 @@ func TestSchemasRefuseWhatTheEngineRefuses(t *testing.T) {
 		{"case", `{"states":{"ehc":"pending"}}`, "/states/ehc"},
 		{"case", `{"states":{"ehcp":"none"}}`, "/states/ehcp"},
 		{"case", `{"states":{},"child":{"date_of_birth":"2016-02-30"}}`, "/child/date_of_birth"},
-		{"case", `{"states":{},"clocks":{"ehc_advice.astrology":{"id":"ehc_advice","kind":"duty","started_at":"2026-01-05","due":"2026-02-16","status":"running"}}}`, "/clocks"},
+		{"case", `{"states":{"support":"universal","lift":"none","hnf":"none","ehc":"assessing","plan":"none","dispute":"none"},"clocks":{"ehc_advice.astrology":{"id":"ehc_advice","kind":"duty","started_at":"2026-01-05","due":"2026-02-16","status":"running"}}}`, "/clocks"},
 		{"error", `{"code":"oops","message":"x"}`, "/code"},
 		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","trigger":"ehc.requested"}]}`, "/steps/0/trigger"},
 		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent"}]}`, "/steps/0/trigger"},
@@ -281,6 +281,12 @@ func TestSchemasRefuseWhatTheEngineRefuses(t *testing.T) {
 		found := false
 		for _, p := range paths {
 			found = found || pathMatches(p, tc.path, false)
+		}
+		if !found && tc.path == "/clocks" {
+			// santhosh-tekuri/jsonschema v6 sometimes gives a propertyNames
+			// error the location of a sibling object (about 1 run in 5, map
+			// order); the error itself must still name the bad clock key.
+			found = strings.Contains(verr.Error(), "invalid propertyName 'ehc_advice.astrology'")
 		}
 		assert.True(t, found, "%s: want an error at %s, got %v", tc.doc, tc.path, paths)
 	}

@@ -2,6 +2,7 @@ package sdk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -119,10 +120,37 @@ func BenchmarkClocks(b *testing.B) {
 	}
 }
 
+// lifecycleCase is a whole EHC journey: request, assessment, draft, final
+// plan and eight years of annual reviews (about 45 events).
+func lifecycleCase(b *testing.B, e *sdk.Engine) sdk.Case {
+	b.Helper()
+	c := benchCase(b, e)
+	steps := []sdk.Firing{
+		{Trigger: "ehc.advice_received", Actor: "advice_giver", At: "2026-03-02", Data: map[string]any{"from": "medical"}},
+		{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-04-01"},
+		{Trigger: "ehc.plan_finalised", Actor: "la_officer", At: "2026-04-20", Data: map[string]any{"named_school": "Oak Primary"}},
+	}
+	for y := 2027; y < 2035; y++ {
+		steps = append(steps,
+			sdk.Firing{Trigger: "plan.review_invited", Actor: "school", At: fmt.Sprintf("%d-03-01", y), Data: map[string]any{"meeting_date": fmt.Sprintf("%d-03-22", y)}},
+			sdk.Firing{Trigger: "plan.review_meeting_held", Actor: "school", At: fmt.Sprintf("%d-03-22", y)},
+			sdk.Firing{Trigger: "plan.review_report_sent", Actor: "school", At: fmt.Sprintf("%d-03-29", y)},
+			sdk.Firing{Trigger: "plan.review_decided", Actor: "la_officer", At: fmt.Sprintf("%d-04-05", y), Data: map[string]any{"decision": "maintain"}})
+	}
+	for _, f := range steps {
+		o, err := e.Fire(c, f)
+		if err != nil {
+			b.Fatal(f.Trigger, f.At, err)
+		}
+		c = o.Case
+	}
+	return c
+}
+
 // BenchmarkReplay replays a full-lifecycle history and reports events/s.
 func BenchmarkReplay(b *testing.B) {
 	e, _ := sdk.Default()
-	c := benchCase(b, e)
+	c := lifecycleCase(b, e)
 	b.ReportAllocs()
 	events := 0
 	for b.Loop() {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -49,11 +50,12 @@ func appendField(b []byte, name string) []byte {
 }
 
 func appendStates(b []byte, m map[string]string) []byte {
-	ks := make([]string, 0, len(m))
+	var buf [16]string // a policy has a handful of tracks: no allocation
+	ks := buf[:0]
 	for k := range m {
 		ks = append(ks, k)
 	}
-	sort.Strings(ks)
+	slices.Sort(ks)
 	b = append(b, '{')
 	for i, k := range ks {
 		if i > 0 {

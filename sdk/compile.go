@@ -96,6 +96,9 @@ type trigger struct {
 	guards      []*guard
 	branches    []*branch
 	layer       string
+	// rolesText and fromText are the trigger's roles and source states as
+	// written, joined once here for Permitted's reasons.
+	rolesText, fromText string
 }
 
 type guard struct {
@@ -162,7 +165,7 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 		var p Policy
 		var perr error
 		if i == 0 {
-			p, perr = parsedDefault()
+			p, perr = parseDefault() // pre-parsed JSON when it matches the YAML
 		} else {
 			p, perr = parsePolicy(s)
 		}
@@ -197,32 +200,6 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 		return nil, e
 	}
 	return &Engine{p: c}, nil
-}
-
-// The embedded default is parsed once: parsing YAML is most of the cost of
-// Compile. Each Compile gets its own copy (a JSON round trip of the parsed
-// document, a fraction of the parse), so no two engines share its slices.
-var defaultParsed struct {
-	once sync.Once
-	json []byte
-	err  error
-}
-
-func parsedDefault() (Policy, error) {
-	defaultParsed.once.Do(func() {
-		p, err := parsePolicy(PolicySource{Name: "default.yaml", Data: defaultPolicyYAML})
-		if err != nil {
-			defaultParsed.err = err
-			return
-		}
-		defaultParsed.json, defaultParsed.err = json.Marshal(p)
-	})
-	var p Policy
-	if defaultParsed.err != nil {
-		return p, defaultParsed.err
-	}
-	err := json.Unmarshal(defaultParsed.json, &p)
-	return p, err
 }
 
 func parsePolicy(s PolicySource) (Policy, error) {
@@ -602,7 +579,8 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			d.add("unknown_track", w.path+".id", w.layer, "trigger %q must be named track.event with a declared track", td.ID)
 			continue
 		}
-		t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: o.layerNames[w.layer]}
+		t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: o.layerNames[w.layer],
+			rolesText: strings.Join(td.Roles, ", "), fromText: strings.Join(td.From, ", ")}
 		for i, r := range td.Roles {
 			if c.roles[r] == nil {
 				d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.path, i), w.layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(c.roles)))

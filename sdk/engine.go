@@ -17,7 +17,9 @@ import (
 // overlay (the embedded default is always the first layer). Name is used in
 // diagnostics (file:line:col).
 type PolicySource struct {
+	// Name is the file name (or any label) used in diagnostics.
 	Name string
+	// Data is the policy document, YAML or JSON.
 	Data []byte
 }
 
@@ -329,7 +331,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			reason += " (the guard could not be evaluated on this firing's values)"
 		}
 		if g.def.Severity == "advice" {
-			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation})
+			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
 			continue
 		}
 		failed = append(failed, GuardFailure{ID: g.def.ID, Reason: reason, Citation: g.def.Citation, Layer: g.layer})
@@ -374,17 +376,19 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			return Event{}, nil, err
 		}
 	}
-	e.restatus(w, today)
+	e.restatus(w, env.Today)
 	// The event, chained to the previous one.
 	if w.Origin == nil && len(w.History) == 0 {
 		// A hand-made case without an origin: it starts from the facts as given.
 		w.Origin = &preFacts
 	}
-	prev := originHash(w.Origin)
+	var prev string
 	if n := len(w.History); n > 0 {
 		prev = w.History[n-1].Hash
+	} else {
+		prev = originHash(w.Origin)
 	}
-	ev := Event{Seq: seq, At: at.UTC().Format(time.RFC3339), Actor: f.Actor, Trigger: t.def.ID, Data: data, Facts: factsPatch,
+	ev := Event{Seq: seq, At: env.At, Actor: f.Actor, Trigger: t.def.ID, Data: data, Facts: factsPatch,
 		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: p.id, PolicyHash: p.hash, PrevHash: prev}
 	ev.Hash = eventHash(ev)
 	w.History = append(w.History, ev)
@@ -452,11 +456,12 @@ func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, d
 	} else {
 		env.Clocks = make(map[string]clockEnv, len(w.Clocks))
 	}
+	day := env.Today
 	for k, cl := range w.Clocks {
 		if !withClocks {
 			break
 		}
-		st := clockStatus(cl, today)
+		st := clockStatusOn(cl, day)
 		env.Clocks[k] = clockEnv{Exists: true, Running: st == "running" || ((st == "missed" || st == "excused") && cl.StoppedAt == ""),
 			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: st}
 	}
@@ -468,7 +473,7 @@ func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, d
 
 // apply carries out one set of effects.
 func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int) *Error {
-	day := today.String()
+	day := env.Today
 	for _, r := range eff.Stop {
 		e.eachClock(w, r, data, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
@@ -586,13 +591,12 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: today.String(), Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
 	return nil
 }
 
-// clockStatus judges one clock as of a date.
-func clockStatus(cl Clock, asOf calendar.Date) string {
-	day := asOf.String()
+// clockStatusOn judges one clock as of a day, YYYY-MM-DD.
+func clockStatusOn(cl Clock, day string) string {
 	if cl.StoppedAt != "" && cl.StoppedAt <= day {
 		switch {
 		case cl.Cancelled && (cl.Void || cl.StoppedAt <= cl.Due):
@@ -619,10 +623,12 @@ func clockStatus(cl Clock, asOf calendar.Date) string {
 	}
 }
 
-func (e *Engine) restatus(w *Case, today calendar.Date) {
+func (e *Engine) restatus(w *Case, day string) {
 	for k, cl := range w.Clocks {
-		cl.Status = clockStatus(cl, today)
-		w.Clocks[k] = cl
+		if st := clockStatusOn(cl, day); st != cl.Status {
+			cl.Status = st
+			w.Clocks[k] = cl
+		}
 	}
 }
 
@@ -646,10 +652,11 @@ func (e *Engine) Clocks(c Case, asOf string) (r ClockReport, err error) {
 }
 
 func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
-	r := ClockReport{AsOf: asOf.String(), Clocks: []ClockStatus{}}
+	day := asOf.String()
+	r := ClockReport{AsOf: day, Clocks: make([]ClockStatus, 0, len(w.Clocks))}
 	for _, k := range sortedKeys(w.Clocks) {
 		cl := w.Clocks[k]
-		cl.Status = clockStatus(cl, asOf)
+		cl.Status = clockStatusOn(cl, day)
 		cs := ClockStatus{Clock: cl, Key: k}
 		if cl.Status == "running" {
 			if due, err := calendar.ParseDate(cl.Due); err == nil {
@@ -688,7 +695,7 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 	if perr != nil {
 		return nil, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
 	}
-	if e.p.roles[role] == nil {
+	if len(role) > MaxIdentifierLen || e.p.roles[role] == nil {
 		return nil, &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %s%s", clip(role), suggest(role, keys(e.p.roles))), Pointer: "/role"}
 	}
 	w := cloneCase(c, 0)
@@ -697,11 +704,18 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 	}
 	today := calendar.UKDate(at)
 	env := e.env(&w, role, at, today, nil, true)
+	out = make([]Permission, 0, len(e.p.triggers))
 	for _, t := range e.p.triggers {
 		if t.track.def.Disabled {
 			continue
 		}
 		pm := Permission{Trigger: t.def.ID, Track: t.track.def.ID}
+		if !t.roles[role] {
+			// The common refusal, built without formatting: most triggers are not a given role's.
+			pm.Code, pm.Reason = string(CodeNotAuthorised), "a "+role+" cannot fire "+t.def.ID+". It may be fired by: "+t.rolesText+"."
+			out = append(out, pm)
+			continue
+		}
 		if aerr := e.authorise(t, role, &w, at, today, true, locale); aerr != nil {
 			pm.Code, pm.Reason, pm.Guards = string(CodeNotAuthorised), aerr.Message+".", aerr.Guards
 			if aerr.Detail != "" {
@@ -713,11 +727,11 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 		from := w.States[t.track.def.ID]
 		if !t.track.m.CanFire(from, t.def.ID) {
 			pm.Code = string(CodeNotPermitted)
-			pm.Reason = fmt.Sprintf("Not possible while %s is %s (possible from: %s).", t.track.def.ID, from, strings.Join(t.def.From, ", "))
+			pm.Reason = "Not possible while " + t.track.def.ID + " is " + from + " (possible from: " + t.fromText + ")."
 			out = append(out, pm)
 			continue
 		}
-		needs := map[string]bool{}
+		var needs map[string]bool
 		for _, g := range t.guards {
 			if g.roles != nil && !g.roles[role] {
 				continue
@@ -725,6 +739,9 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 			// A guard that reads the payload is judged when the trigger is
 			// fired with data, whether or not it holds on no data.
 			if len(g.prog.dataFields) > 0 {
+				if needs == nil {
+					needs = map[string]bool{}
+				}
 				for _, f := range g.prog.dataFields {
 					needs[f] = true
 				}
@@ -741,7 +758,7 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 				break
 			}
 			if g.def.Severity == "advice" {
-				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation})
+				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
 				continue
 			}
 			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: reasonIn(g.def, locale), Citation: g.def.Citation, Layer: g.layer})

@@ -79,6 +79,8 @@ type Problem struct {
 	Snippet string `json:"snippet,omitempty"`
 }
 
+// Error renders the error on one line: code, position, message and every
+// failing guard.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Code))

@@ -49,7 +49,12 @@ type ClockEffect struct {
 }
 
 // Explain describes one trigger. An unknown trigger is unknown_trigger.
-func (e *Engine) Explain(trigger string) (TriggerExplanation, error) {
+func (e *Engine) Explain(trigger string) (x TriggerExplanation, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			x, err = TriggerExplanation{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("explain failed: %v", r)}
+		}
+	}()
 	t := e.p.trigBy[trigger]
 	if t == nil || len(trigger) > MaxIdentifierLen {
 		var all []string
@@ -59,7 +64,7 @@ func (e *Engine) Explain(trigger string) (TriggerExplanation, error) {
 		return TriggerExplanation{}, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %s%s", clip(trigger), suggest(trigger, all)), Pointer: "/trigger"}
 	}
 	d := t.def
-	x := TriggerExplanation{Trigger: d.ID, Track: t.track.def.ID, Disabled: t.track.def.Disabled, Description: d.Description,
+	x = TriggerExplanation{Trigger: d.ID, Track: t.track.def.ID, Disabled: t.track.def.Disabled, Description: d.Description,
 		Layer: t.layer, From: d.From, To: d.To, Branches: d.Branches, Roles: d.Roles, Payload: d.Payload,
 		Decision: d.Effects.Decision, States: d.Effects.SetStates, Citation: d.Citation}
 	for _, g := range t.guards {

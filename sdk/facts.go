@@ -62,7 +62,7 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 				}
 			}
 		default:
-			bad(ptr, "unknown fact %q%s", clip(k), suggest(k, factFields))
+			bad(ptr, "unknown fact %s%s", clip(k), suggest(k, factFields))
 		}
 	}
 	return probs

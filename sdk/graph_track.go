@@ -5,7 +5,12 @@ import "fmt"
 // GraphTrack is Graph for one enabled track: its states and the edges
 // between them (moves of other tracks are left out). An unknown or
 // disabled track is invalid_input.
-func (e *Engine) GraphTrack(format, track string, c *Case) (string, error) {
+func (e *Engine) GraphTrack(format, track string, c *Case) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = "", &Error{Code: CodeInternal, Message: fmt.Sprintf("graph failed: %v", r)}
+		}
+	}()
 	t := e.p.trackBy[track]
 	if t == nil || t.def.Disabled {
 		return "", &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("unknown or disabled track %s%s", clip(track), suggest(track, e.Tracks())), Pointer: "/track"}

@@ -55,8 +55,11 @@ type clockEnv struct {
 
 // EnvField documents one name of the guard environment.
 type EnvField struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
+	// Name is how a guard refers to it, e.g. "child.date_of_birth".
+	Name string `json:"name"`
+	// Type is its expr type, e.g. "string" or "func(string) int".
+	Type string `json:"type"`
+	// Description says what it holds.
 	Description string `json:"description"`
 }
 
@@ -84,8 +87,8 @@ func GuardEnvironment() []EnvField {
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},
 		{"add_months(date, n)", "string", "The same day n months later (month-end clamped)."},
-		{"add_working_days(date, n)", "string", "The n-th working day after date (policy holidays)."},
-		{"working_days_between(a, b)", "int", "Working days after a up to and including b."},
+		{"add_working_days(date, n)", "string", "The n-th working day after date (policy holidays); n from 0 to 260. Not inside a loop."},
+		{"working_days_between(a, b)", "int", "Working days after a up to and including b (at most 731 days apart). Not inside a loop."},
 		{"days_between(a, b)", "int", "Calendar days from a to b."},
 		{"date(y, m, d)", "string", "The date y-m-d."},
 		{"later(a, b)", "string", "The later of two dates; an empty date counts as none."},
@@ -110,6 +113,14 @@ var allowedBuiltins = []string{
 
 // maxGuardNodes bounds the size of one expression.
 const maxGuardNodes = 400
+
+// maxWorkingDays and maxWorkingDaysRange bound the calendar functions that
+// step day by day (a year of working days, two years of dates): no time
+// limit a guard needs is longer, and each call stays in microseconds.
+const (
+	maxWorkingDays      = 260
+	maxWorkingDaysRange = 731
+)
 
 // maxExprLength bounds the source of one expression, in bytes.
 const maxExprLength = 4096
@@ -219,6 +230,27 @@ func (v *safety) Visit(n *ast.Node) {
 			v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
 				msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
 		}
+	case *ast.BinaryNode:
+		// Building strings (a + a + a ...) is how an expression makes its
+		// own data grow; a guard only compares.
+		// Only numbers may be added: a + of unknown type (data.x + data.x)
+		// could join strings at run time.
+		if m.Operator == "+" {
+			numeric := false
+			if t := m.Type(); t != nil {
+				switch t.Kind() {
+				case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+					reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+					numeric = true
+				}
+			}
+			_, ls := m.Left.(*ast.StringNode)
+			_, rs := m.Right.(*ast.StringNode)
+			if !numeric && !(ls && rs) {
+				v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
+					msg: "+ may only add numbers in guards (joining strings or lists is not allowed); add numbers read from data with float(data.a) + float(data.b)"}
+			}
+		}
 	case *ast.VariableDeclaratorNode:
 		v.err = &exprError{code: "forbidden", msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), col: m.Location().From + 1}
 	case *ast.PredicateNode:
@@ -226,7 +258,7 @@ func (v *safety) Visit(n *ast.Node) {
 		ast.Walk(&m.Node, inner)
 		if inner.found != nil {
 			v.err = &exprError{code: "nested_loop", col: inner.found.Location().From + 1,
-				msg: "a loop (count, filter, all, any, none, one, find, sum) inside another loop's predicate is not allowed: its cost multiplies the list lengths; test each list in its own loop"}
+				msg: "a loop (count, filter, all, any, none, one, find, sum, or add_working_days / working_days_between, which step through days) inside another loop's predicate is not allowed: its cost multiplies; test each list in its own loop"}
 		}
 	}
 }
@@ -234,8 +266,18 @@ func (v *safety) Visit(n *ast.Node) {
 type innerLoop struct{ found ast.Node }
 
 func (v *innerLoop) Visit(n *ast.Node) {
-	if _, ok := (*n).(*ast.PredicateNode); ok && v.found == nil {
+	if v.found != nil {
+		return
+	}
+	switch m := (*n).(type) {
+	case *ast.PredicateNode:
 		v.found = *n
+	case *ast.CallNode:
+		// These step through the calendar day by day: in a loop they
+		// multiply like a loop.
+		if id, ok := m.Callee.(*ast.IdentifierNode); ok && (id.Value == "add_working_days" || id.Value == "working_days_between") {
+			v.found = *n
+		}
 	}
 }
 
@@ -266,12 +308,17 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 		dateOp("add_days", func(d calendar.Date, n int) calendar.Date { return d.AddDays(n) }),
 		dateOp("add_weeks", func(d calendar.Date, n int) calendar.Date { return d.AddDays(7 * n) }),
 		dateOp("add_months", func(d calendar.Date, n int) calendar.Date { return d.AddMonths(n) }),
-		dateOp("add_working_days", func(d calendar.Date, n int) calendar.Date {
-			if n < 0 {
-				return d
+		expr.Function("add_working_days", func(p ...any) (any, error) {
+			d, err := day(p[0].(string))
+			if err != nil {
+				return nil, fmt.Errorf("add_working_days: %w", err)
 			}
-			return h.AddWorkingDays(d, n)
-		}),
+			n := p[1].(int)
+			if n < 0 || n > maxWorkingDays {
+				return nil, fmt.Errorf("add_working_days: %d is out of range (0 to %d)", n, maxWorkingDays)
+			}
+			return h.AddWorkingDays(d, n).String(), nil
+		}, new(func(string, int) string)),
 		expr.Function("working_days_between", func(p ...any) (any, error) {
 			a, err := day(p[0].(string))
 			if err != nil {
@@ -281,8 +328,8 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 			if err != nil {
 				return nil, err
 			}
-			if a.DaysUntil(b) > 366*10 {
-				return nil, fmt.Errorf("working_days_between: range longer than ten years")
+			if a.DaysUntil(b) > maxWorkingDaysRange {
+				return nil, fmt.Errorf("working_days_between: the range is longer than %d days", maxWorkingDaysRange)
 			}
 			return h.WorkingDaysBetween(a, b), nil
 		}, new(func(string, string) int)),

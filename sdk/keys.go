@@ -21,6 +21,9 @@ func unknownKeys(name string, data []byte) []Problem {
 	lines := strings.Split(string(data), "\n")
 	var walk func(n ast.Node, t reflect.Type, path string)
 	walk = func(n ast.Node, t reflect.Type, path string) {
+		if strings.Count(path, ".")+strings.Count(path, "[") > 64 {
+			return // deeper than any policy; the decoder judges the rest
+		}
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
@@ -70,6 +73,9 @@ func unknownKeys(name string, data []byte) []Problem {
 			for _, p := range pairs {
 				k := keyName(p.Key)
 				ft, ok := fields[k]
+				if k == "<<" {
+					continue // a YAML merge key
+				}
 				if ok {
 					walk(p.Value, ft, path+"."+k)
 					continue

@@ -207,6 +207,9 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 			}
 		}
 		for i, t := range p.Triggers {
+			if h := newTriggerHint(t.ID, srcs[0].policy); h != "" && len(t.From) > 0 && len(t.Roles) > 0 {
+				addP("similar_name", li, fmt.Sprintf("$.triggers[%d].id", i), "trigger %s is new%s; if it is meant to change that trigger, fix the id", t.ID, h)
+			}
 			for j, g := range t.Guards {
 				if g.Disabled {
 					continue

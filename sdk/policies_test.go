@@ -283,16 +283,23 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 		"wall clock":                   `now() != nil`,
 		"overlong expression":          `true || ` + strings.Repeat(`"x" == "y" || `, 400) + `false`,
 		"nested all in any over lists": `any(evidence, all(evidence, # != ""))`,
+		"string doubling without let":  `len(data.x + data.x + data.x + data.x) > 0`,
+		"day stepping in a loop":       `any(evidence, working_days_between(today, add_days(today, 700)) > 0)`,
 	}
 	wantCode := map[string]string{
 		"nested count over a list": "nested_loop", "nested filter over a range": "nested_loop",
 		"string doubling with let": "forbidden", "map building a list": "forbidden", "repeat": "forbidden",
 		"deep nesting": "too_complex", "deep list nesting": "too_complex", "wall clock": "forbidden",
 		"overlong expression": "too_complex", "nested all in any over lists": "nested_loop",
+		"string doubling without let": "forbidden", "day stepping in a loop": "nested_loop",
 	}
 	for name, expr := range rejected {
 		t.Run(name, func(t *testing.T) {
-			se := overlayErr(t, "hostile.yaml", guard(expr))
+			g := guard(expr)
+			if strings.Contains(expr, "data.x") {
+				g = "id: hostile\ntriggers:\n  - id: support.review_held\n    payload:\n      - {name: progress, type: string, required: true, enum: [expected, less_than_expected]}\n      - {name: x, type: string}\n    guards:\n      - {id: h, expr: '" + expr + "', reason: \"hostile\"}\n"
+			}
+			se := overlayErr(t, "hostile.yaml", g)
 			assert.Equal(t, sdk.CodeInvalidPolicy, se.Code)
 			require.NotEmpty(t, se.Problems)
 			assert.Equal(t, wantCode[name], se.Problems[0].Code, se.Problems[0].Message)
@@ -401,4 +408,18 @@ func TestJSONOverlay(t *testing.T) {
 	assert.Equal(t, "Anfonwch dystiolaeth.", o.Warnings[0].Message)
 	_, err = e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-01-05", Data: map[string]any{"annual_provision_cost": 6500}})
 	assert.Equal(t, sdk.CodeGuardFailed, codeOf(err), "the threshold parameter is 7000 here")
+}
+
+func TestYAMLAnchorsAreAccepted(t *testing.T) {
+	e := compileOverlay(t, `id: anchors
+triggers:
+  - id: ehc.requested
+    guards:
+      - {severity: advice, roles: &school [school], citation: &local "local", id: a, expr: 'len(evidence) > 0', reason: "Send evidence."}
+      - {severity: advice, roles: *school, citation: *local, id: b, expr: '"sdq" in evidence', reason: "Send an SDQ."}
+`)
+	o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05"})
+	require.NoError(t, err)
+	require.Len(t, o.Warnings, 2)
+	assert.Equal(t, "b", o.Warnings[1].Guard)
 }

@@ -226,6 +226,19 @@ type ClockRef struct {
 	Source string `json:"source,omitempty"`
 }
 
+// UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The
+// YAML decoder would otherwise go through UnmarshalJSON, re-formatting the
+// whole document for every clock reference.)
+func (r *ClockRef) UnmarshalYAML(unmarshal func(any) error) error {
+	var id string
+	if err := unmarshal(&id); err == nil {
+		*r = ClockRef{Clock: id}
+		return nil
+	}
+	type plain ClockRef
+	return unmarshal((*plain)(r))
+}
+
 // UnmarshalJSON accepts a bare clock id as well as {clock, source}.
 func (r *ClockRef) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {

@@ -154,6 +154,8 @@ type Warning struct {
 	Guard string `json:"guard,omitempty"`
 	// Citation is the source behind the advice, if any.
 	Citation string `json:"citation,omitempty"`
+	// Layer is the policy layer the advisory guard came from.
+	Layer string `json:"layer,omitempty"`
 }
 
 // Outcome is what a successful Fire returns.

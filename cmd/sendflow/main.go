@@ -109,6 +109,8 @@ compile (every problem is printed on stderr).`,
 		newGraphCmd(a),
 		newDiffCmd(a),
 		newSchemaCmd(a),
+		newSen2Cmd(a), newGenCmd(a),
+		newServeCmd(a),
 	)
 	return root
 }

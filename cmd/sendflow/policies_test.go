@@ -68,11 +68,12 @@ triggers:
 	assert.Contains(t, out, "statutory_floor: statutory floor rule ehc_request_unguarded")
 	assert.Contains(t, out, floor+":5:9")
 
-	lint := write(t, dir, "lint.yaml", "id: lint\ntriggers:\n  - id: hnf.applied\n    guards:\n      - {id: g, expr: 'true', reason: r, reasons: {cy: rh}}\n      - {id: h, expr: 'true', reason: r, citation: c}\n")
+	lint := write(t, dir, "lint.yaml", "id: lint\ntriggers:\n  - id: hnf.applied\n    guards:\n      - {id: g, expr: 'true', reason: r, reasons: {cy: rh}}\n      - {id: h, expr: 'true', reason: r, citation: c}\n  - {id: hnf.aproved, from: [applied], to: approved, roles: [la_hnf]}\n")
 	code, out, _ = cli(t, "check", lint)
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, "lint no_citation")
 	assert.Contains(t, out, "lint missing_translation")
+	assert.Contains(t, out, `lint similar_name: trigger hnf.aproved is new; it is not a trigger of the default policy (did you mean "hnf.approved"?)`)
 	code, _, _ = cli(t, "check", "--strict", lint)
 	assert.Equal(t, 1, code)
 
@@ -179,20 +180,16 @@ func TestClocksStreams(t *testing.T) {
 	b, _ := json.Marshal(o.Case)
 	line := append(append([]byte{}, b[1:]...), '\n') // drop "{": the reader adds {"id":...,
 
-	// Output is written as input is read: read the first output line
-	// before the input has been consumed.
-	pr, pw := io.Pipe()
+	// The input is generated as it is read, and output is written while
+	// most of it has not been read yet: the cases are streamed, never all
+	// held at once.
 	src := &lazyCases{n: 5000, line: line}
-	var out bytes.Buffer
-	done := make(chan int)
-	go func() {
-		done <- execute(&app{stdout: &out, stderr: io.Discard, stdin: pr}, []string{"clocks", "--as-of", "2026-02-10", "--within", "7", "-"})
-	}()
-	_, err = io.Copy(pw, src)
-	require.NoError(t, err)
-	require.NoError(t, pw.Close())
-	assert.Equal(t, 0, <-done)
-	sc := bufio.NewScanner(&out)
+	out := &watchWriter{src: src}
+	code := execute(&app{stdout: out, stderr: io.Discard, stdin: src}, []string{"clocks", "--as-of", "2026-02-10", "--within", "7", "-"})
+	assert.Equal(t, 0, code)
+	require.Greater(t, out.firstAt, 0)
+	assert.Less(t, out.firstAt, 100, "the first results are written after reading a few cases, not all 5000")
+	sc := bufio.NewScanner(&out.buf)
 	sc.Buffer(nil, 1<<20)
 	n := 0
 	for sc.Scan() {
@@ -211,7 +208,7 @@ func TestClocksStreams(t *testing.T) {
 	// A bad line and an over-long line are reported, and the run goes on.
 	long := io.MultiReader(strings.NewReader("{\"bogus\": 1}\n{\"id\":\""), &repeat{b: 'x', n: maxCaseLine + 10}, strings.NewReader("\"}\n"), bytes.NewReader(append([]byte(`{"id":"last",`), line...)))
 	var out2, err2 bytes.Buffer
-	code := execute(&app{stdout: &out2, stderr: &err2, stdin: long}, []string{"clocks", "--as-of", "2026-02-10", "-"})
+	code = execute(&app{stdout: &out2, stderr: &err2, stdin: long}, []string{"clocks", "--as-of", "2026-02-10", "-"})
 	assert.Equal(t, 1, code)
 	lines := strings.Split(strings.TrimSpace(out2.String()), "\n")
 	require.Len(t, lines, 3)
@@ -222,6 +219,20 @@ func TestClocksStreams(t *testing.T) {
 
 	code, _, _ = cliIn(t, strings.NewReader(""), "clocks", "-")
 	assert.Equal(t, 2, code, "--as-of is required")
+}
+
+// watchWriter records how many cases had been read when output first came.
+type watchWriter struct {
+	src     *lazyCases
+	firstAt int
+	buf     bytes.Buffer
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	if w.firstAt == 0 {
+		w.firstAt = w.src.i
+	}
+	return w.buf.Write(p)
 }
 
 type repeat struct {

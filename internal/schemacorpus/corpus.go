@@ -98,6 +98,44 @@ func Build(root string) ([]Item, error) {
 		add(Item{Schema: "policy", Label: "sdk/policies/default.yaml", Valid: true, Doc: d})
 	}
 
+	// The example authority and district overlays (examples/policies).
+	overlays, err := filepath.Glob(filepath.Join(root, "examples", "policies", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	districts, err := filepath.Glob(filepath.Join(root, "examples", "policies", "*", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append(overlays, districts...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		docs, err := yamlToJSON(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		for _, d := range docs {
+			add(Item{Schema: "policy", Label: rel(root, p), Valid: true, Doc: d})
+		}
+	}
+
+	// The example authorities' scenario files (examples/policies/*/scenarios).
+	authScen, err := filepath.Glob(filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range authScen {
+		docs, err := yamlDocs(p)
+		if err != nil {
+			return nil, err
+		}
+		for i, d := range docs {
+			add(Item{Schema: "scenario", Label: fmt.Sprintf("%s#%d", rel(root, p), i+1), Valid: true, Doc: d})
+		}
+	}
+
 	// Documents that must be rejected, with the path of the fault.
 	bad, err := invalidItems(root)
 	if err != nil {

@@ -85,11 +85,9 @@ func MemoryLoader(policies map[string][]byte) Loader {
 		defer mu.Unlock()
 		o, ok := cache[path]
 		if !ok {
-			data, found := policies[path]
-			if !found {
-				o.err = fmt.Errorf("open %s: no such policy was provided", path)
-			} else {
-				o.engine, o.err = sdk.Compile(sdk.PolicySource{Name: path, Data: data})
+			var srcs []sdk.PolicySource
+			if srcs, o.err = MemoryPolicySources(policies, path); o.err == nil {
+				o.engine, o.err = sdk.Compile(srcs...)
 			}
 			cache[path] = o
 		}
@@ -99,6 +97,12 @@ func MemoryLoader(policies map[string][]byte) Loader {
 		return o.engine, nil
 	}
 }
+
+// errNoPolicy is a missing overlay in MemoryLoader: errors.Is(err, fs.ErrNotExist).
+type errNoPolicy struct{}
+
+func (errNoPolicy) Error() string        { return "no such file or directory" }
+func (errNoPolicy) Is(target error) bool { return target == fs.ErrNotExist }
 
 func isDefault(ref string) bool { return ref == "" || ref == "default" }
 

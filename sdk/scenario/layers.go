@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -21,33 +22,56 @@ const maxExtends = 8
 // PolicySources("kent/dover.yaml") and PolicySources("kent.yaml",
 // "kent/dover.yaml") give the same layers when dover.yaml extends ../kent.yaml.
 func PolicySources(paths ...string) ([]sdk.PolicySource, error) {
+	return resolveLayers(paths, filepath.Abs, func(path string) ([]byte, error) {
+		info, err := os.Stat(path)
+		if err != nil {
+			return nil, err
+		}
+		if info.Size() > sdk.MaxPolicyBytes {
+			return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", path, info.Size(), sdk.MaxPolicyBytes)}
+		}
+		return os.ReadFile(path)
+	})
+}
+
+// MemoryPolicySources is PolicySources over files held in memory, keyed by
+// slash-separated cleaned paths (as MemoryLoader keys them), for hosts
+// without a file system.
+func MemoryPolicySources(files map[string][]byte, paths ...string) ([]sdk.PolicySource, error) {
+	clean := func(p string) string { return filepath.ToSlash(filepath.Clean(filepath.FromSlash(p))) }
+	return resolveLayers(paths, func(p string) (string, error) { return clean(p), nil }, func(p string) ([]byte, error) {
+		data, ok := files[clean(p)]
+		if !ok {
+			// Worded as the native loader's os.ReadFile error on Linux.
+			return nil, &fs.PathError{Op: "open", Path: clean(p), Err: errNoPolicy{}}
+		}
+		return data, nil
+	})
+}
+
+// resolveLayers follows extends chains: key identifies a file (to find
+// cycles and files named twice), read reads one.
+func resolveLayers(paths []string, key func(string) (string, error), read func(string) ([]byte, error)) ([]sdk.PolicySource, error) {
 	var out []sdk.PolicySource
 	seen := map[string]bool{}
 	var add func(path string, chain []string) error
 	add = func(path string, chain []string) error {
-		abs, err := filepath.Abs(path)
+		k, err := key(path)
 		if err != nil {
 			return err
 		}
 		for _, c := range chain {
-			if c == abs {
+			if c == k {
 				return fmt.Errorf("policy %s: extends forms a cycle", path)
 			}
 		}
 		if len(chain) >= maxExtends {
 			return fmt.Errorf("policy %s: extends is nested more than %d deep", path, maxExtends)
 		}
-		if seen[abs] {
+		if seen[k] {
 			return nil
 		}
-		info, err := os.Stat(path)
-		if err != nil {
-			return err
-		}
-		if info.Size() > sdk.MaxPolicyBytes {
-			return &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", path, info.Size(), sdk.MaxPolicyBytes)}
-		}
-		data, err := os.ReadFile(path)
+		data, err := read(path)
 		if err != nil {
 			return err
 		}
@@ -56,12 +80,12 @@ func PolicySources(paths ...string) ([]sdk.PolicySource, error) {
 		}
 		// Syntax errors are left for Compile, which reports them with positions.
 		if yaml.Unmarshal(data, &head) == nil && head.Extends != "" && head.Extends != "default" {
-			if err := add(policyPath(head.Extends, filepath.Dir(path)), append(chain, abs)); err != nil {
+			if err := add(policyPath(head.Extends, filepath.Dir(path)), append(chain, k)); err != nil {
 				return err
 			}
 		}
-		if !seen[abs] {
-			seen[abs] = true
+		if !seen[k] {
+			seen[k] = true
 			out = append(out, sdk.PolicySource{Name: path, Data: data})
 		}
 		return nil

@@ -74,6 +74,7 @@ func TestExampleDistrictsSitOnKent(t *testing.T) {
 	w := meet("2026-09-09", "cy")
 	require.Len(t, w, 1)
 	assert.Equal(t, "district_meeting_day", w[0].Guard)
+	assert.Equal(t, "kent", w[0].Layer)
 	assert.Contains(t, w[0].Message, "bob wythnos")
 	// Kent's advice to a school asking for an assessment without evidence; none for a parent.
 	u := e.NewCase(sdk.Facts{})
@@ -84,4 +85,23 @@ func TestExampleDistrictsSitOnKent(t *testing.T) {
 	o, err = e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
 	require.NoError(t, err)
 	assert.Empty(t, o.Warnings)
+}
+
+func TestMemoryLoaderFollowsExtends(t *testing.T) {
+	files := map[string][]byte{}
+	for _, p := range []string{"kent.yaml", "kent/dover.yaml", "kent/scenarios/dover-lift-to-high-needs-funding.yaml"} {
+		b, err := os.ReadFile("../../examples/policies/" + p)
+		require.NoError(t, err)
+		files["ex/"+p] = b
+	}
+	load := MemoryLoader(files)
+	tgt, err := load("../dover.yaml", "ex/kent/scenarios")
+	require.NoError(t, err)
+	e := tgt.(*sdk.Engine)
+	assert.Equal(t, []string{"default", "kent", "kent_dover"}, e.Layers())
+	rep, err := RunSources([]Source{{Path: "ex/kent/scenarios/dover-lift-to-high-needs-funding.yaml", Data: files["ex/kent/scenarios/dover-lift-to-high-needs-funding.yaml"], Explicit: true}}, load)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Passed, "%+v", rep.Results)
+	_, err = MemoryPolicySources(files, "ex/missing.yaml")
+	assert.Error(t, err)
 }

@@ -123,6 +123,7 @@ type ParseError struct {
 	Message string `json:"message"`
 }
 
+// Error renders the error as file:line:col: message.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)

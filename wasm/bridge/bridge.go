@@ -92,6 +92,29 @@ type Request struct {
 	Policy   *string           `json:"policy,omitempty"`
 	Name     string            `json:"name,omitempty"`
 	Layers   []Layer           `json:"layers,omitempty"`
+	Case     *sdk.Case         `json:"case,omitempty"`
+	Firing   *sdk.Firing       `json:"firing,omitempty"`
+	Facts    *sdk.Facts        `json:"facts,omitempty"`
+	Role     string            `json:"role,omitempty"`
+	AsOf     string            `json:"as_of,omitempty"`
+	Locale   string            `json:"locale,omitempty"`
+	Origin   *sdk.Facts        `json:"origin,omitempty"`
+	Events   []sdk.Event       `json:"events,omitempty"`
+	Format   string            `json:"format,omitempty"`
+	Text     *string           `json:"text,omitempty"`
+	Files    []File            `json:"files,omitempty"`
+	Policies map[string]string `json:"policies,omitempty"`
+	Coverage bool              `json:"coverage,omitempty"`
+}
+
+// rawRequest is Request with the engine values left undecoded: when a
+// request does not decode, it finds which argument is at fault.
+type rawRequest struct {
+	Op       string            `json:"op"`
+	Engine   int               `json:"engine,omitempty"`
+	Policy   *string           `json:"policy,omitempty"`
+	Name     string            `json:"name,omitempty"`
+	Layers   []Layer           `json:"layers,omitempty"`
 	Case     json.RawMessage   `json:"case,omitempty"`
 	Firing   json.RawMessage   `json:"firing,omitempty"`
 	Facts    json.RawMessage   `json:"facts,omitempty"`
@@ -105,6 +128,35 @@ type Request struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+}
+
+// diagnose explains why raw did not decode as a Request: the envelope, or
+// which argument (a bad case is invalid_case, anything else invalid_input).
+func diagnose(raw []byte, err error) *sdk.Error {
+	var rr rawRequest
+	if rerr := strict(raw, &rr); rerr != nil {
+		return &sdk.Error{Code: sdk.CodeInvalidInput, Message: "the request is not a valid JSON request: " + jsonProblem(rerr),
+			Detail: `A request is one JSON object: {"op": "...", ...the op's arguments}.`}
+	}
+	if len(rr.Case) > 0 {
+		var c sdk.Case
+		if cerr := strict(rr.Case, &c); cerr != nil {
+			return &sdk.Error{Code: sdk.CodeInvalidCase, Message: "the case is not a valid case: " + jsonProblem(cerr), Pointer: "/case",
+				Detail: "Pass the case as new_case or fire returned it."}
+		}
+	}
+	for _, a := range []struct {
+		name string
+		raw  json.RawMessage
+		into any
+	}{{"firing", rr.Firing, &sdk.Firing{}}, {"facts", rr.Facts, &sdk.Facts{}}, {"origin", rr.Origin, &sdk.Facts{}}, {"events", rr.Events, &[]sdk.Event{}}} {
+		if len(a.raw) > 0 {
+			if aerr := strict(a.raw, a.into); aerr != nil {
+				return invalid("/"+a.name, "%s: %s", a.name, jsonProblem(aerr))
+			}
+		}
+	}
+	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: "the request is not a valid JSON request: " + jsonProblem(err)}
 }
 
 // Layer is one policy overlay given to compile.
@@ -239,8 +291,7 @@ func handle(raw []byte) (any, *sdk.Error) {
 		beforeOp(raw)
 	}
 	if err := strict(raw, &req); err != nil {
-		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: "the request is not a valid JSON request: " + jsonProblem(err),
-			Detail: `A request is one JSON object: {"op": "...", ...the op's arguments}.`}
+		return nil, diagnose(raw, err)
 	}
 	switch req.Op {
 	case "info":
@@ -276,10 +327,8 @@ func handle(raw []byte) (any, *sdk.Error) {
 		return e.Policy(), nil
 	case "new_case":
 		var f sdk.Facts
-		if len(req.Facts) > 0 {
-			if err := strict(req.Facts, &f); err != nil {
-				return nil, invalid("/facts", "facts: %s", jsonProblem(err))
-			}
+		if req.Facts != nil {
+			f = *req.Facts
 		}
 		return e.NewCase(f), nil
 	case "fire":
@@ -287,14 +336,10 @@ func handle(raw []byte) (any, *sdk.Error) {
 		if cerr != nil {
 			return nil, cerr
 		}
-		var f sdk.Firing
-		if len(req.Firing) == 0 {
+		if req.Firing == nil {
 			return nil, invalid("/firing", "fire needs a firing: {trigger, actor, at, data?, facts?}")
 		}
-		if err := strict(req.Firing, &f); err != nil {
-			return nil, invalid("/firing", "firing: %s", jsonProblem(err))
-		}
-		return wrap(e.Fire(c, f))
+		return wrap(e.Fire(c, *req.Firing))
 	case "permitted":
 		c, cerr := decodeCase(req.Case, "/case")
 		if cerr != nil {
@@ -316,18 +361,10 @@ func handle(raw []byte) (any, *sdk.Error) {
 		return wrap(e.Clocks(c, req.AsOf))
 	case "replay":
 		var origin sdk.Facts
-		if len(req.Origin) > 0 {
-			if err := strict(req.Origin, &origin); err != nil {
-				return nil, invalid("/origin", "origin: %s", jsonProblem(err))
-			}
+		if req.Origin != nil {
+			origin = *req.Origin
 		}
-		var events []sdk.Event
-		if len(req.Events) > 0 {
-			if err := strict(req.Events, &events); err != nil {
-				return nil, invalid("/events", "events: %s", jsonProblem(err))
-			}
-		}
-		return wrap(e.Replay(origin, events))
+		return wrap(e.Replay(origin, req.Events))
 	case "verify":
 		c, cerr := decodeCase(req.Case, "/case")
 		if cerr != nil {
@@ -335,15 +372,7 @@ func handle(raw []byte) (any, *sdk.Error) {
 		}
 		return e.Verify(c), nil
 	case "graph":
-		var cp *sdk.Case
-		if len(req.Case) > 0 && string(req.Case) != "null" {
-			c, cerr := decodeCase(req.Case, "/case")
-			if cerr != nil {
-				return nil, cerr
-			}
-			cp = &c
-		}
-		return wrap(e.Graph(req.Format, cp))
+		return wrap(e.Graph(req.Format, req.Case))
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }
@@ -376,17 +405,12 @@ func clip(s string) string {
 	return s
 }
 
-func decodeCase(raw json.RawMessage, ptr string) (sdk.Case, *sdk.Error) {
-	var c sdk.Case
-	if len(raw) == 0 || string(raw) == "null" {
-		return c, &sdk.Error{Code: sdk.CodeInvalidCase, Message: "a case is needed", Pointer: ptr,
+func decodeCase(c *sdk.Case, ptr string) (sdk.Case, *sdk.Error) {
+	if c == nil {
+		return sdk.Case{}, &sdk.Error{Code: sdk.CodeInvalidCase, Message: "a case is needed", Pointer: ptr,
 			Detail: "Pass the case as new_case or fire returned it."}
 	}
-	if err := strict(raw, &c); err != nil {
-		return c, &sdk.Error{Code: sdk.CodeInvalidCase, Message: "the case is not a valid case: " + jsonProblem(err), Pointer: ptr,
-			Detail: "Pass the case as new_case or fire returned it."}
-	}
-	return c, nil
+	return *c, nil
 }
 
 func lookup(h int) (*sdk.Engine, *sdk.Error) {

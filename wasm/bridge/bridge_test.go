@@ -325,3 +325,36 @@ func TestOverlaysComeFromThePoliciesMap(t *testing.T) {
 	assert.Equal(t, 1, rep.Failed)
 	assert.Contains(t, rep.Results[0].Message, "kent/fast.yaml")
 }
+
+func TestConcurrentCallsShareTheHandleTableSafely(t *testing.T) {
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var err error
+			defer func() { done <- err }()
+			for i := 0; i < 5; i++ {
+				var resp struct {
+					OK     bool     `json:"ok"`
+					Result Compiled `json:"result"`
+				}
+				if err = json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &resp); err != nil || !resp.OK {
+					err = fmt.Errorf("compile: %v %+v", err, resp)
+					return
+				}
+				h := resp.Result.Engine
+				out := Handle([]byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case":{"states":{}},"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"}}`, h)))
+				if !bytes.HasPrefix(out, []byte(`{"ok":true`)) {
+					err = fmt.Errorf("fire: %s", out)
+					return
+				}
+				if out := Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h))); !bytes.HasPrefix(out, []byte(`{"ok":true`)) {
+					err = fmt.Errorf("free: %s", out)
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		require.NoError(t, <-done)
+	}
+}

@@ -214,6 +214,8 @@ export interface RunOptions {
 /** One running instance of the module. */
 export declare class Sendflow {
   readonly protocol: string;
+  /** Set to the reason when the Go runtime has stopped; the instance then only throws internal_error. */
+  readonly dead: string | null;
   request(req: { op: Op; [arg: string]: unknown }): unknown;
   requestRaw(json: string): string;
   info(): ModuleInfo;

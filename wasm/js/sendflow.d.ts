@@ -89,6 +89,7 @@ export interface Firing {
   at: string;
   data?: Record<string, unknown>;
   facts?: Record<string, unknown>;
+  locale?: string;
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.Outcome */
@@ -111,6 +112,7 @@ export interface Warning {
   message: string;
   guard?: string;
   citation?: string;
+  layer?: string;
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.Permission */
@@ -172,6 +174,7 @@ export interface Policy {
   id: string;
   title?: string;
   version?: string;
+  extends?: string;
   allow_below_statutory_floor?: boolean;
   roles?: RoleDef[];
   parameters?: Parameter[];
@@ -197,9 +200,11 @@ export interface GuardDef {
   id: string;
   expr: string;
   reason: string;
+  reasons?: Record<string, string>;
   citation?: string;
   severity?: string;
   roles?: string[];
+  disabled?: boolean;
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.Parameter */
@@ -428,6 +433,8 @@ export interface RunOptions {
 /** One running instance of the module. */
 export declare class Sendflow {
   readonly protocol: string;
+  /** Set to the reason when the Go runtime has stopped; the instance then only throws internal_error. */
+  readonly dead: string | null;
   request(req: { op: Op; [arg: string]: unknown }): unknown;
   requestRaw(json: string): string;
   info(): ModuleInfo;

@@ -62,6 +62,8 @@ export class Sendflow {
   constructor(exported) {
     this._call = exported.call;
     this.protocol = exported.protocol;
+    /** Set (to the reason) when the Go runtime has stopped; the instance then only throws. */
+    this.dead = null;
     this._registry = typeof FinalizationRegistry !== 'undefined'
       ? new FinalizationRegistry((handle) => { try { this.request({ op: 'free', engine: handle }); } catch { /* already freed */ } })
       : null;
@@ -69,15 +71,31 @@ export class Sendflow {
 
   /** Sends one bridge request (an object) and returns its result, or throws SendflowError. */
   request(req) {
-    const raw = this.requestRaw(JSON.stringify(req));
-    const resp = JSON.parse(raw);
+    let json;
+    try {
+      json = JSON.stringify(req);
+    } catch (e) {
+      // Circular structures, BigInts: the same answer Go gives to input it cannot read.
+      throw new SendflowError({ code: 'invalid_input', message: `the arguments are not JSON: ${e.message}` });
+    }
+    const resp = JSON.parse(this.requestRaw(json));
     if (!resp.ok) throw new SendflowError(resp.error);
     return resp.result;
   }
 
-  /** Sends one bridge request as a JSON string and returns the response JSON string, unparsed. */
+  /**
+   * Sends one bridge request as a JSON string and returns the response JSON string, unparsed. If the Go
+   * runtime itself has stopped (it never should: panics are answered as internal_error), this throws an
+   * internal_error SendflowError and the instance is dead: start another with create() (load() does so).
+   */
   requestRaw(json) {
-    return this._call(json);
+    if (this.dead) throw new SendflowError({ code: 'internal_error', message: `the module has stopped: ${this.dead}` });
+    try {
+      return this._call(json);
+    } catch (e) {
+      this.dead = String(e && e.message ? e.message : e);
+      throw new SendflowError({ code: 'internal_error', message: `the module has stopped: ${this.dead}` });
+    }
   }
 
   /** Protocol version, ops, graph formats, error codes and limits. */
@@ -183,6 +201,10 @@ let loaded = null;
 
 /** Loads the module once and returns the shared instance (later calls return the same). */
 export function load(options = {}) {
+  if (loaded && loaded.dead) {
+    shared = null;
+    loaded = null;
+  }
   if (!shared) {
     shared = create(options).then((sf) => { loaded = sf; return sf; }, (e) => { shared = null; throw e; });
   }

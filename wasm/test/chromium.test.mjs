@@ -65,3 +65,15 @@ test('sendflow runs in a module Web Worker', async () => {
   });
   assert.deepEqual(got, { state: 'request_received', code: 'unknown_trigger' });
 });
+
+test('the browser example runs the engine in a Web Worker', async () => {
+  const p = await browser.context.newPage();
+  await p.goto(`${server.url}/repo/examples/browser/index.html`);
+  await p.click('#go');
+  await p.waitForFunction(() => window.sendflowDone === true, null, { timeout: 120000 });
+  const text = await p.textContent('#out');
+  assert.match(text, /^ehc: request_received\n/);
+  assert.match(text, /ehc_decision_to_assess: due 2026-02-16/);
+  assert.match(text, /refused: not_permitted: /);
+  await p.close();
+});

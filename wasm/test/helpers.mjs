@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WASI } from 'node:wasi';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dist = process.env.SENDFLOW_DIST ? path.resolve(process.env.SENDFLOW_DIST) : path.join(root, 'wasm', 'dist');
@@ -23,6 +22,7 @@ export function run(cmd, args, opts = {}) {
 
 /** The WASI module instantiated under node:wasi, with a call(request object) → response object helper. */
 export async function openWASI(file = path.join(dist, 'sendflow-wasi.wasm')) {
+  const { WASI } = await import('node:wasi');
   const wasi = new WASI({ version: 'preview1', args: [], env: {}, returnOnExit: true });
   const { instance } = await WebAssembly.instantiate(readFileSync(file), { wasi_snapshot_preview1: wasi.wasiImport });
   wasi.initialize(instance);
@@ -88,11 +88,11 @@ export function differences(a, b, at = '', out = []) {
 
 const TYPES = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.ts': 'text/plain' };
 
-/** A tiny static server on 127.0.0.1 (random port): /dist/* is wasm/dist, /test/* is wasm/test. */
+/** A tiny static server on 127.0.0.1 (random port): /dist/* is wasm/dist, /test/* is wasm/test, /repo/* the repository. */
 export async function serve() {
   const http = await import('node:http');
   const { readFile } = await import('node:fs/promises');
-  const mounts = { '/dist/': dist, '/test/': path.join(root, 'wasm', 'test') };
+  const mounts = { '/dist/': dist, '/test/': path.join(root, 'wasm', 'test'), '/repo/': root };
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     for (const [prefix, dir] of Object.entries(mounts)) {

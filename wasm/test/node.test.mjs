@@ -105,7 +105,27 @@ test('hostile input is answered, and the next call works', () => {
   }
   const r = JSON.parse(sf._call(42));
   assert.equal(r.error.code, 'invalid_input');
+  const engine = sf.compile();
+  const circular = { states: {} };
+  circular.self = circular;
+  throwsCode(() => engine.verify(circular), 'invalid_input');
+  throwsCode(() => engine.fire(engine.newCase({}), { trigger: 'ehc.requested', actor: 'parent', at: 1n }), 'invalid_input');
+  throwsCode(() => engine.fire(undefined, { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' }), 'invalid_case');
   assert.equal(sf.info().protocol, '1');
+});
+
+test('a stopped Go runtime is an internal_error and load() starts a new instance', async () => {
+  const dying = await create();
+  dying._call = () => { throw new Error('Go program has already exited'); };
+  assert.throws(() => dying.info(), (e) => e instanceof SendflowError && e.code === 'internal_error' && /stopped/.test(e.message));
+  assert.ok(dying.dead);
+  assert.throws(() => dying.compile(), (e) => e.code === 'internal_error');
+  const shared = await load();
+  shared.dead = 'simulated';
+  const fresh = await load();
+  assert.notEqual(fresh, shared, 'load() replaced the dead shared instance');
+  assert.equal(fresh.info().protocol, '1');
+  shared.dead = null; // the other tests keep using it
 });
 
 test('runScenario runs a scenario text on an engine and on the default', () => {
@@ -157,4 +177,44 @@ test('the WASI build under node:wasi answers the suite like sendflow test', asyn
   assert.equal(JSON.parse(w.callRaw('{"op":')).error.code, 'invalid_input');
   assert.equal(w.call({ op: 'info' }).result.protocol, '1');
   assert.equal(w.exports.sendflow_alloc(-1), 0, 'a negative size is refused');
+});
+
+test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, wasm_exec.js', async () => {
+  const { mkdtempSync, readdirSync } = await import('node:fs');
+  const dest = mkdtempSync(path.join(os.tmpdir(), 'sendflow-pack-'));
+  const r = run('npm', ['pack', '--offline', '--json', '--pack-destination', dest], { cwd: path.join(root, 'wasm') });
+  assert.equal(r.status, 0, r.stderr);
+  const [info] = JSON.parse(r.stdout);
+  assert.deepEqual(info.files.map((f) => f.path).sort(),
+    ['dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/wasm_exec.js', 'package.json']);
+  assert.deepEqual(readdirSync(dest), [info.filename]);
+  // The packed wrapper loads its own module.
+  const x = run('tar', ['-xzf', path.join(dest, info.filename), '-C', dest]);
+  assert.equal(x.status, 0, x.stderr);
+  const pkg = await import(path.join(dest, 'package', 'dist', 'sendflow.mjs'));
+  const e = (await pkg.create()).compile();
+  assert.equal(e.policyId, 'default');
+});
+
+test('the Node example runs', () => {
+  const r = run(process.execPath, ['examples/node/main.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ehc is now request_received\n/);
+  assert.match(r.stdout, /refused: not_permitted: /);
+  assert.match(r.stdout, /history verifies: true\n$/);
+});
+
+test('overlay policies named by scenario files are found as the native CLI finds them', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sendflow-overlay-'));
+  const kent = path.join(dir, 'kent');
+  run('mkdir', ['-p', kent]);
+  writeFileSync(path.join(kent, 'fast.yaml'), 'id: fast\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 18, statutory: true, excusable: true}\n');
+  writeFileSync(path.join(kent, 'fast.test.yaml'), 'name: fast plan\npolicy: fast.yaml\ncase: {id: f1}\nsteps:\n  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n    expect: {clocks: {ehc_final_plan: {due: 2026-05-11}}}\n');
+  writeFileSync(path.join(kent, 'missing.test.yaml'), 'name: missing overlay\npolicy: "nope.yaml"  # gone\ncase: {id: f2}\nsteps:\n  - {at: 2026-01-05, actor: parent, trigger: ehc.requested}\n');
+  const native = run(sendflowBin, ['test', 'kent'], { cwd: dir });
+  const node = run(process.execPath, [path.join(root, 'wasm/js/run-scenarios.mjs'), 'kent'], { cwd: dir });
+  assert.equal(native.status, 1, native.stderr);
+  assert.equal(node.status, 1, node.stderr);
+  assert.equal(node.stdout, native.stdout);
+  assert.match(node.stdout, /^PASS kent\/fast\.test\.yaml: fast plan\nFAIL kent\/missing\.test\.yaml: .*open kent\/nope\.yaml: no such file or directory\n/);
 });

@@ -33,9 +33,31 @@ type Module struct {
 	dead                    error
 }
 
-// Open compiles and instantiates the module in wasmBytes.
+// Open compiles and instantiates the module in wasmBytes. Compiled code is
+// cached in the user's cache directory (sendflow/wazero), keyed by the
+// module's contents and the wazero version, so later opens are fast;
+// SENDFLOW_WAZERO_CACHE=off disables the cache.
 func Open(ctx context.Context, wasmBytes []byte) (*Module, error) {
-	rt := wazero.NewRuntime(ctx)
+	m, err := open(ctx, wasmBytes, os.Getenv("SENDFLOW_WAZERO_CACHE") != "off")
+	if err != nil && errors.Is(err, errWithCache) {
+		// An unwritable cache directory must not stop the module.
+		return open(ctx, wasmBytes, false)
+	}
+	return m, err
+}
+
+var errWithCache = errors.New("with the compilation cache")
+
+func open(ctx context.Context, wasmBytes []byte, useCache bool) (*Module, error) {
+	cfg := wazero.NewRuntimeConfig()
+	if useCache {
+		if dir, err := os.UserCacheDir(); err == nil {
+			if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "sendflow", "wazero")); err == nil {
+				cfg = cfg.WithCompilationCache(cache)
+			}
+		}
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		_ = rt.Close(ctx)
 		return nil, err
@@ -43,11 +65,14 @@ func Open(ctx context.Context, wasmBytes []byte) (*Module, error) {
 	compiled, err := rt.CompileModule(ctx, wasmBytes)
 	if err != nil {
 		_ = rt.Close(ctx)
+		if useCache {
+			return nil, fmt.Errorf("compiling the WASI module %w: %w", errWithCache, err)
+		}
 		return nil, fmt.Errorf("compiling the WASI module: %w", err)
 	}
-	cfg := wazero.NewModuleConfig().WithName("sendflow").WithStartFunctions("_initialize").
+	mcfg := wazero.NewModuleConfig().WithName("sendflow").WithStartFunctions("_initialize").
 		WithStderr(os.Stderr).WithSysWalltime().WithSysNanotime().WithRandSource(rand.Reader)
-	mod, err := rt.InstantiateModule(ctx, compiled, cfg)
+	mod, err := rt.InstantiateModule(ctx, compiled, mcfg)
 	if err != nil {
 		_ = rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating the WASI module: %w", err)

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/report"
+)
+
+// engineFor compiles the default policy, or an overlay on it.
+func engineFor(policyPath string) (*sdk.Engine, error) {
+	if policyPath == "" {
+		return sdk.Default()
+	}
+	data, err := os.ReadFile(policyPath)
+	if err != nil {
+		return nil, err
+	}
+	return sdk.Compile(sdk.PolicySource{Name: policyPath, Data: data})
+}
+
+func newSen2Cmd(a *app) *cobra.Command {
+	var (
+		year          int
+		format, chart string
+		from, to      string
+		persons       string
+		policy        string
+		noVerify      bool
+		maxLine       int
+	)
+	cmd := &cobra.Command{
+		Use:   "sen2 --year YYYY [flags] CASES.jsonl|-",
+		Short: "Derive the DfE SEN2 return and 20-week timeliness from case histories",
+		Long: `Read cases as JSON lines (one sendflow case per line, "-" for stdin), verify
+each case's history with the engine, and derive the SEN2 figures for the
+reporting year: requests, assessments, plans issued and their 20-week
+timeliness (including and excluding exception cases, leaving out cases with
+mediation or a Tribunal appeal, as the DfE does), reviews and ceased plans.
+The reporting year is the calendar year (1 January to 31 December).
+
+The input is streamed: only totals are kept, so a whole authority's caseload
+runs in bounded memory. A line may be at most --max-line-bytes long.
+
+Cases whose history fails verification, and lines that are not cases, are not
+counted; the report names them (up to 100) and the command exits 1. It exits
+2 when the input cannot be read or a line is too long. docs/sen2.md explains
+every figure.`,
+		Example: `  sendflow sen2 --year 2026 cases.jsonl
+  sendflow sen2 --year 2026 --format csv cases.jsonl > sen2-2026.csv
+  sendflow sen2 --year 2026 --from 2026-04-01 --to 2026-09-30 --format table --chart q2q3.svg cases.jsonl
+  sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("year") {
+				return fmt.Errorf("--year is required")
+			}
+			switch format {
+			case "json", "csv", "table":
+			default:
+				return fmt.Errorf("--format must be json, csv or table, not %q", format)
+			}
+			var e *sdk.Engine
+			if !noVerify {
+				var err error
+				if e, err = engineFor(policy); err != nil {
+					return fail(exitUsage, err)
+				}
+			}
+			var in io.Reader = cmd.InOrStdin()
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return fail(exitUsage, err)
+				}
+				defer f.Close()
+				in = f
+			}
+			opt := report.Options{Year: year, Period: report.Period{From: from, To: to}, Engine: e, MaxLineBytes: maxLine}
+			if persons != "" {
+				f, err := os.Create(persons)
+				if err != nil {
+					return fail(exitUsage, err)
+				}
+				defer f.Close()
+				bw := bufio.NewWriter(f)
+				defer bw.Flush()
+				enc := json.NewEncoder(bw)
+				opt.Person = func(p report.Person) error { return enc.Encode(p) }
+			}
+			rep, err := report.Run(in, opt)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			switch format {
+			case "json":
+				err = report.WriteJSON(a.stdout, rep)
+			case "csv":
+				err = report.WriteCSV(a.stdout, rep)
+			case "table":
+				err = writeSen2Table(a.stdout, rep)
+			}
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			if chart != "" {
+				f, err := os.Create(chart)
+				if err != nil {
+					return fail(exitUsage, err)
+				}
+				if err := report.WriteSVG(f, rep); err != nil {
+					f.Close()
+					return fail(exitUsage, err)
+				}
+				if err := f.Close(); err != nil {
+					return fail(exitUsage, err)
+				}
+			}
+			if rep.Failed > 0 {
+				for _, f := range rep.Failures {
+					fmt.Fprintf(a.stderr, "line %d: case %q not counted: %s: %s\n", f.Line, f.ID, f.Code, f.Reason)
+				}
+				return fail(exitFailed, fmt.Errorf("%d of %d cases were not counted (listed above%s)", rep.Failed, rep.Lines,
+					map[bool]string{true: ", first 100", false: ""}[rep.Failed > len(rep.Failures)]))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&year, "year", 0, "the SEN2 reporting year (calendar year), e.g. 2026 (required)")
+	cmd.Flags().StringVar(&format, "format", "json", "output: json, csv, or table (the district timeliness table)")
+	cmd.Flags().StringVar(&chart, "chart", "", "also write the district 20-week timeliness chart as SVG to this file")
+	cmd.Flags().StringVar(&from, "from", "", "start of the district timeliness period, YYYY-MM-DD (default 1 January of --year)")
+	cmd.Flags().StringVar(&to, "to", "", "end of the district timeliness period, YYYY-MM-DD (default 31 December of --year)")
+	cmd.Flags().StringVar(&persons, "persons", "", "also write each counted case's SEN2 person record for the year as JSON lines to this file")
+	cmd.Flags().StringVar(&policy, "policy", "", "verify histories against this district overlay on the default policy")
+	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "do not verify histories (the report says so)")
+	cmd.Flags().IntVar(&maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
+	return cmd
+}
+
+// writeSen2Table prints the headline figures and the district table.
+func writeSen2Table(w io.Writer, r report.Report) error {
+	t := r.Totals
+	verified := "verified against policy " + r.PolicyID
+	if !r.Verified {
+		verified = "NOT verified"
+	}
+	fmt.Fprintf(w, "SEN2 %d (%s to %s): %d cases counted, %d not counted, histories %s\n", t.Year, t.Period.From, t.Period.To, r.Counted, r.Failed, verified)
+	fmt.Fprintf(w, "requests received %d; refused %d; plans issued %d; within 20 weeks %d/%d (%s%%) including exceptions, %d/%d (%s%%) excluding\n\n",
+		t.RequestsReceived, t.AssessmentsRefused, t.PlansIssued, t.Timeliness.IncExcWithin, t.Timeliness.IncExc, rateText(t.Timeliness.IncExcRate),
+		t.Timeliness.NoExcWithin, t.Timeliness.NoExc, rateText(t.Timeliness.NoExcRate))
+	return report.WriteDistrictTable(w, r)
+}
+
+func rateText(f *float64) string {
+	if f == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", *f)
+}

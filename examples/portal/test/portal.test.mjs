@@ -1,0 +1,475 @@
+// The portal, driven in a real headless Chromium (Debian's /usr/bin/chromium via
+// playwright-core): `sendflow serve` on a free port, one case walked in the
+// browser from a concern through SEN support, LIFT to exhausted, high needs
+// funding, an EHC request, assessment, draft, final plan, annual review and
+// amendment, with states and clock due dates asserted on the page; disabled
+// buttons' reasons (role, state, each failing guard with its citation);
+// payload validation; uploaded policies (with compile errors, and valid);
+// every example policy; export and import (a tampered file is rejected).
+// Any console error or page error fails the test. Screenshots go to
+// test-output/portal/.
+//
+// Run: node --test examples/portal/test/   (make portal-test builds what it needs)
+// Env: SENDFLOW (CLI binary, default bin/sendflow), WASM_DIR (default wasm/dist),
+//      CHROMIUM (default /usr/bin/chromium).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const SENDFLOW = process.env.SENDFLOW || join(root, 'bin/sendflow');
+const WASM_DIR = process.env.WASM_DIR || join(root, 'wasm/dist');
+const OUT = join(root, 'test-output/portal');
+mkdirSync(OUT, { recursive: true });
+
+let server;
+let baseURL;
+let context;
+let page;
+let userData;
+const problems = []; // console errors and page errors
+
+before(async () => {
+  server = spawn(SENDFLOW, ['serve', '--port', '0', '--wasm-dir', WASM_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  server.stderr.on('data', (d) => { stderr += d; });
+  baseURL = await new Promise((res, rej) => {
+    let out = '';
+    const t = setTimeout(() => rej(new Error(`sendflow serve printed no address: ${out} ${stderr}`)), 15000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) { clearTimeout(t); res(m[0]); }
+    });
+    server.on('exit', (code) => rej(new Error(`sendflow serve exited ${code}: ${stderr}`)));
+  });
+  userData = mkdtempSync(join(tmpdir(), 'sendflow-portal-'));
+  context = await chromium.launchPersistentContext(userData, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+    viewport: { width: 1440, height: 1000 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    acceptDownloads: true,
+  });
+  page = context.pages()[0] || await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill('SIGTERM');
+  if (userData) rmSync(userData, { recursive: true, force: true });
+});
+
+function noProblems(where) {
+  assert.deepEqual(problems, [], `console or page errors ${where}`);
+}
+
+async function shot(name, opts = {}) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, ...opts });
+}
+
+async function state(track) {
+  return page.locator(`[data-track="${track}"]`).getAttribute('data-state');
+}
+
+async function clock(id) {
+  const row = page.locator(`[data-clock="${id}"]`);
+  await row.waitFor({ state: 'attached', timeout: 5000 });
+  return { due: await row.getAttribute('data-due'), status: await row.getAttribute('data-status') };
+}
+
+async function expectState(track, want) {
+  assert.equal(await state(track), want, `track ${track}`);
+}
+
+async function expectClock(id, due, status) {
+  const c = await clock(id);
+  if (due) assert.equal(c.due, due, `clock ${id} due`);
+  if (status) assert.equal(c.status, status, `clock ${id} status`);
+}
+
+async function setDate(name, value) {
+  await page.fill(`input[name=${name}]`, value);
+  await page.locator(`input[name=${name}]`).dispatchEvent('change');
+}
+
+/** Act as role on date at: open the trigger's form, fill it, fire it. */
+async function fire(role, trigger, at, fill) {
+  await page.selectOption('select[name=role]', role);
+  await setDate('at', at);
+  const btn = page.locator(`button[data-trigger="${trigger}"]`);
+  assert.equal(await btn.isEnabled(), true, `${trigger} should be enabled for ${role} on ${at}: ${await btn.getAttribute('title')}`);
+  await btn.click();
+  const dialog = page.locator('#fire-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  if (fill) await fill(dialog);
+  const before = Number(await page.locator('body').getAttribute('data-events'));
+  await page.click('button[data-fire]');
+  await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(async () => {
+    throw new Error(`${trigger} was not fired: ${await page.locator('#fire-error').innerText()}`);
+  });
+  assert.equal(Number(await page.locator('body').getAttribute('data-events')), before + 1, `${trigger} adds one event`);
+  noProblems(`after ${trigger}`);
+}
+
+test('the portal loads with an example case a visitor can act on', async () => {
+  await page.goto(baseURL);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+  for (const t of ['support', 'lift', 'hnf', 'ehc', 'plan', 'dispute']) assert.ok(await state(t), `track ${t} shown`);
+  await expectState('support', 'universal');
+  await expectState('ehc', 'none');
+  assert.equal(await page.locator('select[name=role]').inputValue(), 'parent');
+  assert.match(await page.locator('input[name=at]').inputValue(), /^\d{4}-\d{2}-\d{2}$/, 'firing date defaults to today');
+  assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').isEnabled(), true, 'a parent can raise a concern at once');
+  assert.ok(await page.locator('#policy option').count() >= 1);
+  assert.equal(await page.locator('#policy option').first().getAttribute('value'), 'default');
+  // Forms and the diagram come from the compiled policy, described by the WASM build itself.
+  assert.equal(await page.locator('body').getAttribute('data-described-by'), 'wasm');
+  await shot('01-start');
+
+  // Every control has a label.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.closest('[hidden], dialog:not([open])'))
+    .map((el) => el.id || el.name));
+  assert.deepEqual(unlabelled, []);
+
+  // Keyboard: a trigger opens its form with the focus inside it; Escape closes it.
+  await page.focus('button[data-trigger="support.concern_raised"]');
+  await page.keyboard.press('Enter');
+  await page.locator('#fire-dialog').waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => !!document.activeElement.closest('#fire-dialog')), true, 'focus moves into the form');
+  await page.keyboard.press('Escape');
+  await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('body').getAttribute('data-events'), '0');
+  noProblems('on load');
+});
+
+test('a whole case walked in the browser: concern to an amended EHC plan', async () => {
+  // SEN support. support_review: 13 weeks from Mon 15 Sep 2025 = Mon 15 Dec 2025 (start day not counted).
+  await fire('parent', 'support.concern_raised', '2025-09-08');
+  await expectState('support', 'concern_raised');
+  await fire('senco', 'support.placed', '2025-09-10', async (d) => {
+    await d.locator('input[name=need_areas][value=communication_interaction]').check();
+    await d.locator('input[name=need_areas][value=semh]').check();
+  });
+  await expectState('support', 'sen_support.assess');
+  await fire('senco', 'support.plan_agreed', '2025-09-12');
+  await fire('senco', 'support.plan_started', '2025-09-15');
+  await expectState('support', 'sen_support.do');
+  await expectClock('support_review', '2025-12-15', 'running');
+
+  // LIFT, alongside SEN support. lift_initial_contact: 5 working days from Tue 21 Oct 2025
+  // (22, 23, 24, 27, 28 Oct; no bank holidays) = Tue 28 Oct 2025.
+  await fire('senco', 'lift.referral_started', '2025-10-13');
+  await fire('parent', 'lift.consent_recorded', '2025-10-14', async (d) => {
+    await d.locator('input[name=agreement_to_engage]').check();
+  });
+  await expectState('lift', 'awaiting_meeting');
+  await fire('lift_chair', 'lift.meeting_held', '2025-10-21', async (d) => {
+    await d.locator('input[name=outcomes][value=advice_to_try]').check();
+    await d.locator('input[name=outcomes][value=specialist_intervention]').check();
+    await d.locator('input[name=need_areas][value=semh]').check();
+  });
+  await expectState('lift', 'in_intervention');
+  await fire('lift_chair', 'lift.professional_allocated', '2025-10-21');
+  await expectClock('lift_initial_contact', '2025-10-28', 'running');
+  await fire('lift_professional', 'lift.initial_contact_made', '2025-10-24');
+  await expectClock('lift_initial_contact', '2025-10-28', 'met');
+
+  // High needs funding is considered only above the threshold: the engine's guard reads the payload,
+  // so it refuses in the form, with its reason; a cost above 6,000 pounds goes through.
+  await page.selectOption('select[name=role]', 'school');
+  await setDate('at', '2025-11-03');
+  await page.click('button[data-trigger="hnf.considered"]');
+  await page.fill('input[name=annual_provision_cost]', '5000');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#fire-error').innerText(), /threshold[\s\S]*CoP 6\.99/);
+  await page.fill('input[name=annual_provision_cost]', '8200');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
+  await expectState('hnf', 'considering');
+
+  // Applying is disabled, with each failing guard's reason and citation: LIFT not yet exhausted,
+  // one personalised plan of the two needed, no parental consent.
+  const apply = page.locator('button[data-trigger="hnf.applied"]');
+  assert.equal(await apply.isDisabled(), true);
+  const why = await apply.getAttribute('title');
+  assert.match(why, /^A rule is not met: /);
+  assert.match(why, /LIFT route to be exhausted first\. \(SEED-0; Kent HNF criteria\)/);
+  assert.match(why, /previous two personalised plans as evidence\. \(Kent HNF criteria\)/);
+  assert.match(why, /Parental consent must be held\. \(Kent HNF criteria\)/);
+
+  // A required payload field is checked before anything is fired.
+  await page.selectOption('select[name=role]', 'senco');
+  await setDate('at', '2025-12-01');
+  await page.click('button[data-trigger="support.review_held"]');
+  const before = await page.locator('body').getAttribute('data-events');
+  await page.click('button[data-fire]');
+  assert.equal(await page.locator('#fire-dialog').isVisible(), true, 'an invalid form is not fired');
+  assert.match(await page.locator('[data-field=progress] .error').innerText(), /required/i);
+  assert.equal(await page.locator('select[name=progress]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('body').getAttribute('data-events'), before);
+  await page.selectOption('select[name=progress]', 'less_than_expected');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
+  await expectState('support', 'sen_support.review');
+  await expectClock('support_review', '2025-12-15', 'met');
+
+  // A disabled button says why: a trigger not possible from the current state.
+  const exhaustedEarly = page.locator('button[data-trigger="lift.exhausted"]');
+  await page.selectOption('select[name=role]', 'lift_chair');
+  assert.equal(await exhaustedEarly.isDisabled(), true);
+  assert.match(await exhaustedEarly.getAttribute('title'), /Not from this state.*in_intervention.*return_review/s);
+
+  await fire('senco', 'lift.return_requested', '2025-12-08');
+  // The summary sheet goes in with a second personalised plan and the parents' consent, recorded as evidence.
+  await fire('lift_chair', 'lift.exhausted', '2025-12-15', async (d) => {
+    await d.locator('input[name=summary_sheet_completed]').check();
+    await d.locator('#fire-evidence-wrap summary').click();
+    await d.locator('input[name=add_evidence][value=personalised_plan]').check();
+    await d.locator('input[name=add_evidence][value=parental_consent]').check();
+  });
+  await expectState('lift', 'exhausted');
+  assert.match(await page.locator('#case-facts').innerText(), /Personalised plan ×2/);
+
+  // Now the school can apply, and the LA's high needs team approves.
+  await fire('school', 'hnf.applied', '2025-12-16');
+  await expectState('hnf', 'applied');
+  await fire('la_hnf', 'hnf.approved', '2026-01-02');
+  await expectState('hnf', 'approved');
+
+  // EHC request received Mon 5 Jan 2026 (LIFECYCLE.md worked example):
+  // decision to assess 6 weeks = Mon 16 Feb 2026; no-plan notice 16 weeks = Mon 27 Apr 2026;
+  // final plan 20 weeks = Mon 25 May 2026 (a bank holiday: calendar-week deadlines do not move).
+  await fire('parent', 'ehc.requested', '2026-01-05');
+  await expectState('ehc', 'request_received');
+  await expectClock('ehc_decision_to_assess', '2026-02-16', 'running');
+  await expectClock('ehc_no_plan_notice', '2026-04-27', 'running');
+  await expectClock('ehc_final_plan', '2026-05-25', 'running');
+
+  // A parent cannot decide to assess: the button is disabled, the reason in its title
+  // and in its accessible description.
+  const decide = page.locator('button[data-trigger="ehc.decided_to_assess"]');
+  assert.equal(await decide.isDisabled(), true);
+  const title = await decide.getAttribute('title');
+  assert.match(title, /Not for this role/);
+  assert.match(title, /parent cannot fire ehc\.decided_to_assess/);
+  assert.match(title, /la_officer/);
+  const describedBy = await decide.getAttribute('aria-describedby');
+  assert.equal(await page.locator(`[id="${describedBy}"]`).innerText(), title);
+  await shot('02-ehc-requested');
+
+  await fire('la_officer', 'ehc.decided_to_assess', '2026-02-09');
+  await expectState('ehc', 'assessing');
+  await expectClock('ehc_decision_to_assess', '2026-02-16', 'met');
+  // Advice, 6 weeks from Tue 10 Feb 2026 = Tue 24 Mar 2026, per source.
+  await fire('la_officer', 'ehc.advice_requested', '2026-02-10', (d) => d.locator('select[name=from]').selectOption('educational'));
+  await fire('la_officer', 'ehc.advice_requested', '2026-02-10', (d) => d.locator('select[name=from]').selectOption('psychological'));
+  await expectClock('ehc_advice.educational', '2026-03-24', 'running');
+  await fire('advice_giver', 'ehc.advice_received', '2026-03-09', (d) => d.locator('select[name=from]').selectOption('educational'));
+  await fire('advice_giver', 'ehc.advice_received', '2026-03-30', (d) => d.locator('select[name=from]').selectOption('psychological'));
+  await expectClock('ehc_advice.educational', '2026-03-24', 'met');
+  await expectClock('ehc_advice.psychological', '2026-03-24', 'missed'); // received 6 days late
+  assert.match(await page.locator('[data-clock="ehc_advice.psychological"] .badge').innerText(), /Missed/);
+
+  // Draft served Mon 13 Apr 2026: representations, 15 days beginning with that day = Mon 27 Apr 2026.
+  await fire('la_officer', 'ehc.draft_issued', '2026-04-13');
+  await expectState('ehc', 'draft_issued');
+  await expectClock('ehc_draft_representations', '2026-04-27', 'running');
+
+  // Finalising without naming a school: the engine's guard refuses, with its reason, in the form.
+  await page.selectOption('select[name=role]', 'la_officer');
+  await setDate('at', '2026-04-28');
+  await page.click('button[data-trigger="ehc.plan_finalised"]');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-error').waitFor({ state: 'visible' });
+  const refusal = await page.locator('#fire-error').innerText();
+  assert.match(refusal, /guard_failed/);
+  assert.match(refusal, /school|section I/i);
+  await shot('03-guard-refused', { fullPage: false });
+  await page.fill('input[name=named_school]', 'Oak Primary');
+  await page.click('button[data-fire]');
+  await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
+  noProblems('after ehc.plan_finalised');
+
+  // Final plan Tue 28 Apr 2026: final-plan clock met (due 25 May); annual review within
+  // 12 months starting with 28 Apr 2026 = Tue 27 Apr 2027; appeal window 2 months = Sun 28 Jun 2026,
+  // moved (HESC r12) to the next working day, Mon 29 Jun 2026.
+  await expectState('ehc', 'plan_issued');
+  await expectState('plan', 'active');
+  await expectClock('ehc_final_plan', '2026-05-25', 'met');
+  await expectClock('annual_review', '2027-04-27', 'running');
+  await expectClock('appeal_window', '2026-06-29', 'running');
+
+  // Clocks as of a chosen date: a year on, with no review held, the annual review is missed.
+  await setDate('as_of', '2027-05-04');
+  await expectClock('annual_review', '2027-04-27', 'missed');
+  assert.equal(await page.locator('[data-clock="annual_review"].st-missed').count(), 1);
+  await expectClock('appeal_window', '2026-06-29', 'ended');
+  await setDate('as_of', '2026-04-28'); // back in step with the firing date
+
+  // Annual review: invited Mon 1 Mar 2027 to a meeting on Mon 22 Mar 2027 (2 weeks' notice, R20(3)).
+  await fire('school', 'plan.review_invited', '2027-03-01', (d) => d.locator('input[name=meeting_date]').fill('2027-03-22'));
+  await expectState('plan', 'review_preparing');
+  // Meeting Mon 22 Mar 2027: report 2 weeks = Mon 5 Apr 2027; decision 4 weeks = Mon 19 Apr 2027.
+  await fire('school', 'plan.review_meeting_held', '2027-03-22');
+  await expectState('plan', 'review_held');
+  await expectClock('review_report', '2027-04-05', 'running');
+  await expectClock('review_decision', '2027-04-19', 'running');
+  await fire('school', 'plan.review_report_sent', '2027-03-31');
+  await expectClock('review_report', '2027-04-05', 'met');
+
+  // Decision to amend Mon 12 Apr 2027: representations 15 days beginning with = Mon 26 Apr 2027;
+  // amended plan 8 weeks = Mon 7 Jun 2027; annual review restarts: 12 months starting with
+  // 12 Apr 2027 = Tue 11 Apr 2028.
+  await fire('la_officer', 'plan.review_decided', '2027-04-12', (d) => d.locator('select[name=decision]').selectOption('amend'));
+  await expectState('plan', 'amending');
+  await expectClock('review_decision', '2027-04-19', 'met');
+  await expectClock('amendment_representations', '2027-04-26', 'running');
+  await expectClock('amendment_final', '2027-06-07', 'running');
+  await expectClock('annual_review', '2028-04-11', 'running');
+
+  // Amended plan Mon 24 May 2027: appeal window 2 months = Sat 24 Jul 2027, moved to Mon 26 Jul 2027.
+  await fire('la_officer', 'plan.amendment_finalised', '2027-05-24');
+  await expectState('plan', 'active');
+  await expectClock('amendment_final', '2027-06-07', 'met');
+  await expectClock('appeal_window', '2027-07-26', 'running');
+
+  // A firing date before the last event is flagged before anything is fired.
+  await setDate('at', '2027-05-01');
+  assert.match(await page.locator('#at-error').innerText(), /date order/);
+  assert.equal(await page.locator('input[name=at]').getAttribute('aria-invalid'), 'true');
+  await setDate('at', '2027-05-24');
+  assert.equal(await page.locator('#at-error').innerText(), '');
+
+  // The timeline holds every firing, newest first, and the history verifies.
+  assert.equal(await page.locator('#timeline .event').count(), 28);
+  assert.equal(await page.locator('#timeline .event').first().getAttribute('data-trigger'), 'plan.amendment_finalised');
+  assert.match(await page.locator('#verify-badge').innerText(), /verified/i);
+  await shot('04-amended-plan');
+  // The README picture: the walked case, showing only what the LA officer can do now, and its clocks.
+  await page.check('#only-allowed');
+  await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#toast').classList.remove('show'); });
+  await page.waitForTimeout(400); // let the toast fade out
+  await page.screenshot({ path: join(OUT, 'portal.png'), fullPage: true, clip: { x: 0, y: 0, width: 1440, height: 1180 } });
+  await page.uncheck('#only-allowed');
+  noProblems('after the walk');
+});
+
+test('export, import, and a tampered history is rejected', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const path = join(OUT, 'case.json');
+  await download.saveAs(path);
+  const file = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(file.case.history.length, 28);
+  assert.equal(file.policy.id, 'default');
+
+  // The lifecycle diagram source, drawn by engine.graph with the current states highlighted.
+  const [mmd] = await Promise.all([page.waitForEvent('download'), page.click('button[data-graph=mermaid]')]);
+  const mermaid = readFileSync(await mmd.path(), 'utf8');
+  assert.match(mermaid, /^flowchart LR/);
+  assert.match(mermaid, /class .*current/);
+
+  // Start a fresh case, then import the exported one back.
+  await page.click('#new-case summary');
+  await page.fill('#case-id', 'fresh-002');
+  const dob = await page.locator('#dob').inputValue();
+  await page.fill('#dob', '');
+  await page.click('#case-form button[type=submit]');
+  assert.match(await page.locator('#case-form-error').innerText(), /date of birth/i, 'the start form is checked');
+  assert.equal(await page.locator('body').getAttribute('data-events'), '28', 'no new case from an invalid form');
+  await page.fill('#dob', dob);
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.body.dataset.events === '0');
+  await expectState('plan', 'none');
+  await page.setInputFiles('#import-file', { name: 'case.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await page.locator('[data-import=ok]').waitFor();
+  await expectState('plan', 'active');
+  assert.equal(await page.locator('body').getAttribute('data-events'), '28');
+
+  // Tamper: say the parent's request came a month later. The chain no longer holds.
+  const bad = structuredClone(file);
+  const req = bad.case.history.find((e) => e.trigger === 'ehc.requested');
+  req.at = req.at.replace('2026-01-05', '2026-02-05');
+  await page.setInputFiles('#import-file', { name: 'tampered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  const rejected = page.locator('[data-import=rejected]');
+  await rejected.waitFor();
+  assert.match(await rejected.innerText(), /rejected/i);
+  assert.match(await rejected.innerText(), new RegExp(`event ${req.seq}`));
+  assert.equal(await page.locator('body').getAttribute('data-events'), '28', 'the case on the page is unchanged');
+  await shot('05-tampered-import', { fullPage: false });
+  noProblems('after import');
+});
+
+test('an uploaded policy with errors shows them with their positions', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  const policy = 'id: broken\ntriggers:\n  - id: ehc.requested\n    guards:\n      - id: bad_guard\n        expr: "evidence.nosuchfield > ("\n        reason: nonsense\n';
+  await page.setInputFiles('#policy-file', { name: 'broken.yaml', mimeType: 'text/yaml', buffer: Buffer.from(policy) });
+  const box = page.locator('#policy-errors[data-result=error]');
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.match(text, /invalid_policy|statutory_floor/);
+  assert.match(text, /:\d+:\d+/, 'problems carry file:line:col');
+  await page.locator('#policy-errors').scrollIntoViewIfNeeded();
+  await shot('06-policy-errors', { fullPage: false });
+
+  // A valid overlay compiles, is offered in the picker, and a case starts on it.
+  const overlay = 'id: my_district\ntitle: My district\nparameters:\n  - {id: hnf_threshold, value: 5000}\n';
+  await page.setInputFiles('#policy-file', { name: 'my-district.yaml', mimeType: 'text/yaml', buffer: Buffer.from(overlay) });
+  await page.locator('#policy-errors[data-result=ok]').waitFor();
+  assert.equal(await page.locator('#policy').inputValue(), 'upload-my-district');
+  await page.fill('#case-id', 'uploaded-001');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Uploaded policy');
+  await expectState('ehc', 'none');
+  assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').count(), 1);
+  noProblems('after the policy upload');
+});
+
+test('every policy in the picker compiles in the browser and starts a case', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  const ids = await page.locator('#policy option').evaluateAll((os) => os.map((o) => o.value).filter((v) => !v.startsWith('upload-')));
+  assert.ok(ids.includes('default'));
+  for (const id of ids) {
+    await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+    await page.selectOption('#policy', id);
+    await page.fill('#case-id', `case-${id.replace('/', '-')}`);
+    await page.click('#case-form button[type=submit]');
+    await page.waitForFunction((want) => document.querySelector('#case-facts dd')?.textContent === want, `case-${id.replace('/', '-')}`, { timeout: 10000 })
+      .catch(async () => { throw new Error(`policy ${id} did not start a case: ${await page.locator('#policy-errors').innerText()}`); });
+    assert.ok(await page.locator('[data-track]').count() > 0, `policy ${id} shows its tracks`);
+    assert.equal(await page.locator('body').getAttribute('data-events'), '0');
+    assert.equal(await page.locator('button[data-trigger="ehc.requested"]').count(), 1, `policy ${id} offers an EHC request`);
+    noProblems(`with policy ${id}`);
+  }
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  await page.selectOption('#policy', 'default');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Default policy');
+});
+
+test('readable on a phone-width screen', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 390px (overflow ${overflow}px)`);
+  await shot('07-phone');
+  // A visitor arriving on a phone: only the actions they can take are shown at first.
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+  assert.equal(await page.locator('#only-allowed').isChecked(), true);
+  assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').isVisible(), true);
+  assert.equal(await page.locator('button[data-trigger="ehc.decided_to_assess"]').isVisible(), false);
+  await shot('08-phone-first-visit', { fullPage: false });
+  noProblems('at phone width');
+});

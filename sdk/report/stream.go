@@ -1,0 +1,276 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/internal/calendar"
+)
+
+// MaxLineBytes is the default largest JSON line (one case) Run accepts:
+// 32 MiB, room for a case at the engine's history limit (sdk.MaxHistory
+// events). A longer line stops the run with limit_exceeded.
+const MaxLineBytes = 32 << 20
+
+// MaxFailuresListed bounds how many failed cases a report names; all are
+// counted.
+const MaxFailuresListed = 100
+
+// Options configure Run.
+type Options struct {
+	// Year is the SEN2 reporting year (the calendar year).
+	Year int
+	// Period is the range of the district timeliness table; zero means Year.
+	Period Period
+	// Engine verifies every case's history (hash chain and replay) before
+	// it is counted. Nil skips verification, which the report then says.
+	Engine *sdk.Engine
+	// MaxLineBytes overrides the MaxLineBytes limit when positive.
+	MaxLineBytes int
+	// Workers is how many cases are decoded and verified at once; 0 means
+	// GOMAXPROCS. The report is the same whatever the number.
+	Workers int
+	// Person, when set, is given each counted case's SEN2 person record for
+	// the year, as it is read; an error from it stops the run.
+	Person func(Person) error
+}
+
+// Failure is one input line that was not counted.
+type Failure struct {
+	Line int    `json:"line"`
+	ID   string `json:"id,omitempty"`
+	// Code is "invalid_case" (not a case: unreadable JSON) or
+	// "history_mismatch" (the history failed verification).
+	Code string `json:"code"`
+	// Event is the first bad event's sequence number, when known.
+	Event  int    `json:"event,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Report is the result of a run.
+type Report struct {
+	// Verified is true when every counted case's history was verified with
+	// the engine.
+	Verified bool `json:"verified"`
+	// PolicyID names the policy the histories were verified against.
+	PolicyID string `json:"policy_id,omitempty"`
+	// Lines is how many non-blank input lines were read; Counted how many
+	// cases were counted; Failed how many were not (listed in Failures, up
+	// to MaxFailuresListed).
+	Lines    int       `json:"lines"`
+	Counted  int       `json:"counted"`
+	Failed   int       `json:"failed"`
+	Failures []Failure `json:"failures"`
+	// Totals are the SEN2 figures for the year.
+	Totals Totals `json:"totals"`
+	// Districts is the 20-week measure per district over Period.
+	Period    Period        `json:"district_period"`
+	Districts []DistrictRow `json:"districts"`
+}
+
+// Aggregator folds derived cases into a report, one at a time, holding only
+// totals. Use it directly to report from cases already in memory.
+type Aggregator struct {
+	rep Report
+	dis districts
+}
+
+// NewAggregator checks the options and starts an empty report.
+func NewAggregator(opt Options) (*Aggregator, error) {
+	if opt.Year < calendar.MinYear || opt.Year > calendar.MaxYear {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("year %d is out of range (%d to %d)", opt.Year, calendar.MinYear, calendar.MaxYear), Pointer: "/year"}
+	}
+	p := opt.Period
+	if p.From == "" {
+		p.From = Year(opt.Year).From
+	}
+	if p.To == "" {
+		p.To = Year(opt.Year).To
+	}
+	if _, err := calendar.ParseDate(p.From); err != nil {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("period start %q is not a date (YYYY-MM-DD)", clip(p.From)), Pointer: "/period/from"}
+	}
+	if _, err := calendar.ParseDate(p.To); err != nil {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("period end %q is not a date (YYYY-MM-DD)", clip(p.To)), Pointer: "/period/to"}
+	}
+	if p.From > p.To {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("the period starts (%s) after it ends (%s)", p.From, p.To), Pointer: "/period"}
+	}
+	a := &Aggregator{dis: districts{period: p, rows: map[string]*Timeliness{}}}
+	a.rep = Report{Verified: opt.Engine != nil, Failures: []Failure{}, Totals: newTotals(opt.Year), Period: p}
+	if opt.Engine != nil {
+		a.rep.PolicyID = opt.Engine.PolicyID()
+	}
+	return a, nil
+}
+
+// Add counts one derived case.
+func (a *Aggregator) Add(d *Derived) {
+	a.rep.Counted++
+	a.rep.Totals.add(d)
+	a.dis.add(d)
+}
+
+// Fail records one input that was not counted.
+func (a *Aggregator) Fail(f Failure) {
+	a.rep.Failed++
+	if len(a.rep.Failures) < MaxFailuresListed {
+		a.rep.Failures = append(a.rep.Failures, f)
+	}
+}
+
+// Report finishes the figures. The aggregator may go on being used.
+func (a *Aggregator) Report() Report {
+	r := a.rep
+	r.Totals.Timeliness.finish()
+	r.Districts = a.dis.table()
+	r.Failures = append([]Failure{}, a.rep.Failures...)
+	return r
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Run reads cases as JSON lines (one sdk.Case per line; blank lines are
+// skipped) and returns the report. A line that is not a case, or whose
+// history fails verification, is named in Failures and not counted. Run
+// fails only on bad options, a line longer than the line limit
+// (limit_exceeded), an error reading r, or an error from opt.Person.
+func Run(r io.Reader, opt Options) (Report, error) {
+	a, err := NewAggregator(opt)
+	if err != nil {
+		return Report{}, err
+	}
+	max := opt.MaxLineBytes
+	if max <= 0 {
+		max = MaxLineBytes
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, min(64<<10, max)), max)
+	period := Year(opt.Year)
+	// Lines are read in batches (at most batchLines lines or batchBytes
+	// bytes), each batch is decoded and verified by the workers in
+	// parallel, then folded in input order, so the result does not depend
+	// on scheduling and memory is bounded by one batch.
+	type item struct {
+		line int
+		b    []byte
+		d    Derived
+		fl   *Failure
+	}
+	batch := make([]item, 0, batchLines)
+	size := 0
+	flush := func() error {
+		process(batch, workers, func(it *item) { it.d, it.fl = readCase(it.b, opt.Engine) })
+		for i := range batch {
+			it := &batch[i]
+			if it.fl != nil {
+				it.fl.Line = it.line
+				a.Fail(*it.fl)
+				continue
+			}
+			a.Add(&it.d)
+			if opt.Person != nil {
+				if err := opt.Person(it.d.Person(period)); err != nil {
+					return err
+				}
+			}
+		}
+		batch, size = batch[:0], 0
+		return nil
+	}
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		a.rep.Lines++
+		batch = append(batch, item{line: line, b: append([]byte(nil), b...)})
+		size += len(b)
+		if len(batch) == batchLines || size >= batchBytes {
+			if err := flush(); err != nil {
+				return Report{}, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return Report{}, err
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return Report{}, &sdk.Error{Code: sdk.CodeLimitExceeded,
+				Message: fmt.Sprintf("line %d is longer than the %d-byte limit for one case", line+1, max),
+				Detail:  "Each line must hold one case as JSON. Split the input, or raise the limit (--max-line-bytes)."}
+		}
+		return Report{}, &sdk.Error{Code: sdk.CodeInternal, Message: "reading cases: " + err.Error()}
+	}
+	return a.Report(), nil
+}
+
+// Batch limits for Run.
+const (
+	batchLines = 256
+	batchBytes = 8 << 20
+)
+
+// process runs fn on every element of items with up to workers goroutines.
+func process[T any](items []T, workers int, fn func(*T)) {
+	if workers <= 1 || len(items) < 2 {
+		for i := range items {
+			fn(&items[i])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(workers, len(items)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(&items[i])
+			}
+		}()
+	}
+	for i := range items {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// readCase decodes and verifies one case, or says why it cannot be counted.
+func readCase(b []byte, e *sdk.Engine) (d Derived, fl *Failure) {
+	defer func() {
+		if r := recover(); r != nil {
+			d, fl = Derived{}, &Failure{Code: string(sdk.CodeInternal), Reason: fmt.Sprintf("could not read the case: %v", r)}
+		}
+	}()
+	var c sdk.Case
+	if err := json.Unmarshal(b, &c); err != nil {
+		return Derived{}, &Failure{Code: string(sdk.CodeInvalidCase), Reason: "not a case: " + err.Error()}
+	}
+	if e != nil {
+		if v := e.Verify(c); !v.OK {
+			return Derived{}, &Failure{ID: c.ID, Code: string(sdk.CodeHistoryMismatch), Event: v.FirstBad, Reason: v.Reason}
+		}
+	}
+	return Derive(c), nil
+}

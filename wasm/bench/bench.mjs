@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// WebAssembly benchmarks (make wasm-bench): module sizes (raw, gzip -9, brotli q11), fire from JavaScript
+// against native Go Fire measured in the same run (go test -bench in wasm/bridge, same case and firing), and
+// cold start in headless Chromium (fetch + instantiate + compile the default policy), median of several fresh
+// pages. Prints a table and writes wasm/dist/bench.json.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { root, dist, run, importWrapper, serve, launchChromium } from '../test/helpers.mjs';
+
+const out = { sizes: {}, fire: {}, cold_start_ms: {} };
+
+// Sizes.
+for (const f of ['sendflow.wasm', 'sendflow-wasi.wasm']) {
+  const b = readFileSync(path.join(dist, f));
+  out.sizes[f] = {
+    raw: b.length,
+    gzip: gzipSync(b, { level: 9 }).length,
+    brotli: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length,
+  };
+}
+
+// Fire from JS: the case and firing of BenchmarkNativeFire.
+const { create } = await importWrapper();
+const sf = await create();
+const engine = sf.compile();
+let c = engine.newCase({ id: 'bench', la: 'kent', child: { date_of_birth: '2016-03-02' }, evidence: ['personalised_plan', 'personalised_plan', 'parental_consent'] });
+for (const f of [
+  { trigger: 'support.concern_raised', actor: 'senco', at: '2026-01-05' },
+  { trigger: 'support.placed', actor: 'senco', at: '2026-01-06' },
+  { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-07' },
+  { trigger: 'ehc.decided_to_assess', actor: 'la_officer', at: '2026-02-01' },
+  { trigger: 'ehc.advice_requested', actor: 'la_officer', at: '2026-02-02', data: { from: 'medical' } },
+]) c = engine.fire(c, f).case;
+const firing = { trigger: 'hnf.considered', actor: 'school', at: '2026-02-10', data: { annual_provision_cost: 7500 } };
+
+function timeIt(fn, minMs = 2000) {
+  for (let i = 0; i < 50; i++) fn(); // warm up
+  const samples = [];
+  const end = performance.now() + minMs;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) fn();
+    samples.push(((performance.now() - t0) / 20) * 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return Math.round(samples[Math.floor(samples.length / 2)]);
+}
+out.fire.js_ns = timeIt(() => engine.fire(c, firing));
+const raw = JSON.stringify({ op: 'fire', engine: engine.handle, case: c, firing });
+out.fire.js_raw_string_ns = timeIt(() => sf.requestRaw(raw));
+
+// Native Go, same run.
+const bench = run('go', ['test', '-run', '^$', '-bench', 'Native', '-benchtime', '2s', './wasm/bridge/']);
+if (bench.status !== 0) throw new Error(bench.stderr + bench.stdout);
+for (const [, name, ns] of bench.stdout.matchAll(/^Benchmark(\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns\/op/gm)) {
+  out.fire[name === 'NativeFire' ? 'go_native_ns' : 'go_bridge_json_ns'] = Math.round(Number(ns));
+}
+out.fire.ratio_js_to_native = +(out.fire.js_ns / out.fire.go_native_ns).toFixed(1);
+
+// Cold start in Chromium.
+const server = await serve();
+const browser = await launchChromium();
+try {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/test/page.html`);
+    samples.push(await page.evaluate(async () => {
+      const t0 = performance.now();
+      const m = await import('/dist/sendflow.mjs?' + Math.random());
+      const sf = await m.create();
+      const e = sf.compile();
+      if (!e.policyHash) throw new Error('no engine');
+      return performance.now() - t0;
+    }));
+    await page.close();
+  }
+  samples.sort((a, b) => a - b);
+  out.cold_start_ms = { median: Math.round(samples[2]), min: Math.round(samples[0]), max: Math.round(samples[4]), samples: samples.map(Math.round) };
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+writeFileSync(path.join(dist, 'bench.json'), JSON.stringify(out, null, 2) + '\n');
+const mb = (n) => (n / 1e6).toFixed(2) + ' MB';
+for (const [f, s] of Object.entries(out.sizes)) console.log(`size ${f}: raw ${mb(s.raw)}, gzip ${mb(s.gzip)}, brotli ${mb(s.brotli)}`);
+console.log(`fire: JS ${(out.fire.js_ns / 1000).toFixed(0)} µs (request string only ${(out.fire.js_raw_string_ns / 1000).toFixed(0)} µs), native Go Fire ${(out.fire.go_native_ns / 1000).toFixed(0)} µs, native JSON bridge ${(out.fire.go_bridge_json_ns / 1000).toFixed(0)} µs: JS/native ${out.fire.ratio_js_to_native}x`);
+console.log(`cold start in Chromium (fetch, instantiate, compile default): median ${out.cold_start_ms.median} ms (min ${out.cold_start_ms.min}, max ${out.cold_start_ms.max})`);
+console.log(`wrote ${path.relative(root, path.join(dist, 'bench.json'))}`);
+process.exit(0);

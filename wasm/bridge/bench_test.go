@@ -1,0 +1,65 @@
+package bridge
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// benchInput is the case and firing of sdk's BenchmarkFire (a case partway
+// through a lifecycle; hnf.considered with one guard). wasm/bench/bench.mjs
+// fires the same from JavaScript and compares with these, in the same run.
+func benchInput(b *testing.B) (*sdk.Engine, sdk.Case, sdk.Firing) {
+	e, err := sdk.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := e.NewCase(sdk.Facts{ID: "bench", LA: "kent", Child: sdk.Child{DateOfBirth: "2016-03-02"},
+		Evidence: []string{"personalised_plan", "personalised_plan", "parental_consent"}})
+	for _, f := range []sdk.Firing{
+		{Trigger: "support.concern_raised", Actor: "senco", At: "2026-01-05"},
+		{Trigger: "support.placed", Actor: "senco", At: "2026-01-06"},
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-07"},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-02-01"},
+		{Trigger: "ehc.advice_requested", Actor: "la_officer", At: "2026-02-02", Data: map[string]any{"from": "medical"}},
+	} {
+		o, err := e.Fire(c, f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c = o.Case
+	}
+	return e, c, sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-02-10", Data: map[string]any{"annual_provision_cost": 7500.0}}
+}
+
+// BenchmarkNativeFire is the native Go Fire the WebAssembly fire is
+// compared with.
+func BenchmarkNativeFire(b *testing.B) {
+	e, c, f := benchInput(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Fire(c, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNativeHandleFire is the same firing through the bridge's JSON on
+// the host: the cost of the JSON boundary without WebAssembly.
+func BenchmarkNativeHandleFire(b *testing.B) {
+	_, c, f := benchInput(b)
+	var comp struct {
+		Result Compiled `json:"result"`
+	}
+	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
+		b.Fatal(err)
+	}
+	req, _ := json.Marshal(map[string]any{"op": "fire", "engine": comp.Result.Engine, "case": c, "firing": f})
+	b.ReportAllocs()
+	for b.Loop() {
+		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
+			b.Fatalf("%s", out)
+		}
+	}
+}
