@@ -12,6 +12,9 @@ SENDFLOW := $(BIN)/sendflow
 # and `make bench` run everything without one file growing a target per feature.
 TEST_TARGETS :=
 BENCH_TARGETS :=
+# Shared prerequisites the fragments use (defined before they are included: prerequisites expand at once).
+NODE_DEPS := node_modules/.sendflow-installed
+CHROMIUM := /usr/bin/chromium
 include $(sort $(wildcard mk/*.mk))
 
 all: build
@@ -72,14 +75,12 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./sdk/...
 
 ## node-deps: the npm tools the tests use (ajv, playwright-core), pinned by package-lock.json.
-NODE_DEPS := node_modules/.sendflow-installed
 node-deps: $(NODE_DEPS)
 $(NODE_DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
 ## chromium-deps: Debian's chromium for the browser tests (never a downloaded browser build).
-CHROMIUM := /usr/bin/chromium
 chromium-deps: $(CHROMIUM)
 $(CHROMIUM):
 	apt-get update
