@@ -248,7 +248,7 @@ func doc(b *strings.Builder, indent, text string) {
 	fmt.Fprintf(b, "%s */\n", indent)
 }
 
-var identRe = func(s string) bool {
+func isIdent(s string) bool {
 	for i, r := range s {
 		if !(r == '_' || r == '$' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
 			return false
@@ -258,7 +258,7 @@ var identRe = func(s string) bool {
 }
 
 func propName(s string) string {
-	if identRe(s) {
+	if isIdent(s) {
 		return s
 	}
 	return strconv.Quote(s)
@@ -289,9 +289,9 @@ func (g *schemaGen) ts(n *node, indent string) string {
 	if ref := n.str("$ref"); ref != "" {
 		return strings.TrimPrefix(ref, "#/$defs/")
 	}
-	if any, ok := n.get("anyOf").([]any); ok {
+	if branches, ok := n.get("anyOf").([]any); ok {
 		var parts []string
-		for _, a := range any {
+		for _, a := range branches {
 			a, _ := a.(*node)
 			if isTyped(a) {
 				parts = append(parts, g.ts(a, indent))
@@ -411,7 +411,7 @@ func (g *schemaGen) write(b *strings.Builder) {
 	for _, name := range g.order {
 		n := g.decl[name]
 		d := n.str("description")
-		if t := n.str("title"); t != "" {
+		if n.str("title") != "" {
 			d = strings.TrimSpace(d + "\nSchema: " + n.str("$id"))
 		}
 		doc(b, "", d)
@@ -447,4 +447,3 @@ func (g *schemaGen) declared() map[string]bool {
 	}
 	return m
 }
-
