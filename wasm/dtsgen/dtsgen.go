@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sendflow/sendflow/schemas"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/scenario"
 	"github.com/sendflow/sendflow/wasm/bridge"
@@ -151,7 +152,7 @@ func (g *gen) declare(b *strings.Builder, t reflect.Type) {
 
 // Generate returns the contents of sendflow.d.ts.
 func Generate() (string, error) {
-	sg, err := loadSchemas()
+	sg, err := loadSchemas(schemas.Get)
 	if err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sendflow/sendflow/schemas"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,4 +81,58 @@ func TestSchemaNodesKeepOrder(t *testing.T) {
 	assert.Error(t, err)
 	_, err = parse([]byte(`{"a":`))
 	assert.Error(t, err)
+}
+
+// TestSchemaDriftIsAnError: schemas that disagree with each other, or lose
+// an enum an alias names, stop the generator instead of declaring a guess.
+func TestSchemaDriftIsAnError(t *testing.T) {
+	edit := func(name, old, new string) func(string) ([]byte, bool) {
+		return func(n string) ([]byte, bool) {
+			b, ok := schemas.Get(n)
+			if n == name {
+				require.Contains(t, string(b), old)
+				b = []byte(strings.Replace(string(b), old, new, 1))
+			}
+			return b, ok
+		}
+	}
+	for _, c := range []struct {
+		name, schema, old, new, err string
+	}{
+		{"a $def differs", "outcome", `"YearGroup is`, `"Year group is`, "$defs/Child differs"},
+		{"a document description changes (no drift)", "outcome", `"Case is the new case.`, `"x`, ""},
+		{"an alias lost its enum", "error", `"enum"`, `"examples"`, "alias ErrorCode"},
+		{"a missing schema", "policy", "", "", "no schema"},
+	} {
+		get := edit(c.schema, c.old, c.new)
+		if c.name == "a missing schema" {
+			get = func(n string) ([]byte, bool) {
+				if n == c.schema {
+					return nil, false
+				}
+				return schemas.Get(n)
+			}
+		}
+		_, err := loadSchemas(get)
+		if c.err == "" {
+			assert.NoError(t, err, c.name)
+			continue
+		}
+		require.Error(t, err, c.name)
+		assert.Contains(t, err.Error(), c.err, c.name)
+	}
+	b, _ := schemas.Get("case")
+	i := strings.Index(string(b), `"history"`)
+	require.Greater(t, i, 0)
+	tampered := func(n string) ([]byte, bool) {
+		if n == "outcome" {
+			o, _ := schemas.Get(n)
+			// outcome's $defs/Case loses a field the case document has.
+			return []byte(strings.Replace(string(o), `"history": {`, `"history_gone": {`, 1)), true
+		}
+		return schemas.Get(n)
+	}
+	_, err := loadSchemas(tampered)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "differs")
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/sendflow/sendflow/schemas"
 )
 
 // node is a JSON Schema object with its keys in document order (the order
@@ -162,7 +160,8 @@ func pointer(n *node, p string) *node {
 	return n
 }
 
-func loadSchemas() (*schemaGen, error) {
+// loadSchemas reads the documents through get (schemas.Get).
+func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 	g := &schemaGen{decl: map[string]*node{}, docs: map[string]*node{}, enums: map[string]string{}}
 	top := map[string]bool{}
 	for _, d := range documents {
@@ -171,7 +170,7 @@ func loadSchemas() (*schemaGen, error) {
 	defs := map[string]*node{}
 	var defOrder []string
 	for _, d := range documents {
-		b, ok := schemas.Get(d.schema)
+		b, ok := get(d.schema)
 		if !ok {
 			return nil, fmt.Errorf("no schema %q", d.schema)
 		}
@@ -199,6 +198,21 @@ func loadSchemas() (*schemaGen, error) {
 			}
 			defs[k] = v
 			defOrder = append(defOrder, k)
+		}
+	}
+	// A $defs entry named after a document (outcome's Case and Event) must
+	// declare the same fields as that document.
+	for _, d := range documents {
+		for _, other := range g.docs {
+			def := other.obj("$defs").obj(d.name)
+			if def == nil {
+				continue
+			}
+			for _, k := range []string{"properties", "required", "additionalProperties"} {
+				if canon(def.get(k)) != canon(g.decl[d.name].get(k)) {
+					return nil, fmt.Errorf("$defs/%s differs from the %s document (%s)", d.name, d.schema, k)
+				}
+			}
 		}
 	}
 	for _, k := range defOrder {
