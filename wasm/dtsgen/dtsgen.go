@@ -69,14 +69,11 @@ func (g *gen) visit(t reflect.Type) {
 
 var codeType = reflect.TypeOf(sdk.Code(""))
 var sdkPkg = reflect.TypeOf(sdk.Case{}).PkgPath()
-var clockRefType = reflect.TypeOf(sdk.ClockRef{})
 
 func tsType(t reflect.Type) string {
 	switch {
 	case t == codeType:
 		return "ErrorCode"
-	case t == clockRefType:
-		return "ClockRef | string"
 	case t == reflect.TypeOf([]byte(nil)) || t.String() == "json.RawMessage":
 		return "unknown"
 	}
