@@ -41,7 +41,7 @@ $(WASM_DIST)/wasm_exec.js:
 	@test -n "$(GO_WASM_EXEC)" || { echo "wasm_exec.js not found in the Go toolchain"; exit 1; }
 	cp $(GO_WASM_EXEC) $@
 
-## wasm-dts: regenerate wasm/js/sendflow.d.ts from the Go types (a test fails when it is stale).
+## wasm-dts: regenerate wasm/js/sendflow.d.ts from schemas/*.schema.json and the bridge's Go types (a test fails when it is stale).
 wasm-dts:
 	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/
 
@@ -50,8 +50,9 @@ wasm-pack: wasm
 	@mkdir -p $(WASM_DIST)/pkg
 	cd wasm && npm pack --offline --pack-destination dist/pkg
 
-wasm-test-node: wasm $(SENDFLOW)
-	node --test wasm/test/node.test.mjs
+# types.test.mjs type-checks sendflow.d.ts and wasm/test/types/usage.ts with tsc (root package.json).
+wasm-test-node: wasm $(SENDFLOW) node-deps
+	node --test wasm/test/node.test.mjs wasm/test/types.test.mjs
 
 wasm-test-wasi: wasm $(SENDFLOW)
 	SENDFLOW_WASI_WASM=$(CURDIR)/$(WASM_WASI_MOD) $(GO) test -count=1 ./wasm/wasihost/

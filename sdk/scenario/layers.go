@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,14 +24,19 @@ const maxExtends = 8
 // "kent/dover.yaml") give the same layers when dover.yaml extends ../kent.yaml.
 func PolicySources(paths ...string) ([]sdk.PolicySource, error) {
 	return resolveLayers(paths, filepath.Abs, func(path string) ([]byte, error) {
-		info, err := os.Stat(path)
+		f, err := os.Open(path) // "open PATH: no such file or directory", as MemoryPolicySources words it
 		if err != nil {
 			return nil, err
 		}
-		if info.Size() > sdk.MaxPolicyBytes {
-			return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", path, info.Size(), sdk.MaxPolicyBytes)}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, sdk.MaxPolicyBytes+1))
+		if err != nil {
+			return nil, err
 		}
-		return os.ReadFile(path)
+		if len(data) > sdk.MaxPolicyBytes {
+			return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("policy %s is over %d bytes, the limit", path, sdk.MaxPolicyBytes)}
+		}
+		return data, nil
 	})
 }
 
