@@ -36,13 +36,9 @@ func (e *Engine) Graph(format string, c *Case) (out string, err error) {
 		return "", &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("unknown graph format %s%s", clip(format), suggest(format, GraphFormats)),
 			Pointer: "/format", Detail: "The formats are: " + strings.Join(GraphFormats, ", ") + "."}
 	}
-	current := map[string]string{}
-	if c != nil {
-		w := cloneCase(*c, 0)
-		if cerr := e.checkCase(&w); cerr != nil {
-			return "", cerr
-		}
-		current = w.States
+	current, cerr := e.currentStates(c)
+	if cerr != nil {
+		return "", cerr
 	}
 	g := e.graphModel()
 	if format == GraphDOT {
@@ -225,4 +221,17 @@ func (g graphModel) mermaid(current map[string]string) string {
 		fmt.Fprintf(&b, "  class %s current\n", strings.Join(cur, ","))
 	}
 	return b.String()
+}
+
+// currentStates is every track's state in c (checked against the policy),
+// or none when no case is given.
+func (e *Engine) currentStates(c *Case) (map[string]string, *Error) {
+	if c == nil {
+		return map[string]string{}, nil
+	}
+	w := cloneCase(*c, 0)
+	if cerr := e.checkCase(&w); cerr != nil {
+		return nil, cerr
+	}
+	return w.States, nil
 }

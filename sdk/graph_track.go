@@ -18,13 +18,9 @@ func (e *Engine) GraphTrack(format, track string, c *Case) (out string, err erro
 	if format != GraphDOT && format != GraphMermaid {
 		return e.Graph(format, c) // the same error for a bad format
 	}
-	current := map[string]string{}
-	if c != nil {
-		w := cloneCase(*c, 0)
-		if cerr := e.checkCase(&w); cerr != nil {
-			return "", cerr
-		}
-		current = w.States
+	current, cerr := e.currentStates(c)
+	if cerr != nil {
+		return "", cerr
 	}
 	full := e.graphModel()
 	g := graphModel{edges: map[string][]graphEdge{}}
