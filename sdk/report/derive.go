@@ -246,6 +246,7 @@ func Derive(c sdk.Case) (d Derived) {
 	plan := -1    // the plan maintained now
 	lastDec := "" // subject of the latest appealable decision
 	lastReq, lastPlanReq := -1, -1
+	lastRefused := -1 // the request most recently refused (a Tribunal may order it assessed)
 	subject, subjReq := "", -1 // the current dispute's subject and request
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
@@ -273,6 +274,16 @@ func Derive(c sdk.Case) (d Derived) {
 			d.Requests = append(d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: src})
 			cur = len(d.Requests) - 1
 		case "ehc.decided_to_assess", "ehc.decided_not_to_assess":
+			if ev.Trigger == "ehc.decided_to_assess" && ev.StatesBefore["ehc"] == "refused" {
+				// The LA carries out a Tribunal order to assess (R44(2)(b)): the
+				// refused request is assessed after all. Its outcome stays the
+				// LA's decision (refused); the assessment is recorded on it.
+				if lastRefused >= 0 && d.Requests[lastRefused].Assessment == nil {
+					cur = lastRefused
+					d.Requests[cur].Assessment = &Assessment{}
+				}
+				break
+			}
 			if cur >= 0 && d.Requests[cur].RequestOutcome == nil {
 				r := &d.Requests[cur]
 				r.RequestOutcomeDate = ptr(day)
@@ -281,6 +292,7 @@ func Derive(c sdk.Case) (d Derived) {
 					r.Assessment = &Assessment{}
 				} else {
 					r.RequestOutcome = ptr(RequestRefused)
+					lastRefused = cur
 					cur = -1
 				}
 			}
@@ -307,6 +319,12 @@ func Derive(c sdk.Case) (d Derived) {
 				a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentNotIssued), ptr(day)
 				lastPlanReq = cur
 				cur = -1
+			}
+		case "ehc.draft_issued":
+			if ev.StatesBefore["ehc"] == "not_issued" && cur < 0 && lastPlanReq >= 0 && d.Requests[lastPlanReq].Assessment != nil {
+				// The LA carries out a Tribunal order to make a plan (R44(2)(c)):
+				// the assessment that ended "not issued" goes on to a plan.
+				cur = lastPlanReq
 			}
 		case "ehc.plan_finalised":
 			req := -1

@@ -1,0 +1,81 @@
+package report_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/report"
+)
+
+// fireAll fires steps on a new case and returns it.
+func fireAll(t *testing.T, steps []sdk.Firing) sdk.Case {
+	t.Helper()
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	yg := 4
+	c := e.NewCase(sdk.Facts{ID: "order", LA: "liverpool", Child: sdk.Child{DateOfBirth: "2017-05-14", YearGroup: &yg}})
+	for _, f := range steps {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err, f.Trigger)
+		c = o.Case
+	}
+	return c
+}
+
+// appealed fires a refusal's appeal up to the Tribunal's order.
+func appealed(order string) []sdk.Firing {
+	return []sdk.Firing{
+		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2026-06-29"},
+		{Trigger: "dispute.certificate_issued", Actor: "mediation_adviser", At: "2026-07-01"},
+		{Trigger: "dispute.appeal_registered", Actor: "parent", At: "2026-07-06"},
+		{Trigger: "dispute.tribunal_decided", Actor: "tribunal", At: "2026-10-05", Data: map[string]any{"order": order}},
+	}
+}
+
+// A Tribunal order to assess after a refusal: the refused request is the one
+// assessed, and the plan issued under the order is linked to it.
+func TestDeriveOrderToAssessCarriedOut(t *testing.T) {
+	steps := []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-02-09"},
+	}
+	steps = append(steps, appealed("assess")...)
+	steps = append(steps,
+		sdk.Firing{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-10-12"},
+		sdk.Firing{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-11-16"},
+		sdk.Firing{Trigger: "ehc.plan_finalised", Actor: "la_officer", At: "2026-12-14", Data: map[string]any{"named_school": "Oak"}},
+		sdk.Firing{Trigger: "dispute.order_complied", Actor: "la_officer", At: "2026-12-15"})
+	d := report.Derive(fireAll(t, steps))
+	require.Len(t, d.Requests, 1, "one request, not a new one for the order")
+	r := d.Requests[0]
+	require.Equal(t, "refused", *r.RequestOutcome, "the LA's decision on the request")
+	require.True(t, r.RequestTribunal)
+	require.NotNil(t, r.Assessment, "the ordered assessment is recorded on the refused request")
+	require.Equal(t, "issued", *r.Assessment.AssessmentOutcome)
+	require.Equal(t, "2026-12-14", *r.Assessment.AssessmentOutcomeDate)
+	require.Len(t, d.Plans, 1)
+	require.Equal(t, 0, d.Plans[0].Request, "the plan is linked to the request")
+}
+
+// A Tribunal order to make a plan after a decision not to issue: the plan is
+// linked to the request whose assessment ended "not issued".
+func TestDeriveOrderToMakePlanCarriedOut(t *testing.T) {
+	steps := []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "school", At: "2026-03-02"},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-04-13"},
+		{Trigger: "ehc.decided_not_to_issue", Actor: "la_officer", At: "2026-06-22"},
+	}
+	steps = append(steps, appealed("make_plan")...)
+	steps = append(steps,
+		sdk.Firing{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-10-12"},
+		sdk.Firing{Trigger: "ehc.plan_finalised", Actor: "la_officer", At: "2026-11-02", Data: map[string]any{"named_school": "Marsh Lane"}})
+	d := report.Derive(fireAll(t, steps))
+	require.Len(t, d.Requests, 1)
+	require.NotNil(t, d.Requests[0].Assessment)
+	require.True(t, d.Requests[0].Assessment.AssessmentTribunal)
+	require.Len(t, d.Plans, 1)
+	require.Equal(t, 0, d.Plans[0].Request)
+	require.Equal(t, "2026-11-02", d.Plans[0].StartDate)
+}
