@@ -246,7 +246,7 @@ func Derive(c sdk.Case) (d Derived) {
 	plan := -1    // the plan maintained now
 	lastDec := "" // subject of the latest appealable decision
 	lastReq, lastPlanReq := -1, -1
-	lastRefused := -1 // the request most recently refused (a Tribunal may order it assessed)
+	lastRefused := -1          // the request most recently refused (a Tribunal may order it assessed)
 	subject, subjReq := "", -1 // the current dispute's subject and request
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
