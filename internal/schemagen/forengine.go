@@ -25,6 +25,17 @@ func PolicyID(e *sdk.Engine, name string) string {
 	return BaseURL + "policy/" + e.PolicyID() + "/" + h + "/" + name + ".schema.json"
 }
 
+// IDFor is the $id ForEngine(e, name) writes: PolicyID for the strict
+// schemas, the default $id for the structural ones (policy, scenario).
+func IDFor(e *sdk.Engine, name string) string {
+	for _, d := range Docs {
+		if d.Name == name && !d.Strict {
+			return BaseURL + name + ".schema.json"
+		}
+	}
+	return PolicyID(e, name)
+}
+
 // ForEngine returns the schema called name (one of Names()) for the policy
 // compiled into e: the committed default schema (package schemas, so the
 // descriptions are the ones generated from the Go comments; no Go source
@@ -36,6 +47,7 @@ func ForEngine(e *sdk.Engine, name string) ([]byte, error) {
 	if e == nil {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: "schemagen: no engine"}
 	}
+	name = strings.TrimSuffix(strings.TrimPrefix(name, BaseURL), ".schema.json")
 	var doc *Doc
 	for i := range Docs {
 		if Docs[i].Name == name {
