@@ -8,6 +8,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/sendflow/sendflow/internal/schemagen"
 	"github.com/sendflow/sendflow/schemas"
 	"github.com/sendflow/sendflow/sdk"
 )
@@ -59,12 +60,17 @@ func validateAs(name string, v any) error {
 	if err != nil {
 		return err
 	}
+	return validateWith(set, name, v)
+}
+
+func validateWith(set map[string]*jsonschema.Schema, name string, v any) error {
 	s, ok := set[name]
 	if !ok {
 		return fmt.Errorf("no schema %q", name)
 	}
 	b, ok := v.([]byte)
 	if !ok {
+		var err error
 		if b, err = json.Marshal(v); err != nil {
 			return fmt.Errorf("%s does not marshal: %v", name, err)
 		}
@@ -79,20 +85,61 @@ func validateAs(name string, v any) error {
 	return nil
 }
 
-// validatorFor returns the schema check for documents made by e. The
-// published schemas enumerate the default policy's triggers, roles, states
-// and clocks, so a policy that adds any of these makes outcomes, permission
-// lists and clock reports outside them: for such an engine only errors
-// (whose schema does not depend on the policy) are validated.
+// validatorFor returns the schema check for documents made by e: the
+// default policy's documents against schemas/, any other policy's against
+// that policy's own schemas (schemagen.ForEngine), so an overlay's added
+// triggers, roles, states, clocks and payload fields are checked too.
 func validatorFor(e *sdk.Engine) func(kind string, v any) error {
 	def, err := sdk.Default()
 	if err == nil && e.PolicyHash() == def.PolicyHash() {
 		return validateAs
 	}
+	set, err := policySchemas(e)
 	return func(kind string, v any) error {
-		if kind == "error" {
-			return validateAs(kind, v)
+		if err != nil {
+			return err
 		}
-		return nil
+		return validateWith(set, kind, v)
 	}
+}
+
+// policySchemas compiles e's schemas once per policy hash (the example
+// policies); past a few dozen policies (fuzzed ones) it compiles without
+// keeping them.
+var (
+	policyMu  sync.Mutex
+	policySet = map[string]map[string]*jsonschema.Schema{}
+)
+
+func policySchemas(e *sdk.Engine) (map[string]*jsonschema.Schema, error) {
+	policyMu.Lock()
+	defer policyMu.Unlock()
+	if set, ok := policySet[e.PolicyHash()]; ok {
+		return set, nil
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	set := map[string]*jsonschema.Schema{}
+	for _, n := range schemas.Names() {
+		b, err := schemagen.ForEngine(e, n)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s schema %s: %v", e.PolicyID(), n, err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("policy %s schema %s: %v", e.PolicyID(), n, err)
+		}
+		id := schemagen.IDFor(e, n)
+		if err := c.AddResource(id, doc); err != nil {
+			return nil, fmt.Errorf("policy %s schema %s: %v", e.PolicyID(), n, err)
+		}
+		if set[n], err = c.Compile(id); err != nil {
+			return nil, fmt.Errorf("policy %s schema %s: %v", e.PolicyID(), n, err)
+		}
+	}
+	if len(policySet) < 32 {
+		policySet[e.PolicyHash()] = set
+	}
+	return set, nil
 }

@@ -43,7 +43,12 @@ func IDFor(e *sdk.Engine, name string) string {
 // e's policy by the same code Generate uses. Its $id is PolicyID(e, name).
 // The structural schemas (policy, scenario) do not depend on the policy
 // and are returned as they are, default $id included.
-func ForEngine(e *sdk.Engine, name string) ([]byte, error) {
+func ForEngine(e *sdk.Engine, name string) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &sdk.Error{Code: sdk.CodeInternal, Message: fmt.Sprintf("schemagen: the %s schema of policy %s: %v", name, e.PolicyID(), r)}
+		}
+	}()
 	if e == nil {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: "schemagen: no engine"}
 	}

@@ -197,6 +197,9 @@ func clockRefSchema() *jsonschema.Schema {
 // enums holds every name the default policy defines.
 type enums struct {
 	tracks, triggers, roles, clocks, evidence, decisions, codes []string
+	// stateTracks are the tracks a case's states hold: the enabled ones,
+	// then any the policy disables (held at their initial state).
+	stateTracks []string
 	states                                                      map[string][]string
 	trackDesc                                                   map[string]string
 	clockKeys, sources                                          []string
@@ -218,8 +221,17 @@ func enumsOf(e *sdk.Engine) enums {
 	for _, t := range en.tracks {
 		enabled[t] = true
 	}
+	en.stateTracks = append([]string(nil), en.tracks...)
+	initial := e.NewCase(sdk.Facts{}).States
 	for _, t := range p.Tracks {
 		if !enabled[t.ID] {
+			// A disabled track never moves from its initial state, but a
+			// case still holds it.
+			if _, ok := initial[t.ID]; ok && en.trackDesc[t.ID] == "" {
+				en.stateTracks = append(en.stateTracks, t.ID)
+				en.states[t.ID] = []string{initial[t.ID]}
+				en.trackDesc[t.ID] = "The " + t.ID + " track, disabled in this policy (it stays at its initial state): " + t.Description
+			}
 			continue
 		}
 		en.trackDesc[t.ID] = "The " + t.ID + " track: " + t.Description
@@ -471,11 +483,11 @@ func enumItems(p *jsonschema.Schema, values []string) {
 	}
 }
 
-// statesSchema: every track of the default policy to one of its states.
+// statesSchema: every track of the policy to one of its states.
 func statesSchema(en enums) *jsonschema.Schema {
 	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
 		Description: "Every track's current state; nested states are written with dots, e.g. \"sen_support.plan\". A track left out is at its initial state."}
-	for _, t := range en.tracks {
+	for _, t := range en.stateTracks {
 		s.Properties.Set(t, &jsonschema.Schema{Type: "string", Enum: anys(en.states[t]), Description: en.trackDesc[t]})
 	}
 	return s
