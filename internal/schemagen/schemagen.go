@@ -199,11 +199,11 @@ type enums struct {
 	tracks, triggers, roles, clocks, evidence, decisions, codes []string
 	// stateTracks are the tracks a case's states hold: the enabled ones,
 	// then any the policy disables (held at their initial state).
-	stateTracks []string
-	states                                                      map[string][]string
-	trackDesc                                                   map[string]string
-	clockKeys, sources                                          []string
-	payload                                                     map[string][]sdk.FieldDef
+	stateTracks        []string
+	states             map[string][]string
+	trackDesc          map[string]string
+	clockKeys, sources []string
+	payload            map[string][]sdk.FieldDef
 }
 
 func enumsOf(e *sdk.Engine) enums {
