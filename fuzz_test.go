@@ -117,10 +117,13 @@ func FuzzGuardCompile(f *testing.F) {
 		if err != nil {
 			checkErr(t, "Fire", err)
 		} else {
-			// The engine adds a track, so only the structural checks apply
-			// (the schemas enumerate the default policy's names).
+			// The engine adds a track: the outcome is checked against
+			// this policy's own schemas (schemagen.ForEngine).
 			if cerr := k.CheckOutcome(c, fr, o); cerr != nil {
 				t.Fatal(cerr)
+			}
+			if verr := validatorFor(e)("outcome", o); verr != nil {
+				t.Fatal(verr)
 			}
 		}
 		ps, err := e.Permitted(c, "la_officer", "2026-03-04")
