@@ -420,7 +420,7 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 	}
 	if !t.roles[actor] {
 		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("a %s cannot fire %s", actor, t.def.ID), Pointer: "/actor",
-			Detail: "It may be fired by: " + strings.Join(t.def.Roles, ", ") + "."}
+			Detail: "It may be fired by: " + t.rolesText + "."}
 	}
 	if r.eligibility != nil && haveAt {
 		env := e.env(w, actor, at, today, nil, r.eligibility.prog.usesClocks)
