@@ -27,7 +27,9 @@ func hashCanon(prefix string, write func(b []byte) []byte) string {
 	sum := sha256.Sum256(b)
 	*bp = b
 	canonPool.Put(bp)
-	return hex.EncodeToString(sum[:])
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return string(h[:])
 }
 
 // appendStr writes s quoted. Plain printable ASCII without quotes or
@@ -35,7 +37,7 @@ func hashCanon(prefix string, write func(b []byte) []byte) string {
 // it is; anything else is quoted with strconv, which is unambiguous too.
 func appendStr(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+		if !plain[s[i]] {
 			return strconv.AppendQuote(b, s)
 		}
 	}
@@ -44,12 +46,28 @@ func appendStr(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// plain marks the bytes appendStr copies as they are.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 func appendField(b []byte, name string) []byte {
 	b = appendStr(b, name)
 	return append(b, ':')
 }
 
-func appendStates(b []byte, m map[string]string) []byte {
+// appendStates writes a state map with its keys sorted. order, when given,
+// is the policy's tracks sorted: a map holding exactly those keys (every
+// map the engine makes) is written in that order without sorting.
+func appendStates(b []byte, m map[string]string, order []string) []byte {
+	if len(order) > 0 && len(order) == len(m) {
+		if out, ok := appendStatesInOrder(b, m, order); ok {
+			return out
+		}
+	}
 	var buf [16]string // a policy has a handful of tracks: no allocation
 	ks := buf[:0]
 	for k := range m {
@@ -65,6 +83,25 @@ func appendStates(b []byte, m map[string]string) []byte {
 		b = appendStr(b, m[k])
 	}
 	return append(b, '}')
+}
+
+// appendStatesInOrder writes m in the given key order; ok is false (and b
+// unchanged) when m lacks one of the keys.
+func appendStatesInOrder(b []byte, m map[string]string, order []string) ([]byte, bool) {
+	start := len(b)
+	b = append(b, '{')
+	for i, k := range order {
+		v, ok := m[k]
+		if !ok {
+			return b[:start], false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendField(b, k)
+		b = appendStr(b, v)
+	}
+	return append(b, '}'), true
 }
 
 func appendValue(b []byte, v any) []byte {
@@ -112,40 +149,41 @@ func appendValue(b []byte, v any) []byte {
 }
 
 // eventHash is the SHA-256 of the event's canonical form without its Hash.
-func eventHash(ev Event) string {
+// order is the policy's sorted track names (a shortcut; nil is fine).
+func eventHash(ev *Event, order []string) string {
 	return hashCanon("sendflow/event/v1\n", func(b []byte) []byte {
 		b = append(b, '{')
-		b = appendField(b, "seq")
+		b = append(b, `"seq":`...)
 		b = strconv.AppendInt(b, int64(ev.Seq), 10)
 		b = append(b, ',')
-		b = appendField(b, "at")
+		b = append(b, `"at":`...)
 		b = appendStr(b, ev.At)
 		b = append(b, ',')
-		b = appendField(b, "actor")
+		b = append(b, `"actor":`...)
 		b = appendStr(b, ev.Actor)
 		b = append(b, ',')
-		b = appendField(b, "trigger")
+		b = append(b, `"trigger":`...)
 		b = appendStr(b, ev.Trigger)
 		b = append(b, ',')
-		b = appendField(b, "data")
+		b = append(b, `"data":`...)
 		b = appendValue(b, mapOrNil(ev.Data))
 		b = append(b, ',')
-		b = appendField(b, "facts")
+		b = append(b, `"facts":`...)
 		b = appendValue(b, mapOrNil(ev.Facts))
 		b = append(b, ',')
-		b = appendField(b, "states_before")
-		b = appendStates(b, ev.StatesBefore)
+		b = append(b, `"states_before":`...)
+		b = appendStates(b, ev.StatesBefore, order)
 		b = append(b, ',')
-		b = appendField(b, "states_after")
-		b = appendStates(b, ev.StatesAfter)
+		b = append(b, `"states_after":`...)
+		b = appendStates(b, ev.StatesAfter, order)
 		b = append(b, ',')
-		b = appendField(b, "policy_id")
+		b = append(b, `"policy_id":`...)
 		b = appendStr(b, ev.PolicyID)
 		b = append(b, ',')
-		b = appendField(b, "policy_hash")
+		b = append(b, `"policy_hash":`...)
 		b = appendStr(b, ev.PolicyHash)
 		b = append(b, ',')
-		b = appendField(b, "prev_hash")
+		b = append(b, `"prev_hash":`...)
 		b = appendStr(b, ev.PrevHash)
 		return append(b, '}')
 	})

@@ -199,7 +199,7 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 		e.Detail = d.problems[0].Message
 		return nil, e
 	}
-	return &Engine{p: c}, nil
+	return newEngine(c), nil
 }
 
 func parsePolicy(s PolicySource) (Policy, error) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +29,18 @@ type PolicySource struct {
 // by many goroutines: every method is a pure function of its arguments.
 type Engine struct {
 	p *compiled
+	// trackOrder is the policy's track names sorted: the order of the
+	// canonical state maps hashed into every event.
+	trackOrder []string
+}
+
+func newEngine(c *compiled) *Engine {
+	e := &Engine{p: c, trackOrder: make([]string, 0, len(c.tracks))}
+	for _, t := range c.tracks {
+		e.trackOrder = append(e.trackOrder, t.def.ID)
+	}
+	sort.Strings(e.trackOrder)
+	return e
 }
 
 // Limits on what one call may be given. Each is enforced with the code
@@ -308,9 +322,13 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			Detail: fmt.Sprintf("%d problem(s) with the firing; each names its field.", len(problems))}
 	}
 	// 5. guard_failed (every failing guard), advisory guards become warnings.
-	preFacts := copyFacts(w.Facts)
+	var preFacts *Facts
+	if w.Origin == nil && len(w.History) == 0 {
+		pf := copyFacts(w.Facts)
+		preFacts = &pf
+	}
 	w.Facts = facts
-	env := e.env(w, f.Actor, at, today, data, t.needsClocks)
+	env := e.env(w, f.Actor, f.At, at, today, data, t.needsClocks)
 	var failed []GuardFailure
 	warns := append([]Warning(nil), p.warnings...)
 	for _, g := range t.guards {
@@ -360,7 +378,15 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	if dest == "" {
 		dest = from
 	}
-	before := copyStates(w.States)
+	// The states before are the previous event's states after when they
+	// agree (always, for a consistent case): events are never changed once
+	// made, so they can share the map.
+	var before map[string]string
+	if n := len(w.History); n > 0 && maps.Equal(w.History[n-1].StatesAfter, w.States) {
+		before = w.History[n-1].StatesAfter
+	} else {
+		before = copyStates(w.States)
+	}
 	next, merr := track.m.Fire(from, t.def.ID, dest)
 	if merr != nil {
 		return Event{}, nil, &Error{Code: CodeInternal, Message: "state machine: " + merr.Error()}
@@ -380,7 +406,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	// The event, chained to the previous one.
 	if w.Origin == nil && len(w.History) == 0 {
 		// A hand-made case without an origin: it starts from the facts as given.
-		w.Origin = &preFacts
+		w.Origin = preFacts
 	}
 	var prev string
 	if n := len(w.History); n > 0 {
@@ -390,7 +416,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	}
 	ev := Event{Seq: seq, At: env.At, Actor: f.Actor, Trigger: t.def.ID, Data: data, Facts: factsPatch,
 		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: p.id, PolicyHash: p.hash, PrevHash: prev}
-	ev.Hash = eventHash(ev)
+	ev.Hash = eventHash(&ev, e.trackOrder)
 	w.History = append(w.History, ev)
 	return ev, warns, nil
 }
@@ -423,7 +449,7 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 			Detail: "It may be fired by: " + t.rolesText + "."}
 	}
 	if r.eligibility != nil && haveAt {
-		env := e.env(w, actor, at, today, nil, r.eligibility.prog.usesClocks)
+		env := e.env(w, actor, "", at, today, nil, r.eligibility.prog.usesClocks)
 		ok, err := r.eligibility.prog.runBool(env)
 		if err != nil || !ok {
 			reason := reasonIn(r.eligibility.def, locale)
@@ -434,12 +460,41 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 	return nil
 }
 
+// Read-only empty maps for environments without a payload or clocks
+// (guards cannot write to the maps they read).
+var (
+	emptyData   = map[string]any{}
+	emptyClocks = map[string]clockEnv{}
+)
+
+// dayString is today's YYYY-MM-DD: the firing's own at when it is a date
+// (the UK date of the start of a UK day is that day), saving a string.
+func dayString(at string, today calendar.Date) string {
+	if len(at) >= 10 {
+		if d, err := calendar.ParseDate(at[:10]); err == nil && d == today {
+			return at[:10]
+		}
+	}
+	return today.String()
+}
+
+// atString is at in RFC 3339 UTC: raw itself when it is already written
+// so (every recorded event's at), saving a string.
+func atString(raw string, at time.Time) string {
+	var buf [40]byte
+	b := at.UTC().AppendFormat(buf[:0], time.RFC3339)
+	if string(b) == raw {
+		return raw
+	}
+	return string(b)
+}
+
 // env builds the guard environment for one evaluation.
-func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
+func (e *Engine) env(w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
-		Data: data, Actor: actor, Params: e.p.params, At: at.UTC().Format(time.RFC3339), Today: today.String()}
+		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
 	if env.Data == nil {
-		env.Data = map[string]any{}
+		env.Data = emptyData
 	}
 	env.Child.DateOfBirth = w.Child.DateOfBirth
 	dob, dobErr := calendar.ParseDate(w.Child.DateOfBirth)
@@ -451,8 +506,8 @@ func (e *Engine) env(w *Case, actor string, at time.Time, today calendar.Date, d
 	if dobErr == nil {
 		env.Child.Age = calendar.AgeOn(dob, today)
 	}
-	if !withClocks {
-		env.Clocks = map[string]clockEnv{}
+	if !withClocks || len(w.Clocks) == 0 {
+		env.Clocks = emptyClocks
 	} else {
 		env.Clocks = make(map[string]clockEnv, len(w.Clocks))
 	}
@@ -539,20 +594,13 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 		}
 		return
 	}
-	for _, k := range sortedKeys(w.Clocks) {
-		if cl := w.Clocks[k]; cl.ID == r.Clock {
+	// Each instance is updated on its own, so the order does not matter
+	// (and updating existing keys while ranging is allowed).
+	for k, cl := range w.Clocks {
+		if cl.ID == r.Clock {
 			fn(k, cl)
 		}
 	}
-}
-
-func sortedKeys(m map[string]Clock) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
@@ -654,23 +702,25 @@ func (e *Engine) Clocks(c Case, asOf string) (r ClockReport, err error) {
 func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
 	day := asOf.String()
 	r := ClockReport{AsOf: day, Clocks: make([]ClockStatus, 0, len(w.Clocks))}
-	for _, k := range sortedKeys(w.Clocks) {
-		cl := w.Clocks[k]
+	// One array holds every running clock's days left.
+	left := make([]int, 0, len(w.Clocks))
+	for k, cl := range w.Clocks {
 		cl.Status = clockStatusOn(cl, day)
 		cs := ClockStatus{Clock: cl, Key: k}
 		if cl.Status == "running" {
 			if due, err := calendar.ParseDate(cl.Due); err == nil {
-				n := asOf.DaysUntil(due)
-				cs.DaysLeft = &n
+				left = append(left, asOf.DaysUntil(due))
+				cs.DaysLeft = &left[len(left)-1]
 			}
 		}
 		r.Clocks = append(r.Clocks, cs)
 	}
-	sort.SliceStable(r.Clocks, func(i, j int) bool {
-		if r.Clocks[i].Due != r.Clocks[j].Due {
-			return r.Clocks[i].Due < r.Clocks[j].Due
+	// Keys are unique, so (due, key) is a total order: map order cannot show.
+	slices.SortFunc(r.Clocks, func(a, b ClockStatus) int {
+		if c := strings.Compare(a.Due, b.Due); c != 0 {
+			return c
 		}
-		return r.Clocks[i].Key < r.Clocks[j].Key
+		return strings.Compare(a.Key, b.Key)
 	})
 	return r, nil
 }
@@ -703,7 +753,7 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 		return nil, cerr
 	}
 	today := calendar.UKDate(at)
-	env := e.env(&w, role, at, today, nil, true)
+	env := e.env(&w, role, asOf, at, today, nil, true)
 	out = make([]Permission, 0, len(e.p.triggers))
 	for _, t := range e.p.triggers {
 		if t.track.def.Disabled {
@@ -790,33 +840,41 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 // returns it normalised (as JSON would give it back).
 func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Problem, *Error) {
 	var probs []Problem
-	if in == nil {
-		in = map[string]any{}
-	}
-	nv, ok := normalise(in, 0)
-	if !ok {
-		return nil, []Problem{{Code: "bad_value", Message: "data is not JSON-serialisable", Pointer: "/data"}}, nil
-	}
-	if n := canonSize(nv, 0); n > MaxPayloadBytes {
-		return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is about %d bytes; the limit is %d", n, MaxPayloadBytes), Pointer: "/data"}
-	}
-	data := nv.(map[string]any)
-	var names []string
-	for n := range t.fields {
-		names = append(names, n)
-	}
-	for _, k := range sortedAnyKeys(data) {
-		if _, ok := t.fields[k]; !ok {
-			probs = append(probs, Problem{Code: "unknown_field", Pointer: "/data/" + ptrEscape(k),
-				Message: fmt.Sprintf("%s has no payload field %s%s", t.def.ID, clip(k), suggest(k, names))})
+	var data map[string]any
+	if len(in) > 0 {
+		nv, ok := normalise(in, 0)
+		if !ok {
+			return nil, []Problem{{Code: "bad_value", Message: "data is not JSON-serialisable", Pointer: "/data"}}, nil
+		}
+		if n := canonSize(nv, 0); n > MaxPayloadBytes {
+			return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is about %d bytes; the limit is %d", n, MaxPayloadBytes), Pointer: "/data"}
+		}
+		data = nv.(map[string]any)
+		unknown := false
+		for k := range data {
+			if _, ok := t.fields[k]; !ok {
+				unknown = true
+				break
+			}
+		}
+		if unknown {
+			names := make([]string, 0, len(t.fields))
+			for n := range t.fields {
+				names = append(names, n)
+			}
+			for _, k := range sortedAnyKeys(data) {
+				if _, ok := t.fields[k]; !ok {
+					probs = append(probs, Problem{Code: "unknown_field", Pointer: "/data/" + ptrEscape(k),
+						Message: fmt.Sprintf("%s has no payload field %s%s", t.def.ID, clip(k), suggest(k, names))})
+				}
+			}
 		}
 	}
 	for _, f := range t.def.Payload {
 		v, ok := data[f.Name]
-		ptr := "/data/" + ptrEscape(f.Name)
 		if !ok || v == nil {
 			if f.Required {
-				probs = append(probs, Problem{Code: "required", Pointer: ptr, Message: fmt.Sprintf("%s needs data field %s", t.def.ID, f.Name)})
+				probs = append(probs, Problem{Code: "required", Pointer: "/data/" + ptrEscape(f.Name), Message: fmt.Sprintf("%s needs data field %s", t.def.ID, f.Name)})
 			}
 			if ok {
 				delete(data, f.Name)
@@ -824,7 +882,7 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 			continue
 		}
 		if msg := checkValue(f, v); msg != "" {
-			probs = append(probs, Problem{Code: "bad_value", Pointer: ptr, Message: fmt.Sprintf("data field %s %s", f.Name, msg)})
+			probs = append(probs, Problem{Code: "bad_value", Pointer: "/data/" + ptrEscape(f.Name), Message: fmt.Sprintf("data field %s %s", f.Name, msg)})
 		}
 	}
 	if len(data) == 0 {

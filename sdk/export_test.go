@@ -2,7 +2,7 @@ package sdk
 
 // EventHash exposes the event hash to the external tests, so a tamper test
 // can forge a self-consistent chain and show that replay still catches it.
-var EventHash = eventHash
+func EventHash(ev Event) string { return eventHash(&ev, nil) }
 
 // HistoryBytes exposes the history size estimate behind MaxCaseBytes.
 var HistoryBytes = historyBytes

@@ -114,7 +114,7 @@ func (e *Engine) Verify(c Case) (rep VerifyReport) {
 			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event at position %d has sequence number %d", i+1, ev.Seq)
 		case ev.PrevHash != prev:
 			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event %d does not link to the event before it (or the origin)", i+1)
-		case ev.Hash != eventHash(ev):
+		case ev.Hash != eventHash(&ev, e.trackOrder):
 			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event %d has been altered: its hash does not match its contents", i+1)
 		}
 		if rep.FirstBad != 0 {

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -12,13 +13,35 @@ import (
 func ukOffset(t time.Time) time.Duration {
 	t = t.UTC()
 	y := t.Year()
-	start := lastWeekday(y, time.March, time.Sunday).Time().Add(time.Hour)
-	end := lastWeekday(y, time.October, time.Sunday).Time().Add(time.Hour)
-	if !t.Before(start) && t.Before(end) {
+	var start, end int64
+	if y >= MinYear && y <= MaxYear {
+		b := bstTable()[y-MinYear]
+		start, end = b[0], b[1]
+	} else {
+		start, end = bstBounds(y)
+	}
+	if u := t.Unix(); u >= start && u < end {
 		return time.Hour
 	}
 	return 0
 }
+
+// bstBounds gives the Unix seconds British Summer Time starts and ends in
+// year y.
+func bstBounds(y int) (start, end int64) {
+	return lastWeekday(y, time.March, time.Sunday).Time().Add(time.Hour).Unix(),
+		lastWeekday(y, time.October, time.Sunday).Time().Add(time.Hour).Unix()
+}
+
+// bstTable holds bstBounds for every year MinYear..MaxYear, worked out on
+// first use (every firing asks for the UK date of its time).
+var bstTable = sync.OnceValue(func() [][2]int64 {
+	out := make([][2]int64, MaxYear-MinYear+1)
+	for i := range out {
+		out[i][0], out[i][1] = bstBounds(MinYear + i)
+	}
+	return out
+})
 
 // lastWeekday returns the last day of month m in year y that falls on wd.
 func lastWeekday(y int, m time.Month, wd time.Weekday) Date {

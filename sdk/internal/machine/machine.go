@@ -49,14 +49,29 @@ type Machine struct {
 	states   map[string]State
 	byState  map[string]map[string]Transition // from → trigger → transition
 	triggers map[string]bool
-	pool     sync.Pool
+	// boxed holds each state name already converted to stateless.State, so
+	// handing a state to stateless allocates nothing.
+	boxed     map[string]stateless.State
+	boxedTrig map[string]stateless.Trigger
+	pool      sync.Pool
 }
 
 type ctxKey struct{}
 
+// cell is one call's state and chosen destination; stateless reads and
+// writes the state through the context.
 type cell struct {
-	state string
+	state stateless.State
 	dest  string
+}
+
+// pooled is one configured stateless machine with the cell and context its
+// accessors read: a call takes it from the pool for its exclusive use, so
+// neither the context nor the cell is allocated per call.
+type pooled struct {
+	sm  *stateless.StateMachine
+	c   *cell
+	ctx context.Context
 }
 
 // New validates spec and builds the machine. It returns every problem found,
@@ -127,7 +142,15 @@ func New(spec Spec) (*Machine, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	m.pool.New = func() any { return m.build() }
+	m.boxed = make(map[string]stateless.State, len(m.states))
+	for name := range m.states {
+		m.boxed[name] = name
+	}
+	m.boxedTrig = make(map[string]stateless.Trigger, len(m.triggers))
+	for t := range m.triggers {
+		m.boxedTrig[t] = t
+	}
+	m.pool.New = func() any { return m.newPooled() }
 	// Build one now so any stateless configuration problem surfaces here.
 	if err := m.safeBuild(); err != nil {
 		return nil, err
@@ -141,8 +164,13 @@ func (m *Machine) safeBuild() (err error) {
 			err = fmt.Errorf("track %s: invalid state machine: %v", m.spec.Track, r)
 		}
 	}()
-	m.pool.Put(m.build())
+	m.pool.Put(m.newPooled())
 	return nil
+}
+
+func (m *Machine) newPooled() *pooled {
+	c := &cell{}
+	return &pooled{sm: m.build(), c: c, ctx: context.WithValue(context.Background(), ctxKey{}, c)}
 }
 
 func (m *Machine) build() *stateless.StateMachine {
@@ -159,7 +187,7 @@ func (m *Machine) build() *stateless.StateMachine {
 			if c == nil {
 				return errors.New("machine: no state in context")
 			}
-			c.state = s.(string)
+			c.state = s
 			return nil
 		},
 		stateless.FiringImmediate,
@@ -182,7 +210,7 @@ func (m *Machine) build() *stateless.StateMachine {
 				if c == nil || c.dest == "" {
 					return nil, errors.New("machine: no destination chosen")
 				}
-				return c.dest, nil
+				return m.boxed[c.dest], nil
 			})
 		case t.To == "":
 			cfg.InternalTransition(t.Trigger, func(context.Context, ...any) error { return nil })
@@ -227,17 +255,17 @@ func (m *Machine) with(state string, fn func(ctx context.Context, sm *stateless.
 	if !m.HasState(state) {
 		return fmt.Errorf("track %s: unknown state %q", m.spec.Track, state)
 	}
-	sm := m.pool.Get().(*stateless.StateMachine)
-	c := &cell{state: state}
-	ctx := context.WithValue(context.Background(), ctxKey{}, c)
+	p := m.pool.Get().(*pooled)
+	p.c.state, p.c.dest = m.boxed[state], ""
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("track %s: state machine failure: %v", m.spec.Track, r)
 			return // a machine that panicked is not returned to the pool
 		}
-		m.pool.Put(sm)
+		p.c.state, p.c.dest = nil, ""
+		m.pool.Put(p)
 	}()
-	return fn(ctx, sm, c)
+	return fn(p.ctx, p.sm, p.c)
 }
 
 // CanFire reports whether trigger has a transition from state (or one of its
@@ -272,20 +300,33 @@ func (m *Machine) canFireStateless(state, trigger string) bool {
 
 // Fire fires trigger from state and returns the new state. dest is the
 // destination for dynamic (branching) transitions and ignored otherwise.
-func (m *Machine) Fire(state, trigger, dest string) (string, error) {
-	var out string
-	err := m.with(state, func(ctx context.Context, sm *stateless.StateMachine, c *cell) error {
-		if dest != "" && !m.HasState(dest) {
-			return fmt.Errorf("track %s: unknown destination %q", m.spec.Track, dest)
+func (m *Machine) Fire(state, trigger, dest string) (out string, err error) {
+	if !m.HasState(state) {
+		return "", fmt.Errorf("track %s: unknown state %q", m.spec.Track, state)
+	}
+	if dest != "" && !m.HasState(dest) {
+		return "", fmt.Errorf("track %s: unknown destination %q", m.spec.Track, dest)
+	}
+	// As with, without a closure: Fire is on the path of every firing.
+	p := m.pool.Get().(*pooled)
+	p.c.state, p.c.dest = m.boxed[state], dest
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = "", fmt.Errorf("track %s: state machine failure: %v", m.spec.Track, r)
+			return // a machine that panicked is not returned to the pool
 		}
-		c.dest = dest
-		if err := sm.FireCtx(ctx, trigger); err != nil {
-			return err
-		}
-		out = c.state
-		return nil
-	})
-	return out, err
+		p.c.state, p.c.dest = nil, ""
+		m.pool.Put(p)
+	}()
+	trig, ok := m.boxedTrig[trigger]
+	if !ok {
+		trig = trigger // unknown here: stateless refuses it
+	}
+	if err := p.sm.FireCtx(p.ctx, trig); err != nil {
+		return "", err
+	}
+	out, _ = p.c.state.(string)
+	return out, nil
 }
 
 // Permitted lists the triggers that have a transition from state, sorted.
