@@ -35,12 +35,24 @@ var (
 )
 
 // open returns one module shared by the tests: compiling it is the slow part.
+// A module left in wasm/dist by an earlier build (not one named by
+// $SENDFLOW_WASI_WASM) is skipped when it embeds another default policy
+// than this checkout's: it is stale, and `make wasm` rebuilds it.
 func open(t *testing.T) *wasihost.Module {
 	p := modulePath(t)
 	if shared == nil && sharedErr == nil {
 		shared, sharedErr = wasihost.OpenFile(context.Background(), p)
 	}
 	require.NoError(t, sharedErr)
+	if os.Getenv("SENDFLOW_WASI_WASM") == "" {
+		native, err := sdk.Default()
+		require.NoError(t, err)
+		e, err := shared.Compile()
+		require.NoError(t, err)
+		if e.Hash != native.PolicyHash() {
+			t.Skipf("%s is a stale build (its default policy is %s, this checkout's is %s): run `make wasm`", p, e.Hash, native.PolicyHash())
+		}
+	}
 	return shared
 }
 

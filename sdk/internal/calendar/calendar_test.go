@@ -601,3 +601,15 @@ func BenchmarkAddWorkingDays(b *testing.B) {
 		h.AddWorkingDays(start, 30)
 	}
 }
+
+// TestDaysInMatchesTime checks the month-length table against the time
+// package for every month of every year the calendar accepts.
+func TestDaysInMatchesTime(t *testing.T) {
+	for y := MinYear - 1; y <= MaxYear+1; y++ {
+		for m := time.Month(0); m <= 13; m++ {
+			if got, want := daysIn(y, m), time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
+				t.Fatalf("daysIn(%d, %d) = %d, want %d", y, m, got, want)
+			}
+		}
+	}
+}
