@@ -208,6 +208,19 @@ func (e *Engine) checkCase(c *Case) *Error {
 	return nil
 }
 
+// unknownRole describes a role the policy does not have. A role is one
+// lower-case word, the shape of a first name too, so the value is echoed
+// only when it is a near miss of a real role (a typo); otherwise it is
+// described, and the message lists the roles.
+func (e *Engine) unknownRole(s string) string {
+	names := keys(e.p.roles)
+	if hint := suggest(s, names); hint != "" {
+		return fmt.Sprintf("unknown role %s%s", clip(s), hint)
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("unknown role (a value of %d characters, not shown); the roles are: %s", utf8.RuneCountInString(s), strings.Join(names, ", "))
+}
+
 func ptrEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
@@ -442,7 +455,7 @@ func copyStates(m map[string]string) map[string]string {
 func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool, locale string) *Error {
 	r := e.p.roles[actor]
 	if len(actor) > MaxIdentifierLen || r == nil {
-		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %s%s", clip(actor), suggest(actor, keys(e.p.roles))), Pointer: "/actor"}
+		return &Error{Code: CodeNotAuthorised, Message: e.unknownRole(actor), Pointer: "/actor"}
 	}
 	if !t.roles[actor] {
 		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("a %s cannot fire %s", actor, t.def.ID), Pointer: "/actor",
@@ -746,7 +759,7 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 		return nil, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
 	}
 	if len(role) > MaxIdentifierLen || e.p.roles[role] == nil {
-		return nil, &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("unknown role %s%s", clip(role), suggest(role, keys(e.p.roles))), Pointer: "/role"}
+		return nil, &Error{Code: CodeNotAuthorised, Message: e.unknownRole(role), Pointer: "/role"}
 	}
 	w := cloneCase(c, 0)
 	if cerr := e.checkCase(&w); cerr != nil {

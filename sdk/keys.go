@@ -80,7 +80,11 @@ func unknownKeys(name string, data []byte) []Problem {
 					walk(p.Value, ft, path+"."+k)
 					continue
 				}
-				pr := Problem{Code: "unknown_key", Message: fmt.Sprintf("%s: unknown key %q%s", strings.TrimPrefix(path, "."), k, suggest(k, names))}
+				msg := fmt.Sprintf("unknown key %q%s", k, suggest(k, names))
+				if where := strings.TrimPrefix(path, "."); where != "" {
+					msg = where + ": " + msg
+				}
+				pr := Problem{Code: "unknown_key", Message: msg}
 				if tok := p.Key.GetToken(); tok != nil && tok.Position != nil {
 					pos := tok.Position
 					pr.Location = fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)

@@ -167,3 +167,25 @@ func TestErrorsNeverEchoPersonalData(t *testing.T) {
 	assert.Empty(t, leak(pe.Verify(h)))
 	t.Logf("%d calls checked", checked+2)
 }
+
+// TestAFirstNameAsARoleIsNotEchoed: a role is one lower-case word, the
+// shape of a first name typed into the wrong field, so an unknown role is
+// echoed only when it is a near miss of a real one.
+func TestAFirstNameAsARoleIsNotEchoed(t *testing.T) {
+	e := engine(t)
+	c := e.NewCase(sdk.Facts{ID: "c-10"})
+	_, err := e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "amelia", At: "2026-01-05"})
+	require.Error(t, err)
+	ae := sdk.AsError(err)
+	assert.Equal(t, sdk.CodeNotAuthorised, ae.Code)
+	assert.NotContains(t, ae.Message, "amelia")
+	assert.Contains(t, ae.Message, "la_officer", "the message lists the roles")
+	_, err = e.Permitted(c, "amelia", "2026-01-05")
+	require.Error(t, err)
+	assert.NotContains(t, sdk.AsError(err).Message, "amelia")
+	// A typo of a real role is still named, with the role meant.
+	_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parnet", At: "2026-01-05"})
+	require.Error(t, err)
+	assert.Contains(t, sdk.AsError(err).Message, `"parnet"`)
+	assert.Contains(t, sdk.AsError(err).Message, `did you mean "parent"`)
+}
