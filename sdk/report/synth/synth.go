@@ -247,14 +247,34 @@ func (g *journey) request(r calendar.Date, onTime float64) {
 		decide = workday(r.AddDays(g.between(43, 70))) // late decisions
 	}
 	if g.chance(0.24) {
-		if g.fire(decide, "ehc.decided_not_to_assess", "la_officer", nil) {
-			g.dispute(0.3, "refusal")
+		if !g.fire(decide, "ehc.decided_not_to_assess", "la_officer", nil) {
+			return
 		}
+		if g.dispute(0.3, "refusal_to_assess") != "assess" {
+			return
+		}
+		// The Tribunal ordered an assessment: the LA decides to assess
+		// within 2 weeks of the order (mostly) and must issue the plan
+		// within 14 weeks of it (R44(2)(b)).
+		order := g.now
+		if !g.fire(workday(order.AddDays(g.between(3, 16))), "ehc.decided_to_assess", "la_officer", nil) {
+			return
+		}
+		g.assessment(order, 98, onTime, false, actor)
 		return
 	}
 	if !g.fire(decide, "ehc.decided_to_assess", "la_officer", nil) {
 		return
 	}
+	g.assessment(r, TwentyWeeksDays, onTime, exception, actor)
+}
+
+// assessment runs an EHC needs assessment the LA has decided on, to a
+// refusal to issue, a withdrawal or a plan due deadline days after from
+// (the request, or a Tribunal's order to assess).
+func (g *journey) assessment(from calendar.Date, deadline int, onTime float64, exception bool, actor string) {
+	ordered := g.c.States["dispute"] == "decided"
+	decide := g.now
 	for _, src := range []string{"educational", "medical", "psychological"} {
 		g.fire(workday(decide.AddDays(g.between(1, 4))), "ehc.advice_requested", "la_officer", map[string]any{"from": src})
 	}
@@ -263,8 +283,17 @@ func (g *journey) request(r calendar.Date, onTime float64) {
 	}
 	switch x := g.rng.Float64(); {
 	case x < 0.06:
-		if g.fire(workday(r.AddDays(g.between(90, 118))), "ehc.decided_not_to_issue", "la_officer", nil) {
-			g.dispute(0.35, "refusal")
+		if !g.fire(workday(from.AddDays(g.between(deadline-50, deadline-22))), "ehc.decided_not_to_issue", "la_officer", nil) {
+			return
+		}
+		if ordered {
+			g.fire(workday(g.now.AddDays(g.between(1, 10))), "dispute.order_complied", "la_officer", nil)
+		}
+		if g.dispute(0.35, "refusal_to_issue") == "make_plan" {
+			// Ordered to make a plan: draft and final plan within 5 weeks
+			// of the order (R44(2)(c)), mostly.
+			order := g.now
+			g.issuePlan(workday(order.AddDays(g.between(7, 20))), order.AddDays(g.between(24, 45)), true)
 		}
 		return
 	case x < 0.09:
@@ -277,15 +306,21 @@ func (g *journey) request(r calendar.Date, onTime float64) {
 	if exception {
 		p *= 0.5
 	}
-	final := r.AddDays(g.between(100, TwentyWeeksDays))
+	final := from.AddDays(g.between(deadline-40, deadline))
 	if !g.chance(p) {
-		final = r.AddDays(g.between(TwentyWeeksDays+1, TwentyWeeksDays+126))
+		final = from.AddDays(g.between(deadline+1, deadline+126))
 	}
 	final = workday(final)
-	if final.After(r.AddDays(TwentyWeeksDays)) && final.Before(r.AddDays(TwentyWeeksDays+3)) && g.chance(0.5) {
-		final = r.AddDays(TwentyWeeksDays) // some plans land on the last day, whatever day it is
+	if final.After(from.AddDays(deadline)) && final.Before(from.AddDays(deadline+3)) && g.chance(0.5) {
+		final = from.AddDays(deadline) // some plans land on the last day, whatever day it is
 	}
-	draft := final.AddDays(-g.between(15, 28))
+	g.issuePlan(final.AddDays(-g.between(15, 28)), final, ordered)
+}
+
+// issuePlan issues a draft plan on draft and the final plan on final (at
+// least 15 days later), then lives the plan's life. Under a Tribunal order
+// (ordered) the LA records compliance once the plan is issued.
+func (g *journey) issuePlan(draft, final calendar.Date, ordered bool) {
 	if !g.fire(draft, "ehc.draft_issued", "la_officer", nil) {
 		return
 	}
@@ -311,6 +346,9 @@ func (g *journey) request(r calendar.Date, onTime float64) {
 	if !g.fire(final, "ehc.plan_finalised", "la_officer", data) {
 		return
 	}
+	if ordered && g.c.States["dispute"] == "decided" {
+		g.fire(workday(g.now.AddDays(g.between(1, 10))), "dispute.order_complied", "la_officer", nil)
+	}
 	g.dispute(0.07, "contents")
 	g.planLife()
 }
@@ -329,46 +367,62 @@ func actor0(requester string) string {
 }
 
 // dispute may take the latest appealable decision to mediation and on to
-// the Tribunal, with probability p.
-func (g *journey) dispute(p float64, kind string) {
+// the Tribunal, with probability p. It returns the Tribunal's order when
+// it is one the caller carries out (assess, make_plan); other orders are
+// complied with here.
+func (g *journey) dispute(p float64, kind string) string {
 	if !g.chance(p) {
-		return
+		return ""
 	}
 	who := g.appellant()
 	if kind == "contents" && g.chance(0.3) {
 		// a placement-only appeal needs no mediation certificate
 		if g.fire(g.now.AddDays(g.between(10, 40)), "dispute.appeal_registered", who, map[string]any{"placement_only": true}) {
-			g.tribunal([]string{"change_school", "dismissed"})
+			return g.tribunal([]string{"change_school", "dismissed"})
 		}
-		return
+		return ""
 	}
 	if g.chance(0.7) {
 		if !g.fire(g.now.AddDays(g.between(7, 30)), "dispute.mediation_requested", who, nil) {
-			return
+			return ""
 		}
 		g.fire(g.now.AddDays(g.between(10, 28)), "dispute.mediation_concluded", "mediation_adviser", nil)
 	} else if !g.fire(g.now.AddDays(g.between(7, 30)), "dispute.mediation_declined", who, nil) {
-		return
+		return ""
 	}
 	g.fire(g.now.AddDays(g.between(1, 3)), "dispute.certificate_issued", "mediation_adviser", nil)
 	if g.chance(0.45) {
 		if g.fire(g.now.AddDays(g.between(5, 25)), "dispute.appeal_registered", who, nil) {
 			orders := []string{"dismissed"}
-			if kind == "contents" {
+			switch kind {
+			case "contents":
 				orders = []string{"dismissed", "amend", "change_school"}
+			case "refusal_to_assess":
+				orders = []string{"dismissed", "assess"}
+			case "refusal_to_issue":
+				orders = []string{"dismissed", "make_plan"}
 			}
-			g.tribunal(orders)
+			return g.tribunal(orders)
 		}
 	} else {
 		g.fire(g.now.AddDays(g.between(2, 10)), "dispute.withdrawn", who, nil)
 	}
+	return ""
 }
 
-func (g *journey) tribunal(orders []string) {
+// tribunal decides an appeal with one of orders. An order to assess or to
+// make a plan is returned for the caller to carry out (it records
+// compliance); any other is complied with here.
+func (g *journey) tribunal(orders []string) string {
 	order := orders[g.rng.IntN(len(orders))]
-	if g.fire(workday(g.now.AddDays(g.between(90, 180))), "dispute.tribunal_decided", "tribunal", map[string]any{"order": order}) {
-		g.fire(workday(g.now.AddDays(g.between(5, 13))), "dispute.order_complied", "la_officer", nil)
+	if !g.fire(workday(g.now.AddDays(g.between(90, 180))), "dispute.tribunal_decided", "tribunal", map[string]any{"order": order}) {
+		return ""
 	}
+	if order == "assess" || order == "make_plan" {
+		return order
+	}
+	g.fire(workday(g.now.AddDays(g.between(5, 13))), "dispute.order_complied", "la_officer", nil)
+	return ""
 }
 
 // transferredIn starts the case with a plan moved in from another LA.

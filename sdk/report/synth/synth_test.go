@@ -110,3 +110,29 @@ func TestOneCasePerLine(t *testing.T) {
 	assert.Equal(t, 25, n)
 	assert.Equal(t, 25, st.Cases)
 }
+
+// Tribunal orders to assess and to make a plan are carried out: the LA
+// assesses from refused, or drafts from not_issued, and records compliance.
+func TestTribunalOrdersAreCarriedOut(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	var assessed, drafted, complied int
+	st, err := synth.Each(e, synth.Config{Cases: 3000, Seed: 11, Year: 2026}, func(c sdk.Case) error {
+		for _, ev := range c.History {
+			switch {
+			case ev.Trigger == "ehc.decided_to_assess" && ev.StatesBefore["ehc"] == "refused":
+				assessed++
+			case ev.Trigger == "ehc.draft_issued" && ev.StatesBefore["ehc"] == "not_issued":
+				drafted++
+			case ev.Trigger == "dispute.order_complied":
+				complied++
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Zero(t, st.Refused, st.LastRefusal)
+	assert.Positive(t, assessed, "an order to assess carried out")
+	assert.Positive(t, drafted, "an order to make a plan carried out")
+	assert.GreaterOrEqual(t, complied, assessed)
+}
