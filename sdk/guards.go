@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -488,12 +489,29 @@ func (p *program) run(env *guardEnv) (out any, err error) {
 			err = fmt.Errorf("expression failed: %v", r)
 		}
 	}()
-	m := vm.VM{MemoryBudget: guardMemoryBudget}
+	m := vmPool.Get().(*vm.VM)
+	defer putVM(m)
+	m.MemoryBudget = guardMemoryBudget
 	out, err = m.Run(p.prog, env)
 	if err != nil && strings.Contains(err.Error(), "memory budget exceeded") {
 		return nil, errBudget
 	}
 	return out, err
+}
+
+// vmPool holds expr VMs for reuse: Run resets a VM's stack, scopes and
+// memory count, so one evaluation does not allocate a VM and its stack.
+var vmPool = sync.Pool{New: func() any { return &vm.VM{} }}
+
+// putVM returns m to the pool without keeping the values of the last
+// evaluation alive.
+func putVM(m *vm.VM) {
+	clear(m.Stack[:cap(m.Stack)])
+	m.Stack = m.Stack[:0]
+	clear(m.Variables)
+	clear(m.Scopes)
+	m.Scopes = m.Scopes[:0]
+	vmPool.Put(m)
 }
 
 func (p *program) runBool(env *guardEnv) (bool, error) {
