@@ -123,16 +123,8 @@ func copyFacts(f Facts) Facts {
 func cloneCase(c Case, extraHistory int) Case {
 	out := c
 	out.Facts = copyFacts(c.Facts)
-	out.States = make(map[string]string, len(c.States))
-	for k, v := range c.States {
-		out.States[k] = v
-	}
-	if c.Clocks != nil {
-		out.Clocks = make(map[string]Clock, len(c.Clocks))
-		for k, v := range c.Clocks {
-			out.Clocks[k] = v
-		}
-	}
+	out.States = copyStates(c.States)
+	out.Clocks = maps.Clone(c.Clocks) // nil stays nil
 	out.Decisions = append([]Decision(nil), c.Decisions...)
 	if c.Origin != nil {
 		o := copyFacts(*c.Origin)
@@ -443,11 +435,10 @@ func budgetError(g *guard) *Error {
 }
 
 func copyStates(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
+	if m == nil {
+		return map[string]string{}
 	}
-	return out
+	return maps.Clone(m)
 }
 
 // authorise checks the actor's role for the trigger and the role's own
