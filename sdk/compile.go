@@ -62,6 +62,11 @@ type compiled struct {
 	holidays *calendar.Holidays
 	warnings []Warning
 	opts     []expr.Option
+	// lazy, for the embedded default policy compiled alone, holds what
+	// compiling each of its expressions finds (defaultjson.go): those
+	// expressions are compiled on first use, with lazyOpts.
+	lazy     map[string]programMeta
+	lazyOpts func() []expr.Option
 	// origins maps "kind:id" to the layer that last defined it (see LayerOf).
 	origins map[string]string
 }
@@ -150,7 +155,14 @@ type source struct {
 // top, in order (authority, then district). With no sources it compiles the
 // default. Every problem is reported at once in one *Error with code
 // invalid_policy (or statutory_floor), each with file:line:col.
-func Compile(sources ...PolicySource) (eng *Engine, err error) {
+func Compile(sources ...PolicySource) (*Engine, error) {
+	return compilePolicy(true, sources)
+}
+
+// compilePolicy is Compile. With lazyDefault and no sources, the default
+// policy's expressions are compiled on first use when the pre-parsed policy
+// matches the YAML (defaultjson.go); every answer is the same.
+func compilePolicy(lazyDefault bool, sources []PolicySource) (eng *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
@@ -161,11 +173,15 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 	d := &diag{}
 	d.locate = func(layer int, path string, col int) (string, string) { return locateCol(srcs, layer, path, col) }
 	var syntax *Error
+	var lazy map[string]programMeta
 	for i, s := range all {
 		var p Policy
 		var perr error
 		if i == 0 {
 			p, perr = parseDefault() // pre-parsed JSON when it matches the YAML
+			if lazyDefault && len(sources) == 0 {
+				lazy = defaultPrograms()
+			}
 		} else {
 			p, perr = parsePolicy(s)
 		}
@@ -186,7 +202,7 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 		return nil, syntax
 	}
 	merged, origin := mergePolicies(srcs)
-	c := build(merged, origin, srcs, d)
+	c := build(merged, origin, srcs, d, lazy)
 	if len(d.problems) > 0 {
 		code := CodeInvalidPolicy
 		for _, p := range d.problems {
@@ -447,10 +463,10 @@ func unionStrings(a, b []string) []string {
 	return out
 }
 
-func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
+func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta) *compiled {
 	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{},
 		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
-		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}}
+		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
 	if c.id == "" {
 		d.add("missing_field", "$.id", 0, "the policy has no id")
 	}
@@ -475,7 +491,12 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		}
 		c.holidays = calendar.NewHolidays(ds)
 	}
-	c.opts = exprOptions(c.holidays)
+	if c.lazy != nil {
+		h := c.holidays
+		c.lazyOpts = sync.OnceValue(func() []expr.Option { return exprOptions(h) })
+	} else {
+		c.opts = exprOptions(c.holidays)
+	}
 	for _, k := range p.EvidenceKinds {
 		c.evidence[k] = true
 	}
@@ -546,7 +567,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		case cd.Unit == "before":
 			if cd.Before == "" {
 				d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
-			} else if pr, err := compileExpr(cd.Before, c.opts, reflect.String); err != nil {
+			} else if pr, err := c.compileExpr(cd.Before, reflect.String); err != nil {
 				d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
 			} else {
 				cs.before = pr
@@ -640,7 +661,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 				cb.to = td.To
 			}
 			if b.When != "" {
-				pr, err := compileExpr(b.When, c.opts, reflect.Bool)
+				pr, err := c.compileExpr(b.When, reflect.Bool)
 				if err != nil {
 					d.addExpr(err, bp+".when", w.layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
 				} else {
@@ -789,7 +810,7 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 		d.add("bad_value", path+".severity", layer, "guard %s: severity must be block or advice, not %q", g.ID, g.Severity)
 		ok = false
 	}
-	pr, err := compileExpr(g.Expr, c.opts, reflect.Bool)
+	pr, err := c.compileExpr(g.Expr, reflect.Bool)
 	if err != nil {
 		d.addExpr(err, path+".expr", layer, "guard %s: %s", g.ID, err.Error())
 		return nil, false

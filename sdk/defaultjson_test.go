@@ -2,6 +2,9 @@ package sdk
 
 import (
 	"encoding/json"
+	"maps"
+	"reflect"
+	"slices"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,11 +21,53 @@ func generateDefaultJSON(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: raw}, "", " ")
+	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: raw,
+		Programs: eagerDefaultPrograms(t)}, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return append(out, '\n')
+}
+
+// eagerDefaultPrograms compiles the default policy whole, at once, and
+// lists what compiling each of its expressions found, sorted and unique.
+func eagerDefaultPrograms(t *testing.T) []programMeta {
+	t.Helper()
+	e, err := compilePolicy(false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]programMeta{}
+	add := func(kind reflect.Kind, pr *program) {
+		if pr == nil {
+			return
+		}
+		if pr.lazy != nil || pr.prog == nil {
+			t.Fatalf("expression %q was not compiled at once", pr.src)
+		}
+		seen[programKey(kind, pr.src)] = programMeta{Kind: kind.String(), Expr: pr.src, DataFields: pr.dataFields, UsesClocks: pr.usesClocks}
+	}
+	for _, r := range e.p.roles {
+		if r.eligibility != nil {
+			add(reflect.Bool, r.eligibility.prog)
+		}
+	}
+	for _, cs := range e.p.clocks {
+		add(reflect.String, cs.before)
+	}
+	for _, tr := range e.p.triggers {
+		for _, g := range tr.guards {
+			add(reflect.Bool, g.prog)
+		}
+		for _, b := range tr.branches {
+			add(reflect.Bool, b.when)
+		}
+	}
+	var out []programMeta
+	for _, k := range slices.Sorted(maps.Keys(seen)) {
+		out = append(out, seen[k])
+	}
+	return out
 }
 
 // TestDefaultPolicyJSONIsCurrent fails when policies/default.json was not
