@@ -3,10 +3,10 @@ package sdk
 import (
 	"encoding/json"
 	"maps"
-	"reflect"
-	"slices"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 )
 
