@@ -720,7 +720,8 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 	}
 	for _, pd := range pend {
 		w := o.tracks[pd.t.def.ID]
-		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID]})
+		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID],
+			Known: c.lazy != nil})
 		if err != nil {
 			for _, e := range splitJoined(err) {
 				if strings.Contains(e, "unknown from-state") || strings.Contains(e, "unknown destination state") {
@@ -748,7 +749,9 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 		}
 	}
 	checkFloor(c, srcs, o, d)
-	if len(d.problems) == 0 {
+	if len(d.problems) == 0 && c.lazy != nil {
+		c.hash = defaultHash // the default alone: recorded in policies/default.json
+	} else if len(d.problems) == 0 {
 		canon, _ := json.Marshal(p)
 		sum := sha256.Sum256(canon)
 		c.hash = hex.EncodeToString(sum[:])

@@ -29,6 +29,8 @@ type parsedDefault struct {
 	// does not run the expression compiler at all. Any other policy, and the
 	// default with overlays, is compiled whole, at once, as before.
 	Programs []programMeta `json:"programs"`
+	// PolicyHash is the default policy's PolicyHash (compiled alone).
+	PolicyHash string `json:"policy_hash"`
 }
 
 // programMeta is what a compile of one expression found.
@@ -45,6 +47,7 @@ var (
 	defaultJSONOnce sync.Once
 	defaultJSONRaw  []byte
 	defaultProgs    map[string]programMeta
+	defaultHash     string
 )
 
 // parseDefault parses the embedded default policy layer.
@@ -53,6 +56,7 @@ func parseDefault() (Policy, error) {
 		var pd parsedDefault
 		if json.Unmarshal(defaultPolicyJSON, &pd) == nil && pd.YAMLSHA256 == yamlSum(defaultPolicyYAML) {
 			defaultJSONRaw = pd.Policy
+			defaultHash = pd.PolicyHash
 			if len(pd.Programs) > 0 {
 				defaultProgs = make(map[string]programMeta, len(pd.Programs))
 				for _, m := range pd.Programs {
@@ -79,7 +83,7 @@ func yamlSum(b []byte) string {
 // found, keyed by programKey; nil when policies/default.json is stale.
 // Call after parseDefault.
 func defaultPrograms() map[string]programMeta {
-	if defaultJSONRaw == nil {
+	if defaultJSONRaw == nil || defaultHash == "" {
 		return nil
 	}
 	return defaultProgs

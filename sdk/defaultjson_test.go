@@ -21,8 +21,12 @@ func generateDefaultJSON(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	eager, err := compilePolicy(false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: raw,
-		Programs: eagerDefaultPrograms(t)}, "", " ")
+		Programs: eagerDefaultPrograms(t), PolicyHash: eager.PolicyHash()}, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}
