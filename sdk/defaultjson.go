@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
-	"encoding/json"
 	"reflect"
 	"sync"
 )
@@ -20,8 +19,8 @@ import (
 var defaultPolicyJSON []byte
 
 type parsedDefault struct {
-	YAMLSHA256 string          `json:"yaml_sha256"`
-	Policy     json.RawMessage `json:"policy"`
+	YAMLSHA256 string  `json:"yaml_sha256"`
+	Policy     *Policy `json:"policy"`
 	// Programs is what compiling each expression of the default policy
 	// (guards, branch conditions, clock before expressions) found. With it,
 	// Compile() of the default alone (no overlays) leaves each expression's
@@ -45,17 +44,22 @@ func programKey(kind reflect.Kind, src string) string { return kind.String() + "
 
 var (
 	defaultJSONOnce sync.Once
-	defaultJSONRaw  []byte
+	defaultJSONOK   bool // policies/default.json is current
 	defaultProgs    map[string]programMeta
 	defaultHash     string
 )
 
-// parseDefault parses the embedded default policy layer.
+// parseDefault parses the embedded default policy layer. The file is
+// decoded once, whole, for its header; the policy of that first decode is
+// returned to the caller that made it, later callers decode their own, so
+// no two callers share a Policy.
 func parseDefault() (Policy, error) {
+	var first *Policy
 	defaultJSONOnce.Do(func() {
 		var pd parsedDefault
-		if json.Unmarshal(defaultPolicyJSON, &pd) == nil && pd.YAMLSHA256 == yamlSum(defaultPolicyYAML) {
-			defaultJSONRaw = pd.Policy
+		if jsonUnmarshal(defaultPolicyJSON, &pd) == nil && pd.Policy != nil && pd.YAMLSHA256 == yamlSum(defaultPolicyYAML) {
+			defaultJSONOK = true
+			first = pd.Policy
 			defaultHash = pd.PolicyHash
 			if len(pd.Programs) > 0 {
 				defaultProgs = make(map[string]programMeta, len(pd.Programs))
@@ -65,10 +69,13 @@ func parseDefault() (Policy, error) {
 			}
 		}
 	})
-	if defaultJSONRaw != nil {
-		var p Policy
-		if err := jsonUnmarshal(defaultJSONRaw, &p); err == nil {
-			return p, nil
+	if first != nil {
+		return *first, nil
+	}
+	if defaultJSONOK {
+		var pd parsedDefault
+		if err := jsonUnmarshal(defaultPolicyJSON, &pd); err == nil && pd.Policy != nil {
+			return *pd.Policy, nil
 		}
 	}
 	return parsePolicy(PolicySource{Name: "default.yaml", Data: defaultPolicyYAML})
@@ -83,7 +90,7 @@ func yamlSum(b []byte) string {
 // found, keyed by programKey; nil when policies/default.json is stale.
 // Call after parseDefault.
 func defaultPrograms() map[string]programMeta {
-	if defaultJSONRaw == nil || defaultHash == "" {
+	if !defaultJSONOK || defaultHash == "" {
 		return nil
 	}
 	return defaultProgs

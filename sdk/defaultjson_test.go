@@ -17,15 +17,11 @@ func generateDefaultJSON(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		t.Fatal(err)
-	}
 	eager, err := compilePolicy(false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: raw,
+	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: &p,
 		Programs: eagerDefaultPrograms(t), PolicyHash: eager.PolicyHash()}, "", " ")
 	if err != nil {
 		t.Fatal(err)
@@ -101,12 +97,34 @@ func TestDefaultPolicyFromJSONIsTheYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if defaultJSONRaw == nil {
+	if !defaultJSONOK {
 		t.Fatal("the pre-parsed default policy was not used (stale or unreadable)")
 	}
 	a, _ := json.Marshal(fromYAML)
 	b, _ := json.Marshal(fromJSON)
 	if string(a) != string(b) {
 		t.Fatal("the pre-parsed default policy differs from the YAML")
+	}
+}
+
+// Each parse of the default policy is the caller's own: changing one does
+// not change the next.
+func TestParseDefaultIsNotShared(t *testing.T) {
+	a, err := parseDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parseDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Roles[0].ID = "changed"
+	a.Triggers[0].From[0] = "changed"
+	c, err := parseDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Roles[0].ID == "changed" || c.Roles[0].ID == "changed" || b.Triggers[0].From[0] == "changed" || c.Triggers[0].From[0] == "changed" {
+		t.Fatal("parses of the default policy share their data")
 	}
 }
