@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -357,30 +358,33 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 		out.DecisionKinds = unionStrings(out.DecisionKinds, p.DecisionKinds)
 		for i, r := range p.Roles {
 			out.Roles = upsert(out.Roles, r, func(x RoleDef) string { return x.ID })
-			o.roles[r.ID] = where{li, fmt.Sprintf("$.roles[%d]", i)}
+			o.roles[r.ID] = where{li, elem("$.roles", i)}
 		}
 		for i, r := range p.Parameters {
 			out.Parameters = upsert(out.Parameters, r, func(x Parameter) string { return x.ID })
-			o.params[r.ID] = where{li, fmt.Sprintf("$.parameters[%d]", i)}
+			o.params[r.ID] = where{li, elem("$.parameters", i)}
 		}
 		for i, r := range p.Tracks {
 			out.Tracks = upsert(out.Tracks, r, func(x TrackDef) string { return x.ID })
-			o.tracks[r.ID] = where{li, fmt.Sprintf("$.tracks[%d]", i)}
+			o.tracks[r.ID] = where{li, elem("$.tracks", i)}
 		}
 		for i, r := range p.Clocks {
 			out.Clocks = upsert(out.Clocks, r, func(x ClockDef) string { return x.ID })
-			o.clocks[r.ID] = where{li, fmt.Sprintf("$.clocks[%d]", i)}
+			o.clocks[r.ID] = where{li, elem("$.clocks", i)}
 		}
 		for i, r := range p.Triggers {
 			out.Triggers = upsert(out.Triggers, r, func(x TriggerDef) string { return x.ID })
-			o.triggers[r.ID] = where{li, fmt.Sprintf("$.triggers[%d]", i)}
+			o.triggers[r.ID] = where{li, elem("$.triggers", i)}
 			for j, g := range r.Guards {
-				o.guards[r.ID+"/"+g.ID] = where{li, fmt.Sprintf("$.triggers[%d].guards[%d]", i, j)}
+				o.guards[r.ID+"/"+g.ID] = where{li, elem(elem("$.triggers", i)+".guards", j)}
 			}
 		}
 	}
 	return out, o
 }
+
+// elem is the YAML path of element i of the list at path: path[i].
+func elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 func layerName(s source, i int) string {
 	if s.policy.ID != "" {
@@ -546,7 +550,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 					ms.Initial = name + "." + s.Initial
 				}
 				states = append(states, ms)
-				walk(name, name, s.States, fmt.Sprintf("%s[%d].states", path, j))
+				walk(name, name, s.States, elem(path, j)+".states")
 			}
 		}
 		walk("", "", t.States, w.path+".states")
@@ -612,7 +616,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 			d.add("missing_field", w.path, w.layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, srcs[0].policy))
 		}
 		for i, f := range td.Payload {
-			fp := fmt.Sprintf("%s.payload[%d]", w.path, i)
+			fp := elem(w.path+".payload", i)
 			switch f.Type {
 			case "string", "integer", "number", "boolean", "date", "list":
 			default:
@@ -629,7 +633,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 			}
 			gw, found := o.guards[td.ID+"/"+g.ID]
 			if !found {
-				gw = where{w.layer, fmt.Sprintf("%s.guards[%d]", w.path, i)}
+				gw = where{w.layer, elem(w.path+".guards", i)}
 			}
 			if cg, ok := compileGuard(c, g, gw.layer, gw.path, o.layerNames[gw.layer], t, d); ok {
 				t.guards = append(t.guards, cg)
@@ -646,7 +650,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 			}
 		}
 		for i, f := range td.From {
-			checkState(f, fmt.Sprintf("%s.from[%d]", w.path, i))
+			checkState(f, elem(w.path+".from", i))
 		}
 		checkState(td.To, w.path+".to")
 		for i, b := range td.Branches {
@@ -655,7 +659,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 		dests := map[string]bool{}
 		hasDefault := false
 		for i, b := range td.Branches {
-			bp := fmt.Sprintf("%s.branches[%d]", w.path, i)
+			bp := elem(w.path+".branches", i)
 			cb := &branch{def: b, to: b.To}
 			if cb.to == "" {
 				cb.to = td.To
