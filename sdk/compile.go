@@ -754,7 +754,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 	}
 	checkFloor(c, srcs, o, d)
 	if len(d.problems) == 0 && c.lazy != nil {
-		c.hash = defaultHash // the default alone: recorded in policies/default.json
+		c.hash = defaultHash // the default alone: recorded in defaultpolicy_gen.go
 	} else if len(d.problems) == 0 {
 		canon, _ := json.Marshal(p)
 		sum := sha256.Sum256(canon)

@@ -17,12 +17,7 @@ func generateDefaultJSON(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eager, err := compilePolicy(false, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: &p,
-		Programs: eagerDefaultPrograms(t), PolicyHash: eager.PolicyHash()}, "", " ")
+	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: &p}, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +92,8 @@ func TestDefaultPolicyFromJSONIsTheYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !defaultJSONOK {
-		t.Fatal("the pre-parsed default policy was not used (stale or unreadable)")
+	if !defaultGenOK {
+		t.Fatal("the pre-parsed default policy was not used (stale)")
 	}
 	a, _ := json.Marshal(fromYAML)
 	b, _ := json.Marshal(fromJSON)

@@ -421,7 +421,7 @@ type program struct {
 	dataFields []string    // payload fields read (data.X)
 	usesClocks bool        // reads clocks (the env builds them only when needed)
 	// lazy is set for an expression of the embedded default policy, whose
-	// dataFields and usesClocks were found when policies/default.json was
+	// dataFields and usesClocks were found when defaultpolicy_gen.go was
 	// generated: it is compiled on first use, once.
 	lazy *lazyProgram
 }
@@ -443,7 +443,7 @@ func (p *program) vmProgram() (*vm.Program, error) {
 	l.once.Do(func() {
 		q, err := compileExpr(p.src, l.opts(), l.kind)
 		if err != nil {
-			// Cannot happen while policies/default.json is current (a test
+			// Cannot happen while defaultpolicy_gen.go is current (a test
 			// checks it): the generator compiled this very expression.
 			l.err = fmt.Errorf("expression failed to compile: %w", err)
 			return
@@ -455,7 +455,7 @@ func (p *program) vmProgram() (*vm.Program, error) {
 
 // compileExpr compiles one expression of the policy, or, for an expression
 // of the embedded default policy compiled alone, notes what it reads (known
-// from policies/default.json) and leaves the compile to its first use.
+// from defaultpolicy_gen.go) and leaves the compile to its first use.
 func (c *compiled) compileExpr(src string, kind reflect.Kind) (*program, error) {
 	if m, ok := c.lazy[programKey(kind, src)]; ok {
 		return &program{src: src, dataFields: m.DataFields, usesClocks: m.UsesClocks,
