@@ -752,7 +752,9 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 			}
 		}
 	}
-	checkFloor(c, srcs, o, d)
+	if len(srcs) > 1 { // the floor binds overlays (and checkFloor is big: not compiled for nothing in WebAssembly)
+		checkFloor(c, srcs, o, d)
+	}
 	if len(d.problems) == 0 && c.lazy != nil {
 		c.hash = defaultHash // the default alone: recorded in defaultpolicy_gen.go
 	} else if len(d.problems) == 0 {

@@ -6,7 +6,7 @@
 // start and package init); the first call (info); compiling the default policy. A second fresh page splits
 // create() by hand: fetch the bytes, WebAssembly.compile, WebAssembly.instantiate, go.run until the export
 // appears (Go runtime start and package init). With other-dist-dir (a wasm/dist built from another commit),
-// pages of the two builds alternate, A/B, so both see the same machine load.
+// pages of the two builds alternate, A/B (each first in every other round), so both see the same load.
 import http from 'node:http';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -43,7 +43,9 @@ const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.flo
 const rows = {};
 try {
   for (let i = 0; i < pages; i++) {
-    for (const which of Object.keys(builds)) {
+    const order = Object.keys(builds);
+    if (i % 2) order.reverse(); // each build goes first in every other round
+    for (const which of order) {
       rows[which] ??= { whole: [], split: [] };
       let page = await browser.context.newPage();
       await page.goto(`${base}/page.html`);
