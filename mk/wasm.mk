@@ -76,6 +76,12 @@ wasm-bench: wasm $(SENDFLOW) node-deps chromium-deps
 
 BENCH_TARGETS += wasm-bench
 
+## wasm-coldstart: the Chromium cold start broken down by phase (import, fetch, compile, instantiate, Go start,
+## first call, default policy compile); COLDSTART_AB=<dir> alternates pages with another wasm/dist, A/B.
+.PHONY: wasm-coldstart
+wasm-coldstart: wasm node-deps chromium-deps
+	node wasm/bench/coldstart.mjs $(or $(COLDSTART_PAGES),9) $(COLDSTART_AB)
+
 # bin/sendflow embeds the WASI host (sendflow test --engine wasi): rebuild it when that changes.
 $(SENDFLOW): $(shell find wasm/wasihost wasm/bridge -name '*.go' | grep -v _test.go)
 
