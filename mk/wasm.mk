@@ -85,7 +85,7 @@ wasm-coldstart: wasm node-deps chromium-deps
 # bin/sendflow embeds the WASI host (sendflow test --engine wasi): rebuild it when that changes.
 $(SENDFLOW): $(shell find wasm/wasihost wasm/bridge -name '*.go' | grep -v _test.go)
 
-## sdk-default-json: regenerate sdk/policies/default.json (the default policy pre-parsed, for fast compiles; a test fails when it is stale).
+## sdk-default-json: regenerate sdk/policies/default.json and sdk/defaultpolicy_gen.go (the default policy pre-parsed, for fast compiles; a test fails when either is stale).
 .PHONY: sdk-default-json
 sdk-default-json:
-	SENDFLOW_UPDATE_POLICY_JSON=1 $(GO) test -count=1 -run TestDefaultPolicyJSONIsCurrent ./sdk/
+	SENDFLOW_UPDATE_POLICY_JSON=1 $(GO) test -count=1 -run 'TestDefaultPolicyJSONIsCurrent|TestDefaultPolicyGoIsCurrent' ./sdk/
