@@ -76,10 +76,16 @@ wasm-bench: wasm $(SENDFLOW) node-deps chromium-deps
 
 BENCH_TARGETS += wasm-bench
 
+## wasm-coldstart: the Chromium cold start broken down by phase (import, fetch, compile, instantiate, Go start,
+## first call, default policy compile); COLDSTART_AB=<dir> alternates pages with another wasm/dist, A/B.
+.PHONY: wasm-coldstart
+wasm-coldstart: wasm node-deps chromium-deps
+	node wasm/bench/coldstart.mjs $(or $(COLDSTART_PAGES),9) $(COLDSTART_AB)
+
 # bin/sendflow embeds the WASI host (sendflow test --engine wasi): rebuild it when that changes.
 $(SENDFLOW): $(shell find wasm/wasihost wasm/bridge -name '*.go' | grep -v _test.go)
 
-## sdk-default-json: regenerate sdk/policies/default.json (the default policy pre-parsed, for fast compiles; a test fails when it is stale).
+## sdk-default-json: regenerate sdk/policies/default.json and sdk/defaultpolicy_gen.go (the default policy pre-parsed, for fast compiles; a test fails when either is stale).
 .PHONY: sdk-default-json
 sdk-default-json:
-	SENDFLOW_UPDATE_POLICY_JSON=1 $(GO) test -count=1 -run TestDefaultPolicyJSONIsCurrent ./sdk/
+	SENDFLOW_UPDATE_POLICY_JSON=1 $(GO) test -count=1 -run 'TestDefaultPolicyJSONIsCurrent|TestDefaultPolicyGoIsCurrent' ./sdk/

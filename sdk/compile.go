@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -62,6 +63,11 @@ type compiled struct {
 	holidays *calendar.Holidays
 	warnings []Warning
 	opts     []expr.Option
+	// lazy, for the embedded default policy compiled alone, holds what
+	// compiling each of its expressions finds (defaultjson.go): those
+	// expressions are compiled on first use, with lazyOpts.
+	lazy     map[string]programMeta
+	lazyOpts func() []expr.Option
 	// origins maps "kind:id" to the layer that last defined it (see LayerOf).
 	origins map[string]string
 }
@@ -150,7 +156,14 @@ type source struct {
 // top, in order (authority, then district). With no sources it compiles the
 // default. Every problem is reported at once in one *Error with code
 // invalid_policy (or statutory_floor), each with file:line:col.
-func Compile(sources ...PolicySource) (eng *Engine, err error) {
+func Compile(sources ...PolicySource) (*Engine, error) {
+	return compilePolicy(true, sources)
+}
+
+// compilePolicy is Compile. With lazyDefault and no sources, the default
+// policy's expressions are compiled on first use when the pre-parsed policy
+// matches the YAML (defaultjson.go); every answer is the same.
+func compilePolicy(lazyDefault bool, sources []PolicySource) (eng *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
@@ -161,11 +174,15 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 	d := &diag{}
 	d.locate = func(layer int, path string, col int) (string, string) { return locateCol(srcs, layer, path, col) }
 	var syntax *Error
+	var lazy map[string]programMeta
 	for i, s := range all {
 		var p Policy
 		var perr error
 		if i == 0 {
 			p, perr = parseDefault() // pre-parsed JSON when it matches the YAML
+			if lazyDefault && len(sources) == 0 {
+				lazy = defaultPrograms()
+			}
 		} else {
 			p, perr = parsePolicy(s)
 		}
@@ -186,7 +203,7 @@ func Compile(sources ...PolicySource) (eng *Engine, err error) {
 		return nil, syntax
 	}
 	merged, origin := mergePolicies(srcs)
-	c := build(merged, origin, srcs, d)
+	c := build(merged, origin, srcs, d, lazy)
 	if len(d.problems) > 0 {
 		code := CodeInvalidPolicy
 		for _, p := range d.problems {
@@ -341,30 +358,33 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 		out.DecisionKinds = unionStrings(out.DecisionKinds, p.DecisionKinds)
 		for i, r := range p.Roles {
 			out.Roles = upsert(out.Roles, r, func(x RoleDef) string { return x.ID })
-			o.roles[r.ID] = where{li, fmt.Sprintf("$.roles[%d]", i)}
+			o.roles[r.ID] = where{li, elem("$.roles", i)}
 		}
 		for i, r := range p.Parameters {
 			out.Parameters = upsert(out.Parameters, r, func(x Parameter) string { return x.ID })
-			o.params[r.ID] = where{li, fmt.Sprintf("$.parameters[%d]", i)}
+			o.params[r.ID] = where{li, elem("$.parameters", i)}
 		}
 		for i, r := range p.Tracks {
 			out.Tracks = upsert(out.Tracks, r, func(x TrackDef) string { return x.ID })
-			o.tracks[r.ID] = where{li, fmt.Sprintf("$.tracks[%d]", i)}
+			o.tracks[r.ID] = where{li, elem("$.tracks", i)}
 		}
 		for i, r := range p.Clocks {
 			out.Clocks = upsert(out.Clocks, r, func(x ClockDef) string { return x.ID })
-			o.clocks[r.ID] = where{li, fmt.Sprintf("$.clocks[%d]", i)}
+			o.clocks[r.ID] = where{li, elem("$.clocks", i)}
 		}
 		for i, r := range p.Triggers {
 			out.Triggers = upsert(out.Triggers, r, func(x TriggerDef) string { return x.ID })
-			o.triggers[r.ID] = where{li, fmt.Sprintf("$.triggers[%d]", i)}
+			o.triggers[r.ID] = where{li, elem("$.triggers", i)}
 			for j, g := range r.Guards {
-				o.guards[r.ID+"/"+g.ID] = where{li, fmt.Sprintf("$.triggers[%d].guards[%d]", i, j)}
+				o.guards[r.ID+"/"+g.ID] = where{li, elem(elem("$.triggers", i)+".guards", j)}
 			}
 		}
 	}
 	return out, o
 }
+
+// elem is the YAML path of element i of the list at path: path[i].
+func elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 func layerName(s source, i int) string {
 	if s.policy.ID != "" {
@@ -447,10 +467,10 @@ func unionStrings(a, b []string) []string {
 	return out
 }
 
-func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
+func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta) *compiled {
 	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{},
 		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
-		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}}
+		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
 	if c.id == "" {
 		d.add("missing_field", "$.id", 0, "the policy has no id")
 	}
@@ -475,7 +495,12 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		}
 		c.holidays = calendar.NewHolidays(ds)
 	}
-	c.opts = exprOptions(c.holidays)
+	if c.lazy != nil {
+		h := c.holidays
+		c.lazyOpts = sync.OnceValue(func() []expr.Option { return exprOptions(h) })
+	} else {
+		c.opts = exprOptions(c.holidays)
+	}
 	for _, k := range p.EvidenceKinds {
 		c.evidence[k] = true
 	}
@@ -525,7 +550,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 					ms.Initial = name + "." + s.Initial
 				}
 				states = append(states, ms)
-				walk(name, name, s.States, fmt.Sprintf("%s[%d].states", path, j))
+				walk(name, name, s.States, elem(path, j)+".states")
 			}
 		}
 		walk("", "", t.States, w.path+".states")
@@ -546,7 +571,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		case cd.Unit == "before":
 			if cd.Before == "" {
 				d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
-			} else if pr, err := compileExpr(cd.Before, c.opts, reflect.String); err != nil {
+			} else if pr, err := c.compileExpr(cd.Before, reflect.String); err != nil {
 				d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
 			} else {
 				cs.before = pr
@@ -591,7 +616,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			d.add("missing_field", w.path, w.layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, srcs[0].policy))
 		}
 		for i, f := range td.Payload {
-			fp := fmt.Sprintf("%s.payload[%d]", w.path, i)
+			fp := elem(w.path+".payload", i)
 			switch f.Type {
 			case "string", "integer", "number", "boolean", "date", "list":
 			default:
@@ -608,7 +633,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			}
 			gw, found := o.guards[td.ID+"/"+g.ID]
 			if !found {
-				gw = where{w.layer, fmt.Sprintf("%s.guards[%d]", w.path, i)}
+				gw = where{w.layer, elem(w.path+".guards", i)}
 			}
 			if cg, ok := compileGuard(c, g, gw.layer, gw.path, o.layerNames[gw.layer], t, d); ok {
 				t.guards = append(t.guards, cg)
@@ -625,7 +650,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			}
 		}
 		for i, f := range td.From {
-			checkState(f, fmt.Sprintf("%s.from[%d]", w.path, i))
+			checkState(f, elem(w.path+".from", i))
 		}
 		checkState(td.To, w.path+".to")
 		for i, b := range td.Branches {
@@ -634,13 +659,13 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 		dests := map[string]bool{}
 		hasDefault := false
 		for i, b := range td.Branches {
-			bp := fmt.Sprintf("%s.branches[%d]", w.path, i)
+			bp := elem(w.path+".branches", i)
 			cb := &branch{def: b, to: b.To}
 			if cb.to == "" {
 				cb.to = td.To
 			}
 			if b.When != "" {
-				pr, err := compileExpr(b.When, c.opts, reflect.Bool)
+				pr, err := c.compileExpr(b.When, reflect.Bool)
 				if err != nil {
 					d.addExpr(err, bp+".when", w.layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
 				} else {
@@ -699,7 +724,8 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 	}
 	for _, pd := range pend {
 		w := o.tracks[pd.t.def.ID]
-		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID]})
+		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID],
+			Known: c.lazy != nil})
 		if err != nil {
 			for _, e := range splitJoined(err) {
 				if strings.Contains(e, "unknown from-state") || strings.Contains(e, "unknown destination state") {
@@ -726,8 +752,12 @@ func build(p Policy, o *originMap, srcs []source, d *diag) *compiled {
 			}
 		}
 	}
-	checkFloor(c, srcs, o, d)
-	if len(d.problems) == 0 {
+	if len(srcs) > 1 { // the floor binds overlays (and checkFloor is big: not compiled for nothing in WebAssembly)
+		checkFloor(c, srcs, o, d)
+	}
+	if len(d.problems) == 0 && c.lazy != nil {
+		c.hash = defaultHash // the default alone: recorded in defaultpolicy_gen.go
+	} else if len(d.problems) == 0 {
 		canon, _ := json.Marshal(p)
 		sum := sha256.Sum256(canon)
 		c.hash = hex.EncodeToString(sum[:])
@@ -789,7 +819,7 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 		d.add("bad_value", path+".severity", layer, "guard %s: severity must be block or advice, not %q", g.ID, g.Severity)
 		ok = false
 	}
-	pr, err := compileExpr(g.Expr, c.opts, reflect.Bool)
+	pr, err := c.compileExpr(g.Expr, reflect.Bool)
 	if err != nil {
 		d.addExpr(err, path+".expr", layer, "guard %s: %s", g.ID, err.Error())
 		return nil, false

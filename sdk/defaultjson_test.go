@@ -2,8 +2,11 @@ package sdk
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -14,15 +17,52 @@ func generateDefaultJSON(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: raw}, "", " ")
+	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: &p}, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return append(out, '\n')
+}
+
+// eagerDefaultPrograms compiles the default policy whole, at once, and
+// lists what compiling each of its expressions found, sorted and unique.
+func eagerDefaultPrograms(t *testing.T) []programMeta {
+	t.Helper()
+	e, err := compilePolicy(false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]programMeta{}
+	add := func(kind reflect.Kind, pr *program) {
+		if pr == nil {
+			return
+		}
+		if pr.lazy != nil || pr.prog == nil {
+			t.Fatalf("expression %q was not compiled at once", pr.src)
+		}
+		seen[programKey(kind, pr.src)] = programMeta{Kind: kind.String(), Expr: pr.src, DataFields: pr.dataFields, UsesClocks: pr.usesClocks}
+	}
+	for _, r := range e.p.roles {
+		if r.eligibility != nil {
+			add(reflect.Bool, r.eligibility.prog)
+		}
+	}
+	for _, cs := range e.p.clocks {
+		add(reflect.String, cs.before)
+	}
+	for _, tr := range e.p.triggers {
+		for _, g := range tr.guards {
+			add(reflect.Bool, g.prog)
+		}
+		for _, b := range tr.branches {
+			add(reflect.Bool, b.when)
+		}
+	}
+	var out []programMeta
+	for _, k := range slices.Sorted(maps.Keys(seen)) {
+		out = append(out, seen[k])
+	}
+	return out
 }
 
 // TestDefaultPolicyJSONIsCurrent fails when policies/default.json was not
@@ -52,12 +92,34 @@ func TestDefaultPolicyFromJSONIsTheYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if defaultJSONRaw == nil {
-		t.Fatal("the pre-parsed default policy was not used (stale or unreadable)")
+	if !defaultGenOK {
+		t.Fatal("the pre-parsed default policy was not used (stale)")
 	}
 	a, _ := json.Marshal(fromYAML)
 	b, _ := json.Marshal(fromJSON)
 	if string(a) != string(b) {
 		t.Fatal("the pre-parsed default policy differs from the YAML")
+	}
+}
+
+// Each parse of the default policy is the caller's own: changing one does
+// not change the next.
+func TestParseDefaultIsNotShared(t *testing.T) {
+	a, err := parseDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parseDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Roles[0].ID = "changed"
+	a.Triggers[0].From[0] = "changed"
+	c, err := parseDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Roles[0].ID == "changed" || c.Roles[0].ID == "changed" || b.Triggers[0].From[0] == "changed" || c.Triggers[0].From[0] == "changed" {
+		t.Fatal("parses of the default policy share their data")
 	}
 }

@@ -12,3 +12,8 @@ func CanonSize(v any) int {
 	n, _ := normalise(v, 0)
 	return canonSize(n, 0)
 }
+
+// CompileDefaultEagerly compiles the default policy with every expression
+// compiled at once (what Compile does for any other policy), to compare
+// with Compile()'s lazily compiled expressions.
+func CompileDefaultEagerly() (*Engine, error) { return compilePolicy(false, nil) }

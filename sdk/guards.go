@@ -417,9 +417,55 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 // program is one compiled expression with what it reads.
 type program struct {
 	src        string
-	prog       *vm.Program
-	dataFields []string // payload fields read (data.X)
-	usesClocks bool     // reads clocks (the env builds them only when needed)
+	prog       *vm.Program // nil when lazy
+	dataFields []string    // payload fields read (data.X)
+	usesClocks bool        // reads clocks (the env builds them only when needed)
+	// lazy is set for an expression of the embedded default policy, whose
+	// dataFields and usesClocks were found when defaultpolicy_gen.go was
+	// generated: it is compiled on first use, once.
+	lazy *lazyProgram
+}
+
+type lazyProgram struct {
+	opts func() []expr.Option
+	kind reflect.Kind
+	once sync.Once
+	prog *vm.Program
+	err  error
+}
+
+// vmProgram is the compiled program, compiling a lazy one on first use.
+func (p *program) vmProgram() (*vm.Program, error) {
+	l := p.lazy
+	if l == nil {
+		return p.prog, nil
+	}
+	l.once.Do(func() {
+		q, err := compileExpr(p.src, l.opts(), l.kind)
+		if err != nil {
+			// Cannot happen while defaultpolicy_gen.go is current (a test
+			// checks it): the generator compiled this very expression.
+			l.err = fmt.Errorf("expression failed to compile: %w", err)
+			return
+		}
+		l.prog = q.prog
+	})
+	return l.prog, l.err
+}
+
+// compileExpr compiles one expression of the policy, or, for an expression
+// of the embedded default policy compiled alone, notes what it reads (known
+// from defaultpolicy_gen.go) and leaves the compile to its first use.
+func (c *compiled) compileExpr(src string, kind reflect.Kind) (*program, error) {
+	if m, ok := c.lazy[programKey(kind, src)]; ok {
+		return &program{src: src, dataFields: m.DataFields, usesClocks: m.UsesClocks,
+			lazy: &lazyProgram{opts: c.lazyOpts, kind: kind}}, nil
+	}
+	opts := c.opts
+	if opts == nil && c.lazyOpts != nil {
+		opts = c.lazyOpts()
+	}
+	return compileExpr(src, opts, kind)
 }
 
 func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, error) {
@@ -489,10 +535,14 @@ func (p *program) run(env *guardEnv) (out any, err error) {
 			err = fmt.Errorf("expression failed: %v", r)
 		}
 	}()
+	prog, err := p.vmProgram()
+	if err != nil {
+		return nil, err
+	}
 	m := vmPool.Get().(*vm.VM)
 	defer putVM(m)
 	m.MemoryBudget = guardMemoryBudget
-	out, err = m.Run(p.prog, env)
+	out, err = m.Run(prog, env)
 	if err != nil && strings.Contains(err.Error(), "memory budget exceeded") {
 		return nil, errBudget
 	}

@@ -64,21 +64,30 @@ const server = await serve();
 const browser = await launchChromium();
 try {
   const samples = [];
+  const parts = {};
   for (let i = 0; i < 5; i++) {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/test/page.html`);
-    samples.push(await page.evaluate(async () => {
-      const t0 = performance.now();
+    const r = await page.evaluate(async () => {
+      const t = [performance.now()];
       const m = await import('/dist/sendflow.mjs?' + Math.random());
+      t.push(performance.now());
       const sf = await m.create();
+      t.push(performance.now());
       const e = sf.compile();
       if (!e.policyHash) throw new Error('no engine');
-      return performance.now() - t0;
-    }));
+      t.push(performance.now());
+      return { total: t[3] - t[0], import: t[1] - t[0], create: t[2] - t[1], compile: t[3] - t[2] };
+    });
+    samples.push(r.total);
+    for (const k of ['import', 'create', 'compile']) (parts[k] ??= []).push(r[k]);
     await page.close();
   }
   samples.sort((a, b) => a - b);
-  out.cold_start_ms = { median: Math.round(samples[2]), min: Math.round(samples[0]), max: Math.round(samples[4]), samples: samples.map(Math.round) };
+  const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+  out.cold_start_ms = { median: Math.round(samples[2]), min: Math.round(samples[0]), max: Math.round(samples[4]), samples: samples.map(Math.round),
+    // Medians of each part (import sendflow.mjs; create(): fetch, compile, instantiate, Go start; compile the default).
+    parts: Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, median(xs)])) };
 } finally {
   await browser.close();
   await server.close();
@@ -88,6 +97,7 @@ writeFileSync(path.join(dist, 'bench.json'), JSON.stringify(out, null, 2) + '\n'
 const mb = (n) => (n / 1e6).toFixed(2) + ' MB';
 for (const [f, s] of Object.entries(out.sizes)) console.log(`size ${f}: raw ${mb(s.raw)}, gzip ${mb(s.gzip)}, brotli ${mb(s.brotli)}`);
 console.log(`fire: JS ${(out.fire.js_ns / 1000).toFixed(0)} µs (request string only ${(out.fire.js_raw_string_ns / 1000).toFixed(0)} µs), native Go Fire ${(out.fire.go_native_ns / 1000).toFixed(0)} µs, native JSON bridge ${(out.fire.go_bridge_json_ns / 1000).toFixed(0)} µs: JS/native ${out.fire.ratio_js_to_native}x`);
-console.log(`cold start in Chromium (fetch, instantiate, compile default): median ${out.cold_start_ms.median} ms (min ${out.cold_start_ms.min}, max ${out.cold_start_ms.max})`);
+const cp = out.cold_start_ms.parts;
+console.log(`cold start in Chromium (fetch, instantiate, compile default): median ${out.cold_start_ms.median} ms (min ${out.cold_start_ms.min}, max ${out.cold_start_ms.max}; medians: import ${cp.import}, create ${cp.create}, compile ${cp.compile}; details: node wasm/bench/coldstart.mjs)`);
 console.log(`wrote ${path.relative(root, path.join(dist, 'bench.json'))}`);
 process.exit(0);

@@ -22,6 +22,9 @@ var bankHolidaysJSON []byte
 type Holidays struct {
 	set   map[Date]struct{}
 	dates []Date // sorted
+	// load, when set, gives the set this stands for, made on first use
+	// (DefaultHolidays: the bundled list is parsed when first needed).
+	load func() *Holidays
 }
 
 // NewHolidays returns the set of the given dates. Duplicates are ignored.
@@ -81,13 +84,20 @@ var defaultHolidays = sync.OnceValue(func() *Holidays {
 // package (2024-2030). The result is parsed once and shared; a Holidays
 // cannot be changed once made.
 func DefaultHolidays() *Holidays {
-	return defaultHolidays()
+	return lazyDefaultHolidays
 }
+
+// lazyDefaultHolidays stands for the bundled list, parsed on first use: a
+// program that never counts working days never parses it.
+var lazyDefaultHolidays = &Holidays{load: defaultHolidays}
 
 // Dates returns the holidays in date order. The slice is a copy.
 func (h *Holidays) Dates() []Date {
 	if h == nil {
 		return nil
+	}
+	if h.load != nil {
+		h = h.load()
 	}
 	return slices.Clone(h.dates)
 }
@@ -96,6 +106,9 @@ func (h *Holidays) Dates() []Date {
 func (h *Holidays) IsHoliday(d Date) bool {
 	if h == nil {
 		return false
+	}
+	if h.load != nil {
+		h = h.load()
 	}
 	_, ok := h.set[d]
 	return ok

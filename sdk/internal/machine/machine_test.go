@@ -106,3 +106,38 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A Known spec builds its first stateless machine on first use, and answers
+// as a checked one, from many goroutines at once (run with -race).
+func TestKnownSpecBuildsOnFirstUse(t *testing.T) {
+	checked, err := New(supportSpec())
+	require.NoError(t, err)
+	spec := supportSpec()
+	spec.Known = true
+	known, err := New(spec)
+	require.NoError(t, err)
+	steps := []struct{ from, trig, dest string }{
+		{"universal", "raise", ""}, {"concern_raised", "place", ""}, {"sen_support.plan", "exit", ""},
+		{"sen_support.plan", "note", ""}, {"concern_raised", "decide", "exited"}, {"universal", "exit", ""},
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, s := range steps {
+				want, werr := checked.Fire(s.from, s.trig, s.dest)
+				got, gerr := known.Fire(s.from, s.trig, s.dest)
+				assert.Equal(t, want, got, "%+v", s)
+				assert.Equal(t, werr == nil, gerr == nil, "%+v", s)
+			}
+		}()
+	}
+	wg.Wait()
+	// Validation still runs: a bad Known spec is refused.
+	bad := supportSpec()
+	bad.Known = true
+	bad.Transitions = append(bad.Transitions, Transition{Trigger: "x", From: "nowhere", To: "exited"})
+	_, err = New(bad)
+	require.Error(t, err)
+}
