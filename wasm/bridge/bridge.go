@@ -105,6 +105,12 @@ type Request struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+	// CaseRef names a case the bridge returned earlier (see Case refs)
+	// instead of sending it again; Remember asks for the returned case to
+	// be kept under a new ref; Delta asks fire to answer with what changed.
+	CaseRef  *int64 `json:"case_ref,omitempty"`
+	Remember bool   `json:"remember,omitempty"`
+	Delta    bool   `json:"delta,omitempty"`
 }
 
 // rawRequest is Request with the engine values left undecoded: when a
@@ -128,6 +134,9 @@ type rawRequest struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+	CaseRef  json.RawMessage   `json:"case_ref,omitempty"`
+	Remember bool              `json:"remember,omitempty"`
+	Delta    bool              `json:"delta,omitempty"`
 }
 
 // diagnose explains why raw did not decode as a Request: the envelope, or
@@ -137,6 +146,12 @@ func diagnose(raw []byte, err error) *sdk.Error {
 	if rerr := strict(raw, &rr); rerr != nil {
 		return &sdk.Error{Code: sdk.CodeInvalidInput, Message: "the request is not a valid JSON request: " + jsonProblem(rerr),
 			Detail: `A request is one JSON object: {"op": "...", ...the op's arguments}.`}
+	}
+	if len(rr.CaseRef) > 0 {
+		var ref int64
+		if rerr := json.Unmarshal(rr.CaseRef, &ref); rerr != nil {
+			return invalid("/case_ref", "case_ref must be a whole number the bridge returned: %s", jsonProblem(rerr))
+		}
 	}
 	if len(rr.Case) > 0 {
 		var c sdk.Case
@@ -176,9 +191,12 @@ type File struct {
 
 // Response is what Handle answers.
 type Response struct {
-	OK     bool       `json:"ok"`
-	Result any        `json:"result,omitempty"`
-	Error  *sdk.Error `json:"error,omitempty"`
+	OK bool `json:"ok"`
+	// CaseRef is the ref of the case in Result, when the request asked for
+	// it to be remembered (see Case refs).
+	CaseRef int64      `json:"case_ref,omitempty"`
+	Result  any        `json:"result,omitempty"`
+	Error   *sdk.Error `json:"error,omitempty"`
 }
 
 // Info is the result of info.
@@ -228,11 +246,26 @@ func Handle(req []byte) (resp []byte) {
 				Detail: firstFrames(debug.Stack())}})
 		}
 	}()
-	result, err := handle(req)
+	var k keep
+	result, err := handle(req, &k)
 	if err != nil {
 		return encode(Response{Error: err})
 	}
-	return encode(Response{OK: true, Result: result})
+	if k.c == nil {
+		return encode(Response{OK: true, Result: result})
+	}
+	ent := remember(k.engine, *k.c)
+	out := encode(Response{OK: true, CaseRef: ent.ref, Result: result})
+	sized(ent, k.base+len(out))
+	return out
+}
+
+// keep is a case an op asks Handle to remember (Request.Remember, Delta):
+// its engine, and for a delta the size of the case it was built on.
+type keep struct {
+	c      *sdk.Case
+	engine int
+	base   int
 }
 
 // HandleString is Handle for hosts that hold strings (syscall/js).
@@ -282,7 +315,7 @@ func jsonProblem(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-func handle(raw []byte) (any, *sdk.Error) {
+func handle(raw []byte, k *keep) (any, *sdk.Error) {
 	if len(raw) > MaxRequestBytes {
 		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the request is %d bytes; the limit is %d", len(raw), MaxRequestBytes)}
 	}
@@ -322,6 +355,7 @@ func handle(raw []byte) (any, *sdk.Error) {
 		engines.Lock()
 		delete(engines.m, req.Engine)
 		engines.Unlock()
+		forgetEngine(req.Engine)
 		return map[string]bool{"freed": true}, nil
 	case "policy":
 		return e.Policy(), nil
@@ -330,31 +364,49 @@ func handle(raw []byte) (any, *sdk.Error) {
 		if req.Facts != nil {
 			f = *req.Facts
 		}
-		return e.NewCase(f), nil
+		c := e.NewCase(f)
+		if req.Remember {
+			*k = keep{c: &c, engine: req.Engine}
+		}
+		return c, nil
 	case "fire":
-		c, cerr := decodeCase(req.Case, "/case")
+		if req.Delta && req.CaseRef == nil {
+			return nil, invalid("/delta", "delta needs case_ref: the answer is what changed from that case")
+		}
+		c, size, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
 		if req.Firing == nil {
 			return nil, invalid("/firing", "fire needs a firing: {trigger, actor, at, data?, facts?}")
 		}
-		return wrap(e.Fire(c, *req.Firing))
+		out, err := e.Fire(c, *req.Firing)
+		if err != nil {
+			return nil, sdk.AsError(err)
+		}
+		if req.Delta {
+			*k = keep{c: &out.Case, engine: req.Engine, base: size}
+			return deltaOutcome(c, out), nil
+		}
+		if req.Remember {
+			*k = keep{c: &out.Case, engine: req.Engine}
+		}
+		return out, nil
 	case "permitted":
-		c, cerr := decodeCase(req.Case, "/case")
+		c, _, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
 		if req.Locale != "" && !localeRe.MatchString(req.Locale) {
 			return nil, invalid("/locale", "locale %q is not a language tag such as en-GB", clip(req.Locale))
 		}
-		perms, err := e.Permitted(c, req.Role, req.AsOf)
+		perms, err := e.PermittedIn(c, req.Role, req.AsOf, req.Locale)
 		if err == nil && perms == nil {
 			perms = []sdk.Permission{}
 		}
 		return wrap(perms, err)
 	case "clocks":
-		c, cerr := decodeCase(req.Case, "/case")
+		c, _, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
@@ -364,22 +416,36 @@ func handle(raw []byte) (any, *sdk.Error) {
 		if req.Origin != nil {
 			origin = *req.Origin
 		}
-		return wrap(e.Replay(origin, req.Events))
+		c, err := e.Replay(origin, req.Events)
+		if err != nil {
+			return nil, sdk.AsError(err)
+		}
+		if req.Remember {
+			*k = keep{c: &c, engine: req.Engine}
+		}
+		return c, nil
 	case "verify":
-		c, cerr := decodeCase(req.Case, "/case")
+		c, _, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
 		return e.Verify(c), nil
 	case "graph":
+		if req.CaseRef != nil {
+			c, _, cerr := caseArg(&req, "/case")
+			if cerr != nil {
+				return nil, cerr
+			}
+			return wrap(e.Graph(req.Format, &c))
+		}
 		return wrap(e.Graph(req.Format, req.Case))
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }
 
-// localeRe accepts BCP 47-shaped tags. Every reason the SDK writes is in
-// English; a locale is accepted so hosts can pass the user's, and every
-// locale currently gets the English text.
+// localeRe accepts BCP 47-shaped tags. permitted passes the locale to
+// PermittedIn: a guard's reason in that language when the policy gives one
+// (Welsh, "cy"), English otherwise.
 var localeRe = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$`)
 
 func wrap[T any](v T, err error) (any, *sdk.Error) {
