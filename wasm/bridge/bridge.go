@@ -252,12 +252,21 @@ func Handle(req []byte) (resp []byte) {
 		return encode(Response{Error: err})
 	}
 	if k.c == nil {
-		return encode(Response{OK: true, Result: result})
+		return respond(0, result)
 	}
 	ent := remember(k.engine, *k.c)
-	out := encode(Response{OK: true, CaseRef: ent.ref, Result: result})
+	out := respond(ent.ref, result)
 	sized(ent, k.base+len(out))
 	return out
+}
+
+// respond encodes a successful answer: cases and outcomes by the
+// hand-written encoder (fastjson.go), the rest by encoding/json.
+func respond(ref int64, result any) []byte {
+	if out, ok := fastResponse(ref, result); ok {
+		return out
+	}
+	return encode(Response{OK: true, CaseRef: ref, Result: result})
 }
 
 // keep is a case an op asks Handle to remember (Request.Remember, Delta):

@@ -7,6 +7,7 @@
 //   - call(request) → response, both JSON strings, on the global object
 //     under the name in the environment variable SENDFLOW_EXPORT (default
 //     "__sendflow"), with the protocol version beside it;
+//
 //   - three WebAssembly exports, the fast way in (a js.FuncOf call costs
 //     tens of microseconds, an export call well under one):
 //
