@@ -332,8 +332,10 @@ func handle(raw []byte, k *keep) (any, *sdk.Error) {
 	if beforeOp != nil {
 		beforeOp(raw)
 	}
-	if err := strict(raw, &req); err != nil {
-		return nil, diagnose(raw, err)
+	if !fastRequest(raw, &req) {
+		if err := strict(raw, &req); err != nil {
+			return nil, diagnose(raw, err)
+		}
 	}
 	switch req.Op {
 	case "info":
