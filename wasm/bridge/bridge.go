@@ -239,34 +239,38 @@ var beforeOp func(req []byte)
 
 // Handle answers one JSON request with one JSON response (see the package
 // documentation). It is safe for concurrent use.
-func Handle(req []byte) (resp []byte) {
+func Handle(req []byte) []byte { return AppendHandle(nil, req) }
+
+// AppendHandle is Handle writing its answer at the end of dst, for hosts
+// that reuse one buffer for every answer (the browser build does).
+func AppendHandle(dst, req []byte) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = encode(Response{Error: &sdk.Error{Code: sdk.CodeInternal, Message: fmt.Sprintf("the call panicked: %v", r),
-				Detail: firstFrames(debug.Stack())}})
+			resp = append(dst, encode(Response{Error: &sdk.Error{Code: sdk.CodeInternal, Message: fmt.Sprintf("the call panicked: %v", r),
+				Detail: firstFrames(debug.Stack())}})...)
 		}
 	}()
 	var k keep
 	result, err := handle(req, &k)
 	if err != nil {
-		return encode(Response{Error: err})
+		return append(dst, encode(Response{Error: err})...)
 	}
 	if k.c == nil {
-		return respond(0, result)
+		return respond(dst, 0, result)
 	}
 	ent := remember(k.engine, *k.c)
-	out := respond(ent.ref, result)
-	sized(ent, k.base+len(out))
+	out := respond(dst, ent.ref, result)
+	sized(ent, k.base+len(out)-len(dst))
 	return out
 }
 
 // respond encodes a successful answer: cases and outcomes by the
 // hand-written encoder (fastjson.go), the rest by encoding/json.
-func respond(ref int64, result any) []byte {
-	if out, ok := fastResponse(ref, result); ok {
+func respond(dst []byte, ref int64, result any) []byte {
+	if out, ok := fastResponse(dst, ref, result); ok {
 		return out
 	}
-	return encode(Response{OK: true, CaseRef: ref, Result: result})
+	return append(dst, encode(Response{OK: true, CaseRef: ref, Result: result})...)
 }
 
 // keep is a case an op asks Handle to remember (Request.Remember, Delta):

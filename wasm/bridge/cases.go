@@ -2,7 +2,7 @@ package bridge
 
 import (
 	"fmt"
-	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/sendflow/sendflow/sdk"
@@ -196,9 +196,16 @@ func deltaOutcome(old sdk.Case, out sdk.Outcome) sdk.Outcome {
 		return out // "no origin" cannot be told from "origin unchanged"
 	}
 	nc.History = nil
-	if old.Origin != nil && nc.Origin != nil && reflect.DeepEqual(normalise(sdk.Case{Facts: *old.Origin}).Facts, normalise(sdk.Case{Facts: *nc.Origin}).Facts) {
+	if old.Origin != nil && nc.Origin != nil && sameFacts(old.Origin, nc.Origin) {
 		nc.Origin = nil
 	}
 	out.Case = nc
 	return out
+}
+
+// sameFacts reports whether two facts encode to the same JSON.
+func sameFacts(a, b *sdk.Facts) bool {
+	ya, yb := a.Child.YearGroup, b.Child.YearGroup
+	return a.ID == b.ID && a.LA == b.LA && a.District == b.District && a.Child.DateOfBirth == b.Child.DateOfBirth &&
+		(ya == nil) == (yb == nil) && (ya == nil || *ya == *yb) && slices.Equal(a.Evidence, b.Evidence)
 }

@@ -260,11 +260,13 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 	check := func(v any) {
 		t.Helper()
 		want := encode(Response{OK: true, CaseRef: 42, Result: v})
-		got, ok := fastResponse(42, v)
+		got, ok := fastResponse(nil, 42, v)
 		require.True(t, ok)
 		require.Equal(t, string(want), string(got))
 		want = encode(Response{OK: true, Result: v})
-		got, _ = fastResponse(0, v)
+		got, _ = fastResponse([]byte("prefix"), 0, v)
+		require.Equal(t, "prefix", string(got[:6]))
+		got = got[6:]
 		require.Equal(t, string(want), string(got))
 	}
 	n := 0
@@ -301,9 +303,9 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 	// Types JSON does not give (a host-built Go value) go through encoding/json.
 	check(sdk.Outcome{Event: sdk.Event{Data: map[string]any{"n": 3, "s": []string{"a<b"}, "m": map[string]int{"b": 1, "a": 2}}}})
 	// A value encoding/json refuses is left to it (and answered as it answers).
-	_, ok := fastResponse(1, sdk.Outcome{Event: sdk.Event{Data: map[string]any{"nan": math.NaN()}}})
+	_, ok := fastResponse(nil, 1, sdk.Outcome{Event: sdk.Event{Data: map[string]any{"nan": math.NaN()}}})
 	assert.False(t, ok)
-	out := respond(1, sdk.Outcome{Event: sdk.Event{Data: map[string]any{"nan": math.NaN()}}})
+	out := respond(nil, 1, sdk.Outcome{Event: sdk.Event{Data: map[string]any{"nan": math.NaN()}}})
 	assert.Contains(t, string(out), `"code":"internal_error"`)
 }
 

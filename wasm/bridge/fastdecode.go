@@ -52,108 +52,177 @@ func (d *fastDecoder) eat(c byte) bool {
 	return false
 }
 
-// object calls field for each key of an object; a repeated key fails.
-func (d *fastDecoder) object(field func(key string) bool) bool {
-	if !d.eat('{') {
-		return false
+// open reads the '{' of an object.
+func (d *fastDecoder) open() bool { return d.eat('{') }
+
+// next reads the next key of an object and its ':' (done at the closing
+// '}'); n counts the keys read so far.
+func (d *fastDecoder) next(n int) (key []byte, done, ok bool) {
+	if n == 0 {
+		if d.eat('}') {
+			return nil, true, true
+		}
+	} else {
+		if d.eat('}') {
+			return nil, true, true
+		}
+		if !d.eat(',') {
+			return nil, false, false
+		}
 	}
-	if d.eat('}') {
-		return true
+	d.ws()
+	key, ok = d.rawStr()
+	if !ok || !d.eat(':') {
+		return nil, false, false
 	}
-	var seen []string
-	for {
-		d.ws()
-		key, ok := d.str()
-		if !ok || !d.eat(':') {
-			return false
-		}
-		for _, s := range seen {
-			if s == key {
-				return false
-			}
-		}
-		seen = append(seen, key)
-		d.ws()
-		if !field(key) {
-			return false
-		}
-		if d.eat(',') {
-			continue
-		}
-		return d.eat('}')
-	}
+	d.ws()
+	return key, false, true
 }
 
+// Bits of the request fields seen, to refuse a repeated one.
+const (
+	seenOp = 1 << iota
+	seenEngine
+	seenCaseRef
+	seenDelta
+	seenRemember
+	seenRole
+	seenAsOf
+	seenLocale
+	seenFormat
+	seenFiring
+	seenTrigger
+	seenActor
+	seenAt
+	seenData
+	seenFacts
+)
+
 func (d *fastDecoder) request(req *Request) bool {
-	ok := d.object(func(key string) bool {
-		var ok bool
-		switch key {
+	if !d.open() {
+		return false
+	}
+	seen := 0
+	for n := 0; ; n++ {
+		key, done, ok := d.next(n)
+		if !ok {
+			return false
+		}
+		if done {
+			break
+		}
+		var bit int
+		switch string(key) {
 		case "op":
+			bit = seenOp
 			req.Op, ok = d.str()
 		case "engine":
-			var n int64
-			n, ok = d.int()
-			req.Engine = int(n)
+			bit = seenEngine
+			var v int64
+			v, ok = d.int()
+			req.Engine = int(v)
 		case "case_ref":
-			var n int64
-			n, ok = d.int()
-			req.CaseRef = &n
+			bit = seenCaseRef
+			var v int64
+			v, ok = d.int()
+			req.CaseRef = &v
 		case "delta":
+			bit = seenDelta
 			req.Delta, ok = d.boolean()
 		case "remember":
+			bit = seenRemember
 			req.Remember, ok = d.boolean()
 		case "role":
+			bit = seenRole
 			req.Role, ok = d.str()
 		case "as_of":
+			bit = seenAsOf
 			req.AsOf, ok = d.str()
 		case "locale":
+			bit = seenLocale
 			req.Locale, ok = d.str()
 		case "format":
+			bit = seenFormat
 			req.Format, ok = d.str()
 		case "firing":
+			bit = seenFiring
 			req.Firing = &sdk.Firing{}
 			ok = d.firing(req.Firing)
+		default:
+			return false
 		}
-		return ok
-	})
+		if !ok || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+	}
 	d.ws()
-	return ok && d.i == len(d.b)
+	return d.i == len(d.b)
 }
 
 func (d *fastDecoder) firing(f *sdk.Firing) bool {
-	return d.object(func(key string) bool {
-		var ok bool
-		switch key {
+	if !d.open() {
+		return false
+	}
+	seen := 0
+	for n := 0; ; n++ {
+		key, done, ok := d.next(n)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		var bit int
+		switch string(key) {
 		case "trigger":
+			bit = seenTrigger
 			f.Trigger, ok = d.str()
 		case "actor":
+			bit = seenActor
 			f.Actor, ok = d.str()
 		case "at":
+			bit = seenAt
 			f.At, ok = d.str()
 		case "locale":
+			bit = seenLocale
 			f.Locale, ok = d.str()
 		case "data", "facts":
-			if d.i < len(d.b) && d.b[d.i] != '{' {
+			if d.i >= len(d.b) || d.b[d.i] != '{' {
 				return false
 			}
 			var v any
 			if v, ok = d.value(0); ok {
-				if key == "data" {
+				if key[0] == 'd' {
+					bit = seenData
 					f.Data = v.(map[string]any)
 				} else {
+					bit = seenFacts
 					f.Facts = v.(map[string]any)
 				}
 			}
+		default:
+			return false
 		}
-		return ok
-	})
+		if !ok || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+	}
 }
 
 // str reads a string with no escapes, in valid UTF-8 (what encoding/json
 // returns unchanged).
 func (d *fastDecoder) str() (string, bool) {
+	b, ok := d.rawStr()
+	return string(b), ok
+}
+
+// rawStr reads a string with no escapes, in valid UTF-8, and returns its
+// bytes (in the request).
+func (d *fastDecoder) rawStr() ([]byte, bool) {
 	if d.i >= len(d.b) || d.b[d.i] != '"' {
-		return "", false
+		return nil, false
 	}
 	start := d.i + 1
 	ascii := true
@@ -163,17 +232,17 @@ func (d *fastDecoder) str() (string, bool) {
 		case c == '"':
 			s := d.b[start:j]
 			if !ascii && !utf8.Valid(s) {
-				return "", false
+				return nil, false
 			}
 			d.i = j + 1
-			return string(s), true
+			return s, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		case c >= utf8.RuneSelf:
 			ascii = false
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // int reads an integer of at most 18 digits, no fraction or exponent.
@@ -227,13 +296,25 @@ func (d *fastDecoder) value(depth int) (any, bool) {
 	}
 	switch c := d.b[d.i]; {
 	case c == '{':
+		d.i++
 		m := map[string]any{}
-		ok := d.object(func(key string) bool {
+		for n := 0; ; n++ {
+			key, done, ok := d.next(n)
+			if !ok {
+				return nil, false
+			}
+			if done {
+				return m, true
+			}
+			if _, dup := m[string(key)]; dup {
+				return nil, false
+			}
 			v, ok := d.value(depth + 1)
-			m[key] = v
-			return ok
-		})
-		return m, ok
+			if !ok {
+				return nil, false
+			}
+			m[string(key)] = v
+		}
 	case c == '[':
 		d.i++
 		l := []any{}

@@ -19,10 +19,13 @@ import (
 // TestFastJSONKnowsEveryField fails when an SDK type gains a field they do
 // not write.
 
-// fastResponse encodes {"ok":true,"case_ref":ref,"result":v} for the
-// results it knows (sdk.Outcome, sdk.Case); ok is false for any other.
-func fastResponse(ref int64, v any) (out []byte, ok bool) {
-	b := make([]byte, 0, 4096)
+// fastResponse appends {"ok":true,"case_ref":ref,"result":v} to dst for
+// the results it knows (sdk.Outcome, sdk.Case); ok is false for any other.
+func fastResponse(dst []byte, ref int64, v any) (out []byte, ok bool) {
+	b := dst
+	if b == nil {
+		b = make([]byte, 0, 4096)
+	}
 	b = append(b, `{"ok":true`...)
 	if ref != 0 {
 		b = append(b, `,"case_ref":`...)
@@ -143,7 +146,8 @@ func appendCase(b []byte, c *sdk.Case) ([]byte, error) {
 	b = appendStringMap(b, c.States)
 	if len(c.Clocks) > 0 {
 		b = append(b, `,"clocks":{`...)
-		keys := make([]string, 0, len(c.Clocks))
+		var arr [32]string
+		keys := arr[:0]
 		for k := range c.Clocks {
 			keys = append(keys, k)
 		}
@@ -314,7 +318,8 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
-	keys := make([]string, 0, len(m))
+	var arr [32]string
+	keys := arr[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
