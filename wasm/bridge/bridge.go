@@ -1,7 +1,7 @@
 // Package bridge is the one JSON request/response API every non-Go host of
-// sendflow goes through: the browser/Node build (syscall/js) and the WASI
-// build (exported functions) both pass each call's JSON to Handle and hand
-// its JSON answer back. It is plain Go, so it is tested and fuzzed on the
+// sendflow goes through: the browser/Node build and the WASI build (both
+// through exported functions; the browser build also through syscall/js)
+// pass each call's JSON to Handle and hand its JSON answer back. It is plain Go, so it is tested and fuzzed on the
 // host like any other package.
 //
 // # Protocol
@@ -28,13 +28,15 @@
 //	free            engine                                     {"freed": true}
 //	policy          engine                                     sdk.Policy (the merged document)
 //	default_policy  -                                          the embedded default policy, YAML text
-//	new_case        engine, facts                              sdk.Case
-//	fire            engine, case, firing                       sdk.Outcome
-//	permitted       engine, case, role, as_of, locale?         []sdk.Permission
-//	clocks          engine, case, as_of                        sdk.ClockReport
-//	replay          engine, origin, events                     sdk.Case
-//	verify          engine, case                               sdk.VerifyReport
-//	graph           engine, format, case?                      string (dot or mermaid)
+//	new_case        engine, facts, remember?                   sdk.Case
+//	fire            engine, case|case_ref, firing, remember?,  sdk.Outcome
+//	                delta?
+//	permitted       engine, case|case_ref, role, as_of,        []sdk.Permission
+//	                locale?
+//	clocks          engine, case|case_ref, as_of               sdk.ClockReport
+//	replay          engine, origin, events, remember?          sdk.Case
+//	verify          engine, case|case_ref                      sdk.VerifyReport
+//	graph           engine, format, case?|case_ref             string (dot or mermaid)
 //	run_scenario    text, name?, engine?, policies?            scenario.Report
 //	run_files       files, policies?, coverage?                RunFilesResult
 //
@@ -49,6 +51,35 @@
 // joined to the directory of name, as the native CLI would read it).
 // run_files is what `sendflow test` does, over files already read: the
 // same report, text and exit code.
+//
+// # Case refs
+//
+// Additions to protocol 1 (every request above is answered as before)
+// that let a host send a reference instead of a case the bridge returned:
+//
+//	argument        on                                  meaning
+//	remember: true  new_case, fire, replay              keep the returned case; the response has "case_ref": N
+//	case_ref: N     fire, permitted, clocks, verify,    the case kept under N, instead of case (not both)
+//	                graph
+//	delta: true     fire with case_ref                  answer with what changed; keep the new case
+//
+//	{"op": "fire", "engine": 1, "case_ref": 17, "firing": {...}, "delta": true}
+//	{"ok": true, "case_ref": 18, "result": {"case": {...}, "event": {...}, "clocks": [...], "warnings": [...]}}
+//
+// A delta's case has no "history": it is the old case's history followed by
+// event. It has no "origin" when the origin is unchanged: it is the old
+// case's. Both go last, where a whole case has them. (A delta case that has
+// a "history" is whole.) The JavaScript wrapper rebuilds the new case so;
+// the answer is byte for byte the one for the case sent whole.
+//
+// Refs count up from 1, are never reused and belong to the engine that
+// returned the case. The bridge keeps at most MaxCases cases and
+// MaxCaseCacheBytes of them (the JSON bytes that carried each, though
+// successive cases share their history events), dropping the least
+// recently used first, and drops an engine's cases when it is freed. A ref
+// it cannot use is invalid_input at "/case_ref" with one problem:
+// ProblemCaseRefUnknown (evicted or never issued: send the case itself),
+// ProblemCaseRefOtherEngine or ProblemCaseRefInvalid.
 package bridge
 
 import (
