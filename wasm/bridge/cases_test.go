@@ -525,3 +525,23 @@ func mustField(t *testing.T, obj json.RawMessage, name string, list bool) []byte
 	}
 	return m[name]
 }
+
+func TestAPanicOnTheRefPathIsInternalErrorAndTheRefStillWorks(t *testing.T) {
+	h := compileH(t, M{"op": "compile"})
+	_, ref := remembered(t, h)
+	req := []byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case_ref":%d,"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"},"delta":true}`, h, ref))
+	beforeOp = func(r []byte) {
+		if bytes.Contains(r, []byte("case_ref")) {
+			panic("boom")
+		}
+	}
+	out := AppendHandle([]byte("kept:"), req)
+	beforeOp = nil
+	require.True(t, bytes.HasPrefix(out, []byte("kept:")), "the answer is appended after dst")
+	e := parse(t, out[len("kept:"):])
+	require.False(t, e.OK)
+	assert.Equal(t, sdk.CodeInternal, e.Error.Code)
+	e = parse(t, AppendHandle(nil, req))
+	require.True(t, e.OK, "%+v", e.Error)
+	assert.Positive(t, e.CaseRef)
+}
