@@ -35,27 +35,35 @@ for (const f of [
 ]) c = engine.fire(c, f).case;
 const firing = { trigger: 'hnf.considered', actor: 'school', at: '2026-02-10', data: { annual_provision_cost: 7500 } };
 
-function timeIt(fn, minMs = 2000) {
-  const warm = performance.now() + 1000; // V8 tiers the module up over the first second or so
-  while (performance.now() < warm) fn();
-  const samples = [];
-  const end = performance.now() + minMs;
-  while (performance.now() < end) {
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) fn();
-    samples.push(((performance.now() - t0) / 20) * 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return Math.round(samples[Math.floor(samples.length / 2)]);
-}
-// engine.fire on a case the engine returned: the reference way (only the firing crosses; the answer is a delta).
-out.fire.js_ns = timeIt(() => engine.fire(c, firing));
-// The way every fire went before: the whole case as JSON in, the whole outcome back (what a copied case gets).
-out.fire.js_full_json_ns = timeIt(() => sf.request({ op: 'fire', engine: engine.handle, case: c, firing }));
-const raw = JSON.stringify({ op: 'fire', engine: engine.handle, case: c, firing });
-out.fire.js_raw_string_ns = timeIt(() => sf.requestRaw(raw));
+// The ways are timed interleaved (rounds of 250 ms each) after a common warm-up, so V8's tiering up of the
+// module and the machine's load weigh on them alike; each figure is the median of 20-call samples.
 const refRaw = JSON.stringify({ op: 'fire', engine: engine.handle, case_ref: sf._refs.get(c).ref, firing, delta: true });
-out.fire.js_ref_raw_string_ns = timeIt(() => sf.requestRaw(refRaw));
+const raw = JSON.stringify({ op: 'fire', engine: engine.handle, case: c, firing });
+const ways = {
+  // engine.fire on a case the engine returned: the reference way (only the firing crosses; the answer is a delta).
+  js_ns: () => engine.fire(c, firing),
+  // The way every fire went before: the whole case as JSON in, the whole outcome back (what a copied case gets).
+  js_full_json_ns: () => sf.request({ op: 'fire', engine: engine.handle, case: c, firing }),
+  js_raw_string_ns: () => sf.requestRaw(raw),
+  js_ref_raw_string_ns: () => sf.requestRaw(refRaw),
+};
+const warm = performance.now() + 3000;
+while (performance.now() < warm) for (const fn of Object.values(ways)) for (let i = 0; i < 20; i++) fn();
+const samples = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
+for (let round = 0; round < 8; round++) {
+  for (const [name, fn] of Object.entries(ways)) {
+    const end = performance.now() + 250;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) fn();
+      samples[name].push(((performance.now() - t0) / 20) * 1e6);
+    }
+  }
+}
+for (const [name, s] of Object.entries(samples)) {
+  s.sort((x, y) => x - y);
+  out.fire[name] = Math.round(s[Math.floor(s.length / 2)]);
+}
 
 // Native Go, same run.
 const names = { NativeFire: 'go_native_ns', NativeHandleFire: 'go_bridge_json_ns', NativeHandleFireRef: 'go_bridge_ref_ns' };
