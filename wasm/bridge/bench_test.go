@@ -63,3 +63,31 @@ func BenchmarkNativeHandleFire(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNativeHandleFireRef is the same firing through the bridge's ref
+// path on the host: the case by case_ref, the answer a delta (what the JS
+// wrapper sends for a case the engine returned).
+func BenchmarkNativeHandleFireRef(b *testing.B) {
+	_, c, f := benchInput(b)
+	var comp struct {
+		Result Compiled `json:"result"`
+	}
+	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
+		b.Fatal(err)
+	}
+	// replay with remember puts the case in the cache and gives its ref.
+	req, _ := json.Marshal(map[string]any{"op": "replay", "engine": comp.Result.Engine, "origin": c.Origin, "events": c.History, "remember": true})
+	var r struct {
+		CaseRef int64 `json:"case_ref"`
+	}
+	if err := json.Unmarshal(Handle(req), &r); err != nil || r.CaseRef == 0 {
+		b.Fatal("no case_ref", err)
+	}
+	req, _ = json.Marshal(map[string]any{"op": "fire", "engine": comp.Result.Engine, "case_ref": r.CaseRef, "firing": f, "delta": true})
+	b.ReportAllocs()
+	for b.Loop() {
+		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
+			b.Fatalf("%s", out)
+		}
+	}
+}

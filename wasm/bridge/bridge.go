@@ -1,7 +1,7 @@
 // Package bridge is the one JSON request/response API every non-Go host of
-// sendflow goes through: the browser/Node build (syscall/js) and the WASI
-// build (exported functions) both pass each call's JSON to Handle and hand
-// its JSON answer back. It is plain Go, so it is tested and fuzzed on the
+// sendflow goes through: the browser/Node build and the WASI build (both
+// through exported functions; the browser build also through syscall/js)
+// pass each call's JSON to Handle and hand its JSON answer back. It is plain Go, so it is tested and fuzzed on the
 // host like any other package.
 //
 // # Protocol
@@ -28,13 +28,15 @@
 //	free            engine                                     {"freed": true}
 //	policy          engine                                     sdk.Policy (the merged document)
 //	default_policy  -                                          the embedded default policy, YAML text
-//	new_case        engine, facts                              sdk.Case
-//	fire            engine, case, firing                       sdk.Outcome
-//	permitted       engine, case, role, as_of, locale?         []sdk.Permission
-//	clocks          engine, case, as_of                        sdk.ClockReport
-//	replay          engine, origin, events                     sdk.Case
-//	verify          engine, case                               sdk.VerifyReport
-//	graph           engine, format, case?                      string (dot or mermaid)
+//	new_case        engine, facts, remember?                   sdk.Case
+//	fire            engine, case|case_ref, firing, remember?,  sdk.Outcome
+//	                delta?
+//	permitted       engine, case|case_ref, role, as_of,        []sdk.Permission
+//	                locale?
+//	clocks          engine, case|case_ref, as_of               sdk.ClockReport
+//	replay          engine, origin, events, remember?          sdk.Case
+//	verify          engine, case|case_ref                      sdk.VerifyReport
+//	graph           engine, format, case?|case_ref             string (dot or mermaid)
 //	run_scenario    text, name?, engine?, policies?            scenario.Report
 //	run_files       files, policies?, coverage?                RunFilesResult
 //
@@ -49,6 +51,35 @@
 // joined to the directory of name, as the native CLI would read it).
 // run_files is what `sendflow test` does, over files already read: the
 // same report, text and exit code.
+//
+// # Case refs
+//
+// Additions to protocol 1 (every request above is answered as before)
+// that let a host send a reference instead of a case the bridge returned:
+//
+//	argument        on                                  meaning
+//	remember: true  new_case, fire, replay              keep the returned case; the response has "case_ref": N
+//	case_ref: N     fire, permitted, clocks, verify,    the case kept under N, instead of case (not both)
+//	                graph
+//	delta: true     fire with case_ref                  answer with what changed; keep the new case
+//
+//	{"op": "fire", "engine": 1, "case_ref": 17, "firing": {...}, "delta": true}
+//	{"ok": true, "case_ref": 18, "result": {"case": {...}, "event": {...}, "clocks": [...], "warnings": [...]}}
+//
+// A delta's case has no "history": it is the old case's history followed by
+// event. It has no "origin" when the origin is unchanged: it is the old
+// case's. Both go last, where a whole case has them. (A delta case that has
+// a "history" is whole.) The JavaScript wrapper rebuilds the new case so;
+// the answer is byte for byte the one for the case sent whole.
+//
+// Refs count up from 1, are never reused and belong to the engine that
+// returned the case. The bridge keeps at most MaxCases cases and
+// MaxCaseCacheBytes of them (the JSON bytes that carried each, though
+// successive cases share their history events), dropping the least
+// recently used first, and drops an engine's cases when it is freed. A ref
+// it cannot use is invalid_input at "/case_ref" with one problem:
+// ProblemCaseRefUnknown (evicted or never issued: send the case itself),
+// ProblemCaseRefOtherEngine or ProblemCaseRefInvalid.
 package bridge
 
 import (
@@ -105,6 +136,12 @@ type Request struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+	// CaseRef names a case the bridge returned earlier (see Case refs)
+	// instead of sending it again; Remember asks for the returned case to
+	// be kept under a new ref; Delta asks fire to answer with what changed.
+	CaseRef  *int64 `json:"case_ref,omitempty"`
+	Remember bool   `json:"remember,omitempty"`
+	Delta    bool   `json:"delta,omitempty"`
 }
 
 // rawRequest is Request with the engine values left undecoded: when a
@@ -128,6 +165,9 @@ type rawRequest struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+	CaseRef  json.RawMessage   `json:"case_ref,omitempty"`
+	Remember bool              `json:"remember,omitempty"`
+	Delta    bool              `json:"delta,omitempty"`
 }
 
 // diagnose explains why raw did not decode as a Request: the envelope, or
@@ -137,6 +177,12 @@ func diagnose(raw []byte, err error) *sdk.Error {
 	if rerr := strict(raw, &rr); rerr != nil {
 		return &sdk.Error{Code: sdk.CodeInvalidInput, Message: "the request is not a valid JSON request: " + jsonProblem(rerr),
 			Detail: `A request is one JSON object: {"op": "...", ...the op's arguments}.`}
+	}
+	if len(rr.CaseRef) > 0 {
+		var ref int64
+		if rerr := json.Unmarshal(rr.CaseRef, &ref); rerr != nil {
+			return invalid("/case_ref", "case_ref must be a whole number the bridge returned: %s", jsonProblem(rerr))
+		}
 	}
 	if len(rr.Case) > 0 {
 		var c sdk.Case
@@ -176,9 +222,12 @@ type File struct {
 
 // Response is what Handle answers.
 type Response struct {
-	OK     bool       `json:"ok"`
-	Result any        `json:"result,omitempty"`
-	Error  *sdk.Error `json:"error,omitempty"`
+	OK bool `json:"ok"`
+	// CaseRef is the ref of the case in Result, when the request asked for
+	// it to be remembered (see Case refs).
+	CaseRef int64      `json:"case_ref,omitempty"`
+	Result  any        `json:"result,omitempty"`
+	Error   *sdk.Error `json:"error,omitempty"`
 }
 
 // Info is the result of info.
@@ -221,18 +270,46 @@ var beforeOp func(req []byte)
 
 // Handle answers one JSON request with one JSON response (see the package
 // documentation). It is safe for concurrent use.
-func Handle(req []byte) (resp []byte) {
+func Handle(req []byte) []byte { return AppendHandle(nil, req) }
+
+// AppendHandle is Handle writing its answer at the end of dst, for hosts
+// that reuse one buffer for every answer (the browser build does).
+func AppendHandle(dst, req []byte) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = encode(Response{Error: &sdk.Error{Code: sdk.CodeInternal, Message: fmt.Sprintf("the call panicked: %v", r),
-				Detail: firstFrames(debug.Stack())}})
+			resp = append(dst, encode(Response{Error: &sdk.Error{Code: sdk.CodeInternal, Message: fmt.Sprintf("the call panicked: %v", r),
+				Detail: firstFrames(debug.Stack())}})...)
 		}
 	}()
-	result, err := handle(req)
+	var k keep
+	result, err := handle(req, &k)
 	if err != nil {
-		return encode(Response{Error: err})
+		return append(dst, encode(Response{Error: err})...)
 	}
-	return encode(Response{OK: true, Result: result})
+	if k.c == nil {
+		return respond(dst, 0, result)
+	}
+	ent := remember(k.engine, *k.c)
+	out := respond(dst, ent.ref, result)
+	sized(ent, k.base+len(out)-len(dst))
+	return out
+}
+
+// respond encodes a successful answer: cases and outcomes by the
+// hand-written encoder (fastjson.go), the rest by encoding/json.
+func respond(dst []byte, ref int64, result any) []byte {
+	if out, ok := fastResponse(dst, ref, result); ok {
+		return out
+	}
+	return append(dst, encode(Response{OK: true, CaseRef: ref, Result: result})...)
+}
+
+// keep is a case an op asks Handle to remember (Request.Remember, Delta):
+// its engine, and for a delta the size of the case it was built on.
+type keep struct {
+	c      *sdk.Case
+	engine int
+	base   int
 }
 
 // HandleString is Handle for hosts that hold strings (syscall/js).
@@ -282,7 +359,7 @@ func jsonProblem(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-func handle(raw []byte) (any, *sdk.Error) {
+func handle(raw []byte, k *keep) (any, *sdk.Error) {
 	if len(raw) > MaxRequestBytes {
 		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the request is %d bytes; the limit is %d", len(raw), MaxRequestBytes)}
 	}
@@ -290,8 +367,10 @@ func handle(raw []byte) (any, *sdk.Error) {
 	if beforeOp != nil {
 		beforeOp(raw)
 	}
-	if err := strict(raw, &req); err != nil {
-		return nil, diagnose(raw, err)
+	if !fastRequest(raw, &req) {
+		if err := strict(raw, &req); err != nil {
+			return nil, diagnose(raw, err)
+		}
 	}
 	switch req.Op {
 	case "info":
@@ -322,6 +401,7 @@ func handle(raw []byte) (any, *sdk.Error) {
 		engines.Lock()
 		delete(engines.m, req.Engine)
 		engines.Unlock()
+		forgetEngine(req.Engine)
 		return map[string]bool{"freed": true}, nil
 	case "policy":
 		return e.Policy(), nil
@@ -330,31 +410,49 @@ func handle(raw []byte) (any, *sdk.Error) {
 		if req.Facts != nil {
 			f = *req.Facts
 		}
-		return e.NewCase(f), nil
+		c := e.NewCase(f)
+		if req.Remember {
+			*k = keep{c: &c, engine: req.Engine}
+		}
+		return c, nil
 	case "fire":
-		c, cerr := decodeCase(req.Case, "/case")
+		if req.Delta && req.CaseRef == nil {
+			return nil, invalid("/delta", "delta needs case_ref: the answer is what changed from that case")
+		}
+		c, size, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
 		if req.Firing == nil {
 			return nil, invalid("/firing", "fire needs a firing: {trigger, actor, at, data?, facts?}")
 		}
-		return wrap(e.Fire(c, *req.Firing))
+		out, err := e.Fire(c, *req.Firing)
+		if err != nil {
+			return nil, sdk.AsError(err)
+		}
+		if req.Delta {
+			*k = keep{c: &out.Case, engine: req.Engine, base: size}
+			return deltaOutcome(c, out), nil
+		}
+		if req.Remember {
+			*k = keep{c: &out.Case, engine: req.Engine}
+		}
+		return out, nil
 	case "permitted":
-		c, cerr := decodeCase(req.Case, "/case")
+		c, _, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
 		if req.Locale != "" && !localeRe.MatchString(req.Locale) {
 			return nil, invalid("/locale", "locale %q is not a language tag such as en-GB", clip(req.Locale))
 		}
-		perms, err := e.Permitted(c, req.Role, req.AsOf)
+		perms, err := e.PermittedIn(c, req.Role, req.AsOf, req.Locale)
 		if err == nil && perms == nil {
 			perms = []sdk.Permission{}
 		}
 		return wrap(perms, err)
 	case "clocks":
-		c, cerr := decodeCase(req.Case, "/case")
+		c, _, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
@@ -364,22 +462,36 @@ func handle(raw []byte) (any, *sdk.Error) {
 		if req.Origin != nil {
 			origin = *req.Origin
 		}
-		return wrap(e.Replay(origin, req.Events))
+		c, err := e.Replay(origin, req.Events)
+		if err != nil {
+			return nil, sdk.AsError(err)
+		}
+		if req.Remember {
+			*k = keep{c: &c, engine: req.Engine}
+		}
+		return c, nil
 	case "verify":
-		c, cerr := decodeCase(req.Case, "/case")
+		c, _, cerr := caseArg(&req, "/case")
 		if cerr != nil {
 			return nil, cerr
 		}
 		return e.Verify(c), nil
 	case "graph":
+		if req.CaseRef != nil {
+			c, _, cerr := caseArg(&req, "/case")
+			if cerr != nil {
+				return nil, cerr
+			}
+			return wrap(e.Graph(req.Format, &c))
+		}
 		return wrap(e.Graph(req.Format, req.Case))
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }
 
-// localeRe accepts BCP 47-shaped tags. Every reason the SDK writes is in
-// English; a locale is accepted so hosts can pass the user's, and every
-// locale currently gets the English text.
+// localeRe accepts BCP 47-shaped tags. permitted passes the locale to
+// PermittedIn: a guard's reason in that language when the policy gives one
+// (Welsh, "cy"), English otherwise.
 var localeRe = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$`)
 
 func wrap[T any](v T, err error) (any, *sdk.Error) {

@@ -197,10 +197,17 @@ export declare class Engine {
   readonly layers: string[];
   readonly tracks: string[];
   readonly triggers: string[];
+  /** The case is deep-frozen (Object.freeze throughout): copy it with structuredClone to edit it. */
   newCase(facts?: Partial<Facts>): Case;
+  /**
+   * The case passed in is never changed. The new case (and the event, the last of its history) is deep-frozen;
+   * passing a case this engine returned sends only a reference to the copy the module keeps.
+   */
   fire(kase: Case, firing: Firing): Outcome;
+  /** Reasons are in locale ("cy" for Welsh) where the policy gives them, else English. */
   permitted(kase: Case, role: string, asOf: string, locale?: string): Permission[];
   clocks(kase: Case, asOf: string): ClockReport;
+  /** The case is deep-frozen. */
   replay(origin: Partial<Facts>, events: Event[]): Case;
   verify(kase: Case): VerifyReport;
   graph(format?: 'dot' | 'mermaid', kase?: Case): string;

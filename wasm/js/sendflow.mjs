@@ -10,7 +10,33 @@
 //
 // Every value is plain JSON-shaped data, named exactly as in Go. A refusal is
 // thrown as a SendflowError whose code (and details) are the Go *sdk.Error's.
+//
+// Cases the engine returns (newCase, fire, replay) are deep-frozen: nothing in
+// them can be changed, so the module remembers each one it returned (a bounded
+// cache inside the module) and passing it back sends only a reference, and fire
+// brings back only what changed. A case you built or copied (structuredClone,
+// JSON.parse) is sent in full, as before; the answers are the same either way.
 import './wasm_exec.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Freezes v and everything in it; an already frozen object is taken as frozen throughout. */
+function deepFreeze(v) {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+  } else {
+    for (const k in v) deepFreeze(v[k]);
+  }
+  return v;
+}
+
+/** True for the bridge's answer to a case_ref it cannot use (evicted, unknown): resend the case. */
+function refRefused(error) {
+  return error && error.code === 'invalid_input' && error.pointer === '/case_ref';
+}
 
 /** The one error type the engine throws: a Go *sdk.Error. */
 export class SendflowError extends Error {
@@ -59,8 +85,16 @@ async function instantiate(src, imports) {
 /** One running instance of the module. */
 export class Sendflow {
   /** @internal */
-  constructor(exported) {
-    this._call = exported.call;
+  constructor(exported, exports, go) {
+    this._slow = exported.call;
+    this._x = exports && typeof exports.sendflow_call === 'function' ? exports : null;
+    this._go = go;
+    this._buf = 0;
+    this._cap = 0;
+    /** @internal The raw call: a request JSON string in, the response JSON string out. */
+    this._call = (json) => this._fast(json);
+    /** @internal Case objects this instance returned → {engine, ref} of the copy the module keeps. */
+    this._refs = new WeakMap();
     this.protocol = exported.protocol;
     /** Set (to the reason) when the Go runtime has stopped; the instance then only throws. */
     this.dead = null;
@@ -69,8 +103,45 @@ export class Sendflow {
       : null;
   }
 
-  /** Sends one bridge request (an object) and returns its result, or throws SendflowError. */
-  request(req) {
+  /**
+   * @internal Calls the module through its WebAssembly exports (the request written into its memory),
+   * or through the js.FuncOf function when there are none or the request does not fit.
+   */
+  _fast(json) {
+    const x = this._x;
+    if (!x || typeof json !== 'string') return this._slow(json);
+    if (this._go && this._go.exited) throw new Error('Go program has already exited');
+    let bytes = null;
+    let need = json.length * 3; // UTF-8 of a JS string is at most 3 bytes per UTF-16 unit
+    if (need > this._cap) {
+      if (need > (8 << 20)) {
+        bytes = encoder.encode(json);
+        need = bytes.length;
+      }
+      if (need > this._cap) {
+        if (this._buf) x.sendflow_free(this._buf);
+        this._buf = 0;
+        this._cap = 0;
+        const cap = Math.max(need, 64 << 10);
+        const p = x.sendflow_alloc(cap);
+        if (p === 0) return this._slow(json); // over the request limit: the answer is limit_exceeded
+        this._buf = p;
+        this._cap = cap;
+      }
+    }
+    let len;
+    if (bytes) {
+      new Uint8Array(x.mem.buffer, this._buf, bytes.length).set(bytes);
+      len = bytes.length;
+    } else {
+      len = encoder.encodeInto(json, new Uint8Array(x.mem.buffer, this._buf, this._cap)).written;
+    }
+    const r = x.sendflow_call(this._buf, len);
+    return decoder.decode(new Uint8Array(x.mem.buffer, Number(r >> 32n), Number(r & 0xffffffffn)));
+  }
+
+  /** @internal Sends one request object; returns the whole response object ({ok, result, case_ref} or {ok:false, error}). */
+  _send(req) {
     let json;
     try {
       json = JSON.stringify(req);
@@ -78,7 +149,12 @@ export class Sendflow {
       // Circular structures, BigInts: the same answer Go gives to input it cannot read.
       throw new SendflowError({ code: 'invalid_input', message: `the arguments are not JSON: ${e.message}` });
     }
-    const resp = JSON.parse(this.requestRaw(json));
+    return JSON.parse(this.requestRaw(json));
+  }
+
+  /** Sends one bridge request (an object) and returns its result, or throws SendflowError. */
+  request(req) {
+    const resp = this._send(req);
     if (!resp.ok) throw new SendflowError(resp.error);
     return resp.result;
   }
@@ -150,20 +226,86 @@ export class Engine {
     this.triggers = info.triggers;
   }
   _req(op, args) { return this._sf.request({ op, engine: this.handle, ...args }); }
-  /** Opens a case: every track at its initial state. */
-  newCase(facts = {}) { return this._req('new_case', { facts }); }
-  /** Fires one trigger: returns {case, event, clocks, warnings}; the case passed in is not changed. */
-  fire(kase, firing) { return this._req('fire', { case: kase, firing }); }
-  /** Every trigger for one role as of asOf: allowed, or why not. Reasons are English for every locale. */
-  permitted(kase, role, asOf, locale) { return this._req('permitted', { case: kase, role, as_of: asOf, locale }); }
+
+  /** @internal The {engine, ref} the module keeps kase under, when this engine returned it. */
+  _refOf(kase) {
+    const m = kase !== null && typeof kase === 'object' ? this._sf._refs.get(kase) : undefined;
+    return m && m.engine === this.handle ? m : undefined;
+  }
+
+  /** @internal Freezes a case the module returned and remembers its ref. */
+  _adopt(kase, ref) {
+    deepFreeze(kase);
+    if (typeof ref === 'number') this._sf._refs.set(kase, { engine: this.handle, ref });
+    return kase;
+  }
+
+  /** @internal An op on a case: by ref when the module holds it, else the case itself. */
+  _onCase(op, kase, args) {
+    const m = this._refOf(kase);
+    if (m) {
+      const resp = this._sf._send({ op, engine: this.handle, case_ref: m.ref, ...args });
+      if (resp.ok) return resp.result;
+      if (!refRefused(resp.error)) throw new SendflowError(resp.error);
+      this._sf._refs.delete(kase); // evicted: send it in full from now on
+    }
+    return this._req(op, { case: kase, ...args });
+  }
+
+  /** Opens a case: every track at its initial state. The case is frozen. */
+  newCase(facts = {}) {
+    const resp = this._sf._send({ op: 'new_case', engine: this.handle, facts, remember: true });
+    if (!resp.ok) throw new SendflowError(resp.error);
+    return this._adopt(resp.result, resp.case_ref);
+  }
+
+  /**
+   * Fires one trigger: returns {case, event, clocks, warnings}; the case passed in is not changed. The new case
+   * (and the event, the last of its history) is frozen.
+   */
+  fire(kase, firing) {
+    const m = this._refOf(kase);
+    if (m) {
+      const resp = this._sf._send({ op: 'fire', engine: this.handle, case_ref: m.ref, firing, delta: true });
+      if (resp.ok) {
+        // The answer is the new case without what it shares with kase: the history (kase's plus the event)
+        // and, when unchanged, the origin. Both are added back last, where a whole case has them.
+        const out = resp.result;
+        const c = out.case;
+        deepFreeze(out.event);
+        if (!('history' in c)) {
+          if (!('origin' in c) && kase.origin !== undefined) c.origin = kase.origin;
+          const h = kase.history ? kase.history.slice() : [];
+          h.push(out.event);
+          c.history = Object.freeze(h);
+        }
+        this._adopt(c, resp.case_ref);
+        return out;
+      }
+      if (!refRefused(resp.error)) throw new SendflowError(resp.error);
+      this._sf._refs.delete(kase);
+    }
+    const resp = this._sf._send({ op: 'fire', engine: this.handle, case: kase, firing, remember: true });
+    if (!resp.ok) throw new SendflowError(resp.error);
+    const out = resp.result;
+    this._adopt(out.case, resp.case_ref);
+    deepFreeze(out.event);
+    return out;
+  }
+  /** Every trigger for one role as of asOf: allowed, or why not; reasons in locale where the policy has them (cy), else English. */
+  permitted(kase, role, asOf, locale) { return this._onCase('permitted', kase, { role, as_of: asOf, locale }); }
   /** Every clock judged as of asOf. */
-  clocks(kase, asOf) { return this._req('clocks', { case: kase, as_of: asOf }); }
-  /** Rebuilds a case from its origin facts and events. */
-  replay(origin, events) { return this._req('replay', { origin, events }); }
+  clocks(kase, asOf) { return this._onCase('clocks', kase, { as_of: asOf }); }
+  /** Rebuilds a case from its origin facts and events. The case is frozen. */
+  replay(origin, events) {
+    const resp = this._sf._send({ op: 'replay', engine: this.handle, origin, events, remember: true });
+    if (!resp.ok) throw new SendflowError(resp.error);
+    return this._adopt(resp.result, resp.case_ref);
+  }
   /** Checks a case's hash chain and replays it: {ok, events, first_bad, reason}. */
-  verify(kase) { return this._req('verify', { case: kase }); }
+  verify(kase) { return this._onCase('verify', kase, {}); }
   /** The tracks as a diagram: format "dot" or "mermaid"; a case highlights its current states. */
-  graph(format = 'dot', kase) { return this._req('graph', { format, case: kase }); }
+  graph(format = 'dot', kase) { return kase === undefined ? this._req('graph', { format }) : this._onCase('graph', kase, { format }); }
   /** The merged policy document. */
   policy() { return this._req('policy', {}); }
   /** Runs every scenario in text on this engine; returns the report. */
@@ -193,7 +335,7 @@ export async function create(options = {}) {
     throw new Error('sendflow: the module did not start');
   }
   delete globalThis[name];
-  return new Sendflow(exported);
+  return new Sendflow(exported, instance.exports, go);
 }
 
 let shared = null;

@@ -218,3 +218,93 @@ test('overlay policies named by scenario files are found as the native CLI finds
   assert.equal(node.stdout, native.stdout);
   assert.match(node.stdout, /^PASS kent\/fast\.test\.yaml: fast plan\nFAIL kent\/missing\.test\.yaml: .*open kent\/nope\.yaml: no such file or directory\n/);
 });
+
+test('returned cases are frozen, remembered, and passed back by reference; copies go in full', () => {
+  const engine = sf.compile();
+  const c0 = engine.newCase({ id: 'f1', la: 'kent', child: { date_of_birth: '2016-04-01' } });
+  assert.ok(Object.isFrozen(c0) && Object.isFrozen(c0.states) && Object.isFrozen(c0.child) && Object.isFrozen(c0.origin));
+  assert.throws(() => { c0.states.ehc = 'plan_issued'; }, TypeError, 'a frozen case cannot be changed (strict mode)');
+  const firing = { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' };
+  const sent = [];
+  const orig = sf._call;
+  sf._call = (json) => { sent.push(json); return orig(json); };
+  let byRef;
+  let full;
+  try {
+    byRef = engine.fire(c0, firing);
+    full = engine.fire(structuredClone(c0), firing);
+  } finally {
+    sf._call = orig;
+  }
+  assert.match(sent[0], /"case_ref":\d+/);
+  assert.doesNotMatch(sent[0], /"case":/, 'only the reference crosses');
+  assert.match(sent[1], /"case":\{/, 'a copy is sent in full');
+  assert.deepEqual(byRef, full);
+  assert.equal(JSON.stringify(byRef), JSON.stringify(full), 'same keys in the same order');
+  assert.equal(byRef.case.origin, c0.origin, 'the unchanged origin is shared');
+  assert.ok(Object.isFrozen(byRef.case.history) && Object.isFrozen(byRef.case.history[0]));
+  // A second firing shares the first's history event.
+  const next = engine.fire(byRef.case, { trigger: 'ehc.decided_to_assess', actor: 'la_officer', at: '2026-02-01' });
+  assert.equal(next.case.history[0], byRef.case.history[0]);
+  assert.deepEqual(next, engine.fire(structuredClone(byRef.case), { trigger: 'ehc.decided_to_assess', actor: 'la_officer', at: '2026-02-01' }));
+  // Another engine's case goes in full and gets the same answer.
+  const other = sf.compile();
+  assert.deepEqual(other.fire(c0, firing), full);
+  assert.deepEqual(other.clocks(byRef.case, '2026-03-01'), engine.clocks(byRef.case, '2026-03-01'));
+});
+
+test('an evicted case is sent again in full, invisibly', () => {
+  const engine = sf.compile();
+  const old = engine.newCase({ id: 'old', child: { date_of_birth: '2016-04-01' } });
+  for (let i = 0; i < 300; i++) engine.newCase({ id: `filler-${i}` });
+  const firing = { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' };
+  const ref = sf._refs.get(old).ref;
+  const r = JSON.parse(sf.requestRaw(JSON.stringify({ op: 'verify', engine: engine.handle, case_ref: ref })));
+  assert.equal(r.ok, false, 'the module no longer holds it');
+  assert.equal(r.error.pointer, '/case_ref');
+  assert.equal(r.error.problems[0].code, 'case_ref_unknown');
+  assert.deepEqual(engine.fire(old, firing), engine.fire(structuredClone(old), firing));
+  assert.deepEqual(engine.verify(old), { ok: true, events: 0 });
+});
+
+test('bad case refs are structured errors, and refusals by reference are the Go refusals', () => {
+  const engine = sf.compile();
+  const c = engine.newCase({ id: 'h1', child: { date_of_birth: '2018-05-05' } });
+  for (const ref of ['7', -1, 0, 1.5, 1e300, 2 ** 62, {}, [1], true]) {
+    const r = JSON.parse(sf.requestRaw(JSON.stringify({ op: 'clocks', engine: engine.handle, case_ref: ref, as_of: '2026-01-01' })));
+    assert.equal(r.ok, false, String(ref));
+    assert.equal(r.error.code, 'invalid_input');
+    assert.equal(r.error.pointer, '/case_ref', String(ref));
+  }
+  const other = sf.compile();
+  const r = JSON.parse(sf.requestRaw(JSON.stringify({ op: 'verify', engine: other.handle, case_ref: sf._refs.get(c).ref })));
+  assert.equal(r.error.problems[0].code, 'case_ref_other_engine');
+  throwsCode(() => engine.fire(c, { trigger: 'ehc.plan_finalised', actor: 'la_officer', at: '2026-01-05' }), 'not_permitted', { pointer: '/trigger' });
+  throwsCode(() => engine.fire(c, { trigger: 'ehc.requested', actor: 'parent', at: '2026-02-30' }), 'invalid_input', { pointer: '/at' });
+  assert.throws(() => engine.fire(c, { trigger: 'dispute.appeal_registered', actor: 'parent', at: '2026-01-05', data: { placement_only: true } }),
+    (e) => e.code === 'guard_failed' && e.guards.length >= 1);
+  assert.equal(engine.fire(c, { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' }).case.states.ehc, 'request_received');
+});
+
+test('permitted passes the locale: Welsh reasons from an overlay that has them', () => {
+  const kent = sf.compile(readFileSync(path.join(root, 'examples/policies/kent.yaml'), 'utf8'), { name: 'kent.yaml' });
+  const c = kent.fire(kent.newCase({ id: 'w1' }), { trigger: 'hnf.considered', actor: 'school', at: '2026-01-05', data: { annual_provision_cost: 7500 } }).case;
+  const reason = (kase, locale) => kent.permitted(kase, 'school', '2026-01-10', locale).find((p) => p.trigger === 'hnf.applied').reason;
+  assert.match(reason(c, 'cy'), /Heb gynllun EHC|Mae angen|Rhaid/);
+  assert.equal(reason(c, 'cy-GB'), reason(structuredClone(c), 'cy'));
+  assert.doesNotMatch(reason(c, 'en-GB'), /Heb gynllun/);
+  assert.equal(reason(c), reason(c, 'en'));
+});
+
+test('requests of every size go through the module exports', () => {
+  assert.ok(sf._x, 'the build exports sendflow_call');
+  const engine = sf.compile();
+  for (const n of [10, 70000, 3 << 20, 9 << 20]) {
+    const r = JSON.parse(sf.requestRaw(JSON.stringify({ op: 'fire', engine: engine.handle, case: { states: {} }, firing: { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05', data: { x: 'é'.repeat(n) } } })));
+    assert.equal(r.ok, false);
+    assert.ok(['invalid_input', 'limit_exceeded'].includes(r.error.code), `${n}: ${r.error.code}`);
+  }
+  const huge = JSON.parse(sf.requestRaw(`{"op":"info","name":"${'x'.repeat(33 << 20)}"}`));
+  assert.equal(huge.error.code, 'limit_exceeded');
+  assert.equal(sf.info().protocol, '1');
+});

@@ -1,20 +1,99 @@
 //go:build js && wasm
 
 // Command js is the browser and Node build of sendflow (GOOS=js
-// GOARCH=wasm). It exposes one function to JavaScript, call(request) →
-// response, both JSON strings of the bridge protocol (wasm/bridge), on the
-// global object under the name in the environment variable SENDFLOW_EXPORT
-// (default "__sendflow"), then waits for calls forever. The ES module
-// wrapper wasm/js/sendflow.mjs is the public JavaScript API over it.
+// GOARCH=wasm). It exposes the bridge protocol (wasm/bridge) to JavaScript
+// two ways:
+//
+//   - call(request) → response, both JSON strings, on the global object
+//     under the name in the environment variable SENDFLOW_EXPORT (default
+//     "__sendflow"), with the protocol version beside it;
+//
+//   - three WebAssembly exports, the fast way in (a js.FuncOf call costs
+//     tens of microseconds, an export call well under one):
+//
+//     sendflow_alloc(size i32) i32        a request buffer of size bytes in the module's memory ("mem")
+//     sendflow_call(ptr i32, len i32) i64 answers the UTF-8 JSON request in [ptr, ptr+len)
+//     sendflow_free(ptr i32)              releases a buffer from sendflow_alloc
+//
+// sendflow_call answers at (result >> 32) for (result & 0xffffffff) bytes;
+// the answer stays valid until the next sendflow_call, so a host reads it
+// at once and need not free it. A request buffer may be reused for many
+// calls. sendflow_alloc returns 0 when size is negative or over
+// bridge.MaxRequestBytes. The ES module wrapper wasm/js/sendflow.mjs is the
+// public JavaScript API over both.
 package main
+
+//lint:file-ignore U1000 the functions are exported to JavaScript by go:wasmexport
 
 import (
 	"fmt"
 	"os"
+	"sync"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/sendflow/sendflow/wasm/bridge"
 )
+
+// buffers keeps every request buffer handed to the host alive (Go's GC does
+// not move objects, so its address stays valid) until the host frees it;
+// last is the latest answer, alive until the next call.
+var buffers = struct {
+	sync.Mutex
+	m    map[uint32][]byte
+	last []byte
+}{m: map[uint32][]byte{}}
+
+//go:wasmexport sendflow_alloc
+func alloc(size int32) uint32 {
+	if size < 0 || int(size) > bridge.MaxRequestBytes {
+		return 0
+	}
+	b := make([]byte, max(size, 1))
+	p := uint32(uintptr(unsafe.Pointer(&b[0])))
+	buffers.Lock()
+	buffers.m[p] = b
+	buffers.Unlock()
+	return p
+}
+
+//go:wasmexport sendflow_free
+func free(ptr uint32) {
+	buffers.Lock()
+	delete(buffers.m, ptr)
+	buffers.Unlock()
+}
+
+//go:wasmexport sendflow_call
+func call(ptr uint32, size uint32) uint64 {
+	buffers.Lock()
+	buf, ok := buffers.m[ptr]
+	buffers.Unlock()
+	var resp []byte
+	switch {
+	case !ok:
+		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request pointer was not returned by sendflow_alloc (or was freed)"}}`)
+	case uint64(size) > uint64(len(buf)):
+		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request length is larger than its buffer"}}`)
+	default:
+		// The previous answer has been read: its buffer takes this one
+		// (unless it is large).
+		buffers.Lock()
+		last := buffers.last
+		buffers.Unlock()
+		if cap(last) > 1<<20 {
+			last = nil
+		}
+		resp = bridge.AppendHandle(last[:0], buf[:size])
+	}
+	if len(resp) == 0 {
+		resp = []byte(`{"ok":false,"error":{"code":"internal_error","message":"empty answer"}}`)
+	}
+	buffers.Lock()
+	buffers.last = resp // alive until the next call
+	buffers.Unlock()
+	return uint64(uint32(uintptr(unsafe.Pointer(&resp[0]))))<<32 | uint64(len(resp))
+}
 
 func main() {
 	name := os.Getenv("SENDFLOW_EXPORT")

@@ -1,0 +1,211 @@
+package bridge
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// Limits of the case cache (see Case refs in the package documentation).
+const (
+	// MaxCases caps the cases the bridge remembers at once.
+	MaxCases = 256
+	// MaxCaseCacheBytes caps the memory they hold, counted as the JSON
+	// bytes that carried each case to the host. Successive cases share
+	// their history events, so the real memory is well under this.
+	MaxCaseCacheBytes = 64 << 20
+)
+
+// Problem codes of an invalid_input answer about a case_ref (pointer
+// "/case_ref"). ProblemCaseRefUnknown is the one a host answers by sending
+// the case itself: the ref was evicted, or never issued.
+const (
+	ProblemCaseRefUnknown     = "case_ref_unknown"
+	ProblemCaseRefOtherEngine = "case_ref_other_engine"
+	ProblemCaseRefInvalid     = "case_ref_invalid"
+)
+
+type cacheEntry struct {
+	ref        int64
+	engine     int
+	c          sdk.Case
+	size       int
+	prev, next *cacheEntry
+}
+
+// cases is the case cache: a map from ref to entry and a list in recency
+// order (root.next is the most recent). Refs count up from 1 and are never
+// reused. Cases are immutable once stored: the SDK never changes its input.
+var cases = struct {
+	sync.Mutex
+	last  int64
+	m     map[int64]*cacheEntry
+	root  cacheEntry
+	bytes int
+}{m: map[int64]*cacheEntry{}}
+
+func init() {
+	cases.root.next, cases.root.prev = &cases.root, &cases.root
+}
+
+func (c *cacheEntry) unlink() {
+	c.prev.next, c.next.prev = c.next, c.prev
+	c.prev, c.next = nil, nil
+}
+
+func (c *cacheEntry) pushFront() {
+	r := &cases.root
+	c.prev, c.next = r, r.next
+	r.next.prev = c
+	r.next = c
+}
+
+// remember stores a case returned by engine h under a new ref; its size is
+// set by sized once the response is encoded.
+func remember(h int, c sdk.Case) *cacheEntry {
+	c = normalise(c)
+	cases.Lock()
+	defer cases.Unlock()
+	cases.last++
+	e := &cacheEntry{ref: cases.last, engine: h, c: c}
+	cases.m[e.ref] = e
+	e.pushFront()
+	evict()
+	return e
+}
+
+// sized records the bytes that carried e's case and evicts what no longer
+// fits (e itself when it alone is over MaxCaseCacheBytes).
+func sized(e *cacheEntry, n int) {
+	cases.Lock()
+	defer cases.Unlock()
+	if cases.m[e.ref] != e {
+		return
+	}
+	cases.bytes += n - e.size
+	e.size = n
+	evict()
+}
+
+// evict drops the least recently used cases until both limits hold.
+func evict() {
+	for len(cases.m) > MaxCases || (cases.bytes > MaxCaseCacheBytes && len(cases.m) > 0) {
+		old := cases.root.prev
+		old.unlink()
+		delete(cases.m, old.ref)
+		cases.bytes -= old.size
+	}
+}
+
+// recall returns the case stored under ref for engine h and its size.
+func recall(h int, ref int64) (sdk.Case, int, *sdk.Error) {
+	if ref <= 0 {
+		return sdk.Case{}, 0, refError(ProblemCaseRefInvalid, fmt.Sprintf("case_ref %d is not a ref: refs are positive whole numbers the bridge returned", ref))
+	}
+	cases.Lock()
+	defer cases.Unlock()
+	e := cases.m[ref]
+	if e == nil {
+		return sdk.Case{}, 0, refError(ProblemCaseRefUnknown, fmt.Sprintf("no case with ref %d: it was never returned, or it was evicted (the bridge keeps the last %d cases)", ref, MaxCases))
+	}
+	if e.engine != h {
+		return sdk.Case{}, 0, refError(ProblemCaseRefOtherEngine, fmt.Sprintf("case_ref %d was returned by engine %d, not engine %d", ref, e.engine, h))
+	}
+	e.unlink()
+	e.pushFront()
+	return e.c, e.size, nil
+}
+
+func refError(code, msg string) *sdk.Error {
+	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: msg, Pointer: "/case_ref",
+		Detail:   "Send the case itself (case) instead of case_ref.",
+		Problems: []sdk.Problem{{Code: code, Message: msg, Pointer: "/case_ref"}}}
+}
+
+// forgetEngine drops the cases of a freed engine.
+func forgetEngine(h int) {
+	cases.Lock()
+	defer cases.Unlock()
+	for ref, e := range cases.m {
+		if e.engine == h {
+			e.unlink()
+			delete(cases.m, ref)
+			cases.bytes -= e.size
+		}
+	}
+}
+
+// CachedCases reports how many cases the bridge remembers and the bytes
+// counted for them (for tests and hosts that watch memory).
+func CachedCases() (n, bytes int) {
+	cases.Lock()
+	defer cases.Unlock()
+	return len(cases.m), cases.bytes
+}
+
+// normalise makes c what decoding its JSON would give: the empty lists and
+// maps JSON omits become nil. The SDK treats both alike; this keeps a
+// remembered case indistinguishable from one sent again as JSON.
+func normalise(c sdk.Case) sdk.Case {
+	if len(c.Evidence) == 0 {
+		c.Evidence = nil
+	}
+	if len(c.Clocks) == 0 {
+		c.Clocks = nil
+	}
+	if len(c.Decisions) == 0 {
+		c.Decisions = nil
+	}
+	if len(c.History) == 0 {
+		c.History = nil
+	}
+	if c.Origin != nil && c.Origin.Evidence != nil && len(c.Origin.Evidence) == 0 {
+		o := *c.Origin
+		o.Evidence = nil
+		c.Origin = &o
+	}
+	return c
+}
+
+// caseArg is the case an op works on: the one sent (case) or a remembered
+// one (case_ref), never both. size is the remembered case's size.
+func caseArg(req *Request, ptr string) (c sdk.Case, size int, err *sdk.Error) {
+	if req.CaseRef != nil {
+		if req.Case != nil {
+			return sdk.Case{}, 0, invalid("/case_ref", "give case or case_ref, not both")
+		}
+		return recall(req.Engine, *req.CaseRef)
+	}
+	c, err = decodeCase(req.Case, ptr)
+	return c, 0, err
+}
+
+// deltaOutcome is the outcome of fire with delta: the new case without the
+// history (the old case's history plus event) and, when unchanged, without
+// the origin. If the new case is not the old one plus event (it always is
+// today), the history and origin are sent in full.
+func deltaOutcome(old sdk.Case, out sdk.Outcome) sdk.Outcome {
+	n := len(old.History)
+	nc := out.Case
+	if len(nc.History) != n+1 || nc.History[n].Hash != out.Event.Hash || (n > 0 && nc.History[n-1].Hash != old.History[n-1].Hash) {
+		return out
+	}
+	if old.Origin != nil && nc.Origin == nil {
+		return out // "no origin" cannot be told from "origin unchanged"
+	}
+	nc.History = nil
+	if old.Origin != nil && nc.Origin != nil && sameFacts(old.Origin, nc.Origin) {
+		nc.Origin = nil
+	}
+	out.Case = nc
+	return out
+}
+
+// sameFacts reports whether two facts encode to the same JSON.
+func sameFacts(a, b *sdk.Facts) bool {
+	ya, yb := a.Child.YearGroup, b.Child.YearGroup
+	return a.ID == b.ID && a.LA == b.LA && a.District == b.District && a.Child.DateOfBirth == b.Child.DateOfBirth &&
+		(ya == nil) == (yb == nil) && (ya == nil || *ya == *yb) && slices.Equal(a.Evidence, b.Evidence)
+}

@@ -1,0 +1,105 @@
+package bridge
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fastSeeds are requests of the ref path and their near misses.
+var fastSeeds = []string{
+	`{"op":"fire","engine":1,"case_ref":17,"firing":{"trigger":"hnf.considered","actor":"school","at":"2026-02-10","data":{"annual_provision_cost":7500}},"delta":true}`,
+	` { "op" : "permitted" , "engine" : 3 , "case_ref" : 9 , "role" : "parent" , "as_of" : "2026-01-01" , "locale" : "cy" } `,
+	`{"op":"clocks","engine":2,"case_ref":5,"as_of":"2026-03-01"}`,
+	`{"op":"graph","engine":2,"case_ref":5,"format":"dot"}`,
+	`{"op":"verify","engine":2,"case_ref":-5}`,
+	`{"op":"verify","engine":2,"case_ref":0}`,
+	`{"op":"info"}`,
+	`{}`,
+	`{"op":"fire","engine":1,"case_ref":1,"firing":{"trigger":"x","actor":"y","at":"z","locale":"cy","data":{"a":[1,-2.5e-3,true,false,null,"s",{"b":{}}],"c":[],"d":0,"e":-0,"f":1E+2,"é":"ü"},"facts":{"evidence":["parental_consent"],"child":{"year_group":3}}},"remember":false}`,
+	`{"op":"fire","engine":1,"firing":{"data":{"a":1,"a":2}}}`,
+	`{"op":"fire","engine":1,"engine":2}`,
+	`{"OP":"info"}`,
+	`{"op":"info","bogus":1}`,
+	`{"op":"fire","engine":1.0}`,
+	`{"op":"fire","engine":1e2}`,
+	`{"op":"fire","engine":01}`,
+	`{"op":"fire","engine":99999999999999999999}`,
+	`{"op":"fire","case_ref":"7"}`,
+	`{"op":"fire","case_ref":null}`,
+	`{"op":"fire","firing":null}`,
+	`{"op":"fire","firing":{"data":null}}`,
+	`{"op":"fire","firing":{"data":[1]}}`,
+	`{"op":"fire","firing":{"data":{"n":1e400}}}`,
+	`{"op":"fire","firing":{"data":{"n":-}}}`,
+	`{"op":"fire","firing":{"data":{"n":1.}}}`,
+	`{"op":"fire","firing":{"data":{"n":.5}}}`,
+	`{"op":"fire","firing":{"data":{"n":[1,]}}}`,
+	`{"op":"fire","firing":{"trigger":"a\"b"}}`,
+	`{"op":"fire","firing":{"trigger":"a\u0041"}}`,
+	"{\"op\":\"fire\",\"firing\":{\"trigger\":\"bad\xff\"}}",
+	"{\"op\":\"fire\",\"firing\":{\"trigger\":\"tab\there\"}}",
+	`{"op":"info"} {}`,
+	`{"op":"info"`,
+	`{"op":"info",}`,
+	`[]`,
+	`"op"`,
+	``,
+	`{"op":"fire","delta":1}`,
+	`{"op":"fire","delta":tru}`,
+}
+
+// checkFast asserts that when fastRequest accepts raw, strict decodes raw
+// to the same Request.
+func checkFast(t testing.TB, raw []byte) bool {
+	var fast Request
+	if !fastRequest(raw, &fast) {
+		assert.Equal(t, Request{}, fast, "a refused request leaves nothing behind")
+		return false
+	}
+	var want Request
+	require.NoError(t, strict(raw, &want), "fastRequest accepted what strict refuses: %s", raw)
+	assert.Equal(t, want, fast, "%s", raw)
+	return true
+}
+
+func TestFastRequestMatchesStrict(t *testing.T) {
+	accepted := 0
+	for _, s := range fastSeeds {
+		if checkFast(t, []byte(s)) {
+			accepted++
+		}
+	}
+	assert.GreaterOrEqual(t, accepted, 8, "the ref path's requests take the fast way")
+	var r Request
+	assert.True(t, fastRequest([]byte(fastSeeds[0]), &r))
+	assert.False(t, fastRequest([]byte(`{"op":"fire","case":{"states":{}}}`), &r), "a whole case goes to encoding/json")
+	// Deep nesting gives up rather than recursing without end.
+	deep := `{"op":"fire","firing":{"data":{"a":` + fmt.Sprint(repeat("[", 100)) + repeat("]", 100) + `}}}`
+	assert.False(t, fastRequest([]byte(deep), &r))
+	checkFast(t, []byte(deep))
+}
+
+func repeat(s string, n int) string {
+	out := ""
+	for i := 0; i < n; i++ {
+		out += s
+	}
+	return out
+}
+
+func FuzzFastRequest(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		checkFast(t, raw)
+		// And Handle answers it one way or the other without panicking.
+		out := Handle(raw)
+		var e envelope
+		require.NoError(t, json.Unmarshal(out, &e), "%s", out)
+	})
+}
