@@ -15,12 +15,17 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrappin
 GO_WASM_EXEC := $(firstword $(wildcard $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js $(shell $(GO) env GOROOT)/misc/wasm/wasm_exec.js))
 
 ## wasm: build wasm/dist (sendflow.wasm, sendflow.mjs, sendflow.d.ts, wasm_exec.js, sendflow-wasi.wasm).
-wasm: $(WASM_JS_MOD) $(WASM_WASI_MOD) $(WASM_DIST)/sendflow.mjs $(WASM_DIST)/sendflow.d.ts $(WASM_DIST)/wasm_exec.js
+wasm: $(WASM_JS_MOD) $(WASM_JS_MOD).gz $(WASM_WASI_MOD) $(WASM_DIST)/sendflow.mjs $(WASM_DIST)/sendflow.d.ts $(WASM_DIST)/wasm_exec.js
 
 $(WASM_JS_MOD): $(WASM_SRC)
 	@mkdir -p $(WASM_DIST)
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_JS_GOFLAGS) -o $@.tmp ./wasm/cmd/js
 	@if [ -n "$(WASM_OPT)" ]; then echo "wasm-opt $(WASM_OPT_FLAGS)"; $(WASM_OPT) $(WASM_OPT_FLAGS) $@.tmp -o $@.opt && mv $@.opt $@.tmp; fi
+	mv $@.tmp $@
+
+# sendflow.wasm.gz: what the wrapper fetches in a browser (inflated in the page, see sendflow.mjs).
+$(WASM_JS_MOD).gz: $(WASM_JS_MOD)
+	gzip -9 -n -c $< > $@.tmp
 	mv $@.tmp $@
 
 $(WASM_WASI_MOD): $(WASM_SRC)

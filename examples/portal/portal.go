@@ -142,7 +142,9 @@ func isWasmFile(name string) bool {
 			return true
 		}
 	}
-	return name == "sendflow.d.ts"
+	// sendflow.wasm.gz is optional: the wrapper fetches it first and falls
+	// back to sendflow.wasm when it is missing.
+	return name == "sendflow.d.ts" || name == "sendflow.wasm.gz"
 }
 
 // missingWasm lists the WASM build's files that are not in dir.
@@ -204,6 +206,8 @@ func contentType(name string) string {
 	switch path.Ext(name) {
 	case ".wasm":
 		return "application/wasm"
+	case ".gz":
+		return "application/gzip"
 	case ".js", ".mjs":
 		return "text/javascript; charset=utf-8"
 	case ".css":

@@ -18,7 +18,7 @@ import (
 func wasmDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range WasmFiles {
+	for _, f := range append(WasmFiles, "sendflow.wasm.gz") {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, f), []byte("content of "+f), 0o644))
 	}
 	return dir
@@ -67,6 +67,7 @@ func TestServesPageAssetsAndWasmWithTheirTypes(t *testing.T) {
 		"/forms.js":               "text/javascript; charset=utf-8",
 		"/engine.js":              "text/javascript; charset=utf-8",
 		"/wasm/sendflow.wasm?v=1": "application/wasm",
+		"/wasm/sendflow.wasm.gz":  "application/gzip", // no Content-Encoding: the page inflates it
 	}
 	for path, ct := range cases {
 		res, body := get(t, h, path)
@@ -78,6 +79,8 @@ func TestServesPageAssetsAndWasmWithTheirTypes(t *testing.T) {
 	}
 	_, body := get(t, h, "/wasm/sendflow.wasm")
 	assert.Equal(t, "content of sendflow.wasm", body)
+	res, _ := get(t, h, "/wasm/sendflow.wasm.gz")
+	assert.Empty(t, res.Header.Get("Content-Encoding"))
 }
 
 func TestRefusesEverythingElse(t *testing.T) {

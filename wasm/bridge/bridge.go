@@ -88,7 +88,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -443,7 +442,7 @@ func handle(raw []byte, k *keep) (any, *sdk.Error) {
 		if cerr != nil {
 			return nil, cerr
 		}
-		if req.Locale != "" && !localeRe.MatchString(req.Locale) {
+		if req.Locale != "" && !validLocale(req.Locale) {
 			return nil, invalid("/locale", "locale %q is not a language tag such as en-GB", clip(req.Locale))
 		}
 		perms, err := e.PermittedIn(c, req.Role, req.AsOf, req.Locale)
@@ -489,10 +488,30 @@ func handle(raw []byte, k *keep) (any, *sdk.Error) {
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }
 
-// localeRe accepts BCP 47-shaped tags. permitted passes the locale to
+// validLocale accepts BCP 47-shaped tags. permitted passes the locale to
 // PermittedIn: a guard's reason in that language when the policy gives one
 // (Welsh, "cy"), English otherwise.
-var localeRe = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$`)
+func validLocale(s string) bool {
+	// ^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$, by hand: no regexp is
+	// compiled when the module starts.
+	parts := strings.Split(s, "-")
+	if len(parts) > 5 || len(parts[0]) < 2 || len(parts[0]) > 3 {
+		return false
+	}
+	for i, p := range parts {
+		if i > 0 && (len(p) < 1 || len(p) > 8) {
+			return false
+		}
+		for j := 0; j < len(p); j++ {
+			c := p[j]
+			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func wrap[T any](v T, err error) (any, *sdk.Error) {
 	if err != nil {

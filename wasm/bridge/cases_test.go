@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -544,4 +545,36 @@ func TestAPanicOnTheRefPathIsInternalErrorAndTheRefStillWorks(t *testing.T) {
 	e = parse(t, AppendHandle(nil, req))
 	require.True(t, e.OK, "%+v", e.Error)
 	assert.Positive(t, e.CaseRef)
+}
+
+// TestValidLocaleMatchesItsPattern checks the hand-written locale check
+// against the pattern it replaces, on tags and near misses.
+func TestValidLocaleMatchesItsPattern(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$`)
+	in := []string{"", "e", "en", "cy", "eng", "engl", "en-GB", "cy-GB", "en-", "-en", "en--GB", "en-GB-x", "en-123456789", "en-12345678",
+		"en-a-b-c-d", "en-a-b-c-d-e", "e1", "EN-gb", "en_GB", "en-G B", "zh-Hant-TW", "ca-ES-valencia", "é", "en-GB\n", "12", "en-ü"}
+	for _, s := range in {
+		assert.Equal(t, re.MatchString(s), validLocale(s), "%q", s)
+	}
+}
+
+// TestCompiledAnswerMatchesEncodingJSON: the compile answer, written by
+// hand, is encoding/json's byte for byte.
+func TestCompiledAnswerMatchesEncodingJSON(t *testing.T) {
+	for _, c := range []Compiled{{}, {Engine: 7, PolicyID: `a"b`, PolicyHash: "h", Layers: []string{}, Tracks: []string{"ehc", "é\n"}, Triggers: []string{"x"}},
+		{Engine: 1, Layers: []string{"kent.yaml"}}} {
+		want := encode(Response{OK: true, Result: c})
+		got, ok := fastResponse(nil, 0, c)
+		require.True(t, ok)
+		assert.Equal(t, string(want), string(got))
+	}
+	raw := Handle([]byte(`{"op":"compile"}`))
+	var r Response
+	require.NoError(t, json.Unmarshal(raw, &r))
+	require.True(t, r.OK)
+	b, _ := json.Marshal(r.Result)
+	var back Compiled
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.NotEmpty(t, back.Triggers)
+	assert.Equal(t, string(encode(Response{OK: true, Result: back})), string(raw))
 }

@@ -38,6 +38,8 @@ func fastResponse(dst []byte, ref int64, v any) (out []byte, ok bool) {
 		b, err = appendOutcome(b, &r)
 	case sdk.Case:
 		b, err = appendCase(b, &r)
+	case Compiled:
+		b = appendCompiled(b, &r)
 	default:
 		return nil, false
 	}
@@ -45,6 +47,40 @@ func fastResponse(dst []byte, ref int64, v any) (out []byte, ok bool) {
 		return nil, false
 	}
 	return append(b, '}'), true
+}
+
+// appendCompiled writes a compile answer: the first call a page makes, so
+// writing it by hand keeps encoding/json's reflection out of the cold start.
+func appendCompiled(b []byte, c *Compiled) []byte {
+	b = append(b, `{"engine":`...)
+	b = strconv.AppendInt(b, int64(c.Engine), 10)
+	b = append(b, `,"policy_id":`...)
+	b = appendString(b, c.PolicyID)
+	b = append(b, `,"policy_hash":`...)
+	b = appendString(b, c.PolicyHash)
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{`,"layers":`, c.Layers}, {`,"tracks":`, c.Tracks}, {`,"triggers":`, c.Triggers}} {
+		b = append(b, f.name...)
+		b = appendStrings(b, f.list)
+	}
+	return append(b, '}')
+}
+
+// appendStrings writes a list of strings as encoding/json does (nil is null).
+func appendStrings(b []byte, list []string) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
 }
 
 func appendOutcome(b []byte, o *sdk.Outcome) ([]byte, error) {

@@ -77,3 +77,25 @@ test('the browser example runs the engine in a Web Worker', async () => {
   assert.match(text, /refused: not_permitted: /);
   await p.close();
 });
+
+test('a page fetches the gzipped module and inflates it; without the .gz it fetches sendflow.wasm', async () => {
+  for (const blockGz of [false, true]) {
+    const p = await browser.context.newPage();
+    const fetched = [];
+    p.on('request', (r) => { if (/sendflow\.wasm/.test(r.url())) fetched.push(new URL(r.url()).pathname); });
+    if (blockGz) await p.route('**/sendflow.wasm.gz*', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await p.goto(`${server.url}/test/page.html`);
+    const got = await p.evaluate(async () => {
+      const m = await import('/dist/sendflow.mjs?' + Math.random());
+      const sf = await m.create();
+      const e = sf.compile();
+      const c = e.fire(e.newCase({ id: 'gz' }), { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' }).case;
+      return { hash: e.policyHash, ehc: c.states.ehc };
+    });
+    await p.close();
+    assert.match(got.hash, /^[0-9a-f]{64}$/);
+    assert.equal(got.ehc, 'request_received');
+    if (blockGz) assert.deepEqual(fetched, ['/dist/sendflow.wasm.gz', '/dist/sendflow.wasm']);
+    else assert.deepEqual(fetched, ['/dist/sendflow.wasm.gz']);
+  }
+});

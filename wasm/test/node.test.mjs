@@ -186,7 +186,7 @@ test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, w
   assert.equal(r.status, 0, r.stderr);
   const [info] = JSON.parse(r.stdout);
   assert.deepEqual(info.files.map((f) => f.path).sort(),
-    ['dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/wasm_exec.js', 'package.json']);
+    ['dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/sendflow.wasm.gz', 'dist/wasm_exec.js', 'package.json']);
   assert.deepEqual(readdirSync(dest), [info.filename]);
   // The packed wrapper loads its own module.
   const x = run('tar', ['-xzf', path.join(dest, info.filename), '-C', dest]);
