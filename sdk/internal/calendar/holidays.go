@@ -91,15 +91,20 @@ func DefaultHolidays() *Holidays {
 // program that never counts working days never parses it.
 var lazyDefaultHolidays = &Holidays{load: defaultHolidays}
 
+// loaded is the set h stands for: itself, or the one its load makes.
+func (h *Holidays) loaded() *Holidays {
+	if h.load != nil {
+		return h.load()
+	}
+	return h
+}
+
 // Dates returns the holidays in date order. The slice is a copy.
 func (h *Holidays) Dates() []Date {
 	if h == nil {
 		return nil
 	}
-	if h.load != nil {
-		h = h.load()
-	}
-	return slices.Clone(h.dates)
+	return slices.Clone(h.loaded().dates)
 }
 
 // IsHoliday reports whether d is in the set.
@@ -107,10 +112,7 @@ func (h *Holidays) IsHoliday(d Date) bool {
 	if h == nil {
 		return false
 	}
-	if h.load != nil {
-		h = h.load()
-	}
-	_, ok := h.set[d]
+	_, ok := h.loaded().set[d]
 	return ok
 }
 

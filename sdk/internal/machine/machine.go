@@ -259,20 +259,34 @@ func (m *Machine) IsIn(state, s string) bool {
 }
 
 func (m *Machine) with(state string, fn func(ctx context.Context, sm *stateless.StateMachine, c *cell) error) (err error) {
+	p, err := m.acquire(state)
+	if err != nil {
+		return err
+	}
+	defer m.release(p, &err)
+	return fn(p.ctx, p.sm, p.c)
+}
+
+// acquire takes a configured machine from the pool for one call's
+// exclusive use, set to state.
+func (m *Machine) acquire(state string) (*pooled, error) {
 	if !m.HasState(state) {
-		return fmt.Errorf("track %s: unknown state %q", m.spec.Track, state)
+		return nil, fmt.Errorf("track %s: unknown state %q", m.spec.Track, state)
 	}
 	p := m.pool.Get().(*pooled)
 	p.c.state, p.c.dest = m.boxed[state], ""
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("track %s: state machine failure: %v", m.spec.Track, r)
-			return // a machine that panicked is not returned to the pool
-		}
-		p.c.state, p.c.dest = nil, ""
-		m.pool.Put(p)
-	}()
-	return fn(p.ctx, p.sm, p.c)
+	return p, nil
+}
+
+// release is deferred by every call that acquired p: a panic becomes the
+// call's error, and a machine that panicked is not returned to the pool.
+func (m *Machine) release(p *pooled, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("track %s: state machine failure: %v", m.spec.Track, r)
+		return
+	}
+	p.c.state, p.c.dest = nil, ""
+	m.pool.Put(p)
 }
 
 // CanFire reports whether trigger has a transition from state (or one of its
@@ -308,23 +322,17 @@ func (m *Machine) canFireStateless(state, trigger string) bool {
 // Fire fires trigger from state and returns the new state. dest is the
 // destination for dynamic (branching) transitions and ignored otherwise.
 func (m *Machine) Fire(state, trigger, dest string) (out string, err error) {
-	if !m.HasState(state) {
-		return "", fmt.Errorf("track %s: unknown state %q", m.spec.Track, state)
+	// acquire and release rather than with: no closure on the path of
+	// every firing.
+	p, err := m.acquire(state)
+	if err != nil {
+		return "", err
 	}
+	defer m.release(p, &err)
 	if dest != "" && !m.HasState(dest) {
 		return "", fmt.Errorf("track %s: unknown destination %q", m.spec.Track, dest)
 	}
-	// As with, without a closure: Fire is on the path of every firing.
-	p := m.pool.Get().(*pooled)
-	p.c.state, p.c.dest = m.boxed[state], dest
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = "", fmt.Errorf("track %s: state machine failure: %v", m.spec.Track, r)
-			return // a machine that panicked is not returned to the pool
-		}
-		p.c.state, p.c.dest = nil, ""
-		m.pool.Put(p)
-	}()
+	p.c.dest = dest
 	trig, ok := m.boxedTrig[trigger]
 	if !ok {
 		trig = trigger // unknown here: stateless refuses it
