@@ -64,13 +64,18 @@
 //	delta: true     fire with case_ref                  answer with what changed; keep the new case
 //
 //	{"op": "fire", "engine": 1, "case_ref": 17, "firing": {...}, "delta": true}
-//	{"ok": true, "case_ref": 18, "result": {"case": {...}, "event": {...}, "clocks": [...], "warnings": [...]}}
+//	{"ok": true, "case_ref": 18, "same": ["id", "la", "district", "child", "evidence", "decisions"],
+//	 "result": {"case": {...}, "event": {...}, "clocks": [...], "warnings": [...]}}
 //
 // A delta's case has no "history": it is the old case's history followed by
 // event. It has no "origin" when the origin is unchanged: it is the old
 // case's. Both go last, where a whole case has them. (A delta case that has
-// a "history" is whole.) The JavaScript wrapper rebuilds the new case so;
-// the answer is byte for byte the one for the case sent whole.
+// a "history" is whole.) The keys listed in "same" (of id, la, district,
+// child, evidence, states, clocks, decisions) are left out too: their
+// values are the old case's (a key the old case does not have stays
+// absent), in the place a whole case has them. The JavaScript wrapper
+// rebuilds the new case so; the answer is byte for byte the one for the
+// case sent whole.
 //
 // Refs count up from 1, are never reused and belong to the engine that
 // returned the case. The bridge keeps at most MaxCases cases and
@@ -299,6 +304,9 @@ func AppendHandle(dst, req []byte) (resp []byte) {
 func respond(dst []byte, ref int64, result any) []byte {
 	if out, ok := fastResponse(dst, ref, result); ok {
 		return out
+	}
+	if d, ok := result.(deltaAnswer); ok {
+		result = d.out // whole but for history and origin: nothing is "same"
 	}
 	return append(dst, encode(Response{OK: true, CaseRef: ref, Result: result})...)
 }

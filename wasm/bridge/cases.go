@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -182,29 +183,72 @@ func caseArg(req *Request, ptr string) (c sdk.Case, size int, err *sdk.Error) {
 	return c, 0, err
 }
 
+// deltaAnswer is the answer to fire with delta: the outcome whose case
+// leaves out what it shares with the case it was fired on (see
+// deltaOutcome), and which parts those are.
+type deltaAnswer struct {
+	out  sdk.Outcome
+	same uint8
+}
+
+// appendSame writes the JSON array of the case's keys that "same" lists
+// for d.same.
+func (d deltaAnswer) appendSame(b []byte) []byte {
+	b = append(b, '[')
+	start := len(b)
+	for _, part := range [...]struct {
+		bit  uint8
+		keys string
+	}{
+		{sameFacts, `,"id","la","district","child","evidence"`},
+		{sameStates, `,"states"`},
+		{sameClocks, `,"clocks"`},
+		{sameDecisions, `,"decisions"`},
+	} {
+		if d.same&part.bit != 0 {
+			b = appendField(b, start, part.keys)
+		}
+	}
+	return append(b, ']')
+}
+
 // deltaOutcome is the outcome of fire with delta: the new case without the
 // history (the old case's history plus event) and, when unchanged, without
-// the origin. If the new case is not the old one plus event (it always is
-// today), the history and origin are sent in full.
-func deltaOutcome(old sdk.Case, out sdk.Outcome) sdk.Outcome {
+// the origin; and without the facts, states, clocks and decisions that are
+// the old case's (listed in the answer's "same"). If the new case is not
+// the old one plus event (it always is today), it is sent whole.
+func deltaOutcome(old sdk.Case, out sdk.Outcome) deltaAnswer {
 	n := len(old.History)
 	nc := out.Case
 	if len(nc.History) != n+1 || nc.History[n].Hash != out.Event.Hash || (n > 0 && nc.History[n-1].Hash != old.History[n-1].Hash) {
-		return out
+		return deltaAnswer{out: out}
 	}
 	if old.Origin != nil && nc.Origin == nil {
-		return out // "no origin" cannot be told from "origin unchanged"
+		return deltaAnswer{out: out} // "no origin" cannot be told from "origin unchanged"
 	}
 	nc.History = nil
-	if old.Origin != nil && nc.Origin != nil && sameFacts(old.Origin, nc.Origin) {
+	if old.Origin != nil && nc.Origin != nil && sameFactsAs(old.Origin, nc.Origin) {
 		nc.Origin = nil
 	}
 	out.Case = nc
-	return out
+	var same uint8
+	if sameFactsAs(&old.Facts, &nc.Facts) {
+		same |= sameFacts
+	}
+	if maps.Equal(old.States, nc.States) {
+		same |= sameStates
+	}
+	if maps.Equal(old.Clocks, nc.Clocks) {
+		same |= sameClocks
+	}
+	if slices.Equal(old.Decisions, nc.Decisions) {
+		same |= sameDecisions
+	}
+	return deltaAnswer{out: out, same: same}
 }
 
 // sameFacts reports whether two facts encode to the same JSON.
-func sameFacts(a, b *sdk.Facts) bool {
+func sameFactsAs(a, b *sdk.Facts) bool {
 	ya, yb := a.Child.YearGroup, b.Child.YearGroup
 	return a.ID == b.ID && a.LA == b.LA && a.District == b.District && a.Child.DateOfBirth == b.Child.DateOfBirth &&
 		(ya == nil) == (yb == nil) && (ya == nil || *ya == *yb) && slices.Equal(a.Evidence, b.Evidence)

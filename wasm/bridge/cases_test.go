@@ -58,6 +58,7 @@ func raw(t *testing.T, v any) []byte {
 type envelope struct {
 	OK      bool            `json:"ok"`
 	CaseRef int64           `json:"case_ref"`
+	Same    []string        `json:"same"`
 	Result  json.RawMessage `json:"result"`
 	Error   *sdk.Error      `json:"error"`
 }
@@ -81,6 +82,7 @@ type bridgeTarget struct {
 	refs     bool
 	byJSON   map[string]int64 // the JSON of a case this target returned → its ref
 	calls    *int
+	sames    *int // parts of cases a delta left out as the old case's
 	triggers []string
 }
 
@@ -152,6 +154,32 @@ func (b *bridgeTarget) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 			out.Case.Origin = c.Origin
 		}
 	}
+	// and the parts listed in "same" are the old case's.
+	for _, k := range d.Same {
+		_, sent := parts.Case[k]
+		require.False(b.t, sent, "%s is listed in same and sent too", k)
+		switch k {
+		case "id":
+			out.Case.ID = c.ID
+		case "la":
+			out.Case.LA = c.LA
+		case "district":
+			out.Case.District = c.District
+		case "child":
+			out.Case.Child = c.Child
+		case "evidence":
+			out.Case.Evidence = c.Evidence
+		case "states":
+			out.Case.States = c.States
+		case "clocks":
+			out.Case.Clocks = c.Clocks
+		case "decisions":
+			out.Case.Decisions = c.Decisions
+		default:
+			b.t.Fatalf("same lists %q, not a part of a case", k)
+		}
+	}
+	*b.sames += len(d.Same)
 	rebuilt, err := json.Marshal(out)
 	require.NoError(b.t, err)
 	var want bytes.Buffer
@@ -199,9 +227,10 @@ func (b *bridgeTarget) Clocks(c sdk.Case, asOf string) (sdk.ClockReport, error) 
 }
 
 // runThroughBridge runs the suite through Handle (refs or not) and returns
-// the report and how many firings it made.
-func runThroughBridge(t *testing.T, refs bool) (scenario.Report, int) {
-	calls := 0
+// the report, how many firings it made and how many case parts deltas
+// left out as the old case's.
+func runThroughBridge(t *testing.T, refs bool) (scenario.Report, int, int) {
+	calls, sames := 0, 0
 	var handles []int
 	defer func() {
 		for _, h := range handles {
@@ -234,13 +263,13 @@ func runThroughBridge(t *testing.T, refs bool) (scenario.Report, int) {
 		var c Compiled
 		require.NoError(t, json.Unmarshal(e.Result, &c))
 		handles = append(handles, c.Engine)
-		bt := &bridgeTarget{t: t, h: c.Engine, refs: refs, byJSON: map[string]int64{}, calls: &calls, triggers: c.Triggers}
+		bt := &bridgeTarget{t: t, h: c.Engine, refs: refs, byJSON: map[string]int64{}, calls: &calls, sames: &sames, triggers: c.Triggers}
 		compiled[key] = bt
 		return bt, nil
 	}
 	rep, err := scenario.RunSources(suiteSources(t), load)
 	require.NoError(t, err)
-	return rep, calls
+	return rep, calls, sames
 }
 
 func TestRefsAndDeltasAnswerAsTheFullJSONOnTheWholeSuite(t *testing.T) {
@@ -248,8 +277,11 @@ func TestRefsAndDeltasAnswerAsTheFullJSONOnTheWholeSuite(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 0, native.Failed)
 	for _, refs := range []bool{false, true} {
-		rep, calls := runThroughBridge(t, refs)
+		rep, calls, sames := runThroughBridge(t, refs)
 		assert.Greater(t, calls, 300, "a real suite")
+		if refs {
+			assert.Greater(t, sames, calls, "deltas leave out the parts of cases that did not change")
+		}
 		assertSameJSON(t, native, rep)
 		assert.Equal(t, native.Passed, rep.Passed)
 	}
@@ -577,4 +609,38 @@ func TestCompiledAnswerMatchesEncodingJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.NotEmpty(t, back.Triggers)
 	assert.Equal(t, string(encode(Response{OK: true, Result: back})), string(raw))
+}
+
+// TestDeltaLeavesOutWhatDidNotChange: a delta's case leaves out the parts
+// that are the old case's and lists them in "same"; what changed is sent.
+func TestDeltaLeavesOutWhatDidNotChange(t *testing.T) {
+	h := compileH(t, M{"op": "compile"})
+	_, ref := remembered(t, h)
+	fire := func(ref int64, f M) (envelope, map[string]json.RawMessage) {
+		t.Helper()
+		d := parse(t, raw(t, M{"op": "fire", "engine": h, "case_ref": ref, "firing": f, "delta": true}))
+		require.True(t, d.OK, "%+v", d.Error)
+		var parts struct {
+			Case map[string]json.RawMessage `json:"case"`
+		}
+		require.NoError(t, json.Unmarshal(d.Result, &parts))
+		return d, parts.Case
+	}
+	// ehc.requested starts clocks and changes a state; the facts stay.
+	d, c := fire(ref, M{"trigger": "ehc.requested", "actor": "parent", "at": "2026-01-05"})
+	assert.Equal(t, []string{"id", "la", "district", "child", "evidence", "decisions"}, d.Same)
+	assert.Contains(t, c, "states")
+	assert.Contains(t, c, "clocks")
+	assert.NotContains(t, c, "child")
+	assert.NotContains(t, c, "id")
+	// A firing that brings facts: the facts are sent, the clocks are not.
+	d, c = fire(d.CaseRef, M{"trigger": "support.concern_raised", "actor": "senco", "at": "2026-01-06", "facts": M{"evidence": []string{"personalised_plan"}}})
+	assert.Equal(t, []string{"clocks", "decisions"}, d.Same)
+	assert.JSONEq(t, `["personalised_plan"]`, string(c["evidence"]))
+	assert.JSONEq(t, `{"date_of_birth":"2016-04-01"}`, string(c["child"]))
+	assert.NotContains(t, c, "clocks")
+	// A whole answer (no delta) never has "same".
+	full := parse(t, raw(t, M{"op": "fire", "engine": h, "case_ref": d.CaseRef, "firing": M{"trigger": "support.placed", "actor": "senco", "at": "2026-01-07"}}))
+	require.True(t, full.OK)
+	assert.Nil(t, full.Same)
 }

@@ -31,11 +31,17 @@ func fastResponse(dst []byte, ref int64, v any) (out []byte, ok bool) {
 		b = append(b, `,"case_ref":`...)
 		b = strconv.AppendInt(b, ref, 10)
 	}
+	if d, isDelta := v.(deltaAnswer); isDelta && d.same != 0 {
+		b = append(b, `,"same":`...)
+		b = d.appendSame(b)
+	}
 	b = append(b, `,"result":`...)
 	var err error
 	switch r := v.(type) {
 	case sdk.Outcome:
-		b, err = appendOutcome(b, &r)
+		b, err = appendOutcome(b, &r, 0)
+	case deltaAnswer:
+		b, err = appendOutcome(b, &r.out, r.same)
 	case sdk.Case:
 		b, err = appendCase(b, &r)
 	case Compiled:
@@ -83,10 +89,10 @@ func appendStrings(b []byte, list []string) []byte {
 	return append(b, ']')
 }
 
-func appendOutcome(b []byte, o *sdk.Outcome) ([]byte, error) {
+func appendOutcome(b []byte, o *sdk.Outcome, same uint8) ([]byte, error) {
 	var err error
 	b = append(b, `{"case":`...)
-	if b, err = appendCase(b, &o.Case); err != nil {
+	if b, err = appendCaseSame(b, &o.Case, same); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"event":`...)
@@ -175,13 +181,41 @@ func appendFactsFields(b []byte, f *sdk.Facts) []byte {
 	return b
 }
 
-func appendCase(b []byte, c *sdk.Case) ([]byte, error) {
+func appendCase(b []byte, c *sdk.Case) ([]byte, error) { return appendCaseSame(b, c, 0) }
+
+// The parts of a case a delta can leave out as the old case's (see
+// sameParts): the facts (id, la, district, child, evidence), states,
+// clocks and decisions.
+const (
+	sameFacts uint8 = 1 << iota
+	sameStates
+	sameClocks
+	sameDecisions
+)
+
+// appendField writes field (",\"name\":", or any text after a comma),
+// without its comma when it is the first in the object or array that began
+// at start.
+func appendField(b []byte, start int, field string) []byte {
+	if len(b) == start {
+		return append(b, field[1:]...)
+	}
+	return append(b, field...)
+}
+
+// appendCaseSame writes c without the parts in same.
+func appendCaseSame(b []byte, c *sdk.Case, same uint8) ([]byte, error) {
 	b = append(b, '{')
-	b = appendFactsFields(b, &c.Facts)
-	b = append(b, `,"states":`...)
-	b = appendStringMap(b, c.States)
-	if len(c.Clocks) > 0 {
-		b = append(b, `,"clocks":{`...)
+	start := len(b)
+	if same&sameFacts == 0 {
+		b = appendFactsFields(b, &c.Facts)
+	}
+	if same&sameStates == 0 {
+		b = appendField(b, start, `,"states":`)
+		b = appendStringMap(b, c.States)
+	}
+	if len(c.Clocks) > 0 && same&sameClocks == 0 {
+		b = appendField(b, start, `,"clocks":{`)
 		var arr [32]string
 		keys := arr[:0]
 		for k := range c.Clocks {
@@ -201,8 +235,8 @@ func appendCase(b []byte, c *sdk.Case) ([]byte, error) {
 		}
 		b = append(b, '}')
 	}
-	if len(c.Decisions) > 0 {
-		b = append(b, `,"decisions":[`...)
+	if len(c.Decisions) > 0 && same&sameDecisions == 0 {
+		b = appendField(b, start, `,"decisions":[`)
 		for i := range c.Decisions {
 			d := &c.Decisions[i]
 			if i > 0 {
@@ -221,12 +255,12 @@ func appendCase(b []byte, c *sdk.Case) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if c.Origin != nil {
-		b = append(b, `,"origin":{`...)
+		b = appendField(b, start, `,"origin":{`)
 		b = appendFactsFields(b, c.Origin)
 		b = append(b, '}')
 	}
 	if len(c.History) > 0 {
-		b = append(b, `,"history":[`...)
+		b = appendField(b, start, `,"history":[`)
 		var err error
 		for i := range c.History {
 			if i > 0 {

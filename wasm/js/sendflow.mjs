@@ -33,6 +33,23 @@ function deepFreeze(v) {
   return v;
 }
 
+// A case's keys in the order Go writes them (origin and history, last, are added by fire).
+const CASE_KEYS = ['id', 'la', 'district', 'child', 'evidence', 'states', 'clocks', 'decisions'];
+
+/**
+ * The delta case d with the parts listed in same taken from the old case (frozen, so they can be shared),
+ * in the order a whole case has its keys.
+ */
+function withSame(d, old, same) {
+  const c = {};
+  for (const k of CASE_KEYS) {
+    const v = same.includes(k) ? old[k] : d[k];
+    if (v !== undefined) c[k] = v;
+  }
+  for (const k in d) if (!(k in c)) c[k] = d[k];
+  return c;
+}
+
 /** True for the bridge's answer to a case_ref it cannot use (evicted, unknown): resend the case. */
 function refRefused(error) {
   return error && error.code === 'invalid_input' && error.pointer === '/case_ref';
@@ -299,9 +316,11 @@ export class Engine {
     if (m) {
       const resp = this._sf._send({ op: 'fire', engine: this.handle, case_ref: m.ref, firing, delta: true });
       if (resp.ok) {
-        // The answer is the new case without what it shares with kase: the history (kase's plus the event)
-        // and, when unchanged, the origin. Both are added back last, where a whole case has them.
+        // The answer is the new case without what it shares with kase: the parts listed in same (facts,
+        // states, clocks, decisions: put back where a whole case has them), the history (kase's plus the
+        // event) and, when unchanged, the origin (both added back last, where a whole case has them).
         const out = resp.result;
+        if (resp.same) out.case = withSame(out.case, kase, resp.same);
         const c = out.case;
         deepFreeze(out.event);
         if (!('history' in c)) {
