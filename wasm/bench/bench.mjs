@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // WebAssembly benchmarks (make wasm-bench): module sizes (raw, gzip -9, brotli q11), fire from JavaScript (by
 // reference, the way a case the engine returned goes, and with the whole case as JSON) against native Go Fire
-// measured in the same run (go test -bench in wasm/bridge, same case and firing), and cold start in headless Chromium (fetch + instantiate + compile the default policy), median of several fresh
+// measured in the same run (wasm/bridge's native benchmarks, same case and firing, in rounds alternating with
+// the JavaScript ones), and cold start in headless Chromium (fetch + instantiate + compile the default policy), median of several fresh
 // pages. Prints a table and writes wasm/dist/bench.json.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -34,9 +38,6 @@ for (const f of [
   { trigger: 'ehc.advice_requested', actor: 'la_officer', at: '2026-02-02', data: { from: 'medical' } },
 ]) c = engine.fire(c, f).case;
 const firing = { trigger: 'hnf.considered', actor: 'school', at: '2026-02-10', data: { annual_provision_cost: 7500 } };
-
-// The ways are timed interleaved (rounds of 250 ms each) after a common warm-up, so V8's tiering up of the
-// module and the machine's load weigh on them alike; each figure is the median of 20-call samples.
 const refRaw = JSON.stringify({ op: 'fire', engine: engine.handle, case_ref: sf._refs.get(c).ref, firing, delta: true });
 const raw = JSON.stringify({ op: 'fire', engine: engine.handle, case: c, firing });
 const ways = {
@@ -47,34 +48,54 @@ const ways = {
   js_raw_string_ns: () => sf.requestRaw(raw),
   js_ref_raw_string_ns: () => sf.requestRaw(refRaw),
 };
+
+// Native Go, in the same run: a test binary of wasm/bridge serving its native benchmarks (TestBenchServer), so
+// rounds of JavaScript and rounds of native Go alternate and see the same load. On this shared machine the
+// speed of both drifts by up to 2x over seconds; a ratio of figures taken minutes apart is mostly that drift.
+const testBin = path.join(mkdtempSync(path.join(os.tmpdir(), 'sendflow-bench-')), 'bridge.test');
+const built = run('go', ['test', '-c', '-o', testBin, './wasm/bridge/']);
+if (built.status !== 0) throw new Error(built.stderr + built.stdout);
+const nativeProc = spawn(testBin, ['-test.run', '^TestBenchServer$'], { env: { ...process.env, SENDFLOW_BENCH_SERVER: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+const nativeLines = createInterface({ input: nativeProc.stdout })[Symbol.asyncIterator]();
+async function native(name, benchtime = '250ms') {
+  nativeProc.stdin.write(`${name} ${benchtime}\n`);
+  const { value } = await nativeLines.next();
+  const ns = Number(value);
+  if (!Number.isFinite(ns) || ns <= 0) throw new Error(`native ${name}: ${value}`);
+  return ns;
+}
+const nativeNames = { NativeFire: 'go_native_ns', NativeHandleFire: 'go_bridge_json_ns', NativeHandleFireRef: 'go_bridge_ref_ns' };
+
+// The ways are timed in rounds after a common warm-up: in each round every JS way for 250 ms (the median of
+// 20-call samples), then each native benchmark for about 250 ms. The JS/native ratio is the median over rounds
+// of each round's ratio; the figures are the medians over rounds.
 const warm = performance.now() + 3000;
 while (performance.now() < warm) for (const fn of Object.values(ways)) for (let i = 0; i < 20; i++) fn();
-const samples = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
+for (const n of Object.keys(nativeNames)) await native(n, '100ms');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rounds = Object.fromEntries([...Object.keys(ways), ...Object.values(nativeNames)].map((k) => [k, []]));
+const roundRatios = { js: [], full: [] };
 for (let round = 0; round < 8; round++) {
   for (const [name, fn] of Object.entries(ways)) {
+    const samples = [];
     const end = performance.now() + 250;
     while (performance.now() < end) {
       const t0 = performance.now();
       for (let i = 0; i < 20; i++) fn();
-      samples[name].push(((performance.now() - t0) / 20) * 1e6);
+      samples.push(((performance.now() - t0) / 20) * 1e6);
     }
+    rounds[name].push(median(samples));
   }
+  for (const [n, key] of Object.entries(nativeNames)) rounds[key].push(await native(n));
+  roundRatios.js.push(rounds.js_ns[round] / rounds.go_native_ns[round]);
+  roundRatios.full.push(rounds.js_full_json_ns[round] / rounds.go_native_ns[round]);
 }
-for (const [name, s] of Object.entries(samples)) {
-  s.sort((x, y) => x - y);
-  out.fire[name] = Math.round(s[Math.floor(s.length / 2)]);
-}
-
-// Native Go, same run.
-const names = { NativeFire: 'go_native_ns', NativeHandleFire: 'go_bridge_json_ns', NativeHandleFireRef: 'go_bridge_ref_ns' };
-const bench = run('go', ['test', '-run', '^$', '-bench', 'Native', '-benchtime', '2s', './wasm/bridge/']);
-if (bench.status !== 0) throw new Error(bench.stderr + bench.stdout);
-for (const [, name, ns] of bench.stdout.matchAll(/^Benchmark(\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns\/op/gm)) {
-  if (names[name]) out.fire[names[name]] = Math.round(Number(ns));
-}
-out.fire.ratio_js_to_native = +(out.fire.js_ns / out.fire.go_native_ns).toFixed(1);
-out.fire.ratio_js_full_json_to_native = +(out.fire.js_full_json_ns / out.fire.go_native_ns).toFixed(1);
-out.fire.load_average = (await import('node:os')).loadavg().map((l) => +l.toFixed(2));
+nativeProc.stdin.end();
+for (const [name, xs] of Object.entries(rounds)) out.fire[name] = Math.round(median(xs));
+out.fire.ratio_js_to_native = +median(roundRatios.js).toFixed(1);
+out.fire.ratio_js_full_json_to_native = +median(roundRatios.full).toFixed(1);
+out.fire.ratio_js_to_native_rounds = roundRatios.js.map((r) => +r.toFixed(1));
+out.fire.load_average = os.loadavg().map((l) => +l.toFixed(2));
 
 // Cold start in Chromium.
 const server = await serve();
@@ -115,7 +136,7 @@ const mb = (n) => (n / 1e6).toFixed(2) + ' MB';
 for (const [f, s] of Object.entries(out.sizes)) console.log(`size ${f}: raw ${mb(s.raw)}, gzip ${mb(s.gzip)}, brotli ${mb(s.brotli)}`);
 const us = (ns) => `${(ns / 1000).toFixed(0)} µs`;
 console.log(`fire: JS ${us(out.fire.js_ns)} by reference (request string only ${us(out.fire.js_ref_raw_string_ns)}), JS ${us(out.fire.js_full_json_ns)} with the whole case as JSON (string only ${us(out.fire.js_raw_string_ns)})`);
-console.log(`      native Go Fire ${us(out.fire.go_native_ns)}, native bridge by reference ${us(out.fire.go_bridge_ref_ns)}, native bridge whole JSON ${us(out.fire.go_bridge_json_ns)}: JS/native ${out.fire.ratio_js_to_native}x (whole JSON ${out.fire.ratio_js_full_json_to_native}x), load ${out.fire.load_average.join(' ')}`);
+console.log(`      native Go Fire ${us(out.fire.go_native_ns)}, native bridge by reference ${us(out.fire.go_bridge_ref_ns)}, native bridge whole JSON ${us(out.fire.go_bridge_json_ns)}: JS/native ${out.fire.ratio_js_to_native}x (median of rounds ${out.fire.ratio_js_to_native_rounds.join(' ')}; whole JSON ${out.fire.ratio_js_full_json_to_native}x), load ${out.fire.load_average.join(' ')}`);
 const cp = out.cold_start_ms.parts;
 console.log(`cold start in Chromium (fetch, instantiate, compile default): median ${out.cold_start_ms.median} ms (min ${out.cold_start_ms.min}, max ${out.cold_start_ms.max}; medians: import ${cp.import}, create ${cp.create}, compile ${cp.compile}; details: node wasm/bench/coldstart.mjs)`);
 console.log(`wrote ${path.relative(root, path.join(dist, 'bench.json'))}`);

@@ -1,7 +1,12 @@
 package bridge
 
 import (
+	"bufio"
 	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/sendflow/sendflow/sdk"
@@ -89,5 +94,36 @@ func BenchmarkNativeHandleFireRef(b *testing.B) {
 		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
 			b.Fatalf("%s", out)
 		}
+	}
+}
+
+// TestBenchServer is not a test: with SENDFLOW_BENCH_SERVER=1 it serves
+// wasm/bench/bench.mjs, which alternates rounds of fire from JavaScript with
+// rounds of these native benchmarks so both see the same load. Each line
+// read from stdin, "NAME BENCHTIME" (e.g. "NativeFire 250ms"), runs
+// BenchmarkNAME for about that long; the answer is one line, its ns/op.
+func TestBenchServer(t *testing.T) {
+	if os.Getenv("SENDFLOW_BENCH_SERVER") == "" {
+		t.Skip("run by wasm/bench/bench.mjs (SENDFLOW_BENCH_SERVER=1)")
+	}
+	benches := map[string]func(*testing.B){
+		"NativeFire":          BenchmarkNativeFire,
+		"NativeHandleFire":    BenchmarkNativeHandleFire,
+		"NativeHandleFireRef": BenchmarkNativeHandleFireRef,
+	}
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		name, benchtime, _ := strings.Cut(in.Text(), " ")
+		fn := benches[name]
+		if fn == nil {
+			fmt.Println("error: unknown benchmark", name)
+			continue
+		}
+		if err := flag.Set("test.benchtime", benchtime); err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		r := testing.Benchmark(fn)
+		fmt.Println(r.NsPerOp())
 	}
 }
