@@ -1075,7 +1075,16 @@ export declare class SendflowError extends Error {
   toJSON(): SendflowErrorData;
 }
 
-/** A compiled policy inside the module. */
+/**
+ * T as the engine returns it: deep-frozen (Object.freeze throughout), so read-only all the way down. A frozen
+ * case is passed back to the engine by reference; to edit one, copy it: structuredClone(c) as Case.
+ */
+export type Frozen<T> = T extends (infer U)[] ? ReadonlyArray<Frozen<U>> : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+/** What fire returns: the new case and its event are frozen; the clocks and warnings are plain values. */
+export type FiredOutcome = Omit<Outcome, 'case' | 'event'> & { readonly case: Frozen<Case>; readonly event: Frozen<Event> };
+
+/** A compiled policy inside the module. Every method takes a case the engine returned (frozen) or any plain Case. */
 export declare class Engine {
   readonly handle: number;
   readonly policyId: string;
@@ -1084,19 +1093,19 @@ export declare class Engine {
   readonly tracks: string[];
   readonly triggers: string[];
   /** The case is deep-frozen (Object.freeze throughout): copy it with structuredClone to edit it. */
-  newCase(facts?: Partial<Facts>): Case;
+  newCase(facts?: Partial<Facts>): Frozen<Case>;
   /**
    * The case passed in is never changed. The new case (and the event, the last of its history) is deep-frozen;
    * passing a case this engine returned sends only a reference to the copy the module keeps.
    */
-  fire(kase: Case, firing: Firing): Outcome;
+  fire(kase: Frozen<Case>, firing: Firing): FiredOutcome;
   /** Reasons are in locale ("cy" for Welsh) where the policy gives them, else English. */
-  permitted(kase: Case, role: string, asOf: string, locale?: string): Permission[];
-  clocks(kase: Case, asOf: string): ClockReport;
+  permitted(kase: Frozen<Case>, role: string, asOf: string, locale?: string): Permission[];
+  clocks(kase: Frozen<Case>, asOf: string): ClockReport;
   /** The case is deep-frozen. */
-  replay(origin: Partial<Facts>, events: Event[]): Case;
-  verify(kase: Case): VerifyReport;
-  graph(format?: 'dot' | 'mermaid', kase?: Case): string;
+  replay(origin: Partial<Facts>, events: ReadonlyArray<Frozen<Event>>): Frozen<Case>;
+  verify(kase: Frozen<Case>): VerifyReport;
+  graph(format?: 'dot' | 'mermaid', kase?: Frozen<Case>): string;
   policy(): Policy;
   runScenario(text: string, options?: { name?: string }): Report;
   free(): { freed: boolean };

@@ -4,13 +4,13 @@
 import {
   load, compile, SendflowError,
   type Case, type Firing, type Outcome, type Permission, type ClockReport, type Trigger, type Role,
-  type SendflowErrorData, type TriggerPayloads, type Policy, type Report, type ClockKey,
+  type SendflowErrorData, type TriggerPayloads, type Policy, type Report, type ClockKey, type Frozen, type FiredOutcome,
 } from '../../js/sendflow';
 
 export async function portal(): Promise<string[]> {
   const sf = await load();
   const engine = compile();
-  const kase: Case = engine.newCase({ id: 'c1', la: 'kent', child: { date_of_birth: '2015-03-01', year_group: 4 } });
+  const kase: Frozen<Case> = engine.newCase({ id: 'c1', la: 'kent', child: { date_of_birth: '2015-03-01', year_group: 4 } });
   const literal: Case = {
     id: 'c2',
     evidence: ['personalised_plan', 'sdq'],
@@ -23,8 +23,17 @@ export async function portal(): Promise<string[]> {
   };
   const advice: TriggerPayloads['ehc.advice_requested'] = { from: 'medical' };
   const firing: Firing = { trigger: 'ehc.advice_requested', actor: 'la_officer', at: '2026-01-05', data: advice };
-  const out: Outcome = engine.fire(literal, firing);
-  const next: Case = out.case;
+  const out: FiredOutcome = engine.fire(literal, firing);
+  const next: Frozen<Case> = out.case;
+  // @ts-expect-error a case the engine returned is frozen
+  next.states.ehc = 'none';
+  // @ts-expect-error its arrays too
+  next.history?.push(out.event);
+  // A copy is a plain case again, to edit and fire (it then goes to the engine whole).
+  const copy = structuredClone(next) as Case;
+  copy.evidence = [...(copy.evidence ?? []), 'sdq'];
+  const again: Frozen<Case> = engine.replay({ id: 'c1' }, next.history ?? []);
+  const refired: FiredOutcome = engine.fire(copy, firing);
   const when: string = out.event.at;
   const perms: Permission[] = engine.permitted(next, 'parent', '2026-01-06');
   const allowed: Trigger[] = perms.filter((p) => p.allowed).map((p) => p.trigger);
@@ -53,6 +62,6 @@ export async function portal(): Promise<string[]> {
   const badState: Case = { states: { ehc: 'assessed' } };
   // @ts-expect-error advice_requested needs from
   const noSource: TriggerPayloads['ehc.advice_requested'] = {};
-  void [overlay, typo, code, stateless, badState, noSource, when, allowed, late, roles, run];
+  void [overlay, typo, code, stateless, badState, noSource, when, allowed, late, roles, run, again, refired];
   return [];
 }
