@@ -38,6 +38,13 @@ func benchInput(b *testing.B) (*sdk.Engine, sdk.Case, sdk.Firing) {
 	return e, c, sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-02-10", Data: map[string]any{"annual_provision_cost": 7500.0}}
 }
 
+// freeAfter frees the engine (and the cases the bridge keeps for it) when
+// the benchmark ends, so runs of it in one process (TestBenchServer) do not
+// pile up engines and cases that every later garbage collection would scan.
+func freeAfter(b *testing.B, engine int) {
+	b.Cleanup(func() { Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, engine))) })
+}
+
 // BenchmarkNativeFire is the native Go Fire the WebAssembly fire is
 // compared with.
 func BenchmarkNativeFire(b *testing.B) {
@@ -60,6 +67,7 @@ func BenchmarkNativeHandleFire(b *testing.B) {
 	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
 		b.Fatal(err)
 	}
+	freeAfter(b, comp.Result.Engine)
 	req, _ := json.Marshal(map[string]any{"op": "fire", "engine": comp.Result.Engine, "case": c, "firing": f})
 	b.ReportAllocs()
 	for b.Loop() {
@@ -80,6 +88,7 @@ func BenchmarkNativeHandleFireRef(b *testing.B) {
 	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
 		b.Fatal(err)
 	}
+	freeAfter(b, comp.Result.Engine)
 	// replay with remember puts the case in the cache and gives its ref.
 	req, _ := json.Marshal(map[string]any{"op": "replay", "engine": comp.Result.Engine, "origin": c.Origin, "events": c.History, "remember": true})
 	var r struct {
