@@ -1,6 +1,6 @@
 # WebAssembly builds of the engine (issue 5): the browser/Node build (GOOS=js) with its ES module wrapper and
 # TypeScript declarations, and the WASI build (GOOS=wasip1, reactor with a JSON ABI). wasm/dist is build output.
-.PHONY: wasm wasm-race wasm-dts wasm-pack wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare wasm-bench
+.PHONY: wasm wasm-testhook wasm-race wasm-dts wasm-pack wasm-test-node wasm-test-wasi wasm-test-chromium wasm-test-compare wasm-bench
 
 WASM_DIST := wasm/dist
 WASM_JS_MOD := $(WASM_DIST)/sendflow.wasm
@@ -38,6 +38,22 @@ $(WASM_WASI_MOD): $(WASM_SRC)
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared $(WASM_GOFLAGS) -o $@.tmp ./wasm/cmd/wasi
 	mv $@.tmp $@
 
+# Test builds with the sendflowtest tag (wasm/bridge/panichook.go: the op "__panic" panics inside the
+# bridge), for the tests that prove a panic is internal_error and the next call works. Never shipped.
+WASM_TEST_DIST := $(WASM_DIST)/test
+WASM_TESTHOOK := $(WASM_TEST_DIST)/sendflow-panic.wasm $(WASM_TEST_DIST)/sendflow-wasi-panic.wasm
+wasm-testhook: $(WASM_TESTHOOK)
+
+$(WASM_TEST_DIST)/sendflow-panic.wasm: $(WASM_SRC) wasm/bridge/panichook.go mk/wasm.mk
+	@mkdir -p $(WASM_TEST_DIST)
+	GOOS=js GOARCH=wasm $(GO) build -tags sendflowtest $(WASM_JS_GOFLAGS) -o $@.tmp ./wasm/cmd/js
+	mv $@.tmp $@
+
+$(WASM_TEST_DIST)/sendflow-wasi-panic.wasm: $(WASM_SRC) wasm/bridge/panichook.go mk/wasm.mk
+	@mkdir -p $(WASM_TEST_DIST)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -tags sendflowtest -buildmode=c-shared $(WASM_GOFLAGS) -o $@.tmp ./wasm/cmd/wasi
+	mv $@.tmp $@
+
 $(WASM_DIST)/sendflow.mjs: wasm/js/sendflow.mjs
 	@mkdir -p $(WASM_DIST)
 	cp $< $@
@@ -61,15 +77,15 @@ wasm-pack: wasm
 	cd wasm && npm pack --offline --pack-destination dist/pkg
 
 # types.test.mjs type-checks sendflow.d.ts and wasm/test/types/usage.ts with tsc (root package.json).
-wasm-test-node: wasm $(SENDFLOW) node-deps
+wasm-test-node: wasm wasm-testhook $(SENDFLOW) node-deps
 	node --test wasm/test/node.test.mjs wasm/test/types.test.mjs
 
-wasm-test-wasi: wasm $(SENDFLOW)
-	SENDFLOW_WASI_WASM=$(CURDIR)/$(WASM_WASI_MOD) $(GO) test -count=1 ./wasm/wasihost/
+wasm-test-wasi: wasm wasm-testhook $(SENDFLOW)
+	SENDFLOW_WASI_WASM=$(CURDIR)/$(WASM_WASI_MOD) SENDFLOW_WASI_PANIC_WASM=$(CURDIR)/$(WASM_TEST_DIST)/sendflow-wasi-panic.wasm $(GO) test -count=1 ./wasm/wasihost/
 	$(SENDFLOW) test --engine wasi --wasm $(WASM_WASI_MOD) testdata/conformance examples/scenarios
 	$(GO) run ./examples/wasi-go $(WASM_WASI_MOD) | grep -q '"code":"not_permitted"'
 
-wasm-test-chromium: wasm node-deps chromium-deps
+wasm-test-chromium: wasm wasm-testhook node-deps chromium-deps
 	node --test wasm/test/chromium.test.mjs
 
 wasm-test-compare: wasm $(SENDFLOW) node-deps chromium-deps

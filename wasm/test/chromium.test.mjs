@@ -99,3 +99,27 @@ test('a page fetches the gzipped module and inflates it; without the .gz it fetc
     else assert.deepEqual(fetched, ['/dist/sendflow.wasm.gz']);
   }
 });
+
+test('a panic inside Go is internal_error in the page, and the next call works (a sendflowtest build)', async () => {
+  const got = await page.evaluate(async () => {
+    const m = await import('/dist/sendflow.mjs');
+    const sf = await m.create({ wasm: '/dist/test/sendflow-panic.wasm' });
+    const out = {};
+    out.raw = JSON.parse(sf.requestRaw('{"op":"__panic"}')).error;
+    try {
+      sf.request({ op: '__panic' });
+    } catch (e) {
+      out.thrown = { sendflow: e instanceof m.SendflowError, code: e.code };
+    }
+    out.dead = sf.dead || null;
+    const engine = sf.compile();
+    const c = engine.fire(engine.newCase({ id: 'p1' }), { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' }).case;
+    out.after = c.states.ehc;
+    return out;
+  });
+  assert.equal(got.raw.code, 'internal_error');
+  assert.match(got.raw.message, /panicked: a test panic/);
+  assert.deepEqual(got.thrown, { sendflow: true, code: 'internal_error' });
+  assert.equal(got.dead, null);
+  assert.equal(got.after, 'request_received');
+});

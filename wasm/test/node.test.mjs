@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { importWrapper, run, sendflowBin, suite, openWASI, suiteInput, root } from './helpers.mjs';
+import { importWrapper, run, sendflowBin, suite, openWASI, suiteInput, root, dist } from './helpers.mjs';
 
 const { load, create, compile, SendflowError } = await importWrapper();
 const sf = await load();
@@ -319,4 +319,38 @@ test('the browser module stays within its size budget: at most 2.5 MB gzipped (i
   const shipped = readFileSync(path.join(root, 'wasm/dist/sendflow.wasm.gz'));
   assert.ok(shipped.length <= 2_500_000, `sendflow.wasm.gz is ${shipped.length} bytes`);
   assert.deepEqual(gunzipSync(shipped), wasm, 'sendflow.wasm.gz is sendflow.wasm, gzipped');
+});
+
+// The modules that ship have no way to make Go panic on purpose; a build with the sendflowtest tag (make
+// wasm-testhook) panics inside the bridge on {"op":"__panic"}. Every way in must answer internal_error and
+// keep working: the export the wrapper uses, the js.FuncOf call, and the WASI module's export.
+test('a panic inside Go is internal_error and the next call works (Node, and WASI under node:wasi)', async () => {
+  const testDist = path.join(dist, 'test');
+  const sfp = await create({ wasm: readFileSync(path.join(testDist, 'sendflow-panic.wasm')) });
+  const raw = JSON.parse(sfp.requestRaw('{"op":"__panic"}'));
+  assert.equal(raw.ok, false);
+  assert.equal(raw.error.code, 'internal_error');
+  assert.match(raw.error.message, /panicked: a test panic/);
+  throwsCode(() => sfp.request({ op: '__panic' }), 'internal_error');
+  const slow = JSON.parse(sfp._slow('{"op":"__panic"}'));
+  assert.equal(slow.error.code, 'internal_error', 'the js.FuncOf way too');
+  assert.ok(!sfp.dead, 'the instance is alive');
+  const engine = sfp.compile();
+  const kase = engine.newCase({ id: 'p1', child: { date_of_birth: '2016-04-01' } });
+  throwsCode(() => sfp.request({ op: '__panic' }), 'internal_error');
+  const out = engine.fire(kase, { trigger: 'ehc.requested', actor: 'parent', at: '2026-01-05' });
+  assert.equal(out.case.states.ehc, 'request_received', 'the engine and its cases survive a panic');
+  assert.equal(engine.permitted(out.case, 'la_officer', '2026-01-06').length, engine.triggers.length);
+
+  const w = await openWASI(path.join(testDist, 'sendflow-wasi-panic.wasm'));
+  const wr = w.call({ op: '__panic' });
+  assert.equal(wr.ok, false);
+  assert.equal(wr.error.code, 'internal_error');
+  assert.equal(w.call({ op: 'info' }).result.protocol, '1', 'the WASI module answers after the panic');
+  assert.equal(w.call({ op: 'compile' }).ok, true);
+
+  // The shipped modules do not have the op.
+  throwsCode(() => sf.request({ op: '__panic' }), 'invalid_input');
+  const ship = await openWASI();
+  assert.equal(ship.call({ op: '__panic' }).error.code, 'invalid_input');
 });

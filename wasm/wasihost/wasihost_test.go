@@ -104,3 +104,36 @@ func TestABIErrorsAndRecovery(t *testing.T) {
 	require.NoError(t, e.Free())
 	assert.Error(t, e.Free(), "a freed engine is gone")
 }
+
+// TestPanicIsInternalErrorUnderWazero: the sendflowtest build of the WASI
+// module ($SENDFLOW_WASI_PANIC_WASM, made by `make wasm-testhook`) panics
+// inside the bridge on {"op":"__panic"}; wazero must get internal_error
+// and the module must answer the next calls.
+func TestPanicIsInternalErrorUnderWazero(t *testing.T) {
+	p := os.Getenv("SENDFLOW_WASI_PANIC_WASM")
+	if p == "" {
+		t.Skip("no sendflowtest WASI module: run `make wasm-test-wasi` (builds it with `make wasm-testhook`)")
+	}
+	m, err := wasihost.OpenFile(context.Background(), p)
+	require.NoError(t, err)
+	defer m.Close()
+	for range 3 {
+		var resp struct {
+			OK    bool       `json:"ok"`
+			Error *sdk.Error `json:"error"`
+		}
+		raw, err := m.Call([]byte(`{"op":"__panic"}`))
+		require.NoError(t, err, "a panic is an answer, not a trap")
+		require.NoError(t, json.Unmarshal(raw, &resp))
+		assert.False(t, resp.OK)
+		require.NotNil(t, resp.Error)
+		assert.Equal(t, sdk.CodeInternal, resp.Error.Code)
+		assert.Contains(t, resp.Error.Message, "a test panic")
+		e, err := m.Compile()
+		require.NoError(t, err, "the module answers after the panic")
+		out, err := e.Fire(e.NewCase(sdk.Facts{ID: "p1"}), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+		require.NoError(t, err)
+		assert.Equal(t, "request_received", out.Case.States["ehc"])
+		require.NoError(t, e.Free())
+	}
+}
