@@ -45,6 +45,7 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags sendflowtest ./wasm/bridge/
 
 $(STATICCHECK):
 	@mkdir -p $(BIN)
@@ -52,6 +53,7 @@ $(STATICCHECK):
 
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags sendflowtest ./wasm/bridge/
 
 unit:
 	$(GO) test -count=1 ./...

@@ -20,7 +20,7 @@ func TestNormaliseJSON(t *testing.T) {
 	var nilMap map[string]any
 	awkward := []any{
 		nil, true, false, "", "plain", "é ✓ \u2028", "bad \xff utf-8",
-		0.0, -0.0, 1.5, 1e308, 5e-324, math.NaN(), math.Inf(1),
+		0.0, math.Copysign(0, -1), 1.5, 1e308, 5e-324, math.NaN(), math.Inf(1),
 		0, -1, math.MaxInt64, math.MinInt64, int64(1<<53 + 1), uint64(math.MaxUint64), uint64(1<<53 + 1),
 		int32(7), float32(0.1), uint8(3),
 		[]any{}, nilList, []any{1, "a", nil, []any{2.5}}, []string{"x", "y"}, nilStrings, []string{},
