@@ -1023,7 +1023,10 @@ func normaliseJSON(v any) any {
 }
 
 // normaliseDirect is normaliseJSON for plain values; ok is false for
-// anything it does not convert exactly as the round trip would.
+// anything it does not convert exactly as the round trip would. It is not
+// canon.go's normalise (a firing's payload), which accepts more (float32,
+// json.Number) and turns a nil list into an empty one: this one must give
+// what the JSON round trip gives, value for value.
 func normaliseDirect(v any, depth int) (any, bool) {
 	if depth > 64 {
 		return nil, false
