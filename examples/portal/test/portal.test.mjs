@@ -123,8 +123,18 @@ async function fire(role, trigger, at, fill) {
 }
 
 test('the portal loads with an example case a visitor can act on', async () => {
+  // The page preloads the gzipped module; the wrapper's fetch must take the preloaded response (one
+  // download, no "preloaded but not used" warning) and never fall back to the 11 MB sendflow.wasm.
+  const modules = [];
+  const warnings = [];
+  const onRequest = (r) => { if (/sendflow\.wasm(\.gz)?$/.test(new URL(r.url()).pathname)) modules.push(new URL(r.url()).pathname); };
+  const onConsole = (m) => { if (m.type() === 'warning' && /preload/i.test(m.text())) warnings.push(m.text()); };
+  page.on('request', onRequest);
+  page.on('console', onConsole);
   await page.goto(baseURL);
   await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+  page.off('request', onRequest);
+  assert.deepEqual(modules, ['/wasm/sendflow.wasm.gz'], 'the module is fetched once, gzipped');
   for (const t of ['support', 'lift', 'hnf', 'ehc', 'plan', 'dispute']) assert.ok(await state(t), `track ${t} shown`);
   await expectState('support', 'universal');
   await expectState('ehc', 'none');
@@ -152,6 +162,8 @@ test('the portal loads with an example case a visitor can act on', async () => {
   await page.locator('#fire-dialog').waitFor({ state: 'hidden' });
   assert.equal(await page.locator('body').getAttribute('data-events'), '0');
   noProblems('on load');
+  page.off('console', onConsole);
+  assert.deepEqual(warnings, [], 'no preload warnings');
 });
 
 test('a whole case walked in the browser: concern to an amended EHC plan', async () => {
