@@ -76,15 +76,21 @@ func appendCompiled(b []byte, c *Compiled) []byte {
 
 // appendStrings writes a list of strings as encoding/json does (nil is null).
 func appendStrings(b []byte, list []string) []byte {
+	return appendList(b, list, func(b []byte, s *string) []byte { return appendString(b, *s) })
+}
+
+// appendList writes list as a JSON array, each element by each (nil is
+// null, as encoding/json writes a nil slice).
+func appendList[T any](b []byte, list []T, each func([]byte, *T) []byte) []byte {
 	if list == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, s := range list {
+	for i := range list {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = each(b, &list[i])
 	}
 	return append(b, ']')
 }
@@ -100,31 +106,9 @@ func appendOutcome(b []byte, o *sdk.Outcome, same uint8) ([]byte, error) {
 		return nil, err
 	}
 	b = append(b, `,"clocks":`...)
-	if o.Clocks == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range o.Clocks {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendClockStatus(b, &o.Clocks[i])
-		}
-		b = append(b, ']')
-	}
+	b = appendList(b, o.Clocks, appendClockStatus)
 	b = append(b, `,"warnings":`...)
-	if o.Warnings == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range o.Warnings {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendWarning(b, &o.Warnings[i])
-		}
-		b = append(b, ']')
-	}
+	b = appendList(b, o.Warnings, appendWarning)
 	return append(b, '}'), nil
 }
 
@@ -169,14 +153,7 @@ func appendFactsFields(b []byte, f *sdk.Facts) []byte {
 	b = append(b, '}')
 	if len(f.Evidence) > 0 {
 		field("evidence")
-		b = append(b, '[')
-		for i, s := range f.Evidence {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, s)
-		}
-		b = append(b, ']')
+		b = appendStrings(b, f.Evidence)
 	}
 	return b
 }
@@ -192,6 +169,18 @@ const (
 	sameClocks
 	sameDecisions
 )
+
+func appendDecision(b []byte, d *sdk.Decision) []byte {
+	b = append(b, `{"kind":`...)
+	b = appendString(b, d.Kind)
+	b = append(b, `,"at":`...)
+	b = appendString(b, d.At)
+	b = append(b, `,"trigger":`...)
+	b = appendString(b, d.Trigger)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, int64(d.Seq), 10)
+	return append(b, '}')
+}
 
 // appendField writes field (",\"name\":", or any text after a comma),
 // without its comma when it is the first in the object or array that began
@@ -236,23 +225,8 @@ func appendCaseSame(b []byte, c *sdk.Case, same uint8) ([]byte, error) {
 		b = append(b, '}')
 	}
 	if len(c.Decisions) > 0 && same&sameDecisions == 0 {
-		b = appendField(b, start, `,"decisions":[`)
-		for i := range c.Decisions {
-			d := &c.Decisions[i]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"kind":`...)
-			b = appendString(b, d.Kind)
-			b = append(b, `,"at":`...)
-			b = appendString(b, d.At)
-			b = append(b, `,"trigger":`...)
-			b = appendString(b, d.Trigger)
-			b = append(b, `,"seq":`...)
-			b = strconv.AppendInt(b, int64(d.Seq), 10)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+		b = appendField(b, start, `,"decisions":`)
+		b = appendList(b, c.Decisions, appendDecision)
 	}
 	if c.Origin != nil {
 		b = appendField(b, start, `,"origin":{`)
