@@ -38,11 +38,20 @@ func benchInput(b *testing.B) (*sdk.Engine, sdk.Case, sdk.Firing) {
 	return e, c, sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-02-10", Data: map[string]any{"annual_provision_cost": 7500.0}}
 }
 
-// freeAfter frees the engine (and the cases the bridge keeps for it) when
-// the benchmark ends, so runs of it in one process (TestBenchServer) do not
+// compileFreedAfter compiles the default policy through the bridge and
+// frees the engine (and the cases the bridge keeps for it) when the
+// benchmark ends, so runs of it in one process (TestBenchServer) do not
 // pile up engines and cases that every later garbage collection would scan.
-func freeAfter(b *testing.B, engine int) {
+func compileFreedAfter(b *testing.B) int {
+	var comp struct {
+		Result Compiled `json:"result"`
+	}
+	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
+		b.Fatal(err)
+	}
+	engine := comp.Result.Engine
 	b.Cleanup(func() { Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, engine))) })
+	return engine
 }
 
 // BenchmarkNativeFire is the native Go Fire the WebAssembly fire is
@@ -61,14 +70,8 @@ func BenchmarkNativeFire(b *testing.B) {
 // the host: the cost of the JSON boundary without WebAssembly.
 func BenchmarkNativeHandleFire(b *testing.B) {
 	_, c, f := benchInput(b)
-	var comp struct {
-		Result Compiled `json:"result"`
-	}
-	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
-		b.Fatal(err)
-	}
-	freeAfter(b, comp.Result.Engine)
-	req, _ := json.Marshal(map[string]any{"op": "fire", "engine": comp.Result.Engine, "case": c, "firing": f})
+	engine := compileFreedAfter(b)
+	req, _ := json.Marshal(map[string]any{"op": "fire", "engine": engine, "case": c, "firing": f})
 	b.ReportAllocs()
 	for b.Loop() {
 		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
@@ -82,22 +85,16 @@ func BenchmarkNativeHandleFire(b *testing.B) {
 // wrapper sends for a case the engine returned).
 func BenchmarkNativeHandleFireRef(b *testing.B) {
 	_, c, f := benchInput(b)
-	var comp struct {
-		Result Compiled `json:"result"`
-	}
-	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
-		b.Fatal(err)
-	}
-	freeAfter(b, comp.Result.Engine)
+	engine := compileFreedAfter(b)
 	// replay with remember puts the case in the cache and gives its ref.
-	req, _ := json.Marshal(map[string]any{"op": "replay", "engine": comp.Result.Engine, "origin": c.Origin, "events": c.History, "remember": true})
+	req, _ := json.Marshal(map[string]any{"op": "replay", "engine": engine, "origin": c.Origin, "events": c.History, "remember": true})
 	var r struct {
 		CaseRef int64 `json:"case_ref"`
 	}
 	if err := json.Unmarshal(Handle(req), &r); err != nil || r.CaseRef == 0 {
 		b.Fatal("no case_ref", err)
 	}
-	req, _ = json.Marshal(map[string]any{"op": "fire", "engine": comp.Result.Engine, "case_ref": r.CaseRef, "firing": f, "delta": true})
+	req, _ = json.Marshal(map[string]any{"op": "fire", "engine": engine, "case_ref": r.CaseRef, "firing": f, "delta": true})
 	b.ReportAllocs()
 	for b.Loop() {
 		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
