@@ -398,9 +398,15 @@ func TestInvalidCase(t *testing.T) {
 
 func TestConcurrentFiringMatchesSequential(t *testing.T) {
 	e := engine(t)
-	want := asJSON(t, lifecycle(t, e))
+	assertConcurrentLifecycles(t, e, 16, asJSON(t, lifecycle(t, e)))
+}
+
+// assertConcurrentLifecycles walks the whole lifecycle on e in n goroutines
+// at once; each must give want (the case as JSON).
+func assertConcurrentLifecycles(t *testing.T, e *sdk.Engine, n int, want string) {
+	t.Helper()
 	var wg sync.WaitGroup
-	results := make([]string, 16)
+	results := make([]string, n)
 	for i := range results {
 		wg.Add(1)
 		go func() {

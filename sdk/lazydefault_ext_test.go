@@ -2,7 +2,6 @@ package sdk_test
 
 import (
 	"encoding/json"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,17 +43,5 @@ func TestLazyDefaultConcurrentFiring(t *testing.T) {
 	want := asJSON(t, lifecycle(t, eager))
 	e, err := sdk.Compile()
 	require.NoError(t, err)
-	var wg sync.WaitGroup
-	results := make([]string, 8)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = asJSON(t, lifecycle(t, e))
-		}()
-	}
-	wg.Wait()
-	for i, got := range results {
-		assert.Equal(t, want, got, "goroutine %d", i)
-	}
+	assertConcurrentLifecycles(t, e, 8, want)
 }
