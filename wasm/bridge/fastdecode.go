@@ -98,69 +98,10 @@ const (
 	seenFacts
 )
 
-func (d *fastDecoder) request(req *Request) bool {
-	if !d.open() {
-		return false
-	}
-	seen := 0
-	for n := 0; ; n++ {
-		key, done, ok := d.next(n)
-		if !ok {
-			return false
-		}
-		if done {
-			break
-		}
-		var bit int
-		switch string(key) {
-		case "op":
-			bit = seenOp
-			req.Op, ok = d.str()
-		case "engine":
-			bit = seenEngine
-			var v int64
-			v, ok = d.int()
-			req.Engine = int(v)
-		case "case_ref":
-			bit = seenCaseRef
-			var v int64
-			v, ok = d.int()
-			req.CaseRef = &v
-		case "delta":
-			bit = seenDelta
-			req.Delta, ok = d.boolean()
-		case "remember":
-			bit = seenRemember
-			req.Remember, ok = d.boolean()
-		case "role":
-			bit = seenRole
-			req.Role, ok = d.str()
-		case "as_of":
-			bit = seenAsOf
-			req.AsOf, ok = d.str()
-		case "locale":
-			bit = seenLocale
-			req.Locale, ok = d.str()
-		case "format":
-			bit = seenFormat
-			req.Format, ok = d.str()
-		case "firing":
-			bit = seenFiring
-			req.Firing = &sdk.Firing{}
-			ok = d.firing(req.Firing)
-		default:
-			return false
-		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-	}
-	d.ws()
-	return d.i == len(d.b)
-}
-
-func (d *fastDecoder) firing(f *sdk.Firing) bool {
+// fields reads an object, each member's value by field, which is given the
+// key and returns the bit that marks it (a repeated key is refused) and
+// whether it read the value; false for a key it does not know.
+func (d *fastDecoder) fields(field func(key []byte) (bit int, ok bool)) bool {
 	if !d.open() {
 		return false
 	}
@@ -173,42 +114,93 @@ func (d *fastDecoder) firing(f *sdk.Firing) bool {
 		if done {
 			return true
 		}
-		var bit int
-		switch string(key) {
-		case "trigger":
-			bit = seenTrigger
-			f.Trigger, ok = d.str()
-		case "actor":
-			bit = seenActor
-			f.Actor, ok = d.str()
-		case "at":
-			bit = seenAt
-			f.At, ok = d.str()
-		case "locale":
-			bit = seenLocale
-			f.Locale, ok = d.str()
-		case "data", "facts":
-			if d.i >= len(d.b) || d.b[d.i] != '{' {
-				return false
-			}
-			var v any
-			if v, ok = d.value(0); ok {
-				if key[0] == 'd' {
-					bit = seenData
-					f.Data = v.(map[string]any)
-				} else {
-					bit = seenFacts
-					f.Facts = v.(map[string]any)
-				}
-			}
-		default:
-			return false
-		}
+		bit, ok := field(key)
 		if !ok || seen&bit != 0 {
 			return false
 		}
 		seen |= bit
 	}
+}
+
+func (d *fastDecoder) request(req *Request) bool {
+	ok := d.fields(func(key []byte) (bit int, ok bool) {
+		switch string(key) {
+		case "op":
+			req.Op, ok = d.str()
+			return seenOp, ok
+		case "engine":
+			var v int64
+			v, ok = d.int()
+			req.Engine = int(v)
+			return seenEngine, ok
+		case "case_ref":
+			var v int64
+			v, ok = d.int()
+			req.CaseRef = &v
+			return seenCaseRef, ok
+		case "delta":
+			req.Delta, ok = d.boolean()
+			return seenDelta, ok
+		case "remember":
+			req.Remember, ok = d.boolean()
+			return seenRemember, ok
+		case "role":
+			req.Role, ok = d.str()
+			return seenRole, ok
+		case "as_of":
+			req.AsOf, ok = d.str()
+			return seenAsOf, ok
+		case "locale":
+			req.Locale, ok = d.str()
+			return seenLocale, ok
+		case "format":
+			req.Format, ok = d.str()
+			return seenFormat, ok
+		case "firing":
+			req.Firing = &sdk.Firing{}
+			return seenFiring, d.firing(req.Firing)
+		}
+		return 0, false
+	})
+	if !ok {
+		return false
+	}
+	d.ws()
+	return d.i == len(d.b)
+}
+
+func (d *fastDecoder) firing(f *sdk.Firing) bool {
+	return d.fields(func(key []byte) (bit int, ok bool) {
+		switch string(key) {
+		case "trigger":
+			f.Trigger, ok = d.str()
+			return seenTrigger, ok
+		case "actor":
+			f.Actor, ok = d.str()
+			return seenActor, ok
+		case "at":
+			f.At, ok = d.str()
+			return seenAt, ok
+		case "locale":
+			f.Locale, ok = d.str()
+			return seenLocale, ok
+		case "data", "facts":
+			if d.i >= len(d.b) || d.b[d.i] != '{' {
+				return 0, false
+			}
+			v, ok := d.value(0)
+			if !ok {
+				return 0, false
+			}
+			if key[0] == 'd' {
+				f.Data = v.(map[string]any)
+				return seenData, true
+			}
+			f.Facts = v.(map[string]any)
+			return seenFacts, true
+		}
+		return 0, false
+	})
 }
 
 // str reads a string with no escapes, in valid UTF-8 (what encoding/json
