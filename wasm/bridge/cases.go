@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"container/list"
 	"fmt"
 	"maps"
 	"slices"
@@ -29,39 +30,23 @@ const (
 )
 
 type cacheEntry struct {
-	ref        int64
-	engine     int
-	c          sdk.Case
-	size       int
-	prev, next *cacheEntry
+	ref    int64
+	engine int
+	c      sdk.Case
+	size   int
+	at     *list.Element // in cases.lru
 }
 
 // cases is the case cache: a map from ref to entry and a list in recency
-// order (root.next is the most recent). Refs count up from 1 and are never
+// order (the front is the most recent). Refs count up from 1 and are never
 // reused. Cases are immutable once stored: the SDK never changes its input.
 var cases = struct {
 	sync.Mutex
 	last  int64
 	m     map[int64]*cacheEntry
-	root  cacheEntry
+	lru   list.List // of *cacheEntry
 	bytes int
 }{m: map[int64]*cacheEntry{}}
-
-func init() {
-	cases.root.next, cases.root.prev = &cases.root, &cases.root
-}
-
-func (c *cacheEntry) unlink() {
-	c.prev.next, c.next.prev = c.next, c.prev
-	c.prev, c.next = nil, nil
-}
-
-func (c *cacheEntry) pushFront() {
-	r := &cases.root
-	c.prev, c.next = r, r.next
-	r.next.prev = c
-	r.next = c
-}
 
 // remember stores a case returned by engine h under a new ref; its size is
 // set by sized once the response is encoded.
@@ -72,7 +57,7 @@ func remember(h int, c sdk.Case) *cacheEntry {
 	cases.last++
 	e := &cacheEntry{ref: cases.last, engine: h, c: c}
 	cases.m[e.ref] = e
-	e.pushFront()
+	e.at = cases.lru.PushFront(e)
 	evict()
 	return e
 }
@@ -93,8 +78,7 @@ func sized(e *cacheEntry, n int) {
 // evict drops the least recently used cases until both limits hold.
 func evict() {
 	for len(cases.m) > MaxCases || (cases.bytes > MaxCaseCacheBytes && len(cases.m) > 0) {
-		old := cases.root.prev
-		old.unlink()
+		old := cases.lru.Remove(cases.lru.Back()).(*cacheEntry)
 		delete(cases.m, old.ref)
 		cases.bytes -= old.size
 	}
@@ -114,8 +98,7 @@ func recall(h int, ref int64) (sdk.Case, int, *sdk.Error) {
 	if e.engine != h {
 		return sdk.Case{}, 0, refError(ProblemCaseRefOtherEngine, fmt.Sprintf("case_ref %d was returned by engine %d, not engine %d", ref, e.engine, h))
 	}
-	e.unlink()
-	e.pushFront()
+	cases.lru.MoveToFront(e.at)
 	return e.c, e.size, nil
 }
 
@@ -131,7 +114,7 @@ func forgetEngine(h int) {
 	defer cases.Unlock()
 	for ref, e := range cases.m {
 		if e.engine == h {
-			e.unlink()
+			cases.lru.Remove(e.at)
 			delete(cases.m, ref)
 			cases.bytes -= e.size
 		}
