@@ -288,16 +288,25 @@ export class Engine {
     return kase;
   }
 
+  /**
+   * @internal Sends the request about kase by reference when the module holds kase. Returns the response,
+   * or undefined when kase must be sent whole (not returned by this engine, or evicted).
+   */
+  _byRef(kase, op, args) {
+    const m = this._refOf(kase);
+    if (!m) return undefined;
+    const resp = this._sf._send({ op, engine: this.handle, case_ref: m.ref, ...args });
+    if (resp.ok || !refRefused(resp.error)) return resp;
+    this._sf._refs.delete(kase); // evicted: send it in full from now on
+    return undefined;
+  }
+
   /** @internal An op on a case: by ref when the module holds it, else the case itself. */
   _onCase(op, kase, args) {
-    const m = this._refOf(kase);
-    if (m) {
-      const resp = this._sf._send({ op, engine: this.handle, case_ref: m.ref, ...args });
-      if (resp.ok) return resp.result;
-      if (!refRefused(resp.error)) throw new SendflowError(resp.error);
-      this._sf._refs.delete(kase); // evicted: send it in full from now on
-    }
-    return this._req(op, { case: kase, ...args });
+    const resp = this._byRef(kase, op, args);
+    if (!resp) return this._req(op, { case: kase, ...args });
+    if (!resp.ok) throw new SendflowError(resp.error);
+    return resp.result;
   }
 
   /** Opens a case: every track at its initial state. The case is frozen. */
@@ -312,28 +321,24 @@ export class Engine {
    * (and the event, the last of its history) is frozen.
    */
   fire(kase, firing) {
-    const m = this._refOf(kase);
-    if (m) {
-      const resp = this._sf._send({ op: 'fire', engine: this.handle, case_ref: m.ref, firing, delta: true });
-      if (resp.ok) {
-        // The answer is the new case without what it shares with kase: the parts listed in same (facts,
-        // states, clocks, decisions: put back where a whole case has them), the history (kase's plus the
-        // event) and, when unchanged, the origin (both added back last, where a whole case has them).
-        const out = resp.result;
-        if (resp.same) out.case = withSame(out.case, kase, resp.same);
-        const c = out.case;
-        deepFreeze(out.event);
-        if (!('history' in c)) {
-          if (!('origin' in c) && kase.origin !== undefined) c.origin = kase.origin;
-          const h = kase.history ? kase.history.slice() : [];
-          h.push(out.event);
-          c.history = Object.freeze(h);
-        }
-        this._adopt(c, resp.case_ref);
-        return out;
+    const byRef = this._byRef(kase, 'fire', { firing, delta: true });
+    if (byRef) {
+      if (!byRef.ok) throw new SendflowError(byRef.error);
+      // The answer is the new case without what it shares with kase: the parts listed in same (facts,
+      // states, clocks, decisions: put back where a whole case has them), the history (kase's plus the
+      // event) and, when unchanged, the origin (both added back last, where a whole case has them).
+      const out = byRef.result;
+      if (byRef.same) out.case = withSame(out.case, kase, byRef.same);
+      const c = out.case;
+      deepFreeze(out.event);
+      if (!('history' in c)) {
+        if (!('origin' in c) && kase.origin !== undefined) c.origin = kase.origin;
+        const h = kase.history ? kase.history.slice() : [];
+        h.push(out.event);
+        c.history = Object.freeze(h);
       }
-      if (!refRefused(resp.error)) throw new SendflowError(resp.error);
-      this._sf._refs.delete(kase);
+      this._adopt(c, byRef.case_ref);
+      return out;
     }
     const resp = this._sf._send({ op: 'fire', engine: this.handle, case: kase, firing, remember: true });
     if (!resp.ok) throw new SendflowError(resp.error);
