@@ -54,7 +54,11 @@ type programMeta struct {
 	UsesClocks bool     // reads clocks
 }
 
-func programKey(kind reflect.Kind, src string) string { return kind.String() + "\x00" + src }
+func programKey(kind reflect.Kind, src string) string { return metaKey(kind.String(), src) }
+
+// metaKey is the key of an expression's programMeta: its result kind's
+// name and its source.
+func metaKey(kind, src string) string { return kind + "\x00" + src }
 
 var (
 	defaultOnceGen sync.Once
@@ -75,7 +79,7 @@ func parseDefault() (Policy, error) {
 		defaultHash = genDefault.policyHash
 		defaultProgs = make(map[string]programMeta, len(genDefault.programs))
 		for _, m := range genDefault.programs {
-			defaultProgs[m.Kind+"\x00"+m.Expr] = m
+			defaultProgs[metaKey(m.Kind, m.Expr)] = m
 		}
 	})
 	if first != nil {
