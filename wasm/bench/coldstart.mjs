@@ -8,37 +8,15 @@
 // appears (Go runtime start and package init). Rows marked * come after the cold start (not in total): the
 // first firings, which pay for compiling what they use for the first time. With other-dist-dir (a wasm/dist built from another commit),
 // pages of the two builds alternate, A/B (each first in every other round), so both see the same load.
-import http from 'node:http';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { dist, root, launchChromium } from '../test/helpers.mjs';
+import { dist, root, launchChromium, serve } from '../test/helpers.mjs';
 
 const pages = Number(process.argv[2] || 7);
 const builds = { A: dist };
 if (process.argv[3]) builds.B = path.resolve(process.argv[3]);
-const TYPES = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript', '.html': 'text/html' };
-const server = http.createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://x');
-  const [, which, ...rest] = url.pathname.split('/');
-  const dir = builds[which];
-  const file = dir && path.join(dir, path.normalize(rest.join('/')));
-  try {
-    if (url.pathname === '/page.html') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>cold start</title>');
-      return;
-    }
-    if (!file || !file.startsWith(dir)) throw new Error('no');
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
+// Each build is served under /A/ and /B/; the page is wasm/test/page.html.
+const server = await serve(Object.fromEntries(Object.entries(builds).map(([k, dir]) => [`/${k}/`, dir])));
+const base = server.url;
 const browser = await launchChromium();
 const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const rows = {};
@@ -49,7 +27,7 @@ try {
     for (const which of order) {
       rows[which] ??= { whole: [], split: [] };
       let page = await browser.context.newPage();
-      await page.goto(`${base}/page.html`);
+      await page.goto(`${base}/test/page.html`);
       rows[which].whole.push(await page.evaluate(async (w) => {
         const t = [performance.now()];
         const m = await import(`/${w}/sendflow.mjs?${Math.random()}`);
@@ -73,7 +51,7 @@ try {
       }, which));
       await page.close();
       page = await browser.context.newPage();
-      await page.goto(`${base}/page.html`);
+      await page.goto(`${base}/test/page.html`);
       rows[which].split.push(await page.evaluate(async (w) => {
         const t = [performance.now()];
         await import(`/${w}/sendflow.mjs?${Math.random()}`);
@@ -96,7 +74,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }
 const names = { A: path.relative(root, builds.A) || '.', B: builds.B && path.relative(root, builds.B) };
 for (const kind of ['whole', 'split']) {

@@ -88,11 +88,14 @@ export function differences(a, b, at = '', out = []) {
 
 const TYPES = { '.wasm': 'application/wasm', '.mjs': 'text/javascript', '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.ts': 'text/plain' };
 
-/** A tiny static server on 127.0.0.1 (random port): /dist/* is wasm/dist, /test/* is wasm/test, /repo/* the repository. */
-export async function serve() {
+/**
+ * A tiny static server on 127.0.0.1 (random port): /dist/* is wasm/dist, /test/* is wasm/test, /repo/* the
+ * repository, and any more mounts given (path prefix → directory).
+ */
+export async function serve(more = {}) {
   const http = await import('node:http');
   const { readFile } = await import('node:fs/promises');
-  const mounts = { '/dist/': dist, '/test/': path.join(root, 'wasm', 'test'), '/repo/': root };
+  const mounts = { '/dist/': dist, '/test/': path.join(root, 'wasm', 'test'), '/repo/': root, ...more };
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     for (const [prefix, dir] of Object.entries(mounts)) {
