@@ -33,65 +33,45 @@ import (
 	"unsafe"
 
 	"github.com/sendflow/sendflow/wasm/bridge"
+	"github.com/sendflow/sendflow/wasm/internal/pinned"
 )
 
-// buffers keeps every request buffer handed to the host alive (Go's GC does
-// not move objects, so its address stays valid) until the host frees it;
-// last is the latest answer, alive until the next call.
-var buffers = struct {
-	sync.Mutex
-	m    map[uint32][]byte
-	last []byte
-}{m: map[uint32][]byte{}}
+// buffers holds the request buffers handed to the host until it frees
+// them; last is the latest answer, alive until the next call.
+var (
+	buffers pinned.Table
+	last    struct {
+		sync.Mutex
+		b []byte
+	}
+)
 
 //go:wasmexport sendflow_alloc
-func alloc(size int32) uint32 {
-	if size < 0 || int(size) > bridge.MaxRequestBytes {
-		return 0
-	}
-	b := make([]byte, max(size, 1))
-	p := uint32(uintptr(unsafe.Pointer(&b[0])))
-	buffers.Lock()
-	buffers.m[p] = b
-	buffers.Unlock()
-	return p
-}
+func alloc(size int32) uint32 { return buffers.Alloc(size) }
 
 //go:wasmexport sendflow_free
-func free(ptr uint32) {
-	buffers.Lock()
-	delete(buffers.m, ptr)
-	buffers.Unlock()
-}
+func free(ptr uint32) { buffers.Free(ptr) }
 
 //go:wasmexport sendflow_call
 func call(ptr uint32, size uint32) uint64 {
-	buffers.Lock()
-	buf, ok := buffers.m[ptr]
-	buffers.Unlock()
-	var resp []byte
-	switch {
-	case !ok:
-		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request pointer was not returned by sendflow_alloc (or was freed)"}}`)
-	case uint64(size) > uint64(len(buf)):
-		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request length is larger than its buffer"}}`)
-	default:
+	req, resp := buffers.Request(ptr, size)
+	if resp == nil {
 		// The previous answer has been read: its buffer takes this one
 		// (unless it is large).
-		buffers.Lock()
-		last := buffers.last
-		buffers.Unlock()
-		if cap(last) > 1<<20 {
-			last = nil
+		last.Lock()
+		prev := last.b
+		last.Unlock()
+		if cap(prev) > 1<<20 {
+			prev = nil
 		}
-		resp = bridge.AppendHandle(last[:0], buf[:size])
+		resp = bridge.AppendHandle(prev[:0], req)
 	}
 	if len(resp) == 0 {
 		resp = []byte(`{"ok":false,"error":{"code":"internal_error","message":"empty answer"}}`)
 	}
-	buffers.Lock()
-	buffers.last = resp // alive until the next call
-	buffers.Unlock()
+	last.Lock()
+	last.b = resp // alive until the next call
+	last.Unlock()
 	return uint64(uint32(uintptr(unsafe.Pointer(&resp[0]))))<<32 | uint64(len(resp))
 }
 

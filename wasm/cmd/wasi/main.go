@@ -22,63 +22,30 @@ package main
 //lint:file-ignore U1000 the functions are exported to the WASI host by go:wasmexport
 
 import (
-	"sync"
-	"unsafe"
-
 	"github.com/sendflow/sendflow/wasm/bridge"
+	"github.com/sendflow/sendflow/wasm/internal/pinned"
 )
 
-// pinned keeps every buffer handed to the host alive (Go's GC does not move
-// objects, so its address stays valid) until the host frees it.
-var pinned = struct {
-	sync.Mutex
-	m map[uint32][]byte
-}{m: map[uint32][]byte{}}
-
-func pin(b []byte) uint32 {
-	if len(b) == 0 {
-		b = make([]byte, 1)
-	}
-	p := uint32(uintptr(unsafe.Pointer(&b[0])))
-	pinned.Lock()
-	pinned.m[p] = b
-	pinned.Unlock()
-	return p
-}
+// buffers holds every buffer handed to the host, requests and answers,
+// until the host frees it.
+var buffers pinned.Table
 
 //go:wasmexport sendflow_protocol
 func protocol() uint32 { return 1 }
 
 //go:wasmexport sendflow_alloc
-func alloc(size int32) uint32 {
-	if size < 0 || int(size) > bridge.MaxRequestBytes {
-		return 0
-	}
-	return pin(make([]byte, size))
-}
+func alloc(size int32) uint32 { return buffers.Alloc(size) }
 
 //go:wasmexport sendflow_free
-func free(ptr uint32) {
-	pinned.Lock()
-	delete(pinned.m, ptr)
-	pinned.Unlock()
-}
+func free(ptr uint32) { buffers.Free(ptr) }
 
 //go:wasmexport sendflow_call
 func call(ptr uint32, size uint32) uint64 {
-	var resp []byte
-	pinned.Lock()
-	buf, ok := pinned.m[ptr]
-	pinned.Unlock()
-	switch {
-	case !ok:
-		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request pointer was not returned by sendflow_alloc (or was freed)"}}`)
-	case uint64(size) > uint64(len(buf)):
-		resp = []byte(`{"ok":false,"error":{"code":"invalid_input","message":"the request length is larger than its buffer"}}`)
-	default:
-		resp = bridge.Handle(buf[:size])
+	req, resp := buffers.Request(ptr, size)
+	if resp == nil {
+		resp = bridge.Handle(req)
 	}
-	p := pin(resp)
+	p := buffers.Pin(resp)
 	return uint64(p)<<32 | uint64(len(resp))
 }
 
