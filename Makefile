@@ -70,13 +70,13 @@ conformance: $(SENDFLOW)
 examples: $(SENDFLOW)
 	$(GO) build ./examples/...
 
-## bench: Go benchmarks (Compile, Fire with x-baseline, Permitted, Clocks, Replay with events/s).
+## bench: Go benchmarks (Compile, Fire with x-baseline, FireFloor, Permitted, Clocks, Replay with events/s).
 bench: bench-go $(BENCH_TARGETS)
 
 # The engine's targets are for one core: its benchmarks run with GOMAXPROCS 1 and 2.
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./sdk/...
-	$(GO) test -run '^$$' -bench 'Fire$$|Permitted|Replay' -benchmem -count 1 -cpu 1 ./sdk/
+	$(GO) test -run '^$$' -bench 'Fire$$|FireFloor|Permitted|Replay' -benchmem -count 1 -cpu 1 ./sdk/
 
 ## node-deps: the npm tools the tests use (ajv, playwright-core), pinned by package-lock.json.
 node-deps: $(NODE_DEPS)

@@ -17,3 +17,12 @@ func CanonSize(v any) int {
 // compiled at once (what Compile does for any other policy), to compare
 // with Compile()'s lazily compiled expressions.
 func CompileDefaultEagerly() (*Engine, error) { return compilePolicy(false, nil) }
+
+// EventCanonical is the exact byte string an event's Hash is the SHA-256
+// of: the version prefix and the canonical form without the Hash.
+func EventCanonical(ev Event) []byte { return appendEvent([]byte(eventPrefix), &ev, nil) }
+
+// AppendEventCanonical appends EventCanonical(*ev) to b.
+func AppendEventCanonical(b []byte, ev *Event) []byte {
+	return appendEvent(append(b, eventPrefix...), ev, nil)
+}

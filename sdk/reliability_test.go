@@ -1,9 +1,12 @@
 package sdk_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -216,5 +219,20 @@ func BenchmarkHistoryBytes(b *testing.B) {
 		if sdk.HistoryBytes(c.History) == 0 {
 			b.Fatal("no size")
 		}
+	}
+}
+
+// TestEventCanonicalIsWhatIsHashed checks the test hook BenchmarkFireFloor
+// hashes: for every event of a long random history, the SHA-256 of
+// EventCanonical is the event's recorded Hash, and the bytes begin with
+// the canonical form's version.
+func TestEventCanonicalIsWhatIsHashed(t *testing.T) {
+	c := longCase(t, engine(t), 60)
+	for _, ev := range c.History {
+		b := sdk.EventCanonical(ev)
+		require.True(t, strings.HasPrefix(string(b), "sendflow/event/v1\n{\"seq\":"), string(b))
+		sum := sha256.Sum256(b)
+		assert.Equal(t, ev.Hash, hex.EncodeToString(sum[:]), "event %d", ev.Seq)
+		assert.Equal(t, b, sdk.AppendEventCanonical(nil, &ev))
 	}
 }
