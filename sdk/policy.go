@@ -30,7 +30,8 @@ type Policy struct {
 	// DecisionKinds are the appealable decisions (CFA s51).
 	DecisionKinds []string `json:"decision_kinds,omitempty"`
 	// Holidays replaces the England & Wales bank holidays used for working
-	// days (dates YYYY-MM-DD).
+	// days (dates YYYY-MM-DD) in every year it has a date in; other years
+	// keep the bundled list (2024-2030) or the standing rules.
 	Holidays []string `json:"holidays,omitempty"`
 	// Tracks are the parallel state machines of a case.
 	Tracks []TrackDef `json:"tracks,omitempty"`

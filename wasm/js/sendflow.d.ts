@@ -380,7 +380,7 @@ export interface Policy {
   appeal_clock?: string;
   /** DecisionKinds are the appealable decisions (CFA s51). */
   decision_kinds?: string[];
-  /** Holidays replaces the England & Wales bank holidays used for working days (dates YYYY-MM-DD). */
+  /** Holidays replaces the England & Wales bank holidays used for working days (dates YYYY-MM-DD) in every year it has a date in; other years keep the bundled list (2024-2030) or the standing rules. */
   holidays?: string[];
   /** Tracks are the parallel state machines of a case. */
   tracks?: TrackDef[];

@@ -17,23 +17,30 @@ import (
 var bankHolidaysJSON []byte
 
 // Holidays is a set of non-working dates. It is never changed after it is
-// made, so it is safe for concurrent use. A nil *Holidays is an empty set:
+// made, so it is safe for concurrent use. It lists the holidays of some
+// years; in any other year the England & Wales standing rules apply
+// (StandingHolidays), so a date past the end of a list is never taken for a
+// working day when it is a bank holiday. A nil *Holidays is an empty set:
 // only Saturdays and Sundays are non-working days.
 type Holidays struct {
 	set   map[Date]struct{}
-	dates []Date // sorted
+	dates []Date       // sorted
+	years map[int]bool // the years the list covers
 	// load, when set, gives the set this stands for, made on first use
 	// (DefaultHolidays: the bundled list is parsed when first needed).
 	load func() *Holidays
 }
 
-// NewHolidays returns the set of the given dates. Duplicates are ignored.
+// NewHolidays returns the set of the given dates, which stand for the whole
+// of every year they fall in: a year with no date given follows the
+// standing rules. Duplicates are ignored.
 func NewHolidays(dates []Date) *Holidays {
-	h := &Holidays{set: make(map[Date]struct{}, len(dates))}
+	h := &Holidays{set: make(map[Date]struct{}, len(dates)), years: map[int]bool{}}
 	for _, d := range dates {
 		if _, ok := h.set[d]; !ok {
 			h.set[d] = struct{}{}
 			h.dates = append(h.dates, d)
+			h.years[d.Year] = true
 		}
 	}
 	slices.SortFunc(h.dates, Date.Compare)
@@ -81,7 +88,7 @@ var defaultHolidays = sync.OnceValue(func() *Holidays {
 })
 
 // DefaultHolidays returns the England & Wales bank holidays bundled with the
-// package (2024-2030). The result is parsed once and shared; a Holidays
+// package (2024-2030), and the standing rules for every other year. The result is parsed once and shared; a Holidays
 // cannot be changed once made.
 func DefaultHolidays() *Holidays {
 	return lazyDefaultHolidays
@@ -99,7 +106,13 @@ func (h *Holidays) loaded() *Holidays {
 	return h
 }
 
-// Dates returns the holidays in date order. The slice is a copy.
+// Covers reports whether the list gives the holidays of year (otherwise
+// the standing rules do).
+func (h *Holidays) Covers(year int) bool {
+	return h != nil && h.loaded().years[year]
+}
+
+// Dates returns the listed holidays in date order. The slice is a copy.
 func (h *Holidays) Dates() []Date {
 	if h == nil {
 		return nil
@@ -107,12 +120,18 @@ func (h *Holidays) Dates() []Date {
 	return slices.Clone(h.loaded().dates)
 }
 
-// IsHoliday reports whether d is in the set.
+// IsHoliday reports whether d is a holiday: in the list, for a year the
+// list covers, and by the standing rules for any other year.
 func (h *Holidays) IsHoliday(d Date) bool {
 	if h == nil {
 		return false
 	}
-	_, ok := h.loaded().set[d]
+	l := h.loaded()
+	if l.years[d.Year] {
+		_, ok := l.set[d]
+		return ok
+	}
+	_, ok := standing()[d]
 	return ok
 }
 
