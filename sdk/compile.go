@@ -327,8 +327,10 @@ type where struct {
 type originMap struct {
 	roles, params, tracks, clocks, triggers map[string]where
 	// guards maps "trigger/guard" to where that guard was last defined.
-	guards     map[string]where
-	layerNames []string
+	guards map[string]where
+	// appealClock and holidays are where those were last set.
+	appealClock, holidays where
+	layerNames            []string
 }
 
 // mergePolicies overlays each layer on the one before: elements are matched
@@ -351,10 +353,12 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 		}
 		if p.AppealClock != "" {
 			out.AppealClock = p.AppealClock
+			o.appealClock = where{li, "$.appeal_clock"}
 		}
 		out.AllowBelowStatutoryFloor = out.AllowBelowStatutoryFloor || p.AllowBelowStatutoryFloor
 		if len(p.Holidays) > 0 {
 			out.Holidays = p.Holidays
+			o.holidays = where{li, "$.holidays"}
 		}
 		out.EvidenceKinds = unionStrings(out.EvidenceKinds, p.EvidenceKinds)
 		out.DecisionKinds = unionStrings(out.DecisionKinds, p.DecisionKinds)

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -25,12 +26,19 @@ const (
 	// RuleRoleKept: a role statute names keeps every right it has on the
 	// statutory tracks (ehc, plan, dispute), and its eligibility.
 	RuleRoleKept = "statutory_role_kept"
-	// RuleDecisionKept: every appealable decision (CFA s51) is still recorded.
+	// RuleDecisionKept: every appealable decision (CFA s51) is still recorded
+	// and still starts the statutory appeal window.
 	RuleDecisionKept = "appealable_decision_kept"
+	// RuleWindowNotShortened: a statutory window, a family's time to act
+	// (representations on a draft plan or amendments, an appeal), may be
+	// lengthened but never shortened: shortening it loosens the authority's
+	// duty to wait for them (nor may its HESC r12 moves be switched off, nor
+	// a bank holiday be taken out of the list).
+	RuleWindowNotShortened = "statutory_window_not_shortened"
 )
 
 // FloorRules lists the statutory floor rules.
-var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept}
+var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened}
 
 func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	if len(srcs) < 2 {
@@ -97,6 +105,16 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 					add(RuleEHCRequestUnguarded, w, "ehc.requested can no longer be made while ehc is %s: a parent or young person may request an assessment whatever has gone before (CFA s36(1))", f)
 				}
 			}
+			// A required payload field refuses a plain request as surely
+			// as a guard does.
+			for _, f := range t.def.Payload {
+				if !f.Required {
+					continue
+				}
+				if i := slices.IndexFunc(bt.Payload, func(b FieldDef) bool { return b.Name == f.Name }); i < 0 || !bt.Payload[i].Required {
+					add(RuleEHCRequestUnguarded, w, "ehc.requested now requires the data field %s: a parent or young person may request an assessment with nothing more than the request (CFA s36(1)); make the field optional", f.Name)
+				}
+			}
 		}
 	}
 	// 2. Statutory roles and appealable decisions stay on every default
@@ -134,6 +152,10 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			}
 		}
 	}
+	// Every appealable decision starts the default's appeal window.
+	if c.policy.AppealClock != base.AppealClock {
+		add(RuleDecisionKept, o.appealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(c.policy.AppealClock), base.AppealClock)
+	}
 	// Statutory roles keep their eligibility.
 	for _, br := range base.Roles {
 		r := c.roles[br.ID]
@@ -151,8 +173,12 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			add(RuleRoleKept, o.roles[br.ID], "role %s: its eligibility is set by statute and cannot be changed", br.ID)
 		}
 	}
-	// 3. Statutory clocks may be shortened, never lengthened.
+	// 3. Statutory clocks may be shortened, never lengthened; statutory
+	// windows may be lengthened, never shortened. Both are judged against
+	// the default's own calendar, so a holiday list cannot move them.
+	checkHolidays(c, o, add)
 	samples := sampleDates()
+	baseHolidays := calendar.DefaultHolidays()
 	for _, bc := range base.Clocks {
 		if !bc.Statutory {
 			continue
@@ -183,9 +209,16 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			continue // no default statutory clock takes its length from a parameter
 		}
 		for _, s := range samples {
-			want, err1 := calendar.Due(s, calendar.Unit(bc.Unit), baseLen, bc.TribunalMoves, c.holidays)
+			want, err1 := calendar.Due(s, calendar.Unit(bc.Unit), baseLen, bc.TribunalMoves, baseHolidays)
 			got, err2 := calendar.Due(s, cs.unit, cs.length, cs.def.TribunalMoves, c.holidays)
-			if err1 == nil && err2 == nil && got.After(want) {
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			if baseKind == "window" && got.Before(want) {
+				add(RuleWindowNotShortened, w, "window %s would end %s for a start on %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, s, want)
+				break
+			}
+			if baseKind == "duty" && got.After(want) {
 				add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
 				break
 			}
@@ -201,6 +234,36 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 		return
 	}
 	d.problems = append(d.problems, violations...)
+}
+
+// checkHolidays compares a policy's holiday list with the England & Wales
+// bank holidays of the years it names. Leaving one out shortens the
+// tribunal windows that move over it; adding a weekday in a year the
+// bundled list covers lengthens every working-day duty.
+func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ...any)) {
+	if len(c.policy.Holidays) == 0 {
+		return
+	}
+	base := calendar.DefaultHolidays()
+	years := map[int]bool{}
+	for _, h := range c.policy.Holidays {
+		if d, err := calendar.ParseDate(h); err == nil {
+			years[d.Year] = true
+		}
+	}
+	for _, y := range slices.Sorted(maps.Keys(years)) {
+		for d := (calendar.Date{Year: y, Month: time.January, Day: 1}); d.Year == y; d = d.AddDays(1) {
+			had, has := base.IsHoliday(d), c.holidays.IsHoliday(d)
+			switch {
+			case had && !has:
+				add(RuleWindowNotShortened, o.holidays, "holidays leaves out the bank holiday %s: tribunal windows that move over it would end sooner (HESC r12)", d)
+				return
+			case !had && has && base.Covers(y) && base.IsWorkingDay(d):
+				add(RuleClockNotLengthened, o.holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs allow_below_statutory_floor until sendflow's list has it)", d)
+				return
+			}
+		}
+	}
 }
 
 func decisionsOf(t TriggerDef) []string {

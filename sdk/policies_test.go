@@ -146,6 +146,31 @@ triggers:
   - id: ehc.requested
     effects: {start: [ehc_decision_to_assess]}
 `, "floor.yaml:3:"},
+		{"required data field on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
+triggers:
+  - id: ehc.requested
+    payload:
+      - {name: school_evidence, type: string, required: true}
+`, "floor.yaml:3:"},
+		{"shortened draft representations window", sdk.RuleWindowNotShortened, `id: x
+clocks:
+  - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 5, statutory: true}
+`, "floor.yaml:3:"},
+		{"shortened appeal window", sdk.RuleWindowNotShortened, `id: x
+clocks:
+  - {id: appeal_window, kind: window, unit: months, length: 1, tribunal_moves: true, statutory: true}
+`, "floor.yaml:3:"},
+		{"appeal clock swapped for a shorter one", sdk.RuleDecisionKept, `id: x
+appeal_clock: short_appeal
+clocks:
+  - {id: short_appeal, kind: window, unit: weeks, length: 1}
+`, "floor.yaml:2:"},
+		{"a bank holiday left out of the list", sdk.RuleWindowNotShortened, `id: x
+holidays: [2028-01-03, 2028-04-17, 2028-05-01, 2028-05-29, 2028-08-28, 2028-12-25, 2028-12-26]
+`, "floor.yaml:2:"},
+		{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
+holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
+`, "floor.yaml:2:"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,6 +212,26 @@ triggers:
       - {id: advice_only, severity: advice, expr: 'states.lift == "exhausted"', reason: "LIFT first, usually"}
       - {id: school_only, roles: [school], expr: '"personalised_plan" in evidence', reason: "A school sends its evidence"}
 `)
+	// A family's window may be lengthened, and a list may add the holidays of
+	// years sendflow's list does not cover, as long as it keeps the bank
+	// holidays of the years it names.
+	e := compileOverlay(t, `id: ok2
+clocks:
+  - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 20, statutory: true}
+holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-06-18, 2031-08-25, 2031-12-25, 2031-12-26]
+`)
+	c := e.NewCase(sdk.Facts{Child: sdk.Child{DateOfBirth: "2020-03-02"}})
+	for _, f := range []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2031-01-20"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2031-02-11"},
+		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2031-06-16"},
+	} {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err, f.Trigger)
+		c = o.Case
+	}
+	// 3 working days from Mon 16 June 2031 over the district's Wed 18 June.
+	assert.Equal(t, "2031-06-20", c.Clocks["mediation_certificate"].Due)
 }
 
 func TestDisabledTrack(t *testing.T) {
