@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "f5aff7e162dfae8a1a9d877ad5c11485bbd10a89d6ead4f353955909562f0207",
-	policyHash: "0c5b95366cde470fc134ac040d10a41a76bd1b6d98c057c7907627cd9c7affd9",
+	yamlSHA256: "f62870657779c235e55a9c4efaf6d507c934cb06dd5d5ff20061ea9e9a9fe22b",
+	policyHash: "9d0b23c169f2ad92117150abd911be68148d5be657afe885cfffaed5d405bba8",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -43,7 +43,7 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "child.date_of_birth == \"\" || is_young_person(child.date_of_birth, today)",
+			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 11)",
 		},
 		programMeta{
 			Kind: "bool",
@@ -215,7 +215,7 @@ var genDefault = generatedDefault{
 				Statutory:   true,
 				Eligibility: &GuardDef{
 					ID:       "young_person_age",
-					Expr:     "child.date_of_birth == \"\" || is_young_person(child.date_of_birth, today)",
+					Expr:     "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 11)",
 					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25. A younger child's parent acts for them.",
 					Citation: "CFA s83; CoP",
 				},
