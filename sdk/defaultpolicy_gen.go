@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "f62870657779c235e55a9c4efaf6d507c934cb06dd5d5ff20061ea9e9a9fe22b",
-	policyHash: "9d0b23c169f2ad92117150abd911be68148d5be657afe885cfffaed5d405bba8",
+	yamlSHA256: "0f8c3eab7b006321c941004eeb4a9b28cea6bb40a74e664c0503432bc5c3279a",
+	policyHash: "cd60c3b12154e28b3890d507c936edcaa9fa7570f6ff6dea23451536b2a1896f",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -1420,10 +1420,11 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:       "draft_names_no_school",
-						Expr:     "(data.named_school ?? \"\") == \"\"",
-						Reason:   "A draft EHC plan must not name a school or type of institution (section I is left blank).",
-						Citation: "R13(1); CoP 9.77",
+						ID:        "draft_names_no_school",
+						Expr:      "(data.named_school ?? \"\") == \"\"",
+						Reason:    "A draft EHC plan must not name a school or type of institution (section I is left blank).",
+						Citation:  "R13(1); CoP 9.77",
+						Statutory: true,
 					},
 					GuardDef{
 						ID:       "plan_ordered_after_refusal_to_issue",
@@ -1510,22 +1511,25 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:       "representations_window_ended",
-						Expr:     "clocks.ehc_draft_representations.due < today || data.no_more_representations == true",
-						Reason:   "The 15 days for representations on the draft plan have not ended, and the parent or young person has not confirmed they have nothing more to say.",
-						Citation: "R13(1)",
+						ID:        "representations_window_ended",
+						Expr:      "clocks.ehc_draft_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the draft plan have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R13(1)",
+						Statutory: true,
 					},
 					GuardDef{
-						ID:       "section_i_named",
-						Expr:     "(data.named_school ?? \"\") != \"\" || (data.school_type ?? \"\") != \"\"",
-						Reason:   "The final plan must name a school or a type of institution in section I.",
-						Citation: "R12; CFA s40",
+						ID:        "section_i_named",
+						Expr:      "(data.named_school ?? \"\") != \"\" || (data.school_type ?? \"\") != \"\"",
+						Reason:    "The final plan must name a school or a type of institution in section I.",
+						Citation:  "R12; CFA s40",
+						Statutory: true,
 					},
 					GuardDef{
-						ID:       "preparation_for_adulthood",
-						Expr:     "!child.year_group_known || child.year_group < 9 || data.preparation_for_adulthood == true",
-						Reason:   "From Year 9 the plan must include provision to prepare for adulthood and independent living.",
-						Citation: "R12(3); CoP 9.63",
+						ID:        "preparation_for_adulthood",
+						Expr:      "!child.year_group_known || child.year_group < 9 || data.preparation_for_adulthood == true",
+						Reason:    "From Year 9 the plan must include provision to prepare for adulthood and independent living.",
+						Citation:  "R12(3); CoP 9.63",
+						Statutory: true,
 					},
 				},
 				Effects: Effects{
@@ -1667,10 +1671,11 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:       "two_weeks_notice",
-						Expr:     "data.meeting_date >= add_days(today, 14)",
-						Reason:   "Invitations must give at least two weeks' notice of the review meeting.",
-						Citation: "R20(3)",
+						ID:        "two_weeks_notice",
+						Expr:      "data.meeting_date >= add_days(today, 14)",
+						Reason:    "Invitations must give at least two weeks' notice of the review meeting.",
+						Citation:  "R20(3)",
+						Statutory: true,
 					},
 				},
 				Citation: "R20(2)-(3)",
@@ -1984,16 +1989,18 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:       "no_open_appeal",
-						Expr:     "states.dispute == \"none\"",
-						Reason:   "The plan must be maintained while mediation or an appeal is in progress.",
-						Citation: "CFA s45; EN para 247",
+						ID:        "no_open_appeal",
+						Expr:      "states.dispute == \"none\"",
+						Reason:    "The plan must be maintained while mediation or an appeal is in progress.",
+						Citation:  "CFA s45; EN para 247",
+						Statutory: true,
 					},
 					GuardDef{
-						ID:       "appeal_window_ended",
-						Expr:     "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
-						Reason:   "The plan must be maintained until the time to appeal the decision to cease has ended.",
-						Citation: "HESC r20; CFA s45",
+						ID:        "appeal_window_ended",
+						Expr:      "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+						Reason:    "The plan must be maintained until the time to appeal the decision to cease has ended.",
+						Citation:  "HESC r20; CFA s45",
+						Statutory: true,
 					},
 				},
 				Effects: Effects{

@@ -35,10 +35,13 @@ const (
 	// duty to wait for them (nor may its HESC r12 moves be switched off, nor
 	// a bank holiday be taken out of the list).
 	RuleWindowNotShortened = "statutory_window_not_shortened"
+	// RuleGuardKept: a default guard marked statutory, which protects a
+	// statutory right of the child or family, is kept as it is.
+	RuleGuardKept = "statutory_guard_kept"
 )
 
 // FloorRules lists the statutory floor rules.
-var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened}
+var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept}
 
 func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	if len(srcs) < 2 {
@@ -149,6 +152,29 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			}
 			if !found {
 				add(RuleClockNotLengthened, w, "trigger %s no longer starts the statutory clock %s: a policy may tighten a statutory clock but never remove it", bt.ID, r.Clock)
+			}
+		}
+	}
+	// Statutory guards are kept as the default has them.
+	for _, bt := range base.Triggers {
+		t := c.trigBy[bt.ID]
+		if t == nil || t.track.def.Disabled {
+			continue
+		}
+		for _, bg := range bt.Guards {
+			if !bg.Statutory {
+				continue
+			}
+			gw, ok := o.guards[bt.ID+"/"+bg.ID]
+			if !ok {
+				gw = o.triggers[bt.ID]
+			}
+			i := slices.IndexFunc(t.def.Guards, func(g GuardDef) bool { return g.ID == bg.ID })
+			switch {
+			case i < 0 || t.def.Guards[i].Disabled:
+				add(RuleGuardKept, gw, "guard %s of %s is switched off: it protects a statutory right (%s) and must be kept", bg.ID, bt.ID, bg.Citation)
+			case t.def.Guards[i].Expr != bg.Expr || severity(t.def.Guards[i].Severity) != severity(bg.Severity) || !slices.Equal(t.def.Guards[i].Roles, bg.Roles):
+				add(RuleGuardKept, gw, "guard %s of %s is changed: it protects a statutory right (%s) and must be kept as it is; add a guard of your own to be stricter", bg.ID, bt.ID, bg.Citation)
 			}
 		}
 	}
@@ -264,6 +290,14 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 			}
 		}
 	}
+}
+
+// severity is a guard's severity with the default spelt out.
+func severity(s string) string {
+	if s == "" {
+		return "block"
+	}
+	return s
 }
 
 func decisionsOf(t TriggerDef) []string {

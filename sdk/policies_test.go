@@ -168,6 +168,18 @@ clocks:
 		{"a bank holiday left out of the list", sdk.RuleWindowNotShortened, `id: x
 holidays: [2028-01-03, 2028-04-17, 2028-05-01, 2028-05-29, 2028-08-28, 2028-12-25, 2028-12-26]
 `, "floor.yaml:2:"},
+		{"statutory guard switched off", sdk.RuleGuardKept, `id: x
+triggers:
+  - id: plan.ceased
+    guards:
+      - {id: no_open_appeal, disabled: true}
+`, "floor.yaml:5:9"},
+		{"statutory guard loosened", sdk.RuleGuardKept, `id: x
+triggers:
+  - id: plan.review_invited
+    guards:
+      - {id: two_weeks_notice, expr: 'data.meeting_date >= add_days(today, 3)', reason: "Three days' notice"}
+`, "floor.yaml:5:9"},
 		{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
 `, "floor.yaml:2:"},
@@ -211,6 +223,9 @@ triggers:
     guards:
       - {id: advice_only, severity: advice, expr: 'states.lift == "exhausted"', reason: "LIFT first, usually"}
       - {id: school_only, roles: [school], expr: '"personalised_plan" in evidence', reason: "A school sends its evidence"}
+  - id: plan.review_invited
+    guards:
+      - {id: three_weeks_notice, expr: 'data.meeting_date >= add_days(today, 21)', reason: "Kent gives three weeks' notice", citation: "Kent practice"}
 `)
 	// A family's window may be lengthened, and a list may add the holidays of
 	// years sendflow's list does not cover, as long as it keeps the bank

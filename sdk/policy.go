@@ -198,6 +198,12 @@ type GuardDef struct {
 	// and disabled: true). Guards the statutory floor needs cannot be
 	// removed this way: the floor is checked on the result.
 	Disabled bool `json:"disabled,omitempty"`
+	// Statutory marks a default guard that protects a statutory right of
+	// the child or family (the 15 days to comment on a draft plan, two
+	// weeks' notice of a review, a plan kept while an appeal may be made).
+	// An overlay may not disable it, change its expression or severity, or
+	// limit it to some roles (statutory floor rule statutory_guard_kept).
+	Statutory bool `json:"statutory,omitempty"`
 }
 
 // Effects are what a firing does besides moving its own track.

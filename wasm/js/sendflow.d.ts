@@ -698,6 +698,8 @@ export interface GuardDef {
   roles?: string[];
   /** Disabled switches off a guard an earlier layer defined (give its id and disabled: true). Guards the statutory floor needs cannot be removed this way: the floor is checked on the result. */
   disabled?: boolean;
+  /** Statutory marks a default guard that protects a statutory right of the child or family (the 15 days to comment on a draft plan, two weeks' notice of a review, a plan kept while an appeal may be made). An overlay may not disable it, change its expression or severity, or limit it to some roles (statutory floor rule statutory_guard_kept). */
+  statutory?: boolean;
 }
 
 /** Parameter is a named policy value. */
