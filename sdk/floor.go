@@ -141,6 +141,18 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 				add(RuleDecisionKept, w, "trigger %s no longer records the appealable decision %s: a policy may not remove an appealable decision (CFA s51)", bt.ID, dec)
 			}
 		}
+		// A decision made on a branch is still made when it was: its branch
+		// keeps its condition and the branches before it theirs, so no
+		// condition that never holds, and no new branch ahead of it, can
+		// take the decision away.
+		for i, bb := range bt.Branches {
+			if bb.Effects.Decision == "" || !slices.Contains(have, bb.Effects.Decision) {
+				continue
+			}
+			if i >= len(t.def.Branches) || t.def.Branches[i].Effects.Decision != bb.Effects.Decision || !sameConditions(t.def.Branches[:i+1], bt.Branches[:i+1]) {
+				add(RuleDecisionKept, w, "trigger %s: the branch that records the appealable decision %s (when: %s) must keep its condition and place, and the branches before it theirs, so the decision is made whenever it was (CFA s51)", bt.ID, bb.Effects.Decision, bb.When)
+			}
+		}
 		started := append(append([]ClockRef{}, t.def.Effects.Start...), branchStarts(t.def)...)
 		for _, r := range append(append([]ClockRef{}, bt.Effects.Start...), branchStarts(bt)...) {
 			if !statutoryClock[r.Clock] {
@@ -290,6 +302,12 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 			}
 		}
 	}
+}
+
+// sameConditions reports whether two lists of branches have the same
+// conditions in the same order.
+func sameConditions(a, b []Branch) bool {
+	return slices.EqualFunc(a, b, func(x, y Branch) bool { return x.When == y.When })
 }
 
 // severity is a guard's severity with the default spelt out.

@@ -180,6 +180,15 @@ triggers:
     guards:
       - {id: two_weeks_notice, expr: 'data.meeting_date >= add_days(today, 3)', reason: "Three days' notice"}
 `, "floor.yaml:5:9"},
+		{"decision moved to a branch that never runs", sdk.RuleDecisionKept, `id: x
+triggers:
+  - id: plan.review_decided
+    branches:
+      - {when: 'false', to: active, effects: {decision: maintain_after_review}}
+      - {when: 'data.decision == "maintain"', to: active}
+      - {when: 'data.decision == "amend"', to: amending, effects: {start: [amendment_representations, amendment_final]}}
+      - {when: 'data.decision == "cease"', to: cease_proposed}
+`, "floor.yaml:3:"},
 		{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
 `, "floor.yaml:2:"},
