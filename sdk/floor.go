@@ -83,42 +83,12 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			add(RuleRoleKept+", "+RuleDecisionKept, o.tracks[t.def.ID], "track %s cannot be disabled: it carries statutory rights, duties and appealable decisions (CFA Part 3)", t.def.ID)
 		}
 	}
-	// 1. No blocking guard on ehc.requested for parent or young_person, and
-	// no from-state taken away.
-	if t := c.trigBy["ehc.requested"]; t != nil {
-		w := o.triggers["ehc.requested"]
-		for _, g := range t.guards {
-			if g.def.Severity != "block" {
-				continue
-			}
-			if g.roles == nil || g.roles["parent"] || g.roles["young_person"] {
-				gw, ok := o.guards["ehc.requested/"+g.def.ID]
-				if !ok {
-					gw = w
-				}
-				add(RuleEHCRequestUnguarded, gw, "guard %s blocks ehc.requested for a parent or young person: requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1)); make it severity: advice or limit it to other roles", g.def.ID)
-			}
-		}
-		for _, bt := range base.Triggers {
-			if bt.ID != "ehc.requested" {
-				continue
-			}
-			for _, f := range bt.From {
-				if !slices.Contains(t.def.From, f) {
-					add(RuleEHCRequestUnguarded, w, "ehc.requested can no longer be made while ehc is %s: a parent or young person may request an assessment whatever has gone before (CFA s36(1))", f)
-				}
-			}
-			// A required payload field refuses a plain request as surely
-			// as a guard does.
-			for _, f := range t.def.Payload {
-				if !f.Required {
-					continue
-				}
-				if i := slices.IndexFunc(bt.Payload, func(b FieldDef) bool { return b.Name == f.Name }); i < 0 || !bt.Payload[i].Required {
-					add(RuleEHCRequestUnguarded, w, "ehc.requested now requires the data field %s: a parent or young person may request an assessment with nothing more than the request (CFA s36(1)); make the field optional", f.Name)
-				}
-			}
-		}
+	// 1. A family's own statutory steps (requesting an assessment; seeking
+	// mediation and appealing) get no blocking guard for a parent or young
+	// person beyond the default's own, unchanged; no required data field the
+	// default does not require; and no from-state taken away.
+	for _, fr := range familyRights {
+		checkFamilyRight(c, base, o, add, fr)
 	}
 	// 2. Statutory roles and appealable decisions stay on every default
 	// trigger of a statutory track; statutory clocks are still started.
@@ -308,6 +278,60 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 // conditions in the same order.
 func sameConditions(a, b []Branch) bool {
 	return slices.EqualFunc(a, b, func(x, y Branch) bool { return x.When == y.When })
+}
+
+// familyRight is a trigger a parent or young person fires to use a
+// statutory right, which a district may not make harder to use.
+type familyRight struct {
+	trigger, rule string
+	// right says what the right is, with its citation, for the messages.
+	right string
+}
+
+var familyRights = []familyRight{
+	{"ehc.requested", RuleEHCRequestUnguarded, "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))"},
+	{"dispute.mediation_requested", RuleDecisionKept, "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)"},
+	{"dispute.mediation_declined", RuleDecisionKept, "declining mediation and going on to appeal is a statutory right (CFA s55)"},
+	{"dispute.appeal_registered", RuleDecisionKept, "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)"},
+}
+
+func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, where, string, ...any), fr familyRight) {
+	t := c.trigBy[fr.trigger]
+	i := slices.IndexFunc(base.Triggers, func(b TriggerDef) bool { return b.ID == fr.trigger })
+	if t == nil || i < 0 {
+		return
+	}
+	bt := base.Triggers[i]
+	w := o.triggers[fr.trigger]
+	for _, g := range t.guards {
+		if severity(g.def.Severity) != "block" || (g.roles != nil && !g.roles["parent"] && !g.roles["young_person"]) {
+			continue
+		}
+		if slices.ContainsFunc(bt.Guards, func(b GuardDef) bool {
+			return b.ID == g.def.ID && b.Expr == g.def.Expr && severity(b.Severity) == "block" && slices.Equal(b.Roles, g.def.Roles)
+		}) {
+			continue // the default's own guard, unchanged
+		}
+		gw, ok := o.guards[fr.trigger+"/"+g.def.ID]
+		if !ok {
+			gw = w
+		}
+		add(fr.rule, gw, "guard %s blocks %s for a parent or young person: %s; make it severity: advice or limit it to other roles", g.def.ID, fr.trigger, fr.right)
+	}
+	for _, f := range bt.From {
+		if !slices.Contains(t.def.From, f) {
+			add(fr.rule, w, "%s can no longer be fired while %s is %s: %s", fr.trigger, t.track.def.ID, f, fr.right)
+		}
+	}
+	// A required payload field refuses a plain request as surely as a guard.
+	for _, f := range t.def.Payload {
+		if !f.Required {
+			continue
+		}
+		if j := slices.IndexFunc(bt.Payload, func(b FieldDef) bool { return b.Name == f.Name }); j < 0 || !bt.Payload[j].Required {
+			add(fr.rule, w, "%s now requires the data field %s: %s; make the field optional", fr.trigger, f.Name, fr.right)
+		}
+	}
 }
 
 // severity is a guard's severity with the default spelt out.

@@ -189,6 +189,17 @@ triggers:
       - {when: 'data.decision == "amend"', to: amending, effects: {start: [amendment_representations, amendment_final]}}
       - {when: 'data.decision == "cease"', to: cease_proposed}
 `, "floor.yaml:3:"},
+		{"guard on a parent's appeal", sdk.RuleDecisionKept, `id: x
+triggers:
+  - id: dispute.appeal_registered
+    guards:
+      - {id: la_consent, expr: '"parental_consent" in evidence', reason: "The authority agrees"}
+`, "floor.yaml:5:9"},
+		{"appeal taken away from a state", sdk.RuleDecisionKept, `id: x
+triggers:
+  - id: dispute.appeal_registered
+    from: [certificate_issued]
+`, "floor.yaml:3:"},
 		{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
 `, "floor.yaml:2:"},
