@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "0f8c3eab7b006321c941004eeb4a9b28cea6bb40a74e664c0503432bc5c3279a",
-	policyHash: "cd60c3b12154e28b3890d507c936edcaa9fa7570f6ff6dea23451536b2a1896f",
+	yamlSHA256: "7c553c7a8e991d8e3305a189cab84eea9609c21576fa8042997f2dc48dbe47a3",
+	policyHash: "10afad8fb30aa53e48664809cd751bcec3c52256eec0dc703e3a643738efba2b",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -128,6 +128,13 @@ var genDefault = generatedDefault{
 		programMeta{
 			Kind: "bool",
 			Expr: "data.order == \"change_school\"",
+			DataFields: []string{
+				"order",
+			},
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.order == \"continue\" && states.plan == \"ceasing\"",
 			DataFields: []string{
 				"order",
 			},
@@ -2402,6 +2409,14 @@ var genDefault = generatedDefault{
 								ClockRef{
 									Clock: "order_change_school",
 								},
+							},
+						},
+					},
+					Branch{
+						When: "data.order == \"continue\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							SetStates: map[string]string{
+								"plan": "active",
 							},
 						},
 					},
