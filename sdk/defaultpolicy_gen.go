@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "7c553c7a8e991d8e3305a189cab84eea9609c21576fa8042997f2dc48dbe47a3",
-	policyHash: "10afad8fb30aa53e48664809cd751bcec3c52256eec0dc703e3a643738efba2b",
+	yamlSHA256: "97eb4136a59382e3e6dbe5dddb0cba5da1e031a181c1bd3b078f0848483e5be1",
+	policyHash: "6793b8abc3a823500fa116a3f1eecac92775e9b578abab61e71c150a3e03e60a",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -203,6 +203,13 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"post16",
 				"transfer_year",
+			},
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "later((data.last_reviewed ?? \"\") == \"\" ? \"\" : add_months(data.last_reviewed, 12), add_days(add_months(today, 3), 1))",
+			DataFields: []string{
+				"last_reviewed",
 			},
 		},
 	},
@@ -659,6 +666,14 @@ var genDefault = generatedDefault{
 				Length:      6,
 				Statutory:   true,
 				Citation:    "R15(4)",
+			},
+			ClockDef{
+				ID:          "transfer_review",
+				Description: "The new LA reviews a transferred-in plan by the later of 12 months from its last review and 3 months from the transfer.",
+				Unit:        "before",
+				Before:      "later((data.last_reviewed ?? \"\") == \"\" ? \"\" : add_months(data.last_reviewed, 12), add_days(add_months(today, 3), 1))",
+				Statutory:   true,
+				Citation:    "R15(5)",
 			},
 			ClockDef{
 				ID:            "appeal_window",
@@ -1760,6 +1775,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "transfer_review",
+						},
 					},
 				},
 				Branches: []Branch{
@@ -2036,6 +2054,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_notice",
 						},
+						ClockRef{
+							Clock: "transfer_review",
+						},
 					},
 				},
 				Citation: "CFA s45; EN para 247",
@@ -2067,6 +2088,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_notice",
 						},
+						ClockRef{
+							Clock: "transfer_review",
+						},
 					},
 				},
 				Citation: "R15",
@@ -2095,6 +2119,9 @@ var genDefault = generatedDefault{
 					Start: []ClockRef{
 						ClockRef{
 							Clock: "transfer_notice",
+						},
+						ClockRef{
+							Clock: "transfer_review",
 						},
 					},
 				},
