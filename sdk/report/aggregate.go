@@ -119,7 +119,9 @@ func (d Derived) Person(p Period) Person {
 			}
 		}
 		ap := &py.ActivePlan
-		ap.TransferLA = opt(pl.TransferLA)
+		if p.Has(pl.BeganOn) {
+			ap.TransferLA = opt(pl.TransferLA) // transferred in during the year (SPEC.md 5, module 5a)
+		}
 		for _, rv := range pl.Reviews {
 			if p.Has(rv.MeetingDate) {
 				ap.ReviewMeeting, ap.ReviewOutcome = opt(rv.MeetingDate), nil

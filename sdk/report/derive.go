@@ -248,6 +248,10 @@ func Derive(c sdk.Case) (d Derived) {
 	lastReq, lastPlanReq := -1, -1
 	lastRefused := -1          // the request most recently refused (a Tribunal may order it assessed)
 	subject, subjReq := "", -1 // the current dispute's subject and request
+	// The requests a Tribunal ordered assessed, or ordered a plan for: the
+	// request of the dispute the order decided, whatever was decided since.
+	orderAssess, orderPlan := -1, -1
+	ordered := map[int]bool{} // requests whose plan is made under an order to make one
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
 		if day == "" {
@@ -278,8 +282,12 @@ func Derive(c sdk.Case) (d Derived) {
 				// The LA carries out a Tribunal order to assess (R44(2)(b)): the
 				// refused request is assessed after all. Its outcome stays the
 				// LA's decision (refused); the assessment is recorded on it.
-				if lastRefused >= 0 && d.Requests[lastRefused].Assessment == nil {
-					cur = lastRefused
+				target := lastRefused
+				if orderAssess >= 0 {
+					target, orderAssess = orderAssess, -1
+				}
+				if target >= 0 && d.Requests[target].Assessment == nil {
+					cur = target
 					d.Requests[cur].Assessment = &Assessment{}
 				}
 				break
@@ -321,16 +329,24 @@ func Derive(c sdk.Case) (d Derived) {
 				cur = -1
 			}
 		case "ehc.draft_issued":
-			if ev.StatesBefore["ehc"] == "not_issued" && cur < 0 && lastPlanReq >= 0 && d.Requests[lastPlanReq].Assessment != nil {
+			target := lastPlanReq
+			if orderPlan >= 0 {
+				target = orderPlan
+			}
+			if ev.StatesBefore["ehc"] == "not_issued" && cur < 0 && target >= 0 && d.Requests[target].Assessment != nil {
 				// The LA carries out a Tribunal order to make a plan (R44(2)(c)):
-				// the assessment that ended "not issued" goes on to a plan.
-				cur = lastPlanReq
+				// the assessment that ended "not issued" goes on to a plan. Its
+				// outcome stays the LA's own decision, as a refusal's does.
+				cur, orderPlan = target, -1
+				ordered[cur] = true
 			}
 		case "ehc.plan_finalised":
 			req := -1
 			if cur >= 0 && d.Requests[cur].Assessment != nil {
-				a := d.Requests[cur].Assessment
-				a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentIssued), ptr(day)
+				if !ordered[cur] {
+					a := d.Requests[cur].Assessment
+					a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentIssued), ptr(day)
+				}
 				req = cur
 				cur = -1
 			}
@@ -400,6 +416,17 @@ func Derive(c sdk.Case) (d Derived) {
 			d.mark(subject, subjReq, "tribunal", day)
 		case "dispute.mediation_declined":
 			openDispute()
+		case "dispute.tribunal_decided":
+			switch strOf(ev.Data["order"]) {
+			case "assess":
+				if subject == SubjectRequest && subjReq >= 0 {
+					orderAssess = subjReq
+				}
+			case "make_plan":
+				if subject == SubjectAssessment && subjReq >= 0 {
+					orderPlan = subjReq
+				}
+			}
 		}
 		if _, ok := decisions[ev.Seq]; ok {
 			lastDec = subjectOf(ev.Trigger)

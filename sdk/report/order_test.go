@@ -78,4 +78,46 @@ func TestDeriveOrderToMakePlanCarriedOut(t *testing.T) {
 	require.Len(t, d.Plans, 1)
 	require.Equal(t, 0, d.Plans[0].Request)
 	require.Equal(t, "2026-11-02", d.Plans[0].StartDate)
+	a := d.Requests[0].Assessment
+	require.Equal(t, "not_issued", *a.AssessmentOutcome, "the LA's own decision stays the outcome")
+	require.Equal(t, "2026-06-22", *a.AssessmentOutcomeDate)
+}
+
+// A second request made while the first one's refusal is under appeal, and
+// refused too: the Tribunal's order to assess is about the first, so the
+// ordered assessment and plan belong to it (outside the 20-week measure),
+// not to the request refused most recently.
+func TestDeriveOrderToAssessFollowsTheAppealedRequest(t *testing.T) {
+	steps := []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-02-09"},
+		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2026-02-16"},
+		{Trigger: "dispute.certificate_issued", Actor: "mediation_adviser", At: "2026-02-18"},
+		{Trigger: "dispute.appeal_registered", Actor: "parent", At: "2026-02-23"},
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-03-02"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-04-06"},
+		{Trigger: "dispute.tribunal_decided", Actor: "tribunal", At: "2026-05-04", Data: map[string]any{"order": "assess"}},
+		{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-05-11"},
+		{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-06-29"},
+		{Trigger: "ehc.plan_finalised", Actor: "la_officer", At: "2026-07-20", Data: map[string]any{"named_school": "Oak"}},
+	}
+	d := report.Derive(fireAll(t, steps))
+	require.Len(t, d.Requests, 2)
+	first, second := d.Requests[0], d.Requests[1]
+	require.True(t, first.RequestTribunal)
+	require.NotNil(t, first.Assessment, "the appealed request is the one assessed")
+	require.Equal(t, "issued", *first.Assessment.AssessmentOutcome)
+	require.True(t, first.Disputed(), "outside the 20-week measure")
+	require.Nil(t, second.Assessment, "the second refusal stands")
+	require.Equal(t, "refused", *second.RequestOutcome)
+	require.Len(t, d.Plans, 1)
+	require.Equal(t, 0, d.Plans[0].Request)
+
+	a, err := report.NewAggregator(report.Options{Year: 2026})
+	require.NoError(t, err)
+	a.Add(&d)
+	tl := a.Report().Totals.Timeliness
+	require.Equal(t, 1, tl.PlansIssued)
+	require.Equal(t, 1, tl.ExcludedDisputed, "the plan followed a Tribunal appeal")
+	require.Equal(t, 0, tl.IncExc, "no plan in the 20-week measure")
 }
