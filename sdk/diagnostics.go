@@ -37,7 +37,7 @@ var PolicyDiagnostics = []DiagnosticCode{
 	{Code: "too_complex", Meaning: "A guard is longer than 4096 bytes or has more than 400 nodes (deep nesting included)."},
 	{Code: "invalid_graph", Meaning: "A track's state machine is inconsistent (an unknown initial state, a trigger configured twice from one state)."},
 	{Code: "unreachable_state", Meaning: "A state of an enabled track cannot be reached from its initial state."},
-	{Code: "statutory_floor", Meaning: "The policy breaks the statutory floor; the message names the rule (ehc_request_unguarded, statutory_clock_not_lengthened, statutory_role_kept, appealable_decision_kept, statutory_window_not_shortened, statutory_guard_kept). With allow_below_statutory_floor: true it compiles, and the breach is a below_statutory_floor warning on every outcome."},
+	{Code: "statutory_floor", Meaning: "The policy breaks the statutory floor; the message names the rule (ehc_request_unguarded, statutory_clock_not_lengthened, statutory_role_kept, appealable_decision_kept, statutory_window_not_shortened, statutory_guard_kept, statutory_process_kept). With allow_below_statutory_floor: true it compiles, and the breach is a below_statutory_floor warning on every outcome."},
 	{Code: "below_statutory_floor", Meaning: "A warning, not an error: the policy sets allow_below_statutory_floor and breaks the floor; Engine.Warnings and every outcome of Fire carry it, naming the rule and the file position."},
 	{Code: "no_citation", Meaning: "A guard in an overlay has no citation.", Lint: true},
 	{Code: "similar_name", Meaning: "An overlay adds a complete new trigger whose id is close to a default trigger's: probably a misspelt id.", Lint: true},

@@ -38,10 +38,18 @@ const (
 	// RuleGuardKept: a default guard marked statutory, which protects a
 	// statutory right of the child or family, is kept as it is.
 	RuleGuardKept = "statutory_guard_kept"
+	// RuleProcessKept: the statutory tracks' process (ehc, plan, dispute)
+	// is statute's. A default trigger there gains no from-state, no
+	// destination and no state it sets, keeps the states it sets, ends no
+	// statutory clock it did not end, keeps its payload fields with their
+	// types and values, and (on the dispute track, the family's and the
+	// Tribunal's) gains no role. A trigger a district adds there records
+	// only: it moves no state and ends no statutory clock.
+	RuleProcessKept = "statutory_process_kept"
 )
 
 // FloorRules lists the statutory floor rules.
-var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept}
+var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
 
 func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	if len(srcs) < 2 {
@@ -111,6 +119,11 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 				add(RuleDecisionKept, w, "trigger %s no longer records the appealable decision %s: a policy may not remove an appealable decision (CFA s51)", bt.ID, dec)
 			}
 		}
+		// A decision the default makes on every firing is still made on
+		// every firing, not only on a branch.
+		if bt.Effects.Decision != "" && t.def.Effects.Decision != bt.Effects.Decision && slices.Contains(have, bt.Effects.Decision) {
+			add(RuleDecisionKept, w, "trigger %s records the appealable decision %s only on a branch: it must be recorded on every firing, as the default does (CFA s51)", bt.ID, bt.Effects.Decision)
+		}
 		// A decision made on a branch is still made when it was: its branch
 		// keeps its condition and the branches before it theirs, so no
 		// condition that never holds, and no new branch ahead of it, can
@@ -155,11 +168,12 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			switch {
 			case i < 0 || t.def.Guards[i].Disabled:
 				add(RuleGuardKept, gw, "guard %s of %s is switched off: it protects a statutory right (%s) and must be kept", bg.ID, bt.ID, bg.Citation)
-			case t.def.Guards[i].Expr != bg.Expr || severity(t.def.Guards[i].Severity) != severity(bg.Severity) || !slices.Equal(t.def.Guards[i].Roles, bg.Roles):
+			case t.def.Guards[i].Expr != bg.Expr || severity(t.def.Guards[i].Severity) != severity(bg.Severity) || !sameSet(t.def.Guards[i].Roles, bg.Roles):
 				add(RuleGuardKept, gw, "guard %s of %s is changed: it protects a statutory right (%s) and must be kept as it is; add a guard of your own to be stricter", bg.ID, bt.ID, bg.Citation)
 			}
 		}
 	}
+	checkProcess(c, base, statutoryTrack, statutoryClock, o, add)
 	// Every appealable decision starts the default's appeal window.
 	if c.policy.AppealClock != base.AppealClock {
 		add(RuleDecisionKept, o.appealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(c.policy.AppealClock), base.AppealClock)
@@ -245,9 +259,9 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 }
 
 // checkHolidays compares a policy's holiday list with the England & Wales
-// bank holidays of the years it names. Leaving one out shortens the
-// tribunal windows that move over it; adding a weekday in a year the
-// bundled list covers lengthens every working-day duty.
+// bank holidays of the years it names (the bundled list, or the standing
+// rules for other years). Leaving one out shortens the tribunal windows
+// that move over it; adding a weekday lengthens every working-day duty.
 func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ...any)) {
 	if len(c.policy.Holidays) == 0 {
 		return
@@ -266,12 +280,126 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 			case had && !has:
 				add(RuleWindowNotShortened, o.holidays, "holidays leaves out the bank holiday %s: tribunal windows that move over it would end sooner (HESC r12)", d)
 				return
-			case !had && has && base.Covers(y) && base.IsWorkingDay(d):
+			case !had && has && base.IsWorkingDay(d):
 				add(RuleClockNotLengthened, o.holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs allow_below_statutory_floor until sendflow's list has it)", d)
 				return
 			}
 		}
 	}
+}
+
+// sameSet reports whether two lists hold the same values, in any order.
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(x string) bool { return !slices.Contains(b, x) }) &&
+		!slices.ContainsFunc(b, func(x string) bool { return !slices.Contains(a, x) })
+}
+
+// checkProcess enforces RuleProcessKept on the statutory tracks.
+func checkProcess(c *compiled, base Policy, statutoryTrack, statutoryClock map[string]bool, o *originMap, add func(string, where, string, ...any)) {
+	baseBy := make(map[string]TriggerDef, len(base.Triggers))
+	for _, bt := range base.Triggers {
+		baseBy[bt.ID] = bt
+	}
+	for _, t := range c.triggers {
+		tk := t.track.def.ID
+		if !statutoryTrack[tk] || t.track.def.Disabled {
+			continue
+		}
+		id, w := t.def.ID, o.triggers[t.def.ID]
+		bt, isDefault := baseBy[id]
+		if !isDefault {
+			for _, d := range slices.Sorted(maps.Keys(moves(t.def))) {
+				add(RuleProcessKept, w, "trigger %s is added to the statutory track %s and would move the case (%s): a district may add triggers there that record, not ones that change the statutory process", id, tk, d)
+			}
+			for _, k := range slices.Sorted(maps.Keys(ends(t.def, statutoryClock))) {
+				add(RuleProcessKept, w, "trigger %s is added to the statutory track %s and would end the statutory clock %s", id, tk, k)
+			}
+			continue
+		}
+		for _, f := range t.def.From {
+			if !slices.Contains(bt.From, f) {
+				add(RuleProcessKept, w, "trigger %s can now be fired from %s: the guards that protect its statutory steps assume it cannot", id, f)
+			}
+		}
+		had, has := moves(bt), moves(t.def)
+		for _, d := range slices.Sorted(maps.Keys(has)) {
+			if !had[d] {
+				add(RuleProcessKept, w, "trigger %s would now move the case differently (%s): the statutory process cannot be changed", id, d)
+			}
+		}
+		for _, d := range slices.Sorted(maps.Keys(had)) {
+			if strings.HasPrefix(d, "sets ") && !has[d] {
+				add(RuleProcessKept, w, "trigger %s no longer %s: the statutory process cannot be changed", id, d)
+			}
+		}
+		hadEnds := ends(bt, statutoryClock)
+		for _, k := range slices.Sorted(maps.Keys(ends(t.def, statutoryClock))) {
+			if !hadEnds[k] {
+				add(RuleProcessKept, w, "trigger %s now ends the statutory clock %s, which the default does not let it end", id, k)
+			}
+		}
+		for _, bf := range bt.Payload {
+			i := slices.IndexFunc(t.def.Payload, func(f FieldDef) bool { return f.Name == bf.Name })
+			switch {
+			case i < 0:
+				add(RuleProcessKept, w, "trigger %s no longer takes the data field %s", id, bf.Name)
+			case t.def.Payload[i].Type != bf.Type:
+				add(RuleProcessKept, w, "trigger %s: data field %s is now a %s, not a %s", id, bf.Name, t.def.Payload[i].Type, bf.Type)
+			case len(t.def.Payload[i].Enum) > 0:
+				for _, v := range bf.Enum {
+					if !slices.Contains(t.def.Payload[i].Enum, v) {
+						add(RuleProcessKept, w, "trigger %s: data field %s no longer allows %s", id, bf.Name, v)
+					}
+				}
+			}
+		}
+		if tk == "dispute" {
+			for _, r := range t.def.Roles {
+				if !slices.Contains(bt.Roles, r) {
+					add(RuleProcessKept, w, "trigger %s: role %s cannot be added: who takes each step of mediation and appeal is set by statute", id, r)
+				}
+			}
+		}
+	}
+}
+
+// moves lists how a trigger can move a case: its destinations ("to S")
+// and the states its effects set ("sets T to S").
+func moves(t TriggerDef) map[string]bool {
+	out := map[string]bool{}
+	note := func(to string, eff Effects) {
+		if to != "" {
+			out["to "+to] = true
+		}
+		for tk, st := range eff.SetStates {
+			out["sets "+tk+" to "+st] = true
+		}
+	}
+	note(t.To, t.Effects)
+	for _, b := range t.Branches {
+		note(b.To, b.Effects)
+	}
+	return out
+}
+
+// ends lists the statutory clocks a trigger stops, cancels, voids or
+// excuses.
+func ends(t TriggerDef, statutory map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	note := func(eff Effects) {
+		for _, l := range [][]ClockRef{eff.Stop, eff.Cancel, eff.Void, eff.Except} {
+			for _, r := range l {
+				if statutory[r.Clock] {
+					out[r.Clock] = true
+				}
+			}
+		}
+	}
+	note(t.Effects)
+	for _, b := range t.Branches {
+		note(b.Effects)
+	}
+	return out
 }
 
 // sameConditions reports whether two lists of branches have the same
@@ -286,13 +414,21 @@ type familyRight struct {
 	trigger, rule string
 	// right says what the right is, with its citation, for the messages.
 	right string
+	// anyRole: the step is taken by someone else on the family's behalf
+	// (the mediation adviser, the Tribunal), so no new blocking guard is
+	// allowed for any role.
+	anyRole bool
 }
 
 var familyRights = []familyRight{
-	{"ehc.requested", RuleEHCRequestUnguarded, "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))"},
-	{"dispute.mediation_requested", RuleDecisionKept, "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)"},
-	{"dispute.mediation_declined", RuleDecisionKept, "declining mediation and going on to appeal is a statutory right (CFA s55)"},
-	{"dispute.appeal_registered", RuleDecisionKept, "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)"},
+	{"ehc.requested", RuleEHCRequestUnguarded, "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))", false},
+	{"dispute.mediation_requested", RuleDecisionKept, "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)", false},
+	{"dispute.mediation_declined", RuleDecisionKept, "declining mediation and going on to appeal is a statutory right (CFA s55)", false},
+	{"dispute.appeal_registered", RuleDecisionKept, "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)", false},
+	{"dispute.withdrawn", RuleDecisionKept, "a family may withdraw its own mediation or appeal at any time", false},
+	{"dispute.mediation_concluded", RuleDecisionKept, "the end of mediation is the mediation adviser's and the parties' to record, and opens the way to an appeal (R34-R39)", true},
+	{"dispute.certificate_issued", RuleDecisionKept, "the mediation adviser must issue the certificate the family needs to appeal (CFA s55; R34)", true},
+	{"dispute.tribunal_decided", RuleDecisionKept, "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)", true},
 }
 
 func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, where, string, ...any), fr familyRight) {
@@ -304,17 +440,21 @@ func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, w
 	bt := base.Triggers[i]
 	w := o.triggers[fr.trigger]
 	for _, g := range t.guards {
-		if severity(g.def.Severity) != "block" || (g.roles != nil && !g.roles["parent"] && !g.roles["young_person"]) {
+		if severity(g.def.Severity) != "block" || (!fr.anyRole && g.roles != nil && !g.roles["parent"] && !g.roles["young_person"]) {
 			continue
 		}
 		if slices.ContainsFunc(bt.Guards, func(b GuardDef) bool {
-			return b.ID == g.def.ID && b.Expr == g.def.Expr && severity(b.Severity) == "block" && slices.Equal(b.Roles, g.def.Roles)
+			return b.ID == g.def.ID && b.Expr == g.def.Expr && severity(b.Severity) == "block" && sameSet(b.Roles, g.def.Roles)
 		}) {
 			continue // the default's own guard, unchanged
 		}
 		gw, ok := o.guards[fr.trigger+"/"+g.def.ID]
 		if !ok {
 			gw = w
+		}
+		if fr.anyRole {
+			add(fr.rule, gw, "guard %s blocks %s: %s; make it severity: advice", g.def.ID, fr.trigger, fr.right)
+			continue
 		}
 		add(fr.rule, gw, "guard %s blocks %s for a parent or young person: %s; make it severity: advice or limit it to other roles", g.def.ID, fr.trigger, fr.right)
 	}

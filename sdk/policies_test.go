@@ -200,6 +200,79 @@ triggers:
   - id: dispute.appeal_registered
     from: [certificate_issued]
 `, "floor.yaml:3:"},
+		{"trigger-level decision moved onto a branch", sdk.RuleDecisionKept, `id: x
+triggers:
+  - id: plan.cease_decided
+    effects: {set_states: {plan: ceasing}}
+    branches:
+      - {when: 'data.reason > 100', effects: {decision: cease}}
+`, "floor.yaml:3:"},
+		{"guard on the mediation adviser's certificate", sdk.RuleDecisionKept, `id: x
+triggers:
+  - id: dispute.certificate_issued
+    guards:
+      - {id: la_agrees, expr: 'false', reason: "The LA must agree first."}
+`, "floor.yaml:5:9"},
+		{"plan ceased from a new state", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.ceased
+    from: [ceasing, active]
+`, "floor.yaml:3:"},
+		{"cease proposal sent straight to ceased", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.cease_proposed
+    to: ceased
+`, "floor.yaml:3:"},
+		{"a parent's request shelved by a branch", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: ehc.requested
+    branches:
+      - {when: 'actor == "parent"', to: withdrawn}
+`, "floor.yaml:3:"},
+		{"mediation request bounced back to none", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: dispute.mediation_requested
+    effects: {start: [mediation_held], set_states: {dispute: none}}
+`, "floor.yaml:3:"},
+		{"Tribunal's order to continue dropped", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: dispute.tribunal_decided
+    branches:
+      - {when: 'data.order == "assess" && states.ehc == "refused"', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
+      - {when: 'data.order == "assess"', effects: {start: [order_assess]}}
+      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan]}}
+      - {when: 'data.order == "amend"', effects: {start: [order_amend]}}
+      - {when: 'data.order == "change_school"', effects: {start: [order_change_school]}}
+`, "floor.yaml:3:"},
+		{"maintain taken out of the review decisions", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.review_decided
+    payload:
+      - {name: decision, type: string, required: true, enum: [amend, cease]}
+`, "floor.yaml:3:"},
+		{"placement-only appeal retyped", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: dispute.appeal_registered
+    payload:
+      - {name: placement_only, type: string, enum: [confirmed_by_la]}
+`, "floor.yaml:3:"},
+		{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: dispute.withdrawn
+    roles: [parent, young_person, la_officer]
+`, "floor.yaml:3:"},
+		{"a new trigger that ceases the plan", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.closed
+    from: [ceasing, cease_proposed, active]
+    to: ceased
+    roles: [la_officer]
+`, "floor.yaml:3:"},
+		{"a review invitation that ends the annual review clock", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.review_invited
+    effects: {stop: [annual_review]}
+`, "floor.yaml:3:"},
 		{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
 `, "floor.yaml:2:"},
@@ -246,27 +319,35 @@ triggers:
   - id: plan.review_invited
     guards:
       - {id: three_weeks_notice, expr: 'data.meeting_date >= add_days(today, 21)', reason: "Kent gives three weeks' notice", citation: "Kent practice"}
+  - id: plan.support_pack_sent
+    description: "A record-only step a district adds on a statutory track."
+    from: [active]
+    roles: [la_officer]
 `)
-	// A family's window may be lengthened, and a list may add the holidays of
-	// years sendflow's list does not cover, as long as it keeps the bank
-	// holidays of the years it names.
+	// A family's window may be lengthened, and a list may give the holidays
+	// of a year sendflow's list does not cover, as long as it has that
+	// year's bank holidays and no other weekday.
 	e := compileOverlay(t, `id: ok2
 clocks:
   - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 20, statutory: true}
-holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-06-18, 2031-08-25, 2031-12-25, 2031-12-26]
+holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-08-25, 2031-12-25, 2031-12-26, 2031-12-27]
 `)
 	c := e.NewCase(sdk.Facts{Child: sdk.Child{DateOfBirth: "2020-03-02"}})
 	for _, f := range []sdk.Firing{
 		{Trigger: "ehc.requested", Actor: "parent", At: "2031-01-20"},
 		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2031-02-11"},
-		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2031-06-16"},
+		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2031-04-10"},
 	} {
 		o, err := e.Fire(c, f)
 		require.NoError(t, err, f.Trigger)
 		c = o.Case
 	}
-	// 3 working days from Mon 16 June 2031 over the district's Wed 18 June.
-	assert.Equal(t, "2031-06-20", c.Clocks["mediation_certificate"].Due)
+	// 3 working days from Thu 10 April 2031 over Easter: 15, 16, 17 April.
+	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate"].Due)
+	// A weekday that is not a bank holiday is refused in any year.
+	se := overlayErr(t, "h.yaml", "id: h\nholidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-06-18, 2031-08-25, 2031-12-25, 2031-12-26]\n")
+	assert.Contains(t, se.Problems[0].Message, sdk.RuleClockNotLengthened)
+	assert.Contains(t, se.Problems[0].Message, "2031-06-18")
 }
 
 func TestDisabledTrack(t *testing.T) {
