@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "97eb4136a59382e3e6dbe5dddb0cba5da1e031a181c1bd3b078f0848483e5be1",
-	policyHash: "6793b8abc3a823500fa116a3f1eecac92775e9b578abab61e71c150a3e03e60a",
+	yamlSHA256: "515b188938af4d9b77cc47f1a06a0644a59b1c180dfb5ba11f98aaaacf39f63d",
+	policyHash: "4cb9ff38ea37ed1d202c1ee9e608237408d290ddd41e968d2f009f6353722ac3",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -43,7 +43,7 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 11)",
+			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
 		},
 		programMeta{
 			Kind: "bool",
@@ -229,7 +229,7 @@ var genDefault = generatedDefault{
 				Statutory:   true,
 				Eligibility: &GuardDef{
 					ID:       "young_person_age",
-					Expr:     "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 11)",
+					Expr:     "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
 					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25. A younger child's parent acts for them.",
 					Citation: "CFA s83; CoP",
 				},
