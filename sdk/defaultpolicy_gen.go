@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "515b188938af4d9b77cc47f1a06a0644a59b1c180dfb5ba11f98aaaacf39f63d",
-	policyHash: "4cb9ff38ea37ed1d202c1ee9e608237408d290ddd41e968d2f009f6353722ac3",
+	yamlSHA256: "6e949935fea399160a00c381f1f0e08166ea677d7db6177e16f9258b9a16238e",
+	policyHash: "c1142a2e9c2aff5f79a34a41780cd2e2b59a58664487acad5753b63a753f2a19",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -17,6 +17,11 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"preparation_for_adulthood",
 			},
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "!clocks.review_notice.running || clocks.review_notice.due <= today",
+			UsesClocks: true,
 		},
 		programMeta{
 			Kind: "bool",
@@ -601,6 +606,15 @@ var genDefault = generatedDefault{
 				Length:      12,
 				Statutory:   true,
 				Citation:    "CFA s44(1)",
+			},
+			ClockDef{
+				ID:          "review_notice",
+				Description: "Two weeks' notice of an early review meeting: the meeting is held on or after the due date.",
+				Kind:        "window",
+				Unit:        "weeks",
+				Length:      2,
+				Statutory:   true,
+				Citation:    "R20(3)",
 			},
 			ClockDef{
 				ID:          "review_report",
@@ -1712,6 +1726,15 @@ var genDefault = generatedDefault{
 					"school",
 					"la_officer",
 				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "early_review_notice",
+						Expr:      "!clocks.review_notice.running || clocks.review_notice.due <= today",
+						Reason:    "An early review meeting needs at least two weeks' notice: it cannot be held until two weeks after the early review was asked for.",
+						Citation:  "R20(3)",
+						Statutory: true,
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
@@ -1719,6 +1742,11 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "review_decision",
+						},
+					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_notice",
 						},
 					},
 				},
@@ -1859,6 +1887,13 @@ var genDefault = generatedDefault{
 					"young_person",
 					"school",
 					"la_officer",
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "review_notice",
+						},
+					},
 				},
 			},
 			TriggerDef{
