@@ -296,6 +296,12 @@ func (t *Totals) add(d *Derived) {
 		if r.ReceivedDate <= p.To && (r.RequestOutcomeDate == nil || *r.RequestOutcomeDate > p.To) {
 			t.RequestsOngoing++
 		}
+		if a := r.Assessment; a != nil && a.orderedPlan != "" && p.Has(a.orderedPlan) {
+			t.PlansIssued++ // a plan made under a Tribunal order; the outcome stays not_issued
+			if a.Week20 {
+				t.ExceptionCases++
+			}
+		}
 		if a := r.Assessment; a != nil && a.AssessmentOutcomeDate != nil && p.Has(*a.AssessmentOutcomeDate) {
 			switch *a.AssessmentOutcome {
 			case AssessmentIssued:

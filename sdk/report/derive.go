@@ -101,6 +101,9 @@ type Assessment struct {
 	Week20 bool `json:"week20"`
 	// Week20Reason is the exception recorded (not an SEN2 field).
 	Week20Reason string `json:"week20reason,omitempty"`
+	// orderedPlan is the date of a plan issued under a Tribunal order to
+	// make one, when the outcome stays the LA's decision not to issue.
+	orderedPlan string
 }
 
 // Review is one review meeting and the decision that followed it.
@@ -343,8 +346,10 @@ func Derive(c sdk.Case) (d Derived) {
 		case "ehc.plan_finalised":
 			req := -1
 			if cur >= 0 && d.Requests[cur].Assessment != nil {
-				if !ordered[cur] {
-					a := d.Requests[cur].Assessment
+				a := d.Requests[cur].Assessment
+				if ordered[cur] {
+					a.orderedPlan = day
+				} else {
 					a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentIssued), ptr(day)
 				}
 				req = cur
@@ -477,9 +482,16 @@ func (d *Derived) mark(subject string, req int, kind, day string) {
 
 func ptr[T any](v T) *T { return &v }
 
-// PlanIssued returns the date the request's assessment issued a plan.
+// PlanIssued returns the date the request's assessment issued a plan: its
+// outcome, or a plan made later under a Tribunal order after the LA
+// decided not to issue one.
 func (r Request) PlanIssued() (string, bool) {
-	if r.Assessment == nil || r.Assessment.AssessmentOutcome == nil || *r.Assessment.AssessmentOutcome != AssessmentIssued {
+	switch {
+	case r.Assessment == nil:
+		return "", false
+	case r.Assessment.orderedPlan != "":
+		return r.Assessment.orderedPlan, true
+	case r.Assessment.AssessmentOutcome == nil || *r.Assessment.AssessmentOutcome != AssessmentIssued:
 		return "", false
 	}
 	return *r.Assessment.AssessmentOutcomeDate, true

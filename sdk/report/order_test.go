@@ -81,6 +81,19 @@ func TestDeriveOrderToMakePlanCarriedOut(t *testing.T) {
 	a := d.Requests[0].Assessment
 	require.Equal(t, "not_issued", *a.AssessmentOutcome, "the LA's own decision stays the outcome")
 	require.Equal(t, "2026-06-22", *a.AssessmentOutcomeDate)
+	at, ok := d.Requests[0].PlanIssued()
+	require.True(t, ok, "a plan was issued, under the order")
+	require.Equal(t, "2026-11-02", at)
+
+	agg, err := report.NewAggregator(report.Options{Year: 2026})
+	require.NoError(t, err)
+	agg.Add(&d)
+	tot := agg.Report().Totals
+	require.Equal(t, 1, tot.AssessmentsNotIssued, "the LA's decision not to issue is counted")
+	require.Equal(t, 1, tot.PlansIssued, "and so is the plan made under the order")
+	require.Equal(t, 1, tot.Timeliness.PlansIssued)
+	require.Equal(t, 1, tot.Timeliness.ExcludedDisputed, "outside the 20-week measure")
+	require.Equal(t, 0, tot.Timeliness.IncExc)
 }
 
 // A second request made while the first one's refusal is under appeal, and
