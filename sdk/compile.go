@@ -389,6 +389,15 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 	return out, o
 }
 
+// guard is where guard id of trigger was last defined, or, when no layer
+// defined it, fallback.
+func (o *originMap) guard(trigger, id string, fallback where) where {
+	if w, ok := o.guards[trigger+"/"+id]; ok {
+		return w
+	}
+	return fallback
+}
+
 // elem is the YAML path of element i of the list at path: path[i].
 func elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
@@ -637,10 +646,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 			if g.Disabled {
 				continue
 			}
-			gw, found := o.guards[td.ID+"/"+g.ID]
-			if !found {
-				gw = where{w.layer, elem(w.path+".guards", i)}
-			}
+			gw := o.guard(td.ID, g.ID, where{w.layer, elem(w.path+".guards", i)})
 			if cg, ok := compileGuard(c, g, gw.layer, gw.path, o.layerNames[gw.layer], t, d); ok {
 				t.guards = append(t.guards, cg)
 			}
@@ -720,7 +726,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 		for _, b := range t.branches {
 			t.needsClocks = t.needsClocks || (b.when != nil && b.when.usesClocks)
 		}
-		for _, r := range append(append([]ClockRef{}, td.Effects.Start...), branchStarts(td)...) {
+		for _, r := range startsOf(td) {
 			if cs := c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
 				t.needsClocks = true
 			}
@@ -791,10 +797,21 @@ func newTriggerHint(id string, base Policy) string {
 	return ""
 }
 
-func branchStarts(td TriggerDef) []ClockRef {
-	var out []ClockRef
+// effectsOf lists a trigger's effects: its own, then each branch's.
+func effectsOf(td TriggerDef) []Effects {
+	out := make([]Effects, 0, 1+len(td.Branches))
+	out = append(out, td.Effects)
 	for _, b := range td.Branches {
-		out = append(out, b.Effects.Start...)
+		out = append(out, b.Effects)
+	}
+	return out
+}
+
+// startsOf lists the clocks a trigger may start, on any branch.
+func startsOf(td TriggerDef) []ClockRef {
+	var out []ClockRef
+	for _, eff := range effectsOf(td) {
+		out = append(out, eff.Start...)
 	}
 	return out
 }

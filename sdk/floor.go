@@ -80,7 +80,7 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 		if len(decisionsOf(bt)) > 0 {
 			statutoryTrack[tk] = true
 		}
-		for _, r := range append(append([]ClockRef{}, bt.Effects.Start...), branchStarts(bt)...) {
+		for _, r := range startsOf(bt) {
 			if statutoryClock[r.Clock] {
 				statutoryTrack[tk] = true
 			}
@@ -136,8 +136,8 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 				add(RuleDecisionKept, w, "trigger %s: the branch that records the appealable decision %s (when: %s) must keep its condition and place, and the branches before it theirs, so the decision is made whenever it was (CFA s51)", bt.ID, bb.Effects.Decision, bb.When)
 			}
 		}
-		started := append(append([]ClockRef{}, t.def.Effects.Start...), branchStarts(t.def)...)
-		for _, r := range append(append([]ClockRef{}, bt.Effects.Start...), branchStarts(bt)...) {
+		started := startsOf(t.def)
+		for _, r := range startsOf(bt) {
 			if !statutoryClock[r.Clock] {
 				continue
 			}
@@ -149,21 +149,12 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 				add(RuleClockNotLengthened, w, "trigger %s no longer starts the statutory clock %s: a policy may tighten a statutory clock but never remove it", bt.ID, r.Clock)
 			}
 		}
-	}
-	// Statutory guards are kept as the default has them.
-	for _, bt := range base.Triggers {
-		t := c.trigBy[bt.ID]
-		if t == nil || t.track.def.Disabled {
-			continue
-		}
+		// Statutory guards are kept as the default has them.
 		for _, bg := range bt.Guards {
 			if !bg.Statutory {
 				continue
 			}
-			gw, ok := o.guards[bt.ID+"/"+bg.ID]
-			if !ok {
-				gw = o.triggers[bt.ID]
-			}
+			gw := o.guard(bt.ID, bg.ID, w)
 			i := slices.IndexFunc(t.def.Guards, func(g GuardDef) bool { return g.ID == bg.ID })
 			switch {
 			case i < 0 || t.def.Guards[i].Disabled:
@@ -386,7 +377,7 @@ func moves(t TriggerDef) map[string]bool {
 // excuses.
 func ends(t TriggerDef, statutory map[string]bool) map[string]bool {
 	out := map[string]bool{}
-	note := func(eff Effects) {
+	for _, eff := range effectsOf(t) {
 		for _, l := range [][]ClockRef{eff.Stop, eff.Cancel, eff.Void, eff.Except} {
 			for _, r := range l {
 				if statutory[r.Clock] {
@@ -394,10 +385,6 @@ func ends(t TriggerDef, statutory map[string]bool) map[string]bool {
 				}
 			}
 		}
-	}
-	note(t.Effects)
-	for _, b := range t.Branches {
-		note(b.Effects)
 	}
 	return out
 }
@@ -448,10 +435,7 @@ func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, w
 		}) {
 			continue // the default's own guard, unchanged
 		}
-		gw, ok := o.guards[fr.trigger+"/"+g.def.ID]
-		if !ok {
-			gw = w
-		}
+		gw := o.guard(fr.trigger, g.def.ID, w)
 		if fr.anyRole {
 			add(fr.rule, gw, "guard %s blocks %s: %s; make it severity: advice", g.def.ID, fr.trigger, fr.right)
 			continue
@@ -484,12 +468,9 @@ func severity(s string) string {
 
 func decisionsOf(t TriggerDef) []string {
 	var out []string
-	if t.Effects.Decision != "" {
-		out = append(out, t.Effects.Decision)
-	}
-	for _, b := range t.Branches {
-		if b.Effects.Decision != "" {
-			out = append(out, b.Effects.Decision)
+	for _, eff := range effectsOf(t) {
+		if eff.Decision != "" {
+			out = append(out, eff.Decision)
 		}
 	}
 	return out

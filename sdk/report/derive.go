@@ -101,8 +101,10 @@ type Assessment struct {
 	Week20 bool `json:"week20"`
 	// Week20Reason is the exception recorded (not an SEN2 field).
 	Week20Reason string `json:"week20reason,omitempty"`
-	// orderedPlan is the date of a plan issued under a Tribunal order to
-	// make one, when the outcome stays the LA's decision not to issue.
+	// ordered is set when a Tribunal order to make a plan is carried out
+	// after the LA decided not to issue one; orderedPlan is the date of
+	// that plan. The outcome stays the LA's decision.
+	ordered     bool
 	orderedPlan string
 }
 
@@ -254,7 +256,6 @@ func Derive(c sdk.Case) (d Derived) {
 	// The requests a Tribunal ordered assessed, or ordered a plan for: the
 	// request of the dispute the order decided, whatever was decided since.
 	orderAssess, orderPlan := -1, -1
-	ordered := map[int]bool{} // requests whose plan is made under an order to make one
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
 		if day == "" {
@@ -341,13 +342,13 @@ func Derive(c sdk.Case) (d Derived) {
 				// the assessment that ended "not issued" goes on to a plan. Its
 				// outcome stays the LA's own decision, as a refusal's does.
 				cur, orderPlan = target, -1
-				ordered[cur] = true
+				d.Requests[cur].Assessment.ordered = true
 			}
 		case "ehc.plan_finalised":
 			req := -1
 			if cur >= 0 && d.Requests[cur].Assessment != nil {
 				a := d.Requests[cur].Assessment
-				if ordered[cur] {
+				if a.ordered {
 					a.orderedPlan = day
 				} else {
 					a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentIssued), ptr(day)

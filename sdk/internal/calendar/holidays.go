@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"time"
 )
 
 // bankHolidaysJSON is the England & Wales bank holiday list, 2024-2030
@@ -88,8 +87,8 @@ var defaultHolidays = sync.OnceValue(func() *Holidays {
 })
 
 // DefaultHolidays returns the England & Wales bank holidays bundled with the
-// package (2024-2030), and the standing rules for every other year. The result is parsed once and shared; a Holidays
-// cannot be changed once made.
+// package (2024-2030), and the standing rules for every other year. The
+// result is parsed once and shared; a Holidays cannot be changed once made.
 func DefaultHolidays() *Holidays {
 	return lazyDefaultHolidays
 }
@@ -137,11 +136,7 @@ func (h *Holidays) IsHoliday(d Date) bool {
 
 // IsWorkingDay reports whether d is a Monday to Friday that is not a holiday.
 func (h *Holidays) IsWorkingDay(d Date) bool {
-	switch d.Weekday() {
-	case time.Saturday, time.Sunday:
-		return false
-	}
-	return !h.IsHoliday(d)
+	return !d.isWeekend() && !h.IsHoliday(d)
 }
 
 // NextWorkingDay returns the first working day strictly after d.
