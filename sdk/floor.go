@@ -10,12 +10,10 @@ import (
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 )
 
-// checkFloor enforces the statutory floor of LIFECYCLE.md: an overlay may
-// add guards, parameters, roles and stricter clocks, but it may not guard a
-// parent's or young person's EHC request, lengthen a statutory clock, drop a
-// role that statute names, or remove an appealable decision.
-// The statutory floor rules, as LIFECYCLE.md states them. Each violation
-// names its rule in the message ("statutory floor rule RULE: ...").
+// The statutory floor rules: LIFECYCLE.md's four ("Statutory floor") and
+// three that follow from its "tighten but never loosen" (docs/decisions.md).
+// Each violation names its rule in the message ("statutory floor rule
+// RULE: ...").
 const (
 	// RuleEHCRequestUnguarded: no blocking guard on ehc.requested for a
 	// parent or young person (CFA s36(1)).
@@ -51,6 +49,9 @@ const (
 // FloorRules lists the statutory floor rules.
 var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
 
+// checkFloor enforces the statutory floor: an overlay may add guards,
+// parameters, roles and stricter clocks, but may not loosen what statute
+// gives the child and family (the rules above).
 func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	if len(srcs) < 2 {
 		return
