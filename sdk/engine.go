@@ -32,6 +32,8 @@ type Engine struct {
 	// trackOrder is the policy's track names sorted: the order of the
 	// canonical state maps hashed into every event.
 	trackOrder []string
+	// opt holds the Options the engine was made with.
+	opt options
 }
 
 func newEngine(c *compiled) *Engine {

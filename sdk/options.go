@@ -1,0 +1,91 @@
+package sdk
+
+import (
+	"crypto/ed25519"
+)
+
+// Option configures an Engine: given to CompileWith, or to Engine.With to
+// derive an engine from a compiled one (the policy is shared, not
+// recompiled).
+type Option func(*options)
+
+// options is what the Options set. The zero value means the defaults.
+type options struct {
+	// limits bounds guard evaluation; zero fields take DefaultLimits.
+	limits Limits
+	// signer, when set, signs every event Fire appends.
+	signer ed25519.PrivateKey
+	// verifyKeys, when set, are the keys Verify accepts event signatures
+	// from; Verify then reports unsigned and forged events.
+	verifyKeys []ed25519.PublicKey
+}
+
+// Limits bounds the work guard expressions may do. A zero field takes its
+// value from DefaultLimits.
+type Limits struct {
+	// GuardCost is the largest worst-case cost a guard, branch condition or
+	// clock expression may have, estimated at compile time from the
+	// declared bounds of what it reads. An expression over it is refused
+	// with invalid_policy (problem code too_costly).
+	GuardCost int64
+	// GuardSteps is the run-time step budget of one evaluation: an
+	// evaluation that spends it is stopped with limit_exceeded.
+	GuardSteps int64
+}
+
+// WithLimits sets the guard limits; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(o *options) {
+		if l.GuardCost > 0 {
+			o.limits.GuardCost = l.GuardCost
+		}
+		if l.GuardSteps > 0 {
+			o.limits.GuardSteps = l.GuardSteps
+		}
+	}
+}
+
+// WithSigner makes Fire sign every event it appends with key (ed25519).
+func WithSigner(key ed25519.PrivateKey) Option {
+	return func(o *options) { o.signer = append(ed25519.PrivateKey(nil), key...) }
+}
+
+// WithVerifyKeys makes Verify check every event's signature against these
+// public keys, reporting an unsigned or forged event as bad.
+func WithVerifyKeys(keys ...ed25519.PublicKey) Option {
+	return func(o *options) {
+		for _, k := range keys {
+			o.verifyKeys = append(o.verifyKeys, append(ed25519.PublicKey(nil), k...))
+		}
+	}
+}
+
+func buildOptions(base options, opts []Option) options {
+	o := base
+	o.verifyKeys = append([]ed25519.PublicKey(nil), base.verifyKeys...)
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
+
+// CompileWith is Compile with options.
+func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
+	o := buildOptions(options{}, opts)
+	e, err := compilePolicy(true, sources)
+	if err != nil {
+		return nil, err
+	}
+	e.opt = o
+	return e, nil
+}
+
+// With returns an engine on the same compiled policy with these options
+// added to e's. e is not changed.
+func (e *Engine) With(opts ...Option) (*Engine, error) {
+	out := *e
+	out.opt = buildOptions(e.opt, opts)
+	return &out, nil
+}
