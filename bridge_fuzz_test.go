@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/sendflow/sendflow/internal/randomwalk"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/wasm/bridge"
@@ -28,6 +29,7 @@ func FuzzBridge(f *testing.F) {
 	def := compiled.Result.Engine
 	resultSchema := map[string]string{"fire": "outcome", "permitted": "permitted", "clocks": "clocks", "new_case": "case", "replay": "case"}
 	f.Fuzz(func(t *testing.T, req []byte) {
+		defer fuzzcheck.Start().Check(t)
 		var r bridge.Request
 		if json.Unmarshal(req, &r) == nil && r.Op == "free" && r.Engine == def {
 			return // keep the default engine for the next inputs

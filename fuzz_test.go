@@ -8,11 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/sendflow/sendflow/internal/randomwalk"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/scenario"
@@ -46,7 +45,7 @@ func checkErr(t *testing.T, what string, err error) {
 func FuzzCompilePolicy(f *testing.F) {
 	addDerived(f, "FuzzCompilePolicy")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		defer slowInput(t, time.Now())
+		defer fuzzcheck.Start().Check(t)
 		before := bytes.Clone(data)
 		e, err := sdk.Compile(sdk.PolicySource{Name: "fuzz.yaml", Data: data})
 		if !bytes.Equal(before, data) {
@@ -95,7 +94,7 @@ func guardPolicy(expr string) []byte {
 // condition and, when it compiles, fires the trigger with any payload.
 func FuzzGuardCompile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, expr string, payload []byte) {
-		defer slowInput(t, time.Now())
+		defer fuzzcheck.Start().Check(t)
 		e, err := sdk.Compile(sdk.PolicySource{Name: "guard.json", Data: guardPolicy(expr)})
 		if err != nil {
 			checkErr(t, "Compile", err)
@@ -142,7 +141,7 @@ func FuzzCaseJSON(f *testing.F) {
 	addDerived(f, "FuzzCaseJSON")
 	engines := mustEngines(f)
 	f.Fuzz(func(t *testing.T, caseJSON, firingJSON []byte, asOf string) {
-		defer slowInput(t, time.Now())
+		defer fuzzcheck.Start().Check(t)
 		var c sdk.Case
 		if json.Unmarshal(caseJSON, &c) != nil {
 			return
@@ -224,7 +223,7 @@ func FuzzCaseJSON(f *testing.F) {
 func FuzzFireSequence(f *testing.F) {
 	engines := mustEngines(f)
 	f.Fuzz(func(t *testing.T, policy uint8, choices []byte) {
-		defer slowInput(t, time.Now())
+		defer fuzzcheck.Start().Check(t)
 		ne := engines[int(policy)%len(engines)]
 		steps := min(1+len(choices)/8, 40)
 		if _, err := randomwalk.Walk(ne.e, &randomwalk.Bytes{B: choices}, randomwalk.Options{Steps: steps, Check: true, PermittedEvery: 5,
@@ -243,7 +242,7 @@ func FuzzScenarioParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		defer slowInput(t, time.Now())
+		defer fuzzcheck.Start().Check(t)
 		before := bytes.Clone(data)
 		all, err := scenario.ParseAll("fuzz.yaml", data)
 		if !bytes.Equal(before, data) {
@@ -276,15 +275,6 @@ func FuzzScenarioParse(f *testing.F) {
 			}
 		}
 	})
-}
-
-// slowInput fails an input that took longer than $SENDFLOW_FUZZ_SLOW (a
-// duration; unset, never), so a fuzzing run can catch inputs that are slow
-// without hanging. It is a diagnostic, off in `go test` and `make fuzz`.
-func slowInput(t *testing.T, start time.Time) {
-	if d, err := time.ParseDuration(os.Getenv("SENDFLOW_FUZZ_SLOW")); err == nil && time.Since(start) > d {
-		t.Fatalf("this input took %v", time.Since(start))
-	}
 }
 
 func isCode(s string) bool {

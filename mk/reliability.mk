@@ -1,17 +1,24 @@
 # Reliability (issue 7): fuzzing and model-based random walks. See docs/reliability.md.
 .PHONY: fuzz walks
 
-## fuzz: run every fuzz target of the repository root package in turn, FUZZTIME each
-## (make fuzz FUZZTIME=60s). The seed corpora are in testdata/fuzz/; `make test` runs the seeds.
+## fuzz: fuzz every fuzz target of the repository, in every package, in turn, FUZZTIME each
+## (make fuzz FUZZTIME=60s). Every input must finish within 2 s and allocate at most 256 MiB
+## (internal/fuzzcheck; SENDFLOW_FUZZ_SLOW=5s or =off changes the time bound). Seed corpora are in
+## each package's testdata/fuzz/; `make test` runs the seeds. `make fuzz-targets` lists the targets.
 FUZZTIME ?= 60s
-FUZZ_TARGETS = $(shell grep -ho '^func Fuzz[A-Za-z0-9_]*' *_test.go | cut -c6- | sort)
+# "DIR TARGET" per line: every `func FuzzXxx` in a _test.go file of the module.
+FUZZ_LIST = grep -rHo --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.git '^func Fuzz[A-Za-z0-9_]*' . | \
+	sed -E 's|^(.*)/[^/]*:func (Fuzz[A-Za-z0-9_]*)$$|\1 \2|' | sort
+.PHONY: fuzz-targets
+fuzz-targets:
+	@$(FUZZ_LIST)
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do \
-	  echo "== $$t ($(FUZZTIME))"; \
+	@set -e; $(FUZZ_LIST) | while read -r dir t; do \
+	  echo "== $$dir $$t ($(FUZZTIME))"; \
 	  out=$$(mktemp); st=0; \
-	  $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) . > $$out 2>&1 || st=$$?; \
+	  $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) $$dir > $$out 2>&1 || st=$$?; \
 	  grep -v '^fuzz: elapsed' $$out || true; grep '^fuzz: elapsed.*execs' $$out | tail -1; rm -f $$out; \
-	  test $$st -eq 0; \
+	  test $$st -eq 0 || exit 1; \
 	done
 
 ## walks: 10,000 model-based random walks of up to 200 firings each over the default and the

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/sendflow/sendflow/sdk"
 )
 
@@ -24,6 +25,7 @@ func FuzzCompileOverlay(f *testing.F) {
 	f.Add([]byte("{\"id\": \"x\", \"clocks\": [{\"id\": \"ehc_final_plan\", \"unit\": \"before\", \"before\": \"today\"}]}"))
 	f.Add([]byte("id: [\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzcheck.Start().Check(t)
 		_, _, err := sdk.Lint(sdk.PolicySource{Name: "fuzz.yaml", Data: data})
 		if err == nil {
 			return

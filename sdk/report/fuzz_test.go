@@ -7,6 +7,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/report"
 	"github.com/sendflow/sendflow/sdk/report/synth"
@@ -25,6 +26,7 @@ func FuzzDerive(f *testing.F) {
 	}
 	f.Add([]byte(`{"district":"\u0001<x>","history":[{"seq":1,"at":"2026-01-05","actor":"parent","trigger":"ehc.requested"},{"seq":2,"at":"2026-01-06T00:00:00Z","trigger":"ehc.plan_finalised"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer fuzzcheck.Start().Check(t)
 		var c sdk.Case
 		if json.Unmarshal(b, &c) != nil {
 			return

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -96,6 +97,7 @@ func FuzzFastRequest(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		defer fuzzcheck.Start().Check(t)
 		checkFast(t, raw)
 		// And Handle answers it one way or the other without panicking.
 		out := Handle(raw)

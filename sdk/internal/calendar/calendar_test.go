@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -562,6 +563,7 @@ func FuzzParseAt(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		defer fuzzcheck.Start().Check(t)
 		at, err := ParseAt(s)
 		if err != nil {
 			return
