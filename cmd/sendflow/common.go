@@ -104,6 +104,18 @@ func readInput(a *app, path string) ([]byte, error) {
 	return data, nil
 }
 
+// readCapped reads at most n bytes of the file at path: a caller that
+// gives the cap plus one sees an oversize file as longer than the cap
+// without the CLI reading (or holding) the rest of it.
+func readCapped(path string, n int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
+}
+
 // decodeJSON decodes strictly: unknown fields are errors.
 func decodeJSON(data []byte, v any, what string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -18,7 +18,9 @@ func engineFor(policyPath string) (*sdk.Engine, error) {
 	if policyPath == "" {
 		return sdk.Default()
 	}
-	data, err := os.ReadFile(policyPath)
+	// Read one byte past the cap so an oversize file is refused by Compile
+	// (limit_exceeded) without being read whole.
+	data, err := readCapped(policyPath, sdk.MaxPolicyBytes+1)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -202,4 +203,27 @@ func TestSen2Usage(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "requests_received,,0,inreq_ehc")
 	assert.Contains(t, out, "timeliness_including_exceptions_rate,,,inc_exc_20week_rate")
+}
+
+// An endless policy file (/dev/zero) is refused as over the policy cap
+// after reading one byte past it, not read until memory runs out.
+func TestSen2PolicyIsReadOnlyToItsCap(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	cases := write(t, t.TempDir(), "c.jsonl", "")
+	done := make(chan struct{})
+	var code int
+	var errOut string
+	go func() {
+		defer close(done)
+		code, _, errOut = cli(t, "sen2", "--year", "2026", "--policy", "/dev/zero", cases)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("sen2 --policy /dev/zero did not return")
+	}
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "limit_exceeded")
 }
