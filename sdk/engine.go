@@ -71,7 +71,7 @@ func (e *Engine) Layers() []string { return append([]string(nil), e.p.layers...)
 func (e *Engine) Warnings() []Warning { return append([]Warning(nil), e.p.warnings...) }
 
 // Policy returns the merged policy document the engine was compiled from.
-func (e *Engine) Policy() Policy { return e.p.policy }
+func (e *Engine) Policy() Policy { return deepCopy(e.p.policy) }
 
 // TriggerNames lists every trigger of the compiled policy (on tracks that
 // are not disabled), in policy order.

@@ -98,5 +98,7 @@ func (e *Engine) Explain(trigger string) (x TriggerExplanation, err error) {
 		addAll(w, b.Effects)
 	}
 	x.Clocks = slices.Clip(x.Clocks)
-	return x, nil
+	// A copy: the explanation shares no list or map with the compiled
+	// policy, so a caller editing it changes nothing the engine uses.
+	return deepCopy(x), nil
 }
