@@ -30,20 +30,24 @@ var Codes = []Code{CodeInvalidCase, CodeUnknownTrigger, CodeNotAuthorised, CodeN
 	CodeInvalidInput, CodeGuardFailed, CodeInvalidPolicy, CodeStatutoryFloor, CodeLimitExceeded,
 	CodeHistoryMismatch, CodeInternal}
 
-// Sentinels for errors.Is: errors.Is(err, sdk.ErrGuardFailed) is true for any
-// *Error with that code.
-var (
-	ErrInvalidCase     = &Error{Code: CodeInvalidCase}
-	ErrUnknownTrigger  = &Error{Code: CodeUnknownTrigger}
-	ErrNotAuthorised   = &Error{Code: CodeNotAuthorised}
-	ErrNotPermitted    = &Error{Code: CodeNotPermitted}
-	ErrInvalidInput    = &Error{Code: CodeInvalidInput}
-	ErrGuardFailed     = &Error{Code: CodeGuardFailed}
-	ErrInvalidPolicy   = &Error{Code: CodeInvalidPolicy}
-	ErrStatutoryFloor  = &Error{Code: CodeStatutoryFloor}
-	ErrLimitExceeded   = &Error{Code: CodeLimitExceeded}
-	ErrHistoryMismatch = &Error{Code: CodeHistoryMismatch}
-	ErrInternal        = &Error{Code: CodeInternal}
+// Error makes a Code an error, so the sentinels below are constants:
+// errors.Is(err, sdk.ErrGuardFailed) is true for any *Error with that code.
+func (c Code) Error() string { return string(c) }
+
+// Sentinels for errors.Is, one per code. They are constants: no caller can
+// change what another caller's errors.Is compares with.
+const (
+	ErrInvalidCase     = CodeInvalidCase
+	ErrUnknownTrigger  = CodeUnknownTrigger
+	ErrNotAuthorised   = CodeNotAuthorised
+	ErrNotPermitted    = CodeNotPermitted
+	ErrInvalidInput    = CodeInvalidInput
+	ErrGuardFailed     = CodeGuardFailed
+	ErrInvalidPolicy   = CodeInvalidPolicy
+	ErrStatutoryFloor  = CodeStatutoryFloor
+	ErrLimitExceeded   = CodeLimitExceeded
+	ErrHistoryMismatch = CodeHistoryMismatch
+	ErrInternal        = CodeInternal
 )
 
 // Error is the one error type the SDK returns. It is plain data: it
@@ -99,9 +103,13 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is an *Error with the same code, so the
-// sentinels work with errors.Is.
+// Is reports whether target is the same code (a sentinel such as
+// ErrGuardFailed) or an *Error with the same code, so the sentinels work
+// with errors.Is.
 func (e *Error) Is(target error) bool {
+	if c, ok := target.(Code); ok {
+		return c == e.Code
+	}
 	var t *Error
 	if errors.As(target, &t) {
 		return t.Code == e.Code

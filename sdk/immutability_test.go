@@ -88,3 +88,16 @@ func TestEditingWhatTheEngineReturnsChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+// The sentinels are constants of type Code: errors.Is matches an *Error by
+// its code, and no other code.
+func TestSentinelsMatchByCode(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	_, err = e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "ehc.requested", Actor: "nobody", At: "2026-01-05"})
+	require.ErrorIs(t, err, sdk.ErrNotAuthorised)
+	require.NotErrorIs(t, err, sdk.ErrGuardFailed)
+	require.ErrorIs(t, err, &sdk.Error{Code: sdk.CodeNotAuthorised})
+	var target error = sdk.ErrNotAuthorised
+	require.Equal(t, "not_authorised", target.Error())
+}
