@@ -6,7 +6,7 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck
 SENDFLOW := $(BIN)/sendflow
 
-.PHONY: all demo demo-cli test lint vet fmt-check staticcheck unit race conformance examples bench build clean node-deps chromium-deps
+.PHONY: all demo demo-cli test check lint vet fmt-check staticcheck unit race conformance examples bench build clean node-deps chromium-deps
 
 # Each feature area keeps its own targets in mk/<area>.mk and adds them to these lists, so `make test`
 # and `make bench` run everything without one file growing a target per feature.
@@ -36,6 +36,11 @@ demo-cli: $(SENDFLOW)
 ## test: everything CI runs — lint, unit tests, race detector on the SDK, the conformance suite with coverage.
 test: lint unit race conformance examples $(TEST_TARGETS)
 	@echo "make test: all checks passed"
+
+## check: the developer's fast tier (a few minutes, no browser, no npm): lint, unit tests, conformance,
+## the example policies and the generated-file drift check. CI runs `make test`, which includes all of it.
+check: lint unit conformance policies-check policies-test generate-check
+	@echo "make check: all checks passed"
 
 lint: fmt-check vet staticcheck
 

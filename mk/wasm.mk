@@ -67,7 +67,7 @@ $(WASM_DIST)/wasm_exec.js:
 	@test -n "$(GO_WASM_EXEC)" || { echo "wasm_exec.js not found in the Go toolchain"; exit 1; }
 	cp $(GO_WASM_EXEC) $@
 
-## wasm-dts: regenerate wasm/js/sendflow.d.ts from schemas/*.schema.json and the bridge's Go types (a test fails when it is stale).
+## wasm-dts: (part of `make generate`) regenerate wasm/js/sendflow.d.ts from schemas/*.schema.json and the bridge's Go types (a test fails when it is stale).
 wasm-dts:
 	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/
 
@@ -111,7 +111,7 @@ wasm-coldstart: wasm node-deps chromium-deps
 # bin/sendflow embeds the WASI host (sendflow test --engine wasi): rebuild it when that changes.
 $(SENDFLOW): $(shell find wasm/wasihost wasm/bridge -name '*.go' | grep -v _test.go)
 
-## sdk-default-json: regenerate sdk/policies/default.json and sdk/defaultpolicy_gen.go (the default policy pre-parsed, for fast compiles; a test fails when either is stale).
+## sdk-default-json: (part of `make generate`) regenerate sdk/policies/default.json and sdk/defaultpolicy_gen.go (the default policy pre-parsed, for fast compiles; a test fails when either is stale).
 .PHONY: sdk-default-json
 sdk-default-json:
 	SENDFLOW_UPDATE_POLICY_JSON=1 $(GO) test -count=1 -run 'TestDefaultPolicyJSONIsCurrent|TestDefaultPolicyGoIsCurrent' ./sdk/
