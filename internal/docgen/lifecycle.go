@@ -244,16 +244,18 @@ func writeTrigger(b *strings.Builder, p sdk.Policy, t sdk.TriggerDef, clocks map
 			if br.When != "" {
 				when = "when `" + br.When + "`"
 			}
-			to := br.To
-			if to == "" {
-				to = t.To
+			lines := effectLines(p, br.Effects, clocks)
+			switch {
+			case br.To != "":
+				w("  - %s: to `%s`\n", when, br.To)
+			case t.To == "":
+				w("  - %s: the track stays where it is\n", when)
+			case len(lines) == 0:
+				w("  - %s: nothing more\n", when)
+			default:
+				w("  - %s:\n", when)
 			}
-			dest := "the track stays where it is"
-			if to != "" {
-				dest = "to `" + to + "`"
-			}
-			w("  - %s: %s\n", when, dest)
-			for _, line := range effectLines(p, br.Effects, clocks) {
+			for _, line := range lines {
 				w("    - %s\n", line)
 			}
 		}
