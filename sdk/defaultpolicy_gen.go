@@ -4,7 +4,7 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "6e949935fea399160a00c381f1f0e08166ea677d7db6177e16f9258b9a16238e",
+	yamlSHA256: "333f30fc14a797a1753d843d6b20159c36815c7549f74e45131adf6a6b4e92e3",
 	policyHash: "c1142a2e9c2aff5f79a34a41780cd2e2b59a58664487acad5753b63a753f2a19",
 	programs: []programMeta{
 		programMeta{

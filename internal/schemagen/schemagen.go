@@ -65,7 +65,7 @@ var Docs = []Doc{
 	{Name: "clocks", Title: "sendflow clock report", Type: sdk.ClockReport{}, Strict: true,
 		About: "What Clocks returns."},
 	{Name: "scenario", Title: "sendflow scenario", Type: scenario.Scenario{},
-		About: "A scenario file (YAML or JSON; one scenario per document): a case walked through firings and queries with expectations (shared/domain/SCENARIOS.md). Structural only: scenarios test unknown triggers and bad values on purpose."},
+		About: "A scenario file (YAML or JSON; one scenario per document): a case walked through firings and queries with expectations (docs/scenarios.md). Structural only: scenarios test unknown triggers and bad values on purpose."},
 }
 
 // Names lists the schema names in order.

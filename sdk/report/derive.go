@@ -5,7 +5,7 @@
 // the engine recorded), never from what a host says about the case, and
 // every field the history cannot tell is left blank (null in JSON, empty in
 // CSV) rather than guessed. Field names follow the DfE SEN2 person-level
-// specification (shared/domain/SPEC.md §5). docs/sen2.md explains every
+// specification. docs/sen2.md explains every
 // figure, its source events and what is not derivable.
 //
 // Reports stream: Run reads cases one JSON line at a time, verifies each

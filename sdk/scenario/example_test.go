@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,7 +30,7 @@ func defaultEngine(t *testing.T) *sdk.Engine {
 	return eng
 }
 
-// The example of SCENARIOS.md passes on the default policy.
+// The first example of docs/scenarios.md passes on the default policy.
 func TestSpecExampleOnDefaultEngine(t *testing.T) {
 	eng := defaultEngine(t)
 	data, err := os.ReadFile(exampleFile)
@@ -69,20 +68,14 @@ func TestWrongCodeOnDefaultEngine(t *testing.T) {
 	assert.Equal(t, "error not_authorised", res.Actual)
 }
 
-// testdata/example.yaml is the example of SCENARIOS.md, word for word.
-func TestSpecExampleIsCurrent(t *testing.T) {
-	spec, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "domain", "SCENARIOS.md"))
-	if err != nil {
-		t.Skip("shared/domain/SCENARIOS.md is not beside the repository")
-	}
-	text := string(spec)
-	start := strings.Index(text, "```yaml\n")
-	require.GreaterOrEqual(t, start, 0)
-	text = text[start+len("```yaml\n"):]
-	block := text[:strings.Index(text, "```\n")]
+// testdata/example.yaml is the first example of docs/scenarios.md, word
+// for word, so the example the format's documentation opens with is the one
+// these tests and the CLI's run.
+func TestDocsExampleIsCurrent(t *testing.T) {
+	blocks := docYAMLBlocks(t)
 	data, err := os.ReadFile(exampleFile)
 	require.NoError(t, err)
-	assert.Equal(t, block, string(data))
+	assert.Equal(t, string(data), blocks[0], "the first yaml block of %s", scenariosDoc)
 }
 
 func ExampleRun() {

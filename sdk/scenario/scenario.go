@@ -1,6 +1,6 @@
 // Package scenario reads and runs scenario files: the conformance vectors of
 // the SDK and the test harness a district runs on its own policy
-// (shared/domain/SCENARIOS.md is the normative format).
+// (docs/scenarios.md describes the format).
 //
 // A scenario walks one case through firings and queries and checks what the
 // engine says at every step. The runner talks to the engine only through the

@@ -623,7 +623,7 @@ func scenarioError(err error) *sdk.Error {
 			}
 		}
 		return &sdk.Error{Code: sdk.CodeInvalidInput, Message: pe.Error(), Location: loc,
-			Detail: "The scenario file does not follow the scenario format (SCENARIOS.md)."}
+			Detail: "The scenario file does not follow the scenario format (docs/scenarios.md)."}
 	}
 	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: err.Error()}
 }

@@ -109,7 +109,7 @@ func date(at string) (string, error) {
 }
 
 // judge checks a firing without data; it returns the error code order of
-// SCENARIOS.md: unknown_trigger, not_authorised, not_permitted.
+// docs/scenarios.md: unknown_trigger, not_authorised, not_permitted.
 func (e *Engine) judge(c sdk.Case, trigger, role string) (Trigger, error) {
 	t, ok := e.Triggers[trigger]
 	if !ok {
