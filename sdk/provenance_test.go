@@ -2,7 +2,9 @@ package sdk_test
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -313,4 +315,20 @@ func TestBadKeysAreRefused(t *testing.T) {
 		_, err = sdk.CompileWith(nil, opt)
 		require.Error(t, err, name)
 	}
+}
+
+// TestDocumentedSigningScheme signs a history as docs/embedding.md tells a
+// non-Go host to (key id and signature added to each event Fire returned)
+// and checks Verify accepts it: the scheme is the documented one.
+func TestDocumentedSigningScheme(t *testing.T) {
+	pub, priv := testKey(3)
+	c := lifecycle(t, engine(t))
+	sum := sha256.Sum256(pub)
+	for i := range c.History {
+		ev := &c.History[i]
+		ev.KeyID = hex.EncodeToString(sum[:8])
+		ev.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(priv, []byte("sendflow/event-signature/v1\n"+ev.Hash)))
+	}
+	r := with1(t, engine(t), sdk.WithVerifyKeys(pub)).Verify(c)
+	assert.True(t, r.OK, r.Reason)
 }
