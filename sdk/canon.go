@@ -354,7 +354,7 @@ func historyBytes(h []Event) int {
 	for i := range h {
 		ev := &h[i]
 		n += 200 + len(ev.At) + len(ev.Actor) + len(ev.Trigger) + len(ev.PolicyID) + len(ev.PolicyHash) +
-			len(ev.PrevHash) + len(ev.Hash) + 48*(len(ev.StatesBefore)+len(ev.StatesAfter))
+			len(ev.PrevHash) + len(ev.Hash) + len(ev.KeyID) + len(ev.Signature) + 48*(len(ev.StatesBefore)+len(ev.StatesAfter))
 		if len(ev.Data) > 0 {
 			n += canonSize(ev.Data, 0)
 		}

@@ -424,6 +424,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	ev := Event{Seq: seq, At: env.At, Actor: f.Actor, Trigger: t.def.ID, Data: data, Facts: factsPatch,
 		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: p.id, PolicyHash: p.hash, PrevHash: prev}
 	ev.Hash = eventHash(&ev, e.trackOrder)
+	e.sign(&ev)
 	w.History = append(w.History, ev)
 	return ev, warns, nil
 }

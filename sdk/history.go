@@ -10,6 +10,17 @@ import (
 // firing each event again through this engine. With the policy that made
 // the history it returns a case identical to the original. An event that
 // no longer fires, or fires differently, is a history_mismatch naming it.
+//
+// Replay re-judges: it compares what the engine decides (times, actor,
+// trigger, states, data, facts), not who recorded the events. An event
+// recorded under another policy replays as long as this policy decides the
+// same, and the rebuilt events carry this engine's policy identity (so a
+// host can carry a case over to a new policy version). Signatures are not
+// compared or checked: a rebuilt event is unsigned, or signed by this
+// engine's signer (ed25519 is deterministic, so the key that signed a
+// history rebuilds it byte for byte). Verify is the check of where a
+// history came from; verify an imported history before replaying it with a
+// signing engine, which would otherwise vouch for it.
 func (e *Engine) Replay(origin Facts, events []Event) (out Case, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -47,7 +58,8 @@ func (e *Engine) Replay(origin Facts, events []Event) (out Case, err error) {
 }
 
 // sameEvent compares a replayed event with the recorded one on everything
-// the engine decides (not the policy identity or the hashes).
+// the engine decides (not the policy identity, the hashes or the
+// signatures).
 func sameEvent(got, want Event) string {
 	switch {
 	case got.Seq != want.Seq:
@@ -81,9 +93,19 @@ func jsonEqual(a, b any) bool {
 }
 
 // Verify checks a case's history: every event's hash, every chain link back
-// to the origin, and that replaying the history from the origin reproduces
-// the case's states, clocks, decisions and facts. It names the first bad
-// event.
+// to the origin, that every event was recorded under this engine's policy
+// (its policy_id and policy_hash), its signature (below), and that replaying
+// the history from the origin reproduces the case's states, clocks,
+// decisions and facts. It names the first bad event.
+//
+// Signatures: with WithVerifyKeys every event must carry a valid signature
+// by one of the keys (an unsigned event, one signed by another key and a
+// forged signature are each reported). Without verify keys signatures are
+// not required, and a valid-looking one is not checked; malformed signature
+// fields are reported either way. The chain alone proves a history is
+// consistent, not who made it: anyone with the SDK can fire the same
+// triggers again with other dates and get a history that verifies without
+// keys.
 func (e *Engine) Verify(c Case) (rep VerifyReport) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -116,6 +138,12 @@ func (e *Engine) Verify(c Case) (rep VerifyReport) {
 			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event %d does not link to the event before it (or the origin)", i+1)
 		case ev.Hash != eventHash(&ev, e.trackOrder):
 			rep.FirstBad, rep.Reason = i+1, fmt.Sprintf("event %d has been altered: its hash does not match its contents", i+1)
+		default:
+			if msg := e.policyMismatch(i+1, &ev); msg != "" {
+				rep.FirstBad, rep.Reason = i+1, msg
+			} else if msg := e.checkSignature(i+1, &ev); msg != "" {
+				rep.FirstBad, rep.Reason = i+1, msg
+			}
 		}
 		if rep.FirstBad != 0 {
 			return rep

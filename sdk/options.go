@@ -45,13 +45,20 @@ func WithLimits(l Limits) Option {
 	}
 }
 
-// WithSigner makes Fire sign every event it appends with key (ed25519).
+// WithSigner makes Fire (and Replay) sign every event it appends with key,
+// an ed25519 private key of 64 bytes; see Event.Signature. CompileWith and
+// With refuse any other key (an empty or nil one too) with invalid_input.
 func WithSigner(key ed25519.PrivateKey) Option {
-	return func(o *options) { o.signer = append(ed25519.PrivateKey(nil), key...) }
+	// Never nil, even for an empty key, so that checkKeys refuses it.
+	return func(o *options) { o.signer = append(make(ed25519.PrivateKey, 0, len(key)), key...) }
 }
 
 // WithVerifyKeys makes Verify check every event's signature against these
-// public keys, reporting an unsigned or forged event as bad.
+// public keys, reporting an unsigned or forged event, or one signed by
+// another key, as bad. A history may be signed by any of them (key
+// rotation). Each key must be 32 bytes, or CompileWith and With refuse it
+// with invalid_input. Without verify keys Verify does not require
+// signatures (it still reports malformed signature fields).
 func WithVerifyKeys(keys ...ed25519.PublicKey) Option {
 	return func(o *options) {
 		for _, k := range keys {
@@ -74,6 +81,9 @@ func buildOptions(base options, opts []Option) options {
 // CompileWith is Compile with options.
 func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 	o := buildOptions(options{}, opts)
+	if err := o.checkKeys(); err != nil {
+		return nil, err
+	}
 	e, err := compilePolicy(true, sources)
 	if err != nil {
 		return nil, err
@@ -87,5 +97,8 @@ func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 func (e *Engine) With(opts ...Option) (*Engine, error) {
 	out := *e
 	out.opt = buildOptions(e.opt, opts)
+	if err := out.opt.checkKeys(); err != nil {
+		return nil, err
+	}
 	return &out, nil
 }

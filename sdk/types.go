@@ -139,8 +139,17 @@ type Event struct {
 	PolicyHash string `json:"policy_hash"`
 	// PrevHash is the previous event's Hash (the origin's hash for the first).
 	PrevHash string `json:"prev_hash"`
-	// Hash is the SHA-256 of this event's canonical JSON without Hash.
+	// Hash is the SHA-256 of this event's canonical JSON without Hash,
+	// KeyID and Signature.
 	Hash string `json:"hash"`
+	// KeyID names the ed25519 key that signed the event (see sdk.KeyID):
+	// 16 lower-case hex characters. Empty when the event is unsigned.
+	KeyID string `json:"key_id,omitempty"`
+	// Signature is the ed25519 signature, in standard padded base64 (88
+	// characters), of "sendflow/event-signature/v1\n" followed by Hash,
+	// made by an engine with WithSigner. It is not hashed: signing never
+	// changes the chain. Verify checks it against WithVerifyKeys.
+	Signature string `json:"signature,omitempty"`
 }
 
 // Warning is advice returned with an outcome or a permission; it never

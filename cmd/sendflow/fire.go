@@ -11,9 +11,9 @@ import (
 
 func newFireCmd(a *app) *cobra.Command {
 	var pf policyFlag
-	var casePath, firingPath, trigger, actor, at, data, facts, locale string
+	var casePath, firingPath, trigger, actor, at, data, facts, locale, signKey string
 	cmd := &cobra.Command{
-		Use:   "fire [--policy FILE]... [--case CASE.json] (--firing FIRING.json | --trigger T --actor ROLE --at DATE [--data JSON])",
+		Use:   "fire [--policy FILE]... [--case CASE.json] [--sign-key KEY] (--firing FIRING.json | --trigger T --actor ROLE --at DATE [--data JSON])",
 		Short: "Fire one trigger on a case and print the outcome as JSON",
 		Long: `Fire one trigger on a case (a JSON file, "-" for stdin; a new case when
 --case is left out) and print the outcome JSON on stdout: the new case, the
@@ -23,6 +23,11 @@ guards, below_statutory_floor).
 The firing is a JSON file ({"trigger", "actor", "at", "data", "facts",
 "locale"}) or is given with --trigger, --actor, --at and optionally --data,
 --facts (JSON objects) and --locale (en or cy, for guard reasons).
+
+--sign-key signs the event with an ed25519 private key: a PEM file as
+openssl genpkey -algorithm ed25519 writes it, or a file holding the 32-byte
+seed (or 64-byte key) in base64. The event then carries key_id and
+signature; sendflow sen2 --verify-key checks them.
 
 Exits 0 when the trigger fired; 1 when the engine refused it, printing
 {"error": {...}} on stdout with its code (unknown_trigger, not_authorised,
@@ -36,6 +41,15 @@ not_permitted, invalid_input, guard_failed, invalid_case, limit_exceeded);
 			e, err := pf.engine(a)
 			if err != nil {
 				return err
+			}
+			if signKey != "" {
+				k, err := readSigningKey(signKey)
+				if err != nil {
+					return fail(exitUsage, err)
+				}
+				if e, err = e.With(sdk.WithSigner(k)); err != nil {
+					return fail(exitUsage, err)
+				}
 			}
 			c, err := readCase(a, e, casePath)
 			if err != nil {
@@ -90,6 +104,7 @@ not_permitted, invalid_input, guard_failed, invalid_case, limit_exceeded);
 	cmd.Flags().StringVar(&data, "data", "", "the payload, a JSON object")
 	cmd.Flags().StringVar(&facts, "facts", "", "facts merged into the case first, a JSON object")
 	cmd.Flags().StringVar(&locale, "locale", "", "language of guard reasons: en (default) or cy")
+	cmd.Flags().StringVar(&signKey, "sign-key", "", "sign the event with this ed25519 private key (PEM, or base64 seed)")
 	return cmd
 }
 

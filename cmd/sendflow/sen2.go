@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,6 +36,7 @@ func newSen2Cmd(a *app) *cobra.Command {
 		persons       string
 		policy        string
 		noVerify      bool
+		verifyKeys    []string
 		maxLine       int
 	)
 	cmd := &cobra.Command{
@@ -53,7 +55,12 @@ runs in bounded memory. A line may be at most --max-line-bytes long.
 Cases whose history fails verification, and lines that are not cases, are not
 counted; the report names them (up to 100) and the command exits 1. It exits
 2 when the input cannot be read or a line is too long. docs/sen2.md explains
-every figure.`,
+every figure.
+
+--verify-key (repeatable) also requires every event to be signed by one of
+these ed25519 public keys (a PEM "PUBLIC KEY" file, or the 32-byte key in
+base64): cases with an unsigned or forged event are not counted. Without it
+signatures are not required.`,
 		Example: `  sendflow sen2 --year 2026 cases.jsonl
   sendflow sen2 --year 2026 --format csv cases.jsonl > sen2-2026.csv
   sendflow sen2 --year 2026 --from 2026-04-01 --to 2026-09-30 --format table --chart q2q3.svg cases.jsonl
@@ -68,11 +75,27 @@ every figure.`,
 			default:
 				return fmt.Errorf("--format must be json, csv or table, not %q", format)
 			}
+			if noVerify && len(verifyKeys) > 0 {
+				return fail(exitUsage, fmt.Errorf("give --verify-key or --no-verify, not both"))
+			}
 			var e *sdk.Engine
 			if !noVerify {
 				var err error
 				if e, err = engineFor(policy); err != nil {
 					return fail(exitUsage, err)
+				}
+				if len(verifyKeys) > 0 {
+					var keys []ed25519.PublicKey
+					for _, path := range verifyKeys {
+						k, err := readVerifyKey(path)
+						if err != nil {
+							return fail(exitUsage, err)
+						}
+						keys = append(keys, k)
+					}
+					if e, err = e.With(sdk.WithVerifyKeys(keys...)); err != nil {
+						return fail(exitUsage, err)
+					}
 				}
 			}
 			var in io.Reader = cmd.InOrStdin()
@@ -142,6 +165,7 @@ every figure.`,
 	cmd.Flags().StringVar(&persons, "persons", "", "also write each counted case's SEN2 person record for the year as JSON lines to this file")
 	cmd.Flags().StringVar(&policy, "policy", "", "verify histories against this district overlay on the default policy")
 	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "do not verify histories (the report says so)")
+	cmd.Flags().StringArrayVar(&verifyKeys, "verify-key", nil, "require every event signed by this ed25519 public key (PEM, or base64); repeat for several")
 	cmd.Flags().IntVar(&maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
 	return cmd
 }

@@ -465,6 +465,8 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 		for _, h := range []string{"policy_hash", "prev_hash", "hash"} {
 			prop(ev, h).Pattern = "^[0-9a-f]{64}$"
 		}
+		prop(ev, "key_id").Pattern = "^[0-9a-f]{16}$"
+		prop(ev, "signature").Pattern = "^[A-Za-z0-9+/]{86}==$"
 		defs["FactsPatch"] = factsPatchSchema(en)
 		defs["States"] = statesSchema(en)
 		ev.AllOf = payloadRules(en, true)

@@ -35,7 +35,7 @@
 //	                locale?
 //	clocks          engine, case|case_ref, as_of               sdk.ClockReport
 //	replay          engine, origin, events, remember?          sdk.Case
-//	verify          engine, case|case_ref                      sdk.VerifyReport
+//	verify          engine, case|case_ref, keys?               sdk.VerifyReport
 //	graph           engine, format, case?|case_ref             string (dot or mermaid)
 //	run_scenario    text, name?, engine?, policies?            scenario.Report
 //	run_files       files, policies?, coverage?                RunFilesResult
@@ -51,6 +51,15 @@
 // joined to the directory of name, as the native CLI would read it).
 // run_files is what `sendflow test` does, over files already read: the
 // same report, text and exit code.
+//
+// verify with keys (ed25519 public keys, 32 bytes each in standard base64,
+// at most MaxVerifyKeys) checks every event's signature against them, as
+// sdk.WithVerifyKeys does: an unsigned event, one signed by another key or
+// a forged signature is reported. The bridge never signs: a private key
+// does not belong in a browser, and a host that signs (a server) signs in
+// Go with sdk.WithSigner, or itself after fire (the scheme is on
+// sdk.Event.Signature: ed25519 over "sendflow/event-signature/v1\n" and the
+// event's hash, which the signature fields are not part of).
 //
 // # Case refs
 //
@@ -89,6 +98,8 @@ package bridge
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,6 +121,8 @@ const (
 	MaxEngines = 256
 	// MaxFiles caps the files of one run_files request.
 	MaxFiles = 10000
+	// MaxVerifyKeys caps the keys of one verify request.
+	MaxVerifyKeys = 64
 )
 
 // Version is the version of this protocol. It changes only when an op's
@@ -140,6 +153,9 @@ type Request struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+	// Keys are the ed25519 public keys (base64) verify checks signatures
+	// against.
+	Keys []string `json:"keys,omitempty"`
 	// CaseRef names a case the bridge returned earlier (see Case refs)
 	// instead of sending it again; Remember asks for the returned case to
 	// be kept under a new ref; Delta asks fire to answer with what changed.
@@ -169,6 +185,7 @@ type rawRequest struct {
 	Files    []File            `json:"files,omitempty"`
 	Policies map[string]string `json:"policies,omitempty"`
 	Coverage bool              `json:"coverage,omitempty"`
+	Keys     []string          `json:"keys,omitempty"`
 	CaseRef  json.RawMessage   `json:"case_ref,omitempty"`
 	Remember bool              `json:"remember,omitempty"`
 	Delta    bool              `json:"delta,omitempty"`
@@ -482,6 +499,13 @@ func handle(raw []byte, k *keep) (any, *sdk.Error) {
 		if cerr != nil {
 			return nil, cerr
 		}
+		if len(req.Keys) > 0 {
+			ve, kerr := withVerifyKeys(e, req.Keys)
+			if kerr != nil {
+				return nil, kerr
+			}
+			e = ve
+		}
 		return e.Verify(c), nil
 	case "graph":
 		if req.CaseRef != nil {
@@ -494,6 +518,29 @@ func handle(raw []byte, k *keep) (any, *sdk.Error) {
 		return wrap(e.Graph(req.Format, req.Case))
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
+}
+
+// withVerifyKeys derives from e an engine that verifies signatures with
+// keys, each an ed25519 public key in standard base64. A bad key is
+// described, never shown.
+func withVerifyKeys(e *sdk.Engine, keys []string) (*sdk.Engine, *sdk.Error) {
+	if len(keys) > MaxVerifyKeys {
+		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("%d keys; the limit is %d", len(keys), MaxVerifyKeys), Pointer: "/keys"}
+	}
+	pubs := make([]ed25519.PublicKey, len(keys))
+	for i, k := range keys {
+		b, err := base64.StdEncoding.DecodeString(k)
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return nil, invalid(fmt.Sprintf("/keys/%d", i), "key %d is not an ed25519 public key: give its %d bytes in standard base64 (%d characters)",
+				i+1, ed25519.PublicKeySize, base64.StdEncoding.EncodedLen(ed25519.PublicKeySize))
+		}
+		pubs[i] = b
+	}
+	ve, err := e.With(sdk.WithVerifyKeys(pubs...))
+	if err != nil {
+		return nil, sdk.AsError(err)
+	}
+	return ve, nil
 }
 
 // validLocale accepts BCP 47-shaped tags. permitted passes the locale to

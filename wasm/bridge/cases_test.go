@@ -325,7 +325,8 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 		c := sdk.Case{Facts: sdk.Facts{ID: s, LA: s, District: s, Child: sdk.Child{DateOfBirth: s, YearGroup: &y0}, Evidence: []string{s, s}},
 			States: map[string]string{s: s, "a": s}, Clocks: map[string]sdk.Clock{s: {ID: s, Source: s, Kind: s, StartedAt: s, Due: s, StoppedAt: s, StoppedBy: s, Cancelled: true, Void: true, Exception: s, Status: s, Citation: s}, "z": {}},
 			Decisions: []sdk.Decision{{Kind: s, At: s, Trigger: s, Seq: -7}}, Origin: &sdk.Facts{},
-			History: []sdk.Event{{Seq: 1, At: s, Actor: s, Trigger: s, Data: data, Facts: map[string]any{"child": map[string]any{"year_group": 3.0}}, StatesBefore: map[string]string{}, PolicyID: s, PolicyHash: s, PrevHash: s, Hash: s}}}
+			History: []sdk.Event{{Seq: 1, At: s, Actor: s, Trigger: s, Data: data, Facts: map[string]any{"child": map[string]any{"year_group": 3.0}}, StatesBefore: map[string]string{}, PolicyID: s, PolicyHash: s, PrevHash: s, Hash: s},
+				{Seq: 2, StatesBefore: map[string]string{s: s}, KeyID: s, Signature: s}, {Seq: 3, Signature: s}, {Seq: 4, KeyID: s}}}
 		check(c)
 		check(sdk.Case{})
 		check(sdk.Case{Facts: sdk.Facts{Evidence: []string{}}, Clocks: map[string]sdk.Clock{}, Decisions: []sdk.Decision{}, History: []sdk.Event{}})
@@ -367,7 +368,7 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
 		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq",
 		reflect.TypeOf(sdk.Warning{}):     "Code:code Message:message Guard:guard,omitempty Citation:citation,omitempty Layer:layer,omitempty",
-		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash",
+		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash KeyID:key_id,omitempty Signature:signature,omitempty",
 	}
 	for typ, fields := range want {
 		var got []string

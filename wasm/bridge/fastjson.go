@@ -355,6 +355,14 @@ func appendEvent(b []byte, e *sdk.Event) ([]byte, error) {
 	b = appendString(b, e.PrevHash)
 	b = append(b, `,"hash":`...)
 	b = appendString(b, e.Hash)
+	if e.KeyID != "" {
+		b = append(b, `,"key_id":`...)
+		b = appendString(b, e.KeyID)
+	}
+	if e.Signature != "" {
+		b = append(b, `,"signature":`...)
+		b = appendString(b, e.Signature)
+	}
 	return append(b, '}'), nil
 }
 

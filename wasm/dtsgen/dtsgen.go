@@ -218,7 +218,11 @@ export declare class Engine {
   clocks(kase: Frozen<Case>, asOf: string): ClockReport;
   /** The case is deep-frozen. */
   replay(origin: Partial<Facts>, events: ReadonlyArray<Frozen<Event>>): Frozen<Case>;
-  verify(kase: Frozen<Case>): VerifyReport;
+  /**
+   * With keys (ed25519 public keys, 32 bytes each in standard base64) every event must also be signed by one of
+   * them; without, signatures are not required.
+   */
+  verify(kase: Frozen<Case>, keys?: string[]): VerifyReport;
   graph(format?: 'dot' | 'mermaid', kase?: Frozen<Case>): string;
   policy(): Policy;
   runScenario(text: string, options?: { name?: string }): Report;

@@ -323,8 +323,12 @@ export interface Event {
   policy_hash: string;
   /** PrevHash is the previous event's Hash (the origin's hash for the first). */
   prev_hash: string;
-  /** Hash is the SHA-256 of this event's canonical JSON without Hash. */
+  /** Hash is the SHA-256 of this event's canonical JSON without Hash, KeyID and Signature. */
   hash: string;
+  /** KeyID names the ed25519 key that signed the event (see sdk.KeyID): 16 lower-case hex characters. Empty when the event is unsigned. */
+  key_id?: string;
+  /** Signature is the ed25519 signature, in standard padded base64 (88 characters), of "sendflow/event-signature/v1\n" followed by Hash, made by an engine with WithSigner. It is not hashed: signing never changes the chain. Verify checks it against WithVerifyKeys. */
+  signature?: string;
 }
 
 /**
@@ -1110,7 +1114,11 @@ export declare class Engine {
   clocks(kase: Frozen<Case>, asOf: string): ClockReport;
   /** The case is deep-frozen. */
   replay(origin: Partial<Facts>, events: ReadonlyArray<Frozen<Event>>): Frozen<Case>;
-  verify(kase: Frozen<Case>): VerifyReport;
+  /**
+   * With keys (ed25519 public keys, 32 bytes each in standard base64) every event must also be signed by one of
+   * them; without, signatures are not required.
+   */
+  verify(kase: Frozen<Case>, keys?: string[]): VerifyReport;
   graph(format?: 'dot' | 'mermaid', kase?: Frozen<Case>): string;
   policy(): Policy;
   runScenario(text: string, options?: { name?: string }): Report;

@@ -357,8 +357,11 @@ export class Engine {
     if (!resp.ok) throw new SendflowError(resp.error);
     return this._adopt(resp.result, resp.case_ref);
   }
-  /** Checks a case's hash chain and replays it: {ok, events, first_bad, reason}. */
-  verify(kase) { return this._onCase('verify', kase, {}); }
+  /**
+   * Checks a case's hash chain and replays it: {ok, events, first_bad, reason}. With keys (ed25519 public keys,
+   * standard base64) every event must also be signed by one of them.
+   */
+  verify(kase, keys) { return this._onCase('verify', kase, keys === undefined ? {} : { keys }); }
   /** The tracks as a diagram: format "dot" or "mermaid"; a case highlights its current states. */
   graph(format = 'dot', kase) { return kase === undefined ? this._req('graph', { format }) : this._onCase('graph', kase, { format }); }
   /** The merged policy document. */
