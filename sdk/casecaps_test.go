@@ -1,0 +1,249 @@
+package sdk_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+)
+
+// Every part of a case is capped and checked, not only its history.
+
+// freeSourceOverlay has a per-source clock whose source is free text, so
+// a case can hold as many of its clocks as firings give sources.
+const freeSourceOverlay = `id: freesource
+clocks:
+  - {id: chase, unit: weeks, length: 2, per_source: true, citation: "local"}
+tracks:
+  - {id: note, initial: open, states: [{id: open}]}
+triggers:
+  - id: note.chased
+    from: [open]
+    roles: [la_officer]
+    payload:
+      - {name: who, type: string, required: true}
+    effects: {start: [{clock: chase, source: who}]}
+`
+
+// withinWatchdog fails the test if fn takes more than 10 s (a hang, not a
+// timing assertion).
+func withinWatchdog(t *testing.T, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); fn() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("still running after 10 s")
+	}
+}
+
+func TestLimitClocks(t *testing.T) {
+	e := compileOverlay(t, freeSourceOverlay)
+	c := e.NewCase(sdk.Facts{})
+	for i := 0; i < sdk.MaxClocks-1; i++ {
+		o, err := e.Fire(c, sdk.Firing{Trigger: "note.chased", Actor: "la_officer", At: "2026-01-05", Data: map[string]any{"who": fmt.Sprint("g", i)}})
+		require.NoError(t, err, "firing %d", i)
+		c = o.Case
+	}
+	o, err := e.Fire(c, sdk.Firing{Trigger: "note.chased", Actor: "la_officer", At: "2026-01-05", Data: map[string]any{"who": "last"}})
+	require.NoError(t, err, "an outcome with MaxClocks clocks")
+	require.Len(t, o.Case.Clocks, sdk.MaxClocks)
+	atCap := o.Case
+	assert.True(t, e.Verify(atCap).OK)
+	_, err = e.Clocks(atCap, "2026-01-06")
+	require.NoError(t, err)
+	// One more clock is refused, at the firing and in a stored case.
+	_, err = e.Fire(atCap, sdk.Firing{Trigger: "note.chased", Actor: "la_officer", At: "2026-01-05", Data: map[string]any{"who": "one more"}})
+	limitErr(t, err, "/clocks")
+	over := atCap
+	over.Clocks = map[string]sdk.Clock{"chase.x": {ID: "chase", Source: "x", Kind: "duty", StartedAt: "2026-01-05", Due: "2026-01-19", Status: "running"}}
+	for k, cl := range atCap.Clocks {
+		over.Clocks[k] = cl
+	}
+	require.Len(t, over.Clocks, sdk.MaxClocks+1)
+	_, err = e.Clocks(over, "2026-01-06")
+	limitErr(t, err, "/clocks")
+	_, err = e.Fire(over, sdk.Firing{Trigger: "note.chased", Actor: "la_officer", At: "2026-01-05", Data: map[string]any{"who": "g1"}})
+	limitErr(t, err, "/clocks")
+	r := e.Verify(over)
+	assert.False(t, r.OK)
+	assert.Contains(t, r.Reason, "the limit is")
+}
+
+// TestHalfAMillionClocks: a case of made-up clocks is refused before any
+// of them is read, in bounded time.
+func TestHalfAMillionClocks(t *testing.T) {
+	e := engine(t)
+	c := e.NewCase(sdk.Facts{ID: "c-1"})
+	c.Clocks = make(map[string]sdk.Clock, 500000)
+	for i := 0; i < 500000; i++ {
+		k := fmt.Sprint("clock", i)
+		c.Clocks[k] = sdk.Clock{ID: k, Kind: "duty", StartedAt: "2026-01-05", Due: "2026-01-05", Status: "running"}
+	}
+	withinWatchdog(t, func() {
+		_, err := e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+		limitErr(t, err, "/clocks")
+		_, err = e.Clocks(c, "2026-01-05")
+		limitErr(t, err, "/clocks")
+		_, err = e.Permitted(c, "parent", "2026-01-05")
+		limitErr(t, err, "/clocks")
+		assert.False(t, e.Verify(c).OK)
+	})
+}
+
+func TestLimitDecisions(t *testing.T) {
+	e := engine(t)
+	c := fire(t, e, e.NewCase(sdk.Facts{}), "ehc.requested", "parent", "2026-01-05", nil).Case
+	c.Decisions = make([]sdk.Decision, sdk.MaxDecisions)
+	for i := range c.Decisions {
+		c.Decisions[i] = sdk.Decision{Kind: "refusal_to_assess", At: "2026-01-05", Trigger: "ehc.decided_not_to_assess", Seq: 1}
+	}
+	_, err := e.Clocks(c, "2026-01-06")
+	require.NoError(t, err, "a case at the cap is read")
+	c.Decisions = append(c.Decisions, c.Decisions[0])
+	_, err = e.Clocks(c, "2026-01-06")
+	limitErr(t, err, "/decisions")
+	_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06"})
+	limitErr(t, err, "/decisions")
+	assert.False(t, e.Verify(c).OK)
+}
+
+// TestCaseStringsAreCapped: a case's id, la and district (and its
+// origin's) are at most MaxIdentifierLen bytes.
+func TestCaseStringsAreCapped(t *testing.T) {
+	e := engine(t)
+	for _, field := range []string{"id", "la", "district"} {
+		set := func(f *sdk.Facts, n int) {
+			s := strings.Repeat("a", n)
+			switch field {
+			case "id":
+				f.ID = s
+			case "la":
+				f.LA = s
+			default:
+				f.District = s
+			}
+		}
+		var f sdk.Facts
+		set(&f, sdk.MaxIdentifierLen)
+		c := e.NewCase(f)
+		o, err := e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+		require.NoError(t, err, "%s at the cap", field)
+		assert.True(t, e.Verify(o.Case).OK)
+		set(&f, sdk.MaxIdentifierLen+1)
+		c = e.NewCase(f)
+		_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+		limitErr(t, err, "/"+field)
+		// Given with a firing, it is a bad value.
+		_, err = e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05",
+			Facts: map[string]any{field: strings.Repeat("a", sdk.MaxIdentifierLen+1)}})
+		assert.Equal(t, sdk.CodeInvalidInput, codeOf(err))
+		assert.Equal(t, "/facts/"+field, sdk.AsError(err).Pointer)
+		// In the origin of a case with a history.
+		good := o.Case
+		long := *good.Origin
+		set(&long, sdk.MaxIdentifierLen+1)
+		good.Origin = &long
+		_, err = e.Clocks(good, "2026-01-06")
+		limitErr(t, err, "/origin/"+field)
+	}
+}
+
+// TestClockKeysAndValuesAreChecked: a clock's key is its id (id.source
+// for a per-source clock, with a source the policy can give), and its
+// kind, status, dates, stopping trigger are the policy's.
+func TestClockKeysAndValuesAreChecked(t *testing.T) {
+	e := engine(t)
+	c := fire(t, e, newCase(e, "personalised_plan"), "ehc.requested", "parent", "2026-01-05", nil).Case
+	c = fire(t, e, c, "ehc.decided_to_assess", "la_officer", "2026-01-20", nil).Case
+	c = fire(t, e, c, "ehc.advice_requested", "la_officer", "2026-01-21", map[string]any{"from": "medical"}).Case
+	require.Contains(t, c.Clocks, "ehc_advice.medical")
+	require.Contains(t, c.Clocks, "ehc_final_plan")
+	_, err := e.Clocks(c, "2026-01-22")
+	require.NoError(t, err)
+	for name, mend := range map[string]func(m map[string]sdk.Clock){
+		"key not the id": func(m map[string]sdk.Clock) { m["other"] = m["ehc_final_plan"]; delete(m, "ehc_final_plan") },
+		"a source on a clock without": func(m map[string]sdk.Clock) {
+			cl := m["ehc_final_plan"]
+			cl.Source = "x"
+			m["ehc_final_plan"] = cl
+		},
+		"per-source key without its source": func(m map[string]sdk.Clock) {
+			m["ehc_advice"] = m["ehc_advice.medical"]
+			delete(m, "ehc_advice.medical")
+		},
+		"a source the policy cannot give": func(m map[string]sdk.Clock) {
+			cl := m["ehc_advice.medical"]
+			cl.Source = "wizard"
+			m["ehc_advice.wizard"] = cl
+			delete(m, "ehc_advice.medical")
+		},
+		"a key of another source": func(m map[string]sdk.Clock) {
+			m["ehc_advice.parent"] = m["ehc_advice.medical"]
+			delete(m, "ehc_advice.medical")
+		},
+		"bad kind": func(m map[string]sdk.Clock) {
+			cl := m["ehc_final_plan"]
+			cl.Kind = "window"
+			m["ehc_final_plan"] = cl
+		},
+		"bad status": func(m map[string]sdk.Clock) {
+			cl := m["ehc_final_plan"]
+			cl.Status = "paused"
+			m["ehc_final_plan"] = cl
+		},
+		"bad stopped_by": func(m map[string]sdk.Clock) {
+			cl := m["ehc_final_plan"]
+			cl.StoppedAt, cl.StoppedBy = "2026-01-21", "nobody.did"
+			m["ehc_final_plan"] = cl
+		},
+		"long exception": func(m map[string]sdk.Clock) {
+			cl := m["ehc_final_plan"]
+			cl.Exception = strings.Repeat("e", sdk.MaxStringLength+1)
+			m["ehc_final_plan"] = cl
+		},
+		"invalid UTF-8 exception": func(m map[string]sdk.Clock) {
+			cl := m["ehc_final_plan"]
+			cl.Exception = "bad\xff"
+			m["ehc_final_plan"] = cl
+		},
+	} {
+		bad := c
+		bad.Clocks = map[string]sdk.Clock{}
+		for k, v := range c.Clocks {
+			bad.Clocks[k] = v
+		}
+		mend(bad.Clocks)
+		_, err := e.Clocks(bad, "2026-01-22")
+		assert.Equal(t, sdk.CodeInvalidCase, codeOf(err), name)
+		_, err = e.Fire(bad, sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-22"})
+		assert.Equal(t, sdk.CodeInvalidCase, codeOf(err), name)
+		assert.False(t, e.Verify(bad).OK, name)
+	}
+	// At the exception's cap the case is read.
+	atCap := c
+	atCap.Clocks = map[string]sdk.Clock{}
+	for k, v := range c.Clocks {
+		atCap.Clocks[k] = v
+	}
+	cl := atCap.Clocks["ehc_final_plan"]
+	cl.Exception = strings.Repeat("e", sdk.MaxStringLength)
+	atCap.Clocks["ehc_final_plan"] = cl
+	_, err = e.Clocks(atCap, "2026-01-22")
+	assert.NoError(t, err)
+}
+
+// roundTrip is a host storing the case as JSON and reading it back.
+func roundTrip(t *testing.T, c sdk.Case) sdk.Case {
+	t.Helper()
+	var out sdk.Case
+	require.NoError(t, json.Unmarshal([]byte(asJSON(t, c)), &out))
+	return out
+}
