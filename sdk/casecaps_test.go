@@ -247,3 +247,67 @@ func roundTrip(t *testing.T, c sdk.Case) sdk.Case {
 	require.NoError(t, json.Unmarshal([]byte(asJSON(t, c)), &out))
 	return out
 }
+
+// TestEdgeTimestampsAlwaysVerify: a firing at the edge of the supported
+// years (calendar.MinYear..MaxYear) either is refused as invalid_input at
+// /at, or its outcome, stored as JSON and read back, is a case Verify,
+// Clocks and Permitted accept: the engine never returns a case it cannot
+// read back (a time that is another year in UTC, a clock due after 2200).
+func TestEdgeTimestampsAlwaysVerify(t *testing.T) {
+	e := engine(t)
+	edges := []string{
+		"2200-12-31", "2200-12-31T23:00:00-05:00", "2200-12-31T23:59:59Z", "2200-12-31T23:59:59.999999999Z",
+		"2200-12-31T09:00:00+14:00", "2200-12-31T09:00:00-14:00", "2200-12-31T23:59:60Z", "2200-12-31t10:00:00z",
+		"2200-10-31", "2200-08-20", "2200-06-30T23:30:00-14:00", "2200-01-05T10:00:00.5+01:00",
+		"1900-01-01", "1900-01-01T00:00:00Z", "1900-01-01T00:00:00+14:00", "1900-01-01T13:59:59+14:00",
+		"1900-01-01T14:00:00+14:00", "1900-01-01T00:30:00+01:00", "1900-01-01T00:00:00-14:00", "1900-01-01t00:00:00z",
+		"1900-01-01T00:00:00.000000001Z", "1899-12-31T23:00:00-01:00", "2201-01-01T00:30:00+01:00",
+	}
+	type step struct {
+		trig, actor string
+		data        map[string]any
+	}
+	sequences := [][]step{
+		{{"ehc.requested", "parent", nil}},
+		{{"ehc.requested", "parent", nil}, {"ehc.decided_not_to_assess", "la_officer", nil}},
+		{{"support.concern_raised", "senco", nil}, {"support.placed", "senco", map[string]any{"need_areas": []any{"semh"}}}},
+	}
+	accepted, refused := 0, 0
+	for _, at := range edges {
+		for si, seq := range sequences {
+			c := newCase(e, "personalised_plan")
+			for i, st := range seq {
+				// Earlier steps on the edge's own day, the last at the edge.
+				when := at
+				if i < len(seq)-1 && strings.HasPrefix(at, "2200") {
+					when = "2200-01-05"
+				}
+				o, err := e.Fire(c, sdk.Firing{Trigger: st.trig, Actor: st.actor, At: when, Data: st.data})
+				if err != nil {
+					se := sdk.AsError(err)
+					assert.Equal(t, sdk.CodeInvalidInput, se.Code, "%s, sequence %d, %s: %v", at, si, st.trig, err)
+					assert.Equal(t, "/at", se.Pointer, "%s, sequence %d, %s", at, si, st.trig)
+					refused++
+					break
+				}
+				accepted++
+				rt := roundTrip(t, o.Case)
+				r := e.Verify(rt)
+				assert.True(t, r.OK, "%s, sequence %d, %s: %s", at, si, st.trig, r.Reason)
+				_, err = e.Clocks(rt, "2200-12-31")
+				assert.NoError(t, err, "%s, sequence %d, %s", at, si, st.trig)
+				_, err = e.Permitted(rt, "la_officer", "2200-12-31")
+				assert.NoError(t, err, "%s, sequence %d, %s", at, si, st.trig)
+				c = o.Case
+			}
+		}
+	}
+	t.Logf("%d firings accepted, %d refused", accepted, refused)
+	// The ones the issue names are refused, and a firing well inside the years is not.
+	for _, at := range []string{"2200-12-31T23:00:00-05:00", "2200-12-31", "1900-01-01T00:00:00+14:00"} {
+		_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: at})
+		assert.Equal(t, sdk.CodeInvalidInput, codeOf(err), at)
+	}
+	_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2200-01-05"})
+	assert.NoError(t, err)
+}
