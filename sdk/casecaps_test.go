@@ -311,3 +311,66 @@ func TestEdgeTimestampsAlwaysVerify(t *testing.T) {
 	_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2200-01-05"})
 	assert.NoError(t, err)
 }
+
+// TestInvalidUTF8IsRefused: the Go API can carry bytes JSON cannot (a
+// JSON round trip turns them into U+FFFD, so a hash over them would no
+// longer verify). Nothing invalid is ever recorded: a firing carrying it
+// is invalid_input at the field (a key is not quoted), a case holding it
+// invalid_case.
+func TestInvalidUTF8IsRefused(t *testing.T) {
+	e := engine(t)
+	c := fire(t, e, newCase(e, "personalised_plan"), "ehc.requested", "parent", "2026-01-05", nil).Case
+	c = fire(t, e, c, "ehc.decided_to_assess", "la_officer", "2026-01-20", nil).Case
+	for _, tc := range []struct {
+		f    sdk.Firing
+		code sdk.Code
+		ptr  string
+	}{
+		{sdk.Firing{Trigger: "ehc.draft_issued\xff", Actor: "la_officer", At: "2026-02-02"}, sdk.CodeUnknownTrigger, "/trigger"},
+		{sdk.Firing{Trigger: "ehc.draft_issued", Actor: "la_officer\xff", At: "2026-02-02"}, sdk.CodeNotAuthorised, "/actor"},
+		{sdk.Firing{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-02-02\xff"}, sdk.CodeInvalidInput, "/at"},
+		{sdk.Firing{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-02-02", Data: map[string]any{"named_school": "Oak\xff"}}, sdk.CodeInvalidInput, "/data/named_school"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Data: map[string]any{"re\xffason": "x"}}, sdk.CodeInvalidInput, "/data"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Data: map[string]any{"list": []any{"ok", map[string]any{"k": "\xc3"}}}}, sdk.CodeInvalidInput, "/data/list/1/k"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Data: map[string]any{"list": []string{"ok", "\xc3"}}}, sdk.CodeInvalidInput, "/data/list/1"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Facts: map[string]any{"id": "c\xff"}}, sdk.CodeInvalidInput, "/facts/id"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Facts: map[string]any{"child": map[string]any{"date_of_birth": "2016-03-02\xff"}}}, sdk.CodeInvalidInput, "/facts/child/date_of_birth"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Facts: map[string]any{"evidence": []any{"sdq\xff"}}}, sdk.CodeInvalidInput, "/facts/evidence/0"},
+		{sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02", Facts: map[string]any{"l\xffa": "kent"}}, sdk.CodeInvalidInput, "/facts"},
+	} {
+		_, err := e.Fire(c, tc.f)
+		require.Error(t, err, "%+v", tc.f)
+		se := sdk.AsError(err)
+		assert.Equal(t, tc.code, se.Code, "%+v: %v", tc.f, err)
+		assert.Equal(t, tc.ptr, se.Pointer, "%+v", tc.f)
+		assert.True(t, utf8Valid(se.Error()), "the error itself is valid text")
+	}
+	// The same firings with valid text are accepted and verify after a round trip.
+	o, err := e.Fire(c, sdk.Firing{Trigger: "ehc.draft_issued", Actor: "la_officer", At: "2026-02-02", Data: map[string]any{"named_school": ""}, Facts: map[string]any{"id": "c\u00e9"}})
+	require.NoError(t, err)
+	assert.True(t, e.Verify(roundTrip(t, o.Case)).OK)
+
+	// A case holding invalid text is invalid_case.
+	for name, mend := range map[string]func(c *sdk.Case){
+		"id":           func(c *sdk.Case) { c.ID = "c\xff" },
+		"la":           func(c *sdk.Case) { c.LA = "kent\xff" },
+		"district":     func(c *sdk.Case) { c.District = "\xc3" },
+		"origin id":    func(c *sdk.Case) { o := *c.Origin; o.ID = "c\xff"; c.Origin = &o },
+		"evidence":     func(c *sdk.Case) { c.Evidence = append(append([]string{}, c.Evidence...), "sdq\xff") },
+		"state":        func(c *sdk.Case) { c.States = map[string]string{"ehc": "assessing\xff"} },
+		"clock source": func(c *sdk.Case) { c.Clocks = map[string]sdk.Clock{"ehc_final_plan\xff": c.Clocks["ehc_final_plan"]} },
+		"clock citation": func(c *sdk.Case) {
+			cl := c.Clocks["ehc_final_plan"]
+			cl.Citation = "R13\xff"
+			c.Clocks = map[string]sdk.Clock{"ehc_final_plan": cl}
+		},
+	} {
+		bad := c
+		mend(&bad)
+		_, err := e.Fire(bad, sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-02-02"})
+		assert.Equal(t, sdk.CodeInvalidCase, codeOf(err), name)
+		assert.False(t, e.Verify(bad).OK, name)
+	}
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
