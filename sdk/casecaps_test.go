@@ -374,3 +374,51 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// TestCaseWithNoHistoryRule: a case with no history is exactly what
+// NewCase makes from its origin (no origin: its facts); a case with a
+// history has an origin. Each branch, for Fire, Clocks and Verify.
+func TestCaseWithNoHistoryRule(t *testing.T) {
+	e := engine(t)
+	f := sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"}
+	check := func(name string, c sdk.Case, ok bool) {
+		t.Helper()
+		f := f
+		if len(c.History) > 0 {
+			f = sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06"}
+		}
+		o, err := e.Fire(c, f)
+		_, cerr := e.Clocks(c, "2026-01-05")
+		r := e.Verify(c)
+		if !ok {
+			assert.Equal(t, sdk.CodeInvalidCase, codeOf(err), name)
+			assert.Equal(t, sdk.CodeInvalidCase, codeOf(cerr), name)
+			assert.False(t, r.OK, name)
+			return
+		}
+		require.NoError(t, err, name)
+		assert.NoError(t, cerr, name)
+		assert.True(t, r.OK, "%s: %s", name, r.Reason)
+		// The outcome records the origin and verifies after a round trip.
+		require.NotNil(t, o.Case.Origin, name)
+		rt := roundTrip(t, o.Case)
+		assert.True(t, e.Verify(rt).OK, name)
+	}
+	facts := sdk.Facts{ID: "c-1", LA: "kent", Child: sdk.Child{DateOfBirth: "2016-03-02"}, Evidence: []string{"sdq"}}
+	check("NewCase", e.NewCase(facts), true)
+	check("no origin: the facts are the origin", sdk.Case{Facts: facts}, true)
+	check("no origin, states left out or initial", sdk.Case{Facts: facts, States: map[string]string{"ehc": "none"}}, true)
+	check("empty clocks and decisions", sdk.Case{Facts: facts, Clocks: map[string]sdk.Clock{}, Decisions: []sdk.Decision{}}, true)
+
+	changed := e.NewCase(facts)
+	changed.LA = "sefton"
+	check("facts changed after NewCase", changed, false)
+	check("a state not initial", sdk.Case{Facts: facts, States: map[string]string{"ehc": "assessing"}}, false)
+	withClock := fire(t, e, e.NewCase(facts), "ehc.requested", "parent", "2026-01-05", nil).Case
+	check("clocks with no history", sdk.Case{Facts: facts, Clocks: withClock.Clocks}, false)
+	check("decisions with no history", sdk.Case{Facts: facts, Decisions: []sdk.Decision{{Kind: "refusal_to_assess", At: "2026-01-05", Trigger: "ehc.decided_not_to_assess", Seq: 1}}}, false)
+	noOrigin := withClock
+	noOrigin.Origin = nil
+	check("a history with no origin", noOrigin, false)
+	check("a history with its origin", withClock, true)
+}

@@ -222,6 +222,14 @@ func clip(s string) string {
 // c is never changed. A refusal is an *Error whose code follows the
 // precedence of SCENARIOS.md: unknown_trigger, not_authorised,
 // not_permitted, invalid_input, guard_failed (invalid_case first of all).
+//
+// c must follow the rules of Case (a case with no history is what NewCase
+// made; nil Origin means its facts, and the outcome records them as its
+// Origin). Every outcome is a case the engine accepts back and that
+// Verify accepts after a JSON round trip: a firing whose result could not
+// be read back (a time that is outside the supported years in UTC, a
+// clock due after them, a case pushed past a cap) is refused, and nothing
+// that is not valid UTF-8 is recorded.
 func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -84,6 +84,11 @@ func jsonEqual(a, b any) bool {
 // to the origin, and that replaying the history from the origin reproduces
 // the case's states, clocks, decisions and facts. It names the first bad
 // event.
+//
+// The case must first be one the engine accepts (the rules of Case): a
+// case with no history verifies only when it is exactly what NewCase
+// makes from its origin (its facts when Origin is nil), and a case with a
+// history but no origin never verifies.
 func (e *Engine) Verify(c Case) (rep VerifyReport) {
 	defer func() {
 		if r := recover(); r != nil {
