@@ -34,10 +34,12 @@ type Engine struct {
 	trackOrder []string
 	// opt holds the Options the engine was made with.
 	opt options
+	// sources is, for each per-source clock, the sources it can have.
+	sources map[string]*sourceSet
 }
 
 func newEngine(c *compiled) *Engine {
-	e := &Engine{p: c, trackOrder: make([]string, 0, len(c.tracks))}
+	e := &Engine{p: c, trackOrder: make([]string, 0, len(c.tracks)), sources: clockSources(c)}
 	for _, t := range c.tracks {
 		e.trackOrder = append(e.trackOrder, t.def.ID)
 	}
@@ -53,8 +55,10 @@ const (
 	MaxPayloadBytes  = 64 << 10 // one firing's data plus facts, as JSON
 	MaxStringLength  = 10000    // one string value in a payload
 	MaxListItems     = 200      // one list value in a payload
-	MaxIdentifierLen = 200      // a trigger, role or clock name
-	MaxCaseBytes     = 16 << 20 // one case's history, estimated as JSON
+	MaxIdentifierLen = 200      // a trigger, role or clock name; a case's id, la and district
+	MaxCaseBytes     = 16 << 20 // one case (history, facts, origin, states, clocks, decisions), estimated as JSON
+	MaxClocks        = 1000     // clocks in one case (one per policy clock, one per source of a per-source clock)
+	MaxDecisions     = 2 * MaxHistory
 )
 
 // PolicyID is the compiled policy's id.
@@ -137,21 +141,29 @@ func cloneCase(c Case, extraHistory int) Case {
 	return out
 }
 
-// checkCase validates a case against the policy and fills in tracks the
-// host left out (at their initial state). It works on a clone.
+// badCase is an invalid_case refusal.
+func badCase(ptr, format string, args ...any) *Error {
+	return &Error{Code: CodeInvalidCase, Message: fmt.Sprintf(format, args...), Pointer: ptr,
+		Detail: "The case does not match the policy; fix the case or use the policy it was made with."}
+}
+
+// checkCase validates a case against the policy and the rule for a case
+// with no history (checkFresh), and fills in tracks the host left out (at
+// their initial state). It works on a clone.
 func (e *Engine) checkCase(c *Case) *Error {
-	bad := func(ptr, format string, args ...any) *Error {
-		return &Error{Code: CodeInvalidCase, Message: fmt.Sprintf(format, args...), Pointer: ptr,
-			Detail: "The case does not match the policy; fix the case or use the policy it was made with."}
+	if err := e.checkParts(c); err != nil {
+		return err
 	}
-	if len(c.History) > MaxHistory {
-		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case has %d events; the limit is %d", len(c.History), MaxHistory), Pointer: "/history"}
-	}
-	if len(c.Evidence) > MaxEvidence {
-		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case holds %d evidence items; the limit is %d", len(c.Evidence), MaxEvidence), Pointer: "/evidence"}
-	}
-	if n := historyBytes(c.History); n > MaxCaseBytes {
-		return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case's history is about %d bytes; the limit is %d", n, MaxCaseBytes), Pointer: "/history"}
+	return e.checkFresh(c, badCase)
+}
+
+// checkParts is checkCase without the rule for a case with no history:
+// the caps, and every part against the policy. Graph, which only reads the
+// states, uses it alone.
+func (e *Engine) checkParts(c *Case) *Error {
+	bad := badCase
+	if lerr := e.checkCounts(c); lerr != nil {
+		return lerr
 	}
 	if c.States == nil {
 		c.States = map[string]string{}
@@ -159,7 +171,7 @@ func (e *Engine) checkCase(c *Case) *Error {
 	for tk, st := range c.States {
 		t := e.p.trackBy[tk]
 		if t == nil {
-			return bad("/states/"+ptrEscape(tk), "unknown track %s%s", clip(tk), suggest(tk, keys(e.p.trackBy)))
+			return bad(ptrKey("/states", tk), "unknown track %s%s", clip(tk), suggest(tk, keys(e.p.trackBy)))
 		}
 		if t.m == nil || !t.m.HasState(st) {
 			return bad("/states/"+ptrEscape(tk), "%s is not a state of track %s", clip(st), tk)
@@ -170,34 +182,19 @@ func (e *Engine) checkCase(c *Case) *Error {
 			c.States[t.def.ID] = t.initial
 		}
 	}
-	for i, ev := range c.Evidence {
-		if !e.p.evidence[ev] {
-			return bad(fmt.Sprintf("/evidence/%d", i), "unknown evidence kind %s%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))
+	if ferr := e.checkFactsPart("", &c.Facts, bad); ferr != nil {
+		return ferr
+	}
+	if c.Origin != nil {
+		if ferr := e.checkFactsPart("/origin", c.Origin, bad); ferr != nil {
+			return ferr
 		}
 	}
-	if c.Child.DateOfBirth != "" {
-		if _, err := calendar.ParseDate(c.Child.DateOfBirth); err != nil {
-			return bad("/child/date_of_birth", "date of birth is not a date (YYYY-MM-DD)")
-		}
+	if cerr := e.checkClocks(c, bad); cerr != nil {
+		return cerr
 	}
-	if y := c.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
-		return bad("/child/year_group", "year group %d is out of range (-3 to 20)", *y)
-	}
-	for k, cl := range c.Clocks {
-		if e.p.clocks[cl.ID] == nil {
-			return bad("/clocks/"+ptrEscape(k), "unknown clock %s", clip(cl.ID))
-		}
-		if _, err := calendar.ParseDate(cl.Due); err != nil {
-			return bad("/clocks/"+ptrEscape(k)+"/due", "due is not a date")
-		}
-		if _, err := calendar.ParseDate(cl.StartedAt); err != nil {
-			return bad("/clocks/"+ptrEscape(k)+"/started_at", "started_at is not a date")
-		}
-		if cl.StoppedAt != "" {
-			if _, err := calendar.ParseDate(cl.StoppedAt); err != nil {
-				return bad("/clocks/"+ptrEscape(k)+"/stopped_at", "stopped_at is not a date")
-			}
-		}
+	if derr := e.checkDecisions(c, bad); derr != nil {
+		return derr
 	}
 	return nil
 }
@@ -225,7 +222,7 @@ func ptrEscape(s string) string {
 // else may be a child's personal data typed into the wrong field, so it is
 // described, never echoed; the error's pointer still says where it is.
 func clip(s string) string {
-	if len(s) <= 40 && s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == "" {
+	if looksLikeName(s) {
 		return strconv.Quote(s)
 	}
 	return fmt.Sprintf("(a value of %d characters, not shown)", utf8.RuneCountInString(s))
@@ -236,12 +233,23 @@ func clip(s string) string {
 // c is never changed. A refusal is an *Error whose code follows the
 // precedence of SCENARIOS.md: unknown_trigger, not_authorised,
 // not_permitted, invalid_input, guard_failed (invalid_case first of all).
+//
+// c must follow the rules of Case (a case with no history is what NewCase
+// made; nil Origin means its facts, and the outcome records them as its
+// Origin). Every outcome is a case the engine accepts back and that
+// Verify accepts after a JSON round trip: a firing whose result could not
+// be read back (a time that is outside the supported years in UTC, a
+// clock due after them, a case pushed past a cap) is refused, and nothing
+// that is not valid UTF-8 is recorded.
 func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = Outcome{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("fire failed: %v", r)}
 		}
 	}()
+	if lerr := e.checkCounts(&c); lerr != nil {
+		return Outcome{}, lerr
+	}
 	w := cloneCase(c, 1)
 	if cerr := e.checkCase(&w); cerr != nil {
 		return Outcome{}, cerr
@@ -426,6 +434,9 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	ev.Hash = eventHash(&ev, e.trackOrder)
 	e.sign(&ev)
 	w.History = append(w.History, ev)
+	if oerr := e.checkOutput(w, &ev); oerr != nil {
+		return Event{}, nil, oerr
+	}
 	return ev, warns, nil
 }
 
@@ -699,6 +710,9 @@ func (e *Engine) Clocks(c Case, asOf string) (r ClockReport, err error) {
 	if perr != nil {
 		return ClockReport{}, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
 	}
+	if lerr := e.checkCounts(&c); lerr != nil {
+		return ClockReport{}, lerr
+	}
 	w := cloneCase(c, 0)
 	if cerr := e.checkCase(&w); cerr != nil {
 		return ClockReport{}, cerr
@@ -754,6 +768,9 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 	}
 	if len(role) > MaxIdentifierLen || e.p.roles[role] == nil {
 		return nil, &Error{Code: CodeNotAuthorised, Message: e.unknownRole(role), Pointer: "/role"}
+	}
+	if lerr := e.checkCounts(&c); lerr != nil {
+		return nil, lerr
 	}
 	w := cloneCase(c, 0)
 	if cerr := e.checkCase(&w); cerr != nil {
@@ -856,6 +873,9 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 		if n := canonSize(nv, 0); n > MaxPayloadBytes {
 			return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is about %d bytes; the limit is %d", n, MaxPayloadBytes), Pointer: "/data"}
 		}
+		if ptr, bad := badUTF8(nv, "/data", 0); bad {
+			return nil, []Problem{{Code: "bad_text", Message: "data holds a key or string that is not valid UTF-8 text", Pointer: ptr}}, nil
+		}
 		data = nv.(map[string]any)
 		unknown := false
 		for k := range data {
@@ -871,7 +891,7 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 			}
 			for _, k := range sortedAnyKeys(data) {
 				if _, ok := t.fields[k]; !ok {
-					probs = append(probs, Problem{Code: "unknown_field", Pointer: "/data/" + ptrEscape(k),
+					probs = append(probs, Problem{Code: "unknown_field", Pointer: ptrKey("/data", k),
 						Message: fmt.Sprintf("%s has no payload field %s%s", t.def.ID, clip(k), suggest(k, names))})
 				}
 			}
@@ -987,6 +1007,11 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	if len(patch) == 0 {
 		return cur, nil, nil, nil
 	}
+	if nv, ok := normalise(patch, 0); ok {
+		if ptr, bad := badUTF8(nv, "/facts", 0); bad {
+			return cur, nil, []Problem{{Code: "bad_text", Message: "facts hold a key or string that is not valid UTF-8 text", Pointer: ptr}}, nil
+		}
+	}
 	raw, err := json.Marshal(patch)
 	if err != nil {
 		return cur, nil, []Problem{{Code: "bad_value", Message: "facts are not JSON-serialisable", Pointer: "/facts"}}, nil
@@ -1011,7 +1036,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 		if strings.Contains(msg, "unknown field") {
 			if i := strings.Index(msg, "\""); i >= 0 {
 				name := strings.Trim(msg[i:], "\"")
-				ptr = "/facts/" + ptrEscape(name)
+				ptr = ptrKey("/facts", name)
 				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
 			}
 		} else if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
@@ -1044,6 +1069,11 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	}
 	if y := out.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
 		probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/child/year_group", Message: "year group is out of range (-3 to 20)"})
+	}
+	for _, s := range [...]struct{ name, v string }{{"id", out.ID}, {"la", out.LA}, {"district", out.District}} {
+		if len(s.v) > MaxIdentifierLen {
+			probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/" + s.name, Message: fmt.Sprintf("fact %s is longer than %d bytes", s.name, MaxIdentifierLen)})
+		}
 	}
 	return out, norm, probs, nil
 }

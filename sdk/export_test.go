@@ -4,8 +4,11 @@ package sdk
 // can forge a self-consistent chain and show that replay still catches it.
 func EventHash(ev Event) string { return eventHash(&ev, nil) }
 
-// HistoryBytes exposes the history size estimate behind MaxCaseBytes.
+// HistoryBytes exposes the history size estimate behind Replay's MaxCaseBytes check.
 var HistoryBytes = historyBytes
+
+// CaseBytes exposes the whole case's size estimate behind MaxCaseBytes.
+func CaseBytes(c Case) int { return caseBytes(&c) }
 
 // CanonSize is the payload size estimate behind MaxPayloadBytes.
 func CanonSize(v any) int {

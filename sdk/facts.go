@@ -21,7 +21,7 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr, Message: fmt.Sprintf(format, args...)})
 	}
 	for _, k := range sortedAnyKeys(patch) {
-		v, ptr := patch[k], "/facts/"+ptrEscape(k)
+		v, ptr := patch[k], ptrKey("/facts", k)
 		switch k {
 		case "id", "la", "district":
 			if _, ok := v.(string); !ok {
@@ -45,7 +45,7 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 				continue
 			}
 			for _, ck := range sortedAnyKeys(m) {
-				cv, cptr := m[ck], ptr+"/"+ptrEscape(ck)
+				cv, cptr := m[ck], ptrKey(ptr, ck)
 				switch ck {
 				case "date_of_birth":
 					s, ok := cv.(string)

@@ -224,13 +224,18 @@ func (g graphModel) mermaid(current map[string]string) string {
 }
 
 // currentStates is every track's state in c (checked against the policy),
-// or none when no case is given.
+// or none when no case is given. A graph only shows the states, so a case
+// made by hand to show some (no history) is drawn: the rule for a case
+// with no history is not applied.
 func (e *Engine) currentStates(c *Case) (map[string]string, *Error) {
 	if c == nil {
 		return map[string]string{}, nil
 	}
+	if lerr := e.checkCounts(c); lerr != nil {
+		return nil, lerr
+	}
 	w := cloneCase(*c, 0)
-	if cerr := e.checkCase(&w); cerr != nil {
+	if cerr := e.checkParts(&w); cerr != nil {
 		return nil, cerr
 	}
 	return w.States, nil

@@ -63,29 +63,62 @@ func TestLimitHistory(t *testing.T) {
 
 func TestLimitCaseBytes(t *testing.T) {
 	e := engine(t)
-	// Events of about 60 kB each; pad the last so the history is exactly at the cap.
+	// Events of about 60 kB each; pad the last so the case is exactly at the cap.
 	data := map[string]any{"note": strings.Repeat("x", 60000)}
-	per := sdk.HistoryBytes(fabricated(e, 1, data).History)
+	per := sdk.CaseBytes(fabricated(e, 2, data)) - sdk.CaseBytes(fabricated(e, 1, data))
 	n := sdk.MaxCaseBytes / per
-	c := fabricated(e, n, data)
-	rest := sdk.MaxCaseBytes - sdk.HistoryBytes(c.History)
-	c.History[n-1].Data = map[string]any{"note": strings.Repeat("x", 60000+rest)}
-	require.Equal(t, sdk.MaxCaseBytes, sdk.HistoryBytes(c.History))
-	_, err := e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-02-02"})
-	require.NoError(t, err, "a history at the cap is read")
-	_, err = e.Clocks(c, "2026-02-02")
+	sized := func(total int) sdk.Case {
+		c := fabricated(e, n, data)
+		rest := total - sdk.CaseBytes(c)
+		c.History[n-1].Data = map[string]any{"note": strings.Repeat("x", 60000+rest)}
+		require.Equal(t, total, sdk.CaseBytes(c))
+		return c
+	}
+	f := sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-02-02"}
+	c := sized(sdk.MaxCaseBytes)
+	_, err := e.Clocks(c, "2026-02-02")
+	require.NoError(t, err, "a case at the cap is read")
+	_, err = e.Permitted(c, "parent", "2026-02-02")
 	require.NoError(t, err)
+	assert.NotContains(t, e.Verify(c).Reason, "the limit is", "Verify reads it (and finds the events made up)")
+	// Fire refuses what would take the case past the cap: its outcome
+	// would be a case nothing accepts.
+	_, err = e.Fire(c, f)
+	limitErr(t, err, "/history")
+	// A firing whose outcome is exactly at the cap is made.
+	small := fabricated(e, 1, data)
+	o, err := e.Fire(small, f)
+	require.NoError(t, err)
+	grows := sdk.CaseBytes(o.Case) - sdk.CaseBytes(small)
+	o, err = e.Fire(sized(sdk.MaxCaseBytes-grows), f)
+	require.NoError(t, err, "an outcome at the cap")
+	assert.Equal(t, sdk.MaxCaseBytes, sdk.CaseBytes(o.Case))
+	_, err = e.Fire(sized(sdk.MaxCaseBytes-grows+1), f)
+	limitErr(t, err, "/history")
 
-	c.History[n-1].Data = map[string]any{"note": strings.Repeat("x", 60000+rest+1)}
-	_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-02-02"})
+	c = sized(sdk.MaxCaseBytes + 1)
+	_, err = e.Fire(c, f)
 	limitErr(t, err, "/history")
 	_, err = e.Permitted(c, "parent", "2026-02-02")
 	limitErr(t, err, "/history")
-	_, err = e.Replay(*c.Origin, c.History)
+	_, err = e.Clocks(c, "2026-02-02")
 	limitErr(t, err, "/history")
 	r := e.Verify(c)
 	assert.False(t, r.OK)
 	assert.Contains(t, r.Reason, "the limit is")
+	// Replay is given the history alone, which is counted on its own.
+	note := c.History[n-1].Data["note"].(string)
+	c.History[n-1].Data = map[string]any{"note": strings.Repeat("x", len(note)+sdk.MaxCaseBytes+1-sdk.HistoryBytes(c.History))}
+	require.Equal(t, sdk.MaxCaseBytes+1, sdk.HistoryBytes(c.History))
+	_, err = e.Replay(*c.Origin, c.History)
+	limitErr(t, err, "/history")
+
+	// Every part of the case counts, not only the history: facts, origin,
+	// clocks and decisions (here the origin's and the facts' evidence).
+	big := e.NewCase(sdk.Facts{ID: strings.Repeat("i", sdk.MaxIdentifierLen)})
+	big.History = c.History[:n-1]
+	base := sdk.CaseBytes(big)
+	assert.Greater(t, base, sdk.HistoryBytes(big.History)+2*sdk.MaxIdentifierLen)
 }
 
 func TestLimitEvidence(t *testing.T) {
@@ -124,10 +157,13 @@ func TestLimitPayloadBytes(t *testing.T) {
 	_, err = e.Fire(c, sdk.Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-02-02", Data: data(sdk.MaxPayloadBytes + 1)})
 	limitErr(t, err, "/data")
 
-	// facts: {"id":"..."} as JSON, exactly.
+	// facts: {"id":"..."} as JSON, exactly. At the cap they are read (and
+	// the id, longer than MaxIdentifierLen, refused: a case's id is capped).
 	facts := func(size int) map[string]any { return map[string]any{"id": strings.Repeat("i", size-len(`{"id":""}`))} }
 	_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-02-02", Facts: facts(sdk.MaxPayloadBytes)})
-	require.NoError(t, err, "facts at the cap")
+	require.Error(t, err)
+	assert.Equal(t, sdk.CodeInvalidInput, codeOf(err), "facts at the cap are read")
+	assert.Equal(t, "/facts/id", sdk.AsError(err).Pointer)
 	_, err = e.Fire(c, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-02-02", Facts: facts(sdk.MaxPayloadBytes + 1)})
 	limitErr(t, err, "/facts")
 }

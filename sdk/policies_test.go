@@ -497,10 +497,13 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 	assert.Equal(t, sdk.CodeLimitExceeded, codeOf(err))
 	// A guard over the largest lawful list still runs (one loop, not nested).
 	ok := compileOverlay(t, guard(`count(evidence, # == "sdq") >= 0 && all(evidence, # != "")`))
-	full := ok.NewCase(sdk.Facts{Evidence: append(make([]string, 0, sdk.MaxEvidence), "personalised_plan")})
-	for len(full.Evidence) < sdk.MaxEvidence {
-		full.Evidence = append(full.Evidence, "sdq")
+	// (The list is built before NewCase: a case with no history is exactly
+	// what NewCase made, so its facts are not changed afterwards.)
+	evidence := append(make([]string, 0, sdk.MaxEvidence), "personalised_plan")
+	for len(evidence) < sdk.MaxEvidence {
+		evidence = append(evidence, "sdq")
 	}
+	full := ok.NewCase(sdk.Facts{Evidence: evidence})
 	full = fire(t, ok, full, "support.concern_raised", "senco", "2026-01-05", nil).Case
 	full = fire(t, ok, full, "support.placed", "senco", "2026-01-06", nil).Case
 	fire(t, ok, full, "support.plan_agreed", "senco", "2026-01-07", nil)
@@ -519,8 +522,10 @@ triggers:
       - {id: district_guard, expr: 'false', reason: "d"}
 `)
 	assert.Equal(t, []string{"default", "kentish", "kentish_dover"}, e.Layers())
-	c := e.NewCase(sdk.Facts{})
-	c.States["hnf"] = "considering"
+	// hnf reaches considering by a firing: a case with no history is at its
+	// initial states.
+	c := fire(t, e, e.NewCase(sdk.Facts{}), "hnf.considered", "school", "2026-01-05", map[string]any{"annual_provision_cost": 7500}).Case
+	require.Equal(t, "considering", c.States["hnf"])
 	_, err := e.Fire(c, sdk.Firing{Trigger: "hnf.applied", Actor: "school", At: "2026-01-05"})
 	se := sdk.AsError(err)
 	layers := map[string]string{}

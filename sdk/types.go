@@ -32,6 +32,14 @@ type Child struct {
 // Case is one child or young person: the facts, one current state per track,
 // the statutory clocks, the appealable decisions and the hash-chained history
 // of every firing. The SDK never stores a Case; hosts keep it.
+//
+// A case with no history is exactly what Engine.NewCase makes from its
+// origin: every track at its initial state (a track left out is taken to
+// be), no clocks, no decisions, and facts equal to Origin; a nil Origin is
+// taken to be the case's facts. A case with a history must have its
+// Origin. Anything else is invalid_case. Every part is capped (MaxHistory,
+// MaxEvidence, MaxClocks, MaxDecisions, MaxIdentifierLen, MaxCaseBytes for
+// the whole) and every string must be valid UTF-8 (docs/reliability.md).
 type Case struct {
 	Facts
 	// States maps every track to its current state. Nested states are
@@ -43,6 +51,8 @@ type Case struct {
 	// Decisions lists the appealable decisions made on the case, oldest first.
 	Decisions []Decision `json:"decisions,omitempty"`
 	// Origin is the facts the case was opened with; Replay starts from them.
+	// Fire records it on a case that has none (then the facts are the
+	// origin, and the case must have no history).
 	Origin *Facts `json:"origin,omitempty"`
 	// History is every successful firing, in order, hash-chained.
 	History []Event `json:"history,omitempty"`

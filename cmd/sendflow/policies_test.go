@@ -126,7 +126,15 @@ func TestFireAndPermitted(t *testing.T) {
 		assert.NotEqual(t, "lift", p.Track)
 	}
 	// Kent in Welsh: the high needs funding refusal reasons.
-	kcase := write(t, dir, "kent-case.json", `{"states":{"hnf":"considering"}}`)
+	// (A real case, made by a firing: a case with no history is at its
+	// initial states, so hand-set states are invalid_case.)
+	code, out, _ = cli(t, "fire", "--policy", ex+"kent/dover.yaml", "--trigger", "hnf.considered", "--actor", "school", "--at", "2026-01-05",
+		"--data", `{"annual_provision_cost":7500}`)
+	require.Equal(t, 0, code, out)
+	var ko sdk.Outcome
+	require.NoError(t, json.Unmarshal([]byte(out), &ko))
+	require.Equal(t, "considering", ko.Case.States["hnf"])
+	kcase := write(t, dir, "kent-case.json", asJSONString(t, ko.Case))
 	code, out, _ = cli(t, "permitted", "--policy", ex+"kent/dover.yaml", "--case", kcase, "--role", "school", "--as-of", "2026-01-05", "--locale", "cy")
 	require.Equal(t, 0, code, out)
 	require.NoError(t, json.Unmarshal([]byte(out), &perms))
@@ -314,4 +322,11 @@ func TestExplainGraphDiff(t *testing.T) {
 	code, out, _ = cli(t, "diff", same)
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "no changes\n", out)
+}
+
+func asJSONString(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
 }

@@ -402,6 +402,30 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 	if f := root["Facts"]; f != nil {
 		enumItems(prop(f, "evidence"), en.evidence)
 	}
+	// The caps on a case's parts (docs/reliability.md, Limits).
+	for _, name := range []string{"Case", "Facts"} {
+		if x := root[name]; x != nil {
+			for _, p := range []string{"id", "la", "district"} {
+				if s := prop(x, p); s != nil {
+					s.MaxLength = u64(sdk.MaxIdentifierLen)
+				}
+			}
+			if s := prop(x, "evidence"); s != nil {
+				s.MaxItems = u64(sdk.MaxEvidence)
+			}
+		}
+	}
+	if c := root["Case"]; c != nil {
+		if s := prop(c, "clocks"); s != nil {
+			s.MaxProperties = u64(sdk.MaxClocks)
+		}
+		if s := prop(c, "decisions"); s != nil {
+			s.MaxItems = u64(sdk.MaxDecisions)
+		}
+		if s := prop(c, "history"); s != nil {
+			s.MaxItems = u64(sdk.MaxHistory)
+		}
+	}
 	if ch := root["Child"]; ch != nil {
 		formatProp(ch, "date_of_birth", "date")
 		if y := prop(ch, "year_group"); y != nil {

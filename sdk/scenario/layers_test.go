@@ -62,8 +62,18 @@ func TestExampleDistrictsSitOnKent(t *testing.T) {
 	e, err := sdk.Compile(srcs...)
 	require.NoError(t, err)
 	// Dover meets on Tuesdays: a meeting recorded on a Wednesday is advised on.
+	// (lift reaches awaiting_meeting by firings: a case with no history is
+	// at its initial states.)
 	c := e.NewCase(sdk.Facts{Evidence: []string{"personalised_plan"}})
-	c.States["lift"] = "awaiting_meeting"
+	for _, f := range []sdk.Firing{
+		{Trigger: "lift.referral_started", Actor: "senco", At: "2026-09-01"},
+		{Trigger: "lift.consent_recorded", Actor: "parent", At: "2026-09-02", Data: map[string]any{"agreement_to_engage": true}},
+	} {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err, f.Trigger)
+		c = o.Case
+	}
+	require.Equal(t, "awaiting_meeting", c.States["lift"])
 	meet := func(at, locale string) []sdk.Warning {
 		o, err := e.Fire(c, sdk.Firing{Trigger: "lift.meeting_held", Actor: "lift_chair", At: at, Locale: locale,
 			Data: map[string]any{"outcomes": []any{"advice_to_try"}}})

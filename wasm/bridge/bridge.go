@@ -401,7 +401,7 @@ func handle(raw []byte, k *keep) (any, *sdk.Error) {
 		return Info{Protocol: Version, Ops: Ops, GraphFormats: sdk.GraphFormats, Codes: sdk.Codes,
 			Limits: map[string]int{"request_bytes": MaxRequestBytes, "engines": MaxEngines, "files": MaxFiles,
 				"policy_bytes": sdk.MaxPolicyBytes, "history": sdk.MaxHistory, "evidence": sdk.MaxEvidence,
-				"payload_bytes": sdk.MaxPayloadBytes}}, nil
+				"payload_bytes": sdk.MaxPayloadBytes, "case_bytes": sdk.MaxCaseBytes, "clocks": sdk.MaxClocks, "decisions": sdk.MaxDecisions}}, nil
 	case "compile":
 		return compile(req)
 	case "default_policy":

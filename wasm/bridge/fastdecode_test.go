@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/stretchr/testify/assert"
@@ -104,4 +105,32 @@ func FuzzFastRequest(f *testing.F) {
 		var e envelope
 		require.NoError(t, json.Unmarshal(out, &e), "%s", out)
 	})
+}
+
+// TestInvalidUTF8DecodesAsEncodingJSON: a request carrying bytes that are
+// not UTF-8 (in a value or a key, nested or not) is never decoded by the
+// fast path, which would keep the raw bytes; strict (encoding/json) turns
+// each into U+FFFD, as a Go host reading the same JSON does. So JS, WASI
+// and Go give the engine the same text, and the engine, which refuses
+// invalid UTF-8 from the Go API, never sees any from the bridge.
+func TestInvalidUTF8DecodesAsEncodingJSON(t *testing.T) {
+	for _, raw := range []string{
+		"{\"op\":\"fire\",\"engine\":1,\"case_ref\":1,\"firing\":{\"trigger\":\"ehc.draft_issued\",\"actor\":\"la_officer\",\"at\":\"2026-02-02\",\"data\":{\"named_school\":\"Oak\xff\"}}}",
+		"{\"op\":\"fire\",\"engine\":1,\"case_ref\":1,\"firing\":{\"trigger\":\"t\",\"actor\":\"a\",\"at\":\"2026-02-02\",\"data\":{\"k\xc3\":1}}}",
+		"{\"op\":\"fire\",\"engine\":1,\"case_ref\":1,\"firing\":{\"trigger\":\"t\",\"actor\":\"a\",\"at\":\"2026-02-02\",\"data\":{\"l\":[{\"n\":\"\xed\xa0\x80\"}]}}}",
+		"{\"op\":\"fire\",\"engine\":1,\"case_ref\":1,\"firing\":{\"trigger\":\"t\",\"actor\":\"a\",\"at\":\"2026-02-02\",\"facts\":{\"id\":\"c\xff\"}}}",
+		"{\"op\":\"permitted\",\"engine\":1,\"case_ref\":1,\"role\":\"par\xffent\",\"as_of\":\"2026-02-02\"}",
+	} {
+		var fast Request
+		assert.False(t, fastRequest([]byte(raw), &fast), "the fast path gives up on %q", raw)
+		var got Request
+		require.NoError(t, strict([]byte(raw), &got))
+		var want Request
+		require.NoError(t, json.Unmarshal([]byte(raw), &want))
+		assert.Equal(t, want, got)
+		b, err := json.Marshal(got)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), "\ufffd", "encoding/json's replacement character")
+		assert.True(t, utf8.Valid(b))
+	}
 }
