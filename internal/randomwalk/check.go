@@ -272,6 +272,19 @@ func (k *Checker) CheckHistory(c sdk.Case) error {
 	if rep := k.E.Verify(c); !rep.OK {
 		return fmt.Errorf("verify refuses the case: event %d: %s", rep.FirstBad, rep.Reason)
 	}
+	// As a host stores it: the case after a JSON round trip must verify too
+	// (invalid UTF-8 or an unreadable date would be changed by the trip).
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("the case does not marshal: %v", err)
+	}
+	var stored sdk.Case
+	if err := json.Unmarshal(b, &stored); err != nil {
+		return fmt.Errorf("the case does not unmarshal: %v", err)
+	}
+	if rep := k.E.Verify(stored); !rep.OK {
+		return fmt.Errorf("verify refuses the case after a JSON round trip: event %d: %s", rep.FirstBad, rep.Reason)
+	}
 	return nil
 }
 
