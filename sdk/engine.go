@@ -528,8 +528,9 @@ func atString(raw string, at time.Time) string {
 // env builds the guard environment for one evaluation.
 func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
-		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today),
-		Meter: &meter{ctx: ctx, limit: e.steps()}}
+		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
+	env.meter = meter{ctx: ctx, limit: e.steps()}
+	env.Meter = &env.meter
 	if env.Data == nil {
 		env.Data = emptyData
 	}

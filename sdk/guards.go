@@ -39,6 +39,8 @@ type guardEnv struct {
 	// Meter counts the steps of the evaluation (cost.go). Its name holds a
 	// space, so no expression can name it; only the metering patch does.
 	Meter *meter `expr:"sendflow meter"`
+	// meter is what Meter points to, allocated with the environment.
+	meter meter
 }
 
 type childEnv struct {
