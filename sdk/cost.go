@@ -208,8 +208,6 @@ func reflectSize(v reflect.Value, limit int64, depth int) int64 {
 	return 24
 }
 
-var meterType = reflect.TypeOf((*meter)(nil))
-
 // meterOptions are the functions the metering patch calls.
 func meterOptions() []expr.Option {
 	return []expr.Option{
