@@ -72,6 +72,10 @@ type compiled struct {
 	lazyOpts func() []expr.Option
 	// origins maps "kind:id" to the layer that last defined it (see LayerOf).
 	origins map[string]string
+	// guardCost is the largest worst-case cost an expression may have, and
+	// costs every compiled expression's (Engine.With checks a lower limit).
+	guardCost int64
+	costs     []exprCost
 }
 
 type role struct {
@@ -159,13 +163,13 @@ type source struct {
 // default. Every problem is reported at once in one *Error with code
 // invalid_policy (or statutory_floor), each with file:line:col.
 func Compile(sources ...PolicySource) (*Engine, error) {
-	return compilePolicy(true, sources)
+	return compilePolicy(true, sources, DefaultGuardCost)
 }
 
 // compilePolicy is Compile. With lazyDefault and no sources, the default
 // policy's expressions are compiled on first use when the pre-parsed policy
 // matches the YAML (defaultjson.go); every answer is the same.
-func compilePolicy(lazyDefault bool, sources []PolicySource) (eng *Engine, err error) {
+func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (eng *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
@@ -205,7 +209,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource) (eng *Engine, err e
 		return nil, syntax
 	}
 	merged, origin := mergePolicies(srcs)
-	c := build(merged, origin, srcs, d, lazy)
+	c := build(merged, origin, srcs, d, lazy, guardCost)
 	if len(d.problems) > 0 {
 		code := CodeInvalidPolicy
 		for _, p := range d.problems {
@@ -482,8 +486,37 @@ func unionStrings(a, b []string) []string {
 	return out
 }
 
-func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta) *compiled {
-	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{},
+// paramProblem says what is wrong with a parameter's value: it must be a
+// number, a boolean, a string of at most MaxStringLength characters, or a
+// list of at most MaxListItems of these (the bounds the cost model reads).
+func paramProblem(v any) string {
+	switch x := v.(type) {
+	case float64, bool:
+		return ""
+	case string:
+		if len(x) > MaxStringLength {
+			return fmt.Sprintf("a string parameter may hold at most %d characters", MaxStringLength)
+		}
+		return ""
+	case []any:
+		if len(x) > MaxListItems {
+			return fmt.Sprintf("a list parameter may hold at most %d items", MaxListItems)
+		}
+		for _, e := range x {
+			if _, isList := e.([]any); isList {
+				return "a list parameter holds numbers, booleans or strings, not lists"
+			}
+			if m := paramProblem(e); m != "" {
+				return m
+			}
+		}
+		return ""
+	}
+	return "a parameter is a number, a boolean, a string or a list of these"
+}
+
+func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta, guardCost int64) *compiled {
+	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost,
 		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
 		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
 	if c.id == "" {
@@ -523,7 +556,13 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 		c.decision[k] = true
 	}
 	for _, pr := range p.Parameters {
-		c.params[pr.ID] = normaliseJSON(pr.Value)
+		v := normaliseJSON(pr.Value)
+		if msg := paramProblem(v); msg != "" {
+			w := o.params[pr.ID]
+			d.add("bad_value", w.path+".value", w.layer, "parameter %s: %s", pr.ID, msg)
+			continue
+		}
+		c.params[pr.ID] = v
 	}
 	// Roles.
 	for _, r := range p.Roles {

@@ -31,7 +31,7 @@ func generateDefaultGo(t *testing.T) []byte {
 	if err := jsonUnmarshal(raw, &p); err != nil {
 		t.Fatal(err)
 	}
-	eager, err := compilePolicy(false, nil)
+	eager, err := compilePolicy(false, nil, DefaultGuardCost)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func (g *goLit) value(v reflect.Value) string {
 		return strconv.Quote(v.String())
 	case reflect.Bool:
 		return strconv.FormatBool(v.Bool())
-	case reflect.Int:
+	case reflect.Int, reflect.Int64:
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.Float64:
 		return "float64(" + strconv.FormatFloat(v.Float(), 'g', -1, 64) + ")"

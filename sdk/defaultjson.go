@@ -52,6 +52,7 @@ type programMeta struct {
 	Expr       string   // the expression
 	DataFields []string // payload fields read
 	UsesClocks bool     // reads clocks
+	Cost       int64    // worst-case cost in steps (cost.go)
 }
 
 func programKey(kind reflect.Kind, src string) string { return metaKey(kind.String(), src) }

@@ -28,7 +28,7 @@ func generateDefaultJSON(t *testing.T) []byte {
 // lists what compiling each of its expressions found, sorted and unique.
 func eagerDefaultPrograms(t *testing.T) []programMeta {
 	t.Helper()
-	e, err := compilePolicy(false, nil)
+	e, err := compilePolicy(false, nil, DefaultGuardCost)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func eagerDefaultPrograms(t *testing.T) []programMeta {
 		if pr.lazy != nil || pr.prog == nil {
 			t.Fatalf("expression %q was not compiled at once", pr.src)
 		}
-		seen[programKey(kind, pr.src)] = programMeta{Kind: kind.String(), Expr: pr.src, DataFields: pr.dataFields, UsesClocks: pr.usesClocks}
+		seen[programKey(kind, pr.src)] = programMeta{Kind: kind.String(), Expr: pr.src, DataFields: pr.dataFields, UsesClocks: pr.usesClocks, Cost: pr.cost}
 	}
 	for _, r := range e.p.roles {
 		if r.eligibility != nil {

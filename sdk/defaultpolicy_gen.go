@@ -10,6 +10,7 @@ var genDefault = generatedDefault{
 		programMeta{
 			Kind: "bool",
 			Expr: "!(states.plan in params.plan_maintained_states)",
+			Cost: 119,
 		},
 		programMeta{
 			Kind: "bool",
@@ -17,19 +18,23 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"preparation_for_adulthood",
 			},
+			Cost: 16,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "!clocks.review_notice.running || clocks.review_notice.due <= today",
 			UsesClocks: true,
+			Cost:       14,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "\"parental_consent\" in evidence",
+			Cost: 65539,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "\"personalised_plan\" in evidence",
+			Cost: 65539,
 		},
 		programMeta{
 			Kind: "bool",
@@ -38,6 +43,7 @@ var genDefault = generatedDefault{
 				"named_school",
 				"school_type",
 			},
+			Cost: 15,
 		},
 		programMeta{
 			Kind: "bool",
@@ -45,10 +51,12 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"named_school",
 			},
+			Cost: 7,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
+			Cost: 10051,
 		},
 		programMeta{
 			Kind: "bool",
@@ -57,15 +65,18 @@ var genDefault = generatedDefault{
 				"no_more_representations",
 			},
 			UsesClocks: true,
+			Cost:       13,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "clocks.transfer_notice.running",
 			UsesClocks: true,
+			Cost:       5,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "count(evidence, # == \"personalised_plan\") >= 2",
+			Cost: 2004,
 		},
 		programMeta{
 			Kind: "bool",
@@ -73,6 +84,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"agreement_to_engage",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -80,6 +92,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"annual_provision_cost",
 			},
+			Cost: 7,
 		},
 		programMeta{
 			Kind: "bool",
@@ -87,6 +100,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"decision",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -94,6 +108,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"decision",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -101,6 +116,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"decision",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -108,6 +124,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"meeting_date",
 			},
+			Cost: 71,
 		},
 		programMeta{
 			Kind: "bool",
@@ -115,6 +132,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"order",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -122,6 +140,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"order",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -129,6 +148,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"order",
 			},
+			Cost: 11,
 		},
 		programMeta{
 			Kind: "bool",
@@ -136,6 +156,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"order",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -143,6 +164,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"order",
 			},
+			Cost: 11,
 		},
 		programMeta{
 			Kind: "bool",
@@ -150,6 +172,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"order",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -157,15 +180,18 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"summary_sheet_completed",
 			},
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "decision_at != \"\"",
+			Cost: 3,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 			UsesClocks: true,
+			Cost:       93,
 		},
 		programMeta{
 			Kind: "bool",
@@ -173,34 +199,41 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"placement_only",
 			},
+			Cost: 11,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "states.dispute == \"none\"",
+			Cost: 5,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "states.ehc != \"not_issued\" || clocks.order_make_plan.running",
 			UsesClocks: true,
+			Cost:       11,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "states.ehc != \"refused\" || clocks.order_assess.running",
 			UsesClocks: true,
+			Cost:       11,
 		},
 		programMeta{
 			Kind: "bool",
 			Expr: "states.lift == \"exhausted\" || states.plan in params.plan_maintained_states",
+			Cost: 124,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "states.plan != \"active\" || clocks.order_assess.running",
 			UsesClocks: true,
+			Cost:       11,
 		},
 		programMeta{
 			Kind:       "bool",
 			Expr:       "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
 			UsesClocks: true,
+			Cost:       93,
 		},
 		programMeta{
 			Kind: "string",
@@ -209,6 +242,7 @@ var genDefault = generatedDefault{
 				"post16",
 				"transfer_year",
 			},
+			Cost: 65627,
 		},
 		programMeta{
 			Kind: "string",
@@ -216,6 +250,7 @@ var genDefault = generatedDefault{
 			DataFields: []string{
 				"last_reviewed",
 			},
+			Cost: 65787,
 		},
 	},
 	policy: Policy{

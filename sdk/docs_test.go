@@ -41,6 +41,9 @@ func generatedDocs() string {
 	fmt.Fprintf(&b, "\n### Limits\n\n| limit | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", maxExprLength, maxGuardNodes)
 	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardMemoryBudget)
+	fmt.Fprintf(&b, "| worst-case cost of one expression | %d steps (`too_costly` when the policy compiles; `Limits.GuardCost`) |\n", DefaultGuardCost)
+	fmt.Fprintf(&b, "| steps one evaluation may take | %d (`limit_exceeded` at run time; `Limits.GuardSteps`) |\n", DefaultGuardSteps)
+	fmt.Fprintf(&b, "| a parameter's value | a number, boolean, string of at most %d characters, or a list of at most %d of these |\n", MaxStringLength, MaxListItems)
 	fmt.Fprintf(&b, "| evidence items in a case | %d |\n| items in a payload list | %d |\n| characters in a payload string | %d |\n| payload or facts of one firing | %d bytes |\n| events in a case | %d |\n| policy document | %d bytes |\n",
 		MaxEvidence, MaxListItems, MaxStringLength, MaxPayloadBytes, MaxHistory, MaxPolicyBytes)
 	b.WriteString("\n### Diagnostic codes\n\n| code | meaning |\n|---|---|\n")
@@ -102,6 +105,9 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
 			name := prefix + f.Tag.Get("expr")
+			if name == meterName || !f.IsExported() {
+				continue // the step meter: no expression can name it
+			}
 			if f.Type.Kind() == reflect.Struct {
 				walk(name+".", f.Type)
 				continue
@@ -115,7 +121,7 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 	// And every documented function exists.
 	for _, f := range GuardEnvironment() {
 		if name, _, ok := strings.Cut(f.Name, "("); ok {
-			if _, err := compileExpr(name+" != nil", exprOptions(nil), reflect.Bool); err != nil && strings.Contains(err.Error(), "unknown name") {
+			if _, err := compileExpr(name+" != nil", exprOptions(nil), reflect.Bool, nil, 1, DefaultGuardCost); err != nil && strings.Contains(err.Error(), "unknown name") {
 				t.Errorf("documented function %s does not exist: %v", name, err)
 			}
 		}

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -241,7 +242,14 @@ func clip(s string) string {
 // be read back (a time that is outside the supported years in UTC, a
 // clock due after them, a case pushed past a cap) is refused, and nothing
 // that is not valid UTF-8 is recorded.
-func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
+func (e *Engine) Fire(c Case, f Firing) (Outcome, error) {
+	return e.FireContext(context.Background(), c, f)
+}
+
+// FireContext is Fire stopping when ctx is cancelled or passes its
+// deadline: guard evaluation looks at ctx as it goes, and a firing so
+// stopped is refused with limit_exceeded (c is not changed).
+func (e *Engine) FireContext(ctx context.Context, c Case, f Firing) (out Outcome, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = Outcome{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("fire failed: %v", r)}
@@ -254,7 +262,7 @@ func (e *Engine) Fire(c Case, f Firing) (out Outcome, err error) {
 	if cerr := e.checkCase(&w); cerr != nil {
 		return Outcome{}, cerr
 	}
-	ev, warns, ferr := e.fire(&w, f)
+	ev, warns, ferr := e.fire(ctx, &w, f)
 	if ferr != nil {
 		return Outcome{}, ferr
 	}
@@ -274,7 +282,7 @@ func mustDate(at string) calendar.Date {
 }
 
 // fire applies f to the working case w in place.
-func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
+func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning, *Error) {
 	p := e.p
 	// 1. unknown_trigger
 	t := p.trigBy[f.Trigger]
@@ -300,7 +308,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			judged = &tmp
 		}
 	}
-	if aerr := e.authorise(t, f.Actor, judged, at, today, atErr == nil, f.Locale); aerr != nil {
+	if aerr := e.authorise(ctx, t, f.Actor, judged, at, today, atErr == nil, f.Locale); aerr != nil {
 		return Event{}, nil, aerr
 	}
 	// 3. not_permitted
@@ -343,7 +351,7 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 		preFacts = &pf
 	}
 	w.Facts = facts
-	env := e.env(w, f.Actor, f.At, at, today, data, t.needsClocks)
+	env := e.env(ctx, w, f.Actor, f.At, at, today, data, t.needsClocks)
 	var failed []GuardFailure
 	warns := append([]Warning(nil), p.warnings...)
 	for _, g := range t.guards {
@@ -354,8 +362,9 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 		if ok && gerr == nil {
 			continue
 		}
-		if errors.Is(gerr, errBudget) {
-			return Event{}, nil, budgetError(g)
+		if se := stopError(gerr, "guard "+g.def.ID); se != nil {
+			se.Guards = []GuardFailure{{ID: g.def.ID, Reason: reasonIn(g.def, f.Locale), Citation: g.def.Citation, Layer: g.layer}}
+			return Event{}, nil, se
 		}
 		reason := reasonIn(g.def, f.Locale)
 		if gerr != nil {
@@ -381,6 +390,9 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 			break
 		}
 		ok, berr := b.when.runBool(env)
+		if se := stopError(berr, "a branch condition of "+t.def.ID); se != nil {
+			return Event{}, nil, se
+		}
 		if berr == nil && ok {
 			br = b
 			break
@@ -440,12 +452,25 @@ func (e *Engine) fire(w *Case, f Firing) (Event, []Warning, *Error) {
 	return ev, warns, nil
 }
 
-// budgetError is the refusal when a guard's evaluation is stopped by the
-// memory budget: the policy is at fault, not the firing.
-func budgetError(g *guard) *Error {
-	return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("guard %s exceeded its memory budget and was stopped", g.def.ID),
-		Detail: "The policy's guard builds too much data for one evaluation; fix the guard (see docs/policies.md, hostile guards).",
-		Guards: []GuardFailure{{ID: g.def.ID, Reason: g.def.Reason, Citation: g.def.Citation, Layer: g.layer}}}
+// stopError is the refusal when an evaluation of what (a guard, a branch
+// condition, a clock's date) was stopped by the memory budget, the step
+// budget or the call's context; nil for any other outcome. The policy (or
+// the host's deadline) is at fault, not the firing.
+func stopError(err error, what string) *Error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errBudget):
+		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its memory budget and was stopped",
+			Detail: "The policy's expression builds too much data for one evaluation; fix it (see docs/policies.md, hostile guards)."}
+	case errors.Is(err, errSteps):
+		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its step budget (Limits.GuardSteps) and was stopped",
+			Detail: "The policy's expression does too much work for one evaluation; fix it (see docs/policies.md, the cost model) or raise Limits.GuardSteps."}
+	case errors.Is(err, errDeadline):
+		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's context was cancelled or passed its deadline",
+			Detail: "The host's context ended the call; nothing was changed."}
+	}
+	return nil
 }
 
 func copyStates(m map[string]string) map[string]string {
@@ -457,7 +482,7 @@ func copyStates(m map[string]string) map[string]string {
 
 // authorise checks the actor's role for the trigger and the role's own
 // eligibility guard (a young person must be over compulsory school age).
-func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool, locale string) *Error {
+func (e *Engine) authorise(ctx context.Context, t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool, locale string) *Error {
 	r := e.p.roles[actor]
 	if len(actor) > MaxIdentifierLen || r == nil {
 		return &Error{Code: CodeNotAuthorised, Message: e.unknownRole(actor), Pointer: "/actor"}
@@ -467,8 +492,13 @@ func (e *Engine) authorise(t *trigger, actor string, w *Case, at time.Time, toda
 			Detail: "It may be fired by: " + t.rolesText + "."}
 	}
 	if r.eligibility != nil && haveAt {
-		env := e.env(w, actor, "", at, today, nil, r.eligibility.prog.usesClocks)
+		env := e.env(ctx, w, actor, "", at, today, nil, r.eligibility.prog.usesClocks)
 		ok, err := r.eligibility.prog.runBool(env)
+		if se := stopError(err, "the eligibility guard of role "+actor); se != nil {
+			se.Pointer = "/actor"
+			se.Guards = []GuardFailure{{ID: r.eligibility.def.ID, Reason: reasonIn(r.eligibility.def, locale), Citation: r.eligibility.def.Citation, Layer: r.eligibility.layer}}
+			return se
+		}
 		if err != nil || !ok {
 			reason := reasonIn(r.eligibility.def, locale)
 			return &Error{Code: CodeNotAuthorised, Message: reason, Pointer: "/actor",
@@ -508,9 +538,11 @@ func atString(raw string, at time.Time) string {
 }
 
 // env builds the guard environment for one evaluation.
-func (e *Engine) env(w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
+func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
 		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
+	env.meter = meter{ctx: ctx, limit: e.steps()}
+	env.Meter = &env.meter
 	if env.Data == nil {
 		env.Data = emptyData
 	}
@@ -631,6 +663,9 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	var due calendar.Date
 	if cs.before != nil {
 		out, err := cs.before.run(env)
+		if se := stopError(err, "the date expression of clock "+id); se != nil {
+			return se
+		}
 		s, _ := out.(string)
 		d, perr := calendar.ParseDate(s)
 		if err != nil || perr != nil {
@@ -756,7 +791,13 @@ func (e *Engine) Permitted(c Case, role string, asOf string) ([]Permission, erro
 
 // PermittedIn is Permitted with guard reasons in locale ("en", "cy"; any
 // other locale, or a guard without a reason in it, falls back to English).
-func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permission, err error) {
+func (e *Engine) PermittedIn(c Case, role, asOf, locale string) ([]Permission, error) {
+	return e.PermittedContext(context.Background(), c, role, asOf, locale)
+}
+
+// PermittedContext is PermittedIn stopping when ctx is cancelled or passes
+// its deadline: the call then fails with limit_exceeded.
+func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, locale string) (out []Permission, err error) {
 	defer func() {
 		if rec := recover(); rec != nil {
 			out, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("permitted failed: %v", rec)}
@@ -777,7 +818,7 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 		return nil, cerr
 	}
 	today := calendar.UKDate(at)
-	env := e.env(&w, role, asOf, at, today, nil, true)
+	env := e.env(ctx, &w, role, asOf, at, today, nil, true)
 	out = make([]Permission, 0, len(e.p.triggers))
 	for _, t := range e.p.triggers {
 		if t.track.def.Disabled {
@@ -790,7 +831,15 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 			out = append(out, pm)
 			continue
 		}
-		if aerr := e.authorise(t, role, &w, at, today, true, locale); aerr != nil {
+		if ctx.Err() != nil {
+			return nil, stopError(errDeadline, "permitted")
+		}
+		if aerr := e.authorise(ctx, t, role, &w, at, today, true, locale); aerr != nil {
+			if aerr.Code == CodeLimitExceeded {
+				pm.Code, pm.Reason, pm.Guards = string(CodeLimitExceeded), aerr.Message, aerr.Guards
+				out = append(out, pm)
+				continue
+			}
 			pm.Code, pm.Reason, pm.Guards = string(CodeNotAuthorised), aerr.Message+".", aerr.Guards
 			if aerr.Detail != "" {
 				pm.Reason += " " + aerr.Detail
@@ -825,8 +874,10 @@ func (e *Engine) PermittedIn(c Case, role, asOf, locale string) (out []Permissio
 			if ok && gerr == nil {
 				continue
 			}
-			if errors.Is(gerr, errBudget) {
-				be := budgetError(g)
+			if be := stopError(gerr, "guard "+g.def.ID); be != nil {
+				if errors.Is(gerr, errDeadline) {
+					return nil, be
+				}
 				pm.Code, pm.Reason = string(CodeLimitExceeded), be.Message
 				pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: be.Message, Citation: g.def.Citation, Layer: g.layer})
 				break

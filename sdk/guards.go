@@ -36,6 +36,11 @@ type guardEnv struct {
 	Today      string              `expr:"today"`
 	DecisionAt string              `expr:"decision_at"`
 	Decision   string              `expr:"decision"`
+	// Meter counts the steps of the evaluation (cost.go). Its name holds a
+	// space, so no expression can name it; only the metering patch does.
+	Meter *meter `expr:"sendflow meter"`
+	// meter is what Meter points to, allocated with the environment.
+	meter meter
 }
 
 type childEnv struct {
@@ -252,6 +257,12 @@ func (v *safety) Visit(n *ast.Node) {
 					msg: "+ may only add numbers in guards (joining strings or lists is not allowed); add numbers read from data with float(data.a) + float(data.b)"}
 			}
 		}
+		if m.Operator == "matches" {
+			if _, ok := m.Right.(*ast.StringNode); !ok {
+				v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
+					msg: "matches needs a constant pattern (a string in quotes): a pattern read from the case, payload or parameters could cost without bound"}
+			}
+		}
 	case *ast.VariableDeclaratorNode:
 		v.err = &exprError{code: "forbidden", msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), col: m.Location().From + 1}
 	case *ast.PredicateNode:
@@ -417,6 +428,8 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 // program is one compiled expression with what it reads.
 type program struct {
 	src        string
+	cost       int64       // worst-case cost in steps (cost.go)
+	node       ast.Node    // the checked tree, before the metering patch (nil when lazy)
 	prog       *vm.Program // nil when lazy
 	dataFields []string    // payload fields read (data.X)
 	usesClocks bool        // reads clocks (the env builds them only when needed)
@@ -441,14 +454,14 @@ func (p *program) vmProgram() (*vm.Program, error) {
 		return p.prog, nil
 	}
 	l.once.Do(func() {
-		q, err := compileExpr(p.src, l.opts(), l.kind)
+		q, err := buildExpr(p.src, l.opts(), l.kind)
 		if err != nil {
 			// Cannot happen while defaultpolicy_gen.go is current (a test
 			// checks it): the generator compiled this very expression.
 			l.err = fmt.Errorf("expression failed to compile: %w", err)
 			return
 		}
-		l.prog = q.prog
+		l.prog = q
 	})
 	return l.prog, l.err
 }
@@ -458,34 +471,63 @@ func (p *program) vmProgram() (*vm.Program, error) {
 // from defaultpolicy_gen.go) and leaves the compile to its first use.
 func (c *compiled) compileExpr(src string, kind reflect.Kind) (*program, error) {
 	if m, ok := c.lazy[programKey(kind, src)]; ok {
-		return &program{src: src, dataFields: m.DataFields, usesClocks: m.UsesClocks,
+		if m.Cost > c.guardCost {
+			return nil, tooCostly(m.Cost, c.guardCost)
+		}
+		c.costs = append(c.costs, exprCost{src: src, cost: m.Cost})
+		return &program{src: src, cost: m.Cost, dataFields: m.DataFields, usesClocks: m.UsesClocks,
 			lazy: &lazyProgram{opts: c.lazyOpts, kind: kind}}, nil
 	}
 	opts := c.opts
 	if opts == nil && c.lazyOpts != nil {
 		opts = c.lazyOpts()
 	}
-	return compileExpr(src, opts, kind)
+	p, err := compileExpr(src, opts, kind, c.params, len(c.policy.Tracks), c.guardCost)
+	if err == nil {
+		c.costs = append(c.costs, exprCost{src: src, cost: p.cost})
+	}
+	return p, err
 }
 
-func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, error) {
+// exprCost is one compiled expression's worst-case cost.
+type exprCost struct {
+	src  string
+	cost int64
+}
+
+func kindOption(kind reflect.Kind) expr.Option {
+	if kind == reflect.Bool {
+		return expr.AsBool()
+	}
+	return expr.AsKind(kind)
+}
+
+// buildExpr compiles an expression already checked by compileExpr into a
+// program that charges the meter as it runs.
+func buildExpr(src string, opts []expr.Option, kind reflect.Kind) (*vm.Program, error) {
+	all := append(append(append([]expr.Option{}, opts...), kindOption(kind)), meterOptions()...)
+	p, err := expr.Compile(src, all...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return p, nil
+}
+
+// compileExpr checks one expression (types, the safety rules, its
+// worst-case cost against guardCost, given the policy's parameters and
+// number of tracks) and compiles it with the metering patch.
+func compileExpr(src string, opts []expr.Option, kind reflect.Kind, params map[string]any, tracks int, guardCost int64) (*program, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &exprError{code: "missing_field", msg: "empty expression"}
 	}
 	if len(src) > maxExprLength {
 		return nil, &exprError{code: "too_complex", msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), maxExprLength)}
 	}
-	all := append([]expr.Option{}, opts...)
-	if kind == reflect.Bool {
-		all = append(all, expr.AsBool())
-	} else {
-		all = append(all, expr.AsKind(kind))
-	}
-	p, err := expr.Compile(src, all...)
+	tree, err := checkTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
 	if err != nil {
 		return nil, classify(err)
 	}
-	node := p.Node()
+	node := tree.Node
 	sv := &safety{}
 	ast.Walk(&node, sv)
 	if sv.err != nil {
@@ -497,7 +539,15 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind) (*program, e
 	if v.dynamic {
 		fields["*"] = true
 	}
-	out := &program{src: src, prog: p, usesClocks: v.clocks}
+	cost := costOf(node, params, tracks)
+	if cost > guardCost {
+		return nil, tooCostly(cost, guardCost)
+	}
+	p, err := buildExpr(src, opts, kind)
+	if err != nil {
+		return nil, err
+	}
+	out := &program{src: src, prog: p, node: node, cost: cost, usesClocks: v.clocks}
 	for f := range fields {
 		out.dataFields = append(out.dataFields, f)
 	}
@@ -538,6 +588,16 @@ func (p *program) run(env *guardEnv) (out any, err error) {
 	prog, err := p.vmProgram()
 	if err != nil {
 		return nil, err
+	}
+	if env.Meter != nil {
+		if err := env.Meter.reset(); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if env.Meter.stop != nil {
+				out, err = nil, env.Meter.stop
+			}
+		}()
 	}
 	m := vmPool.Get().(*vm.VM)
 	defer putVM(m)

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -21,7 +22,14 @@ import (
 // history rebuilds it byte for byte). Verify is the check of where a
 // history came from; verify an imported history before replaying it with a
 // signing engine, which would otherwise vouch for it.
-func (e *Engine) Replay(origin Facts, events []Event) (out Case, err error) {
+func (e *Engine) Replay(origin Facts, events []Event) (Case, error) {
+	return e.ReplayContext(context.Background(), origin, events)
+}
+
+// ReplayContext is Replay stopping when ctx is cancelled or passes its
+// deadline (looked at between events and during guard evaluation): the
+// call then fails with limit_exceeded.
+func (e *Engine) ReplayContext(ctx context.Context, origin Facts, events []Event) (out Case, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = Case{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("replay failed: %v", r)}
@@ -39,7 +47,17 @@ func (e *Engine) Replay(origin Facts, events []Event) (out Case, err error) {
 	}
 	w.History = make([]Event, 0, len(events))
 	for i, ev := range events {
-		got, _, ferr := e.fire(&w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		if ctx.Err() != nil {
+			se := stopError(errDeadline, fmt.Sprintf("replay at event %d", i+1))
+			se.Pointer = fmt.Sprintf("/history/%d", i)
+			return Case{}, se
+		}
+		got, _, ferr := e.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		if ferr != nil && ferr.Code == CodeLimitExceeded {
+			// Stopped, not refused: the history may be sound.
+			ferr.Pointer = fmt.Sprintf("/history/%d", i)
+			return Case{}, ferr
+		}
 		if ferr != nil {
 			return Case{}, &Error{Code: CodeHistoryMismatch, Message: fmt.Sprintf("event %d (%s) no longer fires: %s", i+1, clip(ev.Trigger), ferr.Message),
 				Pointer: fmt.Sprintf("/history/%d", i), Guards: ferr.Guards}
@@ -111,7 +129,14 @@ func jsonEqual(a, b any) bool {
 // case with no history verifies only when it is exactly what NewCase
 // makes from its origin (its facts when Origin is nil), and a case with a
 // history but no origin never verifies.
-func (e *Engine) Verify(c Case) (rep VerifyReport) {
+func (e *Engine) Verify(c Case) VerifyReport {
+	return e.VerifyContext(context.Background(), c)
+}
+
+// VerifyContext is Verify stopping when ctx is cancelled or passes its
+// deadline: the report is then not OK, with no FirstBad and a reason
+// saying verification was stopped (the history was not judged bad).
+func (e *Engine) VerifyContext(ctx context.Context, c Case) (rep VerifyReport) {
 	defer func() {
 		if r := recover(); r != nil {
 			rep = VerifyReport{Reason: fmt.Sprintf("verify failed: %v", r)}
@@ -156,9 +181,13 @@ func (e *Engine) Verify(c Case) (rep VerifyReport) {
 		}
 		prev = ev.Hash
 	}
-	got, err := e.Replay(*origin, c.History)
+	got, err := e.ReplayContext(ctx, *origin, c.History)
 	if err != nil {
 		ae := AsError(err)
+		if ae.Code == CodeLimitExceeded {
+			rep.Reason = "verification was stopped: " + ae.Message
+			return rep
+		}
 		rep.Reason = ae.Message
 		var idx int
 		if _, serr := fmt.Sscanf(ae.Pointer, "/history/%d", &idx); serr == nil {

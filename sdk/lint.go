@@ -12,10 +12,10 @@ import (
 // clocks. Each unknown name is a problem with a "did you mean" suggestion,
 // placed at its column in the expression.
 func lintExpr(c *compiled, pr *program, layer int, path, what string, d *diag) {
-	if pr == nil || pr.prog == nil {
+	if pr == nil || pr.node == nil {
 		return
 	}
-	node := pr.prog.Node()
+	node := pr.node
 	l := &linter{c: c, report: func(code string, n ast.Node, format string, args ...any) {
 		d.addCol(code, path, layer, n.Location().From+1, "%s: %s", what, fmt.Sprintf(format, args...))
 	}}

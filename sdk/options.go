@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"crypto/ed25519"
+	"fmt"
 )
 
 // Option configures an Engine: given to CompileWith, or to Engine.With to
@@ -21,7 +22,8 @@ type options struct {
 }
 
 // Limits bounds the work guard expressions may do. A zero field takes its
-// value from DefaultLimits.
+// default, DefaultGuardCost or DefaultGuardSteps. docs/policies.md ("The
+// cost model") says how cost and steps are counted.
 type Limits struct {
 	// GuardCost is the largest worst-case cost a guard, branch condition or
 	// clock expression may have, estimated at compile time from the
@@ -78,13 +80,15 @@ func buildOptions(base options, opts []Option) options {
 	return o
 }
 
-// CompileWith is Compile with options.
+// CompileWith is Compile with options. An expression whose worst-case cost
+// is over the GuardCost limit is refused (invalid_policy, problem code
+// too_costly).
 func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 	o := buildOptions(options{}, opts)
 	if err := o.checkKeys(); err != nil {
 		return nil, err
 	}
-	e, err := compilePolicy(true, sources)
+	e, err := compilePolicy(true, sources, o.limits.orDefault().GuardCost)
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +97,37 @@ func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 }
 
 // With returns an engine on the same compiled policy with these options
-// added to e's. e is not changed.
+// added to e's. e is not changed. A GuardCost limit below the cost of an
+// expression the policy compiled is refused with invalid_policy (problem
+// code too_costly, naming each expression); GuardSteps takes effect on the
+// next evaluation.
 func (e *Engine) With(opts ...Option) (*Engine, error) {
 	out := *e
 	out.opt = buildOptions(e.opt, opts)
 	if err := out.opt.checkKeys(); err != nil {
 		return nil, err
 	}
+	limit := out.opt.limits.orDefault().GuardCost
+	var probs []Problem
+	for _, c := range e.p.costs {
+		if c.cost > limit {
+			probs = append(probs, Problem{Code: "too_costly", Message: fmt.Sprintf("expression %s: %s", clipExpr(c.src), tooCostly(c.cost, limit).msg)})
+		}
+	}
+	if len(probs) > 0 {
+		return nil, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("%d expression(s) of the policy cost more than the GuardCost limit of %d", len(probs), limit),
+			Detail: "Raise Limits.GuardCost or recompile the policy without these expressions.", Problems: probs}
+	}
 	return &out, nil
+}
+
+// steps is the run-time step budget of one evaluation.
+func (e *Engine) steps() int64 { return e.opt.limits.orDefault().GuardSteps }
+
+// clipExpr quotes a policy expression, shortened to 80 bytes.
+func clipExpr(s string) string {
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return fmt.Sprintf("%q", s)
 }

@@ -466,15 +466,22 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 			assert.Equal(t, wantCode[name], se.Problems[0].Code, se.Problems[0].Message)
 		})
 	}
-	// A guard that compiles but would build a huge list is stopped by the
-	// memory budget when it runs.
-	e := compileOverlay(t, guard(`len(1..100000000) > 0`))
+	// A guard that would build a huge list is refused for its cost; with
+	// the cost limit raised it compiles, and is stopped by the memory
+	// budget when it runs.
+	se := overlayErr(t, "hostile.yaml", guard(`len(1..100000000) > 0`))
+	require.NotEmpty(t, se.Problems)
+	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	e, err := sdk.CompileWith([]sdk.PolicySource{{Name: "hostile.yaml", Data: []byte(guard(`len(1..100000000) > 0`))}},
+		sdk.WithLimits(sdk.Limits{GuardCost: 1 << 40}))
+	require.NoError(t, err)
 	c := e.NewCase(sdk.Facts{Evidence: []string{"personalised_plan"}})
 	c = fire(t, e, c, "support.concern_raised", "senco", "2026-01-05", nil).Case
 	c = fire(t, e, c, "support.placed", "senco", "2026-01-06", nil).Case
-	_, err := e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07"})
-	se := sdk.AsError(err)
+	_, err = e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07"})
+	se = sdk.AsError(err)
 	assert.Equal(t, sdk.CodeLimitExceeded, se.Code, se.Error())
+	assert.Contains(t, se.Message, "memory budget")
 	assert.Equal(t, "h", se.Guards[0].ID)
 	perms, err := e.Permitted(c, "senco", "2026-01-07")
 	require.NoError(t, err)

@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -77,7 +80,11 @@ input cannot be read, 3 when the policy does not compile.`,
 				in = f
 			}
 			out := bufio.NewWriter(a.stdout)
-			sum, err := streamClocks(e, in, out, asOf, within, all)
+			// SIGINT or SIGTERM stops the run cleanly between cases: the
+			// lines printed so far are flushed, and the summary says so.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			sum, err := streamClocks(ctx, e, in, out, asOf, within, all)
 			if ferr := out.Flush(); err == nil {
 				err = ferr
 			}
@@ -101,13 +108,16 @@ input cannot be read, 3 when the policy does not compile.`,
 
 // streamClocks judges one line at a time. A bad as_of date is reported on
 // the first case's line (it is the engine's to judge).
-func streamClocks(e *sdk.Engine, in io.Reader, out io.Writer, asOf string, within int, all bool) (clockSummary, error) {
+func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Writer, asOf string, within int, all bool) (clockSummary, error) {
 	var sum clockSummary
 	r := bufio.NewReaderSize(in, 64<<10)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	var buf []byte
 	for n := 1; ; n++ {
+		if ctx.Err() != nil {
+			return sum, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("stopped (interrupted) before line %d; %d case(s) were judged", n, sum.Cases)}
+		}
 		line, tooLong, err := readLine(r, &buf)
 		if err == io.EOF && len(line) == 0 && !tooLong {
 			return sum, nil

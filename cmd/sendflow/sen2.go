@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -119,7 +121,11 @@ signatures are not required.`,
 				enc := json.NewEncoder(bw)
 				opt.Person = func(p report.Person) error { return enc.Encode(p) }
 			}
-			rep, err := report.Run(in, opt)
+			// SIGINT or SIGTERM stops the run cleanly between cases (and
+			// inside a long verification), with no partial report.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			rep, err := report.RunContext(ctx, in, opt)
 			if err != nil {
 				return fail(exitUsage, err)
 			}

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
@@ -579,4 +580,20 @@ func TestOtherDispute(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Totals.Timeliness.IncExcWithin)
 	assert.Zero(t, rep.Totals.OtherMediation)
+}
+
+// A cancelled context stops the run with limit_exceeded and no report; a
+// live one gives the same report as Run.
+func TestRunContextStops(t *testing.T) {
+	e := engine(t)
+	in := jsonl(t, caseload(t, e))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := report.RunContext(ctx, bytes.NewReader(in), report.Options{Year: 2026, Engine: e})
+	require.Error(t, err)
+	assert.Equal(t, sdk.CodeLimitExceeded, sdk.AsError(err).Code)
+	assert.Contains(t, err.Error(), "stopped")
+	rep, err := report.RunContext(context.Background(), bytes.NewReader(in), report.Options{Year: 2026, Engine: e})
+	require.NoError(t, err)
+	assert.Equal(t, 13, rep.Counted)
 }

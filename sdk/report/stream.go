@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,6 +149,14 @@ func clip(s string) string {
 // fails only on bad options, a line longer than the line limit
 // (limit_exceeded), an error reading r, or an error from opt.Person.
 func Run(r io.Reader, opt Options) (Report, error) {
+	return RunContext(context.Background(), r, opt)
+}
+
+// RunContext is Run stopping when ctx is cancelled or passes its deadline:
+// it looks at ctx between batches of lines and while verifying each case
+// (sdk.Engine.VerifyContext), and then fails with limit_exceeded and no
+// report (a case stopped part-way is not counted as failed).
+func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	a, err := NewAggregator(opt)
 	if err != nil {
 		return Report{}, err
@@ -175,8 +184,15 @@ func Run(r io.Reader, opt Options) (Report, error) {
 	}
 	batch := make([]item, 0, batchLines)
 	size := 0
+	line := 0
 	flush := func() error {
-		process(batch, workers, func(it *item) { it.d, it.fl = readCase(it.b, opt.Engine) })
+		if ctx.Err() != nil {
+			return stopped(line)
+		}
+		process(batch, workers, func(it *item) { it.d, it.fl = readCase(ctx, it.b, opt.Engine) })
+		if ctx.Err() != nil {
+			return stopped(line)
+		}
 		for i := range batch {
 			it := &batch[i]
 			if it.fl != nil {
@@ -194,7 +210,6 @@ func Run(r io.Reader, opt Options) (Report, error) {
 		batch, size = batch[:0], 0
 		return nil
 	}
-	line := 0
 	for sc.Scan() {
 		line++
 		b := bytes.TrimSpace(sc.Bytes())
@@ -257,7 +272,12 @@ func process[T any](items []T, workers int, fn func(*T)) {
 }
 
 // readCase decodes and verifies one case, or says why it cannot be counted.
-func readCase(b []byte, e *sdk.Engine) (d Derived, fl *Failure) {
+// stopped is the error when the run's context ends it.
+func stopped(line int) error {
+	return &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the run was stopped (cancelled or past its deadline) after line %d; no report was made", line)}
+}
+
+func readCase(ctx context.Context, b []byte, e *sdk.Engine) (d Derived, fl *Failure) {
 	defer func() {
 		if r := recover(); r != nil {
 			d, fl = Derived{}, &Failure{Code: string(sdk.CodeInternal), Reason: fmt.Sprintf("could not read the case: %v", r)}
@@ -268,7 +288,7 @@ func readCase(b []byte, e *sdk.Engine) (d Derived, fl *Failure) {
 		return Derived{}, &Failure{Code: string(sdk.CodeInvalidCase), Reason: "not a case: " + err.Error()}
 	}
 	if e != nil {
-		if v := e.Verify(c); !v.OK {
+		if v := e.VerifyContext(ctx, c); !v.OK {
 			return Derived{}, &Failure{ID: c.ID, Code: string(sdk.CodeHistoryMismatch), Event: v.FirstBad, Reason: v.Reason}
 		}
 	}
