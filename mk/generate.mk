@@ -4,7 +4,8 @@
 #   2. schemas/*.schema.json                                 JSON Schemas (Go types + default policy)
 #   3. wasm/js/sendflow.d.ts                                 TypeScript declarations (from the schemas)
 #   4. docs/policies.md (its generated sections)             guard environment, limits, diagnostic codes
-#   5. testdata/fuzz/*/seed-*                                the fuzz seeds written from seeds_test.go
+#   5. docs/lifecycle.md (its generated part)                the lifecycle reference (internal/docgen)
+#   6. testdata/fuzz/*/seed-*                                the fuzz seeds written from seeds_test.go
 # A generator added later adds its command to `generate` and its files to GENERATED.
 GENERATED := sdk/policies/default.json sdk/defaultpolicy_gen.go schemas wasm/js/sendflow.d.ts docs testdata/fuzz
 
@@ -17,6 +18,7 @@ generate:
 	$(GO) generate ./schemas
 	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/
 	$(GO) test -count=1 -run TestPoliciesDocIsGenerated ./sdk/ -args -update
+	SENDFLOW_UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestLifecycleDoc' ./internal/docgen
 	SENDFLOW_WRITE_SEEDS=1 $(GO) test -count=1 -run TestFuzzSeedsUpToDate .
 
 # The files under GENERATED as they are in the work tree (tracked or not, ignored ones aside), hashed.
