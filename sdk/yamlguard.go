@@ -34,6 +34,11 @@ func guardYAML(name string, data []byte) (*ast.File, error) {
 func yamlLimit(name string, err error, limit int) *Error {
 	e := &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s: %v; the limit is %d", name, err, limit), Location: name}
 	var ye *yamlsafe.Error
+	if errors.As(err, &ye) && ye.NotYAML {
+		loc := fmt.Sprintf("%s:%d:%d", name, ye.Line, ye.Column)
+		return &Error{Code: CodeInvalidPolicy, Message: ye.Message, Location: loc,
+			Problems: []Problem{{Code: "syntax", Message: ye.Message, Location: loc}}}
+	}
 	if errors.As(err, &ye) {
 		e.Message = fmt.Sprintf("policy %s: %s; the limit is %d", name, ye.Message, limit)
 		if ye.Line > 0 {

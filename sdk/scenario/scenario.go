@@ -340,6 +340,9 @@ func guardError(name string, err error, limit int) *ParseError {
 	if errors.As(err, &ye) {
 		pe.Line, pe.Column = ye.Line, ye.Column
 		pe.Message = fmt.Sprintf("%s; the limit is %d", ye.Message, limit)
+		if ye.NotYAML {
+			pe.Message = ye.Message
+		}
 	}
 	return pe
 }

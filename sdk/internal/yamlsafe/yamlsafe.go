@@ -10,13 +10,16 @@
 // parser: flow collections ("[", "{") opened at the start of a node or inside
 // another flow collection, outside quoted scalars and comments; block
 // collections by their indentation, including compact ones ("- - x", "- a: b")
-// on one line; block scalars ("|", ">") and the continuation lines of a plain
-// scalar skipped as text. Where it cannot tell, it counts a level, so it may
-// over-count a strange document but does not under-count one the parser reads
-// as deep (TestDepthNeverBelowParser checks this against the parser).
+// on one line; block scalars ("|", ">") skipped as text, and the continuation
+// lines of a plain scalar scanned with any quote ending at the end of the
+// line. Where it cannot tell, it counts a level, so it may over-count a
+// strange document but does not under-count one the parser reads as deep
+// (TestDepthNeverBelowParser and FuzzDepthNeverBelowParser check this
+// against the parser).
 package yamlsafe
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"unicode/utf8"
@@ -30,6 +33,10 @@ type Error struct {
 	Line, Column int
 	// Message says what was exceeded; it quotes nothing from the document.
 	Message string
+	// NotYAML is true when the document holds a NUL byte, which YAML does
+	// not allow (and go-yaml reads inconsistently: as a space or a line
+	// break), rather than exceeding a limit.
+	NotYAML bool
 }
 
 func (e *Error) Error() string {
@@ -40,9 +47,15 @@ func (e *Error) Error() string {
 }
 
 // Depth reports an *Error at the first position where data nests deeper than
-// max (block collections by indentation plus flow collections), or nil. It
-// reads each byte once and allocates at most max+1 ints.
+// max (block collections by indentation plus flow collections), or at its
+// first NUL byte (NotYAML), or nil. It reads each byte at most twice and
+// allocates at most about 2*max+2 ints and bytes.
 func Depth(data []byte, max int) error {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line := bytes.Count(data[:i], []byte("\n")) + 1
+		return &Error{Line: line, Column: i - (bytes.LastIndexByte(data[:i], '\n') + 1) + 1, NotYAML: true,
+			Message: "the document holds a NUL byte, which YAML does not allow"}
+	}
 	s := scanner{data: data, max: max, lit: noLit}
 	return s.run()
 }
@@ -59,7 +72,15 @@ type scanner struct {
 	// stack holds the open block collections, innermost last: column<<1,
 	// |1 for a sequence (which may sit at its parent key's column).
 	stack []int
-	flow  int // open flow collections
+	flow  int    // open flow collections
+	kinds []byte // the open flow collections' openers, innermost last
+	// props counts the lines that ended in a tag or anchor (the node on
+	// the next lines): go-yaml may nest the rest of the document one level
+	// deeper, even lines indented no deeper ("0: !t" repeated nests), so
+	// each counts a level until the document ends. propPending is such a
+	// line not yet followed.
+	props       int
+	propPending bool
 
 	quote byte // the open quoted scalar's quote, or 0
 	// afterQuote is what follows the end of an open quoted scalar: a
@@ -71,6 +92,8 @@ type scanner struct {
 	// a plain scalar); litPlain ends the skipping at a comment.
 	lit      int
 	litPlain bool
+	// lineLocal is true on a plain scalar's continuation line.
+	lineLocal bool
 
 	// flowStart is true in a flow collection where a node may start (after
 	// "[", "{", "," or ":"), so a quote there opens a quoted scalar.
@@ -102,25 +125,38 @@ func (s *scanner) push(c int, seq bool) error {
 	if n := len(s.stack); n > 0 && s.stack[n-1] == e {
 		return nil
 	}
-	if len(s.stack)+s.flow >= s.max {
+	if len(s.stack)+s.flow+s.props >= s.max {
 		return s.deep()
 	}
 	s.stack = append(s.stack, e)
-	s.deepest = max(s.deepest, len(s.stack)+s.flow)
+	s.deepest = max(s.deepest, len(s.stack)+s.flow+s.props)
 	return nil
 }
 
 func (s *scanner) openFlow() error {
-	if len(s.stack)+s.flow >= s.max {
+	if len(s.stack)+s.flow+s.props >= s.max {
 		return s.deep()
 	}
 	s.flow++
+	s.kinds = append(s.kinds, s.data[s.i])
 	s.flowStart = true
-	s.deepest = max(s.deepest, len(s.stack)+s.flow)
+	s.deepest = max(s.deepest, len(s.stack)+s.flow+s.props)
 	return nil
 }
 
-func (s *scanner) eol() bool { return s.i >= len(s.data) || s.data[s.i] == '\n' }
+func (s *scanner) eol() bool { return s.i >= len(s.data) || s.lineBreak(s.i) }
+
+// lineBreak is true at a line break as go-yaml reads one: "\n", and a "\r"
+// not before "\n".
+func (s *scanner) lineBreak(i int) bool {
+	switch s.data[i] {
+	case '\n':
+		return true
+	case '\r':
+		return i+1 == len(s.data) || s.data[i+1] != '\n'
+	}
+	return false
+}
 
 func (s *scanner) at(off int) byte {
 	if s.i+off < len(s.data) {
@@ -135,14 +171,14 @@ func space(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
 func blankAfter(c byte) bool { return space(c) || c == '\n' }
 
 func (s *scanner) skipSpaces() {
-	for s.i < len(s.data) && space(s.data[s.i]) {
+	for s.i < len(s.data) && space(s.data[s.i]) && !s.lineBreak(s.i) {
 		s.i++
 	}
 }
 
 // nextLine moves to the start of the next line.
 func (s *scanner) nextLine() {
-	for s.i < len(s.data) && s.data[s.i] != '\n' {
+	for s.i < len(s.data) && !s.lineBreak(s.i) {
 		s.i++
 	}
 	if s.i < len(s.data) {
@@ -169,6 +205,9 @@ func (s *scanner) run() error {
 		if err := s.scanLine(); err != nil {
 			return err
 		}
+		if s.lineLocal {
+			s.quote, s.lineLocal = 0, false
+		}
 		s.nextLine()
 	}
 	return nil
@@ -188,31 +227,45 @@ func (s *scanner) scanLine() error {
 			return s.scanFlow()
 		}
 		return s.afterNode(s.quoteCol)
+	case s.lit != noLit && !s.litPlain:
+		if blank || indent > s.lit {
+			return nil // a block scalar's content
+		}
+		s.lit = noLit
 	case s.lit != noLit:
+		// A plain scalar's continuation line (go-yaml may still read ": "
+		// or "[" in it as structure): scanned as a line, but a quote opened
+		// in it ends with it, so it cannot hide the lines after.
 		if blank {
 			return nil
 		}
 		if indent > s.lit {
-			if s.litPlain {
-				// A comment ends a plain scalar: later lines are not part of it.
-				for ; !s.eol(); s.i++ {
-					if s.data[s.i] == '#' && space(s.data[s.i-1]) {
-						s.lit = noLit
-						break
-					}
-				}
-			}
-			return nil
+			s.lineLocal = true
+		} else {
+			s.lit = noLit
 		}
-		s.lit = noLit
 	case s.flow > 0:
 		return s.scanFlow()
 	}
 	if blank || s.data[s.i] == '#' {
 		return nil
 	}
-	if indent == 0 && s.i+3 <= len(s.data) && (string(s.data[s.i:s.i+3]) == "---" || string(s.data[s.i:s.i+3]) == "...") && blankAfter(s.at(3)) {
-		s.stack = s.stack[:0]
+	if s.propPending {
+		// Counted whatever the indentation: go-yaml keeps the level after
+		// the lines indented under the property end.
+		s.propPending = false
+		if len(s.stack)+s.flow+s.props >= s.max {
+			return s.deep()
+		}
+		s.props++
+		s.deepest = max(s.deepest, len(s.stack)+s.flow+s.props)
+	}
+	if indent == 0 && s.i+3 <= len(s.data) && (string(s.data[s.i:s.i+3]) == "---" || string(s.data[s.i:s.i+3]) == "...") {
+		// A document marker (go-yaml also reads "...-" as one; the levels
+		// open are kept then, in case it is not).
+		if blankAfter(s.at(3)) {
+			s.stack, s.props = s.stack[:0], 0
+		}
 		s.i += 3
 		s.skipSpaces()
 		if s.eol() || s.data[s.i] == '#' {
@@ -244,9 +297,13 @@ func (s *scanner) scanLine() error {
 // node that turns out to be a collection (a sequence entry, an explicit
 // key, a key) opens a level at col; a scalar opens none.
 func (s *scanner) node(parent, col int) error {
+	prop := false
 	for {
 		s.skipSpaces()
 		if s.eol() || s.data[s.i] == '#' {
+			if prop {
+				s.propPending = true
+			}
 			return nil
 		}
 		start := s.col()
@@ -266,6 +323,7 @@ func (s *scanner) node(parent, col int) error {
 			for !s.eol() && !space(s.data[s.i]) {
 				s.i++
 			}
+			prop = true
 			continue
 		case c == '|' || c == '>':
 			s.lit, s.litPlain = parent, false
@@ -369,7 +427,7 @@ func (s *scanner) scanFlow() error {
 		c := s.data[s.i]
 		switch {
 		case space(c):
-			s.i++
+			s.i++ // not a line break: eol() would have ended the loop
 		case c == '#' && (s.i == s.bol || space(s.data[s.i-1])):
 			for !s.eol() {
 				s.i++
@@ -379,9 +437,12 @@ func (s *scanner) scanFlow() error {
 				return err
 			}
 			s.i++
-		case c == ']' || c == '}':
+		case (c == ']' && s.kinds[len(s.kinds)-1] == '[') || (c == '}' && s.kinds[len(s.kinds)-1] == '{'):
+			// Only the matching closer closes (go-yaml reads "{0]:{}}" as
+			// one mapping in another).
 			s.i++
 			s.flow--
+			s.kinds = s.kinds[:len(s.kinds)-1]
 			s.flowStart = false
 			if s.flow == 0 {
 				return s.afterNode(s.flowCol)

@@ -94,6 +94,13 @@ var tricky = []string{
 	"a: {'x': [[y]], \"z\": {w: [v]}}\n",
 	"key: value\n\t[[[[x]]]]\n",
 	"a: b\r\nc: [[[[x]]]]\r\n",
+	// Found by FuzzDepthNeverBelowParser: go-yaml is lenient.
+	"0\n:",
+	"{0]:{}}",
+	"0: !0\n0: !0\n0: !0\n0: !0\n0:",
+	"- &a\n- &b\n- &c\n- x",
+	"guards: &common\n  - id: a\nnext: *common\n",
+	"0: \"\"\r1: [[[[x]]]]",
 }
 
 // TestDepthNeverBelowParser: for every document the parser reads, the scan
@@ -112,8 +119,8 @@ func TestDepthNeverBelowParser(t *testing.T) {
 	checked := 0
 	for _, d := range docs {
 		f, err := parser.ParseBytes([]byte(d), 0)
-		if err != nil {
-			continue
+		if err != nil || strings.ContainsRune(d, 0) {
+			continue // NUL: refused by Depth (TestDepthRefusesNUL)
 		}
 		checked++
 		got, want := deepest([]byte(d), 1<<20), astDepth(f)
@@ -273,11 +280,23 @@ func FuzzDepthNeverBelowParser(f *testing.F) {
 			return
 		}
 		file, err := parser.ParseBytes([]byte(d), 0)
-		if err != nil {
+		if err != nil || strings.ContainsRune(d, 0) {
 			return
 		}
 		if got, want := deepest([]byte(d), 1<<20), astDepth(file); got < want {
 			t.Fatalf("scan depth %d < parser depth %d for %q", got, want, d)
 		}
 	})
+}
+
+// TestDepthRefusesNUL: go-yaml reads a NUL as a space in one place and as a
+// line break in another ("-\x00a: [[1]]" nests as "- a: [[1]]"), so the
+// scan cannot follow it; YAML does not allow it, so it is refused.
+func TestDepthRefusesNUL(t *testing.T) {
+	err := Depth([]byte("a: b\n-\x00a: [[1]]\n"), 64)
+	var e *Error
+	require.True(t, errors.As(err, &e))
+	assert.True(t, e.NotYAML)
+	assert.Equal(t, 2, e.Line)
+	assert.Equal(t, 2, e.Column)
 }
