@@ -74,13 +74,19 @@ type scanner struct {
 	stack []int
 	flow  int    // open flow collections
 	kinds []byte // the open flow collections' openers, innermost last
+	// pairs counts the open flow sequences holding a "k: v" entry (a
+	// single-pair mapping: one level more), marked 'p' in kinds.
+	pairs int
 	// props counts the lines that ended in a tag or anchor (the node on
 	// the next lines): go-yaml may nest the rest of the document one level
 	// deeper, even lines indented no deeper ("0: !t" repeated nests), so
 	// each counts a level until the document ends. propPending is such a
 	// line not yet followed.
 	props       int
-	propPending bool
+	propPending int
+	// entryPending is a line that ended with "-" or "?" at entryCol.
+	entryPending bool
+	entryCol     int
 
 	quote byte // the open quoted scalar's quote, or 0
 	// afterQuote is what follows the end of an open quoted scalar: a
@@ -107,6 +113,9 @@ type scanner struct {
 
 func (s *scanner) col() int { return s.i - s.bol }
 
+// level is the number of levels open.
+func (s *scanner) level() int { return len(s.stack) + s.flow + s.props + s.pairs }
+
 func (s *scanner) fail(format string, args ...any) error {
 	return &Error{Line: s.line, Column: s.col() + 1, Message: fmt.Sprintf(format, args...)}
 }
@@ -125,22 +134,22 @@ func (s *scanner) push(c int, seq bool) error {
 	if n := len(s.stack); n > 0 && s.stack[n-1] == e {
 		return nil
 	}
-	if len(s.stack)+s.flow+s.props >= s.max {
+	if s.level() >= s.max {
 		return s.deep()
 	}
 	s.stack = append(s.stack, e)
-	s.deepest = max(s.deepest, len(s.stack)+s.flow+s.props)
+	s.deepest = max(s.deepest, s.level())
 	return nil
 }
 
 func (s *scanner) openFlow() error {
-	if len(s.stack)+s.flow+s.props >= s.max {
+	if s.level() >= s.max {
 		return s.deep()
 	}
 	s.flow++
 	s.kinds = append(s.kinds, s.data[s.i])
 	s.flowStart = true
-	s.deepest = max(s.deepest, len(s.stack)+s.flow+s.props)
+	s.deepest = max(s.deepest, s.level())
 	return nil
 }
 
@@ -250,15 +259,24 @@ func (s *scanner) scanLine() error {
 	if blank || s.data[s.i] == '#' {
 		return nil
 	}
-	if s.propPending {
+	if s.entryPending && indent <= s.entryCol {
+		// "-" (or "?") ending a line, then (after any lines indented under
+		// it) a node at its column that is not the next entry: go-yaml
+		// nests it in the entry.
+		s.entryPending = false
+		next := (s.data[s.i] == '-' || s.data[s.i] == '?') && blankAfter(s.at(1))
+		if indent == s.entryCol && !next {
+			s.propPending++
+		}
+	}
+	for ; s.propPending > 0; s.propPending-- {
 		// Counted whatever the indentation: go-yaml keeps the level after
 		// the lines indented under the property end.
-		s.propPending = false
-		if len(s.stack)+s.flow+s.props >= s.max {
+		if s.level() >= s.max {
 			return s.deep()
 		}
 		s.props++
-		s.deepest = max(s.deepest, len(s.stack)+s.flow+s.props)
+		s.deepest = max(s.deepest, s.level())
 	}
 	if indent == 0 && s.i+3 <= len(s.data) && (string(s.data[s.i:s.i+3]) == "---" || string(s.data[s.i:s.i+3]) == "...") {
 		// A document marker (go-yaml also reads "...-" as one; the levels
@@ -302,7 +320,7 @@ func (s *scanner) node(parent, col int) error {
 		s.skipSpaces()
 		if s.eol() || s.data[s.i] == '#' {
 			if prop {
-				s.propPending = true
+				s.propPending++
 			}
 			return nil
 		}
@@ -316,6 +334,9 @@ func (s *scanner) node(parent, col int) error {
 			}
 			s.i++
 			s.skipSpaces()
+			if c != ':' && (s.eol() || s.data[s.i] == '#') {
+				s.entryPending, s.entryCol = true, start
+			}
 			parent, col = start, s.col()
 			continue
 		case c == '&' || c == '!':
@@ -437,7 +458,10 @@ func (s *scanner) scanFlow() error {
 				return err
 			}
 			s.i++
-		case (c == ']' && s.kinds[len(s.kinds)-1] == '[') || (c == '}' && s.kinds[len(s.kinds)-1] == '{'):
+		case (c == ']' && (s.kinds[len(s.kinds)-1] == '[' || s.kinds[len(s.kinds)-1] == 'p')) || (c == '}' && s.kinds[len(s.kinds)-1] == '{'):
+			if s.kinds[len(s.kinds)-1] == 'p' {
+				s.pairs--
+			}
 			// Only the matching closer closes (go-yaml reads "{0]:{}}" as
 			// one mapping in another).
 			s.i++
@@ -451,6 +475,15 @@ func (s *scanner) scanFlow() error {
 			s.i++
 			s.flowStart = true
 		case c == ':' && (blankAfter(s.at(1)) || isFlowIndicator(s.at(1)) || !s.flowStart):
+			if k := len(s.kinds) - 1; s.kinds[k] == '[' {
+				// "[k: v]": the entry is a mapping.
+				if s.level() >= s.max {
+					return s.deep()
+				}
+				s.kinds[k] = 'p'
+				s.pairs++
+				s.deepest = max(s.deepest, s.level())
+			}
 			s.i++
 			s.flowStart = true
 		case (c == '"' || c == '\'') && s.flowStart:

@@ -101,6 +101,9 @@ var tricky = []string{
 	"- &a\n- &b\n- &c\n- x",
 	"guards: &common\n  - id: a\nnext: *common\n",
 	"0: \"\"\r1: [[[[x]]]]",
+	"-\n0:",
+	"-\n0: -\n0: -\n0: [[x]]",
+	"- \n- \n- x\n",
 }
 
 // TestDepthNeverBelowParser: for every document the parser reads, the scan
