@@ -19,11 +19,12 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/machine"
+	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
 //go:embed policies/default.yaml
@@ -34,6 +35,28 @@ func DefaultPolicy() []byte { return append([]byte(nil), defaultPolicyYAML...) }
 
 // MaxPolicyBytes caps one policy document.
 const MaxPolicyBytes = 1 << 20
+
+// MaxYAMLDepth caps how deep a YAML document (a policy, a scenario file)
+// may nest: block collections by indentation plus flow collections ("[",
+// "{"). It is checked by a linear scan of the bytes before any YAML parser
+// reads them (go-yaml's parser takes time growing with the square of the
+// depth). The deepest lawful document, the default policy, nests 7 levels.
+// Past the cap: limit_exceeded, with the position of the level too many.
+const MaxYAMLDepth = 64
+
+// MaxYAMLNodes caps the values a YAML document expands to: every mapping,
+// entry, key, sequence and scalar counts one, and each alias counts the
+// values of its anchor's subtree, so a few hundred bytes of nested aliases
+// (a "billion laughs") are refused before anything is expanded. The largest
+// lawful document, the default policy, has about 3,600. Past the cap:
+// limit_exceeded, with the position of the alias that passed it when one did.
+const MaxYAMLNodes = 250_000
+
+// MaxProblems caps the problems one invalid_policy (or statutory_floor)
+// error lists. When there are more, the first MaxProblems-1 are listed and
+// the last, with code "more_problems", says how many more were not shown;
+// the error's message still counts them all.
+const MaxProblems = 200
 
 var (
 	defaultOnce   sync.Once
@@ -140,7 +163,8 @@ func (d *diag) add(code, layerPath string, layer int, format string, args ...any
 // layerPath (a column inside a guard expression), when that can be placed.
 func (d *diag) addCol(code, layerPath string, layer, col int, format string, args ...any) {
 	p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
-	if d.locate != nil && layerPath != "" {
+	// Problems past MaxProblems are counted, not shown: they are not placed.
+	if d.locate != nil && layerPath != "" && len(d.problems) < MaxProblems {
 		p.Location, p.Snippet = d.locate(layer, layerPath, col)
 	}
 	d.problems = append(d.problems, p)
@@ -156,6 +180,10 @@ type source struct {
 	name   string
 	policy Policy
 	data   []byte
+	// file is the layer's syntax tree when it was parsed here, and pos its
+	// position index, built from it (or by one parse) on first use.
+	file *ast.File
+	pos  *posIndex
 }
 
 // Compile compiles the embedded default policy with the given overlays on
@@ -183,6 +211,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (e
 	var lazy map[string]programMeta
 	for i, s := range all {
 		var p Policy
+		var f *ast.File
 		var perr error
 		if i == 0 {
 			p, perr = parseDefault() // pre-parsed JSON when it matches the YAML
@@ -190,7 +219,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (e
 				lazy = defaultPrograms()
 			}
 		} else {
-			p, perr = parsePolicy(s)
+			p, f, perr = parsePolicyFile(s)
 		}
 		if perr != nil {
 			// Report the syntax problems of every layer at once.
@@ -203,9 +232,10 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (e
 			}
 			continue
 		}
-		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
+		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data, file: f})
 	}
 	if syntax != nil {
+		syntax.Problems = capProblems(syntax.Problems)
 		return nil, syntax
 	}
 	merged, origin := mergePolicies(srcs)
@@ -217,24 +247,37 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (e
 				code = CodeStatutoryFloor
 			}
 		}
-		e := &Error{Code: code, Message: fmt.Sprintf("the policy has %d problem(s)", len(d.problems)), Problems: d.problems}
-		e.Location = d.problems[0].Location
-		e.Detail = d.problems[0].Message
+		e := &Error{Code: code, Message: fmt.Sprintf("the policy has %d problem(s)", len(d.problems)), Problems: capProblems(d.problems)}
+		e.Location = e.Problems[0].Location
+		e.Detail = e.Problems[0].Message
 		return nil, e
 	}
 	return newEngine(c), nil
 }
 
 func parsePolicy(s PolicySource) (Policy, error) {
+	p, _, err := parsePolicyFile(s)
+	return p, err
+}
+
+// parsePolicyFile is parsePolicy, also returning the document's syntax tree.
+// The document's size, depth and expansion are checked (guardYAML) before
+// it is parsed and decoded.
+func parsePolicyFile(s PolicySource) (Policy, *ast.File, error) {
 	var p Policy
 	if len(s.Data) > MaxPolicyBytes {
-		return p, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", s.Name, len(s.Data), MaxPolicyBytes)}
+		return p, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", s.Name, len(s.Data), MaxPolicyBytes)}
 	}
 	if len(bytes.TrimSpace(s.Data)) == 0 {
-		return p, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("policy %s is empty", s.Name), Location: s.Name}
+		return p, nil, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("policy %s is empty", s.Name), Location: s.Name}
 	}
-	if probs := unknownKeys(s.Name, s.Data); len(probs) > 0 {
-		return p, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
+	f, err := guardYAML(s.Name, s.Data)
+	if err != nil {
+		return p, nil, err
+	}
+	if probs := unknownKeys(s.Name, f, s.Data); len(probs) > 0 {
+		probs = capProblems(probs)
+		return p, nil, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
 	}
 	if err := decodeYAML(s.Data, &p); err != nil {
 		loc := s.Name
@@ -246,10 +289,11 @@ func parsePolicy(s PolicySource) (Policy, error) {
 			}
 			msg = se.GetMessage()
 		}
-		return p, &Error{Code: CodeInvalidPolicy, Message: msg, Location: loc,
-			Problems: []Problem{{Code: "syntax", Message: msg, Location: loc, Snippet: firstLines(err.Error())}}}
+		msg = yamlsafe.Clip(msg, maxMessageBytes)
+		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: loc,
+			Problems: capProblems([]Problem{{Code: "syntax", Message: msg, Location: loc, Snippet: firstLines(err.Error())}})}
 	}
-	return p, nil
+	return p, f, nil
 }
 
 // decodeYAML decodes a policy strictly. go-yaml panics on some malformed
@@ -277,22 +321,15 @@ func locate(srcs []source, layer int, path string) (string, string) {
 }
 
 // locateCol is locate with the caret moved col characters into a one-line
-// scalar (a column inside a guard expression).
+// scalar (a column inside a guard expression). It looks the path up in the
+// layer's position index (built once per layer).
 func locateCol(srcs []source, layer int, path string, col int) (string, string) {
 	if layer < 0 || layer >= len(srcs) {
 		return "", ""
 	}
-	s := srcs[layer]
-	f, err := parser.ParseBytes(s.data, 0)
-	if err != nil {
-		return s.name, ""
-	}
-	yp, err := yaml.PathString(path)
-	if err != nil {
-		return s.name, ""
-	}
-	n, err := yp.FilterFile(f)
-	if err != nil || n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+	s := &srcs[layer]
+	n := s.index().nodes[path]
+	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
 		return s.name, ""
 	}
 	tok := n.GetToken()
@@ -305,20 +342,11 @@ func locateCol(srcs []source, layer int, path string, col int) (string, string) 
 			pos.Column += col - 1
 		}
 	}
-	lines := strings.Split(string(s.data), "\n")
-	snippet := ""
-	if pos.Line-1 < len(lines) && pos.Line >= 1 {
-		line := lines[pos.Line-1]
-		col := pos.Column - 1
-		if col < 0 {
-			col = 0
-		}
-		if col > len(line) {
-			col = len(line)
-		}
-		snippet = fmt.Sprintf("%4d | %s\n     | %s^", pos.Line, line, strings.Repeat(" ", col))
+	sn := ""
+	if line, ok := s.index().line(pos.Line); ok {
+		sn = snippet(pos.Line, line, pos.Column-1)
 	}
-	return fmt.Sprintf("%s:%d:%d", s.name, pos.Line, pos.Column), snippet
+	return fmt.Sprintf("%s:%d:%d", s.name, pos.Line, pos.Column), sn
 }
 
 // where records, for every element of the merged policy, which layer it came

@@ -6,16 +6,16 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // unknownKeys finds every key in a policy document that the policy format
 // does not have, with its position and a "did you mean" (the YAML decoder
 // stops at the first one; an author wants them all at once).
-func unknownKeys(name string, data []byte) []Problem {
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil // a syntax error: the decoder reports it
+// f is the parsed document (nil when it does not parse: the decoder reports
+// the syntax error).
+func unknownKeys(name string, f *ast.File, data []byte) []Problem {
+	if f == nil {
+		return nil
 	}
 	var out []Problem
 	lines := strings.Split(string(data), "\n")
@@ -89,8 +89,7 @@ func unknownKeys(name string, data []byte) []Problem {
 					pos := tok.Position
 					pr.Location = fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)
 					if pos.Line >= 1 && pos.Line <= len(lines) {
-						col := min(max(pos.Column-1, 0), len(lines[pos.Line-1]))
-						pr.Snippet = fmt.Sprintf("%4d | %s\n     | %s^", pos.Line, lines[pos.Line-1], strings.Repeat(" ", col))
+						pr.Snippet = snippet(pos.Line, lines[pos.Line-1], pos.Column-1)
 					}
 				}
 				out = append(out, pr)

@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
 // Loader returns the target for a scenario's policy. policyRef is the
@@ -163,13 +164,24 @@ func RunFiles(paths []string, load Loader) (Report, error) {
 	}
 	srcs := make([]Source, 0, len(files))
 	for _, f := range files {
-		data, err := os.ReadFile(f.path)
+		data, err := readCapped(f.path)
 		if err != nil {
 			return Report{Results: []Result{}, Fired: map[string]int{}, Triggers: []string{}, Unfired: []string{}}, err
 		}
 		srcs = append(srcs, Source{Path: f.path, Data: data, Explicit: f.explicit})
 	}
 	return RunSources(srcs, load)
+}
+
+// readCapped reads a file, or its first MaxFileBytes+1 bytes when it is
+// larger (ParseAll refuses it without reading the rest).
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 }
 
 // Source is one scenario file already read: its path (used in results and
@@ -325,6 +337,9 @@ func isScenarioExt(path string) bool {
 // a scenario: some document's top level has a steps or case key. A file that
 // does not parse is treated as a scenario, so its error is reported.
 func looksLikeScenario(data []byte) bool {
+	if len(data) > MaxFileBytes || yamlsafe.Depth(data, sdk.MaxYAMLDepth) != nil {
+		return true // ParseAll reports it
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return true

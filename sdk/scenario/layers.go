@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
 // maxExtends bounds a chain of overlays (district on authority on ...).
@@ -81,12 +83,13 @@ func resolveLayers(paths []string, key func(string) (string, error), read func(s
 		if err != nil {
 			return err
 		}
-		var head struct {
-			Extends string `yaml:"extends"`
+		if len(data) > sdk.MaxPolicyBytes {
+			return &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("policy %s is over %d bytes, the limit", path, sdk.MaxPolicyBytes)}
 		}
-		// Syntax errors are left for Compile, which reports them with positions.
-		if yaml.Unmarshal(data, &head) == nil && head.Extends != "" && head.Extends != "default" {
-			if err := add(policyPath(head.Extends, filepath.Dir(path)), append(chain, k)); err != nil {
+		// Syntax errors and documents too deep are left for Compile, which
+		// reports them with positions.
+		if ext := extendsOf(data); ext != "" && ext != "default" {
+			if err := add(policyPath(ext, filepath.Dir(path)), append(chain, k)); err != nil {
 				return err
 			}
 		}
@@ -102,4 +105,33 @@ func resolveLayers(paths []string, key func(string) (string, error), read func(s
 		}
 	}
 	return out, nil
+}
+
+// extendsOf is the extends key of a policy document, read from its syntax
+// tree (nothing is decoded, so no alias is expanded) after the depth check,
+// or "" when it has none or cannot be read.
+func extendsOf(data []byte) string {
+	if yamlsafe.Depth(data, sdk.MaxYAMLDepth) != nil {
+		return ""
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil || len(f.Docs) == 0 || f.Docs[0] == nil {
+		return ""
+	}
+	var pairs []*ast.MappingValueNode
+	switch b := f.Docs[0].Body.(type) {
+	case *ast.MappingNode:
+		pairs = b.Values
+	case *ast.MappingValueNode:
+		pairs = []*ast.MappingValueNode{b}
+	}
+	for _, kv := range pairs {
+		if keyName(kv.Key) == "extends" {
+			if v, ok := kv.Value.(*ast.StringNode); ok {
+				return v.Value
+			}
+			return ""
+		}
+	}
+	return ""
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
 // Scenario is one parsed scenario: a name, the policy it runs on, the facts
@@ -141,6 +142,29 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
+// The caps on a scenario file, checked before it is decoded (the file's size
+// and depth before any YAML parser reads it; the values it expands to, with
+// sdk.MaxYAMLDepth and sdk.MaxYAMLNodes as for policies). Past each, ParseAll
+// returns a *ParseError naming the file (and the position and step where
+// known) that quotes nothing from it. The largest lawful files, the
+// conformance scenarios, are under 8 kB, with at most 3 scenarios and 31
+// steps of under 1 kB each.
+const (
+	// MaxFileBytes caps one scenario file.
+	MaxFileBytes = 1 << 20
+	// MaxScenarios caps the scenarios (YAML documents) in one file.
+	MaxScenarios = 100
+	// MaxSteps caps the steps of one scenario.
+	MaxSteps = 1000
+	// MaxStepBytes caps one step's text, from its first token to the end of
+	// its last, as the engine caps a firing's payload (sdk.MaxPayloadBytes).
+	MaxStepBytes = 64 << 10
+)
+
+// maxMessageBytes bounds a ParseError's message: go-yaml's can quote a
+// whole line.
+const maxMessageBytes = 300
+
 // Parse reads a file holding exactly one scenario, in YAML or JSON. name is
 // the file's name, used in errors and results.
 func Parse(name string, data []byte) (*Scenario, error) {
@@ -159,14 +183,33 @@ func Parse(name string, data []byte) (*Scenario, error) {
 // separated by "---". Decoding is strict: an unknown key anywhere is an error
 // naming the key and its line.
 func ParseAll(name string, data []byte) ([]*Scenario, error) {
+	if len(data) > MaxFileBytes {
+		return nil, &ParseError{File: name, Message: fmt.Sprintf("the file is %d bytes; the limit is %d", len(data), MaxFileBytes)}
+	}
+	if err := yamlsafe.Depth(data, sdk.MaxYAMLDepth); err != nil {
+		return nil, guardError(name, err, sdk.MaxYAMLDepth)
+	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)
+	}
+	if err := yamlsafe.Nodes(file, sdk.MaxYAMLNodes); err != nil {
+		return nil, guardError(name, err, sdk.MaxYAMLNodes)
 	}
 	var out []*Scenario
 	for _, doc := range file.Docs {
 		if doc == nil || doc.Body == nil {
 			continue
+		}
+		if len(out) == MaxScenarios {
+			pe := &ParseError{File: name, Message: fmt.Sprintf("the file holds more than %d scenarios; the limit is %d", MaxScenarios, MaxScenarios)}
+			if tk := doc.Body.GetToken(); tk != nil && tk.Position != nil {
+				pe.Line = tk.Position.Line
+			}
+			return nil, pe
+		}
+		if err := checkSteps(name, doc.Body); err != nil {
+			return nil, err
 		}
 		s, err := decodeDoc(name, doc.Body)
 		if err != nil {
@@ -289,12 +332,75 @@ func codeList() string {
 	return strings.Join(s, ", ")
 }
 
+// guardError is a file refused by the YAML guard: too deep, or expanding to
+// too many values.
+func guardError(name string, err error, limit int) *ParseError {
+	pe := &ParseError{File: name, Message: fmt.Sprintf("%v; the limit is %d", err, limit)}
+	var ye *yamlsafe.Error
+	if errors.As(err, &ye) {
+		pe.Line, pe.Column = ye.Line, ye.Column
+		pe.Message = fmt.Sprintf("%s; the limit is %d", ye.Message, limit)
+		if ye.NotYAML {
+			pe.Message = ye.Message
+		}
+	}
+	return pe
+}
+
+// checkSteps refuses a scenario with more than MaxSteps steps, or a step
+// whose text is over MaxStepBytes, before it is decoded.
+func checkSteps(name string, body ast.Node) error {
+	seq := stepsNode(body)
+	if seq == nil {
+		return nil
+	}
+	for i, st := range seq.Values {
+		if i == MaxSteps {
+			return &ParseError{File: name, Line: lineOf(st), Step: i + 1,
+				Message: fmt.Sprintf("the scenario has more than %d steps; the limit is %d", MaxSteps, MaxSteps)}
+		}
+		if n := textBytes(st); n > MaxStepBytes {
+			return &ParseError{File: name, Line: lineOf(st), Step: i + 1,
+				Message: fmt.Sprintf("the step is %d bytes; the limit is %d", n, MaxStepBytes)}
+		}
+	}
+	return nil
+}
+
+func lineOf(n ast.Node) int {
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line
+	}
+	return 0
+}
+
+// textBytes is the length of n's source text, from the start of its first
+// token to the end of its last value (aliases count as written).
+func textBytes(n ast.Node) int {
+	first, last := -1, -1
+	ast.Walk(visitor(func(n ast.Node) {
+		tk := n.GetToken()
+		if tk == nil || tk.Position == nil || tk.Position.Offset < 1 {
+			return
+		}
+		start := tk.Position.Offset - 1 // Offset is 1-based
+		if first < 0 || start < first {
+			first = start
+		}
+		last = max(last, start+len(tk.Value))
+	}), n)
+	if first < 0 {
+		return 0
+	}
+	return last - first
+}
+
 // yamlError turns a go-yaml error into a one-line ParseError with position.
 func yamlError(name string, err error) *ParseError {
-	pe := &ParseError{File: name, Message: err.Error()}
+	pe := &ParseError{File: name, Message: yamlsafe.Clip(err.Error(), maxMessageBytes)}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
-		pe.Message = ye.GetMessage()
+		pe.Message = yamlsafe.Clip(ye.GetMessage(), maxMessageBytes)
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 			pe.Line, pe.Column = tk.Position.Line, tk.Position.Column
 		}
@@ -302,7 +408,7 @@ func yamlError(name string, err error) *ParseError {
 		if errors.As(err, &te) {
 			pe.Message = fmt.Sprintf("wrong type: expected %s, got %s", kindName(te.DstType), kindName(te.SrcType))
 			if tk := te.Token; tk != nil && tk.Value != "" {
-				pe.Message += fmt.Sprintf(" (%q)", tk.Value)
+				pe.Message += fmt.Sprintf(" (%q)", yamlsafe.Clip(tk.Value, 40))
 			}
 		}
 	}
