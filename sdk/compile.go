@@ -98,6 +98,9 @@ type compiled struct {
 	// guardCost is the largest worst-case cost an expression may have, and
 	// costs every compiled expression's (Engine.With checks a lower limit).
 	guardCost int64
+	// callSteps is the most a trigger's guards and branch conditions may
+	// cost together (Limits.CallSteps): one Fire evaluates them all.
+	callSteps int64
 	costs     []exprCost
 }
 
@@ -191,13 +194,13 @@ type source struct {
 // default. Every problem is reported at once in one *Error with code
 // invalid_policy (or statutory_floor), each with file:line:col.
 func Compile(sources ...PolicySource) (*Engine, error) {
-	return compilePolicy(true, sources, DefaultGuardCost)
+	return compilePolicy(true, sources, DefaultGuardCost, DefaultCallSteps)
 }
 
 // compilePolicy is Compile. With lazyDefault and no sources, the default
 // policy's expressions are compiled on first use when the pre-parsed policy
 // matches the YAML (defaultjson.go); every answer is the same.
-func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (eng *Engine, err error) {
+func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callSteps int64) (eng *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
@@ -239,7 +242,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost int64) (e
 		return nil, syntax
 	}
 	merged, origin := mergePolicies(srcs)
-	c := build(merged, origin, srcs, d, lazy, guardCost)
+	c := build(merged, origin, srcs, d, lazy, guardCost, callSteps)
 	if len(d.problems) > 0 {
 		code := CodeInvalidPolicy
 		for _, p := range d.problems {
@@ -543,8 +546,8 @@ func paramProblem(v any) string {
 	return "a parameter is a number, a boolean, a string or a list of these"
 }
 
-func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta, guardCost int64) *compiled {
-	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost,
+func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta, guardCost, callSteps int64) *compiled {
+	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost, callSteps: callSteps,
 		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
 		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
 	if c.id == "" {
@@ -797,6 +800,9 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 			if cs := c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
 				t.needsClocks = true
 			}
+		}
+		if sum := t.cost(); sum > c.callSteps {
+			d.add("too_costly", w.path, w.layer, "%s", triggerTooCostly(td.ID, sum, c.callSteps))
 		}
 		c.trigBy[td.ID] = t
 		c.triggers = append(c.triggers, t)

@@ -27,19 +27,25 @@ import (
 //     each string function, conversion, in, contains, startsWith, endsWith
 //     and matches is given. An evaluation that spends Limits.GuardSteps, or
 //     whose context is cancelled or past its deadline, is stopped with
-//     limit_exceeded.
+//     limit_exceeded. All the evaluations of one call (a Fire, a Permitted,
+//     one event of a Replay) share a second budget, Limits.CallSteps, so a
+//     policy of many guards each just under the limits cannot make one
+//     call slow either.
 //
 // The run-time charges are never more than the static estimate for values
 // within the declared bounds, so a guard that compiles is not stopped at
 // run time under the default limits.
 
 // The default limits. A step is about one byte a string function reads or
-// one loop iteration: DefaultGuardSteps keeps one evaluation well under a
-// second; the costliest guard of the default policy and the example
-// authorities costs under a fiftieth of DefaultGuardCost.
+// one loop iteration (about 50-150 ns on the 2-core machine the tests run
+// on): DefaultGuardSteps keeps one evaluation, and DefaultCallSteps one
+// whole call, well under a second. The costliest expression of the default
+// policy and the example authorities costs 196,619, about a tenth of
+// DefaultGuardCost.
 const (
-	DefaultGuardCost  = 20_000_000
-	DefaultGuardSteps = 20_000_000
+	DefaultGuardCost  = 2_000_000
+	DefaultGuardSteps = 2_000_000
+	DefaultCallSteps  = 3_000_000
 )
 
 // limitsOrDefault is l with every zero field at its default.
@@ -49,6 +55,9 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.GuardSteps <= 0 {
 		l.GuardSteps = DefaultGuardSteps
+	}
+	if l.CallSteps <= 0 {
+		l.CallSteps = DefaultCallSteps
 	}
 	return l
 }
@@ -68,14 +77,17 @@ const (
 // errSteps and errDeadline mark an evaluation stopped by the meter.
 var (
 	errSteps    = errors.New("the expression exceeded its step budget")
+	errCall     = errors.New("the call's guards together exceeded the call's step budget")
 	errDeadline = errors.New("the call's context was cancelled or passed its deadline")
 )
 
-// meter counts the steps of one evaluation.
+// meter counts the steps of one evaluation (left, from limit) and of the
+// whole call it belongs to (call: never reset between evaluations).
 type meter struct {
 	ctx   context.Context
 	limit int64
 	left  int64
+	call  int64
 	since int64 // steps since the context was last looked at
 	stop  error
 }
@@ -102,8 +114,13 @@ func (m *meter) charge(n int64) error {
 		n = 1
 	}
 	m.left -= n
+	m.call -= n
 	if m.left < 0 {
 		m.stop = errSteps
+		return m.stop
+	}
+	if m.call < 0 {
+		m.stop = errCall
 		return m.stop
 	}
 	m.since += n
@@ -736,4 +753,28 @@ func costText(c int64) string {
 		return "unbounded"
 	}
 	return fmt.Sprint(c)
+}
+
+// cost is the worst-case cost of what one firing of t evaluates: its
+// guards and branch conditions (saturating, never overflowing).
+func (t *trigger) cost() int64 {
+	var sum int64
+	add := func(p *program) {
+		if p != nil {
+			sum = min(sum+p.cost, maxCostVal)
+		}
+	}
+	for _, g := range t.guards {
+		add(g.prog)
+	}
+	for _, b := range t.branches {
+		add(b.when)
+	}
+	return sum
+}
+
+// triggerTooCostly is the problem of a trigger whose guards and branch
+// conditions together cost more than one call may spend.
+func triggerTooCostly(id string, cost, limit int64) string {
+	return fmt.Sprintf("trigger %s: its guards and branch conditions together have a worst-case cost of %s steps, over the limit of %d for one call (Limits.CallSteps): one firing evaluates them all; loop over less or split the work", id, costText(cost), limit)
 }

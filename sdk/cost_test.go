@@ -103,7 +103,7 @@ func TestCostlyGuardsAreRefusedOrStopped(t *testing.T) {
 			if h.refused != "" {
 				return
 			}
-			e, err := sdk.CompileWith(src, sdk.WithLimits(sdk.Limits{GuardCost: 1 << 60}))
+			e, err := sdk.CompileWith(src, sdk.WithLimits(sdk.Limits{GuardCost: 1 << 60, CallSteps: 1 << 60}))
 			require.NoError(t, err)
 			c := planReady(t, e)
 			var ferr error
@@ -157,7 +157,7 @@ func costOfGuard(t *testing.T, src []sdk.PolicySource) int64 {
 // The GuardCost limit, at CompileWith and at With: an expression costing
 // exactly the limit compiles, one step past it is refused.
 func TestGuardCostLimit(t *testing.T) {
-	src := []sdk.PolicySource{{Name: "costly.yaml", Data: []byte(costlyOverlay(`all(1..1000, lower(data.x) != "")`))}}
+	src := []sdk.PolicySource{{Name: "costly.yaml", Data: []byte(costlyOverlay(`all(1..150, lower(data.x) != "")`))}}
 	n := costOfGuard(t, src)
 	require.Greater(t, n, int64(1_000_000), "the guard must cost more than any default expression")
 	require.Less(t, n, int64(sdk.DefaultGuardCost))
@@ -232,7 +232,7 @@ func TestGuardStepsLimit(t *testing.T) {
 // limit_exceeded; a deadline stops a guard mid-evaluation.
 func TestContextStopsCalls(t *testing.T) {
 	src := []sdk.PolicySource{{Name: "costly.yaml", Data: []byte(costlyOverlay(`all(1..40000, string(params) != "")`))}}
-	e, err := sdk.CompileWith(src, sdk.WithLimits(sdk.Limits{GuardCost: 1 << 60, GuardSteps: 1 << 60}))
+	e, err := sdk.CompileWith(src, sdk.WithLimits(sdk.Limits{GuardCost: 1 << 60, GuardSteps: 1 << 60, CallSteps: 1 << 60}))
 	require.NoError(t, err)
 	c := planReady(t, e)
 	done, cancel := context.WithCancel(context.Background())
@@ -306,4 +306,71 @@ func TestParameterBounds(t *testing.T) {
 		require.NotEmpty(t, se.Problems, bad)
 		assert.Equal(t, "bad_value", se.Problems[0].Code, bad)
 	}
+}
+
+// manyCostlyTriggers is an overlay of n triggers for la_officer, each with
+// two guards of 6 loops of 45,000 iterations: every guard and every
+// trigger is within the default limits, but Permitted evaluates them all.
+func manyCostlyTriggers(n int) string {
+	return costlyTriggers(n, 2)
+}
+
+// costlyTriggers is n triggers of k such guards each.
+func costlyTriggers(n, k int) string {
+	loops := strings.TrimSuffix(strings.Repeat("all(1..45000, # > 0) && ", 6), " && ")
+	var b strings.Builder
+	b.WriteString("id: many\ntracks:\n  - {id: zz, initial: a, states: [{id: a}, {id: b}]}\ntriggers:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  - {id: zz.t%d, from: [a], to: b, roles: [la_officer], guards: [", i)
+		for j := 0; j < k; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "{id: g%d, expr: '%s', reason: r}", j, loops)
+		}
+		b.WriteString("]}\n")
+	}
+	return b.String()
+}
+
+// One call shares one step budget (Limits.CallSteps): a policy of many
+// triggers whose guards are each just within the limits cannot make one
+// Permitted call run for minutes (before, 200 such triggers took over 20 s,
+// 60 triggers of three 40-loop guards 51 s).
+func TestCallStepsBoundAWholeCall(t *testing.T) {
+	src := []sdk.PolicySource{{Name: "many.yaml", Data: []byte(manyCostlyTriggers(200))}}
+	e, err := sdk.Compile(src...)
+	require.NoError(t, err, "every guard and trigger is within the default limits")
+	c := e.NewCase(sdk.Facts{})
+	var perms []sdk.Permission
+	watchdog(t, "Permitted", func() { perms, err = e.Permitted(c, "la_officer", "2026-01-05") })
+	require.NoError(t, err)
+	stopped := 0
+	for _, p := range perms {
+		if p.Code == "limit_exceeded" {
+			stopped++
+			assert.False(t, p.Allowed)
+		}
+	}
+	assert.Greater(t, stopped, 0, "the call's budget must stop the guards past it")
+	// Fire of one trigger stays within the call budget and runs its guards.
+	_, err = e.Fire(c, sdk.Firing{Trigger: "zz.t7", Actor: "la_officer", At: "2026-01-05"})
+	require.NoError(t, err)
+
+	// A trigger whose guards together cost more than CallSteps is refused
+	// at compile; with CallSteps raised it compiles.
+	over := []sdk.PolicySource{{Name: "over.yaml", Data: []byte(costlyTriggers(1, 3))}}
+	_, err = sdk.Compile(over...)
+	se := sdk.AsError(err)
+	require.NotNil(t, se)
+	require.NotEmpty(t, se.Problems)
+	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	assert.Contains(t, se.Problems[0].Message, "Limits.CallSteps")
+	assert.NotEmpty(t, se.Problems[0].Location, "the problem is placed on the trigger")
+	_, err = sdk.CompileWith(over, sdk.WithLimits(sdk.Limits{CallSteps: 1 << 40}))
+	require.NoError(t, err)
+	// Lowering CallSteps on a compiled engine re-checks every trigger.
+	_, err = e.With(sdk.WithLimits(sdk.Limits{CallSteps: 1_000_000}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "CallSteps")
 }

@@ -31,7 +31,7 @@ func generateDefaultGo(t *testing.T) []byte {
 	if err := jsonUnmarshal(raw, &p); err != nil {
 		t.Fatal(err)
 	}
-	eager, err := compilePolicy(false, nil, DefaultGuardCost)
+	eager, err := compilePolicy(false, nil, DefaultGuardCost, DefaultCallSteps)
 	if err != nil {
 		t.Fatal(err)
 	}

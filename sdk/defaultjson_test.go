@@ -28,7 +28,7 @@ func generateDefaultJSON(t *testing.T) []byte {
 // lists what compiling each of its expressions found, sorted and unique.
 func eagerDefaultPrograms(t *testing.T) []programMeta {
 	t.Helper()
-	e, err := compilePolicy(false, nil, DefaultGuardCost)
+	e, err := compilePolicy(false, nil, DefaultGuardCost, DefaultCallSteps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -466,6 +466,9 @@ func stopError(err error, what string) *Error {
 	case errors.Is(err, errSteps):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its step budget (Limits.GuardSteps) and was stopped",
 			Detail: "The policy's expression does too much work for one evaluation; fix it (see docs/policies.md, the cost model) or raise Limits.GuardSteps."}
+	case errors.Is(err, errCall):
+		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's guards together exceeded its step budget (Limits.CallSteps)",
+			Detail: "The policy's guards together do too much work for one call; fix them (see docs/policies.md, the cost model) or raise Limits.CallSteps."}
 	case errors.Is(err, errDeadline):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's context was cancelled or passed its deadline",
 			Detail: "The host's context ended the call; nothing was changed."}
@@ -541,7 +544,7 @@ func atString(raw string, at time.Time) string {
 func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
 		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
-	env.meter = meter{ctx: ctx, limit: e.steps()}
+	env.meter = meter{ctx: ctx, limit: e.steps(), call: e.callSteps()}
 	env.Meter = &env.meter
 	if env.Data == nil {
 		env.Data = emptyData

@@ -66,7 +66,7 @@ func TestGuardMemoryBudgetCap(t *testing.T) {
 		p, err := compileExpr(fmt.Sprintf("len(1..%d) > 0", n), exprOptions(nil), reflect.Bool, nil, 6, DefaultGuardCost)
 		require.NoError(t, err)
 		env := &guardEnv{}
-		env.meter = meter{limit: DefaultGuardSteps}
+		env.meter = meter{limit: DefaultGuardSteps, call: DefaultCallSteps}
 		env.Meter = &env.meter
 		_, err = p.runBool(env)
 		return err
@@ -92,7 +92,7 @@ func TestCalendarFunctionCaps(t *testing.T) {
 		p, err := compileExpr(src, exprOptions(nil), reflect.Bool, nil, 6, DefaultGuardCost)
 		require.NoError(t, err, src)
 		env := &guardEnv{}
-		env.meter = meter{limit: DefaultGuardSteps}
+		env.meter = meter{limit: DefaultGuardSteps, call: DefaultCallSteps}
 		env.Meter = &env.meter
 		_, err = p.runBool(env)
 		return err

@@ -41,7 +41,7 @@ func TestLazyDefaultMatchesEager(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eager, err := compilePolicy(false, nil, DefaultGuardCost)
+	eager, err := compilePolicy(false, nil, DefaultGuardCost, DefaultCallSteps)
 	if err != nil {
 		t.Fatal(err)
 	}

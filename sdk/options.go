@@ -33,6 +33,11 @@ type Limits struct {
 	// GuardSteps is the run-time step budget of one evaluation: an
 	// evaluation that spends it is stopped with limit_exceeded.
 	GuardSteps int64
+	// CallSteps is the run-time step budget of one call (Fire, Permitted,
+	// one event of Replay): every evaluation of the call charges it, and
+	// once it is spent the call's remaining guards are stopped with
+	// limit_exceeded.
+	CallSteps int64
 }
 
 // WithLimits sets the guard limits; zero fields keep their defaults.
@@ -43,6 +48,9 @@ func WithLimits(l Limits) Option {
 		}
 		if l.GuardSteps > 0 {
 			o.limits.GuardSteps = l.GuardSteps
+		}
+		if l.CallSteps > 0 {
+			o.limits.CallSteps = l.CallSteps
 		}
 	}
 }
@@ -88,7 +96,8 @@ func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 	if err := o.checkKeys(); err != nil {
 		return nil, err
 	}
-	e, err := compilePolicy(true, sources, o.limits.orDefault().GuardCost)
+	lim := o.limits.orDefault()
+	e, err := compilePolicy(true, sources, lim.GuardCost, lim.CallSteps)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +123,14 @@ func (e *Engine) With(opts ...Option) (*Engine, error) {
 			probs = append(probs, Problem{Code: "too_costly", Message: fmt.Sprintf("expression %s: %s", clipExpr(c.src), tooCostly(c.cost, limit).msg)})
 		}
 	}
+	calls := out.opt.limits.orDefault().CallSteps
+	for _, t := range e.p.triggers {
+		if sum := t.cost(); sum > calls {
+			probs = append(probs, Problem{Code: "too_costly", Message: triggerTooCostly(t.def.ID, sum, calls)})
+		}
+	}
 	if len(probs) > 0 {
-		return nil, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("%d expression(s) of the policy cost more than the GuardCost limit of %d", len(probs), limit),
+		return nil, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("%d expression(s) or trigger(s) of the policy cost more than the limits (GuardCost %d, CallSteps %d)", len(probs), limit, calls),
 			Detail: "Raise Limits.GuardCost or recompile the policy without these expressions.", Problems: probs}
 	}
 	return &out, nil
@@ -123,6 +138,8 @@ func (e *Engine) With(opts ...Option) (*Engine, error) {
 
 // steps is the run-time step budget of one evaluation.
 func (e *Engine) steps() int64 { return e.opt.limits.orDefault().GuardSteps }
+
+func (e *Engine) callSteps() int64 { return e.opt.limits.orDefault().CallSteps }
 
 // clipExpr quotes a policy expression, shortened to 80 bytes.
 func clipExpr(s string) string {

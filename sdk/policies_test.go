@@ -473,7 +473,7 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 	require.NotEmpty(t, se.Problems)
 	assert.Equal(t, "too_costly", se.Problems[0].Code)
 	e, err := sdk.CompileWith([]sdk.PolicySource{{Name: "hostile.yaml", Data: []byte(guard(`len(1..100000000) > 0`))}},
-		sdk.WithLimits(sdk.Limits{GuardCost: 1 << 40}))
+		sdk.WithLimits(sdk.Limits{GuardCost: 1 << 40, CallSteps: 1 << 40}))
 	require.NoError(t, err)
 	c := e.NewCase(sdk.Facts{Evidence: []string{"personalised_plan"}})
 	c = fire(t, e, c, "support.concern_raised", "senco", "2026-01-05", nil).Case
