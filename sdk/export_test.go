@@ -19,7 +19,9 @@ func CanonSize(v any) int {
 // CompileDefaultEagerly compiles the default policy with every expression
 // compiled at once (what Compile does for any other policy), to compare
 // with Compile()'s lazily compiled expressions.
-func CompileDefaultEagerly() (*Engine, error) { return compilePolicy(false, nil, DefaultGuardCost, DefaultCallSteps) }
+func CompileDefaultEagerly() (*Engine, error) {
+	return compilePolicy(false, nil, DefaultGuardCost, DefaultCallSteps)
+}
 
 // EventCanonical is the exact byte string an event's Hash is the SHA-256
 // of: the version prefix and the canonical form without the Hash.
