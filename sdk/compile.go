@@ -48,9 +48,12 @@ const MaxYAMLDepth = 64
 // entry, key, sequence and scalar counts one, and each alias counts the
 // values of its anchor's subtree, so a few hundred bytes of nested aliases
 // (a "billion laughs") are refused before anything is expanded. The largest
-// lawful document, the default policy, has about 3,600. Past the cap:
-// limit_exceeded, with the position of the alias that passed it when one did.
-const MaxYAMLNodes = 250_000
+// lawful document, the default policy, has about 3,600. The separators
+// that start values are counted too, before any parser reads the document
+// (a flat list of a million values costs go-yaml's parser seconds and
+// hundreds of megabytes). Past the cap: limit_exceeded, with the position
+// of the value (or the alias) that passed it.
+const MaxYAMLNodes = 20_000
 
 // MaxProblems caps the problems one invalid_policy (or statutory_floor)
 // error lists. When there are more, the first MaxProblems-1 are listed and

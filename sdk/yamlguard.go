@@ -21,6 +21,9 @@ func guardYAML(name string, data []byte) (*ast.File, error) {
 	if err := yamlsafe.Depth(data, MaxYAMLDepth); err != nil {
 		return nil, yamlLimit(name, err, MaxYAMLDepth)
 	}
+	if err := yamlsafe.Breadth(data, MaxYAMLNodes); err != nil {
+		return nil, yamlLimit(name, err, MaxYAMLNodes)
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, nil

@@ -303,3 +303,20 @@ func TestDepthRefusesNUL(t *testing.T) {
 	assert.Equal(t, 2, e.Line)
 	assert.Equal(t, 2, e.Column)
 }
+
+func TestBreadthCountsSeparatorsNotDatesOrTimes(t *testing.T) {
+	// "holidays:" and its "\n", two holidays of "- " and "\n" each (the
+	// dashes of a date do not count), "at: " and its "\n" (a time's colons
+	// do not count): 8.
+	doc := []byte("holidays:\n  - 2026-12-25\n  - 2026-12-28\nat: 2026-01-05T10:30:00Z\n")
+	if err := Breadth(doc, 8); err != nil {
+		t.Fatalf("8 separators refused at a cap of 8: %v", err)
+	}
+	err := Breadth(doc, 7)
+	if err == nil {
+		t.Fatal("8 separators accepted at a cap of 7")
+	}
+	if e, ok := err.(*Error); !ok || e.Line != 4 {
+		t.Fatalf("the 8th separator is on line 4: %v", err)
+	}
+}
