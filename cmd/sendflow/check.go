@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,26 +49,9 @@ JSON array of results on stdout.`,
 			var results []checkResult
 			failed := false
 			for _, path := range args {
-				r := checkResult{File: path}
-				srcs, err := scenario.PolicySources(path)
+				r, err := checkPolicy(path, strict)
 				if err != nil {
 					return fail(exitUsage, err)
-				}
-				e, lints, err := sdk.Lint(srcs...)
-				if err != nil {
-					se := sdk.AsError(err)
-					r.Code = string(se.Code)
-					r.Problems = se.Problems
-					if len(r.Problems) == 0 {
-						r.Problems = []sdk.Problem{{Code: string(se.Code), Message: se.Message, Location: se.Location}}
-					}
-				} else {
-					r.OK = true
-					r.Layers, r.PolicyID, r.PolicyHash = e.Layers(), e.PolicyID(), e.PolicyHash()
-					r.Lints, r.Warnings = lints, e.Warnings()
-					if strict && len(lints) > 0 {
-						r.OK = false
-					}
 				}
 				failed = failed || !r.OK
 				results = append(results, r)
@@ -78,23 +62,7 @@ JSON array of results on stdout.`,
 				}
 			} else {
 				for _, r := range results {
-					for _, p := range r.Problems {
-						writeProblem(a.stdout, p)
-					}
-					for _, p := range r.Lints {
-						p.Code = "lint " + p.Code
-						writeProblem(a.stdout, p)
-					}
-					for _, w := range r.Warnings {
-						fmt.Fprintf(a.stdout, "%s: warning %s: %s\n", r.File, w.Code, w.Message)
-					}
-					if r.OK {
-						fmt.Fprintf(a.stdout, "ok   %s (%s)\n", r.File, strings.Join(r.Layers, " -> "))
-					} else if len(r.Problems) > 0 {
-						fmt.Fprintf(a.stdout, "FAIL %s: %d problem(s), %s\n", r.File, len(r.Problems), r.Code)
-					} else {
-						fmt.Fprintf(a.stdout, "FAIL %s: %d lint(s) (--strict)\n", r.File, len(r.Lints))
-					}
+					writeCheckResult(a.stdout, r)
 				}
 			}
 			if failed {
@@ -106,4 +74,54 @@ JSON array of results on stdout.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON on stdout")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail on lints as well as problems")
 	return cmd
+}
+
+// checkPolicy compiles and lints one policy file (after the file it
+// extends); err is set only when a file cannot be read.
+func checkPolicy(path string, strict bool) (checkResult, error) {
+	r := checkResult{File: path}
+	srcs, err := scenario.PolicySources(path)
+	if err != nil {
+		return r, err
+	}
+	e, lints, err := sdk.Lint(srcs...)
+	if err != nil {
+		se := sdk.AsError(err)
+		r.Code = string(se.Code)
+		r.Problems = se.Problems
+		if len(r.Problems) == 0 {
+			r.Problems = []sdk.Problem{{Code: string(se.Code), Message: se.Message, Location: se.Location}}
+		}
+		return r, nil
+	}
+	r.OK = true
+	r.Layers, r.PolicyID, r.PolicyHash = e.Layers(), e.PolicyID(), e.PolicyHash()
+	r.Lints, r.Warnings = lints, e.Warnings()
+	if strict && len(lints) > 0 {
+		r.OK = false
+	}
+	return r, nil
+}
+
+// writeCheckResult prints one file's problems, lints and warnings as a
+// policy author reads them, then its ok or FAIL line.
+func writeCheckResult(w io.Writer, r checkResult) {
+	for _, p := range r.Problems {
+		writeProblem(w, p)
+	}
+	for _, p := range r.Lints {
+		p.Code = "lint " + p.Code
+		writeProblem(w, p)
+	}
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(w, "%s: warning %s: %s\n", r.File, wn.Code, wn.Message)
+	}
+	switch {
+	case r.OK:
+		fmt.Fprintf(w, "ok   %s (%s)\n", r.File, strings.Join(r.Layers, " -> "))
+	case len(r.Problems) > 0:
+		fmt.Fprintf(w, "FAIL %s: %d problem(s), %s\n", r.File, len(r.Problems), r.Code)
+	default:
+		fmt.Fprintf(w, "FAIL %s: %d lint(s) (--strict)\n", r.File, len(r.Lints))
+	}
 }

@@ -62,6 +62,8 @@ func writeJSONOr(a *app, v any) error {
 	return nil
 }
 
+// writeExplanation prints what a trigger does, as explain does without
+// --json: its moves, roles, payload, guards, clocks and decision.
 func writeExplanation(w io.Writer, x sdk.TriggerExplanation, locale string) {
 	fmt.Fprintf(w, "%s  (track %s, from layer %s)\n", x.Trigger, x.Track, x.Layer)
 	if x.Disabled {
@@ -70,6 +72,31 @@ func writeExplanation(w io.Writer, x sdk.TriggerExplanation, locale string) {
 	if x.Description != "" {
 		fmt.Fprintf(w, "  %s\n", x.Description)
 	}
+	writeMoves(w, x)
+	fmt.Fprintf(w, "  roles:    %s\n", strings.Join(x.Roles, ", "))
+	if x.Citation != "" {
+		fmt.Fprintf(w, "  citation: %s\n", x.Citation)
+	}
+	for _, f := range x.Payload {
+		writeFieldDef(w, f)
+	}
+	if len(x.Guards) == 0 {
+		fmt.Fprintln(w, "  guards:   none")
+	}
+	for _, g := range x.Guards {
+		writeGuardInfo(w, g, locale)
+	}
+	for _, c := range x.Clocks {
+		writeClockEffect(w, c)
+	}
+	if x.Decision != "" {
+		fmt.Fprintf(w, "  decision: %s (appealable)\n", x.Decision)
+	}
+}
+
+// writeMoves prints the states a trigger fires from, where it goes, and
+// each branch's destination and condition.
+func writeMoves(w io.Writer, x sdk.TriggerExplanation) {
 	to := x.To
 	if to == "" {
 		to = "(stays)"
@@ -86,62 +113,61 @@ func writeExplanation(w io.Writer, x sdk.TriggerExplanation, locale string) {
 		}
 		fmt.Fprintf(w, "            -> %s when %s\n", bt, when)
 	}
-	fmt.Fprintf(w, "  roles:    %s\n", strings.Join(x.Roles, ", "))
-	if x.Citation != "" {
-		fmt.Fprintf(w, "  citation: %s\n", x.Citation)
+}
+
+// writeFieldDef prints one payload field: its type, whether it is required
+// and its allowed values.
+func writeFieldDef(w io.Writer, f sdk.FieldDef) {
+	req := ""
+	if f.Required {
+		req = ", required"
 	}
-	for _, f := range x.Payload {
-		req := ""
-		if f.Required {
-			req = ", required"
-		}
-		enum := ""
-		if len(f.Enum) > 0 {
-			enum = " in {" + strings.Join(f.Enum, ", ") + "}"
-		}
-		fmt.Fprintf(w, "  data.%s: %s%s%s\n", f.Name, f.Type, req, enum)
+	enum := ""
+	if len(f.Enum) > 0 {
+		enum = " in {" + strings.Join(f.Enum, ", ") + "}"
 	}
-	if len(x.Guards) == 0 {
-		fmt.Fprintln(w, "  guards:   none")
+	fmt.Fprintf(w, "  data.%s: %s%s%s\n", f.Name, f.Type, req, enum)
+}
+
+// writeGuardInfo prints one guard: who it applies to, its reasons (only
+// locale's when one is given), citation and expression.
+func writeGuardInfo(w io.Writer, g sdk.GuardInfo, locale string) {
+	who := "everyone"
+	if len(g.Roles) > 0 {
+		who = strings.Join(g.Roles, ", ")
 	}
-	for _, g := range x.Guards {
-		who := "everyone"
-		if len(g.Roles) > 0 {
-			who = strings.Join(g.Roles, ", ")
+	fmt.Fprintf(w, "  guard %s [%s, for %s, layer %s]\n", g.ID, g.Severity, who, g.Layer)
+	fmt.Fprintf(w, "      reason:   %s\n", g.Reason)
+	for _, l := range sortedLocales(g.Reasons) {
+		if locale == "" || locale == l {
+			fmt.Fprintf(w, "      reason %s: %s\n", l, g.Reasons[l])
 		}
-		fmt.Fprintf(w, "  guard %s [%s, for %s, layer %s]\n", g.ID, g.Severity, who, g.Layer)
-		fmt.Fprintf(w, "      reason:   %s\n", g.Reason)
-		for _, l := range sortedLocales(g.Reasons) {
-			if locale == "" || locale == l {
-				fmt.Fprintf(w, "      reason %s: %s\n", l, g.Reasons[l])
-			}
-		}
-		if g.Citation != "" {
-			fmt.Fprintf(w, "      citation: %s\n", g.Citation)
-		}
-		fmt.Fprintf(w, "      expr:     %s\n", g.Expr)
 	}
-	for _, c := range x.Clocks {
-		length := fmt.Sprintf("%d %s", c.Clock.Length, c.Clock.Unit)
-		if c.Clock.LengthParam != "" {
-			length = "params." + c.Clock.LengthParam + " " + c.Clock.Unit
-		}
-		if c.Clock.Unit == "before" {
-			length = "before " + c.Clock.Before
-		}
-		stat := ""
-		if c.Clock.Statutory {
-			stat = ", statutory"
-		}
-		branch := ""
-		if c.Branch != "" {
-			branch = " when " + c.Branch
-		}
-		fmt.Fprintf(w, "  clock %s %s%s (%s%s, %s, layer %s)\n", c.Effect, c.Clock.ID, branch, length, stat, c.Clock.Citation, c.Layer)
+	if g.Citation != "" {
+		fmt.Fprintf(w, "      citation: %s\n", g.Citation)
 	}
-	if x.Decision != "" {
-		fmt.Fprintf(w, "  decision: %s (appealable)\n", x.Decision)
+	fmt.Fprintf(w, "      expr:     %s\n", g.Expr)
+}
+
+// writeClockEffect prints one clock the trigger starts, stops or restarts,
+// with its length.
+func writeClockEffect(w io.Writer, c sdk.ClockEffect) {
+	length := fmt.Sprintf("%d %s", c.Clock.Length, c.Clock.Unit)
+	if c.Clock.LengthParam != "" {
+		length = "params." + c.Clock.LengthParam + " " + c.Clock.Unit
 	}
+	if c.Clock.Unit == "before" {
+		length = "before " + c.Clock.Before
+	}
+	stat := ""
+	if c.Clock.Statutory {
+		stat = ", statutory"
+	}
+	branch := ""
+	if c.Branch != "" {
+		branch = " when " + c.Branch
+	}
+	fmt.Fprintf(w, "  clock %s %s%s (%s%s, %s, layer %s)\n", c.Effect, c.Clock.ID, branch, length, stat, c.Clock.Citation, c.Layer)
 }
 
 func sortedLocales(m map[string]string) []string {

@@ -10,8 +10,7 @@ import (
 )
 
 func newFireCmd(a *app) *cobra.Command {
-	var pf policyFlag
-	var casePath, firingPath, trigger, actor, at, data, facts, locale, signKey string
+	var f fireFlags
 	cmd := &cobra.Command{
 		Use:   "fire [--policy FILE]... [--case CASE.json] [--sign-key KEY] (--firing FIRING.json | --trigger T --actor ROLE --at DATE [--data JSON])",
 		Short: "Fire one trigger on a case and print the outcome as JSON",
@@ -37,75 +36,109 @@ not_permitted, invalid_input, guard_failed, invalid_case, limit_exceeded);
   sendflow fire --policy examples/policies/kent/dover.yaml --case case.json --firing firing.json
   sendflow fire --case case.json --trigger support.plan_agreed --actor senco --at 2026-01-07 --locale cy`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := pf.engine(a)
-			if err != nil {
-				return err
-			}
-			if signKey != "" {
-				k, err := readSigningKey(signKey)
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				if e, err = e.With(sdk.WithSigner(k)); err != nil {
-					return fail(exitUsage, err)
-				}
-			}
-			c, err := readCase(a, e, casePath)
-			if err != nil {
-				return err
-			}
-			var f sdk.Firing
-			switch {
-			case firingPath != "" && trigger != "":
-				return fail(exitUsage, fmt.Errorf("give either --firing or --trigger, not both"))
-			case firingPath != "":
-				b, err := readInput(a, firingPath)
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				if err := decodeJSON(b, &f, "the firing"); err != nil {
-					return fail(exitUsage, err)
-				}
-			case trigger != "":
-				f = sdk.Firing{Trigger: trigger, Actor: actor, At: at}
-				if data != "" {
-					if err := json.Unmarshal([]byte(data), &f.Data); err != nil {
-						return fail(exitUsage, fmt.Errorf("--data must be a JSON object: %v", err))
-					}
-				}
-				if facts != "" {
-					if err := json.Unmarshal([]byte(facts), &f.Facts); err != nil {
-						return fail(exitUsage, fmt.Errorf("--facts must be a JSON object: %v", err))
-					}
-				}
-			default:
-				return fail(exitUsage, fmt.Errorf("give the firing with --firing FILE or --trigger, --actor and --at"))
-			}
-			if locale != "" {
-				f.Locale = locale
-			}
-			o, err := e.Fire(c, f)
-			if err != nil {
-				return refusal(a, err)
-			}
-			if err := writeJSON(a.stdout, o); err != nil {
-				return fail(exitUsage, err)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runFire(a, &f) },
 	}
-	pf.register(cmd)
-	cmd.Flags().StringVar(&casePath, "case", "", "the case JSON file (\"-\" for stdin); a new case when left out")
-	cmd.Flags().StringVar(&firingPath, "firing", "", "the firing JSON file (\"-\" for stdin)")
-	cmd.Flags().StringVar(&trigger, "trigger", "", "the trigger, track.event")
-	cmd.Flags().StringVar(&actor, "actor", "", "the role firing it")
-	cmd.Flags().StringVar(&at, "at", "", "when: YYYY-MM-DD or an RFC 3339 timestamp")
-	cmd.Flags().StringVar(&data, "data", "", "the payload, a JSON object")
-	cmd.Flags().StringVar(&facts, "facts", "", "facts merged into the case first, a JSON object")
-	cmd.Flags().StringVar(&locale, "locale", "", "language of guard reasons: en (default) or cy")
-	cmd.Flags().StringVar(&signKey, "sign-key", "", "sign the event with this ed25519 private key (PEM, or base64 seed)")
+	f.register(cmd)
 	return cmd
+}
+
+// fireFlags are the fire command's flags: the policy, the case, and the
+// firing as a file or as --trigger, --actor, --at and the rest.
+type fireFlags struct {
+	pf                              policyFlag
+	casePath, firingPath            string
+	trigger, actor, at, data, facts string
+	locale, signKey                 string
+}
+
+func (f *fireFlags) register(cmd *cobra.Command) {
+	f.pf.register(cmd)
+	cmd.Flags().StringVar(&f.casePath, "case", "", "the case JSON file (\"-\" for stdin); a new case when left out")
+	cmd.Flags().StringVar(&f.firingPath, "firing", "", "the firing JSON file (\"-\" for stdin)")
+	cmd.Flags().StringVar(&f.trigger, "trigger", "", "the trigger, track.event")
+	cmd.Flags().StringVar(&f.actor, "actor", "", "the role firing it")
+	cmd.Flags().StringVar(&f.at, "at", "", "when: YYYY-MM-DD or an RFC 3339 timestamp")
+	cmd.Flags().StringVar(&f.data, "data", "", "the payload, a JSON object")
+	cmd.Flags().StringVar(&f.facts, "facts", "", "facts merged into the case first, a JSON object")
+	cmd.Flags().StringVar(&f.locale, "locale", "", "language of guard reasons: en (default) or cy")
+	cmd.Flags().StringVar(&f.signKey, "sign-key", "", "sign the event with this ed25519 private key (PEM, or base64 seed)")
+}
+
+// runFire fires one trigger on the case and prints the outcome, or the
+// refusal.
+func runFire(a *app, f *fireFlags) error {
+	e, err := f.engine(a)
+	if err != nil {
+		return err
+	}
+	c, err := readCase(a, e, f.casePath)
+	if err != nil {
+		return err
+	}
+	firing, err := f.firing(a)
+	if err != nil {
+		return err
+	}
+	o, err := e.Fire(c, firing)
+	if err != nil {
+		return refusal(a, err)
+	}
+	if err := writeJSON(a.stdout, o); err != nil {
+		return fail(exitUsage, err)
+	}
+	return nil
+}
+
+// engine compiles the policy and, with --sign-key, signs every event.
+func (f *fireFlags) engine(a *app) (*sdk.Engine, error) {
+	e, err := f.pf.engine(a)
+	if err != nil || f.signKey == "" {
+		return e, err
+	}
+	k, err := readSigningKey(f.signKey)
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	if e, err = e.With(sdk.WithSigner(k)); err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	return e, nil
+}
+
+// firing reads the firing from --firing, or builds it from --trigger and
+// the flags that go with it; --locale applies to either.
+func (f *fireFlags) firing(a *app) (sdk.Firing, error) {
+	var fr sdk.Firing
+	switch {
+	case f.firingPath != "" && f.trigger != "":
+		return fr, fail(exitUsage, fmt.Errorf("give either --firing or --trigger, not both"))
+	case f.firingPath != "":
+		b, err := readInput(a, f.firingPath)
+		if err != nil {
+			return fr, fail(exitUsage, err)
+		}
+		if err := decodeJSON(b, &fr, "the firing"); err != nil {
+			return fr, fail(exitUsage, err)
+		}
+	case f.trigger != "":
+		fr = sdk.Firing{Trigger: f.trigger, Actor: f.actor, At: f.at}
+		if f.data != "" {
+			if err := json.Unmarshal([]byte(f.data), &fr.Data); err != nil {
+				return fr, fail(exitUsage, fmt.Errorf("--data must be a JSON object: %v", err))
+			}
+		}
+		if f.facts != "" {
+			if err := json.Unmarshal([]byte(f.facts), &fr.Facts); err != nil {
+				return fr, fail(exitUsage, fmt.Errorf("--facts must be a JSON object: %v", err))
+			}
+		}
+	default:
+		return fr, fail(exitUsage, fmt.Errorf("give the firing with --firing FILE or --trigger, --actor and --at"))
+	}
+	if f.locale != "" {
+		fr.Locale = f.locale
+	}
+	return fr, nil
 }
 
 func newPermittedCmd(a *app) *cobra.Command {

@@ -30,17 +30,20 @@ func engineFor(policyPath string) (*sdk.Engine, error) {
 	return sdk.Compile(sdk.PolicySource{Name: policyPath, Data: data})
 }
 
+// sen2Flags are the sen2 command's flags.
+type sen2Flags struct {
+	year          int
+	format, chart string
+	from, to      string
+	persons       string
+	policy        string
+	noVerify      bool
+	verifyKeys    []string
+	maxLine       int
+}
+
 func newSen2Cmd(a *app) *cobra.Command {
-	var (
-		year          int
-		format, chart string
-		from, to      string
-		persons       string
-		policy        string
-		noVerify      bool
-		verifyKeys    []string
-		maxLine       int
-	)
+	var f sen2Flags
 	cmd := &cobra.Command{
 		Use:   "sen2 --year YYYY [flags] CASES.jsonl|-",
 		Short: "Derive the DfE SEN2 return and 20-week timeliness from case histories",
@@ -68,112 +71,162 @@ signatures are not required.`,
   sendflow sen2 --year 2026 --from 2026-04-01 --to 2026-09-30 --format table --chart q2q3.svg cases.jsonl
   sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("year") {
-				return fmt.Errorf("--year is required")
-			}
-			switch format {
-			case "json", "csv", "table":
-			default:
-				return fmt.Errorf("--format must be json, csv or table, not %q", format)
-			}
-			if noVerify && len(verifyKeys) > 0 {
-				return fail(exitUsage, fmt.Errorf("give --verify-key or --no-verify, not both"))
-			}
-			var e *sdk.Engine
-			if !noVerify {
-				var err error
-				if e, err = engineFor(policy); err != nil {
-					return fail(exitUsage, err)
-				}
-				if len(verifyKeys) > 0 {
-					var keys []ed25519.PublicKey
-					for _, path := range verifyKeys {
-						k, err := readVerifyKey(path)
-						if err != nil {
-							return fail(exitUsage, err)
-						}
-						keys = append(keys, k)
-					}
-					if e, err = e.With(sdk.WithVerifyKeys(keys...)); err != nil {
-						return fail(exitUsage, err)
-					}
-				}
-			}
-			var in io.Reader = cmd.InOrStdin()
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				defer f.Close()
-				in = f
-			}
-			opt := report.Options{Year: year, Period: report.Period{From: from, To: to}, Engine: e, MaxLineBytes: maxLine}
-			if persons != "" {
-				f, err := os.Create(persons)
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				defer f.Close()
-				bw := bufio.NewWriter(f)
-				defer bw.Flush()
-				enc := json.NewEncoder(bw)
-				opt.Person = func(p report.Person) error { return enc.Encode(p) }
-			}
-			// SIGINT or SIGTERM stops the run cleanly between cases (and
-			// inside a long verification), with no partial report.
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			rep, err := report.RunContext(ctx, in, opt)
-			if err != nil {
-				return fail(exitUsage, err)
-			}
-			switch format {
-			case "json":
-				err = report.WriteJSON(a.stdout, rep)
-			case "csv":
-				err = report.WriteCSV(a.stdout, rep)
-			case "table":
-				err = writeSen2Table(a.stdout, rep)
-			}
-			if err != nil {
-				return fail(exitUsage, err)
-			}
-			if chart != "" {
-				f, err := os.Create(chart)
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				if err := report.WriteSVG(f, rep); err != nil {
-					f.Close()
-					return fail(exitUsage, err)
-				}
-				if err := f.Close(); err != nil {
-					return fail(exitUsage, err)
-				}
-			}
-			if rep.Failed > 0 {
-				for _, f := range rep.Failures {
-					fmt.Fprintf(a.stderr, "line %d: case %q not counted: %s: %s\n", f.Line, f.ID, f.Code, f.Reason)
-				}
-				return fail(exitFailed, fmt.Errorf("%d of %d cases were not counted (listed above%s)", rep.Failed, rep.Lines,
-					map[bool]string{true: ", first 100", false: ""}[rep.Failed > len(rep.Failures)]))
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runSen2(a, cmd, args[0], &f) },
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "the SEN2 reporting year (calendar year), e.g. 2026 (required)")
-	cmd.Flags().StringVar(&format, "format", "json", "output: json, csv, or table (the district timeliness table)")
-	cmd.Flags().StringVar(&chart, "chart", "", "also write the district 20-week timeliness chart as SVG to this file")
-	cmd.Flags().StringVar(&from, "from", "", "start of the district timeliness period, YYYY-MM-DD (default 1 January of --year)")
-	cmd.Flags().StringVar(&to, "to", "", "end of the district timeliness period, YYYY-MM-DD (default 31 December of --year)")
-	cmd.Flags().StringVar(&persons, "persons", "", "also write each counted case's SEN2 person record for the year as JSON lines to this file")
-	cmd.Flags().StringVar(&policy, "policy", "", "verify histories against this district overlay on the default policy")
-	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "do not verify histories (the report says so)")
-	cmd.Flags().StringArrayVar(&verifyKeys, "verify-key", nil, "require every event signed by this ed25519 public key (PEM, or base64); repeat for several")
-	cmd.Flags().IntVar(&maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
+	f.register(cmd)
 	return cmd
+}
+
+func (f *sen2Flags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&f.year, "year", 0, "the SEN2 reporting year (calendar year), e.g. 2026 (required)")
+	cmd.Flags().StringVar(&f.format, "format", "json", "output: json, csv, or table (the district timeliness table)")
+	cmd.Flags().StringVar(&f.chart, "chart", "", "also write the district 20-week timeliness chart as SVG to this file")
+	cmd.Flags().StringVar(&f.from, "from", "", "start of the district timeliness period, YYYY-MM-DD (default 1 January of --year)")
+	cmd.Flags().StringVar(&f.to, "to", "", "end of the district timeliness period, YYYY-MM-DD (default 31 December of --year)")
+	cmd.Flags().StringVar(&f.persons, "persons", "", "also write each counted case's SEN2 person record for the year as JSON lines to this file")
+	cmd.Flags().StringVar(&f.policy, "policy", "", "verify histories against this district overlay on the default policy")
+	cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not verify histories (the report says so)")
+	cmd.Flags().StringArrayVar(&f.verifyKeys, "verify-key", nil, "require every event signed by this ed25519 public key (PEM, or base64); repeat for several")
+	cmd.Flags().IntVar(&f.maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
+}
+
+// runSen2 checks the flags, streams the cases from path ("-" for stdin)
+// into the report, writes it, and fails when a case was not counted.
+func runSen2(a *app, cmd *cobra.Command, path string, f *sen2Flags) error {
+	if err := f.check(cmd); err != nil {
+		return err
+	}
+	e, err := f.engine()
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	var in io.Reader = cmd.InOrStdin()
+	if path != "-" {
+		file, err := os.Open(path)
+		if err != nil {
+			return fail(exitUsage, err)
+		}
+		defer file.Close()
+		in = file
+	}
+	opt := report.Options{Year: f.year, Period: report.Period{From: f.from, To: f.to}, Engine: e, MaxLineBytes: f.maxLine}
+	if f.persons != "" {
+		person, closePersons, err := personWriter(f.persons)
+		if err != nil {
+			return fail(exitUsage, err)
+		}
+		defer closePersons()
+		opt.Person = person
+	}
+	// SIGINT or SIGTERM stops the run cleanly between cases (and
+	// inside a long verification), with no partial report.
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := report.RunContext(ctx, in, opt)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	if err := writeSen2(a.stdout, f.format, rep); err != nil {
+		return fail(exitUsage, err)
+	}
+	if f.chart != "" {
+		if err := writeSen2Chart(f.chart, rep); err != nil {
+			return fail(exitUsage, err)
+		}
+	}
+	return sen2Failures(a, rep)
+}
+
+// check refuses flags that cannot go together or are missing.
+func (f *sen2Flags) check(cmd *cobra.Command) error {
+	if !cmd.Flags().Changed("year") {
+		return fmt.Errorf("--year is required")
+	}
+	switch f.format {
+	case "json", "csv", "table":
+	default:
+		return fmt.Errorf("--format must be json, csv or table, not %q", f.format)
+	}
+	if f.noVerify && len(f.verifyKeys) > 0 {
+		return fail(exitUsage, fmt.Errorf("give --verify-key or --no-verify, not both"))
+	}
+	return nil
+}
+
+// engine is the engine that verifies the histories (nil with --no-verify),
+// requiring signatures by the --verify-key keys when there are any.
+func (f *sen2Flags) engine() (*sdk.Engine, error) {
+	if f.noVerify {
+		return nil, nil
+	}
+	e, err := engineFor(f.policy)
+	if err != nil || len(f.verifyKeys) == 0 {
+		return e, err
+	}
+	var keys []ed25519.PublicKey
+	for _, path := range f.verifyKeys {
+		k, err := readVerifyKey(path)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return e.With(sdk.WithVerifyKeys(keys...))
+}
+
+// personWriter creates path and returns a function that writes one person
+// record to it as a JSON line, and the function that flushes and closes it.
+func personWriter(path string) (func(report.Person) error, func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	bw := bufio.NewWriter(f)
+	enc := json.NewEncoder(bw)
+	closeFn := func() {
+		_ = bw.Flush()
+		_ = f.Close()
+	}
+	return func(p report.Person) error { return enc.Encode(p) }, closeFn, nil
+}
+
+// writeSen2 writes the report in the --format asked for.
+func writeSen2(w io.Writer, format string, rep report.Report) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, rep)
+	case "csv":
+		return report.WriteCSV(w, rep)
+	case "table":
+		return writeSen2Table(w, rep)
+	}
+	return nil
+}
+
+// writeSen2Chart writes the district timeliness chart to path as SVG.
+func writeSen2Chart(path string, rep report.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteSVG(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// sen2Failures lists the cases not counted on stderr (up to 100) and fails
+// with exit 1 when there are any.
+func sen2Failures(a *app, rep report.Report) error {
+	if rep.Failed <= 0 {
+		return nil
+	}
+	for _, f := range rep.Failures {
+		fmt.Fprintf(a.stderr, "line %d: case %q not counted: %s: %s\n", f.Line, f.ID, f.Code, f.Reason)
+	}
+	return fail(exitFailed, fmt.Errorf("%d of %d cases were not counted (listed above%s)", rep.Failed, rep.Lines,
+		map[bool]string{true: ", first 100", false: ""}[rep.Failed > len(rep.Failures)]))
 }
 
 // writeSen2Table prints the headline figures and the district table.

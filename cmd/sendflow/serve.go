@@ -15,8 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sendflow/sendflow/examples/policies"
-	"github.com/sendflow/sendflow/examples/portal"
+	"github.com/sendflow/sendflow/internal/examplepolicies"
+	"github.com/sendflow/sendflow/internal/portal"
 )
 
 func newServeCmd(a *app) *cobra.Command {
@@ -48,7 +48,7 @@ $PORT, or 8080; --port 0 picks a free port.`,
 				return fail(exitUsage, fmt.Errorf("--port %d is not a TCP port", port))
 			}
 			var examples []portal.Example
-			for _, ex := range policies.Examples() {
+			for _, ex := range examplepolicies.Examples() {
 				pe := portal.Example{ID: ex.ID}
 				for _, l := range ex.Layers {
 					pe.Layers = append(pe.Layers, portal.DocLayer{Name: l.Name, Text: string(l.Data)})

@@ -79,81 +79,10 @@ func writeTimeline(w io.Writer, s *scenario.Scenario, res scenario.Result) error
 	fmt.Fprintf(&b, "%s\n", s.Name)
 	fmt.Fprintf(&b, "  file    %s\n", s.File)
 	fmt.Fprintf(&b, "  policy  %s\n", res.Policy)
-
-	// Column widths over the whole timeline.
-	numW := len(fmt.Sprint(len(s.Steps)))
-	dateW, actorW, keyW := len("2006-01-02"), 0, 0
-	for _, st := range s.Steps {
-		if !st.IsQuery() {
-			dateW = max(dateW, len(st.At))
-			actorW = max(actorW, len(st.Actor))
-		}
-	}
+	tl := newTimeline(&b, s, res)
 	for _, e := range res.Timeline {
-		for _, c := range e.Clocks {
-			keyW = max(keyW, len(clockKey(c)))
-		}
+		tl.entry(e)
 	}
-	indent := strings.Repeat(" ", numW+3)
-	label := func(l string) string { return indent + fmt.Sprintf("%-7s ", l) }
-	cont := indent + strings.Repeat(" ", 8)
-
-	for _, e := range res.Timeline {
-		st := s.Steps[e.Step-1]
-		b.WriteString("\n")
-		fmt.Fprintf(&b, " %*d  ", numW, e.Step)
-		if st.IsQuery() {
-			fmt.Fprintf(&b, "as of %s\n", st.AsOf)
-		} else {
-			line := fmt.Sprintf("%-*s  %-*s  %s", dateW, st.At, actorW, st.Actor, st.Trigger)
-			if e.Error != "" {
-				if e.Passed {
-					line += fmt.Sprintf("  -> refused: %s (as expected)", e.Error)
-				} else {
-					line += fmt.Sprintf("  -> refused: %s", e.ErrorMessage)
-				}
-			}
-			b.WriteString(strings.TrimRight(line, " ") + "\n")
-		}
-
-		var moved []string
-		for _, track := range slices.Sorted(maps.Keys(e.States)) {
-			if e.States[track] != res.Initial[track] {
-				moved = append(moved, track+": "+e.States[track])
-			}
-		}
-		if len(moved) == 0 {
-			b.WriteString(label("states") + "(every track at its initial state)\n")
-		} else {
-			b.WriteString(label("states") + strings.Join(moved, ", ") + "\n")
-		}
-
-		switch {
-		case e.ClocksError != "":
-			b.WriteString(label("clocks") + "(could not be judged: " + e.ClocksError + ")\n")
-		case len(e.Clocks) == 0:
-			b.WriteString(label("clocks") + "(none)\n")
-		default:
-			for i, c := range e.Clocks {
-				prefix := cont
-				if i == 0 {
-					prefix = label("clocks")
-				}
-				line := fmt.Sprintf("%-*s  due %-10s  %-9s  %s", keyW, clockKey(c), c.Due, clockStatus(c.Status), clockNote(c))
-				b.WriteString(prefix + strings.TrimRight(line, " ") + "\n")
-			}
-		}
-		if !e.Passed {
-			for i, m := range res.Mismatches {
-				prefix := cont
-				if i == 0 {
-					prefix = label("FAIL")
-				}
-				b.WriteString(prefix + m.Message + "\n")
-			}
-		}
-	}
-
 	b.WriteString("\n")
 	if res.Passed {
 		fmt.Fprintf(&b, "PASS %s\n", s.Name)
@@ -162,6 +91,104 @@ func writeTimeline(w io.Writer, s *scenario.Scenario, res scenario.Result) error
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// timeline writes a scenario run's entries in columns as wide as the
+// widest step number, date, actor and clock key of the whole run.
+type timeline struct {
+	b                         *strings.Builder
+	s                         *scenario.Scenario
+	res                       scenario.Result
+	numW, dateW, actorW, keyW int
+	indent                    string
+}
+
+func newTimeline(b *strings.Builder, s *scenario.Scenario, res scenario.Result) *timeline {
+	tl := &timeline{b: b, s: s, res: res, numW: len(fmt.Sprint(len(s.Steps))), dateW: len("2006-01-02")}
+	for _, st := range s.Steps {
+		if !st.IsQuery() {
+			tl.dateW = max(tl.dateW, len(st.At))
+			tl.actorW = max(tl.actorW, len(st.Actor))
+		}
+	}
+	for _, e := range res.Timeline {
+		for _, c := range e.Clocks {
+			tl.keyW = max(tl.keyW, len(clockKey(c)))
+		}
+	}
+	tl.indent = strings.Repeat(" ", tl.numW+3)
+	return tl
+}
+
+// label starts a labelled line under a step; cont continues one.
+func (tl *timeline) label(l string) string { return tl.indent + fmt.Sprintf("%-7s ", l) }
+func (tl *timeline) cont() string          { return tl.indent + strings.Repeat(" ", 8) }
+
+// entry writes one step: what was fired (or the date queried), the states
+// moved, the clocks, and for a failing step its mismatches.
+func (tl *timeline) entry(e scenario.Entry) {
+	b := tl.b
+	st := tl.s.Steps[e.Step-1]
+	b.WriteString("\n")
+	fmt.Fprintf(b, " %*d  ", tl.numW, e.Step)
+	if st.IsQuery() {
+		fmt.Fprintf(b, "as of %s\n", st.AsOf)
+	} else {
+		line := fmt.Sprintf("%-*s  %-*s  %s", tl.dateW, st.At, tl.actorW, st.Actor, st.Trigger)
+		if e.Error != "" {
+			if e.Passed {
+				line += fmt.Sprintf("  -> refused: %s (as expected)", e.Error)
+			} else {
+				line += fmt.Sprintf("  -> refused: %s", e.ErrorMessage)
+			}
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	tl.states(e)
+	tl.clocks(e)
+	if !e.Passed {
+		for i, m := range tl.res.Mismatches {
+			prefix := tl.cont()
+			if i == 0 {
+				prefix = tl.label("FAIL")
+			}
+			b.WriteString(prefix + m.Message + "\n")
+		}
+	}
+}
+
+// states writes the tracks not at their initial state.
+func (tl *timeline) states(e scenario.Entry) {
+	var moved []string
+	for _, track := range slices.Sorted(maps.Keys(e.States)) {
+		if e.States[track] != tl.res.Initial[track] {
+			moved = append(moved, track+": "+e.States[track])
+		}
+	}
+	if len(moved) == 0 {
+		tl.b.WriteString(tl.label("states") + "(every track at its initial state)\n")
+	} else {
+		tl.b.WriteString(tl.label("states") + strings.Join(moved, ", ") + "\n")
+	}
+}
+
+// clocks writes one line per clock with its due date and status.
+func (tl *timeline) clocks(e scenario.Entry) {
+	switch {
+	case e.ClocksError != "":
+		tl.b.WriteString(tl.label("clocks") + "(could not be judged: " + e.ClocksError + ")\n")
+	case len(e.Clocks) == 0:
+		tl.b.WriteString(tl.label("clocks") + "(none)\n")
+	default:
+		for i, c := range e.Clocks {
+			prefix := tl.cont()
+			if i == 0 {
+				prefix = tl.label("clocks")
+			}
+			line := fmt.Sprintf("%-*s  due %-10s  %-9s  %s", tl.keyW, clockKey(c), c.Due, clockStatus(c.Status), clockNote(c))
+			tl.b.WriteString(prefix + strings.TrimRight(line, " ") + "\n")
+		}
+	}
 }
 
 func clockKey(c sdk.ClockStatus) string {

@@ -272,101 +272,135 @@ func newTotals(y int) Totals {
 		CeasedByReason: map[string]int{}, Timeliness: Timeliness{Period: p}}
 }
 
+// add counts one case's history into the year's totals.
 func (t *Totals) add(d *Derived) {
-	p := t.Period
 	active := false
 	for _, r := range d.Requests {
-		if end := r.finalDate(); r.ReceivedDate <= p.To && (end == "" || end >= p.From) {
+		if t.addRequest(r) {
 			active = true
-		}
-		if p.Has(r.ReceivedDate) {
-			t.RequestsReceived++
-			t.RequestsBySource[r.RequestSource]++
-		}
-		if r.RequestOutcomeDate != nil && p.Has(*r.RequestOutcomeDate) {
-			switch *r.RequestOutcome {
-			case RequestAssess:
-				t.DecisionsToAssess++
-			case RequestRefused:
-				t.AssessmentsRefused++
-			case RequestWithdrawn:
-				t.RequestsWithdrawn++
-			}
-		}
-		if r.ReceivedDate <= p.To && (r.RequestOutcomeDate == nil || *r.RequestOutcomeDate > p.To) {
-			t.RequestsOngoing++
-		}
-		if a := r.Assessment; a != nil && a.orderedPlan != "" && p.Has(a.orderedPlan) {
-			t.PlansIssued++ // a plan made under a Tribunal order; the outcome stays not_issued
-			if a.Week20 {
-				t.ExceptionCases++
-			}
-		}
-		if a := r.Assessment; a != nil && a.AssessmentOutcomeDate != nil && p.Has(*a.AssessmentOutcomeDate) {
-			switch *a.AssessmentOutcome {
-			case AssessmentIssued:
-				t.PlansIssued++
-				if a.Week20 {
-					t.ExceptionCases++
-				}
-			case AssessmentNotIssued:
-				t.AssessmentsNotIssued++
-			case AssessmentWithdrawn:
-				t.AssessmentsWithdrawn++
-			}
 		}
 	}
 	t.Timeliness.add(d)
 	for _, ds := range d.Disputes {
-		if !p.Has(ds.Date) {
-			continue
-		}
-		m := ds.Kind == "mediation"
-		switch {
-		case ds.Subject == SubjectRequest && m:
-			t.RequestMediation++
-		case ds.Subject == SubjectRequest:
-			t.RequestTribunal++
-		case ds.Subject == SubjectAssessment && m:
-			t.AssessmentMediation++
-		case ds.Subject == SubjectAssessment:
-			t.AssessmentTribunal++
-		case m:
-			t.OtherMediation++
-		default:
-			t.OtherTribunal++
-		}
+		t.addDispute(ds)
 	}
 	for _, pl := range d.Plans {
-		if pl.maintainedIn(p) {
+		if t.addPlan(pl) {
 			active = true
-		}
-		if pl.TransferLA != "" && p.Has(pl.BeganOn) {
-			t.PlansTransferredIn++
-		}
-		for _, rv := range pl.Reviews {
-			if p.Has(rv.MeetingDate) {
-				t.ReviewsHeld++
-			}
-			if p.Has(rv.DecisionDate) && rv.Decision != "" {
-				t.ReviewOutcomes[rv.Decision]++
-			}
-		}
-		if p.Has(pl.EndDate) {
-			t.PlansCeased++
-			k := "unknown"
-			if pl.CeaseReason != 0 {
-				k = fmt.Sprint(pl.CeaseReason)
-			}
-			t.CeasedByReason[k]++
-		}
-		if pl.BeganOn <= p.To && (pl.EndDate == "" || pl.EndDate > p.To) {
-			t.PlansMaintainedAtEnd++
 		}
 	}
 	if active {
 		t.Persons++
 	}
+}
+
+// addRequest counts a request (module 2) and its assessment (module 3); it
+// reports whether the request was live in the year.
+func (t *Totals) addRequest(r Request) (active bool) {
+	p := t.Period
+	if end := r.finalDate(); r.ReceivedDate <= p.To && (end == "" || end >= p.From) {
+		active = true
+	}
+	if p.Has(r.ReceivedDate) {
+		t.RequestsReceived++
+		t.RequestsBySource[r.RequestSource]++
+	}
+	if r.RequestOutcomeDate != nil && p.Has(*r.RequestOutcomeDate) {
+		switch *r.RequestOutcome {
+		case RequestAssess:
+			t.DecisionsToAssess++
+		case RequestRefused:
+			t.AssessmentsRefused++
+		case RequestWithdrawn:
+			t.RequestsWithdrawn++
+		}
+	}
+	if r.ReceivedDate <= p.To && (r.RequestOutcomeDate == nil || *r.RequestOutcomeDate > p.To) {
+		t.RequestsOngoing++
+	}
+	if a := r.Assessment; a != nil {
+		t.addAssessment(a)
+	}
+	return active
+}
+
+// addAssessment counts an assessment's outcome in the year, and a plan made
+// later under a Tribunal order.
+func (t *Totals) addAssessment(a *Assessment) {
+	p := t.Period
+	if a.orderedPlan != "" && p.Has(a.orderedPlan) {
+		t.PlansIssued++ // a plan made under a Tribunal order; the outcome stays not_issued
+		if a.Week20 {
+			t.ExceptionCases++
+		}
+	}
+	if a.AssessmentOutcomeDate == nil || !p.Has(*a.AssessmentOutcomeDate) {
+		return
+	}
+	switch *a.AssessmentOutcome {
+	case AssessmentIssued:
+		t.PlansIssued++
+		if a.Week20 {
+			t.ExceptionCases++
+		}
+	case AssessmentNotIssued:
+		t.AssessmentsNotIssued++
+	case AssessmentWithdrawn:
+		t.AssessmentsWithdrawn++
+	}
+}
+
+// addDispute counts a mediation or appeal in the year by what it was about.
+func (t *Totals) addDispute(ds Dispute) {
+	if !t.Period.Has(ds.Date) {
+		return
+	}
+	m := ds.Kind == "mediation"
+	switch {
+	case ds.Subject == SubjectRequest && m:
+		t.RequestMediation++
+	case ds.Subject == SubjectRequest:
+		t.RequestTribunal++
+	case ds.Subject == SubjectAssessment && m:
+		t.AssessmentMediation++
+	case ds.Subject == SubjectAssessment:
+		t.AssessmentTribunal++
+	case m:
+		t.OtherMediation++
+	default:
+		t.OtherTribunal++
+	}
+}
+
+// addPlan counts a plan's transfer in, reviews, ceasing and whether it is
+// maintained at the year's end (modules 4a, 5a); it reports whether the
+// plan was maintained in the year.
+func (t *Totals) addPlan(pl Plan) (active bool) {
+	p := t.Period
+	active = pl.maintainedIn(p)
+	if pl.TransferLA != "" && p.Has(pl.BeganOn) {
+		t.PlansTransferredIn++
+	}
+	for _, rv := range pl.Reviews {
+		if p.Has(rv.MeetingDate) {
+			t.ReviewsHeld++
+		}
+		if p.Has(rv.DecisionDate) && rv.Decision != "" {
+			t.ReviewOutcomes[rv.Decision]++
+		}
+	}
+	if p.Has(pl.EndDate) {
+		t.PlansCeased++
+		k := "unknown"
+		if pl.CeaseReason != 0 {
+			k = fmt.Sprint(pl.CeaseReason)
+		}
+		t.CeasedByReason[k]++
+	}
+	if pl.BeganOn <= p.To && (pl.EndDate == "" || pl.EndDate > p.To) {
+		t.PlansMaintainedAtEnd++
+	}
+	return active
 }
 
 // DistrictRow is the 20-week measure for one district over a period.

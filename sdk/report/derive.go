@@ -16,6 +16,7 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/sendflow/sendflow/sdk"
@@ -240,219 +241,319 @@ func phaseDue(year int, post16 bool) string {
 // Derive reads one case's history. It trusts the history as given: verify
 // it first (Run does, with the engine) when it comes from outside. It never
 // panics and never changes c.
-func Derive(c sdk.Case) (d Derived) {
-	d = Derived{ID: c.ID, LA: c.LA, District: c.District, BirthDate: c.Child.DateOfBirth,
-		Requests: []Request{}, Plans: []Plan{}}
-	decisions := make(map[int]string, len(c.Decisions))
-	for _, dec := range c.Decisions {
-		decisions[dec.Seq] = dec.Trigger
-	}
-	cur := -1     // the open request
-	plan := -1    // the plan maintained now
-	lastDec := "" // subject of the latest appealable decision
-	lastReq, lastPlanReq := -1, -1
-	lastRefused := -1          // the request most recently refused (a Tribunal may order it assessed)
-	subject, subjReq := "", -1 // the current dispute's subject and request
-	// The requests a Tribunal ordered assessed, or ordered a plan for: the
-	// request of the dispute the order decided, whatever was decided since.
-	orderAssess, orderPlan := -1, -1
+func Derive(c sdk.Case) Derived {
+	w := newDeriver(c)
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
 		if day == "" {
 			continue
 		}
-		openDispute := func() {
-			if ev.StatesBefore["dispute"] == "none" || ev.StatesBefore["dispute"] == "" {
-				subject, subjReq = lastDec, lastReq
+		w.event(ev, day)
+		if _, ok := w.decisions[ev.Seq]; ok {
+			w.noteDecision(ev.Trigger)
+		}
+	}
+	w.d.markExceptions()
+	return w.d
+}
+
+// deriver walks one history in order, building Derived and keeping what the
+// events so far say about the case: the request and plan open now, and what
+// a later dispute or Tribunal order would be about.
+type deriver struct {
+	d         Derived
+	clocks    map[string]sdk.Clock
+	decisions map[int]string // the appealable decisions by event seq
+
+	cur         int    // the open request
+	plan        int    // the plan maintained now
+	lastDec     string // subject of the latest appealable decision
+	lastReq     int    // the request that decision was about
+	lastPlanReq int    // the request whose assessment last ended (issued or not)
+	lastRefused int    // the request most recently refused (a Tribunal may order it assessed)
+	subject     string // the current dispute's subject
+	subjReq     int    // and its request
+	// The requests a Tribunal ordered assessed, or ordered a plan for: the
+	// request of the dispute the order decided, whatever was decided since.
+	orderAssess, orderPlan int
+}
+
+func newDeriver(c sdk.Case) *deriver {
+	w := &deriver{
+		d: Derived{ID: c.ID, LA: c.LA, District: c.District, BirthDate: c.Child.DateOfBirth,
+			Requests: []Request{}, Plans: []Plan{}},
+		clocks:    c.Clocks,
+		decisions: make(map[int]string, len(c.Decisions)),
+		cur:       -1, plan: -1, lastReq: -1, lastPlanReq: -1, lastRefused: -1, subjReq: -1,
+		orderAssess: -1, orderPlan: -1,
+	}
+	for _, dec := range c.Decisions {
+		w.decisions[dec.Seq] = dec.Trigger
+	}
+	return w
+}
+
+// event folds one dated event into the derivation.
+func (w *deriver) event(ev sdk.Event, day string) {
+	switch {
+	case strings.HasPrefix(ev.Trigger, "ehc."):
+		w.requestEvent(ev, day)
+	case strings.HasPrefix(ev.Trigger, "plan."):
+		w.planEvent(ev, day)
+	case strings.HasPrefix(ev.Trigger, "dispute."):
+		w.disputeEvent(ev, day)
+	}
+}
+
+// requestEvent handles the EHC request and assessment triggers (ehc.*).
+func (w *deriver) requestEvent(ev sdk.Event, day string) {
+	switch ev.Trigger {
+	case "ehc.requested", "ehc.brought_to_attention":
+		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev)})
+		w.cur = len(w.d.Requests) - 1
+	case "ehc.decided_to_assess", "ehc.decided_not_to_assess":
+		if ev.Trigger == "ehc.decided_to_assess" && ev.StatesBefore["ehc"] == "refused" {
+			w.orderedAssessment()
+			return
+		}
+		w.requestDecided(ev.Trigger == "ehc.decided_to_assess", day)
+	case "ehc.exception_recorded":
+		if w.cur >= 0 && w.d.Requests[w.cur].exception == "" {
+			w.d.Requests[w.cur].exception = strOf(ev.Data["reason"])
+			if w.d.Requests[w.cur].exception == "" {
+				w.d.Requests[w.cur].exception = "recorded"
 			}
 		}
-		switch ev.Trigger {
-		case "ehc.requested", "ehc.brought_to_attention":
-			src := SourceOther
-			if ev.Trigger == "ehc.requested" {
-				switch ev.Actor {
-				case "parent":
-					src = SourceParent
-				case "young_person":
-					src = SourceYoungPerson
-				case "school":
-					src = SourceSchool
-				}
-			}
-			d.Requests = append(d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: src})
-			cur = len(d.Requests) - 1
-		case "ehc.decided_to_assess", "ehc.decided_not_to_assess":
-			if ev.Trigger == "ehc.decided_to_assess" && ev.StatesBefore["ehc"] == "refused" {
-				// The LA carries out a Tribunal order to assess (R44(2)(b)): the
-				// refused request is assessed after all. Its outcome stays the
-				// LA's decision (refused); the assessment is recorded on it.
-				target := lastRefused
-				if orderAssess >= 0 {
-					target, orderAssess = orderAssess, -1
-				}
-				if target >= 0 && d.Requests[target].Assessment == nil {
-					cur = target
-					d.Requests[cur].Assessment = &Assessment{}
-				}
-				break
-			}
-			if cur >= 0 && d.Requests[cur].RequestOutcome == nil {
-				r := &d.Requests[cur]
-				r.RequestOutcomeDate = ptr(day)
-				if ev.Trigger == "ehc.decided_to_assess" {
-					r.RequestOutcome = ptr(RequestAssess)
-					r.Assessment = &Assessment{}
-				} else {
-					r.RequestOutcome = ptr(RequestRefused)
-					lastRefused = cur
-					cur = -1
-				}
-			}
-		case "ehc.exception_recorded":
-			if cur >= 0 && d.Requests[cur].exception == "" {
-				d.Requests[cur].exception = strOf(ev.Data["reason"])
-				if d.Requests[cur].exception == "" {
-					d.Requests[cur].exception = "recorded"
-				}
-			}
-		case "ehc.withdrawn":
-			if cur >= 0 {
-				r := &d.Requests[cur]
-				if r.Assessment != nil {
-					r.Assessment.AssessmentOutcome, r.Assessment.AssessmentOutcomeDate = ptr(AssessmentWithdrawn), ptr(day)
-				} else if r.RequestOutcome == nil {
-					r.RequestOutcome, r.RequestOutcomeDate = ptr(RequestWithdrawn), ptr(day)
-				}
-				cur = -1
-			}
-		case "ehc.decided_not_to_issue":
-			if cur >= 0 && d.Requests[cur].Assessment != nil {
-				a := d.Requests[cur].Assessment
-				a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentNotIssued), ptr(day)
-				lastPlanReq = cur
-				cur = -1
-			}
-		case "ehc.draft_issued":
-			target := lastPlanReq
-			if orderPlan >= 0 {
-				target = orderPlan
-			}
-			if ev.StatesBefore["ehc"] == "not_issued" && cur < 0 && target >= 0 && d.Requests[target].Assessment != nil {
-				// The LA carries out a Tribunal order to make a plan (R44(2)(c)):
-				// the assessment that ended "not issued" goes on to a plan. Its
-				// outcome stays the LA's own decision, as a refusal's does.
-				cur, orderPlan = target, -1
-				d.Requests[cur].Assessment.ordered = true
-			}
-		case "ehc.plan_finalised":
-			req := -1
-			if cur >= 0 && d.Requests[cur].Assessment != nil {
-				a := d.Requests[cur].Assessment
-				if a.ordered {
-					a.orderedPlan = day
-				} else {
-					a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentIssued), ptr(day)
-				}
-				req = cur
-				cur = -1
-			}
-			lastPlanReq = req
-			if plan < 0 {
-				d.Plans = append(d.Plans, Plan{StartDate: day, BeganOn: day, Request: req})
-				plan = len(d.Plans) - 1
-			}
-		case "plan.transferred_in":
-			d.Plans = append(d.Plans, Plan{BeganOn: day, TransferLA: strOf(ev.Data["from_la"]), Request: -1})
-			plan = len(d.Plans) - 1
-		case "plan.review_meeting_held":
-			if plan >= 0 {
-				d.Plans[plan].Reviews = append(d.Plans[plan].Reviews, Review{MeetingDate: day})
-			}
-		case "plan.review_decided":
-			if plan >= 0 {
-				p := &d.Plans[plan]
-				if n := len(p.Reviews); n > 0 && p.Reviews[n-1].DecisionDate == "" {
-					p.Reviews[n-1].DecisionDate, p.Reviews[n-1].Decision = day, strOf(ev.Data["decision"])
-				} else {
-					p.Reviews = append(p.Reviews, Review{DecisionDate: day, Decision: strOf(ev.Data["decision"])})
-				}
-			}
-		case "plan.phase_transfer_set":
-			if plan >= 0 {
-				y, _ := intOf(ev.Data["transfer_year"])
-				post16, _ := ev.Data["post16"].(bool)
-				due := phaseDue(y, post16)
-				if cl, ok := c.Clocks["phase_transfer"]; ok && cl.StartedAt == day && cl.Due != "" {
-					due = cl.Due // the engine's own figure (a district may set a stricter date)
-				}
-				d.Plans[plan].PhaseTransfers = append(d.Plans[plan].PhaseTransfers, PhaseTransfer{SetDate: day, DueDate: due})
-			}
-		case "plan.phase_transfer_amended":
-			if plan >= 0 {
-				pts := d.Plans[plan].PhaseTransfers
-				if n := len(pts); n > 0 && pts[n-1].FinalDate == "" {
-					pts[n-1].FinalDate = day
-				}
-			}
-		case "plan.cease_decided":
-			if plan >= 0 {
-				if r, ok := intOf(ev.Data["reason"]); ok && r >= 1 && r <= 9 {
-					d.Plans[plan].pendingCease = r
-				}
-			}
-		case "plan.cease_withdrawn":
-			if plan >= 0 {
-				d.Plans[plan].pendingCease = 0
-			}
-		case "plan.ceased":
-			if plan >= 0 {
-				d.Plans[plan].EndDate, d.Plans[plan].CeaseReason = day, d.Plans[plan].pendingCease
-				plan = -1
-			}
-		case "plan.transferred_out":
-			if plan >= 0 {
-				d.Plans[plan].EndDate, d.Plans[plan].CeaseReason = day, 5
-				plan = -1
-			}
-		case "dispute.mediation_requested":
-			openDispute()
-			d.mark(subject, subjReq, "mediation", day)
-		case "dispute.appeal_registered":
-			openDispute()
-			d.mark(subject, subjReq, "tribunal", day)
-		case "dispute.mediation_declined":
-			openDispute()
-		case "dispute.tribunal_decided":
-			switch strOf(ev.Data["order"]) {
-			case "assess":
-				if subject == SubjectRequest && subjReq >= 0 {
-					orderAssess = subjReq
-				}
-			case "make_plan":
-				if subject == SubjectAssessment && subjReq >= 0 {
-					orderPlan = subjReq
-				}
-			}
+	case "ehc.withdrawn":
+		w.withdrawn(day)
+	case "ehc.decided_not_to_issue":
+		if w.cur >= 0 && w.d.Requests[w.cur].Assessment != nil {
+			a := w.d.Requests[w.cur].Assessment
+			a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentNotIssued), ptr(day)
+			w.lastPlanReq = w.cur
+			w.cur = -1
 		}
-		if _, ok := decisions[ev.Seq]; ok {
-			lastDec = subjectOf(ev.Trigger)
-			switch lastDec {
-			case SubjectRequest:
-				lastReq = len(d.Requests) - 1
-			case SubjectAssessment:
-				lastReq = lastPlanReq
-			default:
-				lastReq = -1
+	case "ehc.draft_issued":
+		w.draftIssued(ev)
+	case "ehc.plan_finalised":
+		w.planFinalised(day)
+	}
+}
+
+// requestSource is the SEN2 request source of ehc.requested (by its actor)
+// or ehc.brought_to_attention (always other).
+func requestSource(ev sdk.Event) string {
+	if ev.Trigger == "ehc.requested" {
+		switch ev.Actor {
+		case "parent":
+			return SourceParent
+		case "young_person":
+			return SourceYoungPerson
+		case "school":
+			return SourceSchool
+		}
+	}
+	return SourceOther
+}
+
+// orderedAssessment: the LA carries out a Tribunal order to assess
+// (R44(2)(b)): the refused request is assessed after all. Its outcome stays
+// the LA's decision (refused); the assessment is recorded on it.
+func (w *deriver) orderedAssessment() {
+	target := w.lastRefused
+	if w.orderAssess >= 0 {
+		target, w.orderAssess = w.orderAssess, -1
+	}
+	if target >= 0 && w.d.Requests[target].Assessment == nil {
+		w.cur = target
+		w.d.Requests[w.cur].Assessment = &Assessment{}
+	}
+}
+
+// requestDecided records the LA's decision to assess the open request, or
+// not to.
+func (w *deriver) requestDecided(assess bool, day string) {
+	if w.cur < 0 || w.d.Requests[w.cur].RequestOutcome != nil {
+		return
+	}
+	r := &w.d.Requests[w.cur]
+	r.RequestOutcomeDate = ptr(day)
+	if assess {
+		r.RequestOutcome = ptr(RequestAssess)
+		r.Assessment = &Assessment{}
+		return
+	}
+	r.RequestOutcome = ptr(RequestRefused)
+	w.lastRefused = w.cur
+	w.cur = -1
+}
+
+// withdrawn ends the open request: its assessment if one started, else the
+// request itself if undecided.
+func (w *deriver) withdrawn(day string) {
+	if w.cur < 0 {
+		return
+	}
+	r := &w.d.Requests[w.cur]
+	if r.Assessment != nil {
+		r.Assessment.AssessmentOutcome, r.Assessment.AssessmentOutcomeDate = ptr(AssessmentWithdrawn), ptr(day)
+	} else if r.RequestOutcome == nil {
+		r.RequestOutcome, r.RequestOutcomeDate = ptr(RequestWithdrawn), ptr(day)
+	}
+	w.cur = -1
+}
+
+// draftIssued: a draft after "not issued" is the LA carrying out a Tribunal
+// order to make a plan (R44(2)(c)): the assessment that ended "not issued"
+// goes on to a plan. Its outcome stays the LA's own decision, as a
+// refusal's does.
+func (w *deriver) draftIssued(ev sdk.Event) {
+	target := w.lastPlanReq
+	if w.orderPlan >= 0 {
+		target = w.orderPlan
+	}
+	if ev.StatesBefore["ehc"] == "not_issued" && w.cur < 0 && target >= 0 && w.d.Requests[target].Assessment != nil {
+		w.cur, w.orderPlan = target, -1
+		w.d.Requests[w.cur].Assessment.ordered = true
+	}
+}
+
+// planFinalised closes the open assessment with the plan issued and starts
+// maintaining a plan, unless one is maintained already.
+func (w *deriver) planFinalised(day string) {
+	req := -1
+	if w.cur >= 0 && w.d.Requests[w.cur].Assessment != nil {
+		a := w.d.Requests[w.cur].Assessment
+		if a.ordered {
+			a.orderedPlan = day
+		} else {
+			a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentIssued), ptr(day)
+		}
+		req = w.cur
+		w.cur = -1
+	}
+	w.lastPlanReq = req
+	if w.plan < 0 {
+		w.d.Plans = append(w.d.Plans, Plan{StartDate: day, BeganOn: day, Request: req})
+		w.plan = len(w.d.Plans) - 1
+	}
+}
+
+// planEvent handles the triggers on a maintained plan (plan.*).
+func (w *deriver) planEvent(ev sdk.Event, day string) {
+	if ev.Trigger == "plan.transferred_in" {
+		w.d.Plans = append(w.d.Plans, Plan{BeganOn: day, TransferLA: strOf(ev.Data["from_la"]), Request: -1})
+		w.plan = len(w.d.Plans) - 1
+		return
+	}
+	if w.plan < 0 {
+		return
+	}
+	p := &w.d.Plans[w.plan]
+	switch ev.Trigger {
+	case "plan.review_meeting_held":
+		p.Reviews = append(p.Reviews, Review{MeetingDate: day})
+	case "plan.review_decided":
+		p.reviewDecided(day, strOf(ev.Data["decision"]))
+	case "plan.phase_transfer_set":
+		p.PhaseTransfers = append(p.PhaseTransfers, PhaseTransfer{SetDate: day, DueDate: w.phaseTransferDue(ev, day)})
+	case "plan.phase_transfer_amended":
+		if n := len(p.PhaseTransfers); n > 0 && p.PhaseTransfers[n-1].FinalDate == "" {
+			p.PhaseTransfers[n-1].FinalDate = day
+		}
+	case "plan.cease_decided":
+		if r, ok := intOf(ev.Data["reason"]); ok && r >= 1 && r <= 9 {
+			p.pendingCease = r
+		}
+	case "plan.cease_withdrawn":
+		p.pendingCease = 0
+	case "plan.ceased":
+		p.EndDate, p.CeaseReason = day, p.pendingCease
+		w.plan = -1
+	case "plan.transferred_out":
+		p.EndDate, p.CeaseReason = day, 5
+		w.plan = -1
+	}
+}
+
+// reviewDecided completes the latest review meeting with its decision, or
+// records a decision made without one.
+func (p *Plan) reviewDecided(day, decision string) {
+	if n := len(p.Reviews); n > 0 && p.Reviews[n-1].DecisionDate == "" {
+		p.Reviews[n-1].DecisionDate, p.Reviews[n-1].Decision = day, decision
+		return
+	}
+	p.Reviews = append(p.Reviews, Review{DecisionDate: day, Decision: decision})
+}
+
+// phaseTransferDue is the R18 deadline of a phase transfer set on day: the
+// engine's own clock when it started that day (a district may set a stricter
+// date), else the default policy's rule.
+func (w *deriver) phaseTransferDue(ev sdk.Event, day string) string {
+	if cl, ok := w.clocks["phase_transfer"]; ok && cl.StartedAt == day && cl.Due != "" {
+		return cl.Due
+	}
+	y, _ := intOf(ev.Data["transfer_year"])
+	post16, _ := ev.Data["post16"].(bool)
+	return phaseDue(y, post16)
+}
+
+// disputeEvent handles mediation and appeals (dispute.*).
+func (w *deriver) disputeEvent(ev sdk.Event, day string) {
+	switch ev.Trigger {
+	case "dispute.mediation_requested":
+		w.openDispute(ev)
+		w.d.mark(w.subject, w.subjReq, "mediation", day)
+	case "dispute.appeal_registered":
+		w.openDispute(ev)
+		w.d.mark(w.subject, w.subjReq, "tribunal", day)
+	case "dispute.mediation_declined":
+		w.openDispute(ev)
+	case "dispute.tribunal_decided":
+		switch strOf(ev.Data["order"]) {
+		case "assess":
+			if w.subject == SubjectRequest && w.subjReq >= 0 {
+				w.orderAssess = w.subjReq
+			}
+		case "make_plan":
+			if w.subject == SubjectAssessment && w.subjReq >= 0 {
+				w.orderPlan = w.subjReq
 			}
 		}
 	}
+}
+
+// openDispute: a dispute that starts now is about the latest appealable
+// decision; one already running keeps its subject.
+func (w *deriver) openDispute(ev sdk.Event) {
+	if ev.StatesBefore["dispute"] == "none" || ev.StatesBefore["dispute"] == "" {
+		w.subject, w.subjReq = w.lastDec, w.lastReq
+	}
+}
+
+// noteDecision remembers an appealable decision and the request it was
+// about, for the disputes that follow it.
+func (w *deriver) noteDecision(trigger string) {
+	w.lastDec = subjectOf(trigger)
+	switch w.lastDec {
+	case SubjectRequest:
+		w.lastReq = len(w.d.Requests) - 1
+	case SubjectAssessment:
+		w.lastReq = w.lastPlanReq
+	default:
+		w.lastReq = -1
+	}
+}
+
+// markExceptions sets Week20 on every assessment whose request had an
+// exception recorded while it was open.
+func (d *Derived) markExceptions() {
 	for i := range d.Requests {
 		r := &d.Requests[i]
 		if r.Assessment != nil && r.exception != "" {
 			r.Assessment.Week20, r.Assessment.Week20Reason = true, r.exception
 		}
 	}
-	return d
 }
 
 // mark records a mediation or appeal against the subject of the current

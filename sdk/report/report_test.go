@@ -241,10 +241,15 @@ func TestDistrictPeriod(t *testing.T) {
 }
 
 func TestPersonRecords(t *testing.T) {
-	e := engine(t)
-	cs := caseload(t, e)
-	y := report.Year(2026)
+	cs := caseload(t, engine(t))
+	t.Run("requests", func(t *testing.T) { checkPersonRequests(t, cs) })
+	t.Run("plans", func(t *testing.T) { checkPersonPlans(t, cs) })
+}
 
+// checkPersonRequests: the request and assessment records (modules 2, 3)
+// of the caseload's cases in 2026.
+func checkPersonRequests(t *testing.T, cs map[string]sdk.Case) {
+	y := report.Year(2026)
 	a := report.Derive(cs["A"]).Person(y)
 	require.Len(t, a.Requests, 1)
 	r := a.Requests[0]
@@ -283,7 +288,12 @@ func TestPersonRecords(t *testing.T) {
 
 	h := report.Derive(cs["H"]).Person(y)
 	assert.Nil(t, h.Requests[0].Assessment.AssessmentOutcome, "an open assessment has no outcome yet")
+}
 
+// checkPersonPlans: the plan records (modules 4a, 5a) of a plan transferred
+// in and ceased (L) and one transferred out (M), by year, and blank fields.
+func checkPersonPlans(t *testing.T, cs map[string]sdk.Case) {
+	y := report.Year(2026)
 	l := report.Derive(cs["L"]).Person(y)
 	require.Len(t, l.Plans, 1)
 	np, ap := l.Plans[0].NamedPlan, l.Plans[0].ActivePlan

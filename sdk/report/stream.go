@@ -171,72 +171,99 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, min(64<<10, max)), max)
-	period := Year(opt.Year)
-	// Lines are read in batches (at most batchLines lines or batchBytes
-	// bytes), each batch is decoded and verified by the workers in
-	// parallel, then folded in input order, so the result does not depend
-	// on scheduling and memory is bounded by one batch.
-	type item struct {
-		line int
-		b    []byte
-		d    Derived
-		fl   *Failure
-	}
-	batch := make([]item, 0, batchLines)
-	size := 0
-	line := 0
-	flush := func() error {
-		if ctx.Err() != nil {
-			return stopped(line)
-		}
-		process(batch, workers, func(it *item) { it.d, it.fl = readCase(ctx, it.b, opt.Engine) })
-		if ctx.Err() != nil {
-			return stopped(line)
-		}
-		for i := range batch {
-			it := &batch[i]
-			if it.fl != nil {
-				it.fl.Line = it.line
-				a.Fail(*it.fl)
-				continue
-			}
-			a.Add(&it.d)
-			if opt.Person != nil {
-				if err := opt.Person(it.d.Person(period)); err != nil {
-					return err
-				}
-			}
-		}
-		batch, size = batch[:0], 0
-		return nil
-	}
+	run := &batchRun{ctx: ctx, opt: opt, agg: a, workers: workers, period: Year(opt.Year),
+		batch: make([]batchItem, 0, batchLines)}
 	for sc.Scan() {
-		line++
+		run.line++
 		b := bytes.TrimSpace(sc.Bytes())
 		if len(b) == 0 {
 			continue
 		}
 		a.rep.Lines++
-		batch = append(batch, item{line: line, b: append([]byte(nil), b...)})
-		size += len(b)
-		if len(batch) == batchLines || size >= batchBytes {
-			if err := flush(); err != nil {
+		run.batch = append(run.batch, batchItem{line: run.line, b: append([]byte(nil), b...)})
+		run.size += len(b)
+		if len(run.batch) == batchLines || run.size >= batchBytes {
+			if err := run.flush(); err != nil {
 				return Report{}, err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := run.flush(); err != nil {
 		return Report{}, err
 	}
 	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return Report{}, &sdk.Error{Code: sdk.CodeLimitExceeded,
-				Message: fmt.Sprintf("line %d is longer than the %d-byte limit for one case", line+1, max),
-				Detail:  "Each line must hold one case as JSON. Split the input, or raise the limit (--max-line-bytes)."}
-		}
-		return Report{}, &sdk.Error{Code: sdk.CodeInternal, Message: "reading cases: " + err.Error()}
+		return Report{}, readError(err, run.line+1, max)
 	}
 	return a.Report(), nil
+}
+
+// batchRun is one RunContext's progress. Lines are read in batches (at
+// most batchLines lines or batchBytes bytes), each batch is decoded and
+// verified by the workers in parallel, then folded in input order, so the
+// result does not depend on scheduling and memory is bounded by one batch.
+type batchRun struct {
+	ctx     context.Context
+	opt     Options
+	agg     *Aggregator
+	workers int
+	period  Period
+
+	batch []batchItem
+	size  int // bytes in batch
+	line  int // the last line read
+}
+
+// batchItem is one line of a batch, and what reading it gave.
+type batchItem struct {
+	line int
+	b    []byte
+	d    Derived
+	fl   *Failure
+}
+
+// flush verifies the batch in parallel, folds it in input order, and
+// empties it; it stops with limit_exceeded when the context is done.
+func (run *batchRun) flush() error {
+	if run.ctx.Err() != nil {
+		return stopped(run.line)
+	}
+	process(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine) })
+	if run.ctx.Err() != nil {
+		return stopped(run.line)
+	}
+	for i := range run.batch {
+		if err := run.fold(&run.batch[i]); err != nil {
+			return err
+		}
+	}
+	run.batch, run.size = run.batch[:0], 0
+	return nil
+}
+
+// fold adds one read line to the aggregates (or its failure) and hands its
+// person record to opt.Person.
+func (run *batchRun) fold(it *batchItem) error {
+	if it.fl != nil {
+		it.fl.Line = it.line
+		run.agg.Fail(*it.fl)
+		return nil
+	}
+	run.agg.Add(&it.d)
+	if run.opt.Person != nil {
+		return run.opt.Person(it.d.Person(run.period))
+	}
+	return nil
+}
+
+// readError is the error for a scanner that stopped at line: a line over
+// the max-byte limit (limit_exceeded), or the reader's own error.
+func readError(err error, line, max int) error {
+	if errors.Is(err, bufio.ErrTooLong) {
+		return &sdk.Error{Code: sdk.CodeLimitExceeded,
+			Message: fmt.Sprintf("line %d is longer than the %d-byte limit for one case", line, max),
+			Detail:  "Each line must hold one case as JSON. Split the input, or raise the limit (--max-line-bytes)."}
+	}
+	return &sdk.Error{Code: sdk.CodeInternal, Message: "reading cases: " + err.Error()}
 }
 
 // Batch limits for Run.

@@ -442,81 +442,103 @@ func (g *journey) planLife() {
 		// Phase transfer: into Year 7 (set in Year 5) or post-16 (set in Year 10).
 		if !phaseSet && (yg == 5 || yg == 10) && g.chance(0.9) {
 			phaseSet = true
-			ty := g.now.Year + 1
-			if g.now.Month >= time.September {
-				ty++
-			}
-			if g.fire(workday(g.now.AddDays(g.between(10, 60))), "plan.phase_transfer_set", "la_officer", map[string]any{"transfer_year": ty, "post16": yg == 10}) {
-				due := calendar.Date{Year: ty, Month: time.February, Day: 14}
-				if yg == 10 {
-					due = calendar.Date{Year: ty, Month: time.March, Day: 30}
-				}
-				at := due.AddDays(-g.between(5, 90))
-				if g.chance(0.25) {
-					at = due.AddDays(g.between(1, 40)) // late
-				}
-				if at.Before(g.now) {
-					at = g.now.AddDays(1)
-				}
-				g.fire(workday(at), "plan.phase_transfer_amended", "la_officer", nil)
-			}
+			g.phaseTransfer(yg == 10)
 		}
 		if g.chance(0.02) {
 			g.fire(workday(g.now.AddDays(g.between(60, 300))), "plan.transferred_out", "la_officer", map[string]any{"new_la": "medway"})
 			return
 		}
-		// Invite about 11 months after the plan or the last review; the
-		// meeting at least two weeks on.
-		invite := workday(g.lastReviewOrStart().AddDays(g.between(290, 330)))
-		if invite.Before(g.now) {
-			invite = g.now
-		}
-		if !g.fire(invite, "plan.review_invited", []string{"school", "la_officer"}[g.rng.IntN(2)], map[string]any{"meeting_date": workday(invite.AddDays(g.between(15, 30))).String()}) {
-			return
-		}
-		meeting := g.c.History[len(g.c.History)-1].Data["meeting_date"].(string)
-		md, _ := calendar.ParseDate(meeting)
-		if !g.fire(md, "plan.review_meeting_held", "school", nil) {
-			return
-		}
-		if g.chance(0.8) {
-			g.fire(workday(md.AddDays(g.between(3, 16))), "plan.review_report_sent", "school", nil)
-		}
-		decision := "maintain"
-		switch x := g.rng.Float64(); {
-		case x < 0.22:
-			decision = "amend"
-		case x < 0.32:
-			decision = "cease"
-		}
-		if !g.fire(workday(md.AddDays(g.between(7, 35))), "plan.review_decided", "la_officer", map[string]any{"decision": decision}) {
-			return
-		}
-		switch decision {
-		case "maintain":
-			g.dispute(0.02, "other")
-		case "amend":
-			if g.chance(0.9) {
-				g.fire(workday(g.now.AddDays(g.between(20, 60))), "plan.amendment_finalised", "la_officer", nil)
-			} else {
-				g.fire(workday(g.now.AddDays(g.between(20, 60))), "plan.amendment_abandoned", "la_officer", nil)
-			}
-			g.dispute(0.03, "other")
-		case "cease":
-			reason := []int{1, 2, 2, 3, 4, 6, 7, 8, 9, 2, 1, 3}[g.rng.IntN(12)]
-			if !g.fire(workday(g.now.AddDays(g.between(5, 20))), "plan.cease_decided", "la_officer", map[string]any{"reason": reason}) {
-				return
-			}
-			if g.chance(0.12) {
-				g.fire(workday(g.now.AddDays(g.between(5, 30))), "plan.cease_withdrawn", "la_officer", nil)
-				continue
-			}
-			// After the appeal window (2 months, moved by HESC r12 by at most
-			// a few weeks).
-			g.fire(workday(g.now.AddDays(g.between(100, 120))), "plan.ceased", "la_officer", nil)
+		decision, ok := g.annualReview()
+		if !ok || !g.afterReview(decision) {
 			return
 		}
 	}
+}
+
+// phaseTransfer sets a phase transfer for next year's move (post-16 or into
+// Year 7) and finalises the amended plan, mostly before the R18 deadline.
+func (g *journey) phaseTransfer(post16 bool) {
+	ty := g.now.Year + 1
+	if g.now.Month >= time.September {
+		ty++
+	}
+	if !g.fire(workday(g.now.AddDays(g.between(10, 60))), "plan.phase_transfer_set", "la_officer", map[string]any{"transfer_year": ty, "post16": post16}) {
+		return
+	}
+	due := calendar.Date{Year: ty, Month: time.February, Day: 14}
+	if post16 {
+		due = calendar.Date{Year: ty, Month: time.March, Day: 30}
+	}
+	at := due.AddDays(-g.between(5, 90))
+	if g.chance(0.25) {
+		at = due.AddDays(g.between(1, 40)) // late
+	}
+	if at.Before(g.now) {
+		at = g.now.AddDays(1)
+	}
+	g.fire(workday(at), "plan.phase_transfer_amended", "la_officer", nil)
+}
+
+// annualReview invites to a review about 11 months after the plan or the
+// last review, holds the meeting at least two weeks on, and decides:
+// maintain, amend or cease. ok is false when a firing was refused.
+func (g *journey) annualReview() (decision string, ok bool) {
+	invite := workday(g.lastReviewOrStart().AddDays(g.between(290, 330)))
+	if invite.Before(g.now) {
+		invite = g.now
+	}
+	if !g.fire(invite, "plan.review_invited", []string{"school", "la_officer"}[g.rng.IntN(2)], map[string]any{"meeting_date": workday(invite.AddDays(g.between(15, 30))).String()}) {
+		return "", false
+	}
+	meeting := g.c.History[len(g.c.History)-1].Data["meeting_date"].(string)
+	md, _ := calendar.ParseDate(meeting)
+	if !g.fire(md, "plan.review_meeting_held", "school", nil) {
+		return "", false
+	}
+	if g.chance(0.8) {
+		g.fire(workday(md.AddDays(g.between(3, 16))), "plan.review_report_sent", "school", nil)
+	}
+	decision = "maintain"
+	switch x := g.rng.Float64(); {
+	case x < 0.22:
+		decision = "amend"
+	case x < 0.32:
+		decision = "cease"
+	}
+	if !g.fire(workday(md.AddDays(g.between(7, 35))), "plan.review_decided", "la_officer", map[string]any{"decision": decision}) {
+		return "", false
+	}
+	return decision, true
+}
+
+// afterReview carries out a review's decision; it reports whether the plan
+// goes on (false once it ceased or a firing was refused).
+func (g *journey) afterReview(decision string) bool {
+	switch decision {
+	case "maintain":
+		g.dispute(0.02, "other")
+	case "amend":
+		if g.chance(0.9) {
+			g.fire(workday(g.now.AddDays(g.between(20, 60))), "plan.amendment_finalised", "la_officer", nil)
+		} else {
+			g.fire(workday(g.now.AddDays(g.between(20, 60))), "plan.amendment_abandoned", "la_officer", nil)
+		}
+		g.dispute(0.03, "other")
+	case "cease":
+		reason := []int{1, 2, 2, 3, 4, 6, 7, 8, 9, 2, 1, 3}[g.rng.IntN(12)]
+		if !g.fire(workday(g.now.AddDays(g.between(5, 20))), "plan.cease_decided", "la_officer", map[string]any{"reason": reason}) {
+			return false
+		}
+		if g.chance(0.12) {
+			g.fire(workday(g.now.AddDays(g.between(5, 30))), "plan.cease_withdrawn", "la_officer", nil)
+			return true
+		}
+		// After the appeal window (2 months, moved by HESC r12 by at most
+		// a few weeks).
+		g.fire(workday(g.now.AddDays(g.between(100, 120))), "plan.ceased", "la_officer", nil)
+		return false
+	}
+	return true
 }
 
 // lastReviewOrStart is the date the annual review clock last started.

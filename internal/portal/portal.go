@@ -5,7 +5,9 @@
 // build output) and the policy documents the picker offers. Every firing,
 // permission, clock and verification happens in the browser.
 //
-// `sendflow serve` serves it; Handler lets any Go program do the same.
+// `sendflow serve` serves it (Handler lets any program of this module do
+// the same). It lives under internal/ so the CLI does not import examples/;
+// the example policies it offers come from internal/examplepolicies.
 package portal
 
 import (
@@ -147,7 +149,7 @@ func isWasmFile(name string) bool {
 	return name == "sendflow.d.ts" || name == "sendflow.wasm.gz"
 }
 
-// missingWasm lists the WASM build's files that are not in dir.
+// MissingWasm lists the WASM build's files that are not in dir.
 func MissingWasm(dir string) []string {
 	var out []string
 	for _, f := range WasmFiles {

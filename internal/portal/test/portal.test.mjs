@@ -9,7 +9,7 @@
 // Any console error or page error fails the test. Screenshots go to
 // test-output/portal/.
 //
-// Run: node --test examples/portal/test/   (make portal-test builds what it needs)
+// Run: node --test internal/portal/test/   (make portal-test builds what it needs)
 // Env: SENDFLOW (CLI binary, default bin/sendflow), WASM_DIR (default wasm/dist),
 //      CHROMIUM (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
