@@ -5,9 +5,9 @@
 #   3. wasm/js/sendflow.d.ts                                 TypeScript declarations (from the schemas)
 #   4. docs/policies.md (its generated sections)             guard environment, limits, diagnostic codes
 #   5. docs/lifecycle.md (its generated part)                the lifecycle reference (internal/docgen)
-#   6. testdata/fuzz/*/seed-*                                the fuzz seeds written from seeds_test.go
+#   6. internal/reliability/testdata/fuzz/*/seed-*           the fuzz seeds written from its seeds_test.go
 # A generator added later adds its command to `generate` and its files to GENERATED.
-GENERATED := sdk/policies/default.json sdk/defaultpolicy_gen.go schemas wasm/js/sendflow.d.ts docs testdata/fuzz
+GENERATED := sdk/policies/default.json sdk/defaultpolicy_gen.go schemas wasm/js/sendflow.d.ts docs internal/reliability/testdata/fuzz
 
 .PHONY: generate generate-check
 TEST_TARGETS += generate-check
@@ -19,7 +19,7 @@ generate:
 	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/
 	$(GO) test -count=1 -run TestPoliciesDocIsGenerated ./sdk/ -args -update
 	SENDFLOW_UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestLifecycleDoc' ./internal/docgen
-	SENDFLOW_WRITE_SEEDS=1 $(GO) test -count=1 -run TestFuzzSeedsUpToDate .
+	SENDFLOW_WRITE_SEEDS=1 $(GO) test -count=1 -run TestFuzzSeedsUpToDate ./internal/reliability
 
 # The files under GENERATED as they are in the work tree (tracked or not, ignored ones aside), hashed.
 GENERATED_SUM = git ls-files -co --exclude-standard -- $(GENERATED) | LC_ALL=C sort | xargs -r sha256sum

@@ -1,4 +1,4 @@
-package sendflow_test
+package reliability_test
 
 import (
 	"encoding/json"
@@ -15,14 +15,14 @@ import (
 )
 
 // The fuzz targets' seed corpora live in testdata/fuzz/FuzzXxx/ (Go's
-// layout for this package, the repository root). The files named seed-*
+// layout for this package, internal/reliability). The files named seed-*
 // are generated from the literal inputs below; the seeds made from other
 // files (every example policy and scenario) or from the engine (walked
 // cases) are added at test time instead (seed.derived). Other files there
 // are inputs a fuzzer found and are kept as regression cases. Regenerate
 // with:
 //
-//	SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate .
+//	SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate ./internal/reliability
 //
 // TestFuzzSeedsUpToDate fails when a generated seed differs from its file.
 
@@ -68,12 +68,8 @@ func seedCorpus(t testing.TB) map[string][]seed {
 	} {
 		add("FuzzCompilePolicy", name, []byte(p))
 	}
-	paths, _ := filepath.Glob("examples/policies/*.yaml")
-	districts, _ := filepath.Glob("examples/policies/*/*.yaml")
-	paths = append(paths, districts...)
-	sort.Strings(paths)
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
+	for _, p := range repoGlob(t, "examples/policies/*.yaml", "examples/policies/*/*.yaml") {
+		data, err := os.ReadFile(repoPath(p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,14 +147,8 @@ func seedCorpus(t testing.TB) map[string][]seed {
 	}
 
 	// Scenario files: the conformance suite, the examples and broken ones.
-	files, _ := filepath.Glob("testdata/conformance/*.yaml")
-	more, _ := filepath.Glob("examples/scenarios/*.yaml")
-	files = append(files, more...)
-	more, _ = filepath.Glob("examples/policies/*/scenarios/*.yaml")
-	files = append(files, more...)
-	sort.Strings(files)
-	for _, p := range files {
-		data, err := os.ReadFile(p)
+	for _, p := range repoGlob(t, "testdata/conformance/*.yaml", "examples/scenarios/*.yaml", "examples/policies/*/scenarios/*.yaml") {
+		data, err := os.ReadFile(repoPath(p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +172,7 @@ func seedCorpus(t testing.TB) map[string][]seed {
 	}
 	// Bridge requests: every op, on engine 1 (the default policy, compiled
 	// by FuzzBridge before fuzzing), and broken requests.
-	scen, err := os.ReadFile("testdata/conformance/ehc-request-worked-example-clocks.yaml")
+	scen, err := os.ReadFile(repoPath("testdata/conformance/ehc-request-worked-example-clocks.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +268,7 @@ func TestFuzzSeedsUpToDate(t *testing.T) {
 			}
 			got, err := os.ReadFile(path)
 			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or out of date: regenerate with SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate .", path)
+				t.Errorf("%s is missing or out of date: regenerate with SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate ./internal/reliability (or make generate)", path)
 			}
 		}
 	}
