@@ -9,7 +9,10 @@
 //   - the model-based random walks (walk_test.go; the walker and its checks
 //     are internal/randomwalk): `make walks` runs 10,000;
 //   - the schema checks every fuzz target and walk uses (schema_test.go), and
-//     the overlay and signed-event schema tests.
+//     the overlay and signed-event schema tests;
+//   - the code-shape rule that no hand-written function of the module is
+//     over 80 lines (funclen_test.go; report-only until
+//     SENDFLOW_FUNC_LEN_STRICT is set).
 //
 // The tests read the repository's example policies, scenarios and
 // conformance suite through repoPath (paths from the repository root).
