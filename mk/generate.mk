@@ -5,10 +5,10 @@
 #   3. wasm/js/sendflow.d.ts                                 TypeScript declarations (from the schemas)
 #   4. docs/policies.md (its generated sections)             guard environment, limits, diagnostic codes
 #   5. docs/lifecycle.md (its generated part)                the lifecycle reference (internal/docgen)
-#   6. testdata/fuzz/*/seed-*                                the fuzz seeds written from seeds_test.go
+#   6. internal/reliability/testdata/fuzz/*/seed-*           the fuzz seeds written from its seeds_test.go
 #   7. internal/examplepolicies/sources_gen.go               the example policies the CLI embeds (examples/policies)
 # A generator added later adds its command to `generate` and its files to GENERATED.
-GENERATED := sdk/policies/default.json sdk/defaultpolicy_gen.go schemas wasm/js/sendflow.d.ts docs testdata/fuzz \
+GENERATED := sdk/policies/default.json sdk/defaultpolicy_gen.go schemas wasm/js/sendflow.d.ts docs internal/reliability/testdata/fuzz \
   internal/examplepolicies/sources_gen.go
 
 .PHONY: generate generate-check
@@ -21,7 +21,7 @@ generate:
 	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/
 	$(GO) test -count=1 -run TestPoliciesDocIsGenerated ./sdk/ -args -update
 	SENDFLOW_UPDATE_DOCS=1 $(GO) test -count=1 -run 'TestLifecycleDoc' ./internal/docgen
-	SENDFLOW_WRITE_SEEDS=1 $(GO) test -count=1 -run TestFuzzSeedsUpToDate .
+	SENDFLOW_WRITE_SEEDS=1 $(GO) test -count=1 -run TestFuzzSeedsUpToDate ./internal/reliability
 	SENDFLOW_UPDATE_EXAMPLES=1 $(GO) test -count=1 -run TestSourcesAreCurrent ./internal/examplepolicies
 
 # The files under GENERATED as they are in the work tree (tracked or not, ignored ones aside), hashed.

@@ -1,9 +1,10 @@
 # Reliability (issue 7): fuzzing and model-based random walks. See docs/reliability.md.
 .PHONY: fuzz walks
 
-## fuzz: fuzz every fuzz target of the repository, in every package, in turn, FUZZTIME each
-## (make fuzz FUZZTIME=60s). Every input must finish within 2 s and allocate at most 256 MiB
-## (internal/fuzzcheck; SENDFLOW_FUZZ_SLOW=5s or =off changes the time bound). Seed corpora are in
+## fuzz: fuzz every fuzz target of the repository, in every package (the repository-wide ones are
+## in internal/reliability), in turn, FUZZTIME each (make fuzz FUZZTIME=60s). Every input must
+## finish within 2 s and allocate at most 256 MiB (internal/fuzzcheck; SENDFLOW_FUZZ_SLOW=5s or
+## =off changes the time bound). Seed corpora are in
 ## each package's testdata/fuzz/; `make test` runs the seeds. `make fuzz-targets` lists the targets.
 FUZZTIME ?= 60s
 # "DIR TARGET" per line: every `func FuzzXxx` in a _test.go file of the module.
@@ -22,10 +23,11 @@ fuzz:
 	done
 
 ## walks: 10,000 model-based random walks of up to 200 firings each over the default and the
-## example policies, every invariant checked after every step (`go test .` runs 60).
+## example policies, every invariant checked after every step (`go test ./internal/reliability`
+## runs 60).
 WALKS ?= 10000
 walks:
-	SENDFLOW_WALKS=$(WALKS) $(GO) test -count=1 -timeout 60m -run '^TestRandomWalks$$' -v . | grep -v '^=== RUN'; \
+	SENDFLOW_WALKS=$(WALKS) $(GO) test -count=1 -timeout 60m -run '^TestRandomWalks$$' -v ./internal/reliability | grep -v '^=== RUN'; \
 	test $${PIPESTATUS[0]} -eq 0
 
 TEST_TARGETS += walks

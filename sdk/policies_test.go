@@ -107,80 +107,82 @@ triggers:
 	assert.Contains(t, se.Problems[1].Message, `reasons.en`)
 }
 
-// Each of the four rules of LIFECYCLE.md "Statutory floor", each named in
-// the problem with its file position.
-func TestStatutoryFloorRules(t *testing.T) {
-	cases := []struct {
-		name, rule, yaml, loc string
-	}{
-		{"guard on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
+// floorBreach is an overlay that breaks one statutory floor rule, and where.
+type floorBreach struct {
+	name, rule, yaml, loc string
+}
+
+// floorBreaches are the overlays TestStatutoryFloorRules refuses, one or
+// more per rule.
+var floorBreaches = []floorBreach{
+	{"guard on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
 triggers:
   - id: ehc.requested
     guards:
       - {id: lift_first, expr: 'states.lift == "exhausted"', reason: "LIFT first"}
 `, "floor.yaml:5:9"},
-		{"lengthened statutory clock", sdk.RuleClockNotLengthened, `id: x
+	{"lengthened statutory clock", sdk.RuleClockNotLengthened, `id: x
 clocks:
   - {id: ehc_decision_to_assess, unit: working_days, length: 31}
 `, "floor.yaml:3:"},
-		{"dropped statutory role", sdk.RuleRoleKept, `id: x
+	{"dropped statutory role", sdk.RuleRoleKept, `id: x
 triggers:
   - id: dispute.appeal_registered
     roles: [parent]
 `, "floor.yaml:3:"},
-		{"removed appealable decision", sdk.RuleDecisionKept, `id: x
+	{"removed appealable decision", sdk.RuleDecisionKept, `id: x
 triggers:
   - id: ehc.decided_not_to_assess
     effects: {stop: [ehc_decision_to_assess], void: [ehc_no_plan_notice, ehc_final_plan]}
 `, "floor.yaml:3:"},
-		{"disabled statutory track", sdk.RuleDecisionKept, `id: x
+	{"disabled statutory track", sdk.RuleDecisionKept, `id: x
 tracks:
   - {id: plan, disabled: true}
 `, "floor.yaml:3:"},
-		{"duty turned into a window", sdk.RuleClockNotLengthened, `id: x
+	{"duty turned into a window", sdk.RuleClockNotLengthened, `id: x
 clocks:
   - {id: ehc_final_plan, kind: window}
 `, "floor.yaml:3:"},
-		{"statutory clock no longer started", sdk.RuleClockNotLengthened, `id: x
+	{"statutory clock no longer started", sdk.RuleClockNotLengthened, `id: x
 triggers:
   - id: ehc.requested
     effects: {start: [ehc_decision_to_assess]}
 `, "floor.yaml:3:"},
-		{"required data field on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
+	{"required data field on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
 triggers:
   - id: ehc.requested
     payload:
       - {name: school_evidence, type: string, required: true}
 `, "floor.yaml:3:"},
-		{"shortened draft representations window", sdk.RuleWindowNotShortened, `id: x
+	{"shortened draft representations window", sdk.RuleWindowNotShortened, `id: x
 clocks:
   - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 5, statutory: true}
 `, "floor.yaml:3:"},
-		{"shortened appeal window", sdk.RuleWindowNotShortened, `id: x
+	{"shortened appeal window", sdk.RuleWindowNotShortened, `id: x
 clocks:
   - {id: appeal_window, kind: window, unit: months, length: 1, tribunal_moves: true, statutory: true}
 `, "floor.yaml:3:"},
-		{"appeal clock swapped for a shorter one", sdk.RuleDecisionKept, `id: x
+	{"appeal clock swapped for a shorter one", sdk.RuleDecisionKept, `id: x
 appeal_clock: short_appeal
 clocks:
   - {id: short_appeal, kind: window, unit: weeks, length: 1}
 `, "floor.yaml:2:"},
-		{"a bank holiday left out of the list", sdk.RuleWindowNotShortened, `id: x
+	{"a bank holiday left out of the list", sdk.RuleWindowNotShortened, `id: x
 holidays: [2028-01-03, 2028-04-17, 2028-05-01, 2028-05-29, 2028-08-28, 2028-12-25, 2028-12-26]
 `, "floor.yaml:2:"},
-		{"statutory guard switched off", sdk.RuleGuardKept, `id: x
+	{"statutory guard switched off", sdk.RuleGuardKept, `id: x
 triggers:
   - id: plan.ceased
     guards:
       - {id: no_open_appeal, disabled: true}
 `, "floor.yaml:5:9"},
-		{"statutory guard loosened", sdk.RuleGuardKept, `id: x
+	{"statutory guard loosened", sdk.RuleGuardKept, `id: x
 triggers:
   - id: plan.review_invited
     guards:
       - {id: two_weeks_notice, expr: 'data.meeting_date >= add_days(today, 3)', reason: "Three days' notice"}
 `, "floor.yaml:5:9"},
-		{"decision moved to a branch that never runs", sdk.RuleDecisionKept, `id: x
+	{"decision moved to a branch that never runs", sdk.RuleDecisionKept, `id: x
 triggers:
   - id: plan.review_decided
     branches:
@@ -189,52 +191,52 @@ triggers:
       - {when: 'data.decision == "amend"', to: amending, effects: {start: [amendment_representations, amendment_final]}}
       - {when: 'data.decision == "cease"', to: cease_proposed}
 `, "floor.yaml:3:"},
-		{"guard on a parent's appeal", sdk.RuleDecisionKept, `id: x
+	{"guard on a parent's appeal", sdk.RuleDecisionKept, `id: x
 triggers:
   - id: dispute.appeal_registered
     guards:
       - {id: la_consent, expr: '"parental_consent" in evidence', reason: "The authority agrees"}
 `, "floor.yaml:5:9"},
-		{"appeal taken away from a state", sdk.RuleDecisionKept, `id: x
+	{"appeal taken away from a state", sdk.RuleDecisionKept, `id: x
 triggers:
   - id: dispute.appeal_registered
     from: [certificate_issued]
 `, "floor.yaml:3:"},
-		{"trigger-level decision moved onto a branch", sdk.RuleDecisionKept, `id: x
+	{"trigger-level decision moved onto a branch", sdk.RuleDecisionKept, `id: x
 triggers:
   - id: plan.cease_decided
     effects: {set_states: {plan: ceasing}}
     branches:
       - {when: 'data.reason > 100', effects: {decision: cease}}
 `, "floor.yaml:3:"},
-		{"guard on the mediation adviser's certificate", sdk.RuleDecisionKept, `id: x
+	{"guard on the mediation adviser's certificate", sdk.RuleDecisionKept, `id: x
 triggers:
   - id: dispute.certificate_issued
     guards:
       - {id: la_agrees, expr: 'false', reason: "The LA must agree first."}
 `, "floor.yaml:5:9"},
-		{"plan ceased from a new state", sdk.RuleProcessKept, `id: x
+	{"plan ceased from a new state", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.ceased
     from: [ceasing, active]
 `, "floor.yaml:3:"},
-		{"cease proposal sent straight to ceased", sdk.RuleProcessKept, `id: x
+	{"cease proposal sent straight to ceased", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.cease_proposed
     to: ceased
 `, "floor.yaml:3:"},
-		{"a parent's request shelved by a branch", sdk.RuleProcessKept, `id: x
+	{"a parent's request shelved by a branch", sdk.RuleProcessKept, `id: x
 triggers:
   - id: ehc.requested
     branches:
       - {when: 'actor == "parent"', to: withdrawn}
 `, "floor.yaml:3:"},
-		{"mediation request bounced back to none", sdk.RuleProcessKept, `id: x
+	{"mediation request bounced back to none", sdk.RuleProcessKept, `id: x
 triggers:
   - id: dispute.mediation_requested
     effects: {start: [mediation_held], set_states: {dispute: none}}
 `, "floor.yaml:3:"},
-		{"Tribunal's order to continue dropped", sdk.RuleProcessKept, `id: x
+	{"Tribunal's order to continue dropped", sdk.RuleProcessKept, `id: x
 triggers:
   - id: dispute.tribunal_decided
     branches:
@@ -244,70 +246,85 @@ triggers:
       - {when: 'data.order == "amend"', effects: {start: [order_amend]}}
       - {when: 'data.order == "change_school"', effects: {start: [order_change_school]}}
 `, "floor.yaml:3:"},
-		{"maintain taken out of the review decisions", sdk.RuleProcessKept, `id: x
+	{"maintain taken out of the review decisions", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.review_decided
     payload:
       - {name: decision, type: string, required: true, enum: [amend, cease]}
 `, "floor.yaml:3:"},
-		{"placement-only appeal retyped", sdk.RuleProcessKept, `id: x
+	{"placement-only appeal retyped", sdk.RuleProcessKept, `id: x
 triggers:
   - id: dispute.appeal_registered
     payload:
       - {name: placement_only, type: string, enum: [confirmed_by_la]}
 `, "floor.yaml:3:"},
-		{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
+	{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
 triggers:
   - id: dispute.withdrawn
     roles: [parent, young_person, la_officer]
 `, "floor.yaml:3:"},
-		{"a new trigger that ceases the plan", sdk.RuleProcessKept, `id: x
+	{"a new trigger that ceases the plan", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.closed
     from: [ceasing, cease_proposed, active]
     to: ceased
     roles: [la_officer]
 `, "floor.yaml:3:"},
-		{"a review invitation that ends the annual review clock", sdk.RuleProcessKept, `id: x
+	{"a review invitation that ends the annual review clock", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.review_invited
     effects: {stop: [annual_review]}
 `, "floor.yaml:3:"},
-		{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
+	{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
 `, "floor.yaml:2:"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			se := overlayErr(t, "floor.yaml", tc.yaml)
-			assert.Equal(t, sdk.CodeStatutoryFloor, se.Code)
-			require.NotEmpty(t, se.Problems)
-			p := se.Problems[0]
-			assert.Equal(t, "statutory_floor", p.Code)
-			assert.Contains(t, p.Message, "statutory floor rule ")
-			assert.Contains(t, p.Message, tc.rule)
-			assert.Contains(t, p.Location, tc.loc)
-			assert.Contains(t, p.Snippet, "^")
+}
 
-			// The same overlay with allow_below_statutory_floor compiles and
-			// warns on every outcome.
-			e, err := sdk.Compile(sdk.PolicySource{Name: "floor.yaml", Data: []byte(tc.yaml + "allow_below_statutory_floor: true\n")})
-			require.NoError(t, err)
-			require.NotEmpty(t, e.Warnings())
-			o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "support.concern_raised", Actor: "parent", At: "2026-01-05"})
-			require.NoError(t, err)
-			codes := map[string]bool{}
-			for _, w := range o.Warnings {
-				codes[w.Code] = true
-				if strings.Contains(w.Message, tc.rule) {
-					codes["rule"] = true
-				}
-			}
-			assert.True(t, codes["below_statutory_floor"])
-			assert.True(t, codes["rule"], "the warning names the rule")
-		})
+// Each of the four rules of LIFECYCLE.md "Statutory floor", each named in
+// the problem with its file position.
+func TestStatutoryFloorRules(t *testing.T) {
+	for _, tc := range floorBreaches {
+		t.Run(tc.name, func(t *testing.T) { checkFloorBreach(t, tc) })
 	}
-	// Tightening is allowed, and an advisory guard on a parent's request too.
+	checkFloorAllowsTightening(t)
+	checkFloorHolidaysOfOtherYears(t)
+}
+
+// checkFloorBreach: the overlay is refused with statutory_floor naming the
+// rule at its position; with allow_below_statutory_floor it compiles and
+// every outcome warns.
+func checkFloorBreach(t *testing.T, tc floorBreach) {
+	se := overlayErr(t, "floor.yaml", tc.yaml)
+	assert.Equal(t, sdk.CodeStatutoryFloor, se.Code)
+	require.NotEmpty(t, se.Problems)
+	p := se.Problems[0]
+	assert.Equal(t, "statutory_floor", p.Code)
+	assert.Contains(t, p.Message, "statutory floor rule ")
+	assert.Contains(t, p.Message, tc.rule)
+	assert.Contains(t, p.Location, tc.loc)
+	assert.Contains(t, p.Snippet, "^")
+
+	// The same overlay with allow_below_statutory_floor compiles and
+	// warns on every outcome.
+	e, err := sdk.Compile(sdk.PolicySource{Name: "floor.yaml", Data: []byte(tc.yaml + "allow_below_statutory_floor: true\n")})
+	require.NoError(t, err)
+	require.NotEmpty(t, e.Warnings())
+	o, err := e.Fire(e.NewCase(sdk.Facts{}), sdk.Firing{Trigger: "support.concern_raised", Actor: "parent", At: "2026-01-05"})
+	require.NoError(t, err)
+	codes := map[string]bool{}
+	for _, w := range o.Warnings {
+		codes[w.Code] = true
+		if strings.Contains(w.Message, tc.rule) {
+			codes["rule"] = true
+		}
+	}
+	assert.True(t, codes["below_statutory_floor"])
+	assert.True(t, codes["rule"], "the warning names the rule")
+}
+
+// checkFloorAllowsTightening: tightening is allowed, and an advisory guard
+// on a parent's request too.
+func checkFloorAllowsTightening(t *testing.T) {
 	compileOverlay(t, `id: ok
 clocks:
   - {id: ehc_decision_to_assess, unit: working_days, length: 25}
@@ -324,9 +341,12 @@ triggers:
     from: [active]
     roles: [la_officer]
 `)
-	// A family's window may be lengthened, and a list may give the holidays
-	// of a year sendflow's list does not cover, as long as it has that
-	// year's bank holidays and no other weekday.
+}
+
+// checkFloorHolidaysOfOtherYears: a family's window may be lengthened, and
+// a list may give the holidays of a year sendflow's list does not cover, as
+// long as it has that year's bank holidays and no other weekday.
+func checkFloorHolidaysOfOtherYears(t *testing.T) {
 	e := compileOverlay(t, `id: ok2
 clocks:
   - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 20, statutory: true}
@@ -427,52 +447,55 @@ triggers:
 	assert.Contains(t, se.Problems[1].Location, "b.yaml:2:1")
 }
 
+// hostileGuard is an overlay guarding support.plan_agreed with expr.
+func hostileGuard(expr string) string {
+	return "id: hostile\ntriggers:\n  - id: support.plan_agreed\n    guards:\n      - {id: h, expr: '" + expr + "', reason: \"hostile\"}\n"
+}
+
+// hostileRejected are guards refused at compile, with the problem code.
+var hostileRejected = map[string]struct{ expr, code string }{
+	"nested count over a list":     {`count(evidence, count(evidence, # == "sdq") > 0) > 0`, "nested_loop"},
+	"nested filter over a range":   {`len(filter(1..1000, len(filter(1..1000, # > 0)) > 0)) > 0`, "nested_loop"},
+	"string doubling with let":     {`let s = "xx"; let s2 = s + s; let s3 = s2 + s2; len(s3) > 0`, "forbidden"},
+	"map building a list":          {`len(map(evidence, # + #)) > 0`, "forbidden"},
+	"repeat":                       {`len(repeat("x", 1000000)) > 0`, "forbidden"},
+	"deep nesting":                 {strings.Repeat("!", 500) + "true", "too_complex"},
+	"deep list nesting":            {strings.Repeat("[", 500) + strings.Repeat("]", 500) + " != nil", "too_complex"},
+	"wall clock":                   {`now() != nil`, "forbidden"},
+	"overlong expression":          {`true || ` + strings.Repeat(`"x" == "y" || `, 400) + `false`, "too_complex"},
+	"nested all in any over lists": {`any(evidence, all(evidence, # != ""))`, "nested_loop"},
+	"string doubling without let":  {`len(data.x + data.x + data.x + data.x) > 0`, "forbidden"},
+	"day stepping in a loop":       {`any(evidence, working_days_between(today, add_days(today, 700)) > 0)`, "nested_loop"},
+}
+
 // Hostile or careless guards: each is rejected when the policy compiles, or
 // stopped when it runs with limit_exceeded. None may hang or exhaust memory.
 func TestHostileGuardsAreBounded(t *testing.T) {
-	guard := func(expr string) string {
-		return "id: hostile\ntriggers:\n  - id: support.plan_agreed\n    guards:\n      - {id: h, expr: '" + expr + "', reason: \"hostile\"}\n"
-	}
-	rejected := map[string]string{
-		"nested count over a list":     `count(evidence, count(evidence, # == "sdq") > 0) > 0`,
-		"nested filter over a range":   `len(filter(1..1000, len(filter(1..1000, # > 0)) > 0)) > 0`,
-		"string doubling with let":     `let s = "xx"; let s2 = s + s; let s3 = s2 + s2; len(s3) > 0`,
-		"map building a list":          `len(map(evidence, # + #)) > 0`,
-		"repeat":                       `len(repeat("x", 1000000)) > 0`,
-		"deep nesting":                 strings.Repeat("!", 500) + "true",
-		"deep list nesting":            strings.Repeat("[", 500) + strings.Repeat("]", 500) + " != nil",
-		"wall clock":                   `now() != nil`,
-		"overlong expression":          `true || ` + strings.Repeat(`"x" == "y" || `, 400) + `false`,
-		"nested all in any over lists": `any(evidence, all(evidence, # != ""))`,
-		"string doubling without let":  `len(data.x + data.x + data.x + data.x) > 0`,
-		"day stepping in a loop":       `any(evidence, working_days_between(today, add_days(today, 700)) > 0)`,
-	}
-	wantCode := map[string]string{
-		"nested count over a list": "nested_loop", "nested filter over a range": "nested_loop",
-		"string doubling with let": "forbidden", "map building a list": "forbidden", "repeat": "forbidden",
-		"deep nesting": "too_complex", "deep list nesting": "too_complex", "wall clock": "forbidden",
-		"overlong expression": "too_complex", "nested all in any over lists": "nested_loop",
-		"string doubling without let": "forbidden", "day stepping in a loop": "nested_loop",
-	}
-	for name, expr := range rejected {
+	for name, h := range hostileRejected {
 		t.Run(name, func(t *testing.T) {
-			g := guard(expr)
-			if strings.Contains(expr, "data.x") {
-				g = "id: hostile\ntriggers:\n  - id: support.review_held\n    payload:\n      - {name: progress, type: string, required: true, enum: [expected, less_than_expected]}\n      - {name: x, type: string}\n    guards:\n      - {id: h, expr: '" + expr + "', reason: \"hostile\"}\n"
+			g := hostileGuard(h.expr)
+			if strings.Contains(h.expr, "data.x") {
+				g = "id: hostile\ntriggers:\n  - id: support.review_held\n    payload:\n      - {name: progress, type: string, required: true, enum: [expected, less_than_expected]}\n      - {name: x, type: string}\n    guards:\n      - {id: h, expr: '" + h.expr + "', reason: \"hostile\"}\n"
 			}
 			se := overlayErr(t, "hostile.yaml", g)
 			assert.Equal(t, sdk.CodeInvalidPolicy, se.Code)
 			require.NotEmpty(t, se.Problems)
-			assert.Equal(t, wantCode[name], se.Problems[0].Code, se.Problems[0].Message)
+			assert.Equal(t, h.code, se.Problems[0].Code, se.Problems[0].Message)
 		})
 	}
-	// A guard that would build a huge list is refused for its cost; with
-	// the cost limit raised it compiles, and is stopped by the memory
-	// budget when it runs.
-	se := overlayErr(t, "hostile.yaml", guard(`len(1..100000000) > 0`))
+	e := checkHugeListGuard(t)
+	checkEvidenceCap(t, e)
+	checkLargestLawfulList(t)
+}
+
+// checkHugeListGuard: a guard that would build a huge list is refused for
+// its cost; with the cost limit raised it compiles, and is stopped by the
+// memory budget when it runs. It returns that engine.
+func checkHugeListGuard(t *testing.T) *sdk.Engine {
+	se := overlayErr(t, "hostile.yaml", hostileGuard(`len(1..100000000) > 0`))
 	require.NotEmpty(t, se.Problems)
 	assert.Equal(t, "too_costly", se.Problems[0].Code)
-	e, err := sdk.CompileWith([]sdk.PolicySource{{Name: "hostile.yaml", Data: []byte(guard(`len(1..100000000) > 0`))}},
+	e, err := sdk.CompileWith([]sdk.PolicySource{{Name: "hostile.yaml", Data: []byte(hostileGuard(`len(1..100000000) > 0`))}},
 		sdk.WithLimits(sdk.Limits{GuardCost: 1 << 40, CallSteps: 1 << 40}))
 	require.NoError(t, err)
 	c := e.NewCase(sdk.Facts{Evidence: []string{"personalised_plan"}})
@@ -494,16 +517,24 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 		}
 	}
 	assert.True(t, found)
+	return e
+}
 
-	// Inputs are capped: a case with more evidence than the limit is refused.
+// checkEvidenceCap: inputs are capped, a case with more evidence than the
+// limit is refused.
+func checkEvidenceCap(t *testing.T, e *sdk.Engine) {
 	big := e.NewCase(sdk.Facts{Evidence: make([]string, sdk.MaxEvidence+1)})
 	for i := range big.Evidence {
 		big.Evidence[i] = "sdq"
 	}
-	_, err = e.Fire(big, sdk.Firing{Trigger: "support.concern_raised", Actor: "senco", At: "2026-01-05"})
+	_, err := e.Fire(big, sdk.Firing{Trigger: "support.concern_raised", Actor: "senco", At: "2026-01-05"})
 	assert.Equal(t, sdk.CodeLimitExceeded, codeOf(err))
-	// A guard over the largest lawful list still runs (one loop, not nested).
-	ok := compileOverlay(t, guard(`count(evidence, # == "sdq") >= 0 && all(evidence, # != "")`))
+}
+
+// checkLargestLawfulList: a guard over the largest lawful list still runs
+// (one loop, not nested).
+func checkLargestLawfulList(t *testing.T) {
+	ok := compileOverlay(t, hostileGuard(`count(evidence, # == "sdq") >= 0 && all(evidence, # != "")`))
 	// (The list is built before NewCase: a case with no history is exactly
 	// what NewCase made, so its facts are not changed afterwards.)
 	evidence := append(make([]string, 0, sdk.MaxEvidence), "personalised_plan")

@@ -154,75 +154,51 @@ func TestRedatedHistory(t *testing.T) {
 	assert.Contains(t, r.Reason, "event 1 is signed by a key that is not among the verify keys")
 }
 
-func TestSignedHistory(t *testing.T) {
+// signedHistory is TestSignedHistory's fixture: engines signing with key 1
+// or key 2, verifying with key 1 or both, and the same lifecycle recorded
+// unsigned and signed by key 1.
+type signedHistory struct {
+	pub1, pub2             ed25519.PublicKey
+	plain, s1, s2, v1, v12 *sdk.Engine
+	unsigned, signed       sdk.Case
+}
+
+func newSignedHistory(t *testing.T) signedHistory {
 	pub1, priv1 := testKey(1)
 	pub2, priv2 := testKey(2)
 	plain := engine(t)
-	s1 := with1(t, plain, sdk.WithSigner(priv1))
-	s2 := with1(t, plain, sdk.WithSigner(priv2))
-	v1 := with1(t, plain, sdk.WithVerifyKeys(pub1))
-	v12 := with1(t, plain, sdk.WithVerifyKeys(pub1, pub2))
+	h := signedHistory{pub1: pub1, pub2: pub2, plain: plain,
+		s1:  with1(t, plain, sdk.WithSigner(priv1)),
+		s2:  with1(t, plain, sdk.WithSigner(priv2)),
+		v1:  with1(t, plain, sdk.WithVerifyKeys(pub1)),
+		v12: with1(t, plain, sdk.WithVerifyKeys(pub1, pub2)),
+	}
+	h.unsigned = lifecycle(t, plain)
+	h.signed = lifecycle(t, h.s1)
+	return h
+}
 
-	unsigned := lifecycle(t, plain)
-	signed := lifecycle(t, s1)
+func TestSignedHistory(t *testing.T) {
+	h := newSignedHistory(t)
+	pub1, pub2, signed := h.pub1, h.pub2, h.signed
 	for i, ev := range signed.History {
-		assert.Equal(t, unsigned.History[i].Hash, ev.Hash, "signing never changes an event's hash")
+		assert.Equal(t, h.unsigned.History[i].Hash, ev.Hash, "signing never changes an event's hash")
 		assert.Equal(t, sdk.EventHash(ev), ev.Hash)
 		assert.Equal(t, sdk.KeyID(pub1), ev.KeyID)
 		assert.Len(t, ev.Signature, 88)
-		assert.Empty(t, unsigned.History[i].Signature+unsigned.History[i].KeyID)
+		assert.Empty(t, h.unsigned.History[i].Signature+h.unsigned.History[i].KeyID)
 	}
 	assert.Regexp(t, `^[0-9a-f]{16}$`, sdk.KeyID(pub1))
 	assert.NotEqual(t, sdk.KeyID(pub1), sdk.KeyID(pub2))
 
-	t.Run("verifies with and without keys, after a JSON round trip", func(t *testing.T) {
-		var stored sdk.Case
-		require.NoError(t, json.Unmarshal([]byte(asJSON(t, signed)), &stored))
-		assert.Equal(t, signed.History[3].Signature, stored.History[3].Signature)
-		for _, e := range []*sdk.Engine{plain, v1, v12, s1} {
-			r := e.Verify(stored)
-			assert.True(t, r.OK, r.Reason)
-		}
-		assert.False(t, v1.Verify(unsigned).OK, "verify keys require signatures")
-	})
-
-	t.Run("rotation: a history signed by two keys", func(t *testing.T) {
-		mid := len(signed.History) / 2
-		c := lifecycle(t, s1)
-		// The host rotates its key half way: replay the first half signed
-		// by key 1, fire the rest with key 2.
-		half, err := s1.Replay(*c.Origin, c.History[:mid])
-		require.NoError(t, err)
-		for _, ev := range c.History[mid:] {
-			o, err := s2.Fire(half, sdk.Firing{Trigger: ev.Trigger, Actor: ev.Actor, At: ev.At, Data: ev.Data, Facts: ev.Facts})
-			require.NoError(t, err)
-			half = o.Case
-		}
-		assert.Equal(t, sdk.KeyID(pub1), half.History[0].KeyID)
-		assert.Equal(t, sdk.KeyID(pub2), half.History[len(half.History)-1].KeyID)
-		assert.True(t, v12.Verify(half).OK, v12.Verify(half).Reason)
-		r := v1.Verify(half)
-		assert.False(t, r.OK)
-		assert.Equal(t, mid+1, r.FirstBad)
-		assert.Contains(t, r.Reason, "not among the verify keys")
-	})
-
-	bad := func(t *testing.T, e *sdk.Engine, i int, change func(ev *sdk.Event), want string) {
-		t.Helper()
-		cp := copyCase(t, signed)
-		change(&cp.History[i])
-		var r sdk.VerifyReport
-		require.NotPanics(t, func() { r = e.Verify(cp) })
-		assert.False(t, r.OK)
-		assert.Equal(t, i+1, r.FirstBad, r.Reason)
-		assert.Contains(t, r.Reason, want)
-	}
+	t.Run("verifies with and without keys, after a JSON round trip", h.roundTrip)
+	t.Run("rotation: a history signed by two keys", h.rotation)
 	t.Run("an unsigned event in a signed history", func(t *testing.T) {
-		bad(t, v1, 4, func(ev *sdk.Event) { ev.Signature, ev.KeyID = "", "" }, "event 5 is not signed")
+		h.bad(t, h.v1, 4, func(ev *sdk.Event) { ev.Signature, ev.KeyID = "", "" }, "event 5 is not signed")
 	})
 	t.Run("a flipped bit in a signature", func(t *testing.T) {
 		for _, bit := range []int{0, 7, 300, 511} {
-			bad(t, v12, 2, func(ev *sdk.Event) {
+			h.bad(t, h.v12, 2, func(ev *sdk.Event) {
 				sig, err := base64.StdEncoding.DecodeString(ev.Signature)
 				require.NoError(t, err)
 				sig[bit/8] ^= 1 << (bit % 8)
@@ -231,36 +207,83 @@ func TestSignedHistory(t *testing.T) {
 		}
 	})
 	t.Run("a signature moved to another event", func(t *testing.T) {
-		bad(t, v1, 6, func(ev *sdk.Event) { ev.Signature = signed.History[5].Signature }, "event 7's signature does not verify")
+		h.bad(t, h.v1, 6, func(ev *sdk.Event) { ev.Signature = signed.History[5].Signature }, "event 7's signature does not verify")
 	})
 	t.Run("a key id claiming the other known key", func(t *testing.T) {
-		bad(t, v12, 6, func(ev *sdk.Event) { ev.KeyID = sdk.KeyID(pub2) }, "event 7's signature does not verify")
+		h.bad(t, h.v12, 6, func(ev *sdk.Event) { ev.KeyID = sdk.KeyID(pub2) }, "event 7's signature does not verify")
 	})
-	t.Run("malformed signature fields", func(t *testing.T) {
-		huge := strings.Repeat("A", 1<<20)
-		for name, change := range map[string]func(ev *sdk.Event){
-			"short":          func(ev *sdk.Event) { ev.Signature = ev.Signature[:40] },
-			"long":           func(ev *sdk.Event) { ev.Signature += "AAAA" },
-			"huge":           func(ev *sdk.Event) { ev.Signature = huge },
-			"not base64":     func(ev *sdk.Event) { ev.Signature = strings.Repeat("!", 88) },
-			"hex":            func(ev *sdk.Event) { ev.Signature = strings.Repeat("ab", 64) },
-			"no key id":      func(ev *sdk.Event) { ev.KeyID = "" },
-			"key id not hex": func(ev *sdk.Event) { ev.KeyID = "Jane Smith 12345" },
-			"huge key id":    func(ev *sdk.Event) { ev.KeyID = huge },
-			"key id alone":   func(ev *sdk.Event) { ev.Signature = "" },
-		} {
-			t.Run(name, func(t *testing.T) {
-				// Reported with keys and without: a malformed field is never
-				// a signature.
-				for _, e := range []*sdk.Engine{plain, v1} {
-					bad(t, e, 3, change, "event 4's signature is malformed")
-				}
-			})
-		}
-		cp := copyCase(t, signed)
-		cp.History[3].KeyID = "Jane Smith 12345"
-		assert.NotContains(t, v1.Verify(cp).Reason, "Jane")
-	})
+	t.Run("malformed signature fields", h.malformedFields)
+}
+
+func (h signedHistory) roundTrip(t *testing.T) {
+	var stored sdk.Case
+	require.NoError(t, json.Unmarshal([]byte(asJSON(t, h.signed)), &stored))
+	assert.Equal(t, h.signed.History[3].Signature, stored.History[3].Signature)
+	for _, e := range []*sdk.Engine{h.plain, h.v1, h.v12, h.s1} {
+		r := e.Verify(stored)
+		assert.True(t, r.OK, r.Reason)
+	}
+	assert.False(t, h.v1.Verify(h.unsigned).OK, "verify keys require signatures")
+}
+
+func (h signedHistory) rotation(t *testing.T) {
+	mid := len(h.signed.History) / 2
+	c := lifecycle(t, h.s1)
+	// The host rotates its key half way: replay the first half signed
+	// by key 1, fire the rest with key 2.
+	half, err := h.s1.Replay(*c.Origin, c.History[:mid])
+	require.NoError(t, err)
+	for _, ev := range c.History[mid:] {
+		o, err := h.s2.Fire(half, sdk.Firing{Trigger: ev.Trigger, Actor: ev.Actor, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		require.NoError(t, err)
+		half = o.Case
+	}
+	assert.Equal(t, sdk.KeyID(h.pub1), half.History[0].KeyID)
+	assert.Equal(t, sdk.KeyID(h.pub2), half.History[len(half.History)-1].KeyID)
+	assert.True(t, h.v12.Verify(half).OK, h.v12.Verify(half).Reason)
+	r := h.v1.Verify(half)
+	assert.False(t, r.OK)
+	assert.Equal(t, mid+1, r.FirstBad)
+	assert.Contains(t, r.Reason, "not among the verify keys")
+}
+
+// bad changes event i of a copy of the signed history and checks e's
+// Verify names it, with want in the reason.
+func (h signedHistory) bad(t *testing.T, e *sdk.Engine, i int, change func(ev *sdk.Event), want string) {
+	t.Helper()
+	cp := copyCase(t, h.signed)
+	change(&cp.History[i])
+	var r sdk.VerifyReport
+	require.NotPanics(t, func() { r = e.Verify(cp) })
+	assert.False(t, r.OK)
+	assert.Equal(t, i+1, r.FirstBad, r.Reason)
+	assert.Contains(t, r.Reason, want)
+}
+
+func (h signedHistory) malformedFields(t *testing.T) {
+	huge := strings.Repeat("A", 1<<20)
+	for name, change := range map[string]func(ev *sdk.Event){
+		"short":          func(ev *sdk.Event) { ev.Signature = ev.Signature[:40] },
+		"long":           func(ev *sdk.Event) { ev.Signature += "AAAA" },
+		"huge":           func(ev *sdk.Event) { ev.Signature = huge },
+		"not base64":     func(ev *sdk.Event) { ev.Signature = strings.Repeat("!", 88) },
+		"hex":            func(ev *sdk.Event) { ev.Signature = strings.Repeat("ab", 64) },
+		"no key id":      func(ev *sdk.Event) { ev.KeyID = "" },
+		"key id not hex": func(ev *sdk.Event) { ev.KeyID = "Jane Smith 12345" },
+		"huge key id":    func(ev *sdk.Event) { ev.KeyID = huge },
+		"key id alone":   func(ev *sdk.Event) { ev.Signature = "" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			// Reported with keys and without: a malformed field is never
+			// a signature.
+			for _, e := range []*sdk.Engine{h.plain, h.v1} {
+				h.bad(t, e, 3, change, "event 4's signature is malformed")
+			}
+		})
+	}
+	cp := copyCase(t, h.signed)
+	cp.History[3].KeyID = "Jane Smith 12345"
+	assert.NotContains(t, h.v1.Verify(cp).Reason, "Jane")
 }
 
 // TestReplayIgnoresSignatures: a replayed event is compared on what the

@@ -1,4 +1,4 @@
-package sendflow_test
+package reliability_test
 
 import (
 	"bytes"

@@ -1,8 +1,4 @@
-// Package sendflow_test holds the repository-wide reliability tests: the
-// fuzz targets (seed corpora in testdata/fuzz/FuzzXxx/, run on their seeds
-// by `go test .` and fuzzed by `make fuzz`) and the model-based random
-// walks (walk_test.go). docs/reliability.md lists what each proves.
-package sendflow_test
+package reliability_test
 
 import (
 	"bytes"

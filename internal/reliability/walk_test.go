@@ -1,11 +1,9 @@
-package sendflow_test
+package reliability_test
 
 import (
 	"flag"
 	"os"
-	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +16,7 @@ import (
 	"github.com/sendflow/sendflow/sdk/scenario"
 )
 
-// The model-based random walks. `go test .` runs a few hundred; `make walks`
+// The model-based random walks. `go test ./internal/reliability` runs 60; `make walks`
 // runs the full 10,000 (SENDFLOW_WALKS=10000). A failure prints the seed
 // and step; -walk.seed=N reproduces that walk exactly.
 var (
@@ -42,12 +40,8 @@ func walkEngines(t testing.TB) []namedEngine {
 		t.Fatal(err)
 	}
 	out := []namedEngine{{"default", def}}
-	paths, _ := filepath.Glob("examples/policies/*.yaml")
-	districts, _ := filepath.Glob("examples/policies/*/*.yaml")
-	paths = append(paths, districts...)
-	sort.Strings(paths)
-	for _, p := range paths {
-		tg, err := scenario.DefaultLoader(p, "")
+	for _, p := range repoGlob(t, "examples/policies/*.yaml", "examples/policies/*/*.yaml") {
+		tg, err := scenario.DefaultLoader(repoPath(p), "")
 		if err != nil {
 			t.Fatalf("example policy %s does not compile: %v", p, err)
 		}
@@ -126,7 +120,7 @@ func TestRandomWalks(t *testing.T) {
 				}
 				if err != nil && len(failures) < 10 {
 					failures = append(failures, "walk seed="+strconv.FormatInt(seed, 10)+" policy="+name+": "+err.Error()+
-						"\n  reproduce: go test -run TestRandomWalks -walk.seed="+strconv.FormatInt(seed, 10)+" .")
+						"\n  reproduce: go test -run TestRandomWalks -walk.seed="+strconv.FormatInt(seed, 10)+" ./internal/reliability")
 				}
 				mu.Unlock()
 			}

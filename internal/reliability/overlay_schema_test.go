@@ -1,8 +1,7 @@
-package sendflow_test
+package reliability_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -64,7 +63,10 @@ func (s schemaTarget) Clocks(c sdk.Case, asOf string) (sdk.ClockReport, error) {
 // policies with every document validated against that policy's schemas
 // (schemagen.ForEngine): the issue 7 invariant for overlays.
 func TestOverlayScenariosValidateAgainstTheirSchemas(t *testing.T) {
-	files, _ := filepath.Glob("examples/policies/*/scenarios/*.yaml")
+	var files []string
+	for _, p := range repoGlob(t, "examples/policies/*/scenarios/*.yaml") {
+		files = append(files, repoPath(p))
+	}
 	if len(files) < 5 {
 		t.Fatalf("found %d example scenario files", len(files))
 	}
@@ -121,7 +123,7 @@ func TestOverlayDocumentsNeedTheOverlaySchemas(t *testing.T) {
 		}
 		return tg.(*sdk.Engine)
 	}
-	lpool, kent := load("examples/policies/liverpool.yaml"), load("examples/policies/kent/dover.yaml")
+	lpool, kent := load(repoPath("examples/policies/liverpool.yaml")), load(repoPath("examples/policies/kent/dover.yaml"))
 
 	c := lpool.NewCase(sdk.Facts{ID: "lp-1", Child: sdk.Child{DateOfBirth: "2016-10-01"}})
 	fire := func(e *sdk.Engine, c sdk.Case, at, actor, trig string, data map[string]any) sdk.Outcome {

@@ -1,4 +1,4 @@
-package sendflow_test
+package reliability_test
 
 import (
 	"encoding/json"
@@ -15,14 +15,14 @@ import (
 )
 
 // The fuzz targets' seed corpora live in testdata/fuzz/FuzzXxx/ (Go's
-// layout for this package, the repository root). The files named seed-*
+// layout for this package, internal/reliability). The files named seed-*
 // are generated from the literal inputs below; the seeds made from other
 // files (every example policy and scenario) or from the engine (walked
 // cases) are added at test time instead (seed.derived). Other files there
 // are inputs a fuzzer found and are kept as regression cases. Regenerate
 // with:
 //
-//	SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate .
+//	SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate ./internal/reliability
 //
 // TestFuzzSeedsUpToDate fails when a generated seed differs from its file.
 
@@ -36,17 +36,45 @@ type seed struct {
 	derived bool
 }
 
-func seedCorpus(t testing.TB) map[string][]seed {
-	out := map[string][]seed{}
-	add := func(target, name string, args ...any) {
-		out[target] = append(out[target], seed{name: name, args: args})
-	}
-	addD := func(target, name string, args ...any) {
-		out[target] = append(out[target], seed{name: name, args: args, derived: true})
-	}
+// seedSet collects the seeds of every target, by target name.
+type seedSet map[string][]seed
 
-	// Policies: the overlays the engine tests use, broken ones, and every
-	// example policy.
+// add adds a seed written to testdata/fuzz (see seed.derived).
+func (s seedSet) add(target, name string, args ...any) {
+	s[target] = append(s[target], seed{name: name, args: args})
+}
+
+// derive adds a seed made at test time (see seed.derived).
+func (s seedSet) derive(target, name string, args ...any) {
+	s[target] = append(s[target], seed{name: name, args: args, derived: true})
+}
+
+func jsonOf(v any) []byte { b, _ := json.Marshal(v); return b }
+
+// seedCorpus is every target's seeds, literal and derived.
+func seedCorpus(t testing.TB) map[string][]seed {
+	set := seedSet{}
+	set.policySeeds(t)
+	set.guardSeeds()
+	def, err := sdk.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	walked, err := randomwalk.Walk(def, randomwalk.Rand(3), randomwalk.Options{Steps: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := def.NewCase(sdk.Facts{ID: "c-1", Child: sdk.Child{DateOfBirth: "2016-03-02"}, Evidence: []string{"sdq"}})
+	set.caseSeeds(fresh, walked.Case)
+	set.fireSequenceSeeds()
+	set.scenarioSeeds(t)
+	set.bridgeSeeds(t, fresh, walked.Case)
+	return set
+}
+
+// policySeeds: the overlays the engine tests use, broken ones, and every
+// example policy.
+func (set seedSet) policySeeds(t testing.TB) {
 	for name, p := range map[string]string{
 		"floor-guard":   "id: strict\ntriggers:\n  - id: ehc.requested\n    from: [none]\n    to: request_received\n    roles: [parent, young_person, school]\n    guards:\n      - {id: needs_sen_support, expr: 'states.support != \"universal\"', reason: \"SEN support first\"}\n",
 		"floor-slow":    "id: slow\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 22, statutory: true}\n",
@@ -66,22 +94,20 @@ func seedCorpus(t testing.TB) map[string][]seed {
 		"set-states":    "id: ss\ntriggers:\n  - id: ehc.withdrawn\n    effects: {set_states: {plan: nowhere}}\n",
 		"decision-kind": "id: dk\ntriggers:\n  - id: ehc.withdrawn\n    effects: {decision: not_a_decision}\n",
 	} {
-		add("FuzzCompilePolicy", name, []byte(p))
+		set.add("FuzzCompilePolicy", name, []byte(p))
 	}
-	paths, _ := filepath.Glob("examples/policies/*.yaml")
-	districts, _ := filepath.Glob("examples/policies/*/*.yaml")
-	paths = append(paths, districts...)
-	sort.Strings(paths)
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
+	for _, p := range repoGlob(t, "examples/policies/*.yaml", "examples/policies/*/*.yaml") {
+		data, err := os.ReadFile(repoPath(p))
 		if err != nil {
 			t.Fatal(err)
 		}
 		name := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(p, "examples/policies/"), ".yaml"), "/", "-")
-		addD("FuzzCompilePolicy", "example-"+name, data)
+		set.derive("FuzzCompilePolicy", "example-"+name, data)
 	}
+}
 
-	// Guards, with payloads.
+// guardSeeds: guard expressions, with payloads.
+func (set seedSet) guardSeeds() {
 	payloads := [][]byte{
 		[]byte(`{"n": 5, "s": "x", "d": "2026-03-10", "l": ["a", "b"], "b": true}`),
 		[]byte(`{}`), []byte(`{"n": "five", "d": "10/03/2026"}`), []byte(`null`),
@@ -95,23 +121,16 @@ func seedCorpus(t testing.TB) map[string][]seed {
 		`data.b == true ? true : false`, `later(decision_at, today) == today`, `upper(actor) == "LA_OFFICER"`,
 		`now() > 0`, `1..10 == 2`, `compulsory_school_age_end(child.date_of_birth) < today`,
 	} {
-		add("FuzzGuardCompile", fmt.Sprintf("expr-%02d", i), ex, payloads[i%len(payloads)])
+		set.add("FuzzGuardCompile", fmt.Sprintf("expr-%02d", i), ex, payloads[i%len(payloads)])
 	}
+}
 
-	// Cases as a host stores them, with firings and as-of dates.
-	def, err := sdk.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	walked, err := randomwalk.Walk(def, randomwalk.Rand(3), randomwalk.Options{Steps: 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := func(v any) []byte { b, _ := json.Marshal(v); return b }
-	fresh := def.NewCase(sdk.Facts{ID: "c-1", Child: sdk.Child{DateOfBirth: "2016-03-02"}, Evidence: []string{"sdq"}})
+// caseSeeds: cases as a host stores them (fresh and walked are made by the
+// engine), with firings and as-of dates.
+func (set seedSet) caseSeeds(fresh, walked sdk.Case) {
 	cases := map[string][]byte{
-		"new":        j(fresh),
-		"walked":     j(walked.Case),
+		"new":        jsonOf(fresh),
+		"walked":     jsonOf(walked),
 		"empty":      []byte(`{}`),
 		"bad-state":  []byte(`{"states": {"ehc": "limbo"}}`),
 		"bad-track":  []byte(`{"states": {"wizardry": "none"}}`),
@@ -136,29 +155,28 @@ func seedCorpus(t testing.TB) map[string][]seed {
 	sort.Strings(names)
 	for i, n := range names {
 		if n == "new" || n == "walked" {
-			addD("FuzzCaseJSON", n, cases[n], firings[i%len(firings)], asOfs[i%len(asOfs)])
+			set.derive("FuzzCaseJSON", n, cases[n], firings[i%len(firings)], asOfs[i%len(asOfs)])
 			continue
 		}
-		add("FuzzCaseJSON", n, cases[n], firings[i%len(firings)], asOfs[i%len(asOfs)])
+		set.add("FuzzCaseJSON", n, cases[n], firings[i%len(firings)], asOfs[i%len(asOfs)])
 	}
+}
 
-	// Firing sequences: random bytes of several lengths, on every policy.
+// fireSequenceSeeds: random bytes of several lengths, on every policy.
+func (set seedSet) fireSequenceSeeds() {
 	r := rand.New(rand.NewSource(7))
 	for i, n := range []int{0, 24, 120, 300, 600} {
 		b := make([]byte, n)
 		r.Read(b)
-		add("FuzzFireSequence", fmt.Sprintf("bytes-%d", n), uint8(i), b)
+		set.add("FuzzFireSequence", fmt.Sprintf("bytes-%d", n), uint8(i), b)
 	}
+}
 
-	// Scenario files: the conformance suite, the examples and broken ones.
-	files, _ := filepath.Glob("testdata/conformance/*.yaml")
-	more, _ := filepath.Glob("examples/scenarios/*.yaml")
-	files = append(files, more...)
-	more, _ = filepath.Glob("examples/policies/*/scenarios/*.yaml")
-	files = append(files, more...)
-	sort.Strings(files)
-	for _, p := range files {
-		data, err := os.ReadFile(p)
+// scenarioSeeds: the conformance suite, the examples and broken scenario
+// files.
+func (set seedSet) scenarioSeeds(t testing.TB) {
+	for _, p := range repoGlob(t, "testdata/conformance/*.yaml", "examples/scenarios/*.yaml", "examples/policies/*/scenarios/*.yaml") {
+		data, err := os.ReadFile(repoPath(p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +184,7 @@ func seedCorpus(t testing.TB) map[string][]seed {
 		if strings.HasPrefix(p, "examples/policies/") {
 			name = strings.Split(p, "/")[2] + "-" + name
 		}
-		addD("FuzzScenarioParse", name, data)
+		set.derive("FuzzScenarioParse", name, data)
 	}
 	for name, s := range map[string]string{
 		"empty":       "",
@@ -178,15 +196,18 @@ func seedCorpus(t testing.TB) map[string][]seed {
 		"empty-tag":   "name: x\nsteps:  ! ",
 		"json":        `{"name": "j", "case": {"child": {"date_of_birth": "2010-01-01"}}, "steps": [{"at": "2026-01-01", "actor": "young_person", "trigger": "ehc.requested"}]}`,
 	} {
-		add("FuzzScenarioParse", "broken-"+name, []byte(s))
+		set.add("FuzzScenarioParse", "broken-"+name, []byte(s))
 	}
-	// Bridge requests: every op, on engine 1 (the default policy, compiled
-	// by FuzzBridge before fuzzing), and broken requests.
-	scen, err := os.ReadFile("testdata/conformance/ehc-request-worked-example-clocks.yaml")
+}
+
+// bridgeSeeds: requests for every op, on engine 1 (the default policy,
+// compiled by FuzzBridge before fuzzing), and broken requests.
+func (set seedSet) bridgeSeeds(t testing.TB, fresh, walked sdk.Case) {
+	scen, err := os.ReadFile(repoPath("testdata/conformance/ehc-request-worked-example-clocks.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := func(v any) json.RawMessage { return j(v) }
+	raw := func(v any) json.RawMessage { return jsonOf(v) }
 	okFiring := sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-03-02"}
 	for name, req := range map[string]any{
 		"info":           map[string]any{"op": "info"},
@@ -195,12 +216,12 @@ func seedCorpus(t testing.TB) map[string][]seed {
 		"compile-layers": map[string]any{"op": "compile", "layers": []any{map[string]any{"name": "a.yaml", "text": "id: a\n"}, map[string]any{"name": "b.yaml", "text": "id: [\n"}}},
 		"new-case":       map[string]any{"op": "new_case", "engine": 1, "facts": raw(fresh.Facts)},
 		"fire":           map[string]any{"op": "fire", "engine": 1, "case": raw(fresh), "firing": raw(okFiring)},
-		"fire-walked":    map[string]any{"op": "fire", "engine": 1, "case": raw(walked.Case), "firing": raw(sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2031-01-01"})},
+		"fire-walked":    map[string]any{"op": "fire", "engine": 1, "case": raw(walked), "firing": raw(sdk.Firing{Trigger: "ehc.withdrawn", Actor: "parent", At: "2031-01-01"})},
 		"fire-bad":       map[string]any{"op": "fire", "engine": 1, "case": raw(fresh), "firing": []byte(`{"trigger": "hnf.considered", "actor": "school", "at": "2026-03-02", "data": {"annual_provision_cost": "lots"}}`)},
-		"permitted":      map[string]any{"op": "permitted", "engine": 1, "case": raw(walked.Case), "role": "la_officer", "as_of": "2030-01-01", "locale": "cy"},
-		"clocks":         map[string]any{"op": "clocks", "engine": 1, "case": raw(walked.Case), "as_of": "2030-01-01"},
-		"replay":         map[string]any{"op": "replay", "engine": 1, "origin": raw(walked.Case.Origin), "events": raw(walked.Case.History)},
-		"verify":         map[string]any{"op": "verify", "engine": 1, "case": raw(walked.Case)},
+		"permitted":      map[string]any{"op": "permitted", "engine": 1, "case": raw(walked), "role": "la_officer", "as_of": "2030-01-01", "locale": "cy"},
+		"clocks":         map[string]any{"op": "clocks", "engine": 1, "case": raw(walked), "as_of": "2030-01-01"},
+		"replay":         map[string]any{"op": "replay", "engine": 1, "origin": raw(walked.Origin), "events": raw(walked.History)},
+		"verify":         map[string]any{"op": "verify", "engine": 1, "case": raw(walked)},
 		"graph":          map[string]any{"op": "graph", "engine": 1, "format": "mermaid", "case": raw(fresh)},
 		"policy":         map[string]any{"op": "policy", "engine": 1},
 		"free-other":     map[string]any{"op": "free", "engine": 2},
@@ -212,15 +233,14 @@ func seedCorpus(t testing.TB) map[string][]seed {
 	} {
 		switch name {
 		case "info", "compile", "compile-policy", "compile-layers", "policy", "free-other", "unknown-op", "unknown-field":
-			add("FuzzBridge", name, j(req))
+			set.add("FuzzBridge", name, jsonOf(req))
 		default:
-			addD("FuzzBridge", name, j(req))
+			set.derive("FuzzBridge", name, jsonOf(req))
 		}
 	}
 	for name, s := range map[string]string{"malformed": `{"op": "fire", `, "array": `[1, 2]`, "empty": ``, "null": `null`} {
-		add("FuzzBridge", name, []byte(s))
+		set.add("FuzzBridge", name, []byte(s))
 	}
-	return out
 }
 
 // corpusFile writes one seed in Go's corpus file format.
@@ -278,7 +298,7 @@ func TestFuzzSeedsUpToDate(t *testing.T) {
 			}
 			got, err := os.ReadFile(path)
 			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or out of date: regenerate with SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate .", path)
+				t.Errorf("%s is missing or out of date: regenerate with SENDFLOW_WRITE_SEEDS=1 go test -run TestFuzzSeedsUpToDate ./internal/reliability (or make generate)", path)
 			}
 		}
 	}
