@@ -13,6 +13,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -279,6 +280,7 @@ func FuzzDepthNeverBelowParser(f *testing.F) {
 		f.Add(d)
 	}
 	f.Fuzz(func(t *testing.T, d string) {
+		defer fuzzcheck.Start().Check(t)
 		if len(d) > 4096 {
 			return
 		}
