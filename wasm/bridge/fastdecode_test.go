@@ -94,6 +94,7 @@ func repeat(s string, n int) string {
 }
 
 func FuzzFastRequest(f *testing.F) {
+	br := New()
 	for _, s := range fastSeeds {
 		f.Add([]byte(s))
 	}
@@ -101,7 +102,7 @@ func FuzzFastRequest(f *testing.F) {
 		defer fuzzcheck.Start().Check(t)
 		checkFast(t, raw)
 		// And Handle answers it one way or the other without panicking.
-		out := Handle(raw)
+		out := br.Handle(raw)
 		var e envelope
 		require.NoError(t, json.Unmarshal(out, &e), "%s", out)
 	})
