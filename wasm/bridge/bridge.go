@@ -316,53 +316,44 @@ func invalid(ptr, format string, args ...any) *sdk.Error {
 	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf(format, args...), Pointer: ptr}
 }
 
-// decode reads a request: by fastRequest when it can, else strictly by
-// encoding/json (a request that does not decode is diagnosed).
-func (b *Bridge) decode(raw []byte) (Request, *sdk.Error) {
-	var req Request
+// decode reads a request into req: by fastRequest when it can, else
+// strictly by encoding/json (a request that does not decode is diagnosed).
+func (b *Bridge) decode(raw []byte, req *Request) *sdk.Error {
 	if len(raw) > MaxRequestBytes {
-		return req, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the request is %d bytes; the limit is %d", len(raw), MaxRequestBytes)}
+		return &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the request is %d bytes; the limit is %d", len(raw), MaxRequestBytes)}
 	}
 	if b.beforeOp != nil {
 		b.beforeOp(raw)
 	}
-	if !fastRequest(raw, &req) {
-		if err := strict(raw, &req); err != nil {
-			return Request{}, diagnose(raw, err)
+	if !fastRequest(raw, req) {
+		if err := strict(raw, req); err != nil {
+			return diagnose(raw, err)
 		}
 	}
-	return req, nil
+	return nil
 }
 
-// Every op is answered by one method of Bridge (ops.go): those of plainOps
-// need no engine, those of engineOps work on the engine req.Engine names;
-// k is set when the op asks Handle to remember the case it returns.
-type (
-	plainOp  func(b *Bridge, req *Request) (any, *sdk.Error)
-	engineOp func(b *Bridge, e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error)
-)
-
-var plainOps = map[string]plainOp{
-	"info": (*Bridge).info, "compile": (*Bridge).compile, "default_policy": (*Bridge).defaultPolicy,
-	"run_scenario": (*Bridge).runScenario, "run_files": (*Bridge).runFiles,
-}
-
-var engineOps = map[string]engineOp{
-	"free": (*Bridge).free, "policy": (*Bridge).policy, "new_case": (*Bridge).newCase, "fire": (*Bridge).fire,
-	"permitted": (*Bridge).permitted, "clocks": (*Bridge).clocks, "replay": (*Bridge).replay,
-	"verify": (*Bridge).verify, "graph": (*Bridge).graph,
-}
-
-// handle decodes raw and answers it by its op's method.
+// handle decodes raw and answers it by its op's method (ops.go); k is set
+// when the op asks Handle to remember the case it returns. The methods are
+// called directly, not through a table, so that req and k stay on the
+// stack.
 func (b *Bridge) handle(raw []byte, k *keep) (any, *sdk.Error) {
-	req, err := b.decode(raw)
-	if err != nil {
+	var req Request
+	if err := b.decode(raw, &req); err != nil {
 		return nil, err
 	}
-	if op := plainOps[req.Op]; op != nil {
-		return op(b, &req)
-	}
-	if req.Op == "" {
+	switch req.Op {
+	case "info":
+		return b.info(), nil
+	case "compile":
+		return b.compile(&req)
+	case "default_policy":
+		return string(sdk.DefaultPolicy()), nil
+	case "run_scenario":
+		return b.runScenario(&req)
+	case "run_files":
+		return b.runFiles(&req)
+	case "":
 		return nil, invalid("/op", "the request has no op; the ops are: %s", strings.Join(Ops, ", "))
 	}
 	if !contains(Ops, req.Op) {
@@ -372,8 +363,36 @@ func (b *Bridge) handle(raw []byte, k *keep) (any, *sdk.Error) {
 	if err != nil {
 		return nil, err
 	}
-	if op := engineOps[req.Op]; op != nil {
-		return op(b, e, &req, k)
+	return b.onEngine(e, &req, k)
+}
+
+// onEngine answers the ops on an engine, e (the one req.Engine names).
+func (b *Bridge) onEngine(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error) {
+	switch req.Op {
+	case "free":
+		b.engines.remove(req.Engine)
+		b.cases.forgetEngine(req.Engine)
+		return map[string]bool{"freed": true}, nil
+	case "policy":
+		return e.Policy(), nil
+	case "new_case":
+		return b.newCase(e, req, k), nil
+	case "fire":
+		return b.fire(e, req, k)
+	case "permitted":
+		return b.permitted(e, req)
+	case "clocks":
+		c, _, cerr := b.caseArg(req, "/case")
+		if cerr != nil {
+			return nil, cerr
+		}
+		return wrap(e.Clocks(c, req.AsOf))
+	case "replay":
+		return b.replay(e, req, k)
+	case "verify":
+		return b.verify(e, req)
+	case "graph":
+		return b.graph(e, req)
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }

@@ -13,14 +13,12 @@ import (
 
 // The ops that need no engine.
 
-func (b *Bridge) info(*Request) (any, *sdk.Error) {
+func (b *Bridge) info() Info {
 	return Info{Protocol: Version, Ops: Ops, GraphFormats: sdk.GraphFormats, Codes: sdk.Codes,
 		Limits: map[string]int{"request_bytes": MaxRequestBytes, "engines": b.limits.Engines, "files": MaxFiles,
 			"policy_bytes": sdk.MaxPolicyBytes, "history": sdk.MaxHistory, "evidence": sdk.MaxEvidence,
-			"payload_bytes": sdk.MaxPayloadBytes, "case_bytes": sdk.MaxCaseBytes, "clocks": sdk.MaxClocks, "decisions": sdk.MaxDecisions}}, nil
+			"payload_bytes": sdk.MaxPayloadBytes, "case_bytes": sdk.MaxCaseBytes, "clocks": sdk.MaxClocks, "decisions": sdk.MaxDecisions}}
 }
-
-func (b *Bridge) defaultPolicy(*Request) (any, *sdk.Error) { return string(sdk.DefaultPolicy()), nil }
 
 func (b *Bridge) compile(req *Request) (any, *sdk.Error) {
 	var srcs []sdk.PolicySource
@@ -104,17 +102,10 @@ func (b *Bridge) runFiles(req *Request) (any, *sdk.Error) {
 	return RunFilesResult{Report: rep, Text: text.String(), ExitCode: code}, nil
 }
 
-// The ops on an engine (e, the one req.Engine names).
+// The ops on an engine (e, the one req.Engine names) that take more than a
+// few lines; onEngine answers the others itself.
 
-func (b *Bridge) free(_ *sdk.Engine, req *Request, _ *keep) (any, *sdk.Error) {
-	b.engines.remove(req.Engine)
-	b.cases.forgetEngine(req.Engine)
-	return map[string]bool{"freed": true}, nil
-}
-
-func (b *Bridge) policy(e *sdk.Engine, _ *Request, _ *keep) (any, *sdk.Error) { return e.Policy(), nil }
-
-func (b *Bridge) newCase(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error) {
+func (b *Bridge) newCase(e *sdk.Engine, req *Request, k *keep) sdk.Case {
 	var f sdk.Facts
 	if req.Facts != nil {
 		f = *req.Facts
@@ -123,7 +114,7 @@ func (b *Bridge) newCase(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error)
 	if req.Remember {
 		*k = keep{c: &c, engine: req.Engine}
 	}
-	return c, nil
+	return c
 }
 
 func (b *Bridge) fire(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error) {
@@ -151,7 +142,7 @@ func (b *Bridge) fire(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error) {
 	return out, nil
 }
 
-func (b *Bridge) permitted(e *sdk.Engine, req *Request, _ *keep) (any, *sdk.Error) {
+func (b *Bridge) permitted(e *sdk.Engine, req *Request) (any, *sdk.Error) {
 	c, _, cerr := b.caseArg(req, "/case")
 	if cerr != nil {
 		return nil, cerr
@@ -164,14 +155,6 @@ func (b *Bridge) permitted(e *sdk.Engine, req *Request, _ *keep) (any, *sdk.Erro
 		perms = []sdk.Permission{}
 	}
 	return wrap(perms, err)
-}
-
-func (b *Bridge) clocks(e *sdk.Engine, req *Request, _ *keep) (any, *sdk.Error) {
-	c, _, cerr := b.caseArg(req, "/case")
-	if cerr != nil {
-		return nil, cerr
-	}
-	return wrap(e.Clocks(c, req.AsOf))
 }
 
 func (b *Bridge) replay(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error) {
@@ -189,7 +172,7 @@ func (b *Bridge) replay(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error) 
 	return c, nil
 }
 
-func (b *Bridge) verify(e *sdk.Engine, req *Request, _ *keep) (any, *sdk.Error) {
+func (b *Bridge) verify(e *sdk.Engine, req *Request) (any, *sdk.Error) {
 	c, _, cerr := b.caseArg(req, "/case")
 	if cerr != nil {
 		return nil, cerr
@@ -204,7 +187,7 @@ func (b *Bridge) verify(e *sdk.Engine, req *Request, _ *keep) (any, *sdk.Error) 
 	return e.Verify(c), nil
 }
 
-func (b *Bridge) graph(e *sdk.Engine, req *Request, _ *keep) (any, *sdk.Error) {
+func (b *Bridge) graph(e *sdk.Engine, req *Request) (any, *sdk.Error) {
 	if req.CaseRef != nil {
 		c, _, cerr := b.caseArg(req, "/case")
 		if cerr != nil {

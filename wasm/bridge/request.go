@@ -42,31 +42,20 @@ type Request struct {
 	Delta    bool   `json:"delta,omitempty"`
 }
 
-// rawRequest is Request with the engine values left undecoded: when a
-// request does not decode, it finds which argument is at fault.
+// rawRequest is Request with the arguments of SDK types (and case_ref)
+// left undecoded: when a request does not decode, diagnose finds which
+// argument is at fault. Its fields shadow Request's of the same JSON name
+// (encoding/json takes the shallower field), so it accepts exactly the
+// fields Request does; Request's own Case, Firing, Facts, Origin, Events
+// and CaseRef stay unset.
 type rawRequest struct {
-	Op       string            `json:"op"`
-	Engine   int               `json:"engine,omitempty"`
-	Policy   *string           `json:"policy,omitempty"`
-	Name     string            `json:"name,omitempty"`
-	Layers   []Layer           `json:"layers,omitempty"`
-	Case     json.RawMessage   `json:"case,omitempty"`
-	Firing   json.RawMessage   `json:"firing,omitempty"`
-	Facts    json.RawMessage   `json:"facts,omitempty"`
-	Role     string            `json:"role,omitempty"`
-	AsOf     string            `json:"as_of,omitempty"`
-	Locale   string            `json:"locale,omitempty"`
-	Origin   json.RawMessage   `json:"origin,omitempty"`
-	Events   json.RawMessage   `json:"events,omitempty"`
-	Format   string            `json:"format,omitempty"`
-	Text     *string           `json:"text,omitempty"`
-	Files    []File            `json:"files,omitempty"`
-	Policies map[string]string `json:"policies,omitempty"`
-	Coverage bool              `json:"coverage,omitempty"`
-	Keys     []string          `json:"keys,omitempty"`
-	CaseRef  json.RawMessage   `json:"case_ref,omitempty"`
-	Remember bool              `json:"remember,omitempty"`
-	Delta    bool              `json:"delta,omitempty"`
+	Request
+	Case    json.RawMessage `json:"case,omitempty"`
+	Firing  json.RawMessage `json:"firing,omitempty"`
+	Facts   json.RawMessage `json:"facts,omitempty"`
+	Origin  json.RawMessage `json:"origin,omitempty"`
+	Events  json.RawMessage `json:"events,omitempty"`
+	CaseRef json.RawMessage `json:"case_ref,omitempty"`
 }
 
 // diagnose explains why raw did not decode as a Request: the envelope, or
