@@ -11,25 +11,17 @@ import (
 
 // appendOutcome writes an sdk.Outcome as encoding/json does.
 func appendOutcome(b []byte, v *sdk.Outcome, same uint8) ([]byte, error) {
-	b = append(b, '{')
-	b, err := appendOutcomeFields(b, len(b), v, same)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '}'), nil
-}
-
-func appendOutcomeFields(b []byte, start int, v *sdk.Outcome, same uint8) ([]byte, error) {
 	var err error
-	b = appendField(b, start, `,"case":`)
+	b = append(b, '{')
+	b = append(b, `"case":`...)
 	if b, err = appendCase(b, &v.Case, same); err != nil {
 		return nil, err
 	}
-	b = appendField(b, start, `,"event":`)
+	b = append(b, `,"event":`...)
 	if b, err = appendEvent(b, &v.Event); err != nil {
 		return nil, err
 	}
-	b = appendField(b, start, `,"clocks":`)
+	b = append(b, `,"clocks":`...)
 	if v.Clocks == nil {
 		b = append(b, "null"...)
 	} else {
@@ -42,7 +34,7 @@ func appendOutcomeFields(b []byte, start int, v *sdk.Outcome, same uint8) ([]byt
 		}
 		b = append(b, ']')
 	}
-	b = appendField(b, start, `,"warnings":`)
+	b = append(b, `,"warnings":`...)
 	if v.Warnings == nil {
 		b = append(b, "null"...)
 	} else {
@@ -55,21 +47,14 @@ func appendOutcomeFields(b []byte, start int, v *sdk.Outcome, same uint8) ([]byt
 		}
 		b = append(b, ']')
 	}
-	return b, nil
+	return append(b, '}'), nil
 }
 
 // appendCase writes an sdk.Case as encoding/json does.
 func appendCase(b []byte, v *sdk.Case, same uint8) ([]byte, error) {
-	b = append(b, '{')
-	b, err := appendCaseFields(b, len(b), v, same)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '}'), nil
-}
-
-func appendCaseFields(b []byte, start int, v *sdk.Case, same uint8) ([]byte, error) {
 	var err error
+	b = append(b, '{')
+	start := len(b)
 	if same&sameFacts == 0 {
 		b = appendFactsFields(b, start, &v.Facts)
 	}
@@ -80,180 +65,146 @@ func appendCaseFields(b []byte, start int, v *sdk.Case, same uint8) ([]byte, err
 	if same&sameClocks == 0 {
 		if len(v.Clocks) > 0 {
 			b = appendField(b, start, `,"clocks":`)
-			if v.Clocks == nil {
-				b = append(b, "null"...)
-			} else {
-				var arr [32]string
-				keys3 := arr[:0]
-				for k := range v.Clocks {
-					keys3 = append(keys3, k)
-				}
-				sort.Strings(keys3)
-				b = append(b, '{')
-				for i, k3 := range keys3 {
-					if i > 0 {
-						b = append(b, ',')
-					}
-					b = appendString(b, k3)
-					b = append(b, ':')
-					e3 := v.Clocks[k3]
-					b = appendClock(b, &e3)
-				}
-				b = append(b, '}')
+			var arr [32]string
+			keys3 := arr[:0]
+			for k := range v.Clocks {
+				keys3 = append(keys3, k)
 			}
+			sort.Strings(keys3)
+			b = append(b, '{')
+			for i, k3 := range keys3 {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendString(b, k3)
+				b = append(b, ':')
+				e3 := v.Clocks[k3]
+				b = appendClock(b, &e3)
+			}
+			b = append(b, '}')
 		}
 	}
 	if same&sameDecisions == 0 {
 		if len(v.Decisions) > 0 {
 			b = appendField(b, start, `,"decisions":`)
-			if v.Decisions == nil {
-				b = append(b, "null"...)
-			} else {
-				b = append(b, '[')
-				for i4 := range v.Decisions {
-					if i4 > 0 {
-						b = append(b, ',')
-					}
-					b = appendDecision(b, &v.Decisions[i4])
-				}
-				b = append(b, ']')
-			}
-		}
-	}
-	if v.Origin != nil {
-		b = appendField(b, start, `,"origin":`)
-		if v.Origin == nil {
-			b = append(b, "null"...)
-		} else {
-			b = appendFacts(b, v.Origin)
-		}
-	}
-	if len(v.History) > 0 {
-		b = appendField(b, start, `,"history":`)
-		if v.History == nil {
-			b = append(b, "null"...)
-		} else {
 			b = append(b, '[')
-			for i5 := range v.History {
-				if i5 > 0 {
+			for i4 := range v.Decisions {
+				if i4 > 0 {
 					b = append(b, ',')
 				}
-				if b, err = appendEvent(b, &v.History[i5]); err != nil {
-					return nil, err
-				}
+				b = appendDecision(b, &v.Decisions[i4])
 			}
 			b = append(b, ']')
 		}
 	}
-	return b, nil
-}
-
-// appendEvent writes an sdk.Event as encoding/json does.
-func appendEvent(b []byte, v *sdk.Event) ([]byte, error) {
-	b = append(b, '{')
-	b, err := appendEventFields(b, len(b), v)
-	if err != nil {
-		return nil, err
+	if v.Origin != nil {
+		b = appendField(b, start, `,"origin":`)
+		b = appendFacts(b, v.Origin)
+	}
+	if len(v.History) > 0 {
+		b = appendField(b, start, `,"history":`)
+		b = append(b, '[')
+		for i5 := range v.History {
+			if i5 > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendEvent(b, &v.History[i5]); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
 	}
 	return append(b, '}'), nil
 }
 
-func appendEventFields(b []byte, start int, v *sdk.Event) ([]byte, error) {
+// appendEvent writes an sdk.Event as encoding/json does.
+func appendEvent(b []byte, v *sdk.Event) ([]byte, error) {
 	var err error
-	b = appendField(b, start, `,"seq":`)
+	b = append(b, '{')
+	b = append(b, `"seq":`...)
 	b = strconv.AppendInt(b, int64(v.Seq), 10)
-	b = appendField(b, start, `,"at":`)
+	b = append(b, `,"at":`...)
 	b = appendString(b, v.At)
-	b = appendField(b, start, `,"actor":`)
+	b = append(b, `,"actor":`...)
 	b = appendString(b, v.Actor)
-	b = appendField(b, start, `,"trigger":`)
+	b = append(b, `,"trigger":`...)
 	b = appendString(b, v.Trigger)
 	if len(v.Data) > 0 {
-		b = appendField(b, start, `,"data":`)
+		b = append(b, `,"data":`...)
 		if b, err = appendAny(b, v.Data); err != nil {
 			return nil, err
 		}
 	}
 	if len(v.Facts) > 0 {
-		b = appendField(b, start, `,"facts":`)
+		b = append(b, `,"facts":`...)
 		if b, err = appendAny(b, v.Facts); err != nil {
 			return nil, err
 		}
 	}
-	b = appendField(b, start, `,"states_before":`)
+	b = append(b, `,"states_before":`...)
 	b = appendStringMap(b, v.StatesBefore)
-	b = appendField(b, start, `,"states_after":`)
+	b = append(b, `,"states_after":`...)
 	b = appendStringMap(b, v.StatesAfter)
-	b = appendField(b, start, `,"policy_id":`)
+	b = append(b, `,"policy_id":`...)
 	b = appendString(b, v.PolicyID)
-	b = appendField(b, start, `,"policy_hash":`)
+	b = append(b, `,"policy_hash":`...)
 	b = appendString(b, v.PolicyHash)
-	b = appendField(b, start, `,"prev_hash":`)
+	b = append(b, `,"prev_hash":`...)
 	b = appendString(b, v.PrevHash)
-	b = appendField(b, start, `,"hash":`)
+	b = append(b, `,"hash":`...)
 	b = appendString(b, v.Hash)
 	if v.KeyID != "" {
-		b = appendField(b, start, `,"key_id":`)
+		b = append(b, `,"key_id":`...)
 		b = appendString(b, v.KeyID)
 	}
 	if v.Signature != "" {
-		b = appendField(b, start, `,"signature":`)
+		b = append(b, `,"signature":`...)
 		b = appendString(b, v.Signature)
 	}
-	return b, nil
+	return append(b, '}'), nil
 }
 
 // appendClockStatus writes an sdk.ClockStatus as encoding/json does.
 func appendClockStatus(b []byte, v *sdk.ClockStatus) []byte {
 	b = append(b, '{')
-	return append(appendClockStatusFields(b, len(b), v), '}')
-}
-
-func appendClockStatusFields(b []byte, start int, v *sdk.ClockStatus) []byte {
+	start := len(b)
 	b = appendClockFields(b, start, &v.Clock)
-	b = appendField(b, start, `,"key":`)
+	b = append(b, `,"key":`...)
 	b = appendString(b, v.Key)
 	if v.DaysLeft != nil {
-		b = appendField(b, start, `,"days_left":`)
-		if v.DaysLeft == nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, int64((*v.DaysLeft)), 10)
-		}
+		b = append(b, `,"days_left":`...)
+		b = strconv.AppendInt(b, int64((*v.DaysLeft)), 10)
 	}
-	return b
+	return append(b, '}')
 }
 
 // appendWarning writes an sdk.Warning as encoding/json does.
 func appendWarning(b []byte, v *sdk.Warning) []byte {
 	b = append(b, '{')
-	return append(appendWarningFields(b, len(b), v), '}')
-}
-
-func appendWarningFields(b []byte, start int, v *sdk.Warning) []byte {
-	b = appendField(b, start, `,"code":`)
+	b = append(b, `"code":`...)
 	b = appendString(b, v.Code)
-	b = appendField(b, start, `,"message":`)
+	b = append(b, `,"message":`...)
 	b = appendString(b, v.Message)
 	if v.Guard != "" {
-		b = appendField(b, start, `,"guard":`)
+		b = append(b, `,"guard":`...)
 		b = appendString(b, v.Guard)
 	}
 	if v.Citation != "" {
-		b = appendField(b, start, `,"citation":`)
+		b = append(b, `,"citation":`...)
 		b = appendString(b, v.Citation)
 	}
 	if v.Layer != "" {
-		b = appendField(b, start, `,"layer":`)
+		b = append(b, `,"layer":`...)
 		b = appendString(b, v.Layer)
 	}
-	return b
+	return append(b, '}')
 }
 
 // appendFacts writes an sdk.Facts as encoding/json does.
 func appendFacts(b []byte, v *sdk.Facts) []byte {
 	b = append(b, '{')
-	return append(appendFactsFields(b, len(b), v), '}')
+	b = appendFactsFields(b, len(b), v)
+	return append(b, '}')
 }
 
 func appendFactsFields(b []byte, start int, v *sdk.Facts) []byte {
@@ -272,19 +223,15 @@ func appendFactsFields(b []byte, start int, v *sdk.Facts) []byte {
 	b = appendField(b, start, `,"child":`)
 	b = appendChild(b, &v.Child)
 	if len(v.Evidence) > 0 {
-		b = appendField(b, start, `,"evidence":`)
-		if v.Evidence == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, '[')
-			for i6 := range v.Evidence {
-				if i6 > 0 {
-					b = append(b, ',')
-				}
-				b = appendString(b, v.Evidence[i6])
+		b = append(b, `,"evidence":`...)
+		b = append(b, '[')
+		for i6 := range v.Evidence {
+			if i6 > 0 {
+				b = append(b, ',')
 			}
-			b = append(b, ']')
+			b = appendString(b, v.Evidence[i6])
 		}
+		b = append(b, ']')
 	}
 	return b
 }
@@ -292,46 +239,47 @@ func appendFactsFields(b []byte, start int, v *sdk.Facts) []byte {
 // appendClock writes an sdk.Clock as encoding/json does.
 func appendClock(b []byte, v *sdk.Clock) []byte {
 	b = append(b, '{')
-	return append(appendClockFields(b, len(b), v), '}')
+	b = appendClockFields(b, len(b), v)
+	return append(b, '}')
 }
 
 func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 	b = appendField(b, start, `,"id":`)
 	b = appendString(b, v.ID)
 	if v.Source != "" {
-		b = appendField(b, start, `,"source":`)
+		b = append(b, `,"source":`...)
 		b = appendString(b, v.Source)
 	}
-	b = appendField(b, start, `,"kind":`)
+	b = append(b, `,"kind":`...)
 	b = appendString(b, v.Kind)
-	b = appendField(b, start, `,"started_at":`)
+	b = append(b, `,"started_at":`...)
 	b = appendString(b, v.StartedAt)
-	b = appendField(b, start, `,"due":`)
+	b = append(b, `,"due":`...)
 	b = appendString(b, v.Due)
 	if v.StoppedAt != "" {
-		b = appendField(b, start, `,"stopped_at":`)
+		b = append(b, `,"stopped_at":`...)
 		b = appendString(b, v.StoppedAt)
 	}
 	if v.StoppedBy != "" {
-		b = appendField(b, start, `,"stopped_by":`)
+		b = append(b, `,"stopped_by":`...)
 		b = appendString(b, v.StoppedBy)
 	}
 	if v.Cancelled {
-		b = appendField(b, start, `,"cancelled":`)
+		b = append(b, `,"cancelled":`...)
 		b = strconv.AppendBool(b, v.Cancelled)
 	}
 	if v.Void {
-		b = appendField(b, start, `,"void":`)
+		b = append(b, `,"void":`...)
 		b = strconv.AppendBool(b, v.Void)
 	}
 	if v.Exception != "" {
-		b = appendField(b, start, `,"exception":`)
+		b = append(b, `,"exception":`...)
 		b = appendString(b, v.Exception)
 	}
-	b = appendField(b, start, `,"status":`)
+	b = append(b, `,"status":`...)
 	b = appendString(b, v.Status)
 	if v.Citation != "" {
-		b = appendField(b, start, `,"citation":`)
+		b = append(b, `,"citation":`...)
 		b = appendString(b, v.Citation)
 	}
 	return b
@@ -340,39 +288,28 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 // appendDecision writes an sdk.Decision as encoding/json does.
 func appendDecision(b []byte, v *sdk.Decision) []byte {
 	b = append(b, '{')
-	return append(appendDecisionFields(b, len(b), v), '}')
-}
-
-func appendDecisionFields(b []byte, start int, v *sdk.Decision) []byte {
-	b = appendField(b, start, `,"kind":`)
+	b = append(b, `"kind":`...)
 	b = appendString(b, v.Kind)
-	b = appendField(b, start, `,"at":`)
+	b = append(b, `,"at":`...)
 	b = appendString(b, v.At)
-	b = appendField(b, start, `,"trigger":`)
+	b = append(b, `,"trigger":`...)
 	b = appendString(b, v.Trigger)
-	b = appendField(b, start, `,"seq":`)
+	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, int64(v.Seq), 10)
-	return b
+	return append(b, '}')
 }
 
 // appendChild writes an sdk.Child as encoding/json does.
 func appendChild(b []byte, v *sdk.Child) []byte {
 	b = append(b, '{')
-	return append(appendChildFields(b, len(b), v), '}')
-}
-
-func appendChildFields(b []byte, start int, v *sdk.Child) []byte {
+	start := len(b)
 	if v.DateOfBirth != "" {
-		b = appendField(b, start, `,"date_of_birth":`)
+		b = append(b, `"date_of_birth":`...)
 		b = appendString(b, v.DateOfBirth)
 	}
 	if v.YearGroup != nil {
 		b = appendField(b, start, `,"year_group":`)
-		if v.YearGroup == nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, int64((*v.YearGroup)), 10)
-		}
+		b = strconv.AppendInt(b, int64((*v.YearGroup)), 10)
 	}
-	return b
+	return append(b, '}')
 }

@@ -1,67 +1,124 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
 )
 
-// object writes appendT and appendTFields for struct type t: appendT
-// writes the object, appendTFields its members after start (the offset
-// just past the '{', so the first member written has no comma).
+// object writes appendT for struct type t and, when t is embedded in
+// another, appendTFields: its members after start (the offset just past
+// the '{', so the first member written has no comma).
 func (g *gen) object(t reflect.Type) error {
-	fs, err := fields(t)
-	if err != nil {
-		return err
-	}
 	if err := uniqueNames(t, map[string]bool{}); err != nil {
 		return err
 	}
 	n, fail := t.Name(), mayFail(t)
-	param, arg := "", ""
+	param, arg, ret, ok := "", "", "[]byte", ""
 	if takesSame(t) {
 		param, arg = ", same uint8", ", same"
 	}
 	if fail {
-		g.printf("\n// append%s writes an sdk.%s as encoding/json does.\nfunc append%s(b []byte, v *sdk.%s%s) ([]byte, error) {\n", n, n, n, n, param)
-		g.printf("b = append(b, '{')\nb, err := append%sFields(b, len(b), v%s)\nif err != nil {\nreturn nil, err\n}\nreturn append(b, '}'), nil\n}\n", n, arg)
-		g.printf("\nfunc append%sFields(b []byte, start int, v *sdk.%s%s) ([]byte, error) {\nvar err error\n", n, n, param)
-	} else {
-		g.printf("\n// append%s writes an sdk.%s as encoding/json does.\nfunc append%s(b []byte, v *sdk.%s%s) []byte {\n", n, n, n, n, param)
-		g.printf("b = append(b, '{')\nreturn append(append%sFields(b, len(b), v%s), '}')\n}\n", n, arg)
-		g.printf("\nfunc append%sFields(b []byte, start int, v *sdk.%s%s) []byte {\n", n, n, param)
+		ret, ok = "([]byte, error)", ", nil"
 	}
-	for _, f := range fs {
-		if err := g.member(t, f, fail); err != nil {
-			return err
-		}
-	}
+	g.printf("\n// append%s writes an sdk.%s as encoding/json does.\nfunc append%s(b []byte, v *sdk.%s%s) %s {\n", n, n, n, n, param, ret)
 	if fail {
-		g.printf("return b, nil\n}\n")
-	} else {
-		g.printf("return b\n}\n")
+		g.printf("var err error\n")
 	}
-	return nil
+	g.printf("b = append(b, '{')\n")
+	if g.embedded[t] {
+		g.call(fail, fmt.Sprintf("append%sFields(b, len(b), v%s)", n, arg))
+		g.printf("return append(b, '}')%s\n}\n", ok)
+		g.printf("\nfunc append%sFields(b []byte, start int, v *sdk.%s%s) %s {\n", n, n, param, ret)
+		if fail {
+			g.printf("var err error\n")
+		}
+		body, err := g.members(t, stateMaybe)
+		g.printf("%sreturn b%s\n}\n", body, ok)
+		return err
+	}
+	body, err := g.members(t, stateNone)
+	if strings.Contains(body, "start") {
+		g.printf("start := len(b)\n")
+	}
+	g.printf("%sreturn append(b, '}')%s\n}\n", body, ok)
+	return err
 }
 
-// member writes one member of t (or the members of an embedded struct).
-func (g *gen) member(t reflect.Type, f field, fail bool) error {
+// What may have been written before a member, which decides its comma.
+const (
+	stateNone  = iota // nothing: no comma
+	stateMaybe        // perhaps: appendField decides, from start
+	stateSome         // something: a comma
+)
+
+// members returns the code that writes t's members, from state.
+func (g *gen) members(t reflect.Type, state int) (string, error) {
+	fs, err := fields(t)
+	if err != nil {
+		return "", err
+	}
+	outer := g.buf
+	g.buf = bytes.Buffer{}
+	defer func() { g.buf = outer }()
+	for _, f := range fs {
+		if state, err = g.member(t, f, state); err != nil {
+			return "", err
+		}
+	}
+	return g.buf.String(), nil
+}
+
+// member writes one member of t (or the members of an embedded struct)
+// and returns the state after it.
+func (g *gen) member(t reflect.Type, f field, state int) (int, error) {
+	always := !f.omitEmpty && (!f.embedded || writesAlways(f.typ))
 	if bit := sameBits[f.goName]; t == caseType && bit != "" {
 		g.printf("if same&%s == 0 {\n", bit)
 		defer g.printf("}\n")
+		always = false
+	}
+	next := state
+	if always {
+		next = stateSome
+	} else if state == stateNone {
+		next = stateMaybe
 	}
 	expr := "v." + f.goName
 	if f.embedded {
 		g.want(f.typ)
-		g.call(fail && mayFail(f.typ), fmt.Sprintf("append%sFields(b, start, &%s)", f.typ.Name(), expr))
-		return nil
+		g.call(mayFail(t) && mayFail(f.typ), fmt.Sprintf("append%sFields(b, start, &%s)", f.typ.Name(), expr))
+		return next, nil
 	}
 	if f.omitEmpty {
 		g.printf("if %s {\n", nonEmpty(expr, f.typ))
 		defer g.printf("}\n")
 	}
-	g.printf("b = appendField(b, start, `,%q:`)\n", f.name)
-	return g.value(expr, f.typ, takesSame(t))
+	switch state {
+	case stateNone:
+		g.printf("b = append(b, `%q:`...)\n", f.name)
+	case stateSome:
+		g.printf("b = append(b, `,%q:`...)\n", f.name)
+	default:
+		g.printf("b = appendField(b, start, `,%q:`)\n", f.name)
+	}
+	g.nonNil = f.omitEmpty // nonEmpty has ruled out nil
+	return next, g.value(expr, f.typ, takesSame(t))
+}
+
+// writesAlways reports whether struct t always writes a member.
+func writesAlways(t reflect.Type) bool {
+	fs, err := fields(t)
+	if err != nil {
+		return false
+	}
+	for _, f := range fs {
+		if !f.omitEmpty && (!f.embedded || writesAlways(f.typ)) {
+			return true
+		}
+	}
+	return false
 }
 
 // call writes b = call, checking its error when it can fail.
@@ -76,6 +133,8 @@ func (g *gen) call(fail bool, call string) {
 // value writes expr, of type t, as encoding/json does; hasSame is whether
 // the function has a same mask to pass on.
 func (g *gen) value(expr string, t reflect.Type, hasSame bool) error {
+	nonNil := g.nonNil
+	g.nonNil = false
 	switch t.Kind() {
 	case reflect.String:
 		g.printf("b = appendString(b, %s)\n", expr)
@@ -89,6 +148,9 @@ func (g *gen) value(expr string, t reflect.Type, hasSame bool) error {
 		}
 		g.call(true, fmt.Sprintf("appendAny(b, %s)", expr))
 	case reflect.Pointer:
+		if nonNil {
+			return g.value("(*"+expr+")", t.Elem(), hasSame)
+		}
 		g.printf("if %s == nil {\nb = append(b, \"null\"...)\n} else {\n", expr)
 		if err := g.value("(*"+expr+")", t.Elem(), hasSame); err != nil {
 			return err
@@ -105,29 +167,46 @@ func (g *gen) value(expr string, t reflect.Type, hasSame bool) error {
 		}
 		g.call(mayFail(t), fmt.Sprintf("append%s(b, %s%s)", t.Name(), addr(expr), same))
 	case reflect.Slice:
-		return g.slice(expr, t)
+		return g.slice(expr, t, nonNil)
 	case reflect.Map:
-		return g.mapValue(expr, t)
+		return g.mapValue(expr, t, nonNil)
 	default:
 		return fmt.Errorf("%s: appendgen does not write a %s", expr, t)
 	}
 	return nil
 }
 
-func (g *gen) slice(expr string, t reflect.Type) error {
+// slice writes a slice (nonNil: known not to be nil).
+func (g *gen) slice(expr string, t reflect.Type, nonNil bool) error {
 	g.vars++
 	i := fmt.Sprintf("i%d", g.vars)
-	g.printf("if %s == nil {\nb = append(b, \"null\"...)\n} else {\nb = append(b, '[')\n", expr)
+	g.open(expr, nonNil)
+	g.printf("b = append(b, '[')\n")
 	g.printf("for %s := range %s {\nif %s > 0 {\nb = append(b, ',')\n}\n", i, expr, i)
 	if err := g.value(expr+"["+i+"]", t.Elem(), false); err != nil {
 		return err
 	}
-	g.printf("}\nb = append(b, ']')\n}\n")
+	g.printf("}\nb = append(b, ']')\n")
+	g.close(nonNil)
 	return nil
 }
 
+// open writes the start of "null if expr is nil, else ...", unless nonNil.
+func (g *gen) open(expr string, nonNil bool) {
+	if !nonNil {
+		g.printf("if %s == nil {\nb = append(b, \"null\"...)\n} else {\n", expr)
+	}
+}
+
+// close ends what open began.
+func (g *gen) close(nonNil bool) {
+	if !nonNil {
+		g.printf("}\n")
+	}
+}
+
 // mapValue writes a map with string keys, in the keys' order.
-func (g *gen) mapValue(expr string, t reflect.Type) error {
+func (g *gen) mapValue(expr string, t reflect.Type, nonNil bool) error {
 	if t.Key().Kind() != reflect.String || t.Key().PkgPath() != "" {
 		return fmt.Errorf("%s: map keys other than string", expr)
 	}
@@ -140,13 +219,15 @@ func (g *gen) mapValue(expr string, t reflect.Type) error {
 	}
 	g.vars++
 	keys, k, e := fmt.Sprintf("keys%d", g.vars), fmt.Sprintf("k%d", g.vars), fmt.Sprintf("e%d", g.vars)
-	g.printf("if %s == nil {\nb = append(b, \"null\"...)\n} else {\nvar arr [32]string\n%s := arr[:0]\n", expr, keys)
+	g.open(expr, nonNil)
+	g.printf("var arr [32]string\n%s := arr[:0]\n", keys)
 	g.printf("for k := range %s {\n%s = append(%s, k)\n}\nsort.Strings(%s)\nb = append(b, '{')\n", expr, keys, keys, keys)
 	g.printf("for i, %s := range %s {\nif i > 0 {\nb = append(b, ',')\n}\nb = appendString(b, %s)\nb = append(b, ':')\n%s := %s[%s]\n", k, keys, k, e, expr, k)
 	if err := g.value(e, t.Elem(), false); err != nil {
 		return err
 	}
-	g.printf("}\nb = append(b, '}')\n}\n")
+	g.printf("}\nb = append(b, '}')\n")
+	g.close(nonNil)
 	return nil
 }
 

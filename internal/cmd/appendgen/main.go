@@ -57,7 +57,10 @@ func main() {
 
 // Generate returns the source of fastjson_gen.go, gofmt'd.
 func Generate() ([]byte, error) {
-	g := &gen{seen: map[reflect.Type]bool{}}
+	g := &gen{seen: map[reflect.Type]bool{}, embedded: map[reflect.Type]bool{}}
+	for _, t := range roots {
+		findEmbedded(t, g.embedded, map[reflect.Type]bool{})
+	}
 	for _, t := range roots {
 		g.want(t)
 	}
@@ -84,10 +87,32 @@ func Generate() ([]byte, error) {
 }
 
 type gen struct {
-	buf   bytes.Buffer
-	seen  map[reflect.Type]bool
-	queue []reflect.Type
-	vars  int // loop variables named so far, for unique names
+	buf    bytes.Buffer
+	seen   map[reflect.Type]bool
+	queue  []reflect.Type
+	vars   int  // loop variables named so far, for unique names
+	nonNil bool // the value the next g.value writes is known not to be nil
+	// embedded are the structs some other embeds: they get appendTFields.
+	embedded map[reflect.Type]bool
+}
+
+// findEmbedded marks in embedded the structs reachable from t that a
+// struct embeds.
+func findEmbedded(t reflect.Type, embedded, seen map[reflect.Type]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] {
+		return
+	}
+	seen[t] = true
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			embedded[f.Type] = true
+		}
+		findEmbedded(f.Type, embedded, seen)
+	}
 }
 
 func (g *gen) printf(format string, args ...any) { fmt.Fprintf(&g.buf, format, args...) }

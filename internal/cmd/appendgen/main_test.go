@@ -50,11 +50,11 @@ func (selfMarshaling) MarshalJSON() ([]byte, error) { return json.Marshal("x") }
 // encoding/json does stops it with an error naming the field or type.
 func TestRefusesWhatItDoesNotWrite(t *testing.T) {
 	for _, v := range []any{withFloat32{}, withTagOption{}, selfMarshaling{}, twice{}, intKeys{}, unexportedEmbedded{}} {
-		g := &gen{seen: map[reflect.Type]bool{}}
+		g := &gen{seen: map[reflect.Type]bool{}, embedded: map[reflect.Type]bool{}}
 		err := g.object(reflect.TypeOf(v))
 		assert.Error(t, err, "%T", v)
 		t.Log(err)
 	}
-	g := &gen{seen: map[reflect.Type]bool{}}
+	g := &gen{seen: map[reflect.Type]bool{}, embedded: map[reflect.Type]bool{}}
 	assert.NoError(t, g.object(reflect.TypeOf(Inner{})))
 }
