@@ -12,18 +12,19 @@ import (
 )
 
 // FuzzBridge sends any bytes to the JSON bridge the WASM and WASI builds
-// use. The seeds name engine 1, the default policy compiled before the
-// fuzzing starts. Every answer must be one JSON object, ok with a result or
-// not ok with a coded *sdk.Error (never internal_error, which is a
-// recovered panic); results of the default engine validate against their
-// schemas; the request is never changed.
+// use, on a Bridge of its own. The seeds name engine 1, the default policy
+// compiled on it before the fuzzing starts. Every answer must be one JSON
+// object, ok with a result or not ok with a coded *sdk.Error (never
+// internal_error, which is a recovered panic); results of the default
+// engine validate against their schemas; the request is never changed.
 func FuzzBridge(f *testing.F) {
 	addDerived(f, "FuzzBridge")
+	br := bridge.New()
 	var compiled struct {
 		OK     bool
 		Result bridge.Compiled
 	}
-	if err := json.Unmarshal(bridge.Handle([]byte(`{"op":"compile"}`)), &compiled); err != nil || !compiled.OK {
+	if err := json.Unmarshal(br.Handle([]byte(`{"op":"compile"}`)), &compiled); err != nil || !compiled.OK {
 		f.Fatalf("compiling the default policy through the bridge: %v", err)
 	}
 	def := compiled.Result.Engine
@@ -35,7 +36,7 @@ func FuzzBridge(f *testing.F) {
 			return // keep the default engine for the next inputs
 		}
 		before := bytes.Clone(req)
-		resp := bridge.Handle(req)
+		resp := br.Handle(req)
 		if !bytes.Equal(before, req) {
 			t.Fatal("Handle changed its input")
 		}

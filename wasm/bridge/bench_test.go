@@ -42,15 +42,15 @@ func benchInput(b *testing.B) (*sdk.Engine, sdk.Case, sdk.Firing) {
 // frees the engine (and the cases the bridge keeps for it) when the
 // benchmark ends, so runs of it in one process (TestBenchServer) do not
 // pile up engines and cases that every later garbage collection would scan.
-func compileFreedAfter(b *testing.B) int {
+func compileFreedAfter(b *testing.B, br *Bridge) int {
 	var comp struct {
 		Result Compiled `json:"result"`
 	}
-	if err := json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
+	if err := json.Unmarshal(br.Handle([]byte(`{"op":"compile"}`)), &comp); err != nil {
 		b.Fatal(err)
 	}
 	engine := comp.Result.Engine
-	b.Cleanup(func() { Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, engine))) })
+	b.Cleanup(func() { br.Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, engine))) })
 	return engine
 }
 
@@ -70,11 +70,12 @@ func BenchmarkNativeFire(b *testing.B) {
 // the host: the cost of the JSON boundary without WebAssembly.
 func BenchmarkNativeHandleFire(b *testing.B) {
 	_, c, f := benchInput(b)
-	engine := compileFreedAfter(b)
+	br := New()
+	engine := compileFreedAfter(b, br)
 	req, _ := json.Marshal(map[string]any{"op": "fire", "engine": engine, "case": c, "firing": f})
 	b.ReportAllocs()
 	for b.Loop() {
-		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
+		if out := br.Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
 			b.Fatalf("%s", out)
 		}
 	}
@@ -85,19 +86,20 @@ func BenchmarkNativeHandleFire(b *testing.B) {
 // wrapper sends for a case the engine returned).
 func BenchmarkNativeHandleFireRef(b *testing.B) {
 	_, c, f := benchInput(b)
-	engine := compileFreedAfter(b)
+	br := New()
+	engine := compileFreedAfter(b, br)
 	// replay with remember puts the case in the cache and gives its ref.
 	req, _ := json.Marshal(map[string]any{"op": "replay", "engine": engine, "origin": c.Origin, "events": c.History, "remember": true})
 	var r struct {
 		CaseRef int64 `json:"case_ref"`
 	}
-	if err := json.Unmarshal(Handle(req), &r); err != nil || r.CaseRef == 0 {
+	if err := json.Unmarshal(br.Handle(req), &r); err != nil || r.CaseRef == 0 {
 		b.Fatal("no case_ref", err)
 	}
 	req, _ = json.Marshal(map[string]any{"op": "fire", "engine": engine, "case_ref": r.CaseRef, "firing": f, "delta": true})
 	b.ReportAllocs()
 	for b.Loop() {
-		if out := Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
+		if out := br.Handle(req); len(out) < 12 || string(out[:10]) != `{"ok":true` {
 			b.Fatalf("%s", out)
 		}
 	}

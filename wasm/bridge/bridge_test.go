@@ -22,8 +22,8 @@ type answer struct {
 	Error  *sdk.Error      `json:"error"`
 }
 
-// call sends a request built from v and decodes the response strictly.
-func call(t *testing.T, v any) answer {
+// call sends a request built from v to br and decodes the response strictly.
+func call(t *testing.T, br *Bridge, v any) answer {
 	t.Helper()
 	var req []byte
 	switch r := v.(type) {
@@ -37,7 +37,7 @@ func call(t *testing.T, v any) answer {
 		require.NoError(t, err)
 	}
 	orig := append([]byte(nil), req...)
-	out := Handle(req)
+	out := br.Handle(req)
 	assert.Equal(t, orig, req, "Handle changed its input")
 	var a answer
 	dec := json.NewDecoder(bytes.NewReader(out))
@@ -52,108 +52,109 @@ func call(t *testing.T, v any) answer {
 	return a
 }
 
-func ok(t *testing.T, v any, into any) {
+func ok(t *testing.T, br *Bridge, v any, into any) {
 	t.Helper()
-	a := call(t, v)
+	a := call(t, br, v)
 	require.True(t, a.OK, "expected ok, got %+v", a.Error)
 	if into != nil {
 		require.NoError(t, json.Unmarshal(a.Result, into))
 	}
 }
 
-func code(t *testing.T, v any) *sdk.Error {
+func code(t *testing.T, br *Bridge, v any) *sdk.Error {
 	t.Helper()
-	a := call(t, v)
+	a := call(t, br, v)
 	require.False(t, a.OK, "expected an error, got %s", a.Result)
 	return a.Error
 }
 
 type M = map[string]any
 
-func compileDefault(t *testing.T) int {
+func compileDefault(t *testing.T, br *Bridge) int {
 	t.Helper()
 	var c Compiled
-	ok(t, M{"op": "compile"}, &c)
+	ok(t, br, M{"op": "compile"}, &c)
 	require.Positive(t, c.Engine)
 	return c.Engine
 }
 
 func TestEveryOpAnswersLikeTheGoSDK(t *testing.T) {
+	br := New()
 	e, err := sdk.Default()
 	require.NoError(t, err)
-	h := compileDefault(t)
+	h := compileDefault(t, br)
 
 	var info Info
-	ok(t, M{"op": "info"}, &info)
+	ok(t, br, M{"op": "info"}, &info)
 	assert.Equal(t, Ops, info.Ops)
 	assert.Equal(t, sdk.Codes, info.Codes)
 
 	var comp Compiled
-	ok(t, M{"op": "compile"}, &comp)
+	ok(t, br, M{"op": "compile"}, &comp)
 	assert.Equal(t, e.PolicyHash(), comp.PolicyHash)
 	assert.Equal(t, e.TriggerNames(), comp.Triggers)
 	assert.NotEqual(t, h, comp.Engine, "a new handle for every compile")
 
 	var yaml string
-	ok(t, M{"op": "default_policy"}, &yaml)
+	ok(t, br, M{"op": "default_policy"}, &yaml)
 	assert.Equal(t, string(sdk.DefaultPolicy()), yaml)
 
 	var pol sdk.Policy
-	ok(t, M{"op": "policy", "engine": h}, &pol)
+	ok(t, br, M{"op": "policy", "engine": h}, &pol)
 	assert.Equal(t, e.Policy().ID, pol.ID)
 	assert.Len(t, pol.Triggers, len(e.Policy().Triggers))
 
 	facts := sdk.Facts{ID: "b1", LA: "kent", Child: sdk.Child{DateOfBirth: "2016-04-01"}, Evidence: []string{"personalised_plan"}}
 	var c sdk.Case
-	ok(t, M{"op": "new_case", "engine": h, "facts": facts}, &c)
+	ok(t, br, M{"op": "new_case", "engine": h, "facts": facts}, &c)
 	assert.Equal(t, e.NewCase(facts), c)
 
 	firing := sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"}
 	var out sdk.Outcome
-	ok(t, M{"op": "fire", "engine": h, "case": c, "firing": firing}, &out)
+	ok(t, br, M{"op": "fire", "engine": h, "case": c, "firing": firing}, &out)
 	want, err := e.Fire(c, firing)
 	require.NoError(t, err)
 	assertSameJSON(t, want, out)
 
 	var perms []sdk.Permission
-	ok(t, M{"op": "permitted", "engine": h, "case": out.Case, "role": "la_officer", "as_of": "2026-01-10", "locale": "en-GB"}, &perms)
+	ok(t, br, M{"op": "permitted", "engine": h, "case": out.Case, "role": "la_officer", "as_of": "2026-01-10", "locale": "en-GB"}, &perms)
 	wantPerms, err := e.Permitted(out.Case, "la_officer", "2026-01-10")
 	require.NoError(t, err)
 	assertSameJSON(t, wantPerms, perms)
 
 	var rep sdk.ClockReport
-	ok(t, M{"op": "clocks", "engine": h, "case": out.Case, "as_of": "2026-03-01"}, &rep)
+	ok(t, br, M{"op": "clocks", "engine": h, "case": out.Case, "as_of": "2026-03-01"}, &rep)
 	wantRep, err := e.Clocks(out.Case, "2026-03-01")
 	require.NoError(t, err)
 	assertSameJSON(t, wantRep, rep)
 
 	var replayed sdk.Case
-	ok(t, M{"op": "replay", "engine": h, "origin": out.Case.Origin, "events": out.Case.History}, &replayed)
+	ok(t, br, M{"op": "replay", "engine": h, "origin": out.Case.Origin, "events": out.Case.History}, &replayed)
 	assertSameJSON(t, out.Case, replayed)
 
 	var vr sdk.VerifyReport
-	ok(t, M{"op": "verify", "engine": h, "case": out.Case}, &vr)
+	ok(t, br, M{"op": "verify", "engine": h, "case": out.Case}, &vr)
 	assert.True(t, vr.OK, vr.Reason)
 	tampered := out.Case
 	tampered.History = append([]sdk.Event(nil), out.Case.History...)
 	tampered.History[0].Actor = "school"
-	ok(t, M{"op": "verify", "engine": h, "case": tampered}, &vr)
+	ok(t, br, M{"op": "verify", "engine": h, "case": tampered}, &vr)
 	assert.False(t, vr.OK)
 	assert.Equal(t, 1, vr.FirstBad)
 
 	var dot string
-	ok(t, M{"op": "graph", "engine": h, "format": "dot", "case": out.Case}, &dot)
+	ok(t, br, M{"op": "graph", "engine": h, "format": "dot", "case": out.Case}, &dot)
 	wantDot, err := e.Graph("dot", &out.Case)
 	require.NoError(t, err)
 	assert.Equal(t, wantDot, dot)
 	var mermaid string
-	ok(t, M{"op": "graph", "engine": h, "format": "mermaid"}, &mermaid)
+	ok(t, br, M{"op": "graph", "engine": h, "format": "mermaid"}, &mermaid)
 	assert.True(t, strings.HasPrefix(mermaid, "flowchart"))
 
 	var freed map[string]bool
-	ok(t, M{"op": "free", "engine": comp.Engine}, &freed)
+	ok(t, br, M{"op": "free", "engine": comp.Engine}, &freed)
 	assert.True(t, freed["freed"])
-	assert.Equal(t, sdk.CodeInvalidInput, code(t, M{"op": "fire", "engine": comp.Engine, "case": c, "firing": firing}).Code)
+	assert.Equal(t, sdk.CodeInvalidInput, code(t, br, M{"op": "fire", "engine": comp.Engine, "case": c, "firing": firing}).Code)
 }
 
 func assertSameJSON(t *testing.T, want, got any) {
@@ -166,9 +167,10 @@ func assertSameJSON(t *testing.T, want, got any) {
 }
 
 func TestEveryErrorCode(t *testing.T) {
-	h := compileDefault(t)
+	br := New()
+	h := compileDefault(t, br)
 	var c sdk.Case
-	ok(t, M{"op": "new_case", "engine": h, "facts": M{"id": "x", "child": M{"date_of_birth": "2018-05-05"}}}, &c)
+	ok(t, br, M{"op": "new_case", "engine": h, "facts": M{"id": "x", "child": M{"date_of_birth": "2018-05-05"}}}, &c)
 	fire := func(trigger, actor, at string, data M) M {
 		return M{"op": "fire", "engine": h, "case": c, "firing": M{"trigger": trigger, "actor": actor, "at": at, "data": data}}
 	}
@@ -213,7 +215,7 @@ func TestEveryErrorCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := code(t, tt.req)
+			e := code(t, br, tt.req)
 			assert.Equal(t, tt.want, e.Code, "%+v", e)
 			assert.NotEmpty(t, e.Message)
 			if tt.ptr != "" {
@@ -222,63 +224,66 @@ func TestEveryErrorCode(t *testing.T) {
 		})
 	}
 	t.Run("guard failures are listed as in Go", func(t *testing.T) {
-		e := code(t, fire("dispute.appeal_registered", "parent", "2026-01-05", M{"placement_only": true}))
+		e := code(t, br, fire("dispute.appeal_registered", "parent", "2026-01-05", M{"placement_only": true}))
 		assert.NotEmpty(t, e.Guards)
 	})
 	t.Run("policy problems carry positions", func(t *testing.T) {
-		e := code(t, M{"op": "compile", "policy": "id: slow\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 22, statutory: true}\n", "name": "slow.yaml"})
+		e := code(t, br, M{"op": "compile", "policy": "id: slow\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 22, statutory: true}\n", "name": "slow.yaml"})
 		require.NotEmpty(t, e.Problems)
 		assert.Contains(t, e.Problems[0].Location, "slow.yaml:")
 	})
 }
 
 func TestPanicsBecomeInternalErrorAndTheNextCallWorks(t *testing.T) {
-	beforeOp = func(req []byte) {
+	br := New()
+	br.beforeOp = func(req []byte) {
 		if bytes.Contains(req, []byte("boom")) {
 			panic("boom")
 		}
 	}
-	defer func() { beforeOp = nil }()
-	e := code(t, `{"op":"info","name":"boom"}`)
+	e := code(t, br, `{"op":"info","name":"boom"}`)
 	assert.Equal(t, sdk.CodeInternal, e.Code)
 	assert.Contains(t, e.Message, "boom")
 	var info Info
-	ok(t, M{"op": "info"}, &info)
+	ok(t, br, M{"op": "info"}, &info)
 	assert.Equal(t, Version, info.Protocol)
 }
 
 func TestEngineLimitAndFree(t *testing.T) {
+	br := New()
 	var handles []int
 	defer func() {
 		for _, h := range handles {
-			Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h)))
+			br.Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h)))
 		}
 	}()
-	for Engines() < MaxEngines {
+	for br.Engines() < MaxEngines {
 		var c Compiled
-		ok(t, M{"op": "compile"}, &c)
+		ok(t, br, M{"op": "compile"}, &c)
 		handles = append(handles, c.Engine)
 	}
-	assert.Equal(t, sdk.CodeLimitExceeded, code(t, M{"op": "compile"}).Code)
-	ok(t, M{"op": "free", "engine": handles[0]}, nil)
-	assert.Equal(t, sdk.CodeInvalidInput, code(t, M{"op": "free", "engine": handles[0]}).Code, "a freed handle is gone")
+	assert.Equal(t, sdk.CodeLimitExceeded, code(t, br, M{"op": "compile"}).Code)
+	ok(t, br, M{"op": "free", "engine": handles[0]}, nil)
+	assert.Equal(t, sdk.CodeInvalidInput, code(t, br, M{"op": "free", "engine": handles[0]}).Code, "a freed handle is gone")
 	var c Compiled
-	ok(t, M{"op": "compile"}, &c)
+	ok(t, br, M{"op": "compile"}, &c)
 	assert.Greater(t, c.Engine, handles[len(handles)-1], "handles are never reused")
 	handles = append(handles[1:], c.Engine)
 }
 
 func TestCompileOverlayAndLayers(t *testing.T) {
+	br := New()
 	overlay := "id: fast\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 18, statutory: true, excusable: true}\n"
 	var one, two Compiled
-	ok(t, M{"op": "compile", "policy": overlay, "name": "fast.yaml"}, &one)
+	ok(t, br, M{"op": "compile", "policy": overlay, "name": "fast.yaml"}, &one)
 	assert.Equal(t, "fast", one.PolicyID)
 	assert.Equal(t, []string{"default", "fast"}, one.Layers)
-	ok(t, M{"op": "compile", "layers": []M{{"name": "a.yaml", "text": overlay}, {"name": "b.yaml", "text": "id: b\n"}}}, &two)
+	ok(t, br, M{"op": "compile", "layers": []M{{"name": "a.yaml", "text": overlay}, {"name": "b.yaml", "text": "id: b\n"}}}, &two)
 	assert.Len(t, two.Layers, 3)
 }
 
 func TestRunScenarioAndRunFilesMatchTheNativeRunner(t *testing.T) {
+	br := New()
 	dir := filepath.Join("..", "..", "testdata", "conformance")
 	native, err := scenario.RunFiles([]string{dir}, nil)
 	require.NoError(t, err)
@@ -293,7 +298,7 @@ func TestRunScenarioAndRunFilesMatchTheNativeRunner(t *testing.T) {
 		files = append(files, File{Path: filepath.Join(dir, en.Name()), Text: string(b)})
 	}
 	var res RunFilesResult
-	ok(t, M{"op": "run_files", "files": files, "coverage": true}, &res)
+	ok(t, br, M{"op": "run_files", "files": files, "coverage": true}, &res)
 	assertSameJSON(t, native, res.Report)
 	assert.Equal(t, 0, res.ExitCode)
 	var text strings.Builder
@@ -301,32 +306,34 @@ func TestRunScenarioAndRunFilesMatchTheNativeRunner(t *testing.T) {
 	assert.Equal(t, text.String(), res.Text)
 
 	// One scenario, on an engine handle and on the default.
-	h := compileDefault(t)
+	h := compileDefault(t, br)
 	var rep scenario.Report
-	ok(t, M{"op": "run_scenario", "engine": h, "text": files[0].Text, "name": files[0].Path}, &rep)
+	ok(t, br, M{"op": "run_scenario", "engine": h, "text": files[0].Text, "name": files[0].Path}, &rep)
 	assert.Equal(t, 1, rep.Passed)
 	assertSameJSON(t, native.Results[0], rep.Results[0])
 
 	// A failing scenario fails the same way and run_files exits 1.
 	bad := strings.Replace(files[0].Text, "steps:", "steps:\n  - {as_of: 2026-01-01, expect: {states: {ehc: plan_issued}}}", 1)
-	ok(t, M{"op": "run_files", "files": []M{{"path": "bad.yaml", "text": bad, "explicit": true}}}, &res)
+	ok(t, br, M{"op": "run_files", "files": []M{{"path": "bad.yaml", "text": bad, "explicit": true}}}, &res)
 	assert.Equal(t, 1, res.ExitCode)
 	assert.Contains(t, res.Text, "FAIL bad.yaml")
 	assert.Contains(t, res.Text, "0 passed, 1 failed")
 }
 
 func TestOverlaysComeFromThePoliciesMap(t *testing.T) {
+	br := New()
 	sc := "name: fast plan\npolicy: fast.yaml\ncase: {id: f1}\nsteps:\n  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n    expect: {clocks: {ehc_final_plan: {due: 2026-05-11}}}\n"
 	overlay := "id: fast\nclocks:\n  - {id: ehc_final_plan, unit: weeks, length: 18, statutory: true, excusable: true}\n"
 	var rep scenario.Report
-	ok(t, M{"op": "run_scenario", "text": sc, "name": "kent/fast.test.yaml", "policies": M{"kent/fast.yaml": overlay}}, &rep)
+	ok(t, br, M{"op": "run_scenario", "text": sc, "name": "kent/fast.test.yaml", "policies": M{"kent/fast.yaml": overlay}}, &rep)
 	assert.Equal(t, 1, rep.Passed, "%+v", rep.Results)
-	ok(t, M{"op": "run_scenario", "text": sc, "name": "kent/fast.test.yaml"}, &rep)
+	ok(t, br, M{"op": "run_scenario", "text": sc, "name": "kent/fast.test.yaml"}, &rep)
 	assert.Equal(t, 1, rep.Failed)
 	assert.Contains(t, rep.Results[0].Message, "kent/fast.yaml")
 }
 
 func TestConcurrentCallsShareTheHandleTableSafely(t *testing.T) {
+	br := New()
 	done := make(chan error, 8)
 	for g := 0; g < 8; g++ {
 		go func() {
@@ -337,17 +344,17 @@ func TestConcurrentCallsShareTheHandleTableSafely(t *testing.T) {
 					OK     bool     `json:"ok"`
 					Result Compiled `json:"result"`
 				}
-				if err = json.Unmarshal(Handle([]byte(`{"op":"compile"}`)), &resp); err != nil || !resp.OK {
+				if err = json.Unmarshal(br.Handle([]byte(`{"op":"compile"}`)), &resp); err != nil || !resp.OK {
 					err = fmt.Errorf("compile: %v %+v", err, resp)
 					return
 				}
 				h := resp.Result.Engine
-				out := Handle([]byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case":{"states":{}},"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"}}`, h)))
+				out := br.Handle([]byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case":{"states":{}},"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"}}`, h)))
 				if !bytes.HasPrefix(out, []byte(`{"ok":true`)) {
 					err = fmt.Errorf("fire: %s", out)
 					return
 				}
-				if out := Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h))); !bytes.HasPrefix(out, []byte(`{"ok":true`)) {
+				if out := br.Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h))); !bytes.HasPrefix(out, []byte(`{"ok":true`)) {
 					err = fmt.Errorf("free: %s", out)
 					return
 				}
@@ -357,4 +364,71 @@ func TestConcurrentCallsShareTheHandleTableSafely(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		require.NoError(t, <-done)
 	}
+}
+
+// TestEveryOpIsHandled: no op of Ops is answered "listed but not handled"
+// (each is sent on a live engine, since that answer comes after the lookup).
+func TestEveryOpIsHandled(t *testing.T) {
+	br := New()
+	for _, op := range Ops {
+		h := compileDefault(t, br)
+		a := call(t, br, M{"op": op, "engine": h})
+		if !a.OK {
+			assert.NotEqual(t, sdk.CodeInternal, a.Error.Code, "%s: %+v", op, a.Error)
+			assert.NotEqual(t, "/engine", a.Error.Pointer, "%s: %+v", op, a.Error)
+		}
+	}
+}
+
+// TestBridgesShareNothing: a Bridge's handles and case refs mean nothing to
+// another Bridge, nor to the default one Handle answers with.
+func TestBridgesShareNothing(t *testing.T) {
+	one, two := New(), New()
+	h := compileDefault(t, one)
+	_, ref := remembered(t, one, h)
+	assert.Equal(t, 1, one.Engines())
+	assert.Equal(t, 0, two.Engines())
+	n, _ := one.CachedCases()
+	assert.Equal(t, 1, n)
+	n, _ = two.CachedCases()
+	assert.Equal(t, 0, n)
+	assert.Equal(t, "/engine", code(t, two, M{"op": "verify", "engine": h, "case_ref": ref}).Pointer)
+	h2 := compileDefault(t, two)
+	assert.Equal(t, h, h2, "handles count from 1 in each Bridge")
+	e := code(t, two, M{"op": "verify", "engine": h2, "case_ref": ref})
+	require.Len(t, e.Problems, 1)
+	assert.Equal(t, ProblemCaseRefUnknown, e.Problems[0].Code)
+	ok(t, one, M{"op": "verify", "engine": h, "case_ref": ref}, nil)
+
+	// The package-level Handle answers on its own default Bridge.
+	var c Compiled
+	require.NoError(t, json.Unmarshal(mustField(t, Handle([]byte(`{"op":"compile"}`)), "result", false), &c))
+	defer Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, c.Engine)))
+	assert.Equal(t, 1, one.Engines(), "the default Bridge is not this one")
+	assert.Equal(t, `{"ok":true,"result":{"freed":true}}`, HandleString(fmt.Sprintf(`{"op":"free","engine":%d}`, c.Engine)))
+}
+
+// TestLimitsAreTheBridges: a Bridge made with other limits keeps to them and
+// info reports them; a zero limit is the default.
+func TestLimitsAreTheBridges(t *testing.T) {
+	br := NewWithLimits(Limits{Engines: 2, Cases: 3})
+	var info Info
+	ok(t, br, M{"op": "info"}, &info)
+	assert.Equal(t, 2, info.Limits["engines"])
+	h := compileDefault(t, br)
+	compileDefault(t, br)
+	e := code(t, br, M{"op": "compile"})
+	assert.Equal(t, sdk.CodeLimitExceeded, e.Code)
+	assert.Equal(t, "2 engines are alive; the limit is 2", e.Message)
+	var refs []int64
+	for i := 0; i < 5; i++ {
+		_, ref := remembered(t, br, h)
+		refs = append(refs, ref)
+	}
+	n, _ := br.CachedCases()
+	assert.Equal(t, 3, n)
+	e = code(t, br, M{"op": "verify", "engine": h, "case_ref": refs[1]})
+	assert.Contains(t, e.Message, "keeps the last 3 cases")
+	ok(t, br, M{"op": "verify", "engine": h, "case_ref": refs[2]}, nil)
+	assert.Equal(t, Limits{Engines: MaxEngines, Cases: MaxCases, CaseCacheBytes: MaxCaseCacheBytes}, New().limits)
 }

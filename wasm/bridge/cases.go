@@ -34,71 +34,73 @@ type cacheEntry struct {
 	engine int
 	c      sdk.Case
 	size   int
-	at     *list.Element // in cases.lru
+	at     *list.Element // in caseCache.lru
 }
 
-// cases is the case cache: a map from ref to entry and a list in recency
-// order (the front is the most recent). Refs count up from 1 and are never
-// reused. Cases are immutable once stored: the SDK never changes its input.
-var cases = struct {
+// caseCache is a Bridge's case cache: a map from ref to entry and a list in
+// recency order (the front is the most recent), bounded by maxCases cases
+// and maxBytes bytes. Refs count up from 1 and are never reused. Cases are
+// immutable once stored: the SDK never changes its input.
+type caseCache struct {
 	sync.Mutex
-	last  int64
-	m     map[int64]*cacheEntry
-	lru   list.List // of *cacheEntry
-	bytes int
-}{m: map[int64]*cacheEntry{}}
+	maxCases, maxBytes int
+	last               int64
+	m                  map[int64]*cacheEntry
+	lru                list.List // of *cacheEntry
+	bytes              int
+}
 
 // remember stores a case returned by engine h under a new ref; its size is
 // set by sized once the response is encoded.
-func remember(h int, c sdk.Case) *cacheEntry {
+func (cc *caseCache) remember(h int, c sdk.Case) *cacheEntry {
 	c = normalise(c)
-	cases.Lock()
-	defer cases.Unlock()
-	cases.last++
-	e := &cacheEntry{ref: cases.last, engine: h, c: c}
-	cases.m[e.ref] = e
-	e.at = cases.lru.PushFront(e)
-	evict()
+	cc.Lock()
+	defer cc.Unlock()
+	cc.last++
+	e := &cacheEntry{ref: cc.last, engine: h, c: c}
+	cc.m[e.ref] = e
+	e.at = cc.lru.PushFront(e)
+	cc.evict()
 	return e
 }
 
 // sized records the bytes that carried e's case and evicts what no longer
-// fits (e itself when it alone is over MaxCaseCacheBytes).
-func sized(e *cacheEntry, n int) {
-	cases.Lock()
-	defer cases.Unlock()
-	if cases.m[e.ref] != e {
+// fits (e itself when it alone is over the byte limit).
+func (cc *caseCache) sized(e *cacheEntry, n int) {
+	cc.Lock()
+	defer cc.Unlock()
+	if cc.m[e.ref] != e {
 		return
 	}
-	cases.bytes += n - e.size
+	cc.bytes += n - e.size
 	e.size = n
-	evict()
+	cc.evict()
 }
 
 // evict drops the least recently used cases until both limits hold.
-func evict() {
-	for len(cases.m) > MaxCases || (cases.bytes > MaxCaseCacheBytes && len(cases.m) > 0) {
-		old := cases.lru.Remove(cases.lru.Back()).(*cacheEntry)
-		delete(cases.m, old.ref)
-		cases.bytes -= old.size
+func (cc *caseCache) evict() {
+	for len(cc.m) > cc.maxCases || (cc.bytes > cc.maxBytes && len(cc.m) > 0) {
+		old := cc.lru.Remove(cc.lru.Back()).(*cacheEntry)
+		delete(cc.m, old.ref)
+		cc.bytes -= old.size
 	}
 }
 
 // recall returns the case stored under ref for engine h and its size.
-func recall(h int, ref int64) (sdk.Case, int, *sdk.Error) {
+func (cc *caseCache) recall(h int, ref int64) (sdk.Case, int, *sdk.Error) {
 	if ref <= 0 {
 		return sdk.Case{}, 0, refError(ProblemCaseRefInvalid, fmt.Sprintf("case_ref %d is not a ref: refs are positive whole numbers the bridge returned", ref))
 	}
-	cases.Lock()
-	defer cases.Unlock()
-	e := cases.m[ref]
+	cc.Lock()
+	defer cc.Unlock()
+	e := cc.m[ref]
 	if e == nil {
-		return sdk.Case{}, 0, refError(ProblemCaseRefUnknown, fmt.Sprintf("no case with ref %d: it was never returned, or it was evicted (the bridge keeps the last %d cases)", ref, MaxCases))
+		return sdk.Case{}, 0, refError(ProblemCaseRefUnknown, fmt.Sprintf("no case with ref %d: it was never returned, or it was evicted (the bridge keeps the last %d cases)", ref, cc.maxCases))
 	}
 	if e.engine != h {
 		return sdk.Case{}, 0, refError(ProblemCaseRefOtherEngine, fmt.Sprintf("case_ref %d was returned by engine %d, not engine %d", ref, e.engine, h))
 	}
-	cases.lru.MoveToFront(e.at)
+	cc.lru.MoveToFront(e.at)
 	return e.c, e.size, nil
 }
 
@@ -109,24 +111,24 @@ func refError(code, msg string) *sdk.Error {
 }
 
 // forgetEngine drops the cases of a freed engine.
-func forgetEngine(h int) {
-	cases.Lock()
-	defer cases.Unlock()
-	for ref, e := range cases.m {
+func (cc *caseCache) forgetEngine(h int) {
+	cc.Lock()
+	defer cc.Unlock()
+	for ref, e := range cc.m {
 		if e.engine == h {
-			cases.lru.Remove(e.at)
-			delete(cases.m, ref)
-			cases.bytes -= e.size
+			cc.lru.Remove(e.at)
+			delete(cc.m, ref)
+			cc.bytes -= e.size
 		}
 	}
 }
 
-// CachedCases reports how many cases the bridge remembers and the bytes
-// counted for them (for tests and hosts that watch memory).
-func CachedCases() (n, bytes int) {
-	cases.Lock()
-	defer cases.Unlock()
-	return len(cases.m), cases.bytes
+// CachedCases reports how many cases b remembers and the bytes counted for
+// them (for tests and hosts that watch memory).
+func (b *Bridge) CachedCases() (n, bytes int) {
+	b.cases.Lock()
+	defer b.cases.Unlock()
+	return len(b.cases.m), b.cases.bytes
 }
 
 // normalise makes c what decoding its JSON would give: the empty lists and
@@ -155,12 +157,12 @@ func normalise(c sdk.Case) sdk.Case {
 
 // caseArg is the case an op works on: the one sent (case) or a remembered
 // one (case_ref), never both. size is the remembered case's size.
-func caseArg(req *Request, ptr string) (c sdk.Case, size int, err *sdk.Error) {
+func (b *Bridge) caseArg(req *Request, ptr string) (c sdk.Case, size int, err *sdk.Error) {
 	if req.CaseRef != nil {
 		if req.Case != nil {
 			return sdk.Case{}, 0, invalid("/case_ref", "give case or case_ref, not both")
 		}
-		return recall(req.Engine, *req.CaseRef)
+		return b.cases.recall(req.Engine, *req.CaseRef)
 	}
 	c, err = decodeCase(req.Case, ptr)
 	return c, 0, err

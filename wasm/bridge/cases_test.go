@@ -43,14 +43,14 @@ func suiteSources(t *testing.T) []scenario.Source {
 	return srcs
 }
 
-// raw sends one request and returns the raw response, checking that
+// raw sends one request to br and returns the raw response, checking that
 // Handle did not change it.
-func raw(t *testing.T, v any) []byte {
+func raw(t *testing.T, br *Bridge, v any) []byte {
 	t.Helper()
 	req, err := json.Marshal(v)
 	require.NoError(t, err)
 	orig := append([]byte(nil), req...)
-	out := Handle(req)
+	out := br.Handle(req)
 	require.Equal(t, orig, req, "Handle changed its input")
 	return out
 }
@@ -78,6 +78,7 @@ func parse(t *testing.T, out []byte) envelope {
 // also asked the full JSON way and the two must be the same bytes.
 type bridgeTarget struct {
 	t        *testing.T
+	br       *Bridge
 	h        int
 	refs     bool
 	byJSON   map[string]int64 // the JSON of a case this target returned → its ref
@@ -105,7 +106,7 @@ func (b *bridgeTarget) refOf(c sdk.Case) (int64, bool) {
 }
 
 func (b *bridgeTarget) NewCase(f sdk.Facts) sdk.Case {
-	e := parse(b.t, raw(b.t, M{"op": "new_case", "engine": b.h, "facts": f, "remember": b.refs}))
+	e := parse(b.t, raw(b.t, b.br, M{"op": "new_case", "engine": b.h, "facts": f, "remember": b.refs}))
 	require.True(b.t, e.OK)
 	var c sdk.Case
 	require.NoError(b.t, json.Unmarshal(e.Result, &c))
@@ -122,7 +123,7 @@ func asErr(e envelope) error {
 
 func (b *bridgeTarget) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 	*b.calls++
-	full := parse(b.t, raw(b.t, M{"op": "fire", "engine": b.h, "case": c, "firing": f, "remember": b.refs}))
+	full := parse(b.t, raw(b.t, b.br, M{"op": "fire", "engine": b.h, "case": c, "firing": f, "remember": b.refs}))
 	ref, known := b.refOf(c)
 	if !known {
 		var out sdk.Outcome
@@ -132,7 +133,7 @@ func (b *bridgeTarget) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 		}
 		return out, asErr(full)
 	}
-	d := parse(b.t, raw(b.t, M{"op": "fire", "engine": b.h, "case_ref": ref, "firing": f, "delta": true}))
+	d := parse(b.t, raw(b.t, b.br, M{"op": "fire", "engine": b.h, "case_ref": ref, "firing": f, "delta": true}))
 	if !full.OK {
 		require.False(b.t, d.OK, "the full path refused, the ref path did not")
 		assert.Equal(b.t, full.Error, d.Error, "the same refusal both ways")
@@ -194,11 +195,11 @@ func (b *bridgeTarget) both(op string, c sdk.Case, args M) envelope {
 	for k, v := range args {
 		req[k] = v
 	}
-	full := parse(b.t, raw(b.t, req))
+	full := parse(b.t, raw(b.t, b.br, req))
 	if ref, ok := b.refOf(c); ok {
 		delete(req, "case")
 		req["case_ref"] = ref
-		byRef := parse(b.t, raw(b.t, req))
+		byRef := parse(b.t, raw(b.t, b.br, req))
 		assert.Equal(b.t, full, byRef, "%s by case_ref answers as with the case", op)
 	}
 	return full
@@ -230,11 +231,12 @@ func (b *bridgeTarget) Clocks(c sdk.Case, asOf string) (sdk.ClockReport, error) 
 // the report, how many firings it made and how many case parts deltas
 // left out as the old case's.
 func runThroughBridge(t *testing.T, refs bool) (scenario.Report, int, int) {
+	br := New()
 	calls, sames := 0, 0
 	var handles []int
 	defer func() {
 		for _, h := range handles {
-			Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h)))
+			br.Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h)))
 		}
 	}()
 	compiled := map[string]*bridgeTarget{}
@@ -256,14 +258,14 @@ func runThroughBridge(t *testing.T, refs bool) (scenario.Report, int, int) {
 		if bt := compiled[key]; bt != nil {
 			return bt, nil
 		}
-		e := parse(t, raw(t, req))
+		e := parse(t, raw(t, br, req))
 		if !e.OK {
 			return nil, e.Error
 		}
 		var c Compiled
 		require.NoError(t, json.Unmarshal(e.Result, &c))
 		handles = append(handles, c.Engine)
-		bt := &bridgeTarget{t: t, h: c.Engine, refs: refs, byJSON: map[string]int64{}, calls: &calls, sames: &sames, triggers: c.Triggers}
+		bt := &bridgeTarget{t: t, br: br, h: c.Engine, refs: refs, byJSON: map[string]int64{}, calls: &calls, sames: &sames, triggers: c.Triggers}
 		compiled[key] = bt
 		return bt, nil
 	}
@@ -380,17 +382,17 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 	}
 }
 
-func compileH(t *testing.T, req M) int {
+func compileH(t *testing.T, br *Bridge, req M) int {
 	t.Helper()
 	var c Compiled
-	ok(t, req, &c)
-	t.Cleanup(func() { Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, c.Engine))) })
+	ok(t, br, req, &c)
+	t.Cleanup(func() { br.Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, c.Engine))) })
 	return c.Engine
 }
 
-func remembered(t *testing.T, h int) (sdk.Case, int64) {
+func remembered(t *testing.T, br *Bridge, h int) (sdk.Case, int64) {
 	t.Helper()
-	e := parse(t, raw(t, M{"op": "new_case", "engine": h, "facts": M{"id": "r1", "child": M{"date_of_birth": "2016-04-01"}}, "remember": true}))
+	e := parse(t, raw(t, br, M{"op": "new_case", "engine": h, "facts": M{"id": "r1", "child": M{"date_of_birth": "2016-04-01"}}, "remember": true}))
 	require.True(t, e.OK)
 	require.Positive(t, e.CaseRef)
 	var c sdk.Case
@@ -399,9 +401,10 @@ func remembered(t *testing.T, h int) (sdk.Case, int64) {
 }
 
 func TestHostileCaseRefsAreStructuredErrors(t *testing.T) {
-	h := compileH(t, M{"op": "compile"})
-	other := compileH(t, M{"op": "compile"})
-	c, ref := remembered(t, h)
+	br := New()
+	h := compileH(t, br, M{"op": "compile"})
+	other := compileH(t, br, M{"op": "compile"})
+	c, ref := remembered(t, br, h)
 	firing := M{"trigger": "ehc.requested", "actor": "parent", "at": "2026-01-05"}
 	tests := []struct {
 		name    string
@@ -421,7 +424,7 @@ func TestHostileCaseRefsAreStructuredErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := code(t, tt.req)
+			e := code(t, br, tt.req)
 			assert.Equal(t, sdk.CodeInvalidInput, e.Code, "%+v", e)
 			assert.Equal(t, "/case_ref", e.Pointer, "%+v", e)
 			if tt.problem != "" {
@@ -430,68 +433,71 @@ func TestHostileCaseRefsAreStructuredErrors(t *testing.T) {
 			}
 		})
 	}
-	e := code(t, M{"op": "fire", "engine": h, "case": c, "firing": firing, "delta": true})
+	e := code(t, br, M{"op": "fire", "engine": h, "case": c, "firing": firing, "delta": true})
 	assert.Equal(t, "/delta", e.Pointer, "a delta needs a case_ref")
 	// The ref still works after all that, and a freed engine's cases go.
 	var rep sdk.ClockReport
-	ok(t, M{"op": "clocks", "engine": h, "case_ref": ref, "as_of": "2026-01-01"}, &rep)
-	before, _ := CachedCases()
-	Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h)))
-	after, _ := CachedCases()
+	ok(t, br, M{"op": "clocks", "engine": h, "case_ref": ref, "as_of": "2026-01-01"}, &rep)
+	before, _ := br.CachedCases()
+	br.Handle([]byte(fmt.Sprintf(`{"op":"free","engine":%d}`, h)))
+	after, _ := br.CachedCases()
 	assert.Less(t, after, before)
 }
 
 func TestTheCaseCacheIsBounded(t *testing.T) {
-	h := compileH(t, M{"op": "compile"})
-	_, first := remembered(t, h)
+	br := New()
+	h := compileH(t, br, M{"op": "compile"})
+	_, first := remembered(t, br, h)
 	var last int64
 	for i := 0; i < MaxCases+10; i++ {
-		_, last = remembered(t, h)
+		_, last = remembered(t, br, h)
 	}
-	n, size := CachedCases()
+	n, size := br.CachedCases()
 	assert.LessOrEqual(t, n, MaxCases)
 	assert.LessOrEqual(t, size, MaxCaseCacheBytes)
 	assert.Greater(t, last, first, "refs count up")
-	e := code(t, M{"op": "verify", "engine": h, "case_ref": first})
+	e := code(t, br, M{"op": "verify", "engine": h, "case_ref": first})
 	require.Len(t, e.Problems, 1)
 	assert.Equal(t, ProblemCaseRefUnknown, e.Problems[0].Code, "the oldest was evicted")
-	ok(t, M{"op": "verify", "engine": h, "case_ref": last}, nil)
+	ok(t, br, M{"op": "verify", "engine": h, "case_ref": last}, nil)
 
 	// The byte limit: cases carried by more bytes than the cache holds are
 	// dropped at once, the least recently used first.
-	cases.Lock()
-	cases.bytes = 0
-	for _, e := range cases.m {
-		cases.bytes += e.size
+	br.cases.Lock()
+	counted := 0
+	for _, e := range br.cases.m {
+		counted += e.size
 	}
-	cases.Unlock()
+	assert.Equal(t, counted, br.cases.bytes, "the bytes counted are the cases' sizes")
+	br.cases.Unlock()
 	big := strings.Repeat("x", MaxCaseCacheBytes/3)
 	var refs []int64
 	for i := 0; i < 4; i++ {
-		e := parse(t, raw(t, M{"op": "new_case", "engine": h, "facts": M{"id": big}, "remember": true}))
+		e := parse(t, raw(t, br, M{"op": "new_case", "engine": h, "facts": M{"id": big}, "remember": true}))
 		require.True(t, e.OK)
 		refs = append(refs, e.CaseRef)
 	}
-	_, size = CachedCases()
+	_, size = br.CachedCases()
 	assert.LessOrEqual(t, size, MaxCaseCacheBytes)
-	assert.Equal(t, ProblemCaseRefUnknown, code(t, M{"op": "verify", "engine": h, "case_ref": refs[0]}).Problems[0].Code)
-	ok(t, M{"op": "verify", "engine": h, "case_ref": refs[3]}, nil)
+	assert.Equal(t, ProblemCaseRefUnknown, code(t, br, M{"op": "verify", "engine": h, "case_ref": refs[0]}).Problems[0].Code)
+	ok(t, br, M{"op": "verify", "engine": h, "case_ref": refs[3]}, nil)
 }
 
 func TestPermittedPassesTheLocale(t *testing.T) {
+	br := New()
 	kent, err := os.ReadFile("../../examples/policies/kent.yaml")
 	require.NoError(t, err)
-	h := compileH(t, M{"op": "compile", "policy": string(kent), "name": "kent.yaml"})
-	_, ref0 := remembered(t, h)
-	fired := parse(t, raw(t, M{"op": "fire", "engine": h, "case_ref": ref0, "delta": true,
+	h := compileH(t, br, M{"op": "compile", "policy": string(kent), "name": "kent.yaml"})
+	_, ref0 := remembered(t, br, h)
+	fired := parse(t, raw(t, br, M{"op": "fire", "engine": h, "case_ref": ref0, "delta": true,
 		"firing": M{"trigger": "hnf.considered", "actor": "school", "at": "2026-01-05", "data": M{"annual_provision_cost": 7500}}}))
 	require.True(t, fired.OK, "%+v", fired.Error)
 	ref := fired.CaseRef
 	var c sdk.Case
-	ok(t, M{"op": "replay", "engine": h, "origin": M{"id": "r1", "child": M{"date_of_birth": "2016-04-01"}}, "events": json.RawMessage(mustField(t, fired.Result, "event", true))}, &c)
+	ok(t, br, M{"op": "replay", "engine": h, "origin": M{"id": "r1", "child": M{"date_of_birth": "2016-04-01"}}, "events": json.RawMessage(mustField(t, fired.Result, "event", true))}, &c)
 	reasons := func(req M) map[string]string {
 		var perms []sdk.Permission
-		ok(t, req, &perms)
+		ok(t, br, req, &perms)
 		out := map[string]string{}
 		for _, p := range perms {
 			if p.Reason != "" {
@@ -521,8 +527,9 @@ func TestPermittedPassesTheLocale(t *testing.T) {
 }
 
 func TestCaseRefsUnderConcurrentUse(t *testing.T) {
-	h := compileH(t, M{"op": "compile"})
-	_, ref := remembered(t, h)
+	br := New()
+	h := compileH(t, br, M{"op": "compile"})
+	_, ref := remembered(t, br, h)
 	var wg sync.WaitGroup
 	errs := make(chan string, 8)
 	for g := 0; g < 8; g++ {
@@ -531,13 +538,13 @@ func TestCaseRefsUnderConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			r := ref
 			for i := 0; i < 10; i++ {
-				out := Handle([]byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case_ref":%d,"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"},"delta":true}`, h, r)))
+				out := br.Handle([]byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case_ref":%d,"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"},"delta":true}`, h, r)))
 				var e envelope
 				if err := json.Unmarshal(out, &e); err != nil || !e.OK {
 					errs <- string(out)
 					return
 				}
-				Handle([]byte(fmt.Sprintf(`{"op":"new_case","engine":%d,"remember":true}`, h)))
+				br.Handle([]byte(fmt.Sprintf(`{"op":"new_case","engine":%d,"remember":true}`, h)))
 			}
 		}()
 	}
@@ -561,21 +568,22 @@ func mustField(t *testing.T, obj json.RawMessage, name string, list bool) []byte
 }
 
 func TestAPanicOnTheRefPathIsInternalErrorAndTheRefStillWorks(t *testing.T) {
-	h := compileH(t, M{"op": "compile"})
-	_, ref := remembered(t, h)
+	br := New()
+	h := compileH(t, br, M{"op": "compile"})
+	_, ref := remembered(t, br, h)
 	req := []byte(fmt.Sprintf(`{"op":"fire","engine":%d,"case_ref":%d,"firing":{"trigger":"ehc.requested","actor":"parent","at":"2026-01-05"},"delta":true}`, h, ref))
-	beforeOp = func(r []byte) {
+	br.beforeOp = func(r []byte) {
 		if bytes.Contains(r, []byte("case_ref")) {
 			panic("boom")
 		}
 	}
-	out := AppendHandle([]byte("kept:"), req)
-	beforeOp = nil
+	out := br.AppendHandle([]byte("kept:"), req)
+	br.beforeOp = nil
 	require.True(t, bytes.HasPrefix(out, []byte("kept:")), "the answer is appended after dst")
 	e := parse(t, out[len("kept:"):])
 	require.False(t, e.OK)
 	assert.Equal(t, sdk.CodeInternal, e.Error.Code)
-	e = parse(t, AppendHandle(nil, req))
+	e = parse(t, br.AppendHandle(nil, req))
 	require.True(t, e.OK, "%+v", e.Error)
 	assert.Positive(t, e.CaseRef)
 }
@@ -594,6 +602,7 @@ func TestValidLocaleMatchesItsPattern(t *testing.T) {
 // TestCompiledAnswerMatchesEncodingJSON: the compile answer, written by
 // hand, is encoding/json's byte for byte.
 func TestCompiledAnswerMatchesEncodingJSON(t *testing.T) {
+	br := New()
 	for _, c := range []Compiled{{}, {Engine: 7, PolicyID: `a"b`, PolicyHash: "h", Layers: []string{}, Tracks: []string{"ehc", "é\n"}, Triggers: []string{"x"}},
 		{Engine: 1, Layers: []string{"kent.yaml"}}} {
 		want := encode(Response{OK: true, Result: c})
@@ -601,7 +610,7 @@ func TestCompiledAnswerMatchesEncodingJSON(t *testing.T) {
 		require.True(t, ok)
 		assert.Equal(t, string(want), string(got))
 	}
-	raw := Handle([]byte(`{"op":"compile"}`))
+	raw := br.Handle([]byte(`{"op":"compile"}`))
 	var r Response
 	require.NoError(t, json.Unmarshal(raw, &r))
 	require.True(t, r.OK)
@@ -615,11 +624,12 @@ func TestCompiledAnswerMatchesEncodingJSON(t *testing.T) {
 // TestDeltaLeavesOutWhatDidNotChange: a delta's case leaves out the parts
 // that are the old case's and lists them in "same"; what changed is sent.
 func TestDeltaLeavesOutWhatDidNotChange(t *testing.T) {
-	h := compileH(t, M{"op": "compile"})
-	_, ref := remembered(t, h)
+	br := New()
+	h := compileH(t, br, M{"op": "compile"})
+	_, ref := remembered(t, br, h)
 	fire := func(ref int64, f M) (envelope, map[string]json.RawMessage) {
 		t.Helper()
-		d := parse(t, raw(t, M{"op": "fire", "engine": h, "case_ref": ref, "firing": f, "delta": true}))
+		d := parse(t, raw(t, br, M{"op": "fire", "engine": h, "case_ref": ref, "firing": f, "delta": true}))
 		require.True(t, d.OK, "%+v", d.Error)
 		var parts struct {
 			Case map[string]json.RawMessage `json:"case"`
@@ -641,7 +651,7 @@ func TestDeltaLeavesOutWhatDidNotChange(t *testing.T) {
 	assert.JSONEq(t, `{"date_of_birth":"2016-04-01"}`, string(c["child"]))
 	assert.NotContains(t, c, "clocks")
 	// A whole answer (no delta) never has "same".
-	full := parse(t, raw(t, M{"op": "fire", "engine": h, "case_ref": d.CaseRef, "firing": M{"trigger": "support.placed", "actor": "senco", "at": "2026-01-07"}}))
+	full := parse(t, raw(t, br, M{"op": "fire", "engine": h, "case_ref": d.CaseRef, "firing": M{"trigger": "support.placed", "actor": "senco", "at": "2026-01-07"}}))
 	require.True(t, full.OK)
 	assert.Nil(t, full.Same)
 }

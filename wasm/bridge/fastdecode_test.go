@@ -3,10 +3,13 @@ package bridge
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/sendflow/sendflow/internal/fuzzcheck"
+	"github.com/sendflow/sendflow/sdk"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -94,6 +97,7 @@ func repeat(s string, n int) string {
 }
 
 func FuzzFastRequest(f *testing.F) {
+	br := New()
 	for _, s := range fastSeeds {
 		f.Add([]byte(s))
 	}
@@ -101,7 +105,7 @@ func FuzzFastRequest(f *testing.F) {
 		defer fuzzcheck.Start().Check(t)
 		checkFast(t, raw)
 		// And Handle answers it one way or the other without panicking.
-		out := Handle(raw)
+		out := br.Handle(raw)
 		var e envelope
 		require.NoError(t, json.Unmarshal(out, &e), "%s", out)
 	})
@@ -133,4 +137,46 @@ func TestInvalidUTF8DecodesAsEncodingJSON(t *testing.T) {
 		assert.Contains(t, string(b), "\ufffd", "encoding/json's replacement character")
 		assert.True(t, utf8.Valid(b))
 	}
+}
+
+// TestRawRequestTakesTheFieldsOfRequest: rawRequest (what diagnose decodes
+// a refused request into) only shadows fields of Request, each with the raw
+// JSON, so it accepts exactly the requests' fields; a request giving every
+// field decodes into both.
+func TestRawRequestTakesTheFieldsOfRequest(t *testing.T) {
+	jsonNames := func(typ reflect.Type) map[string]reflect.Type {
+		out := map[string]reflect.Type{}
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			if f.Anonymous {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			out[name] = f.Type
+		}
+		return out
+	}
+	fields := jsonNames(reflect.TypeOf(Request{}))
+	shadows := jsonNames(reflect.TypeOf(rawRequest{}))
+	assert.Len(t, shadows, 6)
+	for name, typ := range shadows {
+		assert.Contains(t, fields, name, "rawRequest shadows a field Request does not have")
+		assert.Equal(t, reflect.TypeOf(json.RawMessage{}), typ, name)
+	}
+	every := `{"op":"fire","engine":1,"policy":"p","name":"n","layers":[{"name":"a","text":"b"}],"case":{"states":{}},
+		"firing":{"trigger":"t"},"facts":{"id":"i"},"role":"r","as_of":"2026-01-01","locale":"cy","origin":{"id":"o"},
+		"events":[],"format":"dot","text":"x","files":[{"path":"p","text":"t"}],"policies":{"a":"b"},"coverage":true,
+		"keys":["k"],"case_ref":3,"remember":true,"delta":true}`
+	var req Request
+	require.NoError(t, strict([]byte(every), &req))
+	var rr rawRequest
+	require.NoError(t, strict([]byte(every), &rr))
+	for name := range fields {
+		assert.Contains(t, every, `"`+name+`":`, "the request above gives every field")
+	}
+	assert.Equal(t, "fire", rr.Op)
+	assert.JSONEq(t, `{"trigger":"t"}`, string(rr.Firing))
+	assert.JSONEq(t, `3`, string(rr.CaseRef))
+	assert.Nil(t, rr.Request.Firing, "the shadowed fields of Request stay unset")
+	assert.Equal(t, sdk.CodeInvalidInput, diagnose([]byte(`{"op":"info","bogus":1}`), nil).Code)
 }

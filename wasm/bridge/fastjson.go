@@ -12,12 +12,16 @@ import (
 	"github.com/sendflow/sendflow/sdk"
 )
 
-// The encoders below write a case and an outcome byte for byte as
-// encoding/json does (SetEscapeHTML(false), as encode uses), without
-// reflection, which is slow in WebAssembly. TestFastJSONMatchesEncodingJSON
-// compares them on every outcome of the scenario suite, and
-// TestFastJSONKnowsEveryField fails when an SDK type gains a field they do
-// not write.
+// The encoders of fastjson_gen.go write a case and an outcome byte for
+// byte as encoding/json does (SetEscapeHTML(false), as encode uses),
+// without reflection, which is slow in WebAssembly; they are generated from
+// the SDK types by internal/cmd/appendgen (make generate) and use the
+// helpers here, which write JSON's strings, numbers and any values.
+// TestFastJSONMatchesEncodingJSON compares them on every outcome of the
+// scenario suite, and TestFastJSONKnowsEveryField fails when an SDK type
+// gains a field (regenerate, then update its list).
+
+//go:generate go run ../../internal/cmd/appendgen -o fastjson_gen.go
 
 // fastResponse appends {"ok":true,"case_ref":ref,"result":v} to dst for
 // the results it knows (sdk.Outcome, sdk.Case); ok is false for any other.
@@ -43,7 +47,7 @@ func fastResponse(dst []byte, ref int64, v any) (out []byte, ok bool) {
 	case deltaAnswer:
 		b, err = appendOutcome(b, &r.out, r.same)
 	case sdk.Case:
-		b, err = appendCase(b, &r)
+		b, err = appendCase(b, &r, 0)
 	case Compiled:
 		b = appendCompiled(b, &r)
 	default:
@@ -95,73 +99,9 @@ func appendList[T any](b []byte, list []T, each func([]byte, *T) []byte) []byte 
 	return append(b, ']')
 }
 
-func appendOutcome(b []byte, o *sdk.Outcome, same uint8) ([]byte, error) {
-	var err error
-	b = append(b, `{"case":`...)
-	if b, err = appendCaseSame(b, &o.Case, same); err != nil {
-		return nil, err
-	}
-	b = append(b, `,"event":`...)
-	if b, err = appendEvent(b, &o.Event); err != nil {
-		return nil, err
-	}
-	b = append(b, `,"clocks":`...)
-	b = appendList(b, o.Clocks, appendClockStatus)
-	b = append(b, `,"warnings":`...)
-	b = appendList(b, o.Warnings, appendWarning)
-	return append(b, '}'), nil
-}
-
-// appendFactsFields writes the fields of sdk.Facts, without braces (child
-// is always there, so there is at least one).
-func appendFactsFields(b []byte, f *sdk.Facts) []byte {
-	first := true
-	field := func(name string) {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(b, '"')
-		b = append(b, name...)
-		b = append(b, '"', ':')
-	}
-	if f.ID != "" {
-		field("id")
-		b = appendString(b, f.ID)
-	}
-	if f.LA != "" {
-		field("la")
-		b = appendString(b, f.LA)
-	}
-	if f.District != "" {
-		field("district")
-		b = appendString(b, f.District)
-	}
-	field("child")
-	b = append(b, '{')
-	if f.Child.DateOfBirth != "" {
-		b = append(b, `"date_of_birth":`...)
-		b = appendString(b, f.Child.DateOfBirth)
-	}
-	if f.Child.YearGroup != nil {
-		if f.Child.DateOfBirth != "" {
-			b = append(b, ',')
-		}
-		b = append(b, `"year_group":`...)
-		b = strconv.AppendInt(b, int64(*f.Child.YearGroup), 10)
-	}
-	b = append(b, '}')
-	if len(f.Evidence) > 0 {
-		field("evidence")
-		b = appendStrings(b, f.Evidence)
-	}
-	return b
-}
-
-func appendCase(b []byte, c *sdk.Case) ([]byte, error) { return appendCaseSame(b, c, 0) }
-
 // The parts of a case a delta can leave out as the old case's (see
-// sameParts): the facts (id, la, district, child, evidence), states,
+// deltaOutcome; the generated appendCase leaves out those its same mask
+// names): the facts (id, la, district, child, evidence), states,
 // clocks and decisions.
 const (
 	sameFacts uint8 = 1 << iota
@@ -169,18 +109,6 @@ const (
 	sameClocks
 	sameDecisions
 )
-
-func appendDecision(b []byte, d *sdk.Decision) []byte {
-	b = append(b, `{"kind":`...)
-	b = appendString(b, d.Kind)
-	b = append(b, `,"at":`...)
-	b = appendString(b, d.At)
-	b = append(b, `,"trigger":`...)
-	b = appendString(b, d.Trigger)
-	b = append(b, `,"seq":`...)
-	b = strconv.AppendInt(b, int64(d.Seq), 10)
-	return append(b, '}')
-}
 
 // appendField writes field (",\"name\":", or any text after a comma),
 // without its comma when it is the first in the object or array that began
@@ -190,180 +118,6 @@ func appendField(b []byte, start int, field string) []byte {
 		return append(b, field[1:]...)
 	}
 	return append(b, field...)
-}
-
-// appendCaseSame writes c without the parts in same.
-func appendCaseSame(b []byte, c *sdk.Case, same uint8) ([]byte, error) {
-	b = append(b, '{')
-	start := len(b)
-	if same&sameFacts == 0 {
-		b = appendFactsFields(b, &c.Facts)
-	}
-	if same&sameStates == 0 {
-		b = appendField(b, start, `,"states":`)
-		b = appendStringMap(b, c.States)
-	}
-	if len(c.Clocks) > 0 && same&sameClocks == 0 {
-		b = appendField(b, start, `,"clocks":{`)
-		var arr [32]string
-		keys := arr[:0]
-		for k := range c.Clocks {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			cl := c.Clocks[k]
-			b = append(b, '{')
-			b = appendClockFields(b, &cl)
-			b = append(b, '}')
-		}
-		b = append(b, '}')
-	}
-	if len(c.Decisions) > 0 && same&sameDecisions == 0 {
-		b = appendField(b, start, `,"decisions":`)
-		b = appendList(b, c.Decisions, appendDecision)
-	}
-	if c.Origin != nil {
-		b = appendField(b, start, `,"origin":{`)
-		b = appendFactsFields(b, c.Origin)
-		b = append(b, '}')
-	}
-	if len(c.History) > 0 {
-		b = appendField(b, start, `,"history":[`)
-		var err error
-		for i := range c.History {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = appendEvent(b, &c.History[i]); err != nil {
-				return nil, err
-			}
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}'), nil
-}
-
-func appendClockFields(b []byte, c *sdk.Clock) []byte {
-	b = append(b, `"id":`...)
-	b = appendString(b, c.ID)
-	if c.Source != "" {
-		b = append(b, `,"source":`...)
-		b = appendString(b, c.Source)
-	}
-	b = append(b, `,"kind":`...)
-	b = appendString(b, c.Kind)
-	b = append(b, `,"started_at":`...)
-	b = appendString(b, c.StartedAt)
-	b = append(b, `,"due":`...)
-	b = appendString(b, c.Due)
-	if c.StoppedAt != "" {
-		b = append(b, `,"stopped_at":`...)
-		b = appendString(b, c.StoppedAt)
-	}
-	if c.StoppedBy != "" {
-		b = append(b, `,"stopped_by":`...)
-		b = appendString(b, c.StoppedBy)
-	}
-	if c.Cancelled {
-		b = append(b, `,"cancelled":true`...)
-	}
-	if c.Void {
-		b = append(b, `,"void":true`...)
-	}
-	if c.Exception != "" {
-		b = append(b, `,"exception":`...)
-		b = appendString(b, c.Exception)
-	}
-	b = append(b, `,"status":`...)
-	b = appendString(b, c.Status)
-	if c.Citation != "" {
-		b = append(b, `,"citation":`...)
-		b = appendString(b, c.Citation)
-	}
-	return b
-}
-
-func appendClockStatus(b []byte, c *sdk.ClockStatus) []byte {
-	b = append(b, '{')
-	b = appendClockFields(b, &c.Clock)
-	b = append(b, `,"key":`...)
-	b = appendString(b, c.Key)
-	if c.DaysLeft != nil {
-		b = append(b, `,"days_left":`...)
-		b = strconv.AppendInt(b, int64(*c.DaysLeft), 10)
-	}
-	return append(b, '}')
-}
-
-func appendWarning(b []byte, w *sdk.Warning) []byte {
-	b = append(b, `{"code":`...)
-	b = appendString(b, w.Code)
-	b = append(b, `,"message":`...)
-	b = appendString(b, w.Message)
-	if w.Guard != "" {
-		b = append(b, `,"guard":`...)
-		b = appendString(b, w.Guard)
-	}
-	if w.Citation != "" {
-		b = append(b, `,"citation":`...)
-		b = appendString(b, w.Citation)
-	}
-	if w.Layer != "" {
-		b = append(b, `,"layer":`...)
-		b = appendString(b, w.Layer)
-	}
-	return append(b, '}')
-}
-
-func appendEvent(b []byte, e *sdk.Event) ([]byte, error) {
-	var err error
-	b = append(b, `{"seq":`...)
-	b = strconv.AppendInt(b, int64(e.Seq), 10)
-	b = append(b, `,"at":`...)
-	b = appendString(b, e.At)
-	b = append(b, `,"actor":`...)
-	b = appendString(b, e.Actor)
-	b = append(b, `,"trigger":`...)
-	b = appendString(b, e.Trigger)
-	if len(e.Data) > 0 {
-		b = append(b, `,"data":`...)
-		if b, err = appendAny(b, e.Data); err != nil {
-			return nil, err
-		}
-	}
-	if len(e.Facts) > 0 {
-		b = append(b, `,"facts":`...)
-		if b, err = appendAny(b, e.Facts); err != nil {
-			return nil, err
-		}
-	}
-	b = append(b, `,"states_before":`...)
-	b = appendStringMap(b, e.StatesBefore)
-	b = append(b, `,"states_after":`...)
-	b = appendStringMap(b, e.StatesAfter)
-	b = append(b, `,"policy_id":`...)
-	b = appendString(b, e.PolicyID)
-	b = append(b, `,"policy_hash":`...)
-	b = appendString(b, e.PolicyHash)
-	b = append(b, `,"prev_hash":`...)
-	b = appendString(b, e.PrevHash)
-	b = append(b, `,"hash":`...)
-	b = appendString(b, e.Hash)
-	if e.KeyID != "" {
-		b = append(b, `,"key_id":`...)
-		b = appendString(b, e.KeyID)
-	}
-	if e.Signature != "" {
-		b = append(b, `,"signature":`...)
-		b = appendString(b, e.Signature)
-	}
-	return append(b, '}'), nil
 }
 
 func appendStringMap(b []byte, m map[string]string) []byte {

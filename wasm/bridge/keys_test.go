@@ -16,7 +16,8 @@ import (
 // giving verify the public keys it trusts (base64); without keys, verify
 // answers as before.
 func TestVerifyWithKeys(t *testing.T) {
-	h := compileDefault(t)
+	br := New()
+	h := compileDefault(t, br)
 	priv := ed25519.NewKeyFromSeed([]byte(strings.Repeat("k", 32)))
 	pub := priv.Public().(ed25519.PublicKey)
 	other := ed25519.NewKeyFromSeed([]byte(strings.Repeat("o", 32))).Public().(ed25519.PublicKey)
@@ -35,14 +36,14 @@ func TestVerifyWithKeys(t *testing.T) {
 	unsigned := out.Case
 
 	var vr sdk.VerifyReport
-	ok(t, M{"op": "verify", "engine": h, "case": signed, "keys": []string{b64(other), b64(pub)}}, &vr)
+	ok(t, br, M{"op": "verify", "engine": h, "case": signed, "keys": []string{b64(other), b64(pub)}}, &vr)
 	assert.True(t, vr.OK, vr.Reason)
-	ok(t, M{"op": "verify", "engine": h, "case": unsigned}, &vr)
+	ok(t, br, M{"op": "verify", "engine": h, "case": unsigned}, &vr)
 	assert.True(t, vr.OK, "without keys signatures are not required")
-	ok(t, M{"op": "verify", "engine": h, "case": unsigned, "keys": []string{b64(pub)}}, &vr)
+	ok(t, br, M{"op": "verify", "engine": h, "case": unsigned, "keys": []string{b64(pub)}}, &vr)
 	assert.False(t, vr.OK)
 	assert.Equal(t, "event 1 is not signed", vr.Reason)
-	ok(t, M{"op": "verify", "engine": h, "case": signed, "keys": []string{b64(other)}}, &vr)
+	ok(t, br, M{"op": "verify", "engine": h, "case": signed, "keys": []string{b64(other)}}, &vr)
 	assert.False(t, vr.OK)
 	assert.Contains(t, vr.Reason, "not among the verify keys")
 
@@ -57,12 +58,12 @@ func TestVerifyWithKeys(t *testing.T) {
 		"empty":         {b64(pub), ""},
 		"personal data": {b64(pub), "Jane Smith"},
 	} {
-		e := code(t, M{"op": "verify", "engine": h, "case": signed, "keys": keys})
+		e := code(t, br, M{"op": "verify", "engine": h, "case": signed, "keys": keys})
 		assert.Equal(t, sdk.CodeInvalidInput, e.Code, name)
 		assert.Equal(t, "/keys/1", e.Pointer, name)
 		assert.NotContains(t, e.Message, "Jane", name)
 	}
-	e := code(t, M{"op": "verify", "engine": h, "case": signed, "keys": many})
+	e := code(t, br, M{"op": "verify", "engine": h, "case": signed, "keys": many})
 	assert.Equal(t, sdk.CodeLimitExceeded, e.Code)
 	assert.Equal(t, "/keys", e.Pointer)
 }

@@ -10,7 +10,7 @@ import "bytes"
 // answered as internal_error and the next call works. The modules that ship
 // have no such op.
 func init() {
-	beforeOp = func(req []byte) {
+	defaultBridge.beforeOp = func(req []byte) {
 		if bytes.Contains(req, []byte(`"op":"__panic"`)) {
 			panic("a test panic (the sendflowtest build's __panic op)")
 		}
