@@ -44,7 +44,7 @@ func TestBridgeRefusesHostileYAML(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			done := make(chan answer)
-			go func() { done <- call(t, req) }()
+			go func() { done <- call(t, New(), req) }()
 			select {
 			case a := <-done:
 				require.False(t, a.OK)
