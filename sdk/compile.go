@@ -220,7 +220,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 		var f *ast.File
 		var perr error
 		if i == 0 {
-			p, perr = parseDefault() // pre-parsed JSON when it matches the YAML
+			p, perr = defaultLayer() // pre-parsed Go data when it matches the YAML
 			if lazyDefault && len(sources) == 0 {
 				lazy = defaultPrograms()
 			}

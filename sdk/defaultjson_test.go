@@ -3,26 +3,10 @@ package sdk
 import (
 	"encoding/json"
 	"maps"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 )
-
-// generateDefaultJSON is policies/default.json for the embedded YAML.
-func generateDefaultJSON(t *testing.T) []byte {
-	t.Helper()
-	p, err := parsePolicy(PolicySource{Name: "default.yaml", Data: defaultPolicyYAML})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := json.MarshalIndent(parsedDefault{YAMLSHA256: yamlSum(defaultPolicyYAML), Policy: &p}, "", " ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(out, '\n')
-}
 
 // eagerDefaultPrograms compiles the default policy whole, at once, and
 // lists what compiling each of its expressions found, sorted and unique.
@@ -65,30 +49,14 @@ func eagerDefaultPrograms(t *testing.T) []programMeta {
 	return out
 }
 
-// TestDefaultPolicyJSONIsCurrent fails when policies/default.json was not
-// regenerated after default.yaml changed; SENDFLOW_UPDATE_POLICY_JSON=1
-// (make sdk-default-json) rewrites it.
-func TestDefaultPolicyJSONIsCurrent(t *testing.T) {
-	want := generateDefaultJSON(t)
-	if os.Getenv("SENDFLOW_UPDATE_POLICY_JSON") == "1" {
-		if err := os.WriteFile(filepath.Join("policies", "default.json"), want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if string(want) != string(defaultPolicyJSON) {
-		t.Fatal("sdk/policies/default.json is stale: run `make sdk-default-json`")
-	}
-}
-
-// TestDefaultPolicyFromJSONIsTheYAML: the pre-parsed form gives the same
+// TestDefaultPolicyPreParsedIsTheYAML: the pre-parsed form gives the same
 // policy document, so the same engine and policy hash.
-func TestDefaultPolicyFromJSONIsTheYAML(t *testing.T) {
+func TestDefaultPolicyPreParsedIsTheYAML(t *testing.T) {
 	fromYAML, err := parsePolicy(PolicySource{Name: "default.yaml", Data: defaultPolicyYAML})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromJSON, err := parseDefault()
+	pre, err := parseDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +64,7 @@ func TestDefaultPolicyFromJSONIsTheYAML(t *testing.T) {
 		t.Fatal("the pre-parsed default policy was not used (stale)")
 	}
 	a, _ := json.Marshal(fromYAML)
-	b, _ := json.Marshal(fromJSON)
+	b, _ := json.Marshal(pre)
 	if string(a) != string(b) {
 		t.Fatal("the pre-parsed default policy differs from the YAML")
 	}
@@ -121,5 +89,43 @@ func TestParseDefaultIsNotShared(t *testing.T) {
 	}
 	if b.Roles[0].ID == "changed" || c.Roles[0].ID == "changed" || b.Triggers[0].From[0] == "changed" || c.Triggers[0].From[0] == "changed" {
 		t.Fatal("parses of the default policy share their data")
+	}
+}
+
+// A compile only reads the policies of its layers: the generated default,
+// which the first compile takes itself and every later parse copies, is
+// still the YAML's policy after compiles of the default alone and with
+// overlays (guards, roles and parameters overlaid) and a firing.
+func TestCompileLeavesTheGeneratedDefault(t *testing.T) {
+	overlay := PolicySource{Name: "la.yaml", Data: []byte(`id: la
+parameters:
+  - id: hnf_threshold
+    value: 5000
+roles:
+  - id: school
+    description: A school
+triggers:
+  - id: hnf.considered
+    guards:
+      - id: la_extra
+        expr: "true"
+        reason: "An overlay's own guard."
+`)}
+	for _, sources := range [][]PolicySource{nil, {overlay}, nil} {
+		e, err := compilePolicy(true, sources, DefaultGuardCost, DefaultCallSteps)
+		if err != nil {
+			t.Fatalf("%v: %+v", err, AsError(err).Problems)
+		}
+		if _, err := e.Fire(e.NewCase(Facts{}), Firing{Trigger: "hnf.considered", Actor: "school", At: "2026-02-10",
+			Data: map[string]any{"annual_provision_cost": 7500}}); err != nil {
+			t.Fatal(err)
+		}
+		_ = e.Policy()
+	}
+	if !defaultHanded.Load() {
+		t.Fatal("no compile took the generated default policy")
+	}
+	if !reflect.DeepEqual(genDefault.policy, defaultAsJSONHolds(t)) {
+		t.Fatal("a compile wrote to the generated default policy")
 	}
 }
