@@ -12,8 +12,9 @@ const (
 	GraphMermaid = "mermaid"
 )
 
-// GraphFormats lists the formats Graph accepts.
-var GraphFormats = []string{GraphDOT, GraphMermaid}
+// GraphFormats lists the formats Graph accepts: a new slice on each call,
+// the caller's own.
+func GraphFormats() []string { return []string{GraphDOT, GraphMermaid} }
 
 // Graph renders the compiled policy's tracks as a diagram: one cluster per
 // enabled track, one node per state (nested states written with dots), one
@@ -33,8 +34,8 @@ func (e *Engine) Graph(format string, c *Case) (out string, err error) {
 		}
 	}()
 	if format != GraphDOT && format != GraphMermaid {
-		return "", &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("unknown graph format %s%s", clip(format), suggest(format, GraphFormats)),
-			Pointer: "/format", Detail: "The formats are: " + strings.Join(GraphFormats, ", ") + "."}
+		return "", &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("unknown graph format %s%s", clip(format), suggest(format, GraphFormats())),
+			Pointer: "/format", Detail: "The formats are: " + strings.Join(GraphFormats(), ", ") + "."}
 	}
 	current, cerr := e.currentStates(c)
 	if cerr != nil {

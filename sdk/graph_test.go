@@ -56,3 +56,20 @@ func TestGraphErrors(t *testing.T) {
 	_, err = e.Graph("dot", &sdk.Case{States: map[string]string{"ehc": "nowhere"}})
 	assert.True(t, errors.Is(err, sdk.ErrInvalidCase), "%v", err)
 }
+
+// GraphFormats is the caller's own: changing what it returns changes
+// neither the next call nor what Graph accepts, and Graph accepts each.
+func TestGraphFormatsIsACopy(t *testing.T) {
+	e := engine(t)
+	f := sdk.GraphFormats()
+	require.Equal(t, []string{sdk.GraphDOT, sdk.GraphMermaid}, f)
+	f[0] = "svg"
+	assert.Equal(t, []string{sdk.GraphDOT, sdk.GraphMermaid}, sdk.GraphFormats())
+	for _, format := range sdk.GraphFormats() {
+		_, err := e.Graph(format, nil)
+		require.NoError(t, err, format)
+	}
+	_, err := e.Graph("svg", nil)
+	require.Error(t, err)
+	assert.Contains(t, sdk.AsError(err).Detail, "dot, mermaid")
+}
