@@ -40,18 +40,7 @@ func Splice(doc, gen string) (string, error) {
 func Lifecycle(e *sdk.Engine) (string, error) {
 	p := e.Policy()
 	var b strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-
-	w("Policy `%s`", p.ID)
-	if p.Title != "" {
-		w(", *%s*", p.Title)
-	}
-	if p.Version != "" {
-		w(", version %s", p.Version)
-	}
-	enabled := e.Tracks()
-	w(": %d tracks, %d triggers, %d clocks, %d roles, %d parameters.\n\n",
-		len(enabled), len(p.Triggers), len(p.Clocks), len(p.Roles), len(p.Parameters))
+	writeSummary(&b, p, len(e.Tracks()))
 
 	byTrack := map[string][]sdk.TriggerDef{}
 	for _, t := range p.Triggers {
@@ -62,8 +51,36 @@ func Lifecycle(e *sdk.Engine) (string, error) {
 	for _, c := range p.Clocks {
 		clockByID[c.ID] = c
 	}
+	for _, t := range p.Tracks {
+		if t.Disabled {
+			continue
+		}
+		if err := writeTrack(&b, e, p, t, byTrack[t.ID], clockByID); err != nil {
+			return "", err
+		}
+	}
 
-	// Contents.
+	writeRoles(&b, p)
+	writeParameters(&b, p)
+	writeClocks(&b, p)
+	writeDecisions(&b, p)
+	return b.String(), nil
+}
+
+// writeSummary writes the policy's one-line summary and the contents: a
+// link to each enabled track and to the reference sections.
+func writeSummary(b *strings.Builder, p sdk.Policy, enabled int) {
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w("Policy `%s`", p.ID)
+	if p.Title != "" {
+		w(", *%s*", p.Title)
+	}
+	if p.Version != "" {
+		w(", version %s", p.Version)
+	}
+	w(": %d tracks, %d triggers, %d clocks, %d roles, %d parameters.\n\n",
+		enabled, len(p.Triggers), len(p.Clocks), len(p.Roles), len(p.Parameters))
+
 	w("**Tracks:** ")
 	var links []string
 	for _, t := range p.Tracks {
@@ -73,75 +90,76 @@ func Lifecycle(e *sdk.Engine) (string, error) {
 		links = append(links, fmt.Sprintf("[`%s`](#%s)", t.ID, Slug(trackHeading(t))))
 	}
 	w("%s. **Reference:** [roles](#roles), [parameters](#parameters), [clocks](#clocks), [decisions and evidence](#decisions-and-evidence).\n\n", strings.Join(links, ", "))
+}
 
-	// Tracks.
-	for _, t := range p.Tracks {
-		if t.Disabled {
-			continue
+// writeTrack writes an enabled track's section: its states, its diagram
+// and its triggers (trigs, in policy order), each trigger in full.
+func writeTrack(b *strings.Builder, e *sdk.Engine, p sdk.Policy, t sdk.TrackDef, trigs []sdk.TriggerDef, clockByID map[string]sdk.ClockDef) error {
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w("## %s\n\n", trackHeading(t))
+	if t.Description != "" {
+		w("%s\n\n", t.Description)
+	}
+	w("A new case starts in `%s`.\n\n", t.Initial)
+	w("### States of `%s`\n\n| state | notes | reached by |\n|---|---|---|\n", t.ID)
+	writeStates(b, reachedBy(p, t.ID), "", t.States, t.Initial)
+	w("\n")
+	g, err := e.GraphTrack(sdk.GraphMermaid, t.ID, nil)
+	if err != nil {
+		return err
+	}
+	w("<details><summary>Diagram of <code>%s</code></summary>\n\n```mermaid\n%s\n```\n\n</details>\n\n", t.ID, strings.TrimRight(g, "\n"))
+
+	if len(trigs) == 0 {
+		return nil
+	}
+	w("### Triggers of `%s`\n\n| trigger | from | to | roles |\n|---|---|---|---|\n", t.ID)
+	for _, tr := range trigs {
+		w("| [`%s`](#%s) | %s | %s | %s |\n", tr.ID, Slug(triggerHeading(tr)), codes(tr.From), cell(destination(tr)), codes(tr.Roles))
+	}
+	w("\n")
+	for _, tr := range trigs {
+		writeTrigger(b, p, tr, clockByID)
+	}
+	return nil
+}
+
+// writeStates writes one row of the states table for each of ss (the
+// states under prefix, whose first is initial) and, depth first, for each
+// of their sub-states; reached maps a state to the triggers that lead to it.
+func writeStates(b *strings.Builder, reached map[string][]string, prefix string, ss []sdk.StateDef, initial string) {
+	for _, s := range ss {
+		name := prefix + s.ID
+		var notes []string
+		if s.Description != "" {
+			notes = append(notes, s.Description)
 		}
-		w("## %s\n\n", trackHeading(t))
-		if t.Description != "" {
-			w("%s\n\n", t.Description)
-		}
-		w("A new case starts in `%s`.\n\n", t.Initial)
-		reached := reachedBy(p, t.ID)
-		w("### States of `%s`\n\n| state | notes | reached by |\n|---|---|---|\n", t.ID)
-		var states func(prefix string, ss []sdk.StateDef, initial string)
-		states = func(prefix string, ss []sdk.StateDef, initial string) {
-			for _, s := range ss {
-				name := prefix + s.ID
-				var notes []string
-				if s.Description != "" {
-					notes = append(notes, s.Description)
-				}
-				if s.ID == initial {
-					if prefix == "" {
-						notes = append(notes, "a new case starts here")
-					} else {
-						notes = append(notes, "entered first when `"+strings.TrimSuffix(prefix, ".")+"` is the target")
-					}
-				}
-				if len(s.States) > 0 {
-					var subs []string
-					for _, sub := range s.States {
-						subs = append(subs, "`"+name+"."+sub.ID+"`")
-					}
-					notes = append(notes, "has sub-states "+strings.Join(subs, ", "))
-				}
-				by := "—"
-				if len(reached[name]) > 0 {
-					by = triggerLinks(reached[name])
-				}
-				w("| `%s` | %s | %s |\n", name, cell(strings.Join(notes, "; ")), by)
-				states(name+".", s.States, s.Initial)
+		if s.ID == initial {
+			if prefix == "" {
+				notes = append(notes, "a new case starts here")
+			} else {
+				notes = append(notes, "entered first when `"+strings.TrimSuffix(prefix, ".")+"` is the target")
 			}
 		}
-		states("", t.States, t.Initial)
-		w("\n")
-		if g, err := e.GraphTrack(sdk.GraphMermaid, t.ID, nil); err == nil {
-			w("<details><summary>Diagram of <code>%s</code></summary>\n\n```mermaid\n%s\n```\n\n</details>\n\n", t.ID, strings.TrimRight(g, "\n"))
-		} else {
-			return "", err
+		if len(s.States) > 0 {
+			var subs []string
+			for _, sub := range s.States {
+				subs = append(subs, "`"+name+"."+sub.ID+"`")
+			}
+			notes = append(notes, "has sub-states "+strings.Join(subs, ", "))
 		}
-
-		trigs := byTrack[t.ID]
-		if len(trigs) == 0 {
-			continue
+		by := "—"
+		if len(reached[name]) > 0 {
+			by = triggerLinks(reached[name])
 		}
-		w("### Triggers of `%s`\n\n| trigger | from | to | roles |\n|---|---|---|---|\n", t.ID)
-		for _, tr := range trigs {
-			w("| [`%s`](#%s) | %s | %s | %s |\n", tr.ID, Slug(triggerHeading(tr)), codes(tr.From), cell(destination(tr)), codes(tr.Roles))
-		}
-		w("\n")
-		for _, tr := range trigs {
-			writeTrigger(&b, p, tr, clockByID)
-		}
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", name, cell(strings.Join(notes, "; ")), by)
+		writeStates(b, reached, name+".", s.States, s.Initial)
 	}
+}
 
-	writeRoles(&b, p)
-	writeParameters(&b, p)
-	writeClocks(&b, p)
-
+// writeDecisions writes the section on decisions, evidence and holidays.
+func writeDecisions(b *strings.Builder, p sdk.Policy) {
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("## Decisions and evidence\n\n")
 	if p.AppealClock != "" {
 		w("Every appealable decision starts the clock [`%s`](#%s) on the day it is made. ", p.AppealClock, Slug("`"+p.AppealClock+"`"))
@@ -151,7 +169,6 @@ func Lifecycle(e *sdk.Engine) (string, error) {
 	if len(p.Holidays) > 0 {
 		w("\nThe policy replaces the bank holidays with %s.\n", codes(p.Holidays))
 	}
-	return b.String(), nil
 }
 
 // reachedBy maps each state of a track to the triggers that move the track
