@@ -53,14 +53,31 @@ var ScenarioDirs = []string{"testdata/conformance", "examples/scenarios"}
 // Build gathers the corpus. root is the module's root directory.
 func Build(root string) ([]Item, error) {
 	var out []Item
-	add := func(it Item) { out = append(out, it) }
+	for _, part := range []func(root string) ([]Item, error){
+		exampleItems,           // one valid document per schema
+		scenarioItems,          // every scenario file, every document of it
+		policyItems,            // the default policy and the example overlays
+		authorityScenarioItems, // the example authorities' scenario files
+		invalidItems,           // documents that must be rejected, with the path of the fault
+		engineOutputs,          // what the engine produces over the conformance suite
+	} {
+		items, err := part(root)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
 
-	// The examples: one valid document per schema.
-	exDir := filepath.Join(root, "schemas", "examples")
-	ex, err := filepath.Glob(filepath.Join(exDir, "*.json"))
+// exampleItems are the schema examples (schemas/examples): one valid
+// document per schema.
+func exampleItems(root string) ([]Item, error) {
+	ex, err := filepath.Glob(filepath.Join(root, "schemas", "examples", "*.json"))
 	if err != nil {
 		return nil, err
 	}
+	var out []Item
 	for _, p := range ex {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -69,36 +86,62 @@ func Build(root string) ([]Item, error) {
 		if !json.Valid(b) {
 			return nil, fmt.Errorf("%s: not JSON", p)
 		}
-		add(Item{Schema: strings.TrimSuffix(filepath.Base(p), ".json"), Label: rel(root, p), Valid: true, Doc: b})
+		out = append(out, Item{Schema: strings.TrimSuffix(filepath.Base(p), ".json"), Label: rel(root, p), Valid: true, Doc: b})
 	}
+	return out, nil
+}
 
-	// Every scenario file, every document of it, as JSON.
+// scenarioItems are every scenario file of ScenarioDirs, every document of
+// it, as JSON.
+func scenarioItems(root string) ([]Item, error) {
+	var out []Item
 	for _, dir := range ScenarioDirs {
-		files, err := filepath.Glob(filepath.Join(root, dir, "*.yaml"))
+		items, err := scenarioFiles(root, filepath.Join(root, dir, "*.yaml"))
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range files {
-			docs, err := yamlDocs(p)
-			if err != nil {
-				return nil, err
-			}
-			for i, d := range docs {
-				add(Item{Schema: "scenario", Label: fmt.Sprintf("%s#%d", rel(root, p), i+1), Valid: true, Doc: d})
-			}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
+// authorityScenarioItems are the example authorities' scenario files
+// (examples/policies/*/scenarios).
+func authorityScenarioItems(root string) ([]Item, error) {
+	return scenarioFiles(root, filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
+}
+
+// scenarioFiles are the documents of the scenario files matching pattern,
+// each a valid scenario.
+func scenarioFiles(root, pattern string) ([]Item, error) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	var out []Item
+	for _, p := range files {
+		docs, err := yamlDocs(p)
+		if err != nil {
+			return nil, err
+		}
+		for i, d := range docs {
+			out = append(out, Item{Schema: "scenario", Label: fmt.Sprintf("%s#%d", rel(root, p), i+1), Valid: true, Doc: d})
 		}
 	}
+	return out, nil
+}
 
-	// The default policy.
+// policyItems are the default policy and the example authority and
+// district overlays (examples/policies), each a valid policy.
+func policyItems(root string) ([]Item, error) {
 	pol, err := yamlToJSON(sdk.DefaultPolicy())
 	if err != nil {
 		return nil, fmt.Errorf("default policy: %w", err)
 	}
+	var out []Item
 	for _, d := range pol {
-		add(Item{Schema: "policy", Label: "sdk/policies/default.yaml", Valid: true, Doc: d})
+		out = append(out, Item{Schema: "policy", Label: "sdk/policies/default.yaml", Valid: true, Doc: d})
 	}
-
-	// The example authority and district overlays (examples/policies).
 	overlays, err := filepath.Glob(filepath.Join(root, "examples", "policies", "*.yaml"))
 	if err != nil {
 		return nil, err
@@ -117,38 +160,10 @@ func Build(root string) ([]Item, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		for _, d := range docs {
-			add(Item{Schema: "policy", Label: rel(root, p), Valid: true, Doc: d})
+			out = append(out, Item{Schema: "policy", Label: rel(root, p), Valid: true, Doc: d})
 		}
 	}
-
-	// The example authorities' scenario files (examples/policies/*/scenarios).
-	authScen, err := filepath.Glob(filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range authScen {
-		docs, err := yamlDocs(p)
-		if err != nil {
-			return nil, err
-		}
-		for i, d := range docs {
-			add(Item{Schema: "scenario", Label: fmt.Sprintf("%s#%d", rel(root, p), i+1), Valid: true, Doc: d})
-		}
-	}
-
-	// Documents that must be rejected, with the path of the fault.
-	bad, err := invalidItems(root)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, bad...)
-
-	// What the engine produces over the conformance suite.
-	outs, err := engineOutputs(root)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, outs...), nil
+	return out, nil
 }
 
 func rel(root, p string) string {
