@@ -217,12 +217,21 @@ func enumsOf(e *sdk.Engine) enums {
 	for _, c := range sdk.Codes {
 		en.codes = append(en.codes, string(c))
 	}
+	en.addStates(p, e.NewCase(sdk.Facts{}).States)
+	en.addClocks(p)
+	return en
+}
+
+// addStates sets the tracks a case's states hold, each one's states and
+// description: every state (nested ones written with dots) of an enabled
+// track; only its initial state (from initial, a new case's states) for a
+// track the policy disables.
+func (en *enums) addStates(p sdk.Policy, initial map[string]string) {
 	enabled := map[string]bool{}
 	for _, t := range en.tracks {
 		enabled[t] = true
 	}
 	en.stateTracks = append([]string(nil), en.tracks...)
-	initial := e.NewCase(sdk.Facts{}).States
 	for _, t := range p.Tracks {
 		if !enabled[t.ID] {
 			// A disabled track never moves from its initial state, but a
@@ -235,23 +244,49 @@ func enumsOf(e *sdk.Engine) enums {
 			continue
 		}
 		en.trackDesc[t.ID] = "The " + t.ID + " track: " + t.Description
-		var walk func(prefix string, list []sdk.StateDef)
-		walk = func(prefix string, list []sdk.StateDef) {
-			for _, s := range list {
-				name := prefix + s.ID
-				en.states[t.ID] = append(en.states[t.ID], name)
-				walk(name+".", s.States)
-			}
-		}
-		walk("", t.States)
+		en.states[t.ID] = appendStateNames(en.states[t.ID], "", t.States)
 	}
-	// Clock keys: "id" for ordinary clocks, "id.source" for per-source ones,
-	// the sources being the enum of the data field each start names.
+}
+
+// appendStateNames appends the names of list (under prefix) to names, each
+// followed by its sub-states', depth first.
+func appendStateNames(names []string, prefix string, list []sdk.StateDef) []string {
+	for _, s := range list {
+		name := prefix + s.ID
+		names = append(names, name)
+		names = appendStateNames(names, name+".", s.States)
+	}
+	return names
+}
+
+// addClocks sets the clocks, the payloads of the enabled triggers and the
+// clock keys: "id" for ordinary clocks, "id.source" for per-source ones,
+// the sources being the enum of the data field each start names.
+func (en *enums) addClocks(p sdk.Policy) {
 	perSource := map[string]bool{}
 	for _, c := range p.Clocks {
 		en.clocks = append(en.clocks, c.ID)
 		perSource[c.ID] = c.PerSource
 	}
+	srcs := en.clockSources(p)
+	allSrc := map[string]bool{}
+	for _, c := range en.clocks {
+		if !perSource[c] {
+			en.clockKeys = append(en.clockKeys, c)
+			continue
+		}
+		for _, s := range sortedSet(srcs[c]) {
+			en.clockKeys = append(en.clockKeys, c+"."+s)
+			allSrc[s] = true
+		}
+	}
+	en.sources = sortedSet(allSrc)
+}
+
+// clockSources sets the payload of each enabled trigger and returns, for
+// each clock one of them starts per source, the sources: the enum of the
+// payload field the start names.
+func (en *enums) clockSources(p sdk.Policy) map[string]map[string]bool {
 	srcs := map[string]map[string]bool{}
 	trig := map[string]bool{}
 	for _, t := range en.triggers {
@@ -282,19 +317,7 @@ func enumsOf(e *sdk.Engine) enums {
 			}
 		}
 	}
-	allSrc := map[string]bool{}
-	for _, c := range en.clocks {
-		if !perSource[c] {
-			en.clockKeys = append(en.clockKeys, c)
-			continue
-		}
-		for _, s := range sortedSet(srcs[c]) {
-			en.clockKeys = append(en.clockKeys, c+"."+s)
-			allSrc[s] = true
-		}
-	}
-	en.sources = sortedSet(allSrc)
-	return en
+	return srcs
 }
 
 func sortedSet(m map[string]bool) []string {
@@ -387,6 +410,28 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 	}
 	root[rootName] = s
 
+	strictCase(root, defs, en)
+	strictCaps(root)
+	if ch := root["Child"]; ch != nil {
+		formatProp(ch, "date_of_birth", "date")
+		if y := prop(ch, "year_group"); y != nil {
+			y.Minimum, y.Maximum = num(-3), num(20)
+		}
+	}
+	strictClocks(root, en)
+	strictRecords(root, en)
+	firing := strictFiring(root, defs, en)
+	event := strictEvent(root, defs, en)
+	if firing || event {
+		for _, t := range en.triggers {
+			defs[payloadDef(t)] = payloadSchema(t, en.payload[t])
+		}
+	}
+}
+
+// strictCase: a case's and the facts' child is optional, their evidence
+// kinds and a case's states and clock keys are the policy's.
+func strictCase(root map[string]*jsonschema.Schema, defs jsonschema.Definitions, en enums) {
 	if f := root["Facts"]; f != nil {
 		dropRequired(f, "child")
 	}
@@ -402,7 +447,10 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 	if f := root["Facts"]; f != nil {
 		enumItems(prop(f, "evidence"), en.evidence)
 	}
-	// The caps on a case's parts (docs/reliability.md, Limits).
+}
+
+// strictCaps sets the caps on a case's parts (docs/reliability.md, Limits).
+func strictCaps(root map[string]*jsonschema.Schema) {
 	for _, name := range []string{"Case", "Facts"} {
 		if x := root[name]; x != nil {
 			for _, p := range []string{"id", "la", "district"} {
@@ -426,12 +474,11 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 			s.MaxItems = u64(sdk.MaxHistory)
 		}
 	}
-	if ch := root["Child"]; ch != nil {
-		formatProp(ch, "date_of_birth", "date")
-		if y := prop(ch, "year_group"); y != nil {
-			y.Minimum, y.Maximum = num(-3), num(20)
-		}
-	}
+}
+
+// strictClocks: a clock's and a clock status's ids, sources, kinds,
+// triggers, statuses, keys and dates.
+func strictClocks(root map[string]*jsonschema.Schema, en enums) {
 	for _, name := range []string{"Clock", "ClockStatus"} {
 		cl := root[name]
 		if cl == nil {
@@ -451,6 +498,11 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 			enumProp(cl, "key", en.clockKeys)
 		}
 	}
+}
+
+// strictRecords: a decision's, a clock report's, a permission's and an
+// error's enums and dates.
+func strictRecords(root map[string]*jsonschema.Schema, en enums) {
 	if d := root["Decision"]; d != nil {
 		enumProp(d, "kind", en.decisions)
 		formatProp(d, "at", "date")
@@ -468,39 +520,49 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 	if e := root["Error"]; e != nil {
 		enumProp(e, "code", en.codes)
 	}
-	needPayloads := false
-	if f := root["Firing"]; f != nil {
-		enumProp(f, "trigger", en.triggers)
-		enumProp(f, "actor", en.roles)
-		setProp(f, "at", dateOrTime())
-		setProp(f, "facts", &jsonschema.Schema{Ref: "#/$defs/FactsPatch"})
-		defs["FactsPatch"] = factsPatchSchema(en)
-		f.AllOf = payloadRules(en, false)
-		needPayloads = true
+}
+
+// strictFiring: a firing's trigger, actor, time, facts patch and payload
+// rules. It reports whether the schema has a firing, which needs the
+// payload schemas.
+func strictFiring(root map[string]*jsonschema.Schema, defs jsonschema.Definitions, en enums) bool {
+	f := root["Firing"]
+	if f == nil {
+		return false
 	}
-	if ev := root["Event"]; ev != nil {
-		enumProp(ev, "trigger", en.triggers)
-		enumProp(ev, "actor", en.roles)
-		formatProp(ev, "at", "date-time")
-		prop(ev, "seq").Minimum = num(1)
-		setProp(ev, "facts", &jsonschema.Schema{Ref: "#/$defs/FactsPatch"})
-		setProp(ev, "states_before", &jsonschema.Schema{Ref: "#/$defs/States"})
-		setProp(ev, "states_after", &jsonschema.Schema{Ref: "#/$defs/States"})
-		for _, h := range []string{"policy_hash", "prev_hash", "hash"} {
-			prop(ev, h).Pattern = "^[0-9a-f]{64}$"
-		}
-		prop(ev, "key_id").Pattern = "^[0-9a-f]{16}$"
-		prop(ev, "signature").Pattern = "^[A-Za-z0-9+/]{86}==$"
-		defs["FactsPatch"] = factsPatchSchema(en)
-		defs["States"] = statesSchema(en)
-		ev.AllOf = payloadRules(en, true)
-		needPayloads = true
+	enumProp(f, "trigger", en.triggers)
+	enumProp(f, "actor", en.roles)
+	setProp(f, "at", dateOrTime())
+	setProp(f, "facts", &jsonschema.Schema{Ref: "#/$defs/FactsPatch"})
+	defs["FactsPatch"] = factsPatchSchema(en)
+	f.AllOf = payloadRules(en, false)
+	return true
+}
+
+// strictEvent: an event's trigger, actor, time, hashes, signature, facts
+// patch, states and payload rules. It reports whether the schema has an
+// event, which needs the payload schemas.
+func strictEvent(root map[string]*jsonschema.Schema, defs jsonschema.Definitions, en enums) bool {
+	ev := root["Event"]
+	if ev == nil {
+		return false
 	}
-	if needPayloads {
-		for _, t := range en.triggers {
-			defs[payloadDef(t)] = payloadSchema(t, en.payload[t])
-		}
+	enumProp(ev, "trigger", en.triggers)
+	enumProp(ev, "actor", en.roles)
+	formatProp(ev, "at", "date-time")
+	prop(ev, "seq").Minimum = num(1)
+	setProp(ev, "facts", &jsonschema.Schema{Ref: "#/$defs/FactsPatch"})
+	setProp(ev, "states_before", &jsonschema.Schema{Ref: "#/$defs/States"})
+	setProp(ev, "states_after", &jsonschema.Schema{Ref: "#/$defs/States"})
+	for _, h := range []string{"policy_hash", "prev_hash", "hash"} {
+		prop(ev, h).Pattern = "^[0-9a-f]{64}$"
 	}
+	prop(ev, "key_id").Pattern = "^[0-9a-f]{16}$"
+	prop(ev, "signature").Pattern = "^[A-Za-z0-9+/]{86}==$"
+	defs["FactsPatch"] = factsPatchSchema(en)
+	defs["States"] = statesSchema(en)
+	ev.AllOf = payloadRules(en, true)
+	return true
 }
 
 func enumItems(p *jsonschema.Schema, values []string) {
