@@ -163,6 +163,35 @@ func pointer(n *node, p string) *node {
 // loadSchemas reads the documents through get (schemas.Get).
 func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 	g := &schemaGen{decl: map[string]*node{}, docs: map[string]*node{}, enums: map[string]string{}}
+	defs, defOrder, err := g.loadDocuments(get)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.checkDocumentDefs(); err != nil {
+		return nil, err
+	}
+	for _, k := range defOrder {
+		g.order = append(g.order, k)
+		g.decl[k] = defs[k]
+	}
+	for _, a := range aliases {
+		n := pointer(g.docs[a.schema], a.pointer)
+		k, ok := enumKey(n)
+		if !ok {
+			return nil, fmt.Errorf("alias %s: no enum at %s#%s", a.name, a.schema, a.pointer)
+		}
+		g.enums[k] = a.name
+	}
+	if err := g.loadPayloads(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// loadDocuments parses each document's schema and declares it, and returns
+// the $defs they share (payloads and documents aside) in the order first
+// met; a $defs entry two schemas define differently is an error.
+func (g *schemaGen) loadDocuments(get func(string) ([]byte, bool)) (map[string]*node, []string, error) {
 	top := map[string]bool{}
 	for _, d := range documents {
 		top[d.name] = true
@@ -172,11 +201,11 @@ func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 	for _, d := range documents {
 		b, ok := get(d.schema)
 		if !ok {
-			return nil, fmt.Errorf("no schema %q", d.schema)
+			return nil, nil, fmt.Errorf("no schema %q", d.schema)
 		}
 		n, err := parse(b)
 		if err != nil {
-			return nil, fmt.Errorf("schema %s: %w", d.schema, err)
+			return nil, nil, fmt.Errorf("schema %s: %w", d.schema, err)
 		}
 		g.docs[d.schema] = n
 		g.order = append(g.order, d.name)
@@ -192,7 +221,7 @@ func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 			v := ds.obj(k)
 			if old, ok := defs[k]; ok {
 				if canon(old) != canon(v) {
-					return nil, fmt.Errorf("$defs/%s differs between schemas (%s)", k, d.schema)
+					return nil, nil, fmt.Errorf("$defs/%s differs between schemas (%s)", k, d.schema)
 				}
 				continue
 			}
@@ -200,8 +229,12 @@ func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 			defOrder = append(defOrder, k)
 		}
 	}
-	// A $defs entry named after a document (outcome's Case and Event) must
-	// declare the same fields as that document.
+	return defs, defOrder, nil
+}
+
+// checkDocumentDefs: a $defs entry named after a document (outcome's Case
+// and Event) must declare the same fields as that document.
+func (g *schemaGen) checkDocumentDefs() error {
 	for _, d := range documents {
 		for _, other := range g.docs {
 			def := other.obj("$defs").obj(d.name)
@@ -210,24 +243,17 @@ func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 			}
 			for _, k := range []string{"properties", "required", "additionalProperties"} {
 				if canon(def.get(k)) != canon(g.decl[d.name].get(k)) {
-					return nil, fmt.Errorf("$defs/%s differs from the %s document (%s)", d.name, d.schema, k)
+					return fmt.Errorf("$defs/%s differs from the %s document (%s)", d.name, d.schema, k)
 				}
 			}
 		}
 	}
-	for _, k := range defOrder {
-		g.order = append(g.order, k)
-		g.decl[k] = defs[k]
-	}
-	for _, a := range aliases {
-		n := pointer(g.docs[a.schema], a.pointer)
-		k, ok := enumKey(n)
-		if !ok {
-			return nil, fmt.Errorf("alias %s: no enum at %s#%s", a.name, a.schema, a.pointer)
-		}
-		g.enums[k] = a.name
-	}
-	// Per-trigger payloads: firing's allOf of if trigger == T then data: payload:T.
+	return nil
+}
+
+// loadPayloads reads the per-trigger payloads: firing's allOf of if
+// trigger == T then data: payload:T.
+func (g *schemaGen) loadPayloads() error {
 	f := g.docs["firing"]
 	all, _ := f.get("allOf").([]any)
 	for _, c := range all {
@@ -237,12 +263,12 @@ func loadSchemas(get func(string) ([]byte, bool)) (*schemaGen, error) {
 		ref := then.obj("properties").obj("data").str("$ref")
 		p := f.obj("$defs").obj(strings.TrimPrefix(ref, "#/$defs/"))
 		if t == "" || p == nil {
-			return nil, fmt.Errorf("firing allOf: an entry is not a trigger's payload")
+			return fmt.Errorf("firing allOf: an entry is not a trigger's payload")
 		}
 		req, _ := then.get("required").([]any)
 		g.payload = append(g.payload, payload{t, p, len(req) > 0})
 	}
-	return g, nil
+	return nil
 }
 
 func doc(b *strings.Builder, indent, text string) {
