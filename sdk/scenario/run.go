@@ -147,17 +147,7 @@ func (r *Result) fail(n int, st Step, mm []Mismatch) {
 // runStep runs one step and returns the case after it, its timeline entry and
 // every expectation that did not hold.
 func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, Entry, []Mismatch) {
-	var mm []Mismatch
-	add := func(check, expected, actual, detail string) {
-		msg := fmt.Sprintf("%s: expected %s, got %s", check, expected, actual)
-		if check == "error" {
-			msg = fmt.Sprintf("expected %s, got %s", expected, actual)
-		}
-		if detail != "" {
-			msg += ": " + detail
-		}
-		mm = append(mm, Mismatch{Check: check, Expected: expected, Actual: actual, Message: msg})
-	}
+	var mm mismatches
 	entry := Entry{At: st.At, Actor: st.Actor, Trigger: st.Trigger, AsOf: st.AsOf}
 	ex := st.Expect
 	when := st.When()
@@ -165,45 +155,11 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 	var clocks []sdk.ClockStatus
 	haveClocks := false
 	if !st.IsQuery() {
-		before, beforeErr := jsonForm(c)
-		out, err := t.Fire(c, sdk.Firing{Trigger: st.Trigger, Actor: st.Actor, At: st.At,
-			Data: copyMap(st.Data), Facts: copyMap(st.Facts)})
-		switch {
-		case err == nil:
-			fired[st.Trigger] = true
-			c = out.Case
-			clocks, haveClocks = out.Clocks, true
-			if ex.Error != "" {
-				add("error", "error "+ex.Error, "success", "")
-			}
-		default:
-			e := sdk.AsError(err)
-			entry.Error, entry.ErrorMessage = string(e.Code), e.Error()
-			if ex.Error == "" {
-				add("error", "success", "error "+string(e.Code), detail(e))
-			} else if string(e.Code) != ex.Error {
-				add("error", "error "+ex.Error, "error "+string(e.Code), detail(e))
-			}
-			after, afterErr := jsonForm(c)
-			switch {
-			case beforeErr != nil || afterErr != nil:
-				add("case", "the case unchanged", "a case that does not marshal to JSON", fmt.Sprint(firstErr(beforeErr, afterErr)))
-			case !reflect.DeepEqual(before, after):
-				add("case", "the case unchanged", "a changed case", "the refused firing changed "+strings.Join(changedKeys(before, after), ", "))
-			}
-		}
+		c, clocks, haveClocks = fireStep(t, c, st, fired, &entry, &mm)
 	}
 	entry.States = copyStates(c.States)
 	if !haveClocks {
-		rep, err := t.Clocks(c, when)
-		if err != nil {
-			entry.ClocksError = sdk.AsError(err).Error()
-			if len(ex.Clocks) > 0 {
-				add("clocks", "a clock report as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
-			}
-		} else {
-			clocks = rep.Clocks
-		}
+		clocks = reportClocks(t, c, when, len(ex.Clocks) > 0, &entry, &mm)
 	}
 	entry.Clocks = clocks
 	if len(mm) > 0 && mm[0].Check == "error" {
@@ -211,38 +167,113 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 		// would only repeat the same fault.
 		return c, entry, mm
 	}
-
-	for _, track := range sortedKeys(ex.States) {
-		want := ex.States[track]
-		got, ok := c.States[track]
-		if !ok {
-			add("states."+track, want, "no such track", "")
-		} else if got != want {
-			add("states."+track, want, got, "")
-		}
-	}
-
+	mm.checkStates(ex.States, c.States)
 	if len(ex.Clocks) > 0 && entry.ClocksError == "" {
-		byKey := make(map[string]sdk.ClockStatus, len(clocks))
-		for _, cs := range clocks {
-			byKey[clockKey(cs)] = cs
+		mm.checkClocks(ex.Clocks, clocks)
+	}
+	mm.checkPermissions(t, c, ex, when)
+	return c, entry, mm
+}
+
+// mismatches collects what a step found against its expectations.
+type mismatches []Mismatch
+
+func (mm *mismatches) add(check, expected, actual, detail string) {
+	msg := fmt.Sprintf("%s: expected %s, got %s", check, expected, actual)
+	if check == "error" {
+		msg = fmt.Sprintf("expected %s, got %s", expected, actual)
+	}
+	if detail != "" {
+		msg += ": " + detail
+	}
+	*mm = append(*mm, Mismatch{Check: check, Expected: expected, Actual: actual, Message: msg})
+}
+
+// fireStep fires the step's trigger on c and checks it succeeded or failed
+// as expected, a refused firing leaving the case unchanged. It returns the
+// case after the step and, when the firing succeeded, its clock report.
+func fireStep(t Target, c sdk.Case, st Step, fired map[string]bool, entry *Entry, mm *mismatches) (sdk.Case, []sdk.ClockStatus, bool) {
+	ex := st.Expect
+	before, beforeErr := jsonForm(c)
+	out, err := t.Fire(c, sdk.Firing{Trigger: st.Trigger, Actor: st.Actor, At: st.At,
+		Data: copyMap(st.Data), Facts: copyMap(st.Facts)})
+	if err == nil {
+		fired[st.Trigger] = true
+		if ex.Error != "" {
+			mm.add("error", "error "+ex.Error, "success", "")
 		}
-		for _, key := range sortedKeys(ex.Clocks) {
-			want := ex.Clocks[key]
-			got, ok := byKey[key]
-			if !ok {
-				add("clocks."+key, "a clock", "no such clock", "")
-				continue
-			}
-			if want.Due != "" && got.Due != want.Due {
-				add("clocks."+key+".due", want.Due, orNone(got.Due), "")
-			}
-			if want.Status != "" && got.Status != want.Status {
-				add("clocks."+key+".status", want.Status, orNone(got.Status), "")
-			}
+		return out.Case, out.Clocks, true
+	}
+	e := sdk.AsError(err)
+	entry.Error, entry.ErrorMessage = string(e.Code), e.Error()
+	if ex.Error == "" {
+		mm.add("error", "success", "error "+string(e.Code), detail(e))
+	} else if string(e.Code) != ex.Error {
+		mm.add("error", "error "+ex.Error, "error "+string(e.Code), detail(e))
+	}
+	after, afterErr := jsonForm(c)
+	switch {
+	case beforeErr != nil || afterErr != nil:
+		mm.add("case", "the case unchanged", "a case that does not marshal to JSON", fmt.Sprint(firstErr(beforeErr, afterErr)))
+	case !reflect.DeepEqual(before, after):
+		mm.add("case", "the case unchanged", "a changed case", "the refused firing changed "+strings.Join(changedKeys(before, after), ", "))
+	}
+	return c, nil, false
+}
+
+// reportClocks is the clock report of c as of when; an error is recorded
+// in the entry, and is a mismatch when the step expects clocks.
+func reportClocks(t Target, c sdk.Case, when string, expected bool, entry *Entry, mm *mismatches) []sdk.ClockStatus {
+	rep, err := t.Clocks(c, when)
+	if err != nil {
+		entry.ClocksError = sdk.AsError(err).Error()
+		if expected {
+			mm.add("clocks", "a clock report as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
+		}
+		return nil
+	}
+	return rep.Clocks
+}
+
+// checkStates: each track expected is in the expected state.
+func (mm *mismatches) checkStates(want, states map[string]string) {
+	for _, track := range sortedKeys(want) {
+		w := want[track]
+		got, ok := states[track]
+		if !ok {
+			mm.add("states."+track, w, "no such track", "")
+		} else if got != w {
+			mm.add("states."+track, w, got, "")
 		}
 	}
+}
 
+// checkClocks: each clock expected is in the report, with the due date and
+// status expected when the expectation names them.
+func (mm *mismatches) checkClocks(want map[string]ClockExpect, clocks []sdk.ClockStatus) {
+	byKey := make(map[string]sdk.ClockStatus, len(clocks))
+	for _, cs := range clocks {
+		byKey[clockKey(cs)] = cs
+	}
+	for _, key := range sortedKeys(want) {
+		w := want[key]
+		got, ok := byKey[key]
+		if !ok {
+			mm.add("clocks."+key, "a clock", "no such clock", "")
+			continue
+		}
+		if w.Due != "" && got.Due != w.Due {
+			mm.add("clocks."+key+".due", w.Due, orNone(got.Due), "")
+		}
+		if w.Status != "" && got.Status != w.Status {
+			mm.add("clocks."+key+".status", w.Status, orNone(got.Status), "")
+		}
+	}
+}
+
+// checkPermissions: each role may fire the triggers expected permitted as
+// of when, and may not fire those expected not permitted.
+func (mm *mismatches) checkPermissions(t Target, c sdk.Case, ex Expect, when string) {
 	for _, p := range []struct {
 		key   string
 		roles map[string][]string
@@ -252,29 +283,33 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 			check := p.key + "." + role
 			perms, err := t.Permitted(c, role, when)
 			if err != nil {
-				add(check, "the permissions as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
+				mm.add(check, "the permissions as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
 				continue
 			}
-			byTrigger := make(map[string]sdk.Permission, len(perms))
-			for _, pm := range perms {
-				byTrigger[pm.Trigger] = pm
-			}
-			for _, trig := range p.roles[role] {
-				pm, ok := byTrigger[trig]
-				switch {
-				case !ok && p.allow:
-					add(check, trig+" allowed", "no such trigger", "")
-				case !ok:
-					add(check, trig+" not allowed", "no such trigger", "")
-				case p.allow && !pm.Allowed:
-					add(check, trig+" allowed", trig+" "+orNone(pm.Code), pm.Reason)
-				case !p.allow && pm.Allowed:
-					add(check, trig+" not allowed", trig+" allowed", "")
-				}
-			}
+			mm.checkRole(check, p.roles[role], p.allow, perms)
 		}
 	}
-	return c, entry, mm
+}
+
+// checkRole: each of triggers is allowed (allow) or not in perms.
+func (mm *mismatches) checkRole(check string, triggers []string, allow bool, perms []sdk.Permission) {
+	byTrigger := make(map[string]sdk.Permission, len(perms))
+	for _, pm := range perms {
+		byTrigger[pm.Trigger] = pm
+	}
+	for _, trig := range triggers {
+		pm, ok := byTrigger[trig]
+		switch {
+		case !ok && allow:
+			mm.add(check, trig+" allowed", "no such trigger", "")
+		case !ok:
+			mm.add(check, trig+" not allowed", "no such trigger", "")
+		case allow && !pm.Allowed:
+			mm.add(check, trig+" allowed", trig+" "+orNone(pm.Code), pm.Reason)
+		case !allow && pm.Allowed:
+			mm.add(check, trig+" not allowed", trig+" allowed", "")
+		}
+	}
 }
 
 // clockKey is a clock status's key: Key, or "id" / "id.source".
