@@ -158,7 +158,7 @@ type branch struct {
 // diag collects every problem in a policy, with positions.
 type diag struct {
 	problems []Problem
-	locate   func(layer int, path string, col int) (string, string)
+	locate   func(layer int, path string, col int) (position, string)
 }
 
 func (d *diag) add(code, layerPath string, layer int, format string, args ...any) {
@@ -168,10 +168,12 @@ func (d *diag) add(code, layerPath string, layer int, format string, args ...any
 // addCol adds a problem whose position is col characters into the value at
 // layerPath (a column inside a guard expression), when that can be placed.
 func (d *diag) addCol(code, layerPath string, layer, col int, format string, args ...any) {
-	p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
+	p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityError}
 	// Problems past MaxProblems are counted, not shown: they are not placed.
 	if d.locate != nil && layerPath != "" && len(d.problems) < MaxProblems {
-		p.Location, p.Snippet = d.locate(layer, layerPath, col)
+		var pos position
+		pos, p.Snippet = d.locate(layer, layerPath, col)
+		p.place(pos)
 	}
 	d.problems = append(d.problems, p)
 }
@@ -212,7 +214,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
 	var srcs []source
 	d := &diag{}
-	d.locate = func(layer int, path string, col int) (string, string) { return locateCol(srcs, layer, path, col) }
+	d.locate = func(layer int, path string, col int) (position, string) { return locateCol(srcs, layer, path, col) }
 	var syntax *Error
 	var lazy map[string]programMeta
 	for i, s := range all {
@@ -286,18 +288,19 @@ func parsePolicyFile(s PolicySource) (Policy, *ast.File, error) {
 		return p, nil, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
 	}
 	if err := decodeYAML(s.Data, &p); err != nil {
-		loc := s.Name
+		pos := position{file: s.Name}
 		msg := err.Error()
 		var se yaml.Error
 		if errors.As(err, &se) {
 			if tok := se.GetToken(); tok != nil && tok.Position != nil {
-				loc = fmt.Sprintf("%s:%d:%d", s.Name, tok.Position.Line, tok.Position.Column)
+				pos.line, pos.col = tok.Position.Line, tok.Position.Column
 			}
 			msg = se.GetMessage()
 		}
 		msg = yamlsafe.Clip(msg, maxMessageBytes)
-		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: loc,
-			Problems: capProblems([]Problem{{Code: "syntax", Message: msg, Location: loc, Snippet: firstLines(err.Error())}})}
+		pr := policyProblem("syntax", msg, pos)
+		pr.Snippet = firstLines(err.Error())
+		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: pos.String(), Problems: capProblems([]Problem{pr})}
 	}
 	return p, f, nil
 }
@@ -321,22 +324,23 @@ func firstLines(s string) string {
 	return ""
 }
 
-// locate finds the position of a YAML path in one layer's source.
-func locate(srcs []source, layer int, path string) (string, string) {
+// locate finds the position of a YAML path in one layer's source, and its
+// snippet.
+func locate(srcs []source, layer int, path string) (position, string) {
 	return locateCol(srcs, layer, path, 0)
 }
 
 // locateCol is locate with the caret moved col characters into a one-line
 // scalar (a column inside a guard expression). It looks the path up in the
 // layer's position index (built once per layer).
-func locateCol(srcs []source, layer int, path string, col int) (string, string) {
+func locateCol(srcs []source, layer int, path string, col int) (position, string) {
 	if layer < 0 || layer >= len(srcs) {
-		return "", ""
+		return position{}, ""
 	}
 	s := &srcs[layer]
 	n := s.index().nodes[path]
 	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
-		return s.name, ""
+		return position{file: s.name}, ""
 	}
 	tok := n.GetToken()
 	pos := *tok.Position
@@ -352,7 +356,7 @@ func locateCol(srcs []source, layer int, path string, col int) (string, string) 
 	if line, ok := s.index().line(pos.Line); ok {
 		sn = snippet(pos.Line, line, pos.Column-1)
 	}
-	return fmt.Sprintf("%s:%d:%d", s.name, pos.Line, pos.Column), sn
+	return position{file: s.name, line: pos.Line, col: pos.Column}, sn
 }
 
 // where records, for every element of the merged policy, which layer it came

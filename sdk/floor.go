@@ -46,8 +46,11 @@ const (
 	RuleProcessKept = "statutory_process_kept"
 )
 
-// FloorRules lists the statutory floor rules.
-var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
+// FloorRules lists the statutory floor rules. It returns a new copy on
+// every call.
+func FloorRules() []string { return slices.Clone(floorRules) }
+
+var floorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
 
 // checkFloor enforces the statutory floor: an overlay may add guards,
 // parameters, roles and stricter clocks, but may not loosen what statute
@@ -59,8 +62,9 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	base := srcs[0].policy
 	var violations []Problem
 	add := func(rule string, w where, format string, args ...any) {
-		p := Problem{Code: string(CodeStatutoryFloor), Message: "statutory floor rule " + rule + ": " + fmt.Sprintf(format, args...)}
-		p.Location, p.Snippet = locate(srcs, w.layer, w.path)
+		pos, sn := locate(srcs, w.layer, w.path)
+		p := policyProblem(string(CodeStatutoryFloor), "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
+		p.Snippet = sn
 		violations = append(violations, p)
 	}
 	statutoryRole := map[string]bool{}

@@ -84,10 +84,10 @@ func unknownKeys(name string, f *ast.File, data []byte) []Problem {
 				if where := strings.TrimPrefix(path, "."); where != "" {
 					msg = where + ": " + msg
 				}
-				pr := Problem{Code: "unknown_key", Message: msg}
+				pr := Problem{Code: "unknown_key", Message: msg, Severity: SeverityError}
 				if tok := p.Key.GetToken(); tok != nil && tok.Position != nil {
 					pos := tok.Position
-					pr.Location = fmt.Sprintf("%s:%d:%d", name, pos.Line, pos.Column)
+					pr.place(position{file: name, line: pos.Line, col: pos.Column})
 					if pos.Line >= 1 && pos.Line <= len(lines) {
 						pr.Snippet = snippet(pos.Line, lines[pos.Line-1], pos.Column-1)
 					}

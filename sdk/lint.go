@@ -192,8 +192,10 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 	}
 	var out []Problem
 	addP := func(code string, layer int, path, format string, args ...any) {
-		p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
-		p.Location, p.Snippet = locate(srcs, layer, path)
+		p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning}
+		var pos position
+		pos, p.Snippet = locate(srcs, layer, path)
+		p.place(pos)
 		out = append(out, p)
 	}
 	for li := 1; li < len(srcs); li++ {
