@@ -19,9 +19,9 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/machine"
-	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
 //go:embed policies/default.yaml
@@ -294,7 +294,7 @@ func parsePolicyFile(s PolicySource) (Policy, *ast.File, error) {
 			}
 			msg = se.GetMessage()
 		}
-		msg = yamlsafe.Clip(msg, maxMessageBytes)
+		msg = textclip.Clip(msg, maxMessageBytes)
 		pr := policyProblem("syntax", msg, pos)
 		pr.Snippet = firstLines(err.Error())
 		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: pos.String(), Problems: capProblems([]Problem{pr})}

@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
@@ -68,7 +69,7 @@ func capProblems(ps []Problem) []Problem {
 			Message: fmt.Sprintf("%d more problem(s) not shown", more), Severity: SeverityError})
 	}
 	for i := range ps {
-		ps[i].Message = yamlsafe.Clip(ps[i].Message, maxMessageBytes)
+		ps[i].Message = textclip.Clip(ps[i].Message, maxMessageBytes)
 		ps[i].Snippet = clipLines(ps[i].Snippet)
 	}
 	return ps
@@ -85,7 +86,7 @@ func clipLines(s string) string {
 		lines = lines[:snippetLines]
 	}
 	for i, l := range lines {
-		lines[i] = yamlsafe.Clip(l, snippetWidth+16)
+		lines[i] = textclip.Clip(l, snippetWidth+16)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -22,9 +22,10 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/sendflow/sendflow/internal/textclip"
 )
 
 // Error is a document refused by a check: what was exceeded and where.
@@ -678,14 +679,6 @@ func (c *counter) count(n ast.Node) int {
 }
 
 // Clip returns s cut to at most n bytes without splitting a UTF-8
-// character, with "…" when it was cut.
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// character, with "…" when it was cut. It is textclip.Clip, kept here for
+// the callers that clip what they read from YAML (sdk/scenario).
+func Clip(s string, n int) string { return textclip.Clip(s, n) }
