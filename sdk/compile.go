@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -595,7 +596,7 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 		d.add("missing_field", path, layer, "guard %s has no reason", g.ID)
 		ok = false
 	}
-	for _, l := range sortedStringKeys(g.Reasons) {
+	for _, l := range keys(g.Reasons) {
 		switch {
 		case l == DefaultLocale:
 			d.add("bad_locale", path+".reasons."+l, layer, "guard %s: the English reason goes in reason, not reasons.en", g.ID)
@@ -645,11 +646,7 @@ func checkDataFields(trig string, pr *program, t *trigger, layer int, path strin
 			continue
 		}
 		if _, ok := t.fields[f]; !ok {
-			var names []string
-			for n := range t.fields {
-				names = append(names, n)
-			}
-			d.add("unknown_field", path, layer, "trigger %s: data.%s is not a payload field of this trigger%s", trig, f, suggest(f, names))
+			d.add("unknown_field", path, layer, "trigger %s: data.%s is not a payload field of this trigger%s", trig, f, suggest(f, keys(t.fields)))
 		}
 	}
 }
@@ -685,7 +682,7 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 		}
 	}
 	if e.Decision != "" && !c.decision[e.Decision] {
-		d.add("unknown_decision", path+".decision", layer, "trigger %s: unknown decision kind %q%s", trig, e.Decision, suggest(e.Decision, keysBool(c.decision)))
+		d.add("unknown_decision", path+".decision", layer, "trigger %s: unknown decision kind %q%s", trig, e.Decision, suggest(e.Decision, keys(c.decision)))
 	}
 	if e.Decision != "" && c.policy.AppealClock == "" {
 		d.add("missing_field", "$.appeal_clock", 0, "decisions need the policy's appeal_clock")
@@ -709,15 +706,11 @@ func validName(s string) bool {
 	return true
 }
 
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// keys is a map's keys, sorted: the one sorted-keys helper of package sdk.
+func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
+// keysBool is keys. Deprecated: call keys; kept only until engine.go and
+// facts.go (refactored separately under issue 16) do.
 func keysBool(m map[string]bool) []string { return keys(m) }
 
 func oneLine(err error) string {
