@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/goccy/go-yaml"
@@ -789,102 +787,6 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// normaliseJSON round-trips a value through JSON so numbers are float64 and
-// maps are map[string]any, exactly as a host that stored it would see it.
-// The values policies hold (numbers, strings, booleans, lists and objects
-// of them) are converted directly, without encoding/json's reflection (its
-// first use costs tens of milliseconds in WebAssembly, at a page's first
-// compile); anything else takes the round trip. TestNormaliseJSON checks
-// the two agree.
-func normaliseJSON(v any) any {
-	if out, ok := normaliseDirect(v, 0); ok {
-		return out
-	}
-	return normaliseRoundTrip(v)
-}
-
-// normaliseDirect is normaliseJSON for plain values; ok is false for
-// anything it does not convert exactly as the round trip would. It is not
-// canon.go's normalise (a firing's payload), which accepts more (float32,
-// json.Number) and turns a nil list into an empty one: this one must give
-// what the JSON round trip gives, value for value.
-func normaliseDirect(v any, depth int) (any, bool) {
-	if depth > 64 {
-		return nil, false
-	}
-	switch x := v.(type) {
-	case nil, bool:
-		return x, true
-	case string:
-		if !utf8.ValidString(x) {
-			return nil, false // encoding/json replaces each invalid byte
-		}
-		return x, true
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, false
-		}
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case []any:
-		if x == nil {
-			return nil, true
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, ok := normaliseDirect(e, depth+1)
-			if !ok {
-				return nil, false
-			}
-			out[i] = n
-		}
-		return out, true
-	case []string:
-		if x == nil {
-			return nil, true
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			if !utf8.ValidString(e) {
-				return nil, false
-			}
-			out[i] = e
-		}
-		return out, true
-	case map[string]any:
-		if x == nil {
-			return nil, true
-		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, ok := normaliseDirect(e, depth+1)
-			if !ok || !utf8.ValidString(k) {
-				return nil, false
-			}
-			out[k] = n
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-func normaliseRoundTrip(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil
-	}
-	return out
 }
 
 func jsonUnmarshal(b []byte, v any) error {
