@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 )
 
 // The canonical form hashed for events and origins. It is deterministic
@@ -237,33 +238,170 @@ func originHash(o *Facts) string {
 	})
 }
 
+// The JSON normalisers. Package sdk has one walker (normaliser) with two
+// modes, because two callers need different answers for the same value:
+//
+//   - normalise (a firing's payload and facts, before they are hashed and
+//     recorded) accepts every Go number type and json.Number, makes a nil
+//     list or map an empty one, and leaves a string's bytes alone (the
+//     engine refuses invalid UTF-8 itself, with a pointer);
+//   - normaliseJSON (a policy parameter's value) must give exactly what
+//     encoding/json's round trip gives, value for value: a nil list stays
+//     null, invalid UTF-8 is replaced, a float32 is printed at 32-bit
+//     precision. Its direct walk (normaliseDirect) refuses what it cannot
+//     give exactly, and the round trip does those.
+//
+// Two more normalisers live elsewhere because they do different things:
+// scenario.Normalise turns what YAML decodes (time.Time, int keys) into
+// JSON values, and the bridge's normalise makes a case's empty lists nil.
+
+// normaliser converts a value to what a JSON round trip gives back: numbers
+// to float64, typed slices and maps to []any and map[string]any.
+type normaliser struct {
+	// exact: only what the round trip gives value for value (see above).
+	exact    bool
+	maxDepth int
+}
+
+var (
+	payloadNormaliser = normaliser{maxDepth: 32}
+	exactNormaliser   = normaliser{exact: true, maxDepth: 64}
+)
+
 // normalise converts a payload value to exactly what a JSON round trip
 // gives back, without one where it can: numbers to float64, typed slices
 // and maps to []any and map[string]any. ok is false for a value JSON cannot
 // carry.
-func normalise(v any, depth int) (any, bool) {
-	if depth > 32 {
+func normalise(v any, depth int) (any, bool) { return payloadNormaliser.value(v, depth) }
+
+// normaliseJSON round-trips a value through JSON so numbers are float64 and
+// maps are map[string]any, exactly as a host that stored it would see it.
+// The values policies hold (numbers, strings, booleans, lists and objects
+// of them) are converted directly, without encoding/json's reflection (its
+// first use costs tens of milliseconds in WebAssembly, at a page's first
+// compile); anything else takes the round trip. TestNormaliseJSON checks
+// the two agree.
+func normaliseJSON(v any) any {
+	if out, ok := normaliseDirect(v, 0); ok {
+		return out
+	}
+	return normaliseRoundTrip(v)
+}
+
+// normaliseDirect is normaliseJSON for plain values; ok is false for
+// anything it does not convert exactly as the round trip would.
+func normaliseDirect(v any, depth int) (any, bool) { return exactNormaliser.value(v, depth) }
+
+func normaliseRoundTrip(v any) any {
+	out, ok := roundTrip(v)
+	if !ok {
+		return nil
+	}
+	return out
+}
+
+// roundTrip is v through encoding/json and back.
+func roundTrip(v any) (any, bool) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// value converts v, depth levels down.
+func (n normaliser) value(v any, depth int) (any, bool) {
+	if depth > n.maxDepth {
 		return nil, false
 	}
 	switch x := v.(type) {
-	case nil, bool, string:
+	case nil, bool:
+		return x, true
+	case string:
+		if n.exact && !utf8.ValidString(x) {
+			return nil, false // encoding/json replaces each invalid byte
+		}
 		return x, true
 	case float64:
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return nil, false
 		}
 		return x, true
-	case float32:
-		return normalise(float64(x), depth)
 	case int:
 		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case []any:
+		return n.list(x, depth)
+	case []string:
+		if x == nil && n.exact {
+			return nil, true
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			if n.exact && !utf8.ValidString(e) {
+				return nil, false
+			}
+			out[i] = e
+		}
+		return out, true
+	case map[string]any:
+		return n.object(x, depth)
+	}
+	if n.exact {
+		return nil, false
+	}
+	return n.widen(v, depth)
+}
+
+func (n normaliser) list(x []any, depth int) (any, bool) {
+	if x == nil && n.exact {
+		return nil, true
+	}
+	out := make([]any, len(x))
+	for i, e := range x {
+		v, ok := n.value(e, depth+1)
+		if !ok {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
+}
+
+func (n normaliser) object(x map[string]any, depth int) (any, bool) {
+	if x == nil && n.exact {
+		return nil, true
+	}
+	out := make(map[string]any, len(x))
+	for k, e := range x {
+		v, ok := n.value(e, depth+1)
+		if !ok || (n.exact && !utf8.ValidString(k)) {
+			return nil, false
+		}
+		out[k] = v
+	}
+	return out, true
+}
+
+// widen converts the values only the payload mode takes: the other number
+// types, json.Number, and anything else (structs, typed maps) as
+// encoding/json would.
+func (n normaliser) widen(v any, depth int) (any, bool) {
+	switch x := v.(type) {
+	case float32:
+		return n.value(float64(x), depth)
 	case int8:
 		return float64(x), true
 	case int16:
 		return float64(x), true
 	case int32:
-		return float64(x), true
-	case int64:
 		return float64(x), true
 	case uint:
 		return float64(x), true
@@ -273,49 +411,11 @@ func normalise(v any, depth int) (any, bool) {
 		return float64(x), true
 	case uint32:
 		return float64(x), true
-	case uint64:
-		return float64(x), true
 	case json.Number:
 		f, err := x.Float64()
 		return f, err == nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, ok := normalise(e, depth+1)
-			if !ok {
-				return nil, false
-			}
-			out[i] = n
-		}
-		return out, true
-	case []string:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = e
-		}
-		return out, true
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, ok := normalise(e, depth+1)
-			if !ok {
-				return nil, false
-			}
-			out[k] = n
-		}
-		return out, true
-	default:
-		// Anything else (structs, typed maps): let encoding/json decide.
-		b, err := json.Marshal(x)
-		if err != nil {
-			return nil, false
-		}
-		var out any
-		if err := json.Unmarshal(b, &out); err != nil {
-			return nil, false
-		}
-		return out, true
 	}
+	return roundTrip(v)
 }
 
 // canonSize estimates the JSON size of a normalised value, to enforce the

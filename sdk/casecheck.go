@@ -98,7 +98,7 @@ func (e *Engine) checkFactsPart(prefix string, f *Facts, bad func(ptr, format st
 	}
 	for i, ev := range f.Evidence {
 		if !e.p.evidence[ev] {
-			return bad(fmt.Sprintf("%s/evidence/%d", prefix, i), "unknown evidence kind %s%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))
+			return bad(fmt.Sprintf("%s/evidence/%d", prefix, i), "unknown evidence kind %s%s", clip(ev), suggest(ev, keys(e.p.evidence)))
 		}
 	}
 	if f.Child.DateOfBirth != "" {

@@ -2,29 +2,25 @@ package sdk
 
 import (
 	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
+	"maps"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/machine"
-	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
 //go:embed policies/default.yaml
@@ -158,7 +154,7 @@ type branch struct {
 // diag collects every problem in a policy, with positions.
 type diag struct {
 	problems []Problem
-	locate   func(layer int, path string, col int) (string, string)
+	locate   func(layer int, path string, col int) (position, string)
 }
 
 func (d *diag) add(code, layerPath string, layer int, format string, args ...any) {
@@ -168,10 +164,12 @@ func (d *diag) add(code, layerPath string, layer int, format string, args ...any
 // addCol adds a problem whose position is col characters into the value at
 // layerPath (a column inside a guard expression), when that can be placed.
 func (d *diag) addCol(code, layerPath string, layer, col int, format string, args ...any) {
-	p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
+	p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityError}
 	// Problems past MaxProblems are counted, not shown: they are not placed.
 	if d.locate != nil && layerPath != "" && len(d.problems) < MaxProblems {
-		p.Location, p.Snippet = d.locate(layer, layerPath, col)
+		var pos position
+		pos, p.Snippet = d.locate(layer, layerPath, col)
+		p.place(pos)
 	}
 	d.problems = append(d.problems, p)
 }
@@ -212,7 +210,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
 	var srcs []source
 	d := &diag{}
-	d.locate = func(layer int, path string, col int) (string, string) { return locateCol(srcs, layer, path, col) }
+	d.locate = func(layer int, path string, col int) (position, string) { return locateCol(srcs, layer, path, col) }
 	var syntax *Error
 	var lazy map[string]programMeta
 	for i, s := range all {
@@ -286,18 +284,19 @@ func parsePolicyFile(s PolicySource) (Policy, *ast.File, error) {
 		return p, nil, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
 	}
 	if err := decodeYAML(s.Data, &p); err != nil {
-		loc := s.Name
+		pos := position{file: s.Name}
 		msg := err.Error()
 		var se yaml.Error
 		if errors.As(err, &se) {
 			if tok := se.GetToken(); tok != nil && tok.Position != nil {
-				loc = fmt.Sprintf("%s:%d:%d", s.Name, tok.Position.Line, tok.Position.Column)
+				pos.line, pos.col = tok.Position.Line, tok.Position.Column
 			}
 			msg = se.GetMessage()
 		}
-		msg = yamlsafe.Clip(msg, maxMessageBytes)
-		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: loc,
-			Problems: capProblems([]Problem{{Code: "syntax", Message: msg, Location: loc, Snippet: firstLines(err.Error())}})}
+		msg = textclip.Clip(msg, maxMessageBytes)
+		pr := policyProblem("syntax", msg, pos)
+		pr.Snippet = firstLines(err.Error())
+		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: pos.String(), Problems: capProblems([]Problem{pr})}
 	}
 	return p, f, nil
 }
@@ -321,22 +320,23 @@ func firstLines(s string) string {
 	return ""
 }
 
-// locate finds the position of a YAML path in one layer's source.
-func locate(srcs []source, layer int, path string) (string, string) {
+// locate finds the position of a YAML path in one layer's source, and its
+// snippet.
+func locate(srcs []source, layer int, path string) (position, string) {
 	return locateCol(srcs, layer, path, 0)
 }
 
 // locateCol is locate with the caret moved col characters into a one-line
 // scalar (a column inside a guard expression). It looks the path up in the
 // layer's position index (built once per layer).
-func locateCol(srcs []source, layer int, path string, col int) (string, string) {
+func locateCol(srcs []source, layer int, path string, col int) (position, string) {
 	if layer < 0 || layer >= len(srcs) {
-		return "", ""
+		return position{}, ""
 	}
 	s := &srcs[layer]
 	n := s.index().nodes[path]
 	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
-		return s.name, ""
+		return position{file: s.name}, ""
 	}
 	tok := n.GetToken()
 	pos := *tok.Position
@@ -352,7 +352,7 @@ func locateCol(srcs []source, layer int, path string, col int) (string, string) 
 	if line, ok := s.index().line(pos.Line); ok {
 		sn = snippet(pos.Line, line, pos.Column-1)
 	}
-	return fmt.Sprintf("%s:%d:%d", s.name, pos.Line, pos.Column), sn
+	return position{file: s.name, line: pos.Line, col: pos.Column}, sn
 }
 
 // where records, for every element of the merged policy, which layer it came
@@ -549,314 +549,6 @@ func paramProblem(v any) string {
 	return "a parameter is a number, a boolean, a string or a list of these"
 }
 
-func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta, guardCost, callSteps int64) *compiled {
-	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost, callSteps: callSteps,
-		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
-		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
-	if c.id == "" {
-		d.add("missing_field", "$.id", 0, "the policy has no id")
-	}
-	c.origins = map[string]string{}
-	for kind, m := range map[string]map[string]where{"role": o.roles, "parameter": o.params, "track": o.tracks,
-		"clock": o.clocks, "trigger": o.triggers, "guard": o.guards} {
-		for id, w := range m {
-			c.origins[kind+":"+id] = o.layerNames[w.layer]
-		}
-	}
-	// Holidays.
-	c.holidays = calendar.DefaultHolidays()
-	if len(p.Holidays) > 0 {
-		var ds []calendar.Date
-		for i, h := range p.Holidays {
-			dd, err := calendar.ParseDate(h)
-			if err != nil {
-				d.add("bad_date", fmt.Sprintf("$.holidays[%d]", i), len(srcs)-1, "holiday %q is not a date (YYYY-MM-DD)", h)
-				continue
-			}
-			ds = append(ds, dd)
-		}
-		c.holidays = calendar.NewHolidays(ds)
-	}
-	if c.lazy != nil {
-		h := c.holidays
-		c.lazyOpts = sync.OnceValue(func() []expr.Option { return exprOptions(h) })
-	} else {
-		c.opts = exprOptions(c.holidays)
-	}
-	for _, k := range p.EvidenceKinds {
-		c.evidence[k] = true
-	}
-	for _, k := range p.DecisionKinds {
-		c.decision[k] = true
-	}
-	for _, pr := range p.Parameters {
-		v := normaliseJSON(pr.Value)
-		if msg := paramProblem(v); msg != "" {
-			w := o.params[pr.ID]
-			d.add("bad_value", w.path+".value", w.layer, "parameter %s: %s", pr.ID, msg)
-			continue
-		}
-		c.params[pr.ID] = v
-	}
-	// Roles.
-	for _, r := range p.Roles {
-		w := o.roles[r.ID]
-		if !validName(r.ID) {
-			d.add("bad_name", w.path+".id", w.layer, "role %q must be lower snake_case", r.ID)
-		}
-		ro := &role{def: r}
-		if r.Eligibility != nil {
-			g, ok := compileGuard(c, *r.Eligibility, w.layer, w.path+".eligibility", o.layerNames[w.layer], nil, d)
-			if ok {
-				ro.eligibility = g
-			}
-		}
-		c.roles[r.ID] = ro
-	}
-	// Tracks and their states (machines are built after triggers).
-	type pending struct {
-		t     *track
-		specs []machine.State
-	}
-	var pend []*pending
-	for i, t := range p.Tracks {
-		w := o.tracks[t.ID]
-		tr := &track{def: t, index: i, initial: t.Initial}
-		var states []machine.State
-		var walk func(prefix string, parent string, list []StateDef, path string)
-		walk = func(prefix, parent string, list []StateDef, path string) {
-			for j, s := range list {
-				name := s.ID
-				if prefix != "" {
-					name = prefix + "." + s.ID
-				}
-				if !validName(s.ID) {
-					d.add("bad_name", fmt.Sprintf("%s[%d].id", path, j), w.layer, "state %q must be lower snake_case", s.ID)
-				}
-				ms := machine.State{Name: name, Parent: parent}
-				if s.Initial != "" {
-					ms.Initial = name + "." + s.Initial
-				}
-				states = append(states, ms)
-				walk(name, name, s.States, elem(path, j)+".states")
-			}
-		}
-		walk("", "", t.States, w.path+".states")
-		c.tracks = append(c.tracks, tr)
-		c.trackBy[t.ID] = tr
-		pend = append(pend, &pending{t: tr, specs: states})
-	}
-	// Clocks.
-	for _, cd := range p.Clocks {
-		w := o.clocks[cd.ID]
-		cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
-		if cd.Kind == "" {
-			cs.def.Kind = "duty"
-		} else if cd.Kind != "duty" && cd.Kind != "window" {
-			d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
-		}
-		switch {
-		case cd.Unit == "before":
-			if cd.Before == "" {
-				d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
-			} else if pr, err := c.compileExpr(cd.Before, reflect.String); err != nil {
-				d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
-			} else {
-				cs.before = pr
-			}
-		case !cs.unit.Valid():
-			d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, before)", cd.ID, cd.Unit)
-		case cd.LengthParam != "":
-			v, ok := c.params[cd.LengthParam].(float64)
-			if !ok || v < 1 || v != float64(int(v)) {
-				d.add("bad_value", w.path+".length_param", w.layer, "clock %s: parameter %q must be a whole number of %s", cd.ID, cd.LengthParam, cd.Unit)
-			} else {
-				cs.length = int(v)
-			}
-		case cd.Length < 1:
-			d.add("bad_value", w.path+".length", w.layer, "clock %s: length must be at least 1", cd.ID)
-		}
-		c.clocks[cd.ID] = cs
-	}
-	if p.AppealClock != "" && c.clocks[p.AppealClock] == nil {
-		d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", p.AppealClock)
-	}
-	// Triggers.
-	transitions := map[string][]machine.Transition{}
-	entries := map[string][]string{}
-	for _, td := range p.Triggers {
-		w := o.triggers[td.ID]
-		trackID, _, ok := strings.Cut(td.ID, ".")
-		tr := c.trackBy[trackID]
-		if !ok || tr == nil {
-			d.add("unknown_track", w.path+".id", w.layer, "trigger %q must be named track.event with a declared track", td.ID)
-			continue
-		}
-		t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: o.layerNames[w.layer],
-			rolesText: strings.Join(td.Roles, ", "), fromText: strings.Join(td.From, ", ")}
-		for i, r := range td.Roles {
-			if c.roles[r] == nil {
-				d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.path, i), w.layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(c.roles)))
-			}
-			t.roles[r] = true
-		}
-		if len(td.Roles) == 0 {
-			d.add("missing_field", w.path, w.layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, srcs[0].policy))
-		}
-		for i, f := range td.Payload {
-			fp := elem(w.path+".payload", i)
-			switch f.Type {
-			case "string", "integer", "number", "boolean", "date", "list":
-			default:
-				d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
-			}
-			if _, dup := t.fields[f.Name]; dup {
-				d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
-			}
-			t.fields[f.Name] = f
-		}
-		for i, g := range td.Guards {
-			if g.Disabled {
-				continue
-			}
-			gw := o.guard(td.ID, g.ID, where{w.layer, elem(w.path+".guards", i)})
-			if cg, ok := compileGuard(c, g, gw.layer, gw.path, o.layerNames[gw.layer], t, d); ok {
-				t.guards = append(t.guards, cg)
-			}
-		}
-		checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
-		if len(td.From) == 0 {
-			d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, srcs[0].policy))
-		}
-		known, _ := (&linter{c: c}).states(trackID)
-		checkState := func(st, p string) {
-			if st != "" && !slices.Contains(known, st) {
-				d.add("unknown_state", p, w.layer, "trigger %s: %q is not a state of track %s%s", td.ID, st, trackID, suggest(st, known))
-			}
-		}
-		for i, f := range td.From {
-			checkState(f, elem(w.path+".from", i))
-		}
-		checkState(td.To, w.path+".to")
-		for i, b := range td.Branches {
-			checkState(b.To, fmt.Sprintf("%s.branches[%d].to", w.path, i))
-		}
-		dests := map[string]bool{}
-		hasDefault := false
-		for i, b := range td.Branches {
-			bp := elem(w.path+".branches", i)
-			cb := &branch{def: b, to: b.To}
-			if cb.to == "" {
-				cb.to = td.To
-			}
-			if b.When != "" {
-				pr, err := c.compileExpr(b.When, reflect.Bool)
-				if err != nil {
-					d.addExpr(err, bp+".when", w.layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
-				} else {
-					checkDataFields(td.ID, pr, t, w.layer, bp+".when", d)
-					lintExpr(c, pr, w.layer, bp+".when", fmt.Sprintf("trigger %s: branch %d", td.ID, i+1), d)
-					cb.when = pr
-				}
-			} else {
-				hasDefault = true
-			}
-			checkEffects(c, td.ID, b.Effects, w.layer, bp+".effects", t, d)
-			t.branches = append(t.branches, cb)
-			dests[cb.to] = true
-		}
-		if len(td.Branches) > 0 && !hasDefault {
-			dests[td.To] = true
-		}
-		dynamic := len(dests) > 1
-		var destList []string
-		for k := range dests {
-			destList = append(destList, k)
-		}
-		sort.Strings(destList)
-		for _, from := range td.From {
-			mt := machine.Transition{Trigger: td.ID, From: from, To: td.To, Dynamic: dynamic}
-			if dynamic {
-				for _, dd := range destList {
-					if dd == "" {
-						dd = from
-					}
-					mt.Dests = append(mt.Dests, dd)
-				}
-				mt.To = ""
-			}
-			transitions[tr.def.ID] = append(transitions[tr.def.ID], mt)
-		}
-		for tk, st := range td.Effects.SetStates {
-			entries[tk] = append(entries[tk], st)
-		}
-		if _, dup := c.trigBy[td.ID]; dup {
-			d.add("duplicate", w.path+".id", w.layer, "trigger %s is declared twice", td.ID)
-		}
-		for _, g := range t.guards {
-			t.needsClocks = t.needsClocks || g.prog.usesClocks
-		}
-		for _, b := range t.branches {
-			t.needsClocks = t.needsClocks || (b.when != nil && b.when.usesClocks)
-		}
-		for _, r := range startsOf(td) {
-			if cs := c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
-				t.needsClocks = true
-			}
-		}
-		if sum := t.cost(); sum > c.callSteps {
-			d.add("too_costly", w.path, w.layer, "%s", triggerTooCostly(td.ID, sum, c.callSteps))
-		}
-		c.trigBy[td.ID] = t
-		c.triggers = append(c.triggers, t)
-	}
-	for _, pd := range pend {
-		w := o.tracks[pd.t.def.ID]
-		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: transitions[pd.t.def.ID],
-			Known: c.lazy != nil})
-		if err != nil {
-			for _, e := range splitJoined(err) {
-				if strings.Contains(e, "unknown from-state") || strings.Contains(e, "unknown destination state") {
-					continue // reported above, with the trigger's position
-				}
-				d.add("invalid_graph", w.path, w.layer, "%s", e)
-			}
-			continue
-		}
-		pd.t.m = m
-		reach := m.Reachable(entries[pd.t.def.ID]...)
-		for _, s := range pd.specs {
-			if !reach[s.Name] && !pd.t.def.Disabled {
-				d.add("unreachable_state", w.path, w.layer, "track %s: state %s cannot be reached from %s", pd.t.def.ID, s.Name, pd.t.initial)
-			}
-		}
-	}
-	// Cross-track set_states must name declared states.
-	for tk, sts := range entries {
-		tr := c.trackBy[tk]
-		for _, st := range sts {
-			if tr == nil || tr.m == nil || !tr.m.HasState(st) {
-				d.add("unknown_state", "$.triggers", 0, "set_states: %s is not a state of track %s", st, tk)
-			}
-		}
-	}
-	if len(srcs) > 1 { // the floor binds overlays (and checkFloor is big: not compiled for nothing in WebAssembly)
-		checkFloor(c, srcs, o, d)
-	}
-	if len(d.problems) == 0 && c.lazy != nil {
-		c.hash = defaultHash // the default alone: recorded in defaultpolicy_gen.go
-	} else if len(d.problems) == 0 {
-		canon, _ := json.Marshal(p)
-		sum := sha256.Sum256(canon)
-		c.hash = hex.EncodeToString(sum[:])
-	}
-	if p.AllowBelowStatutoryFloor {
-		c.warnings = append(c.warnings, Warning{Code: "below_statutory_floor",
-			Message: "This policy sets allow_below_statutory_floor: it may break the statutory floor, so its outcomes may not be lawful."})
-	}
-	return c
-}
-
 // newTriggerHint is a "did you mean" for an overlay trigger that is new
 // (not in the default) and incomplete: most likely a misspelt id.
 func newTriggerHint(id string, base Policy) string {
@@ -902,7 +594,7 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 		d.add("missing_field", path, layer, "guard %s has no reason", g.ID)
 		ok = false
 	}
-	for _, l := range sortedStringKeys(g.Reasons) {
+	for _, l := range keys(g.Reasons) {
 		switch {
 		case l == DefaultLocale:
 			d.add("bad_locale", path+".reasons."+l, layer, "guard %s: the English reason goes in reason, not reasons.en", g.ID)
@@ -952,11 +644,7 @@ func checkDataFields(trig string, pr *program, t *trigger, layer int, path strin
 			continue
 		}
 		if _, ok := t.fields[f]; !ok {
-			var names []string
-			for n := range t.fields {
-				names = append(names, n)
-			}
-			d.add("unknown_field", path, layer, "trigger %s: data.%s is not a payload field of this trigger%s", trig, f, suggest(f, names))
+			d.add("unknown_field", path, layer, "trigger %s: data.%s is not a payload field of this trigger%s", trig, f, suggest(f, keys(t.fields)))
 		}
 	}
 }
@@ -992,7 +680,7 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 		}
 	}
 	if e.Decision != "" && !c.decision[e.Decision] {
-		d.add("unknown_decision", path+".decision", layer, "trigger %s: unknown decision kind %q%s", trig, e.Decision, suggest(e.Decision, keysBool(c.decision)))
+		d.add("unknown_decision", path+".decision", layer, "trigger %s: unknown decision kind %q%s", trig, e.Decision, suggest(e.Decision, keys(c.decision)))
 	}
 	if e.Decision != "" && c.policy.AppealClock == "" {
 		d.add("missing_field", "$.appeal_clock", 0, "decisions need the policy's appeal_clock")
@@ -1016,15 +704,11 @@ func validName(s string) bool {
 	return true
 }
 
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// keys is a map's keys, sorted: the one sorted-keys helper of package sdk.
+func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
+// keysBool is keys. Deprecated: call keys; kept only until engine.go and
+// facts.go (refactored separately under issue 16) do.
 func keysBool(m map[string]bool) []string { return keys(m) }
 
 func oneLine(err error) string {
@@ -1103,102 +787,6 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// normaliseJSON round-trips a value through JSON so numbers are float64 and
-// maps are map[string]any, exactly as a host that stored it would see it.
-// The values policies hold (numbers, strings, booleans, lists and objects
-// of them) are converted directly, without encoding/json's reflection (its
-// first use costs tens of milliseconds in WebAssembly, at a page's first
-// compile); anything else takes the round trip. TestNormaliseJSON checks
-// the two agree.
-func normaliseJSON(v any) any {
-	if out, ok := normaliseDirect(v, 0); ok {
-		return out
-	}
-	return normaliseRoundTrip(v)
-}
-
-// normaliseDirect is normaliseJSON for plain values; ok is false for
-// anything it does not convert exactly as the round trip would. It is not
-// canon.go's normalise (a firing's payload), which accepts more (float32,
-// json.Number) and turns a nil list into an empty one: this one must give
-// what the JSON round trip gives, value for value.
-func normaliseDirect(v any, depth int) (any, bool) {
-	if depth > 64 {
-		return nil, false
-	}
-	switch x := v.(type) {
-	case nil, bool:
-		return x, true
-	case string:
-		if !utf8.ValidString(x) {
-			return nil, false // encoding/json replaces each invalid byte
-		}
-		return x, true
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, false
-		}
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case []any:
-		if x == nil {
-			return nil, true
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			n, ok := normaliseDirect(e, depth+1)
-			if !ok {
-				return nil, false
-			}
-			out[i] = n
-		}
-		return out, true
-	case []string:
-		if x == nil {
-			return nil, true
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			if !utf8.ValidString(e) {
-				return nil, false
-			}
-			out[i] = e
-		}
-		return out, true
-	case map[string]any:
-		if x == nil {
-			return nil, true
-		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			n, ok := normaliseDirect(e, depth+1)
-			if !ok || !utf8.ValidString(k) {
-				return nil, false
-			}
-			out[k] = n
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-func normaliseRoundTrip(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil
-	}
-	return out
 }
 
 func jsonUnmarshal(b []byte, v any) error {

@@ -500,49 +500,17 @@ func (c *coster) walk(n ast.Node) (int64, *bound) {
 	case *ast.ConstantNode:
 		return 1, valueBound(m.Value)
 	case *ast.IdentifierNode:
-		switch m.Value {
-		case "id", "la", "district", "actor", "decision":
-			return 1, caseStrB
-		case "at", "today", "decision_at":
-			return 1, dateB
-		case "child":
-			return 1, childB
-		case "evidence":
-			return 1, evidenceB
-		case "states":
-			return 1, &bound{n: c.tracks, tot: c.tracks * (2*MaxIdentifierLen + 2), el: strB(MaxIdentifierLen)}
-		case "clocks":
-			return 1, clocksB
-		case "data":
-			return 1, dataB
-		case "params":
-			return 1, valueBound(c.params)
-		}
-		return 1, bigB
+		return 1, c.identifier(m.Value)
 	case *ast.PointerNode:
 		if m.Name == "index" || len(c.elems) == 0 {
 			return 1, scalarB
 		}
 		return 1, c.elems[len(c.elems)-1]
 	case *ast.MemberNode:
-		cost, b := c.walk(m.Node)
-		pc, _ := c.walk(m.Property)
-		cost = satAdd(cost, pc+1)
-		if id, ok := m.Node.(*ast.IdentifierNode); ok {
-			if s, ok := m.Property.(*ast.StringNode); ok {
-				switch id.Value {
-				case "params":
-					if v, ok := c.params[s.Value]; ok {
-						return cost, valueBound(v)
-					}
-					return cost, scalarB
-				case "data":
-					return cost, dataElB
-				}
-			}
-		}
-		return cost, b.elem()
+		return c.member(m)
 	case *ast.ChainNode:
+		return c.walk(m.Node)
+	case *ast.PredicateNode:
 		return c.walk(m.Node)
 	case *ast.UnaryNode:
 		cost, b := c.walk(m.Node)
@@ -558,38 +526,15 @@ func (c *coster) walk(n ast.Node) (int64, *bound) {
 		bc, bb := c.walk(m.Exp2)
 		return satAdd(cc, max(ac, bc)+1), join(ab, bb)
 	case *ast.SequenceNode:
-		var cost int64
-		var b *bound = scalarB
-		for _, x := range m.Nodes {
-			var xc int64
-			xc, b = c.walk(x)
-			cost = satAdd(cost, xc)
-		}
-		return cost, b
+		return c.sequence(m.Nodes)
 	case *ast.VariableDeclaratorNode:
 		vc, _ := c.walk(m.Value)
 		ec, eb := c.walk(m.Expr)
 		return satAdd(vc, ec), eb
 	case *ast.ArrayNode:
-		out := &bound{n: int64(len(m.Nodes)), el: &bound{}}
-		var cost int64 = 1
-		for _, x := range m.Nodes {
-			xc, xb := c.walk(x)
-			cost = satAdd(cost, xc)
-			out.tot = satAdd(out.tot, xb.tot+2)
-			out.el = join(out.el, xb)
-		}
-		return cost, out
+		return c.collection(m.Nodes)
 	case *ast.MapNode:
-		out := &bound{n: int64(len(m.Pairs)), el: &bound{}}
-		var cost int64 = 1
-		for _, x := range m.Pairs {
-			xc, xb := c.walk(x)
-			cost = satAdd(cost, xc)
-			out.tot = satAdd(out.tot, xb.tot+2)
-			out.el = join(out.el, xb)
-		}
-		return cost, out
+		return c.collection(m.Pairs)
 	case *ast.PairNode:
 		kc, kb := c.walk(m.Key)
 		vc, vb := c.walk(m.Value)
@@ -600,10 +545,80 @@ func (c *coster) walk(n ast.Node) (int64, *bound) {
 		return c.builtin(m)
 	case *ast.CallNode:
 		return c.call(m)
-	case *ast.PredicateNode:
-		return c.walk(m.Node)
 	}
 	return maxCostVal, bigB
+}
+
+// identifier is the bound of a name of the guard environment.
+func (c *coster) identifier(name string) *bound {
+	switch name {
+	case "id", "la", "district", "actor", "decision":
+		return caseStrB
+	case "at", "today", "decision_at":
+		return dateB
+	case "child":
+		return childB
+	case "evidence":
+		return evidenceB
+	case "states":
+		return &bound{n: c.tracks, tot: c.tracks * (2*MaxIdentifierLen + 2), el: strB(MaxIdentifierLen)}
+	case "clocks":
+		return clocksB
+	case "data":
+		return dataB
+	case "params":
+		return valueBound(c.params)
+	}
+	return bigB
+}
+
+// member costs x.y and x[y]: a named parameter is bounded by its value, a
+// payload field by the payload's bounds, anything else by its container's
+// elements.
+func (c *coster) member(m *ast.MemberNode) (int64, *bound) {
+	cost, b := c.walk(m.Node)
+	pc, _ := c.walk(m.Property)
+	cost = satAdd(cost, pc+1)
+	if id, ok := m.Node.(*ast.IdentifierNode); ok {
+		if s, ok := m.Property.(*ast.StringNode); ok {
+			switch id.Value {
+			case "params":
+				if v, ok := c.params[s.Value]; ok {
+					return cost, valueBound(v)
+				}
+				return cost, scalarB
+			case "data":
+				return cost, dataElB
+			}
+		}
+	}
+	return cost, b.elem()
+}
+
+// sequence costs a; b; c: all of them, with the last one's bound.
+func (c *coster) sequence(nodes []ast.Node) (int64, *bound) {
+	var cost int64
+	var b *bound = scalarB
+	for _, x := range nodes {
+		var xc int64
+		xc, b = c.walk(x)
+		cost = satAdd(cost, xc)
+	}
+	return cost, b
+}
+
+// collection costs a list or map literal (its elements, or key-value
+// pairs): one step, each element, and a bound holding any of them.
+func (c *coster) collection(nodes []ast.Node) (int64, *bound) {
+	out := &bound{n: int64(len(nodes)), el: &bound{}}
+	var cost int64 = 1
+	for _, x := range nodes {
+		xc, xb := c.walk(x)
+		cost = satAdd(cost, xc)
+		out.tot = satAdd(out.tot, xb.tot+2)
+		out.el = join(out.el, xb)
+	}
+	return cost, out
 }
 
 // rangeLen is the length of a..b, exact for constant ends, else the

@@ -1,8 +1,13 @@
 package sdk
 
+import (
+	"fmt"
+	"slices"
+)
+
 // DiagnosticCode documents one code a policy problem (Problem.Code from
 // Compile, Lint or sendflow check) can carry. docs/policies.md is generated
-// from PolicyDiagnostics, and a test checks every code the compiler uses is
+// from PolicyDiagnostics(), and a test checks every code the compiler uses is
 // listed here.
 type DiagnosticCode struct {
 	Code    string `json:"code"`
@@ -11,8 +16,11 @@ type DiagnosticCode struct {
 	Lint bool `json:"lint,omitempty"`
 }
 
-// PolicyDiagnostics lists every policy diagnostic code.
-var PolicyDiagnostics = []DiagnosticCode{
+// PolicyDiagnostics lists every policy diagnostic code. It returns a new
+// copy on every call: no caller can change what another one reads.
+func PolicyDiagnostics() []DiagnosticCode { return slices.Clone(policyDiagnostics) }
+
+var policyDiagnostics = []DiagnosticCode{
 	{Code: "syntax", Meaning: "The file is not valid YAML or JSON, or a value of the wrong type."},
 	{Code: "unknown_key", Meaning: "A key the policy format does not have (every one is reported, each with a \"did you mean\": reson for reason)."},
 	{Code: "missing_field", Meaning: "A required field is missing: a policy id, a guard's id, reason or expression, a trigger's roles or from-states (a new trigger with a misspelt id gets a \"did you mean\"), a reason in a declared language."},
@@ -43,4 +51,35 @@ var PolicyDiagnostics = []DiagnosticCode{
 	{Code: "no_citation", Meaning: "A guard in an overlay has no citation.", Lint: true},
 	{Code: "similar_name", Meaning: "An overlay adds a complete new trigger whose id is close to a default trigger's: probably a misspelt id.", Lint: true},
 	{Code: "missing_translation", Meaning: "A guard lacks a reason in a language other guards in the same file give.", Lint: true},
+}
+
+// position is a place in a policy file. Problem.Location ("file:line:col")
+// and Problem.File, Line and Column are all written from one (place), so
+// the two spellings always agree.
+type position struct {
+	file string
+	// line and col count from 1; both are 0 when only the file is known.
+	line, col int
+}
+
+// String is the position as Problem.Location spells it: "file:line:col",
+// or the file alone.
+func (p position) String() string {
+	if p.line == 0 {
+		return p.file
+	}
+	return fmt.Sprintf("%s:%d:%d", p.file, p.line, p.col)
+}
+
+// place sets the problem's Location, File, Line and Column to pos (an
+// empty pos clears them).
+func (p *Problem) place(pos position) {
+	p.Location, p.File, p.Line, p.Column = pos.String(), pos.file, pos.line, pos.col
+}
+
+// policyProblem is a problem that stops a policy compiling, at pos.
+func policyProblem(code, msg string, pos position) Problem {
+	p := Problem{Code: code, Message: msg, Severity: SeverityError}
+	p.place(pos)
+	return p
 }

@@ -47,7 +47,7 @@ func generatedDocs() string {
 	fmt.Fprintf(&b, "| evidence items in a case | %d |\n| items in a payload list | %d |\n| characters in a payload string | %d |\n| payload or facts of one firing | %d bytes |\n| events in a case | %d |\n| policy document | %d bytes |\n",
 		MaxEvidence, MaxListItems, MaxStringLength, MaxPayloadBytes, MaxHistory, MaxPolicyBytes)
 	b.WriteString("\n### Diagnostic codes\n\n| code | meaning |\n|---|---|\n")
-	for _, d := range PolicyDiagnostics {
+	for _, d := range PolicyDiagnostics() {
 		m := d.Meaning
 		if d.Lint {
 			m = "(lint) " + m
@@ -55,7 +55,7 @@ func generatedDocs() string {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", d.Code, strings.ReplaceAll(m, "|", "\\|"))
 	}
 	b.WriteString("\n### Statutory floor rules\n\n")
-	for _, r := range FloorRules {
+	for _, r := range FloorRules() {
 		fmt.Fprintf(&b, "- `%s`\n", r)
 	}
 	b.WriteString("\n### Locales\n\n")
@@ -131,7 +131,7 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 // Every diagnostic code the compiler can produce is documented.
 func TestEveryDiagnosticCodeIsDocumented(t *testing.T) {
 	known := map[string]bool{}
-	for _, d := range PolicyDiagnostics {
+	for _, d := range PolicyDiagnostics() {
 		known[d.Code] = true
 	}
 	re := regexp.MustCompile(`(?:d\.add|d\.addCol|l\.report|addP)\("([a-z_]+)"|code: "([a-z_]+)"|Code: "([a-z_]+)"`)

@@ -75,13 +75,30 @@ type Problem struct {
 	Code string `json:"code"`
 	// Message says what is wrong.
 	Message string `json:"message"`
+	// Severity is set on policy problems: "error" for one that stops the
+	// policy compiling (Compile, sendflow check), "warning" for Lint's
+	// advice (PolicyDiagnostics marks those codes Lint).
+	Severity string `json:"severity,omitempty" jsonschema:"enum=error,enum=warning"`
 	// Pointer is the JSON pointer of the bad field, if any.
 	Pointer string `json:"pointer,omitempty"`
-	// Location is the policy position, "file:line:col", if any.
+	// Location is the policy position, "file:line:col", if any (kept for
+	// compatibility: File, Line and Column say the same, structured).
 	Location string `json:"location,omitempty"`
+	// File is the policy file of Location, if any.
+	File string `json:"file,omitempty"`
+	// Line is Location's line, from 1 (0 when only the file is known).
+	Line int `json:"line,omitempty"`
+	// Column is Location's column, from 1 (0 when only the file is known).
+	Column int `json:"column,omitempty"`
 	// Snippet is the policy source line with a caret under the column.
 	Snippet string `json:"snippet,omitempty"`
 }
+
+// The severities of a Problem.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
 
 // Error renders the error on one line: code, position, message and every
 // failing guard.

@@ -46,133 +46,212 @@ const (
 	RuleProcessKept = "statutory_process_kept"
 )
 
-// FloorRules lists the statutory floor rules.
-var FloorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
+// FloorRules lists the statutory floor rules. It returns a new copy on
+// every call.
+func FloorRules() []string { return slices.Clone(floorRules) }
+
+var floorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
 
 // checkFloor enforces the statutory floor: an overlay may add guards,
 // parameters, roles and stricter clocks, but may not loosen what statute
-// gives the child and family (the rules above).
+// gives the child and family (the rules above). Each rule is checked in
+// turn, in a fixed order, so the violations always come out the same.
 func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	if len(srcs) < 2 {
 		return
 	}
-	base := srcs[0].policy
-	var violations []Problem
-	add := func(rule string, w where, format string, args ...any) {
-		p := Problem{Code: string(CodeStatutoryFloor), Message: "statutory floor rule " + rule + ": " + fmt.Sprintf(format, args...)}
-		p.Location, p.Snippet = locate(srcs, w.layer, w.path)
-		violations = append(violations, p)
-	}
-	statutoryRole := map[string]bool{}
-	for _, r := range base.Roles {
-		if r.Statutory {
-			statutoryRole[r.ID] = true
-		}
-	}
-	statutoryClock := map[string]bool{}
-	for _, bc := range base.Clocks {
-		statutoryClock[bc.ID] = bc.Statutory
-	}
-	// A track is statutory when a default trigger on it records an
-	// appealable decision or starts a statutory clock (ehc, plan, dispute).
-	statutoryTrack := map[string]bool{}
-	for _, bt := range base.Triggers {
-		tk, _, _ := strings.Cut(bt.ID, ".")
-		if len(decisionsOf(bt)) > 0 {
-			statutoryTrack[tk] = true
-		}
-		for _, r := range startsOf(bt) {
-			if statutoryClock[r.Clock] {
-				statutoryTrack[tk] = true
-			}
-		}
-	}
-	for _, t := range c.tracks {
-		if t.def.Disabled && statutoryTrack[t.def.ID] {
-			add(RuleRoleKept+", "+RuleDecisionKept, o.tracks[t.def.ID], "track %s cannot be disabled: it carries statutory rights, duties and appealable decisions (CFA Part 3)", t.def.ID)
-		}
-	}
+	f := newFloor(c, srcs, o)
+	f.tracksKept()
 	// 1. A family's own statutory steps (requesting an assessment; seeking
 	// mediation and appealing) get no blocking guard for a parent or young
 	// person beyond the default's own, unchanged; no required data field the
 	// default does not require; and no from-state taken away.
 	for _, fr := range familyRights {
-		checkFamilyRight(c, base, o, add, fr)
+		checkFamilyRight(c, f.base, o, f.add, fr)
 	}
 	// 2. Statutory roles and appealable decisions stay on every default
-	// trigger of a statutory track; statutory clocks are still started.
-	for _, bt := range base.Triggers {
+	// trigger of a statutory track; statutory clocks are still started;
+	// statutory guards are kept.
+	for _, bt := range f.base.Triggers {
 		t := c.trigBy[bt.ID]
-		w := o.triggers[bt.ID]
 		if t == nil || t.track.def.Disabled {
-			continue // a disabled statutory track is reported once above
+			continue // a disabled statutory track is reported once, by tracksKept
 		}
-		if statutoryTrack[t.track.def.ID] {
-			for _, r := range bt.Roles {
-				if statutoryRole[r] && !t.roles[r] {
-					add(RuleRoleKept, w, "trigger %s no longer lets role %s fire it: a policy may not drop a role that statute names", bt.ID, r)
-				}
-			}
+		w := o.triggers[bt.ID]
+		f.rolesKept(bt, t, w)
+		f.decisionsKept(bt, t, w)
+		f.clocksStarted(bt, t, w)
+		f.guardsKept(bt, t, w)
+	}
+	checkProcess(c, f.base, f.statutoryTrack, f.statutoryClock, o, f.add)
+	f.appealClockKept()
+	f.eligibilityKept()
+	// 3. Statutory clocks may be shortened, never lengthened; statutory
+	// windows may be lengthened, never shortened. Both are judged against
+	// the default's own calendar, so a holiday list cannot move them.
+	checkHolidays(c, o, f.add)
+	samples := sampleDates()
+	for _, bc := range f.base.Clocks {
+		f.clockKept(bc, samples)
+	}
+	f.report(d)
+}
+
+// floor is one check of the statutory floor: the compiled policy, the
+// default it is checked against, what the default makes statutory, and
+// the violations found so far.
+type floor struct {
+	c    *compiled
+	base Policy
+	o    *originMap
+	srcs []source
+	// statutoryRole and statutoryClock are the default's roles and clocks
+	// marked statutory; statutoryTrack its tracks where a trigger records an
+	// appealable decision or starts a statutory clock (ehc, plan, dispute).
+	statutoryRole, statutoryClock, statutoryTrack map[string]bool
+	violations                                    []Problem
+}
+
+func newFloor(c *compiled, srcs []source, o *originMap) *floor {
+	f := &floor{c: c, base: srcs[0].policy, o: o, srcs: srcs,
+		statutoryRole: map[string]bool{}, statutoryClock: map[string]bool{}, statutoryTrack: map[string]bool{}}
+	for _, r := range f.base.Roles {
+		if r.Statutory {
+			f.statutoryRole[r.ID] = true
 		}
-		have := decisionsOf(t.def)
-		for _, dec := range decisionsOf(bt) {
-			if !slices.Contains(have, dec) {
-				add(RuleDecisionKept, w, "trigger %s no longer records the appealable decision %s: a policy may not remove an appealable decision (CFA s51)", bt.ID, dec)
-			}
+	}
+	for _, bc := range f.base.Clocks {
+		f.statutoryClock[bc.ID] = bc.Statutory
+	}
+	for _, bt := range f.base.Triggers {
+		tk, _, _ := strings.Cut(bt.ID, ".")
+		if len(decisionsOf(bt)) > 0 {
+			f.statutoryTrack[tk] = true
 		}
-		// A decision the default makes on every firing is still made on
-		// every firing, not only on a branch.
-		if bt.Effects.Decision != "" && t.def.Effects.Decision != bt.Effects.Decision && slices.Contains(have, bt.Effects.Decision) {
-			add(RuleDecisionKept, w, "trigger %s records the appealable decision %s only on a branch: it must be recorded on every firing, as the default does (CFA s51)", bt.ID, bt.Effects.Decision)
-		}
-		// A decision made on a branch is still made when it was: its branch
-		// keeps its condition and the branches before it theirs, so no
-		// condition that never holds, and no new branch ahead of it, can
-		// take the decision away.
-		for i, bb := range bt.Branches {
-			if bb.Effects.Decision == "" || !slices.Contains(have, bb.Effects.Decision) {
-				continue
-			}
-			if i >= len(t.def.Branches) || t.def.Branches[i].Effects.Decision != bb.Effects.Decision || !sameConditions(t.def.Branches[:i+1], bt.Branches[:i+1]) {
-				add(RuleDecisionKept, w, "trigger %s: the branch that records the appealable decision %s (when: %s) must keep its condition and place, and the branches before it theirs, so the decision is made whenever it was (CFA s51)", bt.ID, bb.Effects.Decision, bb.When)
-			}
-		}
-		started := startsOf(t.def)
 		for _, r := range startsOf(bt) {
-			if !statutoryClock[r.Clock] {
-				continue
-			}
-			found := false
-			for _, s := range started {
-				found = found || s.Clock == r.Clock
-			}
-			if !found {
-				add(RuleClockNotLengthened, w, "trigger %s no longer starts the statutory clock %s: a policy may tighten a statutory clock but never remove it", bt.ID, r.Clock)
-			}
-		}
-		// Statutory guards are kept as the default has them.
-		for _, bg := range bt.Guards {
-			if !bg.Statutory {
-				continue
-			}
-			gw := o.guard(bt.ID, bg.ID, w)
-			i := slices.IndexFunc(t.def.Guards, func(g GuardDef) bool { return g.ID == bg.ID })
-			switch {
-			case i < 0 || t.def.Guards[i].Disabled:
-				add(RuleGuardKept, gw, "guard %s of %s is switched off: it protects a statutory right (%s) and must be kept", bg.ID, bt.ID, bg.Citation)
-			case t.def.Guards[i].Expr != bg.Expr || severity(t.def.Guards[i].Severity) != severity(bg.Severity) || !sameSet(t.def.Guards[i].Roles, bg.Roles):
-				add(RuleGuardKept, gw, "guard %s of %s is changed: it protects a statutory right (%s) and must be kept as it is; add a guard of your own to be stricter", bg.ID, bt.ID, bg.Citation)
+			if f.statutoryClock[r.Clock] {
+				f.statutoryTrack[tk] = true
 			}
 		}
 	}
-	checkProcess(c, base, statutoryTrack, statutoryClock, o, add)
-	// Every appealable decision starts the default's appeal window.
-	if c.policy.AppealClock != base.AppealClock {
-		add(RuleDecisionKept, o.appealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(c.policy.AppealClock), base.AppealClock)
+	return f
+}
+
+// add records a violation of rule, at w.
+func (f *floor) add(rule string, w where, format string, args ...any) {
+	pos, sn := locate(f.srcs, w.layer, w.path)
+	p := policyProblem(string(CodeStatutoryFloor), "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
+	p.Snippet = sn
+	f.violations = append(f.violations, p)
+}
+
+// report adds the violations to d, or, when the policy allows going below
+// the floor, makes each a below_statutory_floor warning.
+func (f *floor) report(d *diag) {
+	if len(f.violations) == 0 {
+		return
 	}
-	// Statutory roles keep their eligibility.
-	for _, br := range base.Roles {
-		r := c.roles[br.ID]
+	if f.c.policy.AllowBelowStatutoryFloor {
+		for _, v := range f.violations {
+			f.c.warnings = append(f.c.warnings, Warning{Code: "below_statutory_floor", Message: v.Message + " (allowed by allow_below_statutory_floor at " + v.Location + ")"})
+		}
+		return
+	}
+	d.problems = append(d.problems, f.violations...)
+}
+
+// tracksKept: a statutory track cannot be disabled.
+func (f *floor) tracksKept() {
+	for _, t := range f.c.tracks {
+		if t.def.Disabled && f.statutoryTrack[t.def.ID] {
+			f.add(RuleRoleKept+", "+RuleDecisionKept, f.o.tracks[t.def.ID], "track %s cannot be disabled: it carries statutory rights, duties and appealable decisions (CFA Part 3)", t.def.ID)
+		}
+	}
+}
+
+// rolesKept: on a statutory track, every statutory role that may fire the
+// default trigger bt still may.
+func (f *floor) rolesKept(bt TriggerDef, t *trigger, w where) {
+	if !f.statutoryTrack[t.track.def.ID] {
+		return
+	}
+	for _, r := range bt.Roles {
+		if f.statutoryRole[r] && !t.roles[r] {
+			f.add(RuleRoleKept, w, "trigger %s no longer lets role %s fire it: a policy may not drop a role that statute names", bt.ID, r)
+		}
+	}
+}
+
+// decisionsKept: every appealable decision bt records, t still records,
+// as often as bt does.
+func (f *floor) decisionsKept(bt TriggerDef, t *trigger, w where) {
+	have := decisionsOf(t.def)
+	for _, dec := range decisionsOf(bt) {
+		if !slices.Contains(have, dec) {
+			f.add(RuleDecisionKept, w, "trigger %s no longer records the appealable decision %s: a policy may not remove an appealable decision (CFA s51)", bt.ID, dec)
+		}
+	}
+	// A decision the default makes on every firing is still made on
+	// every firing, not only on a branch.
+	if bt.Effects.Decision != "" && t.def.Effects.Decision != bt.Effects.Decision && slices.Contains(have, bt.Effects.Decision) {
+		f.add(RuleDecisionKept, w, "trigger %s records the appealable decision %s only on a branch: it must be recorded on every firing, as the default does (CFA s51)", bt.ID, bt.Effects.Decision)
+	}
+	// A decision made on a branch is still made when it was: its branch
+	// keeps its condition and the branches before it theirs, so no
+	// condition that never holds, and no new branch ahead of it, can
+	// take the decision away.
+	for i, bb := range bt.Branches {
+		if bb.Effects.Decision == "" || !slices.Contains(have, bb.Effects.Decision) {
+			continue
+		}
+		if i >= len(t.def.Branches) || t.def.Branches[i].Effects.Decision != bb.Effects.Decision || !sameConditions(t.def.Branches[:i+1], bt.Branches[:i+1]) {
+			f.add(RuleDecisionKept, w, "trigger %s: the branch that records the appealable decision %s (when: %s) must keep its condition and place, and the branches before it theirs, so the decision is made whenever it was (CFA s51)", bt.ID, bb.Effects.Decision, bb.When)
+		}
+	}
+}
+
+// clocksStarted: every statutory clock bt starts, t still starts.
+func (f *floor) clocksStarted(bt TriggerDef, t *trigger, w where) {
+	started := startsOf(t.def)
+	for _, r := range startsOf(bt) {
+		if !f.statutoryClock[r.Clock] {
+			continue
+		}
+		if !slices.ContainsFunc(started, func(s ClockRef) bool { return s.Clock == r.Clock }) {
+			f.add(RuleClockNotLengthened, w, "trigger %s no longer starts the statutory clock %s: a policy may tighten a statutory clock but never remove it", bt.ID, r.Clock)
+		}
+	}
+}
+
+// guardsKept: bt's statutory guards are kept as the default has them.
+func (f *floor) guardsKept(bt TriggerDef, t *trigger, w where) {
+	for _, bg := range bt.Guards {
+		if !bg.Statutory {
+			continue
+		}
+		gw := f.o.guard(bt.ID, bg.ID, w)
+		i := slices.IndexFunc(t.def.Guards, func(g GuardDef) bool { return g.ID == bg.ID })
+		switch {
+		case i < 0 || t.def.Guards[i].Disabled:
+			f.add(RuleGuardKept, gw, "guard %s of %s is switched off: it protects a statutory right (%s) and must be kept", bg.ID, bt.ID, bg.Citation)
+		case t.def.Guards[i].Expr != bg.Expr || severity(t.def.Guards[i].Severity) != severity(bg.Severity) || !sameSet(t.def.Guards[i].Roles, bg.Roles):
+			f.add(RuleGuardKept, gw, "guard %s of %s is changed: it protects a statutory right (%s) and must be kept as it is; add a guard of your own to be stricter", bg.ID, bt.ID, bg.Citation)
+		}
+	}
+}
+
+// appealClockKept: every appealable decision starts the default's appeal
+// window.
+func (f *floor) appealClockKept() {
+	if f.c.policy.AppealClock != f.base.AppealClock {
+		f.add(RuleDecisionKept, f.o.appealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(f.c.policy.AppealClock), f.base.AppealClock)
+	}
+}
+
+// eligibilityKept: statutory roles keep their eligibility.
+func (f *floor) eligibilityKept() {
+	for _, br := range f.base.Roles {
+		r := f.c.roles[br.ID]
 		if !br.Statutory || r == nil {
 			continue
 		}
@@ -184,70 +263,55 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			ne = r.def.Eligibility.Expr
 		}
 		if be != ne {
-			add(RuleRoleKept, o.roles[br.ID], "role %s: its eligibility is set by statute and cannot be changed", br.ID)
+			f.add(RuleRoleKept, f.o.roles[br.ID], "role %s: its eligibility is set by statute and cannot be changed", br.ID)
 		}
 	}
-	// 3. Statutory clocks may be shortened, never lengthened; statutory
-	// windows may be lengthened, never shortened. Both are judged against
-	// the default's own calendar, so a holiday list cannot move them.
-	checkHolidays(c, o, add)
-	samples := sampleDates()
+}
+
+// clockKept: the default's statutory clock bc stays a duty (or window) as
+// strict as it was: no later due date for a duty, no earlier end for a
+// window, for a start on any of samples.
+func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
+	cs := f.c.clocks[bc.ID]
+	if !bc.Statutory || cs == nil {
+		return
+	}
+	w := f.o.clocks[bc.ID]
+	baseKind := bc.Kind
+	if baseKind == "" {
+		baseKind = "duty"
+	}
+	if baseKind == "duty" && cs.def.Kind == "window" {
+		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a window (a window is never missed)", bc.ID)
+	}
+	if !bc.Excusable && cs.def.Excusable {
+		f.add(RuleClockNotLengthened, w, "clock %s: statute allows no exceptions to it, so it cannot be made excusable", bc.ID)
+	}
+	if bc.Unit == "before" || cs.def.Unit == "before" {
+		if bc.Unit != cs.def.Unit || bc.Before != cs.def.Before {
+			f.add(RuleClockNotLengthened, w, "clock %s: a statutory date limit cannot be changed", bc.ID)
+		}
+		return
+	}
+	if bc.LengthParam != "" {
+		return // no default statutory clock takes its length from a parameter
+	}
 	baseHolidays := calendar.DefaultHolidays()
-	for _, bc := range base.Clocks {
-		if !bc.Statutory {
+	for _, s := range samples {
+		want, err1 := calendar.Due(s, calendar.Unit(bc.Unit), bc.Length, bc.TribunalMoves, baseHolidays)
+		got, err2 := calendar.Due(s, cs.unit, cs.length, cs.def.TribunalMoves, f.c.holidays)
+		if err1 != nil || err2 != nil {
 			continue
 		}
-		cs := c.clocks[bc.ID]
-		if cs == nil {
-			continue
+		if baseKind == "window" && got.Before(want) {
+			f.add(RuleWindowNotShortened, w, "window %s would end %s for a start on %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, s, want)
+			return
 		}
-		w := o.clocks[bc.ID]
-		baseKind := bc.Kind
-		if baseKind == "" {
-			baseKind = "duty"
-		}
-		if baseKind == "duty" && cs.def.Kind == "window" {
-			add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a window (a window is never missed)", bc.ID)
-		}
-		if !bc.Excusable && cs.def.Excusable {
-			add(RuleClockNotLengthened, w, "clock %s: statute allows no exceptions to it, so it cannot be made excusable", bc.ID)
-		}
-		if bc.Unit == "before" || cs.def.Unit == "before" {
-			if bc.Unit != cs.def.Unit || bc.Before != cs.def.Before {
-				add(RuleClockNotLengthened, w, "clock %s: a statutory date limit cannot be changed", bc.ID)
-			}
-			continue
-		}
-		baseLen := bc.Length
-		if bc.LengthParam != "" {
-			continue // no default statutory clock takes its length from a parameter
-		}
-		for _, s := range samples {
-			want, err1 := calendar.Due(s, calendar.Unit(bc.Unit), baseLen, bc.TribunalMoves, baseHolidays)
-			got, err2 := calendar.Due(s, cs.unit, cs.length, cs.def.TribunalMoves, c.holidays)
-			if err1 != nil || err2 != nil {
-				continue
-			}
-			if baseKind == "window" && got.Before(want) {
-				add(RuleWindowNotShortened, w, "window %s would end %s for a start on %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, s, want)
-				break
-			}
-			if baseKind == "duty" && got.After(want) {
-				add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
-				break
-			}
+		if baseKind == "duty" && got.After(want) {
+			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
+			return
 		}
 	}
-	if len(violations) == 0 {
-		return
-	}
-	if c.policy.AllowBelowStatutoryFloor {
-		for _, v := range violations {
-			c.warnings = append(c.warnings, Warning{Code: "below_statutory_floor", Message: v.Message + " (allowed by allow_below_statutory_floor at " + v.Location + ")"})
-		}
-		return
-	}
-	d.problems = append(d.problems, violations...)
 }
 
 // checkHolidays compares a policy's holiday list with the England & Wales

@@ -293,8 +293,10 @@ func (v *innerLoop) Visit(n *ast.Node) {
 	}
 }
 
+// exprOptions are the options every expression is compiled with: the
+// guard environment, the node limit, the allowed built-ins and the
+// calendar functions, which read the policy's bank holidays h.
 func exprOptions(h *calendar.Holidays) []expr.Option {
-	day := func(s string) (calendar.Date, error) { return calendar.ParseDate(s) }
 	opts := []expr.Option{
 		expr.Env(guardEnv{}),
 		expr.DisableAllBuiltins(),
@@ -303,9 +305,31 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 	for _, b := range allowedBuiltins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
+	opts = append(opts, dateArithmetic()...)
+	opts = append(opts, workingDayArithmetic(h)...)
+	opts = append(opts, dateComparisons()...)
+	opts = append(opts, ageFunctions()...)
+	return append(opts, dayFunctions(h)...)
+}
+
+// dateArg reads a guard's date argument.
+func dateArg(s any) (calendar.Date, error) { return calendar.ParseDate(s.(string)) }
+
+// dateArgs reads a guard function's two date arguments.
+func dateArgs(p []any) (calendar.Date, calendar.Date, error) {
+	a, err := dateArg(p[0])
+	if err != nil {
+		return a, calendar.Date{}, err
+	}
+	b, err := dateArg(p[1])
+	return a, b, err
+}
+
+// dateArithmetic: add_days, add_weeks and add_months (date, n) -> date.
+func dateArithmetic() []expr.Option {
 	dateOp := func(name string, f func(calendar.Date, int) calendar.Date) expr.Option {
 		return expr.Function(name, func(p ...any) (any, error) {
-			d, err := day(p[0].(string))
+			d, err := dateArg(p[0])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
@@ -316,12 +340,19 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 			return f(d, n).String(), nil
 		}, new(func(string, int) string))
 	}
-	opts = append(opts,
+	return []expr.Option{
 		dateOp("add_days", func(d calendar.Date, n int) calendar.Date { return d.AddDays(n) }),
 		dateOp("add_weeks", func(d calendar.Date, n int) calendar.Date { return d.AddDays(7 * n) }),
 		dateOp("add_months", func(d calendar.Date, n int) calendar.Date { return d.AddMonths(n) }),
+	}
+}
+
+// workingDayArithmetic: add_working_days and working_days_between, over
+// the policy's bank holidays h, each bounded (they step through days).
+func workingDayArithmetic(h *calendar.Holidays) []expr.Option {
+	return []expr.Option{
 		expr.Function("add_working_days", func(p ...any) (any, error) {
-			d, err := day(p[0].(string))
+			d, err := dateArg(p[0])
 			if err != nil {
 				return nil, fmt.Errorf("add_working_days: %w", err)
 			}
@@ -332,11 +363,7 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 			return h.AddWorkingDays(d, n).String(), nil
 		}, new(func(string, int) string)),
 		expr.Function("working_days_between", func(p ...any) (any, error) {
-			a, err := day(p[0].(string))
-			if err != nil {
-				return nil, err
-			}
-			b, err := day(p[1].(string))
+			a, b, err := dateArgs(p)
 			if err != nil {
 				return nil, err
 			}
@@ -345,12 +372,15 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 			}
 			return h.WorkingDaysBetween(a, b), nil
 		}, new(func(string, string) int)),
+	}
+}
+
+// dateComparisons: days_between, date (y, m, d), later and earlier (of two
+// dates, "" for none).
+func dateComparisons() []expr.Option {
+	return []expr.Option{
 		expr.Function("days_between", func(p ...any) (any, error) {
-			a, err := day(p[0].(string))
-			if err != nil {
-				return nil, err
-			}
-			b, err := day(p[1].(string))
+			a, b, err := dateArgs(p)
 			if err != nil {
 				return nil, err
 			}
@@ -378,51 +408,55 @@ func exprOptions(h *calendar.Holidays) []expr.Option {
 			}
 			return a, nil
 		}, new(func(string, string) string)),
+	}
+}
+
+// ageFunctions: is_young_person, compulsory_school_age_end and age, from a
+// date of birth.
+func ageFunctions() []expr.Option {
+	return []expr.Option{
 		expr.Function("is_young_person", func(p ...any) (any, error) {
-			dob, err := day(p[0].(string))
-			if err != nil {
-				return false, nil
-			}
-			on, err := day(p[1].(string))
+			dob, on, err := dateArgs(p)
 			if err != nil {
 				return false, nil
 			}
 			return calendar.IsYoungPerson(dob, on), nil
 		}, new(func(string, string) bool)),
 		expr.Function("compulsory_school_age_end", func(p ...any) (any, error) {
-			dob, err := day(p[0].(string))
+			dob, err := dateArg(p[0])
 			if err != nil {
 				return nil, err
 			}
 			return calendar.CompulsorySchoolAgeEnd(dob).String(), nil
 		}, new(func(string) string)),
 		expr.Function("age", func(p ...any) (any, error) {
-			dob, err := day(p[0].(string))
-			if err != nil {
-				return nil, err
-			}
-			on, err := day(p[1].(string))
+			dob, on, err := dateArgs(p)
 			if err != nil {
 				return nil, err
 			}
 			return calendar.AgeOn(dob, on), nil
 		}, new(func(string, string) int)),
+	}
+}
+
+// dayFunctions: weekday ("monday") and is_working_day, over h.
+func dayFunctions(h *calendar.Holidays) []expr.Option {
+	return []expr.Option{
 		expr.Function("weekday", func(p ...any) (any, error) {
-			d, err := day(p[0].(string))
+			d, err := dateArg(p[0])
 			if err != nil {
 				return nil, err
 			}
 			return strings.ToLower(d.Weekday().String()), nil
 		}, new(func(string) string)),
 		expr.Function("is_working_day", func(p ...any) (any, error) {
-			d, err := day(p[0].(string))
+			d, err := dateArg(p[0])
 			if err != nil {
 				return nil, err
 			}
 			return h.IsWorkingDay(d), nil
 		}, new(func(string) bool)),
-	)
-	return opts
+	}
 }
 
 // program is one compiled expression with what it reads.

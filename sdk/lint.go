@@ -170,7 +170,7 @@ func (l *linter) checkStates(sideTrack, sideStates ast.Node) {
 
 func (l *linter) checkEvidence(s *ast.StringNode) {
 	if s.Value != "" && !l.c.evidence[s.Value] {
-		l.report("unknown_evidence", s, "%q is not an evidence kind of this policy%s", s.Value, suggest(s.Value, keysBool(l.c.evidence)))
+		l.report("unknown_evidence", s, "%q is not an evidence kind of this policy%s", s.Value, suggest(s.Value, keys(l.c.evidence)))
 	}
 }
 
@@ -192,8 +192,10 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 	}
 	var out []Problem
 	addP := func(code string, layer int, path, format string, args ...any) {
-		p := Problem{Code: code, Message: fmt.Sprintf(format, args...)}
-		p.Location, p.Snippet = locate(srcs, layer, path)
+		p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning}
+		var pos position
+		pos, p.Snippet = locate(srcs, layer, path)
+		p.place(pos)
 		out = append(out, p)
 	}
 	for li := 1; li < len(srcs); li++ {
@@ -218,7 +220,7 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 				if strings.TrimSpace(g.Citation) == "" {
 					addP("no_citation", li, path, "guard %s of %s has no citation: say which law, guidance or local document it comes from", g.ID, t.ID)
 				}
-				for _, l := range keysBool(locales) {
+				for _, l := range keys(locales) {
 					if g.Reasons[l] == "" {
 						addP("missing_translation", li, path, "guard %s of %s has no %s reason, though other guards in this file have one", g.ID, t.ID, l)
 					}

@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
@@ -38,14 +39,14 @@ func yamlLimit(name string, err error, limit int) *Error {
 	e := &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s: %v; the limit is %d", name, err, limit), Location: name}
 	var ye *yamlsafe.Error
 	if errors.As(err, &ye) && ye.NotYAML {
-		loc := fmt.Sprintf("%s:%d:%d", name, ye.Line, ye.Column)
-		return &Error{Code: CodeInvalidPolicy, Message: ye.Message, Location: loc,
-			Problems: []Problem{{Code: "syntax", Message: ye.Message, Location: loc}}}
+		pos := position{file: name, line: ye.Line, col: ye.Column}
+		return &Error{Code: CodeInvalidPolicy, Message: ye.Message, Location: pos.String(),
+			Problems: []Problem{policyProblem("syntax", ye.Message, pos)}}
 	}
 	if errors.As(err, &ye) {
 		e.Message = fmt.Sprintf("policy %s: %s; the limit is %d", name, ye.Message, limit)
 		if ye.Line > 0 {
-			e.Location = fmt.Sprintf("%s:%d:%d", name, ye.Line, ye.Column)
+			e.Location = position{file: name, line: ye.Line, col: ye.Column}.String()
 		}
 	}
 	return e
@@ -65,10 +66,10 @@ func capProblems(ps []Problem) []Problem {
 	if len(ps) > MaxProblems {
 		more := len(ps) - (MaxProblems - 1)
 		ps = append(ps[:MaxProblems-1:MaxProblems-1], Problem{Code: "more_problems",
-			Message: fmt.Sprintf("%d more problem(s) not shown", more)})
+			Message: fmt.Sprintf("%d more problem(s) not shown", more), Severity: SeverityError})
 	}
 	for i := range ps {
-		ps[i].Message = yamlsafe.Clip(ps[i].Message, maxMessageBytes)
+		ps[i].Message = textclip.Clip(ps[i].Message, maxMessageBytes)
 		ps[i].Snippet = clipLines(ps[i].Snippet)
 	}
 	return ps
@@ -85,7 +86,7 @@ func clipLines(s string) string {
 		lines = lines[:snippetLines]
 	}
 	for i, l := range lines {
-		lines[i] = yamlsafe.Clip(l, snippetWidth+16)
+		lines[i] = textclip.Clip(l, snippetWidth+16)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/London for the UK date of an event, on any host
@@ -345,14 +344,4 @@ func (k *Checker) CheckOutcome(before sdk.Case, f sdk.Firing, o sdk.Outcome) err
 		return fmt.Errorf("the outcome's clocks are not the clock report as of %s", today)
 	}
 	return nil
-}
-
-// SortedKeys returns m's keys, sorted.
-func SortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

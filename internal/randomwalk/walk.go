@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk"
 )
 
@@ -51,14 +52,7 @@ type Failure struct {
 
 func (f *Failure) Error() string {
 	return fmt.Sprintf("step %d (%s: %s by %s at %s, data %s, facts %s): %v", f.Step, f.Kind, f.Firing.Trigger,
-		f.Firing.Actor, f.Firing.At, clipString(Snapshot(f.Firing.Data), 300), clipString(Snapshot(f.Firing.Facts), 200), f.Err)
-}
-
-func clipString(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
+		f.Firing.Actor, f.Firing.At, textclip.Clip(Snapshot(f.Firing.Data), 300), textclip.Clip(Snapshot(f.Firing.Facts), 200), f.Err)
 }
 
 // allowed lists the refusal codes each kind of firing may get.

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -35,15 +36,6 @@ func ftoa(f *float64) string {
 	return strconv.FormatFloat(*f, 'f', 1, 64)
 }
 
-func sortedKeys(m map[string]int) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
 func timelinessRows(t Timeliness, group string) []Row {
 	return []Row{
 		{"timeliness_plans_issued", group, itoa(t.PlansIssued), "new_all_ehc"},
@@ -71,7 +63,7 @@ func Rows(r Report) []Row {
 		{"persons", "", itoa(t.Persons), ""},
 		{"requests_received", "", itoa(t.RequestsReceived), "inreq_ehc"},
 	}
-	for _, k := range sortedKeys(t.RequestsBySource) {
+	for _, k := range slices.Sorted(maps.Keys(t.RequestsBySource)) {
 		rows = append(rows, Row{"requests_received", "source=" + k, itoa(t.RequestsBySource[k]), ""})
 	}
 	rows = append(rows,
@@ -98,7 +90,7 @@ func Rows(r Report) []Row {
 	for _, k := range []string{"maintain", "amend", "cease"} {
 		rows = append(rows, Row{"review_outcomes", "decision=" + k, itoa(t.ReviewOutcomes[k]), ""})
 	}
-	for _, k := range sortedKeys(t.ReviewOutcomes) {
+	for _, k := range slices.Sorted(maps.Keys(t.ReviewOutcomes)) {
 		if k != "maintain" && k != "amend" && k != "cease" {
 			rows = append(rows, Row{"review_outcomes", "decision=" + k, itoa(t.ReviewOutcomes[k]), ""})
 		}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 )
@@ -136,12 +137,8 @@ func (a *Aggregator) Report() Report {
 	return r
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+// clip shortens a value quoted in a message to 40 bytes.
+func clip(s string) string { return textclip.Clip(s, 40) }
 
 // Run reads cases as JSON lines (one sdk.Case per line; blank lines are
 // skipped) and returns the report. A line that is not a case, or whose

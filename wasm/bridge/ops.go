@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/scenario"
 )
@@ -262,12 +263,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+// clip shortens a value quoted in a message to 40 bytes.
+func clip(s string) string { return textclip.Clip(s, 40) }
 
 func decodeCase(c *sdk.Case, ptr string) (sdk.Case, *sdk.Error) {
 	if c == nil {

@@ -416,10 +416,18 @@ export interface Problem {
   code: string;
   /** Message says what is wrong. */
   message: string;
+  /** Severity is set on policy problems: "error" for one that stops the policy compiling (Compile, sendflow check), "warning" for Lint's advice (PolicyDiagnostics marks those codes Lint). */
+  severity?: "error" | "warning";
   /** Pointer is the JSON pointer of the bad field, if any. */
   pointer?: string;
-  /** Location is the policy position, "file:line:col", if any. */
+  /** Location is the policy position, "file:line:col", if any (kept for compatibility: File, Line and Column say the same, structured). */
   location?: string;
+  /** File is the policy file of Location, if any. */
+  file?: string;
+  /** Line is Location's line, from 1 (0 when only the file is known). */
+  line?: number;
+  /** Column is Location's column, from 1 (0 when only the file is known). */
+  column?: number;
   /** Snippet is the policy source line with a caret under the column. */
   snippet?: string;
 }

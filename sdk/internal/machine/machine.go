@@ -82,6 +82,28 @@ type pooled struct {
 // so stateless can never panic on a policy at run time.
 func New(spec Spec) (*Machine, error) {
 	m := &Machine{spec: spec, states: map[string]State{}, byState: map[string]map[string]Transition{}, triggers: map[string]bool{}}
+	errs := m.addStates()
+	errs = append(errs, m.addTransitions()...)
+	errs = append(errs, m.ambiguities()...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	m.box()
+	m.pool.New = func() any { return m.newPooled() }
+	if spec.Known {
+		return m, nil
+	}
+	// Build one now so any stateless configuration problem surfaces here.
+	if err := m.safeBuild(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// addStates records the spec's states and checks each is named once, its
+// parent and initial sub-state exist, and so does the track's initial state.
+func (m *Machine) addStates() []error {
+	spec := m.spec
 	var errs []error
 	for _, s := range spec.States {
 		if s.Name == "" {
@@ -109,6 +131,14 @@ func New(spec Spec) (*Machine, error) {
 	if _, ok := m.states[spec.Initial]; !ok {
 		errs = append(errs, fmt.Errorf("track %s: initial state %q is not declared", spec.Track, spec.Initial))
 	}
+	return errs
+}
+
+// addTransitions records each transition whose states exist, checking no
+// trigger is configured twice from one state.
+func (m *Machine) addTransitions() []error {
+	spec := m.spec
+	var errs []error
 	for _, t := range spec.Transitions {
 		if _, ok := m.states[t.From]; !ok {
 			errs = append(errs, fmt.Errorf("track %s: trigger %s: unknown from-state %q", spec.Track, t.Trigger, t.From))
@@ -133,19 +163,27 @@ func New(spec Spec) (*Machine, error) {
 		m.byState[t.From][t.Trigger] = t
 		m.triggers[t.Trigger] = true
 	}
-	// A trigger configured on a parent and on one of its sub-states is ambiguous.
+	return errs
+}
+
+// ambiguities reports each trigger configured on a state and on one of its
+// ancestors.
+func (m *Machine) ambiguities() []error {
+	var errs []error
 	for from, ts := range m.byState {
 		for p := m.states[from].Parent; p != ""; p = m.states[p].Parent {
 			for trig := range ts {
 				if _, dup := m.byState[p][trig]; dup {
-					errs = append(errs, fmt.Errorf("track %s: trigger %s is configured from both %s and its parent %s (ambiguous)", spec.Track, trig, from, p))
+					errs = append(errs, fmt.Errorf("track %s: trigger %s is configured from both %s and its parent %s (ambiguous)", m.spec.Track, trig, from, p))
 				}
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
+	return errs
+}
+
+// box converts every state and trigger name to stateless's types once.
+func (m *Machine) box() {
 	m.boxed = make(map[string]stateless.State, len(m.states))
 	for name := range m.states {
 		m.boxed[name] = name
@@ -154,15 +192,6 @@ func New(spec Spec) (*Machine, error) {
 	for t := range m.triggers {
 		m.boxedTrig[t] = t
 	}
-	m.pool.New = func() any { return m.newPooled() }
-	if spec.Known {
-		return m, nil
-	}
-	// Build one now so any stateless configuration problem surfaces here.
-	if err := m.safeBuild(); err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 func (m *Machine) safeBuild() (err error) {

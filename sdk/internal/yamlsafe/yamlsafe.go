@@ -22,9 +22,10 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/sendflow/sendflow/internal/textclip"
 )
 
 // Error is a document refused by a check: what was exceeded and where.
@@ -259,18 +260,38 @@ func (s *scanner) scanLine() error {
 	s.skipSpaces()
 	indent := s.col()
 	blank := s.eol()
+	if done, err := s.carriedOver(indent, blank); done {
+		return err
+	}
+	if blank || s.data[s.i] == '#' {
+		return nil
+	}
+	if err := s.settlePending(indent); err != nil {
+		return err
+	}
+	if indent == 0 && s.i+3 <= len(s.data) && (string(s.data[s.i:s.i+3]) == "---" || string(s.data[s.i:s.i+3]) == "...") {
+		return s.documentMarker()
+	}
+	return s.node(s.blockParent(indent), indent)
+}
+
+// carriedOver reads a line that continues what an earlier line opened: a
+// quoted scalar, a block scalar's content, a plain scalar's continuation
+// or a flow collection. done is true when the line has been read (err is
+// then scanLine's answer); false when it is to be read as a new line.
+func (s *scanner) carriedOver(indent int, blank bool) (done bool, err error) {
 	switch {
 	case s.quote != 0:
 		if !s.scanQuote() {
-			return nil
+			return true, nil
 		}
 		if s.flow > 0 {
-			return s.scanFlow()
+			return true, s.scanFlow()
 		}
-		return s.afterNode(s.quoteCol)
+		return true, s.afterNode(s.quoteCol)
 	case s.lit != noLit && !s.litPlain:
 		if blank || indent > s.lit {
-			return nil // a block scalar's content
+			return true, nil // a block scalar's content
 		}
 		s.lit = noLit
 	case s.lit != noLit:
@@ -278,7 +299,7 @@ func (s *scanner) scanLine() error {
 		// or "[" in it as structure): scanned as a line, but a quote opened
 		// in it ends with it, so it cannot hide the lines after.
 		if blank {
-			return nil
+			return true, nil
 		}
 		if indent > s.lit {
 			s.lineLocal = true
@@ -286,11 +307,14 @@ func (s *scanner) scanLine() error {
 			s.lit = noLit
 		}
 	case s.flow > 0:
-		return s.scanFlow()
+		return true, s.scanFlow()
 	}
-	if blank || s.data[s.i] == '#' {
-		return nil
-	}
+	return false, nil
+}
+
+// settlePending counts the levels that lines ending in "-", "?", a tag or
+// an anchor open, now that the next node (at indent) is known.
+func (s *scanner) settlePending(indent int) error {
 	if s.entryPending && indent <= s.entryCol {
 		// "-" (or "?") ending a line, then (after any lines indented under
 		// it) a node at its column that is not the next entry: go-yaml
@@ -310,19 +334,28 @@ func (s *scanner) scanLine() error {
 		s.props++
 		s.deepest = max(s.deepest, s.level())
 	}
-	if indent == 0 && s.i+3 <= len(s.data) && (string(s.data[s.i:s.i+3]) == "---" || string(s.data[s.i:s.i+3]) == "...") {
-		// A document marker (go-yaml also reads "...-" as one; the levels
-		// open are kept then, in case it is not).
-		if blankAfter(s.at(3)) {
-			s.stack, s.props = s.stack[:0], 0
-		}
-		s.i += 3
-		s.skipSpaces()
-		if s.eol() || s.data[s.i] == '#' {
-			return nil
-		}
-		return s.node(-1, s.col())
+	return nil
+}
+
+// documentMarker reads "---" or "..." at the start of a line, and the node
+// after it on the line, if any.
+func (s *scanner) documentMarker() error {
+	// A document marker (go-yaml also reads "...-" as one; the levels
+	// open are kept then, in case it is not).
+	if blankAfter(s.at(3)) {
+		s.stack, s.props = s.stack[:0], 0
 	}
+	s.i += 3
+	s.skipSpaces()
+	if s.eol() || s.data[s.i] == '#' {
+		return nil
+	}
+	return s.node(-1, s.col())
+}
+
+// blockParent closes the block collections a node at indent ends, and
+// returns the column of the one holding it (-1 for none).
+func (s *scanner) blockParent(indent int) int {
 	entry := (s.data[s.i] == '-' || s.data[s.i] == '?') && blankAfter(s.at(1))
 	for n := len(s.stack); n > 0; n = len(s.stack) {
 		top := s.stack[n-1]
@@ -331,14 +364,12 @@ func (s *scanner) scanLine() error {
 		}
 		s.stack = s.stack[:n-1]
 	}
-	parent := -1
 	for k := len(s.stack) - 1; k >= 0; k-- {
 		if c := s.stack[k] >> 1; c < indent {
-			parent = c
-			break
+			return c
 		}
 	}
-	return s.node(parent, indent)
+	return -1
 }
 
 // node reads a block-context node starting at s.i (not a space), at
@@ -648,14 +679,6 @@ func (c *counter) count(n ast.Node) int {
 }
 
 // Clip returns s cut to at most n bytes without splitting a UTF-8
-// character, with "…" when it was cut.
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// character, with "…" when it was cut. It is textclip.Clip, kept here for
+// the callers that clip what they read from YAML (sdk/scenario).
+func Clip(s string, n int) string { return textclip.Clip(s, n) }

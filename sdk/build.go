@@ -1,0 +1,459 @@
+package sdk
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	"github.com/sendflow/sendflow/sdk/internal/machine"
+)
+
+// builder compiles a merged policy into a compiled one, part by part, in
+// the order each part needs the ones before: the calendar and parameters,
+// roles, tracks (their states), clocks, triggers (guards, branches,
+// transitions), then each track's machine, and last the statutory floor.
+// Every problem goes to d, in that order.
+type builder struct {
+	c    *compiled
+	p    Policy
+	o    *originMap
+	srcs []source
+	d    *diag
+	// pending holds each track's states until its triggers are known and
+	// its machine can be built.
+	pending []*pendingTrack
+	// transitions are each track's triggers' transitions, by track id;
+	// entries the states set_states effects enter, by track id.
+	transitions map[string][]machine.Transition
+	entries     map[string][]string
+}
+
+// pendingTrack is a track whose machine is built after the triggers.
+type pendingTrack struct {
+	t     *track
+	specs []machine.State
+}
+
+func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta, guardCost, callSteps int64) *compiled {
+	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost, callSteps: callSteps,
+		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
+		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
+	b := &builder{c: c, p: p, o: o, srcs: srcs, d: d, transitions: map[string][]machine.Transition{}, entries: map[string][]string{}}
+	if c.id == "" {
+		d.add("missing_field", "$.id", 0, "the policy has no id")
+	}
+	b.origins()
+	b.calendar()
+	b.kinds()
+	b.parameters()
+	b.roles()
+	b.tracks()
+	b.clocks()
+	for _, td := range p.Triggers {
+		b.trigger(td)
+	}
+	b.machines()
+	b.setStates()
+	if len(srcs) > 1 { // the floor binds overlays (and checkFloor is big: not compiled for nothing in WebAssembly)
+		checkFloor(c, srcs, o, d)
+	}
+	b.finish()
+	return c
+}
+
+// origins records the layer that last defined each element (LayerOf).
+func (b *builder) origins() {
+	o := b.o
+	b.c.origins = map[string]string{}
+	for kind, m := range map[string]map[string]where{"role": o.roles, "parameter": o.params, "track": o.tracks,
+		"clock": o.clocks, "trigger": o.triggers, "guard": o.guards} {
+		for id, w := range m {
+			b.c.origins[kind+":"+id] = o.layerNames[w.layer]
+		}
+	}
+}
+
+// calendar sets the bank holidays (the policy's list, or England and
+// Wales's) and the expression options, whose date functions read them.
+func (b *builder) calendar() {
+	c := b.c
+	c.holidays = calendar.DefaultHolidays()
+	if len(b.p.Holidays) > 0 {
+		var ds []calendar.Date
+		for i, h := range b.p.Holidays {
+			dd, err := calendar.ParseDate(h)
+			if err != nil {
+				b.d.add("bad_date", fmt.Sprintf("$.holidays[%d]", i), len(b.srcs)-1, "holiday %q is not a date (YYYY-MM-DD)", h)
+				continue
+			}
+			ds = append(ds, dd)
+		}
+		c.holidays = calendar.NewHolidays(ds)
+	}
+	if c.lazy != nil {
+		h := c.holidays
+		c.lazyOpts = sync.OnceValue(func() []expr.Option { return exprOptions(h) })
+	} else {
+		c.opts = exprOptions(c.holidays)
+	}
+}
+
+// kinds records the evidence and decision kinds.
+func (b *builder) kinds() {
+	for _, k := range b.p.EvidenceKinds {
+		b.c.evidence[k] = true
+	}
+	for _, k := range b.p.DecisionKinds {
+		b.c.decision[k] = true
+	}
+}
+
+// parameters records each parameter's value, as JSON would carry it.
+func (b *builder) parameters() {
+	for _, pr := range b.p.Parameters {
+		v := normaliseJSON(pr.Value)
+		if msg := paramProblem(v); msg != "" {
+			w := b.o.params[pr.ID]
+			b.d.add("bad_value", w.path+".value", w.layer, "parameter %s: %s", pr.ID, msg)
+			continue
+		}
+		b.c.params[pr.ID] = v
+	}
+}
+
+// roles compiles each role and its eligibility guard.
+func (b *builder) roles() {
+	for _, r := range b.p.Roles {
+		w := b.o.roles[r.ID]
+		if !validName(r.ID) {
+			b.d.add("bad_name", w.path+".id", w.layer, "role %q must be lower snake_case", r.ID)
+		}
+		ro := &role{def: r}
+		if r.Eligibility != nil {
+			g, ok := compileGuard(b.c, *r.Eligibility, w.layer, w.path+".eligibility", b.o.layerNames[w.layer], nil, b.d)
+			if ok {
+				ro.eligibility = g
+			}
+		}
+		b.c.roles[r.ID] = ro
+	}
+}
+
+// tracks records each track and lists its states, sub-states as
+// "parent.child" (machines are built after the triggers).
+func (b *builder) tracks() {
+	for i, t := range b.p.Tracks {
+		w := b.o.tracks[t.ID]
+		tr := &track{def: t, index: i, initial: t.Initial}
+		var states []machine.State
+		var walk func(prefix string, parent string, list []StateDef, path string)
+		walk = func(prefix, parent string, list []StateDef, path string) {
+			for j, s := range list {
+				name := s.ID
+				if prefix != "" {
+					name = prefix + "." + s.ID
+				}
+				if !validName(s.ID) {
+					b.d.add("bad_name", fmt.Sprintf("%s[%d].id", path, j), w.layer, "state %q must be lower snake_case", s.ID)
+				}
+				ms := machine.State{Name: name, Parent: parent}
+				if s.Initial != "" {
+					ms.Initial = name + "." + s.Initial
+				}
+				states = append(states, ms)
+				walk(name, name, s.States, elem(path, j)+".states")
+			}
+		}
+		walk("", "", t.States, w.path+".states")
+		b.c.tracks = append(b.c.tracks, tr)
+		b.c.trackBy[t.ID] = tr
+		b.pending = append(b.pending, &pendingTrack{t: tr, specs: states})
+	}
+}
+
+// clocks compiles each clock, then checks the appeal clock is one.
+func (b *builder) clocks() {
+	for _, cd := range b.p.Clocks {
+		b.c.clocks[cd.ID] = b.clock(cd, b.o.clocks[cd.ID])
+	}
+	if b.p.AppealClock != "" && b.c.clocks[b.p.AppealClock] == nil {
+		b.d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", b.p.AppealClock)
+	}
+}
+
+func (b *builder) clock(cd ClockDef, w where) *clockSpec {
+	d := b.d
+	cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
+	if cd.Kind == "" {
+		cs.def.Kind = "duty"
+	} else if cd.Kind != "duty" && cd.Kind != "window" {
+		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
+	}
+	switch {
+	case cd.Unit == "before":
+		if cd.Before == "" {
+			d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
+		} else if pr, err := b.c.compileExpr(cd.Before, reflect.String); err != nil {
+			d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
+		} else {
+			cs.before = pr
+		}
+	case !cs.unit.Valid():
+		d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, before)", cd.ID, cd.Unit)
+	case cd.LengthParam != "":
+		v, ok := b.c.params[cd.LengthParam].(float64)
+		if !ok || v < 1 || v != float64(int(v)) {
+			d.add("bad_value", w.path+".length_param", w.layer, "clock %s: parameter %q must be a whole number of %s", cd.ID, cd.LengthParam, cd.Unit)
+		} else {
+			cs.length = int(v)
+		}
+	case cd.Length < 1:
+		d.add("bad_value", w.path+".length", w.layer, "clock %s: length must be at least 1", cd.ID)
+	}
+	return cs
+}
+
+// trigger compiles one trigger: its roles, payload, guards, effects,
+// states and branches, and the transitions it adds to its track.
+func (b *builder) trigger(td TriggerDef) {
+	c, d := b.c, b.d
+	w := b.o.triggers[td.ID]
+	trackID, _, ok := strings.Cut(td.ID, ".")
+	tr := c.trackBy[trackID]
+	if !ok || tr == nil {
+		d.add("unknown_track", w.path+".id", w.layer, "trigger %q must be named track.event with a declared track", td.ID)
+		return
+	}
+	t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: b.o.layerNames[w.layer],
+		rolesText: strings.Join(td.Roles, ", "), fromText: strings.Join(td.From, ", ")}
+	b.triggerRoles(t, w)
+	b.payload(t, w)
+	b.guards(t, w)
+	checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
+	if len(td.From) == 0 {
+		d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, b.srcs[0].policy))
+	}
+	b.triggerStates(td, trackID, w)
+	dests := b.branches(t, w)
+	b.transition(td, trackID, dests)
+	for tk, st := range td.Effects.SetStates {
+		b.entries[tk] = append(b.entries[tk], st)
+	}
+	if _, dup := c.trigBy[td.ID]; dup {
+		d.add("duplicate", w.path+".id", w.layer, "trigger %s is declared twice", td.ID)
+	}
+	t.needsClocks = b.needsClocks(t)
+	if sum := t.cost(); sum > c.callSteps {
+		d.add("too_costly", w.path, w.layer, "%s", triggerTooCostly(td.ID, sum, c.callSteps))
+	}
+	c.trigBy[td.ID] = t
+	c.triggers = append(c.triggers, t)
+}
+
+// triggerRoles records the roles that may fire t, each a declared one.
+func (b *builder) triggerRoles(t *trigger, w where) {
+	td := t.def
+	for i, r := range td.Roles {
+		if b.c.roles[r] == nil {
+			b.d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.path, i), w.layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(b.c.roles)))
+		}
+		t.roles[r] = true
+	}
+	if len(td.Roles) == 0 {
+		b.d.add("missing_field", w.path, w.layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, b.srcs[0].policy))
+	}
+}
+
+// payload records t's payload fields, each of a known type and declared once.
+func (b *builder) payload(t *trigger, w where) {
+	td := t.def
+	for i, f := range td.Payload {
+		fp := elem(w.path+".payload", i)
+		switch f.Type {
+		case "string", "integer", "number", "boolean", "date", "list":
+		default:
+			b.d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+		}
+		if _, dup := t.fields[f.Name]; dup {
+			b.d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
+		}
+		t.fields[f.Name] = f
+	}
+}
+
+// guards compiles t's guards that are not disabled, each placed in the
+// layer that last defined it.
+func (b *builder) guards(t *trigger, w where) {
+	td := t.def
+	for i, g := range td.Guards {
+		if g.Disabled {
+			continue
+		}
+		gw := b.o.guard(td.ID, g.ID, where{w.layer, elem(w.path+".guards", i)})
+		if cg, ok := compileGuard(b.c, g, gw.layer, gw.path, b.o.layerNames[gw.layer], t, b.d); ok {
+			t.guards = append(t.guards, cg)
+		}
+	}
+}
+
+// triggerStates checks every state td names is a state of its track.
+func (b *builder) triggerStates(td TriggerDef, trackID string, w where) {
+	known, _ := (&linter{c: b.c}).states(trackID)
+	checkState := func(st, p string) {
+		if st != "" && !slices.Contains(known, st) {
+			b.d.add("unknown_state", p, w.layer, "trigger %s: %q is not a state of track %s%s", td.ID, st, trackID, suggest(st, known))
+		}
+	}
+	for i, f := range td.From {
+		checkState(f, elem(w.path+".from", i))
+	}
+	checkState(td.To, w.path+".to")
+	for i, br := range td.Branches {
+		checkState(br.To, fmt.Sprintf("%s.branches[%d].to", w.path, i))
+	}
+}
+
+// branches compiles t's branches and returns every destination a firing
+// of t may reach, sorted ("" for staying put).
+func (b *builder) branches(t *trigger, w where) []string {
+	td := t.def
+	dests := map[string]bool{}
+	hasDefault := false
+	for i, br := range td.Branches {
+		bp := elem(w.path+".branches", i)
+		cb := &branch{def: br, to: br.To}
+		if cb.to == "" {
+			cb.to = td.To
+		}
+		if br.When != "" {
+			cb.when = b.branchCondition(t, i, bp+".when")
+		} else {
+			hasDefault = true
+		}
+		checkEffects(b.c, td.ID, br.Effects, w.layer, bp+".effects", t, b.d)
+		t.branches = append(t.branches, cb)
+		dests[cb.to] = true
+	}
+	if len(td.Branches) > 0 && !hasDefault {
+		dests[td.To] = true
+	}
+	return keys(dests)
+}
+
+// branchCondition compiles branch i's condition, at path; nil when it
+// does not compile.
+func (b *builder) branchCondition(t *trigger, i int, path string) *program {
+	td, w := t.def, b.o.triggers[t.def.ID]
+	pr, err := b.c.compileExpr(td.Branches[i].When, reflect.Bool)
+	if err != nil {
+		b.d.addExpr(err, path, w.layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
+		return nil
+	}
+	checkDataFields(td.ID, pr, t, w.layer, path, b.d)
+	lintExpr(b.c, pr, w.layer, path, fmt.Sprintf("trigger %s: branch %d", td.ID, i+1), b.d)
+	return pr
+}
+
+// transition adds td's transitions from each of its from-states: to its
+// to-state, or, when its branches reach more than one destination, to the
+// one the firing chooses among dests.
+func (b *builder) transition(td TriggerDef, trackID string, dests []string) {
+	dynamic := len(dests) > 1
+	for _, from := range td.From {
+		mt := machine.Transition{Trigger: td.ID, From: from, To: td.To, Dynamic: dynamic}
+		if dynamic {
+			for _, dd := range dests {
+				if dd == "" {
+					dd = from
+				}
+				mt.Dests = append(mt.Dests, dd)
+			}
+			mt.To = ""
+		}
+		b.transitions[trackID] = append(b.transitions[trackID], mt)
+	}
+}
+
+// needsClocks reports whether a guard, branch or started clock of t reads
+// the case's clocks.
+func (b *builder) needsClocks(t *trigger) bool {
+	for _, g := range t.guards {
+		if g.prog.usesClocks {
+			return true
+		}
+	}
+	for _, br := range t.branches {
+		if br.when != nil && br.when.usesClocks {
+			return true
+		}
+	}
+	for _, r := range startsOf(t.def) {
+		if cs := b.c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
+			return true
+		}
+	}
+	return false
+}
+
+// machines builds each track's state machine and reports the states of an
+// enabled track that cannot be reached.
+func (b *builder) machines() {
+	for _, pd := range b.pending {
+		w := b.o.tracks[pd.t.def.ID]
+		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: b.transitions[pd.t.def.ID],
+			Known: b.c.lazy != nil})
+		if err != nil {
+			for _, e := range splitJoined(err) {
+				if strings.Contains(e, "unknown from-state") || strings.Contains(e, "unknown destination state") {
+					continue // reported above, with the trigger's position
+				}
+				b.d.add("invalid_graph", w.path, w.layer, "%s", e)
+			}
+			continue
+		}
+		pd.t.m = m
+		reach := m.Reachable(b.entries[pd.t.def.ID]...)
+		for _, s := range pd.specs {
+			if !reach[s.Name] && !pd.t.def.Disabled {
+				b.d.add("unreachable_state", w.path, w.layer, "track %s: state %s cannot be reached from %s", pd.t.def.ID, s.Name, pd.t.initial)
+			}
+		}
+	}
+}
+
+// setStates checks the states set_states effects enter on other tracks
+// are declared there.
+func (b *builder) setStates() {
+	for tk, sts := range b.entries {
+		tr := b.c.trackBy[tk]
+		for _, st := range sts {
+			if tr == nil || tr.m == nil || !tr.m.HasState(st) {
+				b.d.add("unknown_state", "$.triggers", 0, "set_states: %s is not a state of track %s", st, tk)
+			}
+		}
+	}
+}
+
+// finish sets the policy's hash (when it compiled) and its warnings.
+func (b *builder) finish() {
+	c := b.c
+	if len(b.d.problems) == 0 && c.lazy != nil {
+		c.hash = defaultHash // the default alone: recorded in defaultpolicy_gen.go
+	} else if len(b.d.problems) == 0 {
+		canon, _ := json.Marshal(b.p)
+		sum := sha256.Sum256(canon)
+		c.hash = hex.EncodeToString(sum[:])
+	}
+	if b.p.AllowBelowStatutoryFloor {
+		c.warnings = append(c.warnings, Warning{Code: "below_statutory_floor",
+			Message: "This policy sets allow_below_statutory_floor: it may break the statutory floor, so its outcomes may not be lawful."})
+	}
+}
