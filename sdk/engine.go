@@ -373,7 +373,7 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 			reason += " (the guard could not be evaluated on this firing's values)"
 		}
 		if g.def.Severity == "advice" {
-			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
+			warns = append(warns, Warning{Code: WarningAdvice, Message: reason, Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
 			continue
 		}
 		failed = append(failed, GuardFailure{ID: g.def.ID, Reason: reason, Citation: g.def.Citation, Layer: g.layer})
@@ -570,8 +570,8 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 			break
 		}
 		st := clockStatusOn(cl, day)
-		env.Clocks[k] = clockEnv{Exists: true, Running: st == "running" || ((st == "missed" || st == "excused") && cl.StoppedAt == ""),
-			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: st}
+		env.Clocks[k] = clockEnv{Exists: true, Running: st == ClockRunning || ((st == ClockMissed || st == ClockExcused) && cl.StoppedAt == ""),
+			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: string(st)}
 	}
 	if n := len(w.Decisions); n > 0 {
 		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
@@ -695,35 +695,35 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: ClockKind(cs.def.Kind), StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
 	return nil
 }
 
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.
-func clockStatusOn(cl Clock, day string) string {
+func clockStatusOn(cl Clock, day string) ClockState {
 	if cl.StoppedAt != "" && cl.StoppedAt <= day {
 		switch {
 		case cl.Cancelled && (cl.Void || cl.StoppedAt <= cl.Due):
-			return "cancelled"
+			return ClockCancelled
 		case cl.StoppedAt <= cl.Due:
-			return "met"
-		case cl.Kind == "window":
-			return "ended"
+			return ClockMet
+		case cl.Kind == ClockWindow:
+			return ClockEnded
 		case cl.Exception != "":
-			return "excused"
+			return ClockExcused
 		default:
-			return "missed"
+			return ClockMissed
 		}
 	}
 	switch {
 	case day <= cl.Due:
-		return "running"
-	case cl.Kind == "window":
-		return "ended"
+		return ClockRunning
+	case cl.Kind == ClockWindow:
+		return ClockEnded
 	case cl.Exception != "":
-		return "excused"
+		return ClockExcused
 	default:
-		return "missed"
+		return ClockMissed
 	}
 }
 
@@ -766,7 +766,7 @@ func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
 	for k, cl := range w.Clocks {
 		cl.Status = clockStatusOn(cl, day)
 		cs := ClockStatus{Clock: cl, Key: k}
-		if cl.Status == "running" {
+		if cl.Status == ClockRunning {
 			if due, err := calendar.ParseDate(cl.Due); err == nil {
 				left = append(left, asOf.DaysUntil(due))
 				cs.DaysLeft = &left[len(left)-1]
@@ -830,7 +830,7 @@ func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, local
 		pm := Permission{Trigger: t.def.ID, Track: t.track.def.ID}
 		if !t.roles[role] {
 			// The common refusal, built without formatting: most triggers are not a given role's.
-			pm.Code, pm.Reason = string(CodeNotAuthorised), "a "+role+" cannot fire "+t.def.ID+". It may be fired by: "+t.rolesText+"."
+			pm.Code, pm.Reason = CodeNotAuthorised, "a "+role+" cannot fire "+t.def.ID+". It may be fired by: "+t.rolesText+"."
 			out = append(out, pm)
 			continue
 		}
@@ -839,11 +839,11 @@ func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, local
 		}
 		if aerr := e.authorise(ctx, t, role, &w, at, today, true, locale); aerr != nil {
 			if aerr.Code == CodeLimitExceeded {
-				pm.Code, pm.Reason, pm.Guards = string(CodeLimitExceeded), aerr.Message, aerr.Guards
+				pm.Code, pm.Reason, pm.Guards = CodeLimitExceeded, aerr.Message, aerr.Guards
 				out = append(out, pm)
 				continue
 			}
-			pm.Code, pm.Reason, pm.Guards = string(CodeNotAuthorised), aerr.Message+".", aerr.Guards
+			pm.Code, pm.Reason, pm.Guards = CodeNotAuthorised, aerr.Message+".", aerr.Guards
 			if aerr.Detail != "" {
 				pm.Reason += " " + aerr.Detail
 			}
@@ -852,7 +852,7 @@ func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, local
 		}
 		from := w.States[t.track.def.ID]
 		if !t.track.m.CanFire(from, t.def.ID) {
-			pm.Code = string(CodeNotPermitted)
+			pm.Code = CodeNotPermitted
 			pm.Reason = "Not possible while " + t.track.def.ID + " is " + from + " (possible from: " + t.fromText + ")."
 			out = append(out, pm)
 			continue
@@ -881,12 +881,12 @@ func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, local
 				if errors.Is(gerr, errDeadline) {
 					return nil, be
 				}
-				pm.Code, pm.Reason = string(CodeLimitExceeded), be.Message
+				pm.Code, pm.Reason = CodeLimitExceeded, be.Message
 				pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: be.Message, Citation: g.def.Citation, Layer: g.layer})
 				break
 			}
 			if g.def.Severity == "advice" {
-				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
+				pm.Warnings = append(pm.Warnings, Warning{Code: WarningAdvice, Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
 				continue
 			}
 			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: reasonIn(g.def, locale), Citation: g.def.Citation, Layer: g.layer})
@@ -895,12 +895,12 @@ func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, local
 			pm.NeedsInput = append(pm.NeedsInput, f)
 		}
 		sort.Strings(pm.NeedsInput)
-		if pm.Code == string(CodeLimitExceeded) {
+		if pm.Code == CodeLimitExceeded {
 			out = append(out, pm)
 			continue
 		}
 		if len(pm.Guards) > 0 {
-			pm.Code = string(CodeGuardFailed)
+			pm.Code = CodeGuardFailed
 			var rs []string
 			for _, g := range pm.Guards {
 				rs = append(rs, g.Reason)

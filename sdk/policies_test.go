@@ -81,7 +81,7 @@ func TestGuardReasonsInWelshFallBackToEnglish(t *testing.T) {
 	o, err := e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05", Locale: "cy"})
 	require.NoError(t, err)
 	require.Len(t, o.Warnings, 1)
-	assert.Equal(t, "advice", o.Warnings[0].Code)
+	assert.Equal(t, sdk.WarningAdvice, o.Warnings[0].Code)
 	assert.Equal(t, "Siaradwch â'r CydSAAA yn gyntaf.", o.Warnings[0].Message)
 	o, err = e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05", Locale: "cy"})
 	require.NoError(t, err)
@@ -313,7 +313,7 @@ func checkFloorBreach(t *testing.T, tc floorBreach) {
 	require.NoError(t, err)
 	codes := map[string]bool{}
 	for _, w := range o.Warnings {
-		codes[w.Code] = true
+		codes[string(w.Code)] = true
 		if strings.Contains(w.Message, tc.rule) {
 			codes["rule"] = true
 		}
@@ -513,7 +513,7 @@ func checkHugeListGuard(t *testing.T) *sdk.Engine {
 		if p.Trigger == "support.plan_agreed" {
 			found = true
 			assert.False(t, p.Allowed)
-			assert.Equal(t, "limit_exceeded", p.Code)
+			assert.Equal(t, sdk.CodeLimitExceeded, p.Code)
 		}
 	}
 	assert.True(t, found)

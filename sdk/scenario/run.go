@@ -237,8 +237,8 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 			if want.Due != "" && got.Due != want.Due {
 				add("clocks."+key+".due", want.Due, orNone(got.Due), "")
 			}
-			if want.Status != "" && got.Status != want.Status {
-				add("clocks."+key+".status", want.Status, orNone(got.Status), "")
+			if want.Status != "" && string(got.Status) != want.Status {
+				add("clocks."+key+".status", want.Status, orNone(string(got.Status)), "")
 			}
 		}
 	}
@@ -267,7 +267,7 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 				case !ok:
 					add(check, trig+" not allowed", "no such trigger", "")
 				case p.allow && !pm.Allowed:
-					add(check, trig+" allowed", trig+" "+orNone(pm.Code), pm.Reason)
+					add(check, trig+" allowed", trig+" "+orNone(string(pm.Code)), pm.Reason)
 				case !p.allow && pm.Allowed:
 					add(check, trig+" not allowed", trig+" allowed", "")
 				}
