@@ -291,7 +291,7 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	}
 	at, atErr := calendar.ParseAt(f.At)
 	today := calendar.UKDate(at)
-	j := judgement{t: t, actor: f.Actor, locale: f.Locale, c: e.judgedCase(w, f.Facts), at: at, today: today, haveAt: atErr == nil,
+	j := judgement{t: t, actor: f.Actor, locale: e.locale(f.Locale), c: e.judgedCase(w, f.Facts), at: at, today: today, haveAt: atErr == nil,
 		fires: true, firing: f, w: w, atErr: atErr}
 	v := e.judge(ctx, &j)
 	if rerr := v.fireRefusal(t, j.locale); rerr != nil {

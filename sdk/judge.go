@@ -19,7 +19,8 @@ import (
 type judgement struct {
 	t     *trigger
 	actor string
-	// locale is the language of guard reasons.
+	// locale is the language of guard reasons, already the call's or the
+	// engine's (Engine.locale).
 	locale string
 	// c is the case as the firing would find it: authorise judges a role's
 	// eligibility on its facts, and the state check reads its states.
@@ -187,4 +188,13 @@ func (e *Engine) authorise(ctx context.Context, t *trigger, actor string, w *Cas
 		}
 	}
 	return nil
+}
+
+// locale is the locale of a call: its own, or the engine's (WithLocale)
+// when it names none.
+func (e *Engine) locale(l string) string {
+	if l == "" {
+		return e.opt.locale
+	}
+	return l
 }

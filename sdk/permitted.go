@@ -14,18 +14,15 @@ import (
 // and, when not, why (not authorised, not from this state, or each failing
 // guard with its reason and citation). Guards that read the payload are
 // checked when the trigger is fired; Permission.NeedsInput names the fields.
+// Reasons are in the engine's locale (WithLocale; English by default).
 func (e *Engine) Permitted(c Case, role string, asOf string) ([]Permission, error) {
-	return e.PermittedIn(c, role, asOf, DefaultLocale)
+	return e.PermittedContext(context.Background(), c, role, asOf, "")
 }
 
-// PermittedIn is Permitted with guard reasons in locale ("en", "cy"; any
-// other locale, or a guard without a reason in it, falls back to English).
-func (e *Engine) PermittedIn(c Case, role, asOf, locale string) ([]Permission, error) {
-	return e.PermittedContext(context.Background(), c, role, asOf, locale)
-}
-
-// PermittedContext is PermittedIn stopping when ctx is cancelled or passes
-// its deadline: the call then fails with limit_exceeded.
+// PermittedContext is Permitted with guard reasons in locale ("en", "cy";
+// empty means the engine's locale; any other locale, or a guard without a
+// reason in it, falls back to English), stopping when ctx is cancelled or
+// passes its deadline: the call then fails with limit_exceeded.
 func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, locale string) (out []Permission, err error) {
 	defer func() {
 		if rec := recover(); rec != nil {
@@ -39,7 +36,7 @@ func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, local
 	}
 	today := calendar.UKDate(at)
 	// One environment, and so one call step budget, for every trigger.
-	j := judgement{actor: role, locale: locale, c: &w, at: at, today: today, haveAt: true,
+	j := judgement{actor: role, locale: e.locale(locale), c: &w, at: at, today: today, haveAt: true,
 		env: e.env(ctx, &w, role, asOf, at, today, nil, true)}
 	out = make([]Permission, 0, len(e.p.triggers))
 	for _, t := range e.p.triggers {

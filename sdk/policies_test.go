@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestGuardReasonsInWelshFallBackToEnglish(t *testing.T) {
 	_, err = e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07", Locale: "fr"})
 	assert.Equal(t, "A personalised plan must be held in evidence before the plan is agreed.", sdk.AsError(err).Guards[0].Reason)
 
-	perms, err := e.PermittedIn(c, "senco", "2026-01-07", "cy")
+	perms, err := e.PermittedContext(context.Background(), c, "senco", "2026-01-07", "cy")
 	require.NoError(t, err)
 	for _, p := range perms {
 		if p.Trigger == "support.plan_agreed" {

@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -512,7 +513,7 @@ func TestPermittedPassesTheLocale(t *testing.T) {
 	assert.Equal(t, cy, cyRef)
 	e, err := sdk.Compile(sdk.PolicySource{Name: "kent.yaml", Data: kent})
 	require.NoError(t, err)
-	want, err := e.PermittedIn(c, "school", "2026-01-10", "cy")
+	want, err := e.PermittedContext(context.Background(), c, "school", "2026-01-10", "cy")
 	require.NoError(t, err)
 	welsh := 0
 	for _, p := range want {
