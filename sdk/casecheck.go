@@ -35,7 +35,7 @@ func ptrKey(parent, k string) string {
 }
 
 // clockStatuses are the statuses a clock may have (Clock.Status).
-var clockStatuses = map[string]bool{"running": true, "met": true, "missed": true, "excused": true, "ended": true, "cancelled": true}
+var clockStatuses = map[ClockState]bool{ClockRunning: true, ClockMet: true, ClockMissed: true, ClockExcused: true, ClockEnded: true, ClockCancelled: true}
 
 // sourceSet is what a per-source clock's source may be: the values of the
 // source fields of the triggers that start it, or any string when one of
@@ -195,11 +195,11 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		} else if k != cl.ID || cl.Source != "" {
 			return bad(ptr, "a clock key of %d characters is not the id of clock %s (which has no source)", utf8.RuneCountInString(k), cl.ID)
 		}
-		if cl.Kind != cs.def.Kind {
-			return bad(ptr+"/kind", "clock %s is a %s, not %s", cl.ID, cs.def.Kind, clip(cl.Kind))
+		if cl.Kind != ClockKind(cs.def.Kind) {
+			return bad(ptr+"/kind", "clock %s is a %s, not %s", cl.ID, cs.def.Kind, clip(string(cl.Kind)))
 		}
 		if !clockStatuses[cl.Status] {
-			return bad(ptr+"/status", "clock %s has status %s, not one of running, met, missed, excused, ended, cancelled", cl.ID, clip(cl.Status))
+			return bad(ptr+"/status", "clock %s has status %s, not one of running, met, missed, excused, ended, cancelled", cl.ID, clip(string(cl.Status)))
 		}
 		for _, d := range [...]struct{ name, v string }{{"started_at", cl.StartedAt}, {"due", cl.Due}, {"stopped_at", cl.StoppedAt}} {
 			if d.v == "" && d.name == "stopped_at" {

@@ -599,7 +599,7 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 		case l == DefaultLocale:
 			d.add("bad_locale", path+".reasons."+l, layer, "guard %s: the English reason goes in reason, not reasons.en", g.ID)
 		case !knownLocale(l):
-			d.add("bad_locale", path+".reasons", layer, "guard %s: unknown locale %q (known: %s)%s", g.ID, l, strings.Join(Locales, ", "), suggest(l, Locales))
+			d.add("bad_locale", path+".reasons", layer, "guard %s: unknown locale %q (known: %s)%s", g.ID, l, strings.Join(Locales(), ", "), suggest(l, Locales()))
 		case strings.TrimSpace(g.Reasons[l]) == "":
 			d.add("missing_field", path+".reasons."+l, layer, "guard %s: the %s reason is empty", g.ID, l)
 		}

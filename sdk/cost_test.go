@@ -127,7 +127,7 @@ func TestCostlyGuardsAreRefusedOrStopped(t *testing.T) {
 			for _, p := range perms {
 				if p.Trigger == "support.plan_agreed" {
 					found = true
-					assert.Equal(t, "limit_exceeded", p.Code, p.Reason)
+					assert.Equal(t, sdk.CodeLimitExceeded, p.Code, p.Reason)
 				}
 			}
 			assert.True(t, found)
@@ -223,7 +223,7 @@ func TestGuardStepsLimit(t *testing.T) {
 	assert.Equal(t, "h", se.Guards[0].ID)
 	p := perm(tight)
 	assert.False(t, p.Allowed)
-	assert.Equal(t, "limit_exceeded", p.Code)
+	assert.Equal(t, sdk.CodeLimitExceeded, p.Code)
 	// e itself is unchanged.
 	fire(t, e, c, "support.plan_agreed", "senco", "2026-01-07", nil)
 }

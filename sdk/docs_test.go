@@ -59,7 +59,7 @@ func generatedDocs() string {
 		fmt.Fprintf(&b, "- `%s`\n", r)
 	}
 	b.WriteString("\n### Locales\n\n")
-	for _, l := range Locales {
+	for _, l := range Locales() {
 		fmt.Fprintf(&b, "- `%s`\n", l)
 	}
 	return b.String()

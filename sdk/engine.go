@@ -281,44 +281,84 @@ func mustDate(at string) calendar.Date {
 	return calendar.UKDate(t)
 }
 
-// fire applies f to the working case w in place.
+// fire applies f to the working case w in place: it finds the trigger, has
+// judge rule on the firing (checkFiring checking its input), then moves
+// the track (transition) and records the event (record).
 func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning, *Error) {
-	p := e.p
-	// 1. unknown_trigger
-	t := p.trigBy[f.Trigger]
-	if t != nil && t.track.def.Disabled {
-		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("trigger %s belongs to track %s, which policy %s disables", t.def.ID, t.track.def.ID, p.id),
-			Pointer: "/trigger", Detail: "This authority does not use that track; see its policy.",
-			Problems: []Problem{{Code: "track_disabled", Message: fmt.Sprintf("track %s is disabled", t.track.def.ID), Pointer: "/trigger"}}}
-	}
-	if len(f.Trigger) > MaxIdentifierLen || t == nil {
-		return Event{}, nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %s%s", clip(f.Trigger), suggest(f.Trigger, e.TriggerNames())),
-			Pointer: "/trigger", Detail: "Triggers are named track.event, e.g. ehc.requested; see the policy's trigger list."}
+	t, terr := e.firedTrigger(f.Trigger)
+	if terr != nil {
+		return Event{}, nil, terr
 	}
 	at, atErr := calendar.ParseAt(f.At)
 	today := calendar.UKDate(at)
-	// 2. not_authorised. A role's eligibility (a young person's age) is judged
-	// on the facts as this firing leaves them, so a date of birth given with
-	// the firing counts; a merge that fails is reported later as invalid_input.
-	judged := w
-	if len(f.Facts) > 0 {
-		if merged, _, probs, lerr := e.mergeFacts(w.Facts, f.Facts); lerr == nil && len(probs) == 0 {
+	j := judgement{t: t, actor: f.Actor, locale: e.locale(f.Locale), c: e.judgedCase(w, f.Facts), at: at, today: today, haveAt: atErr == nil,
+		fires: true, firing: f, w: w, atErr: atErr}
+	v := e.judge(ctx, &j)
+	if rerr := v.fireRefusal(t, j.locale); rerr != nil {
+		return Event{}, nil, rerr
+	}
+	warns := v.warns // the advisory guards' warnings, after the policy's own
+	if len(e.p.warnings) > 0 {
+		warns = append(append(make([]Warning, 0, len(e.p.warnings)+len(v.warns)), e.p.warnings...), v.warns...)
+	}
+	before, merr := e.transition(w, t, v.from, v.env, v.in.data, today)
+	if merr != nil {
+		return Event{}, nil, merr
+	}
+	ev, oerr := e.record(w, t, f.Actor, v.env.At, v.in, before)
+	if oerr != nil {
+		return Event{}, nil, oerr
+	}
+	return ev, warns, nil
+}
+
+// firedTrigger is the trigger a firing names, or its unknown_trigger
+// refusal (a trigger of a disabled track is unknown too).
+func (e *Engine) firedTrigger(name string) (*trigger, *Error) {
+	p := e.p
+	t := p.trigBy[name]
+	if t != nil && t.track.def.Disabled {
+		return nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("trigger %s belongs to track %s, which policy %s disables", t.def.ID, t.track.def.ID, p.id),
+			Pointer: "/trigger", Detail: "This authority does not use that track; see its policy.",
+			Problems: []Problem{{Code: "track_disabled", Message: fmt.Sprintf("track %s is disabled", t.track.def.ID), Pointer: "/trigger"}}}
+	}
+	if len(name) > MaxIdentifierLen || t == nil {
+		return nil, &Error{Code: CodeUnknownTrigger, Message: fmt.Sprintf("unknown trigger %s%s", clip(name), suggest(name, e.TriggerNames())),
+			Pointer: "/trigger", Detail: "Triggers are named track.event, e.g. ehc.requested; see the policy's trigger list."}
+	}
+	return t, nil
+}
+
+// judgedCase is w as a firing with these facts would leave it, for
+// authorise: a role's eligibility (a young person's age) is judged on the
+// facts as the firing leaves them, so a date of birth given with the
+// firing counts. A merge that fails leaves w as it is; checkInput reports
+// it as invalid_input.
+func (e *Engine) judgedCase(w *Case, facts map[string]any) *Case {
+	if len(facts) > 0 {
+		if merged, _, probs, lerr := e.mergeFacts(w.Facts, facts); lerr == nil && len(probs) == 0 {
 			tmp := *w
 			tmp.Facts = merged
-			judged = &tmp
+			return &tmp
 		}
 	}
-	if aerr := e.authorise(ctx, t, f.Actor, judged, at, today, atErr == nil, f.Locale); aerr != nil {
-		return Event{}, nil, aerr
-	}
-	// 3. not_permitted
-	track := t.track
-	from := w.States[track.def.ID]
-	if !track.m.CanFire(from, t.def.ID) {
-		return Event{}, nil, &Error{Code: CodeNotPermitted, Message: fmt.Sprintf("%s cannot be fired while %s is %s", t.def.ID, track.def.ID, from),
-			Detail: fmt.Sprintf("It can be fired from: %s.", strings.Join(t.def.From, ", ")), Pointer: "/trigger"}
-	}
-	// 4. invalid_input
+	return w
+}
+
+// firingInput is a firing's input, checked and normalised.
+type firingInput struct {
+	data  map[string]any // the payload
+	facts Facts          // the case's facts with the firing's merged in
+	patch map[string]any // the firing's facts, as recorded
+	// origin is the facts before the merge, for a case that has neither
+	// an origin nor a history (it starts from them).
+	origin *Facts
+}
+
+// checkInput checks a firing's at, payload and facts against the case and
+// the trigger: every problem at once (invalid_input), or a cap exceeded
+// (limit_exceeded).
+func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr error) (firingInput, *Error) {
 	var problems []Problem
 	if atErr != nil {
 		problems = append(problems, Problem{Code: "bad_date", Message: "at must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/at"})
@@ -328,75 +368,55 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 		}
 	}
 	if len(w.History) >= MaxHistory {
-		return Event{}, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case already has %d events; the limit is %d", len(w.History), MaxHistory), Pointer: "/history"}
+		return firingInput{}, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case already has %d events; the limit is %d", len(w.History), MaxHistory), Pointer: "/history"}
 	}
+	var in firingInput
 	data, dprobs, lerr := e.checkData(t, f.Data)
 	if lerr != nil {
-		return Event{}, nil, lerr
+		return firingInput{}, lerr
 	}
 	problems = append(problems, dprobs...)
-	facts, factsPatch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
+	facts, patch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
 	if lerr != nil {
-		return Event{}, nil, lerr
+		return firingInput{}, lerr
 	}
 	problems = append(problems, fprobs...)
 	if len(problems) > 0 {
-		return Event{}, nil, &Error{Code: CodeInvalidInput, Message: problems[0].Message, Pointer: problems[0].Pointer, Problems: problems,
+		return firingInput{}, &Error{Code: CodeInvalidInput, Message: problems[0].Message, Pointer: problems[0].Pointer, Problems: problems,
 			Detail: fmt.Sprintf("%d problem(s) with the firing; each names its field.", len(problems))}
 	}
-	// 5. guard_failed (every failing guard), advisory guards become warnings.
-	var preFacts *Facts
-	if w.Origin == nil && len(w.History) == 0 {
-		pf := copyFacts(w.Facts)
-		preFacts = &pf
+	in.data, in.facts, in.patch = data, facts, patch
+	return in, nil
+}
+
+// fireRefusal is a firing's refusal for the verdict, nil when it may fire.
+func (v *verdict) fireRefusal(t *trigger, locale string) *Error {
+	switch v.stage {
+	case stageAuthorise, stageInput:
+		return v.refusal
+	case stageState:
+		return &Error{Code: CodeNotPermitted, Message: fmt.Sprintf("%s cannot be fired while %s is %s", t.def.ID, t.track.def.ID, v.from),
+			Detail: fmt.Sprintf("It can be fired from: %s.", strings.Join(t.def.From, ", ")), Pointer: "/trigger"}
 	}
-	w.Facts = facts
-	env := e.env(ctx, w, f.Actor, f.At, at, today, data, t.needsClocks)
-	var failed []GuardFailure
-	warns := append([]Warning(nil), p.warnings...)
-	for _, g := range t.guards {
-		if g.roles != nil && !g.roles[f.Actor] {
-			continue
-		}
-		ok, gerr := g.prog.runBool(env)
-		if ok && gerr == nil {
-			continue
-		}
-		if se := stopError(gerr, "guard "+g.def.ID); se != nil {
-			se.Guards = []GuardFailure{{ID: g.def.ID, Reason: reasonIn(g.def, f.Locale), Citation: g.def.Citation, Layer: g.layer}}
-			return Event{}, nil, se
-		}
-		reason := reasonIn(g.def, f.Locale)
-		if gerr != nil {
-			// The expression's own error can quote a payload value: say
-			// only that it failed.
-			reason += " (the guard could not be evaluated on this firing's values)"
-		}
-		if g.def.Severity == "advice" {
-			warns = append(warns, Warning{Code: "advice", Message: reason, Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
-			continue
-		}
-		failed = append(failed, GuardFailure{ID: g.def.ID, Reason: reason, Citation: g.def.Citation, Layer: g.layer})
+	if v.stop != nil {
+		g := v.stopped
+		v.stop.Guards = []GuardFailure{{ID: g.def.ID, Reason: reasonIn(g.def, locale), Citation: g.def.Citation, Layer: g.layer}}
+		return v.stop
 	}
-	if len(failed) > 0 {
-		return Event{}, nil, &Error{Code: CodeGuardFailed, Message: failed[0].Reason, Guards: failed,
-			Detail: fmt.Sprintf("%d guard(s) of %s do not hold.", len(failed), t.def.ID)}
+	if len(v.failed) > 0 {
+		return &Error{Code: CodeGuardFailed, Message: v.failed[0].Reason, Guards: v.failed,
+			Detail: fmt.Sprintf("%d guard(s) of %s do not hold.", len(v.failed), t.def.ID)}
 	}
-	// Choose the branch, then fire the track's state machine.
-	var br *branch
-	for _, b := range t.branches {
-		if b.when == nil {
-			br = b
-			break
-		}
-		ok, berr := b.when.runBool(env)
-		if se := stopError(berr, "a branch condition of "+t.def.ID); se != nil {
-			return Event{}, nil, se
-		}
-		if berr == nil && ok {
-			br = b
-			break
-		}
+	return nil
+}
+
+// transition chooses t's branch, fires its track's state machine from
+// from, and applies the effects of t and the branch. It returns the
+// states before.
+func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, data map[string]any, today calendar.Date) (map[string]string, *Error) {
+	br, berr := e.branch(t, env)
+	if berr != nil {
+		return nil, berr
 	}
 	dest := t.def.To
 	if br != nil && br.to != "" {
@@ -414,26 +434,49 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	} else {
 		before = copyStates(w.States)
 	}
-	next, merr := track.m.Fire(from, t.def.ID, dest)
+	next, merr := t.track.m.Fire(from, t.def.ID, dest)
 	if merr != nil {
-		return Event{}, nil, &Error{Code: CodeInternal, Message: "state machine: " + merr.Error()}
+		return nil, &Error{Code: CodeInternal, Message: "state machine: " + merr.Error()}
 	}
-	w.States[track.def.ID] = next
-	// Effects.
+	w.States[t.track.def.ID] = next
 	seq := len(w.History) + 1
 	if err := e.apply(w, t, t.def.Effects, data, env, today, seq); err != nil {
-		return Event{}, nil, err
+		return nil, err
 	}
 	if br != nil {
 		if err := e.apply(w, t, br.def.Effects, data, env, today, seq); err != nil {
-			return Event{}, nil, err
+			return nil, err
 		}
 	}
 	e.restatus(w, env.Today)
-	// The event, chained to the previous one.
+	return before, nil
+}
+
+// branch is the first of t's branches whose condition holds (or that has
+// none); nil when none does.
+func (e *Engine) branch(t *trigger, env *guardEnv) (*branch, *Error) {
+	for _, b := range t.branches {
+		if b.when == nil {
+			return b, nil
+		}
+		ok, berr := b.when.runBool(env)
+		if se := stopError(berr, "a branch condition of "+t.def.ID); se != nil {
+			return nil, se
+		}
+		if berr == nil && ok {
+			return b, nil
+		}
+	}
+	return nil, nil
+}
+
+// record appends the firing's event to w's history, chained to the one
+// before (or to the origin) and signed when the engine has a signer, and
+// checks the case can be read back.
+func (e *Engine) record(w *Case, t *trigger, actor, at string, in firingInput, before map[string]string) (Event, *Error) {
 	if w.Origin == nil && len(w.History) == 0 {
 		// A hand-made case without an origin: it starts from the facts as given.
-		w.Origin = preFacts
+		w.Origin = in.origin
 	}
 	var prev string
 	if n := len(w.History); n > 0 {
@@ -441,15 +484,16 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	} else {
 		prev = originHash(w.Origin)
 	}
-	ev := Event{Seq: seq, At: env.At, Actor: f.Actor, Trigger: t.def.ID, Data: data, Facts: factsPatch,
+	p := e.p
+	ev := Event{Seq: len(w.History) + 1, At: at, Actor: actor, Trigger: t.def.ID, Data: in.data, Facts: in.patch,
 		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: p.id, PolicyHash: p.hash, PrevHash: prev}
 	ev.Hash = eventHash(&ev, e.trackOrder)
 	e.sign(&ev)
 	w.History = append(w.History, ev)
 	if oerr := e.checkOutput(w, &ev); oerr != nil {
-		return Event{}, nil, oerr
+		return Event{}, oerr
 	}
-	return ev, warns, nil
+	return ev, nil
 }
 
 // stopError is the refusal when an evaluation of what (a guard, a branch
@@ -481,34 +525,6 @@ func copyStates(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return maps.Clone(m)
-}
-
-// authorise checks the actor's role for the trigger and the role's own
-// eligibility guard (a young person must be over compulsory school age).
-func (e *Engine) authorise(ctx context.Context, t *trigger, actor string, w *Case, at time.Time, today calendar.Date, haveAt bool, locale string) *Error {
-	r := e.p.roles[actor]
-	if len(actor) > MaxIdentifierLen || r == nil {
-		return &Error{Code: CodeNotAuthorised, Message: e.unknownRole(actor), Pointer: "/actor"}
-	}
-	if !t.roles[actor] {
-		return &Error{Code: CodeNotAuthorised, Message: fmt.Sprintf("a %s cannot fire %s", actor, t.def.ID), Pointer: "/actor",
-			Detail: "It may be fired by: " + t.rolesText + "."}
-	}
-	if r.eligibility != nil && haveAt {
-		env := e.env(ctx, w, actor, "", at, today, nil, r.eligibility.prog.usesClocks)
-		ok, err := r.eligibility.prog.runBool(env)
-		if se := stopError(err, "the eligibility guard of role "+actor); se != nil {
-			se.Pointer = "/actor"
-			se.Guards = []GuardFailure{{ID: r.eligibility.def.ID, Reason: reasonIn(r.eligibility.def, locale), Citation: r.eligibility.def.Citation, Layer: r.eligibility.layer}}
-			return se
-		}
-		if err != nil || !ok {
-			reason := reasonIn(r.eligibility.def, locale)
-			return &Error{Code: CodeNotAuthorised, Message: reason, Pointer: "/actor",
-				Guards: []GuardFailure{{ID: r.eligibility.def.ID, Reason: reason, Citation: r.eligibility.def.Citation, Layer: r.eligibility.layer}}}
-		}
-	}
-	return nil
 }
 
 // Read-only empty maps for environments without a payload or clocks
@@ -570,8 +586,8 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 			break
 		}
 		st := clockStatusOn(cl, day)
-		env.Clocks[k] = clockEnv{Exists: true, Running: st == "running" || ((st == "missed" || st == "excused") && cl.StoppedAt == ""),
-			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: st}
+		env.Clocks[k] = clockEnv{Exists: true, Running: st == ClockRunning || ((st == ClockMissed || st == ClockExcused) && cl.StoppedAt == ""),
+			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: string(st)}
 	}
 	if n := len(w.Decisions); n > 0 {
 		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
@@ -695,35 +711,35 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: ClockKind(cs.def.Kind), StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
 	return nil
 }
 
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.
-func clockStatusOn(cl Clock, day string) string {
+func clockStatusOn(cl Clock, day string) ClockState {
 	if cl.StoppedAt != "" && cl.StoppedAt <= day {
 		switch {
 		case cl.Cancelled && (cl.Void || cl.StoppedAt <= cl.Due):
-			return "cancelled"
+			return ClockCancelled
 		case cl.StoppedAt <= cl.Due:
-			return "met"
-		case cl.Kind == "window":
-			return "ended"
+			return ClockMet
+		case cl.Kind == ClockWindow:
+			return ClockEnded
 		case cl.Exception != "":
-			return "excused"
+			return ClockExcused
 		default:
-			return "missed"
+			return ClockMissed
 		}
 	}
 	switch {
 	case day <= cl.Due:
-		return "running"
-	case cl.Kind == "window":
-		return "ended"
+		return ClockRunning
+	case cl.Kind == ClockWindow:
+		return ClockEnded
 	case cl.Exception != "":
-		return "excused"
+		return ClockExcused
 	default:
-		return "missed"
+		return ClockMissed
 	}
 }
 
@@ -766,7 +782,7 @@ func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
 	for k, cl := range w.Clocks {
 		cl.Status = clockStatusOn(cl, day)
 		cs := ClockStatus{Clock: cl, Key: k}
-		if cl.Status == "running" {
+		if cl.Status == ClockRunning {
 			if due, err := calendar.ParseDate(cl.Due); err == nil {
 				left = append(left, asOf.DaysUntil(due))
 				cs.DaysLeft = &left[len(left)-1]
@@ -782,136 +798,6 @@ func (e *Engine) clockReport(w *Case, asOf calendar.Date) (ClockReport, error) {
 		return strings.Compare(a.Key, b.Key)
 	})
 	return r, nil
-}
-
-// Permitted judges every trigger for one role as of asOf: allowed or not
-// and, when not, why (not authorised, not from this state, or each failing
-// guard with its reason and citation). Guards that read the payload are
-// checked when the trigger is fired; Permission.NeedsInput names the fields.
-func (e *Engine) Permitted(c Case, role string, asOf string) ([]Permission, error) {
-	return e.PermittedIn(c, role, asOf, DefaultLocale)
-}
-
-// PermittedIn is Permitted with guard reasons in locale ("en", "cy"; any
-// other locale, or a guard without a reason in it, falls back to English).
-func (e *Engine) PermittedIn(c Case, role, asOf, locale string) ([]Permission, error) {
-	return e.PermittedContext(context.Background(), c, role, asOf, locale)
-}
-
-// PermittedContext is PermittedIn stopping when ctx is cancelled or passes
-// its deadline: the call then fails with limit_exceeded.
-func (e *Engine) PermittedContext(ctx context.Context, c Case, role, asOf, locale string) (out []Permission, err error) {
-	defer func() {
-		if rec := recover(); rec != nil {
-			out, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("permitted failed: %v", rec)}
-		}
-	}()
-	at, perr := calendar.ParseAt(asOf)
-	if perr != nil {
-		return nil, &Error{Code: CodeInvalidInput, Message: "as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp", Pointer: "/as_of"}
-	}
-	if len(role) > MaxIdentifierLen || e.p.roles[role] == nil {
-		return nil, &Error{Code: CodeNotAuthorised, Message: e.unknownRole(role), Pointer: "/role"}
-	}
-	if lerr := e.checkCounts(&c); lerr != nil {
-		return nil, lerr
-	}
-	w := cloneCase(c, 0)
-	if cerr := e.checkCase(&w); cerr != nil {
-		return nil, cerr
-	}
-	today := calendar.UKDate(at)
-	env := e.env(ctx, &w, role, asOf, at, today, nil, true)
-	out = make([]Permission, 0, len(e.p.triggers))
-	for _, t := range e.p.triggers {
-		if t.track.def.Disabled {
-			continue
-		}
-		pm := Permission{Trigger: t.def.ID, Track: t.track.def.ID}
-		if !t.roles[role] {
-			// The common refusal, built without formatting: most triggers are not a given role's.
-			pm.Code, pm.Reason = string(CodeNotAuthorised), "a "+role+" cannot fire "+t.def.ID+". It may be fired by: "+t.rolesText+"."
-			out = append(out, pm)
-			continue
-		}
-		if ctx.Err() != nil {
-			return nil, stopError(errDeadline, "permitted")
-		}
-		if aerr := e.authorise(ctx, t, role, &w, at, today, true, locale); aerr != nil {
-			if aerr.Code == CodeLimitExceeded {
-				pm.Code, pm.Reason, pm.Guards = string(CodeLimitExceeded), aerr.Message, aerr.Guards
-				out = append(out, pm)
-				continue
-			}
-			pm.Code, pm.Reason, pm.Guards = string(CodeNotAuthorised), aerr.Message+".", aerr.Guards
-			if aerr.Detail != "" {
-				pm.Reason += " " + aerr.Detail
-			}
-			out = append(out, pm)
-			continue
-		}
-		from := w.States[t.track.def.ID]
-		if !t.track.m.CanFire(from, t.def.ID) {
-			pm.Code = string(CodeNotPermitted)
-			pm.Reason = "Not possible while " + t.track.def.ID + " is " + from + " (possible from: " + t.fromText + ")."
-			out = append(out, pm)
-			continue
-		}
-		var needs map[string]bool
-		for _, g := range t.guards {
-			if g.roles != nil && !g.roles[role] {
-				continue
-			}
-			// A guard that reads the payload is judged when the trigger is
-			// fired with data, whether or not it holds on no data.
-			if len(g.prog.dataFields) > 0 {
-				if needs == nil {
-					needs = map[string]bool{}
-				}
-				for _, f := range g.prog.dataFields {
-					needs[f] = true
-				}
-				continue
-			}
-			ok, gerr := g.prog.runBool(env)
-			if ok && gerr == nil {
-				continue
-			}
-			if be := stopError(gerr, "guard "+g.def.ID); be != nil {
-				if errors.Is(gerr, errDeadline) {
-					return nil, be
-				}
-				pm.Code, pm.Reason = string(CodeLimitExceeded), be.Message
-				pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: be.Message, Citation: g.def.Citation, Layer: g.layer})
-				break
-			}
-			if g.def.Severity == "advice" {
-				pm.Warnings = append(pm.Warnings, Warning{Code: "advice", Message: reasonIn(g.def, locale), Guard: g.def.ID, Citation: g.def.Citation, Layer: g.layer})
-				continue
-			}
-			pm.Guards = append(pm.Guards, GuardFailure{ID: g.def.ID, Reason: reasonIn(g.def, locale), Citation: g.def.Citation, Layer: g.layer})
-		}
-		for f := range needs {
-			pm.NeedsInput = append(pm.NeedsInput, f)
-		}
-		sort.Strings(pm.NeedsInput)
-		if pm.Code == string(CodeLimitExceeded) {
-			out = append(out, pm)
-			continue
-		}
-		if len(pm.Guards) > 0 {
-			pm.Code = string(CodeGuardFailed)
-			var rs []string
-			for _, g := range pm.Guards {
-				rs = append(rs, g.Reason)
-			}
-			pm.Reason = strings.Join(rs, " ")
-		} else {
-			pm.Allowed = true
-		}
-		out = append(out, pm)
-	}
-	return out, nil
 }
 
 // checkData validates a payload against the trigger's declared fields and

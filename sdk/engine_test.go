@@ -90,24 +90,24 @@ func TestClockStatuses(t *testing.T) {
 	c := fire(t, e, newCase(e), "ehc.requested", "parent", "2026-01-05", nil).Case
 	rep, err := e.Clocks(c, "2026-02-16")
 	require.NoError(t, err)
-	assert.Equal(t, "running", find(rep, "ehc_decision_to_assess").Status, "due day itself is still in time")
+	assert.Equal(t, sdk.ClockRunning, find(rep, "ehc_decision_to_assess").Status, "due day itself is still in time")
 	assert.Equal(t, 0, *find(rep, "ehc_decision_to_assess").DaysLeft)
 	rep, _ = e.Clocks(c, "2026-02-17")
-	assert.Equal(t, "missed", find(rep, "ehc_decision_to_assess").Status)
+	assert.Equal(t, sdk.ClockMissed, find(rep, "ehc_decision_to_assess").Status)
 
 	late := fire(t, e, c, "ehc.decided_to_assess", "la_officer", "2026-02-20", nil)
-	assert.Equal(t, "missed", clockOf(t, late, "ehc_decision_to_assess").Status, "stopped after due")
+	assert.Equal(t, sdk.ClockMissed, clockOf(t, late, "ehc_decision_to_assess").Status, "stopped after due")
 	onTime := fire(t, e, c, "ehc.decided_to_assess", "la_officer", "2026-02-16", nil)
-	assert.Equal(t, "met", clockOf(t, onTime, "ehc_decision_to_assess").Status)
+	assert.Equal(t, sdk.ClockMet, clockOf(t, onTime, "ehc_decision_to_assess").Status)
 
 	ex := fire(t, e, c, "ehc.exception_recorded", "la_officer", "2026-02-01", map[string]any{"reason": "absent_from_area"})
 	rep, _ = e.Clocks(ex.Case, "2026-03-01")
-	assert.Equal(t, "excused", find(rep, "ehc_decision_to_assess").Status)
+	assert.Equal(t, sdk.ClockExcused, find(rep, "ehc_decision_to_assess").Status)
 
 	refused := fire(t, e, c, "ehc.decided_not_to_assess", "la_officer", "2026-02-10", nil)
 	rep, _ = e.Clocks(refused.Case, "2026-12-01")
-	assert.Equal(t, "cancelled", find(rep, "ehc_final_plan").Status, "a refusal ends the 20-week clock; it is not missed")
-	assert.Equal(t, "ended", find(rep, "appeal_window").Status, "a window passes by itself")
+	assert.Equal(t, sdk.ClockCancelled, find(rep, "ehc_final_plan").Status, "a refusal ends the 20-week clock; it is not missed")
+	assert.Equal(t, sdk.ClockEnded, find(rep, "appeal_window").Status, "a window passes by itself")
 }
 
 func find(r sdk.ClockReport, key string) sdk.ClockStatus {
@@ -212,10 +212,10 @@ func TestPermittedSaysWhy(t *testing.T) {
 	assert.True(t, la["ehc.decided_to_assess"].Allowed)
 	assert.True(t, la["ehc.decided_not_to_assess"].Allowed)
 	assert.False(t, la["ehc.plan_finalised"].Allowed)
-	assert.Equal(t, "not_permitted", la["ehc.plan_finalised"].Code)
+	assert.Equal(t, sdk.CodeNotPermitted, la["ehc.plan_finalised"].Code)
 	assert.Contains(t, la["ehc.plan_finalised"].Reason, "request_received")
 	parent := perms("parent")
-	assert.Equal(t, "not_authorised", parent["ehc.decided_to_assess"].Code)
+	assert.Equal(t, sdk.CodeNotAuthorised, parent["ehc.decided_to_assess"].Code)
 	school := perms("school")
 	assert.True(t, school["hnf.considered"].Allowed)
 	assert.Equal(t, []string{"annual_provision_cost"}, school["hnf.considered"].NeedsInput)
@@ -264,9 +264,9 @@ func TestLifecycleAndReplay(t *testing.T) {
 	assert.Equal(t, "plan_issued", c.States["ehc"])
 	assert.Equal(t, "sen_support.do", c.States["support"])
 	assert.Equal(t, "2028-05-09", c.Clocks["annual_review"].Due, "12 months starting with the review decision")
-	assert.Equal(t, "met", c.Clocks["ehc_advice.medical"].Status)
-	assert.Equal(t, "missed", c.Clocks["ehc_advice.psychological"].Status, "due 2026-03-31, received 2026-04-10")
-	assert.Equal(t, "met", c.Clocks["amendment_final"].Status, "due 2027-07-05")
+	assert.Equal(t, sdk.ClockMet, c.Clocks["ehc_advice.medical"].Status)
+	assert.Equal(t, sdk.ClockMissed, c.Clocks["ehc_advice.psychological"].Status, "due 2026-03-31, received 2026-04-10")
+	assert.Equal(t, sdk.ClockMet, c.Clocks["amendment_final"].Status, "due 2027-07-05")
 	kinds := []string{}
 	for _, d := range c.Decisions {
 		kinds = append(kinds, d.Kind)
@@ -349,7 +349,7 @@ clocks:
 	require.NoError(t, err)
 	o = fire(t, e, e.NewCase(sdk.Facts{}), "ehc.requested", "parent", "2026-01-05", nil)
 	require.NotEmpty(t, o.Warnings)
-	assert.Equal(t, "below_statutory_floor", o.Warnings[0].Code)
+	assert.Equal(t, sdk.WarningBelowStatutoryFloor, o.Warnings[0].Code)
 }
 
 func TestCompileReportsEveryProblemWithPositions(t *testing.T) {

@@ -25,10 +25,14 @@ const (
 	CodeInternal        Code = "internal_error"
 )
 
-// Codes lists every error code the SDK can return.
-var Codes = []Code{CodeInvalidCase, CodeUnknownTrigger, CodeNotAuthorised, CodeNotPermitted,
+// codes lists every error code; Codes returns a copy.
+var codes = [...]Code{CodeInvalidCase, CodeUnknownTrigger, CodeNotAuthorised, CodeNotPermitted,
 	CodeInvalidInput, CodeGuardFailed, CodeInvalidPolicy, CodeStatutoryFloor, CodeLimitExceeded,
 	CodeHistoryMismatch, CodeInternal}
+
+// Codes lists every error code the SDK can return, in the order above. The
+// list is a copy: a caller changing it changes nothing another caller sees.
+func Codes() []Code { return append([]Code(nil), codes[:]...) }
 
 // Error makes a Code an error, so the sentinels below are constants:
 // errors.Is(err, sdk.ErrGuardFailed) is true for any *Error with that code.

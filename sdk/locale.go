@@ -5,10 +5,13 @@ import "strings"
 // DefaultLocale is the language of GuardDef.Reason.
 const DefaultLocale = "en"
 
+// locales lists the locales the SDK knows; Locales returns a copy.
+var locales = [...]string{"en", "cy"}
+
 // Locales lists the locales the SDK knows: English and Welsh. A guard may
 // give its reason in any of them (GuardDef.Reasons); any other locale asked
-// for falls back to English.
-var Locales = []string{"en", "cy"}
+// for falls back to English. The list is a copy.
+func Locales() []string { return append([]string(nil), locales[:]...) }
 
 // normLocale reduces "cy-GB", "CY" or "cy_GB" to "cy"; empty means English.
 func normLocale(l string) string {
@@ -33,7 +36,7 @@ func reasonIn(g GuardDef, locale string) string {
 }
 
 func knownLocale(l string) bool {
-	for _, k := range Locales {
+	for _, k := range locales {
 		if k == l {
 			return true
 		}

@@ -3,6 +3,7 @@ package sdk
 import (
 	"crypto/ed25519"
 	"fmt"
+	"strings"
 )
 
 // Option configures an Engine: given to CompileWith, or to Engine.With to
@@ -19,6 +20,9 @@ type options struct {
 	// verifyKeys, when set, are the keys Verify accepts event signatures
 	// from; Verify then reports unsigned and forged events.
 	verifyKeys []ed25519.PublicKey
+	// locale is the language of guard reasons when a call names none;
+	// empty means DefaultLocale.
+	locale string
 }
 
 // Limits bounds the work guard expressions may do. A zero field takes its
@@ -77,6 +81,29 @@ func WithVerifyKeys(keys ...ed25519.PublicKey) Option {
 	}
 }
 
+// WithLocale sets the engine's locale: the language of guard reasons in
+// refusals, warnings and permissions when a call names none (a Firing
+// without Locale, Permitted, PermittedContext with ""). It is "en" (the
+// default) or "cy", or a tag of one such as "cy-GB"; CompileWith and With
+// refuse any other with invalid_input. A guard without a reason in the
+// locale gives its English one.
+func WithLocale(locale string) Option {
+	return func(o *options) { o.locale = locale }
+}
+
+// check refuses options that could not work: a bad key (checkKeys) or an
+// unknown locale.
+func (o *options) check() error {
+	if err := o.checkKeys(); err != nil {
+		return err
+	}
+	if o.locale != "" && !knownLocale(normLocale(o.locale)) {
+		return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("unknown locale %s (known: %s)", clip(o.locale), strings.Join(locales[:], ", ")),
+			Detail: "Give WithLocale one of the locales the SDK knows (sdk.Locales)."}
+	}
+	return nil
+}
+
 func buildOptions(base options, opts []Option) options {
 	o := base
 	o.verifyKeys = append([]ed25519.PublicKey(nil), base.verifyKeys...)
@@ -93,7 +120,7 @@ func buildOptions(base options, opts []Option) options {
 // too_costly).
 func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 	o := buildOptions(options{}, opts)
-	if err := o.checkKeys(); err != nil {
+	if err := o.check(); err != nil {
 		return nil, err
 	}
 	lim := o.limits.orDefault()
@@ -113,7 +140,7 @@ func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 func (e *Engine) With(opts ...Option) (*Engine, error) {
 	out := *e
 	out.opt = buildOptions(e.opt, opts)
-	if err := out.opt.checkKeys(); err != nil {
+	if err := out.opt.check(); err != nil {
 		return nil, err
 	}
 	limit := out.opt.limits.orDefault().GuardCost

@@ -31,7 +31,7 @@ func FuzzCompileOverlay(f *testing.F) {
 			return
 		}
 		se := sdk.AsError(err)
-		if !slices.Contains(sdk.Codes, se.Code) || se.Code == sdk.CodeInternal {
+		if !slices.Contains(sdk.Codes(), se.Code) || se.Code == sdk.CodeInternal {
 			t.Fatalf("unexpected error code %q: %v", se.Code, se)
 		}
 		for _, p := range se.Problems {

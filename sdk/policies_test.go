@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestGuardReasonsInWelshFallBackToEnglish(t *testing.T) {
 	_, err = e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07", Locale: "fr"})
 	assert.Equal(t, "A personalised plan must be held in evidence before the plan is agreed.", sdk.AsError(err).Guards[0].Reason)
 
-	perms, err := e.PermittedIn(c, "senco", "2026-01-07", "cy")
+	perms, err := e.PermittedContext(context.Background(), c, "senco", "2026-01-07", "cy")
 	require.NoError(t, err)
 	for _, p := range perms {
 		if p.Trigger == "support.plan_agreed" {
@@ -81,7 +82,7 @@ func TestGuardReasonsInWelshFallBackToEnglish(t *testing.T) {
 	o, err := e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2026-01-05", Locale: "cy"})
 	require.NoError(t, err)
 	require.Len(t, o.Warnings, 1)
-	assert.Equal(t, "advice", o.Warnings[0].Code)
+	assert.Equal(t, sdk.WarningAdvice, o.Warnings[0].Code)
 	assert.Equal(t, "Siaradwch â'r CydSAAA yn gyntaf.", o.Warnings[0].Message)
 	o, err = e.Fire(u, sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05", Locale: "cy"})
 	require.NoError(t, err)
@@ -313,7 +314,7 @@ func checkFloorBreach(t *testing.T, tc floorBreach) {
 	require.NoError(t, err)
 	codes := map[string]bool{}
 	for _, w := range o.Warnings {
-		codes[w.Code] = true
+		codes[string(w.Code)] = true
 		if strings.Contains(w.Message, tc.rule) {
 			codes["rule"] = true
 		}
@@ -513,7 +514,7 @@ func checkHugeListGuard(t *testing.T) *sdk.Engine {
 		if p.Trigger == "support.plan_agreed" {
 			found = true
 			assert.False(t, p.Allowed)
-			assert.Equal(t, "limit_exceeded", p.Code)
+			assert.Equal(t, sdk.CodeLimitExceeded, p.Code)
 		}
 	}
 	assert.True(t, found)

@@ -66,7 +66,7 @@ type Clock struct {
 	Source string `json:"source,omitempty"`
 	// Kind is "duty" (someone must act by Due) or "window" (a period that ends
 	// by itself, such as the 15 days for representations on a draft plan).
-	Kind string `json:"kind"`
+	Kind ClockKind `json:"kind"`
 	// StartedAt is the date the clock started, YYYY-MM-DD.
 	StartedAt string `json:"started_at"`
 	// Due is the last day on which the clock is met, YYYY-MM-DD.
@@ -89,10 +89,47 @@ type Clock struct {
 	// that closed: windows are nobody's duty, so they are never missed) or
 	// "cancelled", as of the case's last firing.
 	// Engine.Clocks recomputes it as of any date.
-	Status string `json:"status"`
+	Status ClockState `json:"status"`
 	// Citation is the legal or local source of the time limit.
 	Citation string `json:"citation,omitempty"`
 }
+
+// ClockKind is what a clock times: a duty or a window.
+type ClockKind string
+
+// The clock kinds (ClockDef.Kind in a policy, Clock.Kind on a case).
+const (
+	// ClockDuty is a time limit someone must act by; past Due it is missed.
+	ClockDuty ClockKind = "duty"
+	// ClockWindow is a period that ends by itself; past Due it has ended.
+	ClockWindow ClockKind = "window"
+)
+
+// ClockState is a clock's status as of a day (Clock.Status).
+type ClockState string
+
+// The clock statuses.
+const (
+	// ClockRunning: not stopped and not yet past Due.
+	ClockRunning ClockState = "running"
+	// ClockMet: stopped on or before Due.
+	ClockMet ClockState = "met"
+	// ClockMissed: a duty past Due without being met.
+	ClockMissed ClockState = "missed"
+	// ClockExcused: a missed duty with an exception recorded while it ran.
+	ClockExcused ClockState = "excused"
+	// ClockEnded: a window past Due (windows are never missed).
+	ClockEnded ClockState = "ended"
+	// ClockCancelled: the process it timed ended another way.
+	ClockCancelled ClockState = "cancelled"
+)
+
+// clockStates lists every ClockState; ClockStates returns a copy.
+var clockStates = [...]ClockState{ClockRunning, ClockMet, ClockMissed, ClockExcused, ClockEnded, ClockCancelled}
+
+// ClockStates lists every clock status, in the order of the Clock.Status
+// documentation. The list is a copy.
+func ClockStates() []ClockState { return append([]ClockState(nil), clockStates[:]...) }
 
 // Decision is an appealable decision recorded on the case (CFA s51).
 type Decision struct {
@@ -166,7 +203,7 @@ type Event struct {
 // refuses a firing.
 type Warning struct {
 	// Code is a stable code, e.g. "advice" or "below_statutory_floor".
-	Code string `json:"code"`
+	Code WarningCode `json:"code"`
 	// Message is a plain-English sentence.
 	Message string `json:"message"`
 	// Guard is the id of the advisory guard that produced it, if any.
@@ -176,6 +213,18 @@ type Warning struct {
 	// Layer is the policy layer the advisory guard came from.
 	Layer string `json:"layer,omitempty"`
 }
+
+// WarningCode is a Warning's stable code.
+type WarningCode string
+
+// The warning codes.
+const (
+	// WarningAdvice is an advisory guard that does not hold.
+	WarningAdvice WarningCode = "advice"
+	// WarningBelowStatutoryFloor is a policy that may break the statutory
+	// floor (allow_below_statutory_floor), carried by every outcome.
+	WarningBelowStatutoryFloor WarningCode = "below_statutory_floor"
+)
 
 // Outcome is what a successful Fire returns.
 type Outcome struct {
@@ -216,7 +265,7 @@ type Permission struct {
 	// Allowed is true when the role may fire it now (given a valid payload).
 	Allowed bool `json:"allowed"`
 	// Code is why not: "not_authorised", "not_permitted" or "guard_failed".
-	Code string `json:"code,omitempty"`
+	Code Code `json:"code,omitempty"`
 	// Reason is a plain-English sentence for a portal to show.
 	Reason string `json:"reason,omitempty"`
 	// Guards lists every failing blocking guard.

@@ -172,7 +172,7 @@ input cannot be read; 3 when the policy does not compile.`,
 			if err != nil {
 				return err
 			}
-			perms, err := e.PermittedIn(c, role, asOf, locale)
+			perms, err := e.PermittedContext(cmd.Context(), c, role, asOf, locale)
 			if err != nil {
 				return refusal(a, err)
 			}

@@ -142,7 +142,7 @@ func TestFireAndPermitted(t *testing.T) {
 	for _, p := range perms {
 		if p.Trigger == "hnf.applied" {
 			found = true
-			assert.Equal(t, "guard_failed", p.Code)
+			assert.Equal(t, sdk.CodeGuardFailed, p.Code)
 			assert.Contains(t, p.Reason, "gynllun")
 			assert.Contains(t, p.Reason, "caniatâd rhiant")
 			assert.Equal(t, "kent", p.Guards[0].Layer)

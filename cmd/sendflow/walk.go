@@ -185,7 +185,7 @@ func (tl *timeline) clocks(e scenario.Entry) {
 			if i == 0 {
 				prefix = tl.label("clocks")
 			}
-			line := fmt.Sprintf("%-*s  due %-10s  %-9s  %s", tl.keyW, clockKey(c), c.Due, clockStatus(c.Status), clockNote(c))
+			line := fmt.Sprintf("%-*s  due %-10s  %-9s  %s", tl.keyW, clockKey(c), c.Due, clockStatus(string(c.Status)), clockNote(c))
 			tl.b.WriteString(prefix + strings.TrimRight(line, " ") + "\n")
 		}
 	}

@@ -55,7 +55,7 @@ func CheckError(err error) error {
 	if !errors.As(err, &se) {
 		return fmt.Errorf("error is %T, not *sdk.Error: %v", err, err)
 	}
-	if !slices.Contains(sdk.Codes, se.Code) {
+	if !slices.Contains(sdk.Codes(), se.Code) {
 		return fmt.Errorf("unknown error code %q: %v", se.Code, se)
 	}
 	if se.Code == sdk.CodeInternal {
@@ -188,7 +188,7 @@ func (k *Checker) CheckClocks(c sdk.Case, today string) error {
 		switch {
 		case !ok:
 			return fmt.Errorf("clock %s: unknown clock id %q", key, cl.ID)
-		case cl.Kind != kind:
+		case string(cl.Kind) != kind:
 			return fmt.Errorf("clock %s: kind %q, declared %q", key, cl.Kind, kind)
 		case key != cl.ID && key != cl.ID+"."+cl.Source:
 			return fmt.Errorf("clock %s: key does not match id %q and source %q", key, cl.ID, cl.Source)
@@ -204,7 +204,7 @@ func (k *Checker) CheckClocks(c sdk.Case, today string) error {
 			return fmt.Errorf("clock %s: void but not cancelled", key)
 		case cl.StoppedAt != "" && (cl.StoppedAt < cl.StartedAt || cl.StoppedAt > today):
 			return fmt.Errorf("clock %s: stopped %s outside %s..%s", key, cl.StoppedAt, cl.StartedAt, today)
-		case cl.Status != Status(cl, today):
+		case string(cl.Status) != Status(cl, today):
 			return fmt.Errorf("clock %s: status %q as of %s, want %q", key, cl.Status, today, Status(cl, today))
 		case (cl.Status == "met" || cl.Status == "cancelled") && cl.StoppedAt == "":
 			return fmt.Errorf("clock %s: %s without a stop time", key, cl.Status)
@@ -233,7 +233,7 @@ func (k *Checker) CheckReport(c sdk.Case, asOf string) error {
 		if !ok {
 			return fmt.Errorf("clock report: key %q is not in the case", cs.Key)
 		}
-		if want := Status(cl, asOf); cs.Status != want {
+		if want := Status(cl, asOf); string(cs.Status) != want {
 			return fmt.Errorf("clock report: %s is %q as of %s, want %q", cs.Key, cs.Status, asOf, want)
 		}
 		if (cs.DaysLeft != nil) != (cs.Status == "running") {

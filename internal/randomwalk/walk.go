@@ -206,9 +206,9 @@ func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case, validate func(string
 		}
 		inFrom := covers(t.From, c.States[p.Track])
 		switch {
-		case p.Code == string(sdk.CodeNotPermitted) && inFrom:
+		case p.Code == sdk.CodeNotPermitted && inFrom:
 			return fmt.Errorf("%s is not_permitted for %s but %s is in %q, one of its from-states %v", t.ID, role, p.Track, c.States[p.Track], t.From)
-		case (p.Allowed || p.Code == string(sdk.CodeGuardFailed)) && !inFrom:
+		case (p.Allowed || p.Code == sdk.CodeGuardFailed) && !inFrom:
 			return fmt.Errorf("%s is %s for %s but %s is in %q, not one of %v", t.ID, p.Code, role, p.Track, c.States[p.Track], t.From)
 		case p.Allowed && p.Code != "":
 			return fmt.Errorf("%s is allowed with code %q", t.ID, p.Code)

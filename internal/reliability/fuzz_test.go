@@ -274,7 +274,7 @@ func FuzzScenarioParse(f *testing.F) {
 }
 
 func isCode(s string) bool {
-	for _, c := range sdk.Codes {
+	for _, c := range sdk.Codes() {
 		if string(c) == s && c != sdk.CodeInternal {
 			return true
 		}

@@ -214,7 +214,7 @@ func enumsOf(e *sdk.Engine) enums {
 	for _, r := range p.Roles {
 		en.roles = append(en.roles, r.ID)
 	}
-	for _, c := range sdk.Codes {
+	for _, c := range sdk.Codes() {
 		en.codes = append(en.codes, string(c))
 	}
 	en.addStates(p, e.NewCase(sdk.Facts{}).States)
@@ -743,8 +743,9 @@ func requires(names ...string) *jsonschema.Schema {
 }
 
 func codes() []string {
-	out := make([]string, len(sdk.Codes))
-	for i, c := range sdk.Codes {
+	codes := sdk.Codes()
+	out := make([]string, len(codes))
+	for i, c := range codes {
 		out[i] = string(c)
 	}
 	return out

@@ -76,7 +76,7 @@ func TestDocsNameEveryKey(t *testing.T) {
 		}
 	}
 	keys = append(keys, scenario.ClockStatuses...)
-	for _, c := range sdk.Codes {
+	for _, c := range sdk.Codes() {
 		keys = append(keys, string(c))
 	}
 	for _, k := range keys {

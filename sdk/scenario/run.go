@@ -265,8 +265,8 @@ func (mm *mismatches) checkClocks(want map[string]ClockExpect, clocks []sdk.Cloc
 		if w.Due != "" && got.Due != w.Due {
 			mm.add("clocks."+key+".due", w.Due, orNone(got.Due), "")
 		}
-		if w.Status != "" && got.Status != w.Status {
-			mm.add("clocks."+key+".status", w.Status, orNone(got.Status), "")
+		if w.Status != "" && string(got.Status) != w.Status {
+			mm.add("clocks."+key+".status", w.Status, orNone(string(got.Status)), "")
 		}
 	}
 }
@@ -305,7 +305,7 @@ func (mm *mismatches) checkRole(check string, triggers []string, allow bool, per
 		case !ok:
 			mm.add(check, trig+" not allowed", "no such trigger", "")
 		case allow && !pm.Allowed:
-			mm.add(check, trig+" allowed", trig+" "+orNone(pm.Code), pm.Reason)
+			mm.add(check, trig+" allowed", trig+" "+orNone(string(pm.Code)), pm.Reason)
 		case !allow && pm.Allowed:
 			mm.add(check, trig+" not allowed", trig+" allowed", "")
 		}

@@ -79,7 +79,7 @@ func TestRunPasses(t *testing.T) {
 	assert.Equal(t, "2026-02-17", q.AsOf)
 	assert.Empty(t, q.Trigger)
 	require.NotEmpty(t, q.Clocks)
-	assert.Equal(t, "missed", q.Clocks[0].Status)
+	assert.Equal(t, "missed", string(q.Clocks[0].Status))
 	assert.Equal(t, "sen_support.assess", res.Timeline[5].States["support"])
 
 	// The runner sends the firing as written.

@@ -309,7 +309,7 @@ func (s *Scenario) Validate() error {
 				return fail(n, st.Line, "expect.error needs a firing step; a query step (as_of) fires nothing")
 			}
 		}
-		if e := st.Expect.Error; e != "" && !slices.Contains(sdk.Codes, sdk.Code(e)) {
+		if e := st.Expect.Error; e != "" && !slices.Contains(sdk.Codes(), sdk.Code(e)) {
 			return fail(n, st.Line, "expect.error: unknown error code %q (one of %s)", e, codeList())
 		}
 		for _, key := range sortedKeys(st.Expect.Clocks) {
@@ -328,8 +328,9 @@ func (s *Scenario) Validate() error {
 }
 
 func codeList() string {
-	s := make([]string, len(sdk.Codes))
-	for i, c := range sdk.Codes {
+	codes := sdk.Codes()
+	s := make([]string, len(codes))
+	for i, c := range codes {
 		s[i] = string(c)
 	}
 	return strings.Join(s, ", ")

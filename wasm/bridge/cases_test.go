@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -325,7 +326,7 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 			data[fmt.Sprint("f", i)] = f
 		}
 		c := sdk.Case{Facts: sdk.Facts{ID: s, LA: s, District: s, Child: sdk.Child{DateOfBirth: s, YearGroup: &y0}, Evidence: []string{s, s}},
-			States: map[string]string{s: s, "a": s}, Clocks: map[string]sdk.Clock{s: {ID: s, Source: s, Kind: s, StartedAt: s, Due: s, StoppedAt: s, StoppedBy: s, Cancelled: true, Void: true, Exception: s, Status: s, Citation: s}, "z": {}},
+			States: map[string]string{s: s, "a": s}, Clocks: map[string]sdk.Clock{s: {ID: s, Source: s, Kind: sdk.ClockKind(s), StartedAt: s, Due: s, StoppedAt: s, StoppedBy: s, Cancelled: true, Void: true, Exception: s, Status: sdk.ClockState(s), Citation: s}, "z": {}},
 			Decisions: []sdk.Decision{{Kind: s, At: s, Trigger: s, Seq: -7}}, Origin: &sdk.Facts{},
 			History: []sdk.Event{{Seq: 1, At: s, Actor: s, Trigger: s, Data: data, Facts: map[string]any{"child": map[string]any{"year_group": 3.0}}, StatesBefore: map[string]string{}, PolicyID: s, PolicyHash: s, PrevHash: s, Hash: s},
 				{Seq: 2, StatesBefore: map[string]string{s: s}, KeyID: s, Signature: s}, {Seq: 3, Signature: s}, {Seq: 4, KeyID: s}}}
@@ -333,7 +334,7 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 		check(sdk.Case{})
 		check(sdk.Case{Facts: sdk.Facts{Evidence: []string{}}, Clocks: map[string]sdk.Clock{}, Decisions: []sdk.Decision{}, History: []sdk.Event{}})
 		check(sdk.Outcome{Case: c, Event: c.History[0], Clocks: []sdk.ClockStatus{{Clock: c.Clocks[s], Key: s, DaysLeft: &dl}, {Key: s}},
-			Warnings: []sdk.Warning{{Code: s, Message: s, Guard: s, Citation: s, Layer: s}, {}}})
+			Warnings: []sdk.Warning{{Code: sdk.WarningCode(s), Message: s, Guard: s, Citation: s, Layer: s}, {}}})
 		check(sdk.Outcome{})
 	}
 	// Types JSON does not give (a host-built Go value) go through encoding/json.
@@ -512,7 +513,7 @@ func TestPermittedPassesTheLocale(t *testing.T) {
 	assert.Equal(t, cy, cyRef)
 	e, err := sdk.Compile(sdk.PolicySource{Name: "kent.yaml", Data: kent})
 	require.NoError(t, err)
-	want, err := e.PermittedIn(c, "school", "2026-01-10", "cy")
+	want, err := e.PermittedContext(context.Background(), c, "school", "2026-01-10", "cy")
 	require.NoError(t, err)
 	welsh := 0
 	for _, p := range want {

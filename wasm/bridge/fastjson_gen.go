@@ -182,7 +182,7 @@ func appendClockStatus(b []byte, v *sdk.ClockStatus) []byte {
 func appendWarning(b []byte, v *sdk.Warning) []byte {
 	b = append(b, '{')
 	b = append(b, `"code":`...)
-	b = appendString(b, v.Code)
+	b = appendString(b, string(v.Code))
 	b = append(b, `,"message":`...)
 	b = appendString(b, v.Message)
 	if v.Guard != "" {
@@ -251,7 +251,7 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 		b = appendString(b, v.Source)
 	}
 	b = append(b, `,"kind":`...)
-	b = appendString(b, v.Kind)
+	b = appendString(b, string(v.Kind))
 	b = append(b, `,"started_at":`...)
 	b = appendString(b, v.StartedAt)
 	b = append(b, `,"due":`...)
@@ -277,7 +277,7 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 		b = appendString(b, v.Exception)
 	}
 	b = append(b, `,"status":`...)
-	b = appendString(b, v.Status)
+	b = appendString(b, string(v.Status))
 	if v.Citation != "" {
 		b = append(b, `,"citation":`...)
 		b = appendString(b, v.Citation)

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
@@ -15,7 +16,7 @@ import (
 // The ops that need no engine.
 
 func (b *Bridge) info() Info {
-	return Info{Protocol: Version, Ops: Ops, GraphFormats: sdk.GraphFormats(), Codes: sdk.Codes,
+	return Info{Protocol: Version, Ops: Ops, GraphFormats: sdk.GraphFormats(), Codes: sdk.Codes(),
 		Limits: map[string]int{"request_bytes": MaxRequestBytes, "engines": b.limits.Engines, "files": MaxFiles,
 			"policy_bytes": sdk.MaxPolicyBytes, "history": sdk.MaxHistory, "evidence": sdk.MaxEvidence,
 			"payload_bytes": sdk.MaxPayloadBytes, "case_bytes": sdk.MaxCaseBytes, "clocks": sdk.MaxClocks, "decisions": sdk.MaxDecisions}}
@@ -151,7 +152,7 @@ func (b *Bridge) permitted(e *sdk.Engine, req *Request) (any, *sdk.Error) {
 	if req.Locale != "" && !validLocale(req.Locale) {
 		return nil, invalid("/locale", "locale %q is not a language tag such as en-GB", clip(req.Locale))
 	}
-	perms, err := e.PermittedIn(c, req.Role, req.AsOf, req.Locale)
+	perms, err := e.PermittedContext(context.Background(), c, req.Role, req.AsOf, req.Locale)
 	if err == nil && perms == nil {
 		perms = []sdk.Permission{}
 	}
@@ -223,7 +224,7 @@ func withVerifyKeys(e *sdk.Engine, keys []string) (*sdk.Engine, *sdk.Error) {
 }
 
 // validLocale accepts BCP 47-shaped tags. permitted passes the locale to
-// PermittedIn: a guard's reason in that language when the policy gives one
+// PermittedContext: a guard's reason in that language when the policy gives one
 // (Welsh, "cy"), English otherwise.
 func validLocale(s string) bool {
 	// ^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$, by hand: no regexp is

@@ -66,8 +66,8 @@ func TestErrorCodesMatchGo(t *testing.T) {
 	i := strings.Index(got, "export type ErrorCode =")
 	require.GreaterOrEqual(t, i, 0)
 	decl := got[i : i+strings.Index(got[i:], ";")]
-	assert.Equal(t, len(sdk.Codes), strings.Count(decl, "| "))
-	for _, c := range sdk.Codes {
+	assert.Equal(t, len(sdk.Codes()), strings.Count(decl, "| "))
+	for _, c := range sdk.Codes() {
 		assert.Contains(t, decl, `"`+string(c)+`"`)
 	}
 }

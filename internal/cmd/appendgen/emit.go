@@ -137,6 +137,9 @@ func (g *gen) value(expr string, t reflect.Type, hasSame bool) error {
 	g.nonNil = false
 	switch t.Kind() {
 	case reflect.String:
+		if t.PkgPath() != "" {
+			expr = "string(" + expr + ")" // a named string type, such as sdk.Code
+		}
 		g.printf("b = appendString(b, %s)\n", expr)
 	case reflect.Bool:
 		g.printf("b = strconv.AppendBool(b, %s)\n", expr)

@@ -242,7 +242,7 @@ func (e *Engine) Permitted(c sdk.Case, role, asOf string) ([]sdk.Permission, err
 		t, err := e.judge(c, name, role)
 		p := sdk.Permission{Trigger: name, Track: t.Track, Allowed: err == nil}
 		if err != nil {
-			p.Code, p.Reason = string(sdk.AsError(err).Code), sdk.AsError(err).Message
+			p.Code, p.Reason = sdk.AsError(err).Code, sdk.AsError(err).Message
 		}
 		out = append(out, p)
 	}
