@@ -11,8 +11,7 @@
 //   - the schema checks every fuzz target and walk uses (schema_test.go), and
 //     the overlay and signed-event schema tests;
 //   - the code-shape rule that no hand-written function of the module is
-//     over 80 lines (funclen_test.go; report-only until
-//     SENDFLOW_FUNC_LEN_STRICT is set).
+//     over 80 lines (funclen_test.go).
 //
 // The tests read the repository's example policies, scenarios and
 // conformance suite through repoPath (paths from the repository root).
