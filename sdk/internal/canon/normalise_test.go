@@ -1,4 +1,4 @@
-package sdk
+package canon
 
 import (
 	"math"
@@ -32,26 +32,22 @@ func TestNormaliseJSON(t *testing.T) {
 	}
 	require.NoError(t, yaml.Unmarshal([]byte("parameters:\n  - value: 6000\n  - value: 2.5\n  - value: [a, b]\n  - value: true\n  - value: text\n  - value: -3\n  - value: 18446744073709551615\n"), &doc))
 	for _, p := range doc.Parameters {
-		_, ok := normaliseDirect(p.Value, 0)
+		_, ok := NormaliseJSONDirect(p.Value)
 		assert.True(t, ok, "%#v (%T) goes the direct way", p.Value, p.Value)
 		checkNormalise(t, p.Value)
 	}
-	for _, p := range genDefault.policy.Parameters {
-		_, ok := normaliseDirect(p.Value, 0)
-		assert.True(t, ok, "default parameter %s (%T) goes the direct way", p.ID, p.Value)
-	}
 }
 
-// checkNormalise: normaliseJSON gives what the JSON round trip gives, and
+// checkNormalise: NormaliseJSON gives what the JSON round trip gives, and
 // so does the direct conversion when it is taken.
 func checkNormalise(t *testing.T, v any) {
 	t.Helper()
 	want := normaliseRoundTrip(v)
-	got := normaliseJSON(v)
+	got := NormaliseJSON(v)
 	if !reflect.DeepEqual(want, got) {
-		t.Fatalf("%#v: normaliseJSON gives %#v, the round trip %#v", v, got, want)
+		t.Fatalf("%#v: NormaliseJSON gives %#v, the round trip %#v", v, got, want)
 	}
-	if direct, ok := normaliseDirect(v, 0); ok {
+	if direct, ok := NormaliseJSONDirect(v); ok {
 		require.Equal(t, want, direct, "%#v", v)
 	}
 }
