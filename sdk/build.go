@@ -13,6 +13,7 @@ import (
 	"github.com/expr-lang/expr"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	"github.com/sendflow/sendflow/sdk/internal/canon"
 	"github.com/sendflow/sendflow/sdk/internal/machine"
 )
 
@@ -119,7 +120,7 @@ func (b *builder) kinds() {
 // parameters records each parameter's value, as JSON would carry it.
 func (b *builder) parameters() {
 	for _, pr := range b.p.Parameters {
-		v := normaliseJSON(pr.Value)
+		v := canon.NormaliseJSON(pr.Value)
 		if msg := paramProblem(v); msg != "" {
 			w := b.o.params[pr.ID]
 			b.d.add("bad_value", w.path+".value", w.layer, "parameter %s: %s", pr.ID, msg)

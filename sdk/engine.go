@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	"github.com/sendflow/sendflow/sdk/internal/canon"
 )
 
 // PolicySource is one policy document: an authority overlay or a district
@@ -806,11 +807,11 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 	var probs []Problem
 	var data map[string]any
 	if len(in) > 0 {
-		nv, ok := normalise(in, 0)
+		nv, ok := canon.Normalise(in)
 		if !ok {
 			return nil, []Problem{{Code: "bad_value", Message: "data is not JSON-serialisable", Pointer: "/data"}}, nil
 		}
-		if n := canonSize(nv, 0); n > MaxPayloadBytes {
+		if n := canon.Size(nv); n > MaxPayloadBytes {
 			return nil, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("data is about %d bytes; the limit is %d", n, MaxPayloadBytes), Pointer: "/data"}
 		}
 		if ptr, bad := badUTF8(nv, "/data", 0); bad {
@@ -947,7 +948,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	if len(patch) == 0 {
 		return cur, nil, nil, nil
 	}
-	if nv, ok := normalise(patch, 0); ok {
+	if nv, ok := canon.Normalise(patch); ok {
 		if ptr, bad := badUTF8(nv, "/facts", 0); bad {
 			return cur, nil, []Problem{{Code: "bad_text", Message: "facts hold a key or string that is not valid UTF-8 text", Pointer: ptr}}, nil
 		}

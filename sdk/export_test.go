@@ -1,5 +1,7 @@
 package sdk
 
+import "github.com/sendflow/sendflow/sdk/internal/canon"
+
 // EventHash exposes the event hash to the external tests, so a tamper test
 // can forge a self-consistent chain and show that replay still catches it.
 func EventHash(ev Event) string { return eventHash(&ev, nil) }
@@ -12,8 +14,8 @@ func CaseBytes(c Case) int { return caseBytes(&c) }
 
 // CanonSize is the payload size estimate behind MaxPayloadBytes.
 func CanonSize(v any) int {
-	n, _ := normalise(v, 0)
-	return canonSize(n, 0)
+	n, _ := canon.Normalise(v)
+	return canon.Size(n)
 }
 
 // CompileDefaultEagerly compiles the default policy with every expression
