@@ -32,7 +32,8 @@ GENERATED_SUM = git ls-files -co --exclude-standard -- $(GENERATED) | LC_ALL=C s
 ## generate-check: run `make generate` and fail if it changed any file (so a stale generated file,
 ## or a generator that is not deterministic, fails `make test`). The files are left regenerated.
 generate-check:
-	@$(GENERATED_SUM) > $(BIN)/generated.before 2>/dev/null || { mkdir -p $(BIN) && $(GENERATED_SUM) > $(BIN)/generated.before; }
+	@mkdir -p $(BIN)
+	@$(GENERATED_SUM) > $(BIN)/generated.before
 	@$(MAKE) --no-print-directory generate > $(BIN)/generate.log 2>&1 || { cat $(BIN)/generate.log; exit 1; }
 	@$(GENERATED_SUM) > $(BIN)/generated.after
 	@if ! cmp -s $(BIN)/generated.before $(BIN)/generated.after; then \
