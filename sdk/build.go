@@ -237,6 +237,9 @@ func (b *builder) trigger(td TriggerDef) {
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
+	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
+		d.add("bad_value", w.path+".family_right.rule", w.layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
+	}
 	checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
 	if len(td.From) == 0 {
 		d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, b.srcs[0].policy))
