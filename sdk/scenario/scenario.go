@@ -109,8 +109,15 @@ type ClockExpect struct {
 	Status string `yaml:"status,omitempty" json:"status,omitempty"`
 }
 
-// ClockStatuses are the statuses a clock expectation may name.
-var ClockStatuses = []string{"running", "met", "missed", "excused", "ended", "cancelled"}
+// ClockStatuses lists the statuses a clock expectation may name: every
+// sdk.ClockState, in the same order. It returns a new copy on every call.
+func ClockStatuses() []string {
+	var out []string
+	for _, s := range sdk.ClockStates() {
+		out = append(out, string(s))
+	}
+	return out
+}
 
 // ParseError is a scenario file that cannot be read as a scenario. It names
 // the file, the position and, where it is about one step, the step number.
@@ -319,8 +326,8 @@ func (s *Scenario) Validate() error {
 					return fail(n, st.Line, "expect.clocks.%s.due: %q is not a date (YYYY-MM-DD)", key, ce.Due)
 				}
 			}
-			if ce.Status != "" && !slices.Contains(ClockStatuses, ce.Status) {
-				return fail(n, st.Line, "expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(ClockStatuses, ", "))
+			if statuses := ClockStatuses(); ce.Status != "" && !slices.Contains(statuses, ce.Status) {
+				return fail(n, st.Line, "expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(statuses, ", "))
 			}
 		}
 	}
