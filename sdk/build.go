@@ -193,8 +193,8 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	d := b.d
 	cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
 	if cd.Kind == "" {
-		cs.def.Kind = "duty"
-	} else if cd.Kind != "duty" && cd.Kind != "window" {
+		cs.def.Kind = ClockDuty
+	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow {
 		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
 	}
 	switch {

@@ -281,9 +281,9 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	w := f.o.clocks[bc.ID]
 	baseKind := bc.Kind
 	if baseKind == "" {
-		baseKind = "duty"
+		baseKind = ClockDuty
 	}
-	if baseKind == "duty" && cs.def.Kind == "window" {
+	if baseKind == ClockDuty && cs.def.Kind == ClockWindow {
 		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a window (a window is never missed)", bc.ID)
 	}
 	if !bc.Excusable && cs.def.Excusable {
@@ -305,11 +305,11 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		if baseKind == "window" && got.Before(want) {
+		if baseKind == ClockWindow && got.Before(want) {
 			f.add(RuleWindowNotShortened, w, "window %s would end %s for a start on %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, s, want)
 			return
 		}
-		if baseKind == "duty" && got.After(want) {
+		if baseKind == ClockDuty && got.After(want) {
 			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
 			return
 		}

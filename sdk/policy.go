@@ -98,7 +98,7 @@ type ClockDef struct {
 	// Description says what must happen by the due date.
 	Description string `json:"description,omitempty"`
 	// Kind is "duty" (default) or "window" (ends by itself).
-	Kind string `json:"kind,omitempty"`
+	Kind ClockKind `json:"kind,omitempty"`
 	// Unit is weeks, days, days_beginning_with, months, months_starting_with,
 	// working_days, or before (a fixed date given by Before).
 	Unit string `json:"unit"`

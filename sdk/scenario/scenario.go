@@ -11,6 +11,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -319,7 +320,7 @@ func (s *Scenario) Validate() error {
 		if e := st.Expect.Error; e != "" && !slices.Contains(sdk.Codes(), sdk.Code(e)) {
 			return fail(n, st.Line, "expect.error: unknown error code %q (one of %s)", e, codeList())
 		}
-		for _, key := range sortedKeys(st.Expect.Clocks) {
+		for _, key := range slices.Sorted(maps.Keys(st.Expect.Clocks)) {
 			ce := st.Expect.Clocks[key]
 			if ce.Due != "" {
 				if _, err := time.Parse(time.DateOnly, ce.Due); err != nil {
@@ -649,13 +650,4 @@ func formatTime(t time.Time) string {
 		return t.Format(time.RFC3339Nano)
 	}
 	return t.Format(time.RFC3339)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
