@@ -194,8 +194,8 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	d := b.d
 	cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
 	if cd.Kind == "" {
-		cs.def.Kind = "duty"
-	} else if cd.Kind != "duty" && cd.Kind != "window" {
+		cs.def.Kind = ClockDuty
+	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow {
 		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
 	}
 	switch {
@@ -238,6 +238,9 @@ func (b *builder) trigger(td TriggerDef) {
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
+	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
+		d.add("bad_value", w.path+".family_right.rule", w.layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
+	}
 	checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
 	if len(td.From) == 0 {
 		d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, b.srcs[0].policy))

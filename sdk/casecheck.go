@@ -195,7 +195,7 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		} else if k != cl.ID || cl.Source != "" {
 			return bad(ptr, "a clock key of %d characters is not the id of clock %s (which has no source)", utf8.RuneCountInString(k), cl.ID)
 		}
-		if cl.Kind != ClockKind(cs.def.Kind) {
+		if cl.Kind != cs.def.Kind {
 			return bad(ptr+"/kind", "clock %s is a %s, not %s", cl.ID, cs.def.Kind, clip(string(cl.Kind)))
 		}
 		if !clockStatuses[cl.Status] {

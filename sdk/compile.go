@@ -707,10 +707,6 @@ func validName(s string) bool {
 // keys is a map's keys, sorted: the one sorted-keys helper of package sdk.
 func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
-// keysBool is keys. Deprecated: call keys; kept only until engine.go and
-// facts.go (refactored separately under issue 16) do.
-func keysBool(m map[string]bool) []string { return keys(m) }
-
 func oneLine(err error) string {
 	s := err.Error()
 	if i := strings.Index(s, "\n"); i >= 0 {

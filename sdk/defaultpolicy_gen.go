@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "333f30fc14a797a1753d843d6b20159c36815c7549f74e45131adf6a6b4e92e3",
-	policyHash: "c1142a2e9c2aff5f79a34a41780cd2e2b59a58664487acad5753b63a753f2a19",
+	yamlSHA256: "4cf4ae95d9014df0f877af3502442483cd879144e278f82440793200933969d1",
+	policyHash: "36e1a0646e7840e6131796a6640da5dfac8ccafe27ffbdb44736572744172fdc",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -1277,6 +1277,10 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s36(1); R5(1)",
+				FamilyRight: &FamilyRight{
+					Rule:  "ehc_request_unguarded",
+					Right: "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))",
+				},
 			},
 			TriggerDef{
 				ID:          "ehc.brought_to_attention",
@@ -2302,6 +2306,10 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R33; R34",
+				FamilyRight: &FamilyRight{
+					Rule:  "appealable_decision_kept",
+					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.mediation_requested",
@@ -2329,6 +2337,10 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R35-R37",
+				FamilyRight: &FamilyRight{
+					Rule:  "appealable_decision_kept",
+					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.mediation_concluded",
@@ -2353,6 +2365,11 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R39",
+				FamilyRight: &FamilyRight{
+					Rule:     "appealable_decision_kept",
+					Right:    "the end of mediation is the mediation adviser's and the parties' to record, and opens the way to an appeal (R34-R39)",
+					ByOthers: true,
+				},
 			},
 			TriggerDef{
 				ID: "dispute.certificate_issued",
@@ -2376,6 +2393,11 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R34; R39; HESC r20(1)(c)(ii)",
+				FamilyRight: &FamilyRight{
+					Rule:     "appealable_decision_kept",
+					Right:    "the mediation adviser must issue the certificate the family needs to appeal (CFA s55; R34)",
+					ByOthers: true,
+				},
 			},
 			TriggerDef{
 				ID: "dispute.appeal_registered",
@@ -2426,6 +2448,10 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s51; HESC r20; r12",
+				FamilyRight: &FamilyRight{
+					Rule:  "appealable_decision_kept",
+					Right: "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.tribunal_decided",
@@ -2519,6 +2545,11 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R43; R44",
+				FamilyRight: &FamilyRight{
+					Rule:     "appealable_decision_kept",
+					Right:    "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)",
+					ByOthers: true,
+				},
 			},
 			TriggerDef{
 				ID: "dispute.order_complied",
@@ -2569,6 +2600,10 @@ var genDefault = generatedDefault{
 							Clock: "mediation_certificate",
 						},
 					},
+				},
+				FamilyRight: &FamilyRight{
+					Rule:  "appealable_decision_kept",
+					Right: "a family may withdraw its own mediation or appeal at any time",
 				},
 			},
 		},

@@ -712,7 +712,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: ClockKind(cs.def.Kind), StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
 	return nil
 }
 
@@ -830,7 +830,7 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 			for n := range t.fields {
 				names = append(names, n)
 			}
-			for _, k := range sortedAnyKeys(data) {
+			for _, k := range keys(data) {
 				if _, ok := t.fields[k]; !ok {
 					probs = append(probs, Problem{Code: "unknown_field", Pointer: ptrKey("/data", k),
 						Message: fmt.Sprintf("%s has no payload field %s%s", t.def.ID, clip(k), suggest(k, names))})
@@ -857,15 +857,6 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 		data = nil
 	}
 	return data, probs, nil
-}
-
-func sortedAnyKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func checkValue(f FieldDef, v any) string {
@@ -997,7 +988,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	for i, ev := range out.Evidence {
 		if !e.p.evidence[ev] && i >= len(cur.Evidence) {
 			probs = append(probs, Problem{Code: "bad_value", Pointer: fmt.Sprintf("/facts/evidence/%d", i-len(cur.Evidence)),
-				Message: fmt.Sprintf("unknown evidence kind %s%s", clip(ev), suggest(ev, keysBool(e.p.evidence)))})
+				Message: fmt.Sprintf("unknown evidence kind %s%s", clip(ev), suggest(ev, keys(e.p.evidence)))})
 		}
 	}
 	if len(out.Evidence) > MaxEvidence {

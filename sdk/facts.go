@@ -20,7 +20,7 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 	bad := func(ptr, format string, args ...any) {
 		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr, Message: fmt.Sprintf(format, args...)})
 	}
-	for _, k := range sortedAnyKeys(patch) {
+	for _, k := range keys(patch) {
 		v, ptr := patch[k], ptrKey("/facts", k)
 		switch k {
 		case "id", "la", "district":
@@ -35,7 +35,7 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 			}
 			for i, it := range l {
 				if s, ok := it.(string); !ok || !e.p.evidence[s] {
-					bad(fmt.Sprintf("%s/%d", ptr, i), "unknown evidence kind %s%s", clip(fmt.Sprint(it)), suggest(fmt.Sprint(it), keysBool(e.p.evidence)))
+					bad(fmt.Sprintf("%s/%d", ptr, i), "unknown evidence kind %s%s", clip(fmt.Sprint(it)), suggest(fmt.Sprint(it), keys(e.p.evidence)))
 				}
 			}
 		case "child":
@@ -44,7 +44,7 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 				bad(ptr, "child must be an object with date_of_birth and year_group")
 				continue
 			}
-			for _, ck := range sortedAnyKeys(m) {
+			for _, ck := range keys(m) {
 				cv, cptr := m[ck], ptrKey(ptr, ck)
 				switch ck {
 				case "date_of_birth":

@@ -66,8 +66,10 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	// mediation and appealing) get no blocking guard for a parent or young
 	// person beyond the default's own, unchanged; no required data field the
 	// default does not require; and no from-state taken away.
-	for _, fr := range familyRights {
-		checkFamilyRight(c, f.base, o, f.add, fr)
+	for _, bt := range f.base.Triggers {
+		if bt.FamilyRight != nil {
+			checkFamilyRight(c, bt, o, f.add)
+		}
 	}
 	// 2. Statutory roles and appealable decisions stay on every default
 	// trigger of a statutory track; statutory clocks are still started;
@@ -279,9 +281,9 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	w := f.o.clocks[bc.ID]
 	baseKind := bc.Kind
 	if baseKind == "" {
-		baseKind = "duty"
+		baseKind = ClockDuty
 	}
-	if baseKind == "duty" && cs.def.Kind == "window" {
+	if baseKind == ClockDuty && cs.def.Kind == ClockWindow {
 		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a window (a window is never missed)", bc.ID)
 	}
 	if !bc.Excusable && cs.def.Excusable {
@@ -303,11 +305,11 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		if baseKind == "window" && got.Before(want) {
+		if baseKind == ClockWindow && got.Before(want) {
 			f.add(RuleWindowNotShortened, w, "window %s would end %s for a start on %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, s, want)
 			return
 		}
-		if baseKind == "duty" && got.After(want) {
+		if baseKind == ClockDuty && got.After(want) {
 			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
 			return
 		}
@@ -460,39 +462,17 @@ func sameConditions(a, b []Branch) bool {
 	return slices.EqualFunc(a, b, func(x, y Branch) bool { return x.When == y.When })
 }
 
-// familyRight is a trigger a parent or young person fires to use a
-// statutory right, which a district may not make harder to use.
-type familyRight struct {
-	trigger, rule string
-	// right says what the right is, with its citation, for the messages.
-	right string
-	// anyRole: the step is taken by someone else on the family's behalf
-	// (the mediation adviser, the Tribunal), so no new blocking guard is
-	// allowed for any role.
-	anyRole bool
-}
-
-var familyRights = []familyRight{
-	{"ehc.requested", RuleEHCRequestUnguarded, "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))", false},
-	{"dispute.mediation_requested", RuleDecisionKept, "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)", false},
-	{"dispute.mediation_declined", RuleDecisionKept, "declining mediation and going on to appeal is a statutory right (CFA s55)", false},
-	{"dispute.appeal_registered", RuleDecisionKept, "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)", false},
-	{"dispute.withdrawn", RuleDecisionKept, "a family may withdraw its own mediation or appeal at any time", false},
-	{"dispute.mediation_concluded", RuleDecisionKept, "the end of mediation is the mediation adviser's and the parties' to record, and opens the way to an appeal (R34-R39)", true},
-	{"dispute.certificate_issued", RuleDecisionKept, "the mediation adviser must issue the certificate the family needs to appeal (CFA s55; R34)", true},
-	{"dispute.tribunal_decided", RuleDecisionKept, "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)", true},
-}
-
-func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, where, string, ...any), fr familyRight) {
-	t := c.trigBy[fr.trigger]
-	i := slices.IndexFunc(base.Triggers, func(b TriggerDef) bool { return b.ID == fr.trigger })
-	if t == nil || i < 0 {
+// checkFamilyRight: the default trigger bt, marked a family right
+// (TriggerDef.FamilyRight), is no harder to fire in the compiled policy c.
+func checkFamilyRight(c *compiled, bt TriggerDef, o *originMap, add func(string, where, string, ...any)) {
+	t := c.trigBy[bt.ID]
+	if t == nil {
 		return
 	}
-	bt := base.Triggers[i]
-	w := o.triggers[fr.trigger]
+	fr := bt.FamilyRight
+	w := o.triggers[bt.ID]
 	for _, g := range t.guards {
-		if severity(g.def.Severity) != "block" || (!fr.anyRole && g.roles != nil && !g.roles["parent"] && !g.roles["young_person"]) {
+		if severity(g.def.Severity) != "block" || (!fr.ByOthers && g.roles != nil && !g.roles["parent"] && !g.roles["young_person"]) {
 			continue
 		}
 		if slices.ContainsFunc(bt.Guards, func(b GuardDef) bool {
@@ -500,16 +480,16 @@ func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, w
 		}) {
 			continue // the default's own guard, unchanged
 		}
-		gw := o.guard(fr.trigger, g.def.ID, w)
-		if fr.anyRole {
-			add(fr.rule, gw, "guard %s blocks %s: %s; make it severity: advice", g.def.ID, fr.trigger, fr.right)
+		gw := o.guard(bt.ID, g.def.ID, w)
+		if fr.ByOthers {
+			add(fr.Rule, gw, "guard %s blocks %s: %s; make it severity: advice", g.def.ID, bt.ID, fr.Right)
 			continue
 		}
-		add(fr.rule, gw, "guard %s blocks %s for a parent or young person: %s; make it severity: advice or limit it to other roles", g.def.ID, fr.trigger, fr.right)
+		add(fr.Rule, gw, "guard %s blocks %s for a parent or young person: %s; make it severity: advice or limit it to other roles", g.def.ID, bt.ID, fr.Right)
 	}
 	for _, f := range bt.From {
 		if !slices.Contains(t.def.From, f) {
-			add(fr.rule, w, "%s can no longer be fired while %s is %s: %s", fr.trigger, t.track.def.ID, f, fr.right)
+			add(fr.Rule, w, "%s can no longer be fired while %s is %s: %s", bt.ID, t.track.def.ID, f, fr.Right)
 		}
 	}
 	// A required payload field refuses a plain request as surely as a guard.
@@ -518,7 +498,7 @@ func checkFamilyRight(c *compiled, base Policy, o *originMap, add func(string, w
 			continue
 		}
 		if j := slices.IndexFunc(bt.Payload, func(b FieldDef) bool { return b.Name == f.Name }); j < 0 || !bt.Payload[j].Required {
-			add(fr.rule, w, "%s now requires the data field %s: %s; make the field optional", fr.trigger, f.Name, fr.right)
+			add(fr.Rule, w, "%s now requires the data field %s: %s; make the field optional", bt.ID, f.Name, fr.Right)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -120,7 +119,7 @@ func (e *Engine) graphModel() graphModel {
 					sets[k] = v
 				}
 			}
-			for _, other := range sortedStringKeys(sets) {
+			for _, other := range keys(sets) {
 				if enabled[other] {
 					add(tk, graphEdge{from: tk + ":" + from, to: other + ":" + sets[other], label: t.def.ID, dashed: true})
 				}
@@ -128,15 +127,6 @@ func (e *Engine) graphModel() graphModel {
 		}
 	}
 	return g
-}
-
-func sortedStringKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func dotQuote(s string) string {

@@ -4,6 +4,8 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"strings"
+
+	"github.com/sendflow/sendflow/internal/textclip"
 )
 
 // Option configures an Engine: given to CompileWith, or to Engine.With to
@@ -171,7 +173,10 @@ func (e *Engine) callSteps() int64 { return e.opt.limits.orDefault().CallSteps }
 // clipExpr quotes a policy expression, shortened to 80 bytes.
 func clipExpr(s string) string {
 	if len(s) > 80 {
-		s = s[:77] + "..."
+		// Cut at 77 bytes, back to a character boundary (Clip marks the
+		// cut with "…"; the message has always used "...").
+		cut := textclip.Clip(s, 77)
+		s = cut[:len(cut)-len("…")] + "..."
 	}
 	return fmt.Sprintf("%q", s)
 }

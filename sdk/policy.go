@@ -98,7 +98,7 @@ type ClockDef struct {
 	// Description says what must happen by the due date.
 	Description string `json:"description,omitempty"`
 	// Kind is "duty" (default) or "window" (ends by itself).
-	Kind string `json:"kind,omitempty"`
+	Kind ClockKind `json:"kind,omitempty"`
 	// Unit is weeks, days, days_beginning_with, months, months_starting_with,
 	// working_days, or before (a fixed date given by Before).
 	Unit string `json:"unit"`
@@ -146,6 +146,29 @@ type TriggerDef struct {
 	Branches []Branch `json:"branches,omitempty"`
 	// Citation is the legal or local source.
 	Citation string `json:"citation,omitempty"`
+	// FamilyRight marks a trigger by which a parent or young person uses a
+	// statutory right (requesting an assessment, seeking mediation,
+	// appealing), or a step someone else takes on the family's behalf. The
+	// statutory floor refuses an overlay that puts a new blocking guard or a
+	// new required data field on it, or takes a from-state away. Only the
+	// default policy's marks count: in an overlay the field is ignored, so
+	// an overlay can neither mark nor unmark a trigger.
+	FamilyRight *FamilyRight `json:"family_right,omitempty"`
+}
+
+// FamilyRight says which statutory right a trigger is the family's way of
+// using, for the statutory floor (TriggerDef.FamilyRight).
+type FamilyRight struct {
+	// Rule is the statutory floor rule a violation is reported under
+	// (ehc_request_unguarded or appealable_decision_kept; see FloorRules).
+	Rule string `json:"rule"`
+	// Right says what the right is, with its citation, for the floor's
+	// messages.
+	Right string `json:"right"`
+	// ByOthers: the step is taken by someone else on the family's behalf
+	// (the mediation adviser, the Tribunal), so the floor allows no new
+	// blocking guard for any role, not only for a parent or young person.
+	ByOthers bool `json:"by_others,omitempty"`
 }
 
 // Branch is one conditional outcome of a trigger.

@@ -99,16 +99,16 @@ func declaredStates(p sdk.Policy) map[string]map[string]bool {
 type Checker struct {
 	E      *sdk.Engine
 	states map[string]map[string]bool
-	kinds  map[string]string
+	kinds  map[string]sdk.ClockKind
 }
 
 // NewChecker returns a checker for e.
 func NewChecker(e *sdk.Engine) *Checker {
-	c := &Checker{E: e, states: declaredStates(e.Policy()), kinds: map[string]string{}}
+	c := &Checker{E: e, states: declaredStates(e.Policy()), kinds: map[string]sdk.ClockKind{}}
 	for _, cl := range e.Policy().Clocks {
 		k := cl.Kind
 		if k == "" {
-			k = "duty"
+			k = sdk.ClockDuty
 		}
 		c.kinds[cl.ID] = k
 	}
@@ -188,7 +188,7 @@ func (k *Checker) CheckClocks(c sdk.Case, today string) error {
 		switch {
 		case !ok:
 			return fmt.Errorf("clock %s: unknown clock id %q", key, cl.ID)
-		case string(cl.Kind) != kind:
+		case cl.Kind != kind:
 			return fmt.Errorf("clock %s: kind %q, declared %q", key, cl.Kind, kind)
 		case key != cl.ID && key != cl.ID+"."+cl.Source:
 			return fmt.Errorf("clock %s: key does not match id %q and source %q", key, cl.ID, cl.Source)

@@ -490,7 +490,7 @@ func strictClocks(root map[string]*jsonschema.Schema, en enums) {
 		}
 		enumProp(cl, "kind", []string{"duty", "window"})
 		enumProp(cl, "stopped_by", en.triggers)
-		enumProp(cl, "status", scenario.ClockStatuses)
+		enumProp(cl, "status", scenario.ClockStatuses())
 		for _, f := range []string{"started_at", "due", "stopped_at"} {
 			formatProp(cl, f, "date")
 		}
@@ -715,7 +715,7 @@ func structural(name string, s *jsonschema.Schema) {
 		dropRequired(defs["Step"], "expect")
 		enumProp(defs["Expect"], "error", codes())
 		if ce := defs["ClockExpect"]; ce != nil {
-			enumProp(ce, "status", scenario.ClockStatuses)
+			enumProp(ce, "status", scenario.ClockStatuses())
 		}
 		// A step is a firing (at, actor, trigger) or a query (as_of); a
 		// query fires nothing, so it takes no firing fields and no error.

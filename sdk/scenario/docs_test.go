@@ -75,7 +75,7 @@ func TestDocsNameEveryKey(t *testing.T) {
 			}
 		}
 	}
-	keys = append(keys, scenario.ClockStatuses...)
+	keys = append(keys, scenario.ClockStatuses()...)
 	for _, c := range sdk.Codes() {
 		keys = append(keys, string(c))
 	}
@@ -84,4 +84,18 @@ func TestDocsNameEveryKey(t *testing.T) {
 			t.Errorf("%s does not mention `%s`", scenariosDoc, k)
 		}
 	}
+}
+
+// TestClockStatusesAreTheClockStates: a clock expectation names the
+// engine's clock states, and the list handed out is a copy.
+func TestClockStatusesAreTheClockStates(t *testing.T) {
+	var want []string
+	for _, s := range sdk.ClockStates() {
+		want = append(want, string(s))
+	}
+	l := scenario.ClockStatuses()
+	assert.Equal(t, want, l)
+	assert.Equal(t, []string{"running", "met", "missed", "excused", "ended", "cancelled"}, l)
+	l[0] = "changed"
+	assert.Equal(t, "running", scenario.ClockStatuses()[0])
 }

@@ -3,6 +3,7 @@ package scenario
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -124,7 +125,11 @@ func Run(s *Scenario, t Target) Result {
 			break
 		}
 	}
-	res.Fired = sortedKeys(fired)
+	// Never nil: an empty list is [] in the JSON, not null.
+	res.Fired = slices.Sorted(maps.Keys(fired))
+	if res.Fired == nil {
+		res.Fired = []string{}
+	}
 	return res
 }
 
@@ -237,7 +242,7 @@ func reportClocks(t Target, c sdk.Case, when string, expected bool, entry *Entry
 
 // checkStates: each track expected is in the expected state.
 func (mm *mismatches) checkStates(want, states map[string]string) {
-	for _, track := range sortedKeys(want) {
+	for _, track := range slices.Sorted(maps.Keys(want)) {
 		w := want[track]
 		got, ok := states[track]
 		if !ok {
@@ -255,7 +260,7 @@ func (mm *mismatches) checkClocks(want map[string]ClockExpect, clocks []sdk.Cloc
 	for _, cs := range clocks {
 		byKey[clockKey(cs)] = cs
 	}
-	for _, key := range sortedKeys(want) {
+	for _, key := range slices.Sorted(maps.Keys(want)) {
 		w := want[key]
 		got, ok := byKey[key]
 		if !ok {
@@ -279,7 +284,7 @@ func (mm *mismatches) checkPermissions(t Target, c sdk.Case, ex Expect, when str
 		roles map[string][]string
 		allow bool
 	}{{"permitted", ex.Permitted, true}, {"not_permitted", ex.NotPermitted, false}} {
-		for _, role := range sortedKeys(p.roles) {
+		for _, role := range slices.Sorted(maps.Keys(p.roles)) {
 			check := p.key + "." + role
 			perms, err := t.Permitted(c, role, when)
 			if err != nil {
@@ -375,7 +380,7 @@ func changedKeys(a, b any) []string {
 		keys[k] = true
 	}
 	var out []string
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		if !reflect.DeepEqual(am[k], bm[k]) {
 			out = append(out, k)
 		}

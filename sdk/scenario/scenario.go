@@ -11,6 +11,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -109,8 +110,15 @@ type ClockExpect struct {
 	Status string `yaml:"status,omitempty" json:"status,omitempty"`
 }
 
-// ClockStatuses are the statuses a clock expectation may name.
-var ClockStatuses = []string{"running", "met", "missed", "excused", "ended", "cancelled"}
+// ClockStatuses lists the statuses a clock expectation may name: every
+// sdk.ClockState, in the same order. It returns a new copy on every call.
+func ClockStatuses() []string {
+	var out []string
+	for _, s := range sdk.ClockStates() {
+		out = append(out, string(s))
+	}
+	return out
+}
 
 // ParseError is a scenario file that cannot be read as a scenario. It names
 // the file, the position and, where it is about one step, the step number.
@@ -312,15 +320,15 @@ func (s *Scenario) Validate() error {
 		if e := st.Expect.Error; e != "" && !slices.Contains(sdk.Codes(), sdk.Code(e)) {
 			return fail(n, st.Line, "expect.error: unknown error code %q (one of %s)", e, codeList())
 		}
-		for _, key := range sortedKeys(st.Expect.Clocks) {
+		for _, key := range slices.Sorted(maps.Keys(st.Expect.Clocks)) {
 			ce := st.Expect.Clocks[key]
 			if ce.Due != "" {
 				if _, err := time.Parse(time.DateOnly, ce.Due); err != nil {
 					return fail(n, st.Line, "expect.clocks.%s.due: %q is not a date (YYYY-MM-DD)", key, ce.Due)
 				}
 			}
-			if ce.Status != "" && !slices.Contains(ClockStatuses, ce.Status) {
-				return fail(n, st.Line, "expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(ClockStatuses, ", "))
+			if statuses := ClockStatuses(); ce.Status != "" && !slices.Contains(statuses, ce.Status) {
+				return fail(n, st.Line, "expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(statuses, ", "))
 			}
 		}
 	}
@@ -642,13 +650,4 @@ func formatTime(t time.Time) string {
 		return t.Format(time.RFC3339Nano)
 	}
 	return t.Format(time.RFC3339)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -110,6 +110,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/sendflow/sendflow/sdk"
@@ -133,8 +134,11 @@ const (
 // arguments or result change incompatibly.
 const Version = "1"
 
-// Ops lists every op, in the order above.
-var Ops = []string{"info", "compile", "free", "policy", "default_policy", "new_case", "fire", "permitted",
+// Ops lists every op, in the order above. It returns a new copy on every
+// call.
+func Ops() []string { return slices.Clone(ops) }
+
+var ops = []string{"info", "compile", "free", "policy", "default_policy", "new_case", "fire", "permitted",
 	"clocks", "replay", "verify", "graph", "run_scenario", "run_files"}
 
 // Layer is one policy overlay given to compile.
@@ -354,10 +358,10 @@ func (b *Bridge) handle(raw []byte, k *keep) (any, *sdk.Error) {
 	case "run_files":
 		return b.runFiles(&req)
 	case "":
-		return nil, invalid("/op", "the request has no op; the ops are: %s", strings.Join(Ops, ", "))
+		return nil, invalid("/op", "the request has no op; the ops are: %s", strings.Join(ops, ", "))
 	}
-	if !contains(Ops, req.Op) {
-		return nil, invalid("/op", "unknown op %q; the ops are: %s", clip(req.Op), strings.Join(Ops, ", "))
+	if !contains(ops, req.Op) {
+		return nil, invalid("/op", "unknown op %q; the ops are: %s", clip(req.Op), strings.Join(ops, ", "))
 	}
 	e, err := b.engines.lookup(req.Engine)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,7 +87,7 @@ func TestEveryOpAnswersLikeTheGoSDK(t *testing.T) {
 
 	var info Info
 	ok(t, br, M{"op": "info"}, &info)
-	assert.Equal(t, Ops, info.Ops)
+	assert.Equal(t, Ops(), info.Ops)
 	assert.Equal(t, sdk.Codes(), info.Codes)
 
 	var comp Compiled
@@ -370,7 +371,7 @@ func TestConcurrentCallsShareTheHandleTableSafely(t *testing.T) {
 // (each is sent on a live engine, since that answer comes after the lookup).
 func TestEveryOpIsHandled(t *testing.T) {
 	br := New()
-	for _, op := range Ops {
+	for _, op := range Ops() {
 		h := compileDefault(t, br)
 		a := call(t, br, M{"op": op, "engine": h})
 		if !a.OK {
@@ -431,4 +432,14 @@ func TestLimitsAreTheBridges(t *testing.T) {
 	assert.Contains(t, e.Message, "keeps the last 3 cases")
 	ok(t, br, M{"op": "verify", "engine": h, "case_ref": refs[2]}, nil)
 	assert.Equal(t, Limits{Engines: MaxEngines, Cases: MaxCases, CaseCacheBytes: MaxCaseCacheBytes}, New().limits)
+}
+
+// TestOpsIsACopy: changing the list Ops returns changes neither the next
+// call's list nor which ops are served.
+func TestOpsIsACopy(t *testing.T) {
+	l := Ops()
+	want := slices.Clone(l)
+	l[0] = "changed"
+	assert.Equal(t, want, Ops())
+	assert.Equal(t, "info", Ops()[0])
 }

@@ -16,7 +16,7 @@ import (
 // The ops that need no engine.
 
 func (b *Bridge) info() Info {
-	return Info{Protocol: Version, Ops: Ops, GraphFormats: sdk.GraphFormats(), Codes: sdk.Codes(),
+	return Info{Protocol: Version, Ops: Ops(), GraphFormats: sdk.GraphFormats(), Codes: sdk.Codes(),
 		Limits: map[string]int{"request_bytes": MaxRequestBytes, "engines": b.limits.Engines, "files": MaxFiles,
 			"policy_bytes": sdk.MaxPolicyBytes, "history": sdk.MaxHistory, "evidence": sdk.MaxEvidence,
 			"payload_bytes": sdk.MaxPayloadBytes, "case_bytes": sdk.MaxCaseBytes, "clocks": sdk.MaxClocks, "decisions": sdk.MaxDecisions}}

@@ -676,6 +676,16 @@ export interface Effects {
   decision?: string;
 }
 
+/** FamilyRight says which statutory right a trigger is the family's way of using, for the statutory floor (TriggerDef.FamilyRight). */
+export interface FamilyRight {
+  /** Rule is the statutory floor rule a violation is reported under (ehc_request_unguarded or appealable_decision_kept; see FloorRules). */
+  rule: string;
+  /** Right says what the right is, with its citation, for the floor's messages. */
+  right: string;
+  /** ByOthers: the step is taken by someone else on the family's behalf (the mediation adviser, the Tribunal), so the floor allows no new blocking guard for any role, not only for a parent or young person. */
+  by_others?: boolean;
+}
+
 /** FieldDef declares one payload field. */
 export interface FieldDef {
   /** Name is the field's key in data. */
@@ -788,6 +798,8 @@ export interface TriggerDef {
   branches?: Branch[];
   /** Citation is the legal or local source. */
   citation?: string;
+  /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
+  family_right?: FamilyRight;
 }
 
 /**
