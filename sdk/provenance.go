@@ -151,7 +151,7 @@ func (e *Engine) policyMismatch(n int, ev *Event) string {
 	switch {
 	case ev.PolicyID != e.p.id:
 		return fmt.Sprintf("event %d was recorded under another policy, %s, not %q, the policy this engine runs", n, clip(ev.PolicyID), e.p.id)
-	case ev.PolicyHash != e.p.hash:
+	case ev.PolicyHash != e.p.hash && !e.isEarlierDefault(ev.PolicyID, ev.PolicyHash):
 		return fmt.Sprintf("event %d was recorded under another version of policy %q: its policy hash is not this engine's", n, e.p.id)
 	}
 	return ""
