@@ -332,11 +332,7 @@ func (meterPatch) Visit(n *ast.Node) {
 			m.Left = meterCall(charsName, m.Left, 1)
 			m.Right = meterCall(charsName, m.Right, 1)
 		case "matches":
-			k := 1
-			if s, ok := m.Right.(*ast.StringNode); ok {
-				k = max(len(s.Value), 1)
-			}
-			m.Left = meterCall(charsName, m.Left, k)
+			m.Left = meterCall(charsName, m.Left, int(patternWeight(m.Right)))
 		case "in":
 			if !inIsCheap(m.Right) {
 				m.Right = meterCall(sizeName, m.Right, 1)
@@ -655,11 +651,7 @@ func (c *coster) binary(m *ast.BinaryNode) (int64, *bound) {
 	case "contains", "startsWith", "endsWith":
 		return satAdd(cost, max(lb.s, 1)+max(rb.s, 1)), scalarB
 	case "matches":
-		k := int64(1)
-		if s, ok := m.Right.(*ast.StringNode); ok {
-			k = max(int64(len(s.Value)), 1)
-		}
-		return satAdd(cost, satMul(max(lb.s, 1), k)), scalarB
+		return satAdd(cost, satMul(max(lb.s, 1), patternWeight(m.Right))), scalarB
 	case "in":
 		if _, ok := m.Right.(*ast.ArrayNode); ok {
 			return satAdd(cost, rb.n), scalarB

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -373,4 +374,37 @@ func TestCallStepsBoundAWholeCall(t *testing.T) {
 	_, err = e.With(sdk.WithLimits(sdk.Limits{CallSteps: 1_000_000}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "CallSteps")
+}
+
+// A matches pattern is costed by the program it compiles to, not by its
+// length: 172 characters of counted repeats compile to some 19,000
+// instructions (a match over a 10,000-character value took 3 s, and four
+// 3.7 KB patterns cost 7 s and 5.4 GB to compile). Such a pattern is refused
+// before expr compiles it; an ordinary pattern still compiles.
+func TestRegexPatternsAreCostedByTheirProgram(t *testing.T) {
+	for name, pat := range map[string]string{
+		"slow to match":   strings.Repeat("a{0,1000}", 19) + "z",
+		"slow to compile": strings.Repeat("a{0,1000}", 400),
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := []sdk.PolicySource{{Name: "re.yaml", Data: []byte(costlyOverlay(`!(data.x matches "` + pat + `")`))}}
+			var err error
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			watchdog(t, "Compile", func() { _, err = sdk.Compile(src...) })
+			runtime.ReadMemStats(&m1)
+			assert.Less(t, m1.TotalAlloc-m0.TotalAlloc, uint64(256<<20), "compiling allocated %d MB", (m1.TotalAlloc-m0.TotalAlloc)>>20)
+			se := sdk.AsError(err)
+			require.NotNil(t, se)
+			require.NotEmpty(t, se.Problems)
+			assert.Equal(t, "too_costly", se.Problems[0].Code, se.Problems[0].Message)
+			assert.Contains(t, se.Problems[0].Message, "instructions")
+		})
+	}
+	postcode := `^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`
+	e, err := sdk.Compile(sdk.PolicySource{Name: "re.yaml", Data: []byte(costlyOverlay(`data.x matches "` + postcode + `"`))})
+	require.NoError(t, err)
+	c := planReady(t, e)
+	_, err = e.Fire(c, sdk.Firing{Trigger: "support.plan_agreed", Actor: "senco", At: "2026-01-07", Data: map[string]any{"x": "CT16 1AA"}})
+	require.NoError(t, err)
 }
