@@ -422,3 +422,33 @@ func TestCaseWithNoHistoryRule(t *testing.T) {
 	check("a history with no origin", noOrigin, false)
 	check("a history with its origin", withClock, true)
 }
+
+// Fire orders a firing after the case's last event and chains to it, so
+// that event's number and time must be ones the engine wrote: a case whose
+// last event's time is garbage, empty, a bare date or not in UTC used to
+// fire, and its outcome then failed Verify (found by an adversarial review).
+func TestFireRefusesAMalformedLastEvent(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	c := e.NewCase(sdk.Facts{ID: "last", Child: sdk.Child{DateOfBirth: "2016-03-02"}})
+	o, err := e.Fire(c, sdk.Firing{Trigger: "support.concern_raised", Actor: "senco", At: "2026-01-05"})
+	require.NoError(t, err)
+	good := sdk.Firing{Trigger: "support.placed", Actor: "senco", At: "2026-01-06"}
+	_, err = e.Fire(o.Case, good)
+	require.NoError(t, err, "the untouched case fires")
+	for _, at := range []string{"garbage", "", "2026-01-04", "2026-01-05T01:00:00+01:00"} {
+		bad := o.Case
+		bad.History = append([]sdk.Event(nil), o.Case.History...)
+		bad.History[0].At = at
+		_, err := e.Fire(bad, good)
+		se := sdk.AsError(err)
+		require.NotNil(t, se, "%q", at)
+		assert.Equal(t, sdk.CodeInvalidCase, se.Code, "%q", at)
+		assert.Equal(t, "/history/0/at", se.Pointer, "%q", at)
+	}
+	bad := o.Case
+	bad.History = append([]sdk.Event(nil), o.Case.History...)
+	bad.History[0].Seq = 7
+	_, err = e.Fire(bad, good)
+	assert.Equal(t, sdk.CodeInvalidCase, sdk.AsError(err).Code)
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -346,4 +347,23 @@ func badUTF8(v any, ptr string, depth int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// checkLastEvent checks the event a firing is ordered after and chained to:
+// its number is the history's length and its time is one the engine wrote
+// (RFC 3339 in UTC, to the second), so out_of_order is judged on a time it
+// can read. The rest of the chain is Verify's to check (hashing every event
+// on every firing would cost more than the firing).
+func checkLastEvent(h []Event, bad func(ptr, format string, args ...any) *Error) *Error {
+	i := len(h) - 1
+	ev := &h[i]
+	ptr := fmt.Sprintf("/history/%d", i)
+	if ev.Seq != len(h) {
+		return bad(ptr+"/seq", "the last event is numbered %d, not %d", ev.Seq, len(h))
+	}
+	at, err := calendar.ParseAt(ev.At)
+	if err != nil || at.UTC().Format(time.RFC3339) != ev.At {
+		return bad(ptr+"/at", "the last event's time is not one the engine records (RFC 3339 in UTC, to the second)")
+	}
+	return nil
 }

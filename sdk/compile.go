@@ -51,6 +51,17 @@ const MaxYAMLDepth = 64
 // of the value (or the alias) that passed it.
 const MaxYAMLNodes = 20_000
 
+// MaxYAMLSeparators caps, before any parser reads a YAML document, the
+// separators that start or divide its values (",", "[", "{", line breaks,
+// ":" and "-" before a blank; a tag "!" counts 8): go-yaml's parser takes
+// time and memory growing faster than the tokens on some shapes (an
+// unclosed flow list of 16,000 items cost 1 GB; a scenario's flow list of
+// tagged items 2 GB), so documents are kept well below them. The largest
+// lawful document, the default policy, has 2,833; lawful overlays and
+// scenario files a few hundred. Past the cap: limit_exceeded (a
+// *scenario.ParseError), at the separator that passed it.
+const MaxYAMLSeparators = 6_000
+
 // MaxProblems caps the problems one invalid_policy (or statutory_floor)
 // error lists. When there are more, the first MaxProblems-1 are listed and
 // the last, with code "more_problems", says how many more were not shown;

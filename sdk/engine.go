@@ -263,6 +263,11 @@ func (e *Engine) FireContext(ctx context.Context, c Case, f Firing) (out Outcome
 	if cerr := e.checkCase(&w); cerr != nil {
 		return Outcome{}, cerr
 	}
+	if len(w.History) > 0 {
+		if cerr := checkLastEvent(w.History, badCase); cerr != nil {
+			return Outcome{}, cerr
+		}
+	}
 	ev, warns, ferr := e.fire(ctx, &w, f)
 	if ferr != nil {
 		return Outcome{}, ferr

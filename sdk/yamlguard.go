@@ -22,8 +22,8 @@ func guardYAML(name string, data []byte) (*ast.File, error) {
 	if err := yamlsafe.Depth(data, MaxYAMLDepth); err != nil {
 		return nil, yamlLimit(name, err, MaxYAMLDepth)
 	}
-	if err := yamlsafe.Breadth(data, MaxYAMLNodes); err != nil {
-		return nil, yamlLimit(name, err, MaxYAMLNodes)
+	if err := yamlsafe.Breadth(data, MaxYAMLSeparators); err != nil {
+		return nil, yamlLimit(name, err, MaxYAMLSeparators)
 	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {

@@ -122,14 +122,15 @@ func TestYAMLDepthCap(t *testing.T) {
 func TestYAMLNodesCap(t *testing.T) {
 	policy := func(m, k int) []byte {
 		return []byte("id: many\nparameters:\n  - id: p\n    value: &x [" + strings.TrimSuffix(strings.Repeat("1,", m), ",") +
-			"]\n  - id: q\n    value: *x\n  - id: r\n    value: [" + strings.TrimSuffix(strings.Repeat("1,", k), ",") + "]\n")
+			"]\n  - id: q\n    value: *x\n  - id: q2\n    value: *x\n  - id: q3\n    value: *x\n  - id: r\n    value: [" +
+			strings.TrimSuffix(strings.Repeat("1,", k), ",") + "]\n")
 	}
 	count := func(b []byte) int {
 		f, err := parser.ParseBytes(b, 0)
 		require.NoError(t, err)
 		return yamlsafe.Count(f)
 	}
-	m := sdk.MaxYAMLNodes/2 - 100
+	m := sdk.MaxYAMLNodes/4 - 100
 	k := 1
 	k += sdk.MaxYAMLNodes - count(policy(m, k))
 	require.Equal(t, sdk.MaxYAMLNodes, count(policy(m, k)))
@@ -157,16 +158,16 @@ func badHolidays(n int) []byte {
 // minutes), and at most MaxProblems are reported.
 func TestCompileManyProblemsIsLinear(t *testing.T) {
 	var err error
-	bounded(t, 512, func() { _, err = sdk.Compile(sdk.PolicySource{Name: "many.yaml", Data: badHolidays(5000)}) })
+	bounded(t, 512, func() { _, err = sdk.Compile(sdk.PolicySource{Name: "many.yaml", Data: badHolidays(2500)}) })
 	se := sdk.AsError(err)
 	require.NotNil(t, se)
 	require.Len(t, se.Problems, sdk.MaxProblems)
-	assert.Equal(t, "the policy has 5000 problem(s)", se.Message)
+	assert.Equal(t, "the policy has 2500 problem(s)", se.Message)
 	assert.Equal(t, "many.yaml:3:5", se.Problems[0].Location)
 	assert.Equal(t, fmt.Sprintf("many.yaml:%d:5", sdk.MaxProblems+1), se.Problems[sdk.MaxProblems-2].Location)
 	last := se.Problems[sdk.MaxProblems-1]
 	assert.Equal(t, "more_problems", last.Code)
-	assert.Contains(t, last.Message, fmt.Sprintf("%d more", 5000-sdk.MaxProblems+1))
+	assert.Contains(t, last.Message, fmt.Sprintf("%d more", 2500-sdk.MaxProblems+1))
 }
 
 func TestMaxProblemsCap(t *testing.T) {
@@ -239,21 +240,39 @@ func TestYAMLFlatDocumentIsRefusedBeforeParsing(t *testing.T) {
 	se := sdk.AsError(err)
 	require.NotNil(t, se)
 	assert.Equal(t, sdk.CodeLimitExceeded, se.Code, "%v", err)
-	assert.Contains(t, se.Message, fmt.Sprint(sdk.MaxYAMLNodes))
+	assert.Contains(t, se.Message, fmt.Sprint(sdk.MaxYAMLSeparators))
 
-	// At the separators' cap the document is handed to the parser (and then
-	// refused by the count of the values it built, which also counts the
-	// list and the mappings), within bounded memory; one past it is refused
-	// before parsing.
-	bounded(t, 128, func() {
-		_, err = sdk.Compile(sdk.PolicySource{Name: "flat.yaml", Data: flat(sdk.MaxYAMLNodes)})
+	// At the separators' cap the document is handed to the parser (and is
+	// refused for what it says: a parameter list over MaxListItems), within
+	// bounded memory; one past it is refused before parsing.
+	bounded(t, 64, func() {
+		_, err = sdk.Compile(sdk.PolicySource{Name: "flat.yaml", Data: flat(sdk.MaxYAMLSeparators)})
 	})
 	se = sdk.AsError(err)
 	require.NotNil(t, se)
-	assert.Equal(t, sdk.CodeLimitExceeded, se.Code, "%v", err)
-	assert.Contains(t, se.Message, "expands to", "at the cap the parser ran")
-	_, err = sdk.Compile(sdk.PolicySource{Name: "flat.yaml", Data: flat(sdk.MaxYAMLNodes + 1)})
+	assert.Equal(t, sdk.CodeInvalidPolicy, se.Code, "at the cap the parser ran: %v", err)
+	_, err = sdk.Compile(sdk.PolicySource{Name: "flat.yaml", Data: flat(sdk.MaxYAMLSeparators + 1)})
 	se = sdk.AsError(err)
 	assert.Equal(t, sdk.CodeLimitExceeded, se.Code, "%v", err)
 	assert.Contains(t, se.Message, "has more than", "one past the cap is refused before parsing")
+}
+
+
+// Shapes on which go-yaml costs far more than its tokens (an unclosed flow
+// list: 1 GB at 16,000 items; tagged items in a scenario file: 2 GB) are
+// refused by the separators' cap before parsing, a tag counting 8 (found by
+// an adversarial review).
+func TestYAMLCostlyShapesAreRefusedBeforeParsing(t *testing.T) {
+	for name, doc := range map[string]string{
+		"unclosed flow list": "id: x\ndescription: [" + strings.Repeat("a,", 16000),
+		"tagged items":       "id: x\ndescription: [" + strings.Repeat("!t a,", 1000) + "a]\n",
+		"lone CR lines":      "id: x\r" + strings.Repeat("k: v\r", 19000),
+	} {
+		var err error
+		bounded(t, 32, func() { _, err = sdk.Compile(sdk.PolicySource{Name: "x.yaml", Data: []byte(doc)}) })
+		se := sdk.AsError(err)
+		require.NotNil(t, se, name)
+		assert.Equal(t, sdk.CodeLimitExceeded, se.Code, "%s: %v", name, err)
+		assert.Contains(t, se.Message, "has more than", name)
+	}
 }

@@ -197,8 +197,8 @@ func ParseAll(name string, data []byte) ([]*Scenario, error) {
 	if err := yamlsafe.Depth(data, sdk.MaxYAMLDepth); err != nil {
 		return nil, guardError(name, err, sdk.MaxYAMLDepth)
 	}
-	if err := yamlsafe.Breadth(data, sdk.MaxYAMLNodes); err != nil {
-		return nil, guardError(name, err, sdk.MaxYAMLNodes)
+	if err := yamlsafe.Breadth(data, sdk.MaxYAMLSeparators); err != nil {
+		return nil, guardError(name, err, sdk.MaxYAMLSeparators)
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {

@@ -59,24 +59,43 @@ func (e *Error) Error() string {
 func Breadth(data []byte, max int) error {
 	n := 0
 	for i, c := range data {
-		switch c {
-		case ':', '-':
-			// An indicator only when followed by a blank (or the end): the
-			// dashes of a date and the colons of a time are not separators.
-			if i+1 < len(data) && !blankAfter(data[i+1]) {
-				continue
-			}
-			fallthrough
-		case ',', '[', '{', '\n':
-			n++
-			if n > max {
-				line := bytes.Count(data[:i], []byte("\n")) + 1
-				return &Error{Line: line, Column: i - (bytes.LastIndexByte(data[:i], '\n') + 1) + 1,
-					Message: fmt.Sprintf("the document has more than %d values", max)}
-			}
+		w := 0
+		switch {
+		case separator(data, i, c):
+			w = 1
+		case c == '!' && (i == 0 || blankAfter(data[i-1]) || isFlowIndicator(data[i-1])):
+			// A tag: go-yaml's scenario path costs far more per tagged
+			// value, and no lawful document has one.
+			w = tagWeight
+		default:
+			continue
+		}
+		if n += w; n > max {
+			line := bytes.Count(data[:i], []byte("\n")) + 1
+			return &Error{Line: line, Column: i - (bytes.LastIndexByte(data[:i], '\n') + 1) + 1,
+				Message: fmt.Sprintf("the document has more than %d values", max)}
 		}
 	}
 	return nil
+}
+
+// tagWeight is what a tag counts in Breadth.
+const tagWeight = 8
+
+// separator reports whether data[i] (c) starts or divides a value for
+// Breadth: ",", "[", "{", a line break (a lone "\r" is one to go-yaml, and
+// "\r\n" counts once), and ":" or "-" followed by a blank or the end (the
+// dashes of a date and the colons of a time are not).
+func separator(data []byte, i int, c byte) bool {
+	switch c {
+	case ',', '[', '{', '\n':
+		return true
+	case '\r':
+		return i+1 >= len(data) || data[i+1] != '\n'
+	case ':', '-':
+		return i+1 >= len(data) || blankAfter(data[i+1])
+	}
+	return false
 }
 
 // Depth reports an *Error at the first position where data nests deeper than

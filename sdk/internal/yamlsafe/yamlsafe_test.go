@@ -322,3 +322,19 @@ func TestBreadthCountsSeparatorsNotDatesOrTimes(t *testing.T) {
 		t.Fatalf("the 8th separator is on line 4: %v", err)
 	}
 }
+
+// A lone carriage return is a line break to go-yaml, so it counts as one;
+// CR LF counts once.
+func TestBreadthCountsLoneCarriageReturns(t *testing.T) {
+	cr := []byte("id: x\rk1: v\rk2: v\r")
+	crlf := []byte("id: x\r\nk1: v\r\nk2: v\r\n")
+	lf := []byte("id: x\nk1: v\nk2: v\n")
+	for name, doc := range map[string][]byte{"cr": cr, "crlf": crlf, "lf": lf} {
+		if err := Breadth(doc, 6); err != nil {
+			t.Fatalf("%s: 6 separators refused at a cap of 6: %v", name, err)
+		}
+		if err := Breadth(doc, 5); err == nil {
+			t.Fatalf("%s: 6 separators accepted at a cap of 5", name)
+		}
+	}
+}
