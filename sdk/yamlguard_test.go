@@ -257,7 +257,6 @@ func TestYAMLFlatDocumentIsRefusedBeforeParsing(t *testing.T) {
 	assert.Contains(t, se.Message, "has more than", "one past the cap is refused before parsing")
 }
 
-
 // Shapes on which go-yaml costs far more than its tokens (an unclosed flow
 // list: 1 GB at 16,000 items; tagged items in a scenario file: 2 GB) are
 // refused by the separators' cap before parsing, a tag counting 8 (found by

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sendflow/sendflow/internal/hostile"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/scenario"
 )
@@ -46,26 +47,10 @@ func boundedParse(t *testing.T, name, src string) *scenario.ParseError {
 	return pe
 }
 
-func laughs(head string, levels int) string {
-	var b strings.Builder
-	b.WriteString(head + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i <= levels; i++ {
-		fmt.Fprintf(&b, "%sa%d: &a%d [", head, i, i)
-		for j := range 10 {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "*a%d", i-1)
-		}
-		b.WriteString("]\n")
-	}
-	return b.String()
-}
-
 const step = "  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n"
 
 func TestScenarioBillionLaughs(t *testing.T) {
-	pe := boundedParse(t, "lol.yaml", "name: lol\nsteps:\n"+step+"    data:\n"+laughs("      ", 9))
+	pe := boundedParse(t, "lol.yaml", "name: lol\nsteps:\n"+step+"    data:\n"+hostile.Laughs("      ", 9))
 	assert.Contains(t, pe.Message, fmt.Sprint(sdk.MaxYAMLNodes))
 	assert.Greater(t, pe.Line, 0)
 }
@@ -171,7 +156,7 @@ func TestScenarioMessagesClipOversizeValues(t *testing.T) {
 // over MaxPolicyBytes held in memory is refused as a file on disk is.
 func TestPolicySourcesHostileExtends(t *testing.T) {
 	files := map[string][]byte{
-		"lol.yaml":  []byte("id: lol\nextends: ../nowhere.yaml\nx:\n" + laughs("  ", 9)),
+		"lol.yaml":  []byte("id: lol\nextends: ../nowhere.yaml\nx:\n" + hostile.Laughs("  ", 9)),
 		"deep.yaml": []byte("id: deep\nparameters: " + strings.Repeat("[", 50_000) + "\n"),
 		"big.yaml":  []byte("id: big\n# " + strings.Repeat("x", sdk.MaxPolicyBytes) + "\n"),
 	}

@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,33 +8,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sendflow/sendflow/internal/hostile"
 	"github.com/sendflow/sendflow/sdk"
 )
-
-// laughs nests aliases levels deep: 10^(levels+1) values once expanded.
-func laughs(head string, levels int) string {
-	var b strings.Builder
-	b.WriteString(head + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i <= levels; i++ {
-		fmt.Fprintf(&b, "%sa%d: &a%d [", head, i, i)
-		for j := range 10 {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "*a%d", i-1)
-		}
-		b.WriteString("]\n")
-	}
-	return b.String()
-}
 
 // TestBridgeRefusesHostileYAML: a portal's uploaded policy and scenario
 // reach the SDK through the bridge; nested aliases and deep nesting are
 // refused there too, quickly.
 func TestBridgeRefusesHostileYAML(t *testing.T) {
-	policy := "id: lol\nparameters:\n  - id: p\n    value:\n" + laughs("      ", 9)
+	policy := "id: lol\nparameters:\n  - id: p\n    value:\n" + hostile.Laughs("      ", 9)
 	deep := "id: deep\nparameters: " + strings.Repeat("[", 50_000) + "\n"
-	scen := "name: lol\nsteps:\n  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n    data:\n" + laughs("      ", 9)
+	scen := "name: lol\nsteps:\n  - at: 2026-01-05\n    actor: parent\n    trigger: ehc.requested\n    data:\n" + hostile.Laughs("      ", 9)
 	for name, req := range map[string]M{
 		"compile laughs":  {"op": "compile", "policy": policy},
 		"compile deep":    {"op": "compile", "layers": []M{{"name": "deep.yaml", "text": deep}}},

@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/sendflow/sendflow/internal/fuzzcheck"
+	"github.com/sendflow/sendflow/internal/hostile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -222,24 +223,8 @@ func TestDepthIsLinear(t *testing.T) {
 	assert.Error(t, Depth([]byte(strings.Repeat("[", 1<<20)), 64))
 }
 
-func laughs(levels int) string {
-	var b strings.Builder
-	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i <= levels; i++ {
-		fmt.Fprintf(&b, "a%d: &a%d [", i, i)
-		for j := range 10 {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "*a%d", i-1)
-		}
-		b.WriteString("]\n")
-	}
-	return b.String()
-}
-
 func TestNodesCountsAliasesOnce(t *testing.T) {
-	f, err := parser.ParseBytes([]byte(laughs(9)), 0)
+	f, err := parser.ParseBytes([]byte(hostile.Laughs("", 9)), 0)
 	require.NoError(t, err)
 	start := time.Now()
 	err = Nodes(f, 1_000_000)
