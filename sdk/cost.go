@@ -359,7 +359,10 @@ func inIsCheap(right ast.Node) bool {
 }
 
 // checkTree parses and type-checks src with opts (no metering patch, no
-// optimiser): the tree the safety rules and the cost model read.
+// optimiser): the tree the safety rules and the cost model read. Between
+// the parse and the check it weighs every constant matches pattern
+// (checkRegexes): the checker compiles them, and a heavy one costs seconds
+// and gigabytes to compile.
 func checkTree(src string, opts []expr.Option) (*parser.Tree, error) {
 	config := conf.CreateNew()
 	for _, op := range opts {
@@ -369,7 +372,17 @@ func checkTree(src string, opts []expr.Option) (*parser.Tree, error) {
 		delete(config.Builtins, name)
 	}
 	config.Check()
-	return checker.ParseCheck(src, config)
+	tree, err := parser.ParseWithConfig(src, config)
+	if err != nil {
+		return nil, err
+	}
+	if rerr := checkRegexes(tree); rerr != nil {
+		return nil, rerr
+	}
+	if _, err := new(checker.Checker).PatchAndCheck(tree, config); err != nil {
+		return nil, err
+	}
+	return tree, nil
 }
 
 // bound bounds a value: n its items (a list or map), s its characters (a

@@ -557,10 +557,10 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind, params map[s
 	if len(src) > maxExprLength {
 		return nil, &exprError{code: "too_complex", msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), maxExprLength)}
 	}
-	if rerr := checkRegexes(src); rerr != nil {
+	tree, err := checkTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
+	if rerr, ok := err.(*exprError); ok {
 		return nil, rerr
 	}
-	tree, err := checkTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
 	if err != nil {
 		return nil, classify(err)
 	}

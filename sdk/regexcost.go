@@ -69,13 +69,9 @@ func (v *regexVisitor) Visit(n *ast.Node) {
 	}
 }
 
-// checkRegexes refuses src when a `matches` pattern in it weighs more than
-// maxRegexWeight. A source that does not parse is left to the checker.
-func checkRegexes(src string) *exprError {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		return nil
-	}
+// checkRegexes refuses a parsed expression when a `matches` pattern in it
+// weighs more than maxRegexWeight.
+func checkRegexes(tree *parser.Tree) *exprError {
 	v := &regexVisitor{}
 	ast.Walk(&tree.Node, v)
 	return v.err
