@@ -81,20 +81,16 @@ func writeProblem(w io.Writer, p sdk.Problem) {
 	}
 }
 
-// readInput reads a whole file, or stdin for "-".
+// readInput reads a whole file, or stdin for "-", refusing one over
+// maxInputBytes without reading past it.
 func readInput(a *app, path string) ([]byte, error) {
-	var r io.Reader
+	var data []byte
+	var err error
 	if path == "-" {
-		r = a.in()
+		data, err = io.ReadAll(io.LimitReader(a.in(), maxInputBytes+1))
 	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+		data, err = readCapped(path, maxInputBytes+1)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
 	if err != nil {
 		return nil, err
 	}
