@@ -189,7 +189,9 @@ func readLine(r *bufio.Reader, buf *[]byte) (line []byte, tooLong bool, err erro
 	for {
 		chunk, rerr := r.ReadSlice('\n')
 		if !tooLong {
-			if len(*buf)+len(chunk) > maxCaseLine {
+			// The line break ("\n" or "\r\n") does not count: a line of
+			// exactly maxCaseLine bytes is read.
+			if len(*buf)+len(bytes.TrimRight(chunk, "\r\n")) > maxCaseLine {
 				tooLong = true
 				*buf = (*buf)[:0]
 			} else {

@@ -330,3 +330,23 @@ func asJSONString(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// readLine keeps a line of exactly maxCaseLine bytes (its "\n" or "\r\n"
+// not counted) and drains one byte longer as too long.
+func TestReadLineAtTheCap(t *testing.T) {
+	for _, eol := range []string{"\n", "\r\n"} {
+		at := strings.Repeat("x", maxCaseLine)
+		r := bufio.NewReaderSize(strings.NewReader(at+eol+at+"x"+eol+"{}"+eol), 64<<10)
+		var buf []byte
+		line, tooLong, err := readLine(r, &buf)
+		require.NoError(t, err)
+		assert.False(t, tooLong, "a line at the cap is read (%q)", eol)
+		assert.Equal(t, maxCaseLine, len(bytes.TrimRight(line, "\r\n")))
+		_, tooLong, err = readLine(r, &buf)
+		require.NoError(t, err)
+		assert.True(t, tooLong, "one byte past the cap is too long (%q)", eol)
+		line, tooLong, _ = readLine(r, &buf)
+		assert.False(t, tooLong)
+		assert.Equal(t, "{}", strings.TrimSpace(string(line)))
+	}
+}

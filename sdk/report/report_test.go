@@ -607,3 +607,20 @@ func TestRunContextStops(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 13, rep.Counted)
 }
+
+// A caseload line of exactly MaxLineBytes bytes is read; one byte more is
+// limit_exceeded (the default, report.MaxLineBytes, is the same code).
+func TestMaxLineBytesAtTheCap(t *testing.T) {
+	line := func(n int) string {
+		head, tail := `{"id":"`, `"}`
+		return head + strings.Repeat("y", n-len(head)-len(tail)) + tail + "\n"
+	}
+	require.Len(t, strings.TrimSuffix(line(100), "\n"), 100)
+	_, err := report.Run(strings.NewReader(line(100)), report.Options{Year: 2026, MaxLineBytes: 100})
+	if err != nil {
+		assert.NotEqual(t, sdk.CodeLimitExceeded, sdk.AsError(err).Code, "a line at the cap is read: %v", err)
+	}
+	_, err = report.Run(strings.NewReader(line(101)), report.Options{Year: 2026, MaxLineBytes: 100})
+	require.Error(t, err)
+	assert.Equal(t, sdk.CodeLimitExceeded, sdk.AsError(err).Code)
+}

@@ -167,11 +167,17 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, min(64<<10, max)), max)
+	// Room for a line of max bytes and its "\r\n": the scanner needs the
+	// line break in its buffer to end the line, so a buffer of max bytes
+	// refused a line of exactly max. Longer lines are refused below.
+	sc.Buffer(make([]byte, 0, min(64<<10, max)), max+2)
 	run := &batchRun{ctx: ctx, opt: opt, agg: a, workers: workers, period: Year(opt.Year),
 		batch: make([]batchItem, 0, batchLines)}
 	for sc.Scan() {
 		run.line++
+		if len(sc.Bytes()) > max {
+			return Report{}, readError(bufio.ErrTooLong, run.line, max)
+		}
 		b := bytes.TrimSpace(sc.Bytes())
 		if len(b) == 0 {
 			continue

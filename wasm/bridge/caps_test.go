@@ -3,6 +3,7 @@ package bridge
 import (
 	"crypto/ed25519"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -50,4 +51,21 @@ func TestBridgeCaps(t *testing.T) {
 	e = code(t, br, M{"op": "verify", "engine": h, "case": out.Case, "keys": keys})
 	assert.Equal(t, sdk.CodeLimitExceeded, e.Code)
 	assert.Equal(t, "/keys", e.Pointer)
+}
+
+// MaxFiles files in one run_files request are run; one more is refused
+// before any is read.
+func TestRunFilesCap(t *testing.T) {
+	br := New()
+	const text = "name: s\nsteps:\n  - {at: 2026-01-05, actor: parent, trigger: ehc.requested}\n"
+	files := make([]File, MaxFiles+1)
+	for i := range files {
+		files[i] = File{Path: fmt.Sprintf("s%05d.yaml", i), Text: text, Explicit: true}
+	}
+	var res RunFilesResult
+	ok(t, br, M{"op": "run_files", "files": files[:MaxFiles]}, &res)
+	assert.Equal(t, 0, res.ExitCode)
+	e := code(t, br, M{"op": "run_files", "files": files})
+	assert.Equal(t, sdk.CodeLimitExceeded, e.Code)
+	assert.Equal(t, "/files", e.Pointer)
 }
