@@ -52,6 +52,7 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 		d.add("missing_field", "$.id", 0, "the policy has no id")
 	}
 	b.origins()
+	b.waivers()
 	b.calendar()
 	b.kinds()
 	b.parameters()
@@ -127,6 +128,62 @@ func (b *builder) parameters() {
 			continue
 		}
 		b.c.params[pr.ID] = v
+	}
+	b.paramDecls()
+}
+
+// waivers checks each layer's waivers and acknowledgements: a waiver names
+// a floor rule and says why; an acknowledgement names a lint and what it
+// is about.
+func (b *builder) waivers() {
+	for li, s := range b.srcs {
+		for i, w := range s.policy.Waivers {
+			path := elem("$.waivers", i)
+			switch {
+			case !slices.Contains(floorRules, w.Rule):
+				b.d.add("bad_value", path+".rule", li, "waiver: %q is not a statutory floor rule%s", clip(w.Rule), suggest(w.Rule, floorRules))
+			case strings.TrimSpace(w.Reason) == "":
+				b.d.add("missing_field", path, li, "waiver of %s has no reason: say why this layer may go below the statutory floor", w.Rule)
+			}
+		}
+		for i, a := range s.policy.Acknowledge {
+			path := elem("$.acknowledge", i)
+			if !slices.ContainsFunc(policyDiagnostics, func(d DiagnosticCode) bool { return d.Lint && d.Code == a.Code }) {
+				b.d.add("bad_value", path+".code", li, "acknowledge: %q is not a lint code (no_citation, similar_name, missing_translation)", clip(a.Code))
+			} else if a.ID == "" {
+				b.d.add("missing_field", path, li, "acknowledge %s names no trigger or guard (id: trigger or trigger/guard)", a.Code)
+			}
+		}
+	}
+}
+
+// paramDecls checks the parameters against their declarations: the layer
+// that adds a parameter declares its type and bounds (Parameter.Type, Min,
+// Max, Enum, Fixed), a later layer sets only its value, within them, and
+// not at all when it is fixed. (A parameter the default fixes is the
+// statutory floor's: statutory_parameter_kept.)
+func (b *builder) paramDecls() {
+	decl := map[string]Parameter{}
+	declLayer := map[string]int{}
+	for li, s := range b.srcs {
+		for i, pr := range s.policy.Parameters {
+			path := elem("$.parameters", i)
+			d, seen := decl[pr.ID]
+			if !seen {
+				decl[pr.ID], declLayer[pr.ID] = pr, li
+				d = pr
+			} else if pr.Type != "" || pr.Min != nil || pr.Max != nil || len(pr.Enum) > 0 || pr.Fixed {
+				b.d.add("bad_value", path, li, "parameter %s is declared by layer %s: a later layer sets only its value", pr.ID, b.o.layerNames[declLayer[pr.ID]])
+			} else if d.Fixed && declLayer[pr.ID] > 0 && pr.Value != nil {
+				b.d.add("bad_value", path+".value", li, "parameter %s is fixed by layer %s and cannot be changed", pr.ID, b.o.layerNames[declLayer[pr.ID]])
+			}
+			if pr.Value == nil && seen {
+				continue
+			}
+			if msg := paramOutOfBounds(d, canon.NormaliseJSON(pr.Value)); msg != "" {
+				b.d.add("bad_value", path+".value", li, "parameter %s: %s", pr.ID, msg)
+			}
+		}
 	}
 }
 
@@ -302,6 +359,11 @@ func (b *builder) guards(t *trigger, w where) {
 			continue
 		}
 		gw := b.o.guard(td.ID, g.ID, where{w.layer, elem(w.path+".guards", i)})
+		if ew, ok := b.o.guardExpr[td.ID+"/"+g.ID]; ok {
+			// Amended field by field: the guard is its expression's, and
+			// its diagnostics point there.
+			gw = ew
+		}
 		if cg, ok := compileGuard(b.c, g, gw.layer, gw.path, b.o.layerNames[gw.layer], t, b.d); ok {
 			t.guards = append(t.guards, cg)
 		}

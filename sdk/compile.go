@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -346,6 +347,12 @@ func locateCol(srcs []source, layer int, path string, col int) (position, string
 	}
 	s := &srcs[layer]
 	n := s.index().nodes[path]
+	for n == nil && path != "$" && path != "" {
+		// A key the layer leaves out (an empty expression, no from-states)
+		// is placed at the element that should hold it.
+		path = parentPath(path)
+		n, col = s.index().nodes[path], 0
+	}
 	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
 		return position{file: s.name}, ""
 	}
@@ -366,6 +373,16 @@ func locateCol(srcs []source, layer int, path string, col int) (position, string
 	return position{file: s.name, line: pos.Line, col: pos.Column}, sn
 }
 
+// parentPath is the YAML path of the element that holds path: "$.a[1]"
+// for "$.a[1].b", "$.a" for "$.a[1]".
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i <= 0 {
+		return "$"
+	}
+	return path[:i]
+}
+
 // where records, for every element of the merged policy, which layer it came
 // from and its YAML path there, so diagnostics point at the right file.
 type where struct {
@@ -375,8 +392,9 @@ type where struct {
 
 type originMap struct {
 	roles, params, tracks, clocks, triggers map[string]where
-	// guards maps "trigger/guard" to where that guard was last defined.
-	guards map[string]where
+	// guards maps "trigger/guard" to where that guard was last defined;
+	// guardExpr to where its expression was last set.
+	guards, guardExpr map[string]where
 	// appealClock and holidays are where those were last set.
 	appealClock, holidays where
 	layerNames            []string
@@ -386,7 +404,7 @@ type originMap struct {
 // by id and replaced whole; scalars set in a later layer win.
 func mergePolicies(srcs []source) (Policy, *originMap) {
 	o := &originMap{roles: map[string]where{}, params: map[string]where{}, tracks: map[string]where{},
-		clocks: map[string]where{}, triggers: map[string]where{}, guards: map[string]where{}}
+		clocks: map[string]where{}, triggers: map[string]where{}, guards: map[string]where{}, guardExpr: map[string]where{}}
 	var out Policy
 	for li, s := range srcs {
 		p := s.policy
@@ -405,6 +423,8 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 			o.appealClock = where{li, "$.appeal_clock"}
 		}
 		out.AllowBelowStatutoryFloor = out.AllowBelowStatutoryFloor || p.AllowBelowStatutoryFloor
+		out.Waivers = append(out.Waivers, p.Waivers...)
+		out.Acknowledge = append(out.Acknowledge, p.Acknowledge...)
 		if len(p.Holidays) > 0 {
 			out.Holidays = p.Holidays
 			o.holidays = where{li, "$.holidays"}
@@ -431,7 +451,11 @@ func mergePolicies(srcs []source) (Policy, *originMap) {
 			out.Triggers = upsert(out.Triggers, r, func(x TriggerDef) string { return x.ID })
 			o.triggers[r.ID] = where{li, elem("$.triggers", i)}
 			for j, g := range r.Guards {
-				o.guards[r.ID+"/"+g.ID] = where{li, elem(elem("$.triggers", i)+".guards", j)}
+				gw := where{li, elem(elem("$.triggers", i)+".guards", j)}
+				o.guards[r.ID+"/"+g.ID] = gw
+				if g.Expr != "" {
+					o.guardExpr[r.ID+"/"+g.ID] = gw
+				}
 			}
 		}
 	}
@@ -508,13 +532,37 @@ func mergeByID(base, over any) any {
 		replaced := false
 		for i, b := range out {
 			if bm, _ := b.(map[string]any); bm != nil && om != nil && bm["id"] == om["id"] {
-				out[i] = o
+				out[i] = amendGuard(bm, om)
 				replaced = true
 			}
 		}
 		if !replaced {
 			out = append(out, o)
 		}
+	}
+	return out
+}
+
+// amendGuard overlays the guard over on base field by field: a field over
+// sets replaces base's, reasons merge language by language, and a field
+// over leaves out keeps base's (so a layer can add a Welsh reason without
+// restating the expression). Disabled: true switches the guard off.
+func amendGuard(base, over map[string]any) map[string]any {
+	out := maps.Clone(base)
+	for k, v := range over {
+		if v == nil || v == "" {
+			continue
+		}
+		if k == "reasons" {
+			if bm, _ := base[k].(map[string]any); bm != nil {
+				if om, _ := v.(map[string]any); om != nil {
+					m := maps.Clone(bm)
+					maps.Copy(m, om)
+					v = m
+				}
+			}
+		}
+		out[k] = v
 	}
 	return out
 }
@@ -558,6 +606,61 @@ func paramProblem(v any) string {
 		return ""
 	}
 	return "a parameter is a number, a boolean, a string or a list of these"
+}
+
+// paramOutOfBounds says how v breaks the declaration d (its Type, Min,
+// Max and Enum), or "".
+func paramOutOfBounds(d Parameter, v any) string {
+	switch d.Type {
+	case "":
+	case "number", "integer":
+		n, ok := v.(float64)
+		switch {
+		case !ok:
+			return "it is declared a " + d.Type
+		case d.Type == "integer" && n != math.Trunc(n):
+			return "it is declared an integer"
+		case d.Min != nil && n < *d.Min:
+			return fmt.Sprintf("%v is below its least value, %v", n, *d.Min)
+		case d.Max != nil && n > *d.Max:
+			return fmt.Sprintf("%v is above its greatest value, %v", n, *d.Max)
+		}
+	case "string", "boolean", "list":
+		ok := false
+		switch v.(type) {
+		case string:
+			ok = d.Type == "string"
+		case bool:
+			ok = d.Type == "boolean"
+		case []any:
+			ok = d.Type == "list"
+		}
+		if !ok {
+			return "it is declared a " + d.Type
+		}
+	default:
+		return "its type " + clip(d.Type) + " is not number, integer, string, boolean or list"
+	}
+	return enumProblem(d.Enum, v)
+}
+
+// enumProblem says which value of v (a string, or a list's items) is not
+// in enum, when enum is given.
+func enumProblem(enum []string, v any) string {
+	if len(enum) == 0 {
+		return ""
+	}
+	items, isList := v.([]any)
+	if !isList {
+		items = []any{v}
+	}
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok || !slices.Contains(enum, s) {
+			return fmt.Sprintf("%s is not one of %s", clip(fmt.Sprint(it)), strings.Join(enum, ", "))
+		}
+	}
+	return ""
 }
 
 // newTriggerHint is a "did you mean" for an overlay trigger that is new

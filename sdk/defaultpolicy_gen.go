@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4cf4ae95d9014df0f877af3502442483cd879144e278f82440793200933969d1",
-	policyHash: "36e1a0646e7840e6131796a6640da5dfac8ccafe27ffbdb44736572744172fdc",
+	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
+	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -344,6 +344,8 @@ var genDefault = generatedDefault{
 				ID:          "hnf_threshold",
 				Value:       float64(6000),
 				Description: "Annual cost of SEN provision (pounds) above which high needs top-up funding is considered (CoP 6.99). Gates HNF only, never an EHC request.",
+				Type:        "number",
+				Min:         &genDefaultFloat0,
 			},
 			Parameter{
 				ID: "plan_maintained_states",
@@ -358,11 +360,24 @@ var genDefault = generatedDefault{
 					"ceasing",
 				},
 				Description: "Plan track states in which an EHC plan is maintained (a plan is maintained until it ceases, even while a decision to cease can be appealed).",
+				Type:        "list",
+				Fixed:       true,
 			},
 			Parameter{
 				ID:          "support_review_weeks",
 				Value:       float64(13),
 				Description: "Weeks from starting a SEN support plan to its review (termly: CoP 6.65, SEED-4).",
+				Type:        "integer",
+				Min:         &genDefaultFloat1,
+				Max:         &genDefaultFloat2,
+			},
+			Parameter{
+				ID:          "lift_initial_contact_working_days",
+				Value:       float64(5),
+				Description: "Working days within which the allocated LIFT professional first contacts the school (SEED-0, SEED-1: five).",
+				Type:        "integer",
+				Min:         &genDefaultFloat3,
+				Max:         &genDefaultFloat4,
 			},
 		},
 		EvidenceKinds: []string{
@@ -506,6 +521,7 @@ var genDefault = generatedDefault{
 						ID: "withdrawn",
 					},
 				},
+				Statutory: true,
 			},
 			TrackDef{
 				ID:          "plan",
@@ -546,6 +562,7 @@ var genDefault = generatedDefault{
 						ID: "transferred_out",
 					},
 				},
+				Statutory: true,
 			},
 			TrackDef{
 				ID:          "dispute",
@@ -571,6 +588,7 @@ var genDefault = generatedDefault{
 						ID: "decided",
 					},
 				},
+				Statutory: true,
 			},
 		},
 		Clocks: []ClockDef{
@@ -585,7 +603,7 @@ var genDefault = generatedDefault{
 				ID:          "lift_initial_contact",
 				Description: "The allocated LIFT professional makes first contact with the school (a local expectation, not statute).",
 				Unit:        "working_days",
-				Length:      5,
+				LengthParam: "lift_initial_contact_working_days",
 				Citation:    "SEED-0; SEED-1",
 			},
 			ClockDef{
@@ -1163,7 +1181,7 @@ var genDefault = generatedDefault{
 						Name:        "annual_provision_cost",
 						Type:        "number",
 						Required:    true,
-						Min:         &genDefaultFloat0,
+						Min:         &genDefaultFloat5,
 						Description: "Annual cost of the pupil's SEN provision, pounds.",
 					},
 				},
@@ -1280,6 +1298,11 @@ var genDefault = generatedDefault{
 				FamilyRight: &FamilyRight{
 					Rule:  "ehc_request_unguarded",
 					Right: "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))",
+					Roles: []string{
+						"parent",
+						"young_person",
+						"school",
+					},
 				},
 			},
 			TriggerDef{
@@ -1313,6 +1336,16 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s24; R5(1)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "anyone may bring a child who may have SEN to the LA's attention, and health and social care bodies must (CFA s24, s23)",
+					Roles: []string{
+						"anyone",
+						"health",
+						"social_care",
+						"ey_setting",
+					},
+				},
 			},
 			TriggerDef{
 				ID: "ehc.decided_not_to_assess",
@@ -1527,6 +1560,10 @@ var genDefault = generatedDefault{
 					"young_person",
 				},
 				Citation: "R13(1)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+				},
 			},
 			TriggerDef{
 				ID: "ehc.school_requested",
@@ -1545,6 +1582,10 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s38(2)(b)(ii)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+				},
 			},
 			TriggerDef{
 				ID: "ehc.personal_budget_requested",
@@ -1556,6 +1597,10 @@ var genDefault = generatedDefault{
 					"young_person",
 				},
 				Citation: "Personal Budgets Regulations 2014 reg 4",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may ask for a personal budget (CFA s49)",
+				},
 			},
 			TriggerDef{
 				ID: "ehc.plan_finalised",
@@ -1683,6 +1728,15 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "order_final_plan",
 						},
+					},
+				},
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "whoever asked for an assessment may withdraw the request",
+					Roles: []string{
+						"parent",
+						"young_person",
+						"school",
 					},
 				},
 			},
@@ -1934,6 +1988,15 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent, young person or school may ask for an early review of the plan (CoP 9.176)",
+					Roles: []string{
+						"parent",
+						"young_person",
+						"school",
+					},
+				},
 			},
 			TriggerDef{
 				ID: "plan.reassessment_requested",
@@ -1954,6 +2017,15 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s44(2)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent, young person or school may ask for a reassessment of needs (CFA s44(2))",
+					Roles: []string{
+						"parent",
+						"young_person",
+						"school",
+					},
+				},
 			},
 			TriggerDef{
 				ID: "plan.reassessment_refused",
@@ -2055,8 +2127,8 @@ var genDefault = generatedDefault{
 						Name:        "reason",
 						Type:        "integer",
 						Required:    true,
-						Min:         &genDefaultFloat1,
-						Max:         &genDefaultFloat2,
+						Min:         &genDefaultFloat6,
+						Max:         &genDefaultFloat7,
 						Description: "SEN2 cease reason code 1-9.",
 					},
 				},
@@ -2246,8 +2318,8 @@ var genDefault = generatedDefault{
 						Name:     "transfer_year",
 						Type:     "integer",
 						Required: true,
-						Min:      &genDefaultFloat3,
-						Max:      &genDefaultFloat4,
+						Min:      &genDefaultFloat8,
+						Max:      &genDefaultFloat9,
 					},
 					FieldDef{
 						Name: "post16",
@@ -2614,8 +2686,18 @@ var genDefaultFloat0 = float64(0)
 
 var genDefaultFloat1 = float64(1)
 
-var genDefaultFloat2 = float64(9)
+var genDefaultFloat2 = float64(52)
 
-var genDefaultFloat3 = float64(2000)
+var genDefaultFloat3 = float64(1)
 
-var genDefaultFloat4 = float64(2200)
+var genDefaultFloat4 = float64(10)
+
+var genDefaultFloat5 = float64(0)
+
+var genDefaultFloat6 = float64(1)
+
+var genDefaultFloat7 = float64(9)
+
+var genDefaultFloat8 = float64(2000)
+
+var genDefaultFloat9 = float64(2200)

@@ -24,7 +24,10 @@ func TestFamilyRightsAreMarkedInTheDefault(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]bool{
-		"ehc.requested": false, "dispute.mediation_requested": false, "dispute.mediation_declined": false,
+		"ehc.requested": false, "ehc.brought_to_attention": false, "ehc.representations_made": false,
+		"ehc.school_requested": false, "ehc.personal_budget_requested": false, "ehc.withdrawn": false,
+		"plan.early_review_requested": false, "plan.reassessment_requested": false,
+		"dispute.mediation_requested": false, "dispute.mediation_declined": false,
 		"dispute.appeal_registered": false, "dispute.withdrawn": false,
 		"dispute.mediation_concluded": true, "dispute.certificate_issued": true, "dispute.tribunal_decided": true,
 	}, got)
@@ -52,7 +55,7 @@ triggers:
 func TestOverlayCannotMarkAFamilyRight(t *testing.T) {
 	compileOverlay(t, `id: x
 triggers:
-  - id: ehc.advice_requested
+  - id: hnf.applied
     family_right: {rule: appealable_decision_kept, right: "a made-up right"}
     guards:
       - {id: form_first, expr: 'states.dispute == "none"', reason: "Form first"}

@@ -44,51 +44,60 @@ const (
 	// Tribunal's) gains no role. A trigger a district adds there records
 	// only: it moves no state and ends no statutory clock.
 	RuleProcessKept = "statutory_process_kept"
+	// RuleFamilyRightKept: a family right the default declares
+	// (TriggerDef.FamilyRight) gets no blocking guard, no new required
+	// data field and no lost from-state for the roles that hold it.
+	RuleFamilyRightKept = "family_right_kept"
+	// RuleLocalPracticeContained: a trigger on a local-practice track
+	// (support, lift, hnf, or one a policy adds) changes no statutory
+	// track's state, starts or ends no statutory clock and records no
+	// appealable decision.
+	RuleLocalPracticeContained = "local_practice_contained"
+	// RuleParameterKept: a parameter the default fixes (one its statutory
+	// rules read) keeps its value.
+	RuleParameterKept = "statutory_parameter_kept"
 )
 
 // FloorRules lists the statutory floor rules. It returns a new copy on
 // every call.
 func FloorRules() []string { return slices.Clone(floorRules) }
 
-var floorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept}
+var floorRules = []string{RuleEHCRequestUnguarded, RuleClockNotLengthened, RuleRoleKept, RuleDecisionKept, RuleWindowNotShortened, RuleGuardKept, RuleProcessKept,
+	RuleFamilyRightKept, RuleLocalPracticeContained, RuleParameterKept}
 
-// checkFloor enforces the statutory floor: an overlay may add guards,
-// parameters, roles and stricter clocks, but may not loosen what statute
-// gives the child and family (the rules above). Each rule is checked in
-// turn, in a fixed order, so the violations always come out the same.
+// checkFloor enforces the statutory floor by construction: the default
+// declares what each layer may change (its extension points: see
+// extensionPoints), and everything an overlay changes outside them is a
+// violation of the rule it would break. On the statutory tracks an overlay
+// may add advisory guards, reasons, record-only triggers, shorter duties
+// and longer windows; on local-practice tracks anything that leaves the
+// statutory tracks' states, clocks and decisions alone. Each rule is
+// checked in turn, in a fixed order, so the violations always come out the
+// same.
 func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 	if len(srcs) < 2 {
 		return
 	}
 	f := newFloor(c, srcs, o)
 	f.tracksKept()
-	// 1. A family's own statutory steps (requesting an assessment; seeking
-	// mediation and appealing) get no blocking guard for a parent or young
-	// person beyond the default's own, unchanged; no required data field the
-	// default does not require; and no from-state taken away.
-	for _, bt := range f.base.Triggers {
-		if bt.FamilyRight != nil {
-			checkFamilyRight(c, bt, o, f.add)
-		}
-	}
-	// 2. Statutory roles and appealable decisions stay on every default
-	// trigger of a statutory track; statutory clocks are still started;
-	// statutory guards are kept.
-	for _, bt := range f.base.Triggers {
-		t := c.trigBy[bt.ID]
-		if t == nil || t.track.def.Disabled {
+	for _, t := range c.triggers {
+		if t.track.def.Disabled {
 			continue // a disabled statutory track is reported once, by tracksKept
 		}
-		w := o.triggers[bt.ID]
-		f.rolesKept(bt, t, w)
-		f.decisionsKept(bt, t, w)
-		f.clocksStarted(bt, t, w)
-		f.guardsKept(bt, t, w)
+		bt := f.baseTrig[t.def.ID]
+		w := o.triggers[t.def.ID]
+		if f.statutoryTrack[t.track.def.ID] && bt != nil {
+			f.familyRight(bt, t, w)
+			f.stepKept(bt, t, w)
+			f.rolesKept(*bt, t, w)
+			f.guardsKept(*bt, t, w)
+		}
+		f.effectsKept(bt, t, w)
 	}
-	checkProcess(c, f.base, f.statutoryTrack, f.statutoryClock, o, f.add)
 	f.appealClockKept()
 	f.eligibilityKept()
-	// 3. Statutory clocks may be shortened, never lengthened; statutory
+	f.parametersKept()
+	// Statutory clocks may be shortened, never lengthened; statutory
 	// windows may be lengthened, never shortened. Both are judged against
 	// the default's own calendar, so a holiday list cannot move them.
 	checkHolidays(c, o, f.add)
@@ -108,14 +117,24 @@ type floor struct {
 	o    *originMap
 	srcs []source
 	// statutoryRole and statutoryClock are the default's roles and clocks
-	// marked statutory; statutoryTrack its tracks where a trigger records an
-	// appealable decision or starts a statutory clock (ehc, plan, dispute).
+	// marked statutory; statutoryTrack its tracks marked statutory, and any
+	// where a trigger records an appealable decision or starts a statutory
+	// clock (ehc, plan, dispute).
 	statutoryRole, statutoryClock, statutoryTrack map[string]bool
-	violations                                    []Problem
+	baseTrig                                      map[string]*TriggerDef
+	violations                                    []violation
+}
+
+// violation is one breach of the floor, with the layer it is in (a waiver
+// covers its own layer only) and the rule it breaks.
+type violation struct {
+	Problem
+	layer int
+	rule  string
 }
 
 func newFloor(c *compiled, srcs []source, o *originMap) *floor {
-	f := &floor{c: c, base: srcs[0].policy, o: o, srcs: srcs,
+	f := &floor{c: c, base: srcs[0].policy, o: o, srcs: srcs, baseTrig: map[string]*TriggerDef{},
 		statutoryRole: map[string]bool{}, statutoryClock: map[string]bool{}, statutoryTrack: map[string]bool{}}
 	for _, r := range f.base.Roles {
 		if r.Statutory {
@@ -125,12 +144,19 @@ func newFloor(c *compiled, srcs []source, o *originMap) *floor {
 	for _, bc := range f.base.Clocks {
 		f.statutoryClock[bc.ID] = bc.Statutory
 	}
-	for _, bt := range f.base.Triggers {
+	for _, tr := range f.base.Tracks {
+		if tr.Statutory {
+			f.statutoryTrack[tr.ID] = true
+		}
+	}
+	for i := range f.base.Triggers {
+		bt := &f.base.Triggers[i]
+		f.baseTrig[bt.ID] = bt
 		tk, _, _ := strings.Cut(bt.ID, ".")
-		if len(decisionsOf(bt)) > 0 {
+		if len(decisionsOf(*bt)) > 0 {
 			f.statutoryTrack[tk] = true
 		}
-		for _, r := range startsOf(bt) {
+		for _, r := range startsOf(*bt) {
 			if f.statutoryClock[r.Clock] {
 				f.statutoryTrack[tk] = true
 			}
@@ -144,102 +170,120 @@ func (f *floor) add(rule string, w where, format string, args ...any) {
 	pos, sn := locate(f.srcs, w.layer, w.path)
 	p := policyProblem(string(CodeStatutoryFloor), "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
 	p.Snippet = sn
-	f.violations = append(f.violations, p)
+	f.violations = append(f.violations, violation{Problem: p, layer: w.layer, rule: rule})
 }
 
-// report adds the violations to d, or, when the policy allows going below
-// the floor, makes each a below_statutory_floor warning.
+// report adds the violations to d, except those the layer they are in
+// waives (Policy.Waivers, or allow_below_statutory_floor): each of those is
+// a below_statutory_floor warning instead. A waiver never reaches another
+// layer, so an authority's cannot let a district break the floor.
 func (f *floor) report(d *diag) {
-	if len(f.violations) == 0 {
-		return
-	}
-	if f.c.policy.AllowBelowStatutoryFloor {
-		for _, v := range f.violations {
-			f.c.warnings = append(f.c.warnings, Warning{Code: "below_statutory_floor", Message: v.Message + " (allowed by allow_below_statutory_floor at " + v.Location + ")"})
+	for _, v := range f.violations {
+		if !f.waived(v.layer, v.rule) {
+			d.problems = append(d.problems, v.Problem)
+			continue
 		}
-		return
+		f.c.warnings = append(f.c.warnings, Warning{Code: WarningBelowStatutoryFloor, Message: v.Message + " (waived by " + f.o.layerNames[v.layer] + " at " + v.Location + ")"})
 	}
-	d.problems = append(d.problems, f.violations...)
 }
 
-// tracksKept: a statutory track cannot be disabled.
+// waived reports whether layer waives rule.
+func (f *floor) waived(layer int, rule string) bool {
+	if layer <= 0 || layer >= len(f.srcs) {
+		return false
+	}
+	p := f.srcs[layer].policy
+	return p.AllowBelowStatutoryFloor || slices.ContainsFunc(p.Waivers, func(w Waiver) bool { return w.Rule == rule })
+}
+
+// tracksKept: a statutory track cannot be disabled, nor its states or
+// initial state changed.
 func (f *floor) tracksKept() {
 	for _, t := range f.c.tracks {
-		if t.def.Disabled && f.statutoryTrack[t.def.ID] {
-			f.add(RuleRoleKept+", "+RuleDecisionKept, f.o.tracks[t.def.ID], "track %s cannot be disabled: it carries statutory rights, duties and appealable decisions (CFA Part 3)", t.def.ID)
+		if !f.statutoryTrack[t.def.ID] {
+			continue
+		}
+		w := f.o.tracks[t.def.ID]
+		if t.def.Disabled {
+			f.add(RuleRoleKept+", "+RuleDecisionKept, w, "track %s cannot be disabled: it carries statutory rights, duties and appealable decisions (CFA Part 3)", t.def.ID)
+			continue
+		}
+		i := slices.IndexFunc(f.base.Tracks, func(b TrackDef) bool { return b.ID == t.def.ID })
+		if i < 0 {
+			continue
+		}
+		bt := f.base.Tracks[i]
+		if bt.Initial != t.def.Initial || !slices.Equal(statePaths("", bt.States), statePaths("", t.def.States)) {
+			f.add(RuleProcessKept, w, "track %s is statutory: its states and initial state are set by statute and cannot be changed", t.def.ID)
 		}
 	}
+}
+
+// statePaths lists every state of a tree as dotted paths, with each
+// state's initial sub-state, sorted.
+func statePaths(prefix string, sts []StateDef) []string {
+	var out []string
+	for _, s := range sts {
+		p := prefix + s.ID
+		out = append(out, p+">"+s.Initial)
+		out = append(out, statePaths(p+".", s.States)...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // rolesKept: on a statutory track, every statutory role that may fire the
-// default trigger bt still may.
+// default trigger bt still may, and no role is added: who takes each
+// statutory step is statute's, except where statute lets anyone act.
 func (f *floor) rolesKept(bt TriggerDef, t *trigger, w where) {
-	if !f.statutoryTrack[t.track.def.ID] {
-		return
-	}
 	for _, r := range bt.Roles {
 		if f.statutoryRole[r] && !t.roles[r] {
 			f.add(RuleRoleKept, w, "trigger %s no longer lets role %s fire it: a policy may not drop a role that statute names", bt.ID, r)
 		}
 	}
-}
-
-// decisionsKept: every appealable decision bt records, t still records,
-// as often as bt does.
-func (f *floor) decisionsKept(bt TriggerDef, t *trigger, w where) {
-	have := decisionsOf(t.def)
-	for _, dec := range decisionsOf(bt) {
-		if !slices.Contains(have, dec) {
-			f.add(RuleDecisionKept, w, "trigger %s no longer records the appealable decision %s: a policy may not remove an appealable decision (CFA s51)", bt.ID, dec)
-		}
+	if slices.Contains(bt.Roles, "anyone") {
+		return
 	}
-	// A decision the default makes on every firing is still made on
-	// every firing, not only on a branch.
-	if bt.Effects.Decision != "" && t.def.Effects.Decision != bt.Effects.Decision && slices.Contains(have, bt.Effects.Decision) {
-		f.add(RuleDecisionKept, w, "trigger %s records the appealable decision %s only on a branch: it must be recorded on every firing, as the default does (CFA s51)", bt.ID, bt.Effects.Decision)
-	}
-	// A decision made on a branch is still made when it was: its branch
-	// keeps its condition and the branches before it theirs, so no
-	// condition that never holds, and no new branch ahead of it, can
-	// take the decision away.
-	for i, bb := range bt.Branches {
-		if bb.Effects.Decision == "" || !slices.Contains(have, bb.Effects.Decision) {
-			continue
-		}
-		if i >= len(t.def.Branches) || t.def.Branches[i].Effects.Decision != bb.Effects.Decision || !sameConditions(t.def.Branches[:i+1], bt.Branches[:i+1]) {
-			f.add(RuleDecisionKept, w, "trigger %s: the branch that records the appealable decision %s (when: %s) must keep its condition and place, and the branches before it theirs, so the decision is made whenever it was (CFA s51)", bt.ID, bb.Effects.Decision, bb.When)
+	for _, r := range t.def.Roles {
+		if !slices.Contains(bt.Roles, r) {
+			f.add(RuleProcessKept, w, "trigger %s: role %s cannot be added: who takes each statutory step is set by statute", bt.ID, r)
 		}
 	}
 }
 
-// clocksStarted: every statutory clock bt starts, t still starts.
-func (f *floor) clocksStarted(bt TriggerDef, t *trigger, w where) {
-	started := startsOf(t.def)
-	for _, r := range startsOf(bt) {
-		if !f.statutoryClock[r.Clock] {
-			continue
-		}
-		if !slices.ContainsFunc(started, func(s ClockRef) bool { return s.Clock == r.Clock }) {
-			f.add(RuleClockNotLengthened, w, "trigger %s no longer starts the statutory clock %s: a policy may tighten a statutory clock but never remove it", bt.ID, r.Clock)
-		}
-	}
-}
-
-// guardsKept: bt's statutory guards are kept as the default has them.
+// guardsKept: on a statutory track, the default trigger bt's statutory
+// guards are kept as the default has them; its other guards may be
+// relaxed (switched off or made advisory) but not changed; and a guard an
+// overlay adds is advisory. (A family right's guards are judged by
+// familyRight first, under its own rule.)
 func (f *floor) guardsKept(bt TriggerDef, t *trigger, w where) {
-	for _, bg := range bt.Guards {
-		if !bg.Statutory {
+	for _, g := range t.def.Guards {
+		gw := f.o.guard(bt.ID, g.ID, w)
+		i := slices.IndexFunc(bt.Guards, func(b GuardDef) bool { return b.ID == g.ID })
+		if i < 0 {
+			if !g.Disabled && severity(g.Severity) == "block" && !f.rightHolderGuard(bt, g) {
+				f.add(RuleProcessKept, gw, "guard %s would refuse the statutory step %s: on the statutory tracks a policy may add advisory guards only (severity: advice)", g.ID, bt.ID)
+			}
 			continue
 		}
-		gw := f.o.guard(bt.ID, bg.ID, w)
-		i := slices.IndexFunc(t.def.Guards, func(g GuardDef) bool { return g.ID == bg.ID })
+		bg := bt.Guards[i]
+		changed := g.Expr != bg.Expr || !sameSet(g.Roles, bg.Roles)
 		switch {
-		case i < 0 || t.def.Guards[i].Disabled:
+		case bg.Statutory && g.Disabled:
 			f.add(RuleGuardKept, gw, "guard %s of %s is switched off: it protects a statutory right (%s) and must be kept", bg.ID, bt.ID, bg.Citation)
-		case t.def.Guards[i].Expr != bg.Expr || severity(t.def.Guards[i].Severity) != severity(bg.Severity) || !sameSet(t.def.Guards[i].Roles, bg.Roles):
+		case bg.Statutory && (changed || severity(g.Severity) != severity(bg.Severity)):
 			f.add(RuleGuardKept, gw, "guard %s of %s is changed: it protects a statutory right (%s) and must be kept as it is; add a guard of your own to be stricter", bg.ID, bt.ID, bg.Citation)
+		case g.Disabled || f.rightHolderGuard(bt, g):
+		case changed || (severity(bg.Severity) == "advice" && severity(g.Severity) == "block"):
+			f.add(RuleProcessKept, gw, "guard %s of the statutory step %s is changed: it may be switched off or made advisory, not rewritten (the check cannot tell a gentler expression from a stricter one)", bg.ID, bt.ID)
 		}
 	}
+}
+
+// sameSet reports whether two lists hold the same values, in any order.
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(x string) bool { return !slices.Contains(b, x) }) &&
+		!slices.ContainsFunc(b, func(x string) bool { return !slices.Contains(a, x) })
 }
 
 // appealClockKept: every appealable decision starts the default's appeal
@@ -279,6 +323,9 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 		return
 	}
 	w := f.o.clocks[bc.ID]
+	if w.layer == 0 && f.o.holidays.layer > 0 {
+		w = f.o.holidays // the clock is the default's: a holiday list moved it
+	}
 	baseKind := bc.Kind
 	if baseKind == "" {
 		baseKind = ClockDuty
@@ -342,163 +389,6 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 				add(RuleClockNotLengthened, o.holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs allow_below_statutory_floor until sendflow's list has it)", d)
 				return
 			}
-		}
-	}
-}
-
-// sameSet reports whether two lists hold the same values, in any order.
-func sameSet(a, b []string) bool {
-	return len(a) == len(b) && !slices.ContainsFunc(a, func(x string) bool { return !slices.Contains(b, x) }) &&
-		!slices.ContainsFunc(b, func(x string) bool { return !slices.Contains(a, x) })
-}
-
-// checkProcess enforces RuleProcessKept on the statutory tracks.
-func checkProcess(c *compiled, base Policy, statutoryTrack, statutoryClock map[string]bool, o *originMap, add func(string, where, string, ...any)) {
-	baseBy := make(map[string]TriggerDef, len(base.Triggers))
-	for _, bt := range base.Triggers {
-		baseBy[bt.ID] = bt
-	}
-	for _, t := range c.triggers {
-		tk := t.track.def.ID
-		if !statutoryTrack[tk] || t.track.def.Disabled {
-			continue
-		}
-		id, w := t.def.ID, o.triggers[t.def.ID]
-		bt, isDefault := baseBy[id]
-		if !isDefault {
-			for _, d := range slices.Sorted(maps.Keys(moves(t.def))) {
-				add(RuleProcessKept, w, "trigger %s is added to the statutory track %s and would move the case (%s): a district may add triggers there that record, not ones that change the statutory process", id, tk, d)
-			}
-			for _, k := range slices.Sorted(maps.Keys(ends(t.def, statutoryClock))) {
-				add(RuleProcessKept, w, "trigger %s is added to the statutory track %s and would end the statutory clock %s", id, tk, k)
-			}
-			continue
-		}
-		for _, f := range t.def.From {
-			if !slices.Contains(bt.From, f) {
-				add(RuleProcessKept, w, "trigger %s can now be fired from %s: the guards that protect its statutory steps assume it cannot", id, f)
-			}
-		}
-		had, has := moves(bt), moves(t.def)
-		for _, d := range slices.Sorted(maps.Keys(has)) {
-			if !had[d] {
-				add(RuleProcessKept, w, "trigger %s would now move the case differently (%s): the statutory process cannot be changed", id, d)
-			}
-		}
-		for _, d := range slices.Sorted(maps.Keys(had)) {
-			if strings.HasPrefix(d, "sets ") && !has[d] {
-				add(RuleProcessKept, w, "trigger %s no longer %s: the statutory process cannot be changed", id, d)
-			}
-		}
-		hadEnds := ends(bt, statutoryClock)
-		for _, k := range slices.Sorted(maps.Keys(ends(t.def, statutoryClock))) {
-			if !hadEnds[k] {
-				add(RuleProcessKept, w, "trigger %s now ends the statutory clock %s, which the default does not let it end", id, k)
-			}
-		}
-		for _, bf := range bt.Payload {
-			i := slices.IndexFunc(t.def.Payload, func(f FieldDef) bool { return f.Name == bf.Name })
-			switch {
-			case i < 0:
-				add(RuleProcessKept, w, "trigger %s no longer takes the data field %s", id, bf.Name)
-			case t.def.Payload[i].Type != bf.Type:
-				add(RuleProcessKept, w, "trigger %s: data field %s is now a %s, not a %s", id, bf.Name, t.def.Payload[i].Type, bf.Type)
-			case len(t.def.Payload[i].Enum) > 0:
-				for _, v := range bf.Enum {
-					if !slices.Contains(t.def.Payload[i].Enum, v) {
-						add(RuleProcessKept, w, "trigger %s: data field %s no longer allows %s", id, bf.Name, v)
-					}
-				}
-			}
-		}
-		if tk == "dispute" {
-			for _, r := range t.def.Roles {
-				if !slices.Contains(bt.Roles, r) {
-					add(RuleProcessKept, w, "trigger %s: role %s cannot be added: who takes each step of mediation and appeal is set by statute", id, r)
-				}
-			}
-		}
-	}
-}
-
-// moves lists how a trigger can move a case: its destinations ("to S")
-// and the states its effects set ("sets T to S").
-func moves(t TriggerDef) map[string]bool {
-	out := map[string]bool{}
-	note := func(to string, eff Effects) {
-		if to != "" {
-			out["to "+to] = true
-		}
-		for tk, st := range eff.SetStates {
-			out["sets "+tk+" to "+st] = true
-		}
-	}
-	note(t.To, t.Effects)
-	for _, b := range t.Branches {
-		note(b.To, b.Effects)
-	}
-	return out
-}
-
-// ends lists the statutory clocks a trigger stops, cancels, voids or
-// excuses.
-func ends(t TriggerDef, statutory map[string]bool) map[string]bool {
-	out := map[string]bool{}
-	for _, eff := range effectsOf(t) {
-		for _, l := range [][]ClockRef{eff.Stop, eff.Cancel, eff.Void, eff.Except} {
-			for _, r := range l {
-				if statutory[r.Clock] {
-					out[r.Clock] = true
-				}
-			}
-		}
-	}
-	return out
-}
-
-// sameConditions reports whether two lists of branches have the same
-// conditions in the same order.
-func sameConditions(a, b []Branch) bool {
-	return slices.EqualFunc(a, b, func(x, y Branch) bool { return x.When == y.When })
-}
-
-// checkFamilyRight: the default trigger bt, marked a family right
-// (TriggerDef.FamilyRight), is no harder to fire in the compiled policy c.
-func checkFamilyRight(c *compiled, bt TriggerDef, o *originMap, add func(string, where, string, ...any)) {
-	t := c.trigBy[bt.ID]
-	if t == nil {
-		return
-	}
-	fr := bt.FamilyRight
-	w := o.triggers[bt.ID]
-	for _, g := range t.guards {
-		if severity(g.def.Severity) != "block" || (!fr.ByOthers && g.roles != nil && !g.roles["parent"] && !g.roles["young_person"]) {
-			continue
-		}
-		if slices.ContainsFunc(bt.Guards, func(b GuardDef) bool {
-			return b.ID == g.def.ID && b.Expr == g.def.Expr && severity(b.Severity) == "block" && sameSet(b.Roles, g.def.Roles)
-		}) {
-			continue // the default's own guard, unchanged
-		}
-		gw := o.guard(bt.ID, g.def.ID, w)
-		if fr.ByOthers {
-			add(fr.Rule, gw, "guard %s blocks %s: %s; make it severity: advice", g.def.ID, bt.ID, fr.Right)
-			continue
-		}
-		add(fr.Rule, gw, "guard %s blocks %s for a parent or young person: %s; make it severity: advice or limit it to other roles", g.def.ID, bt.ID, fr.Right)
-	}
-	for _, f := range bt.From {
-		if !slices.Contains(t.def.From, f) {
-			add(fr.Rule, w, "%s can no longer be fired while %s is %s: %s", bt.ID, t.track.def.ID, f, fr.Right)
-		}
-	}
-	// A required payload field refuses a plain request as surely as a guard.
-	for _, f := range t.def.Payload {
-		if !f.Required {
-			continue
-		}
-		if j := slices.IndexFunc(bt.Payload, func(b FieldDef) bool { return b.Name == f.Name }); j < 0 || !bt.Payload[j].Required {
-			add(fr.Rule, w, "%s now requires the data field %s: %s; make the field optional", bt.ID, f.Name, fr.Right)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
@@ -191,7 +192,10 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
 	}
 	var out []Problem
-	addP := func(code string, layer int, path, format string, args ...any) {
+	addP := func(code string, layer int, path, id, format string, args ...any) {
+		if acknowledged(srcs[layer].policy, code, id) {
+			return
+		}
 		p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning}
 		var pos position
 		pos, p.Snippet = locate(srcs, layer, path)
@@ -210,23 +214,29 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 		}
 		for i, t := range p.Triggers {
 			if h := newTriggerHint(t.ID, srcs[0].policy); h != "" && len(t.From) > 0 && len(t.Roles) > 0 {
-				addP("similar_name", li, fmt.Sprintf("$.triggers[%d].id", i), "trigger %s is new%s; if it is meant to change that trigger, fix the id", t.ID, h)
+				addP("similar_name", li, fmt.Sprintf("$.triggers[%d].id", i), t.ID, "trigger %s is new%s; if it is meant to change that trigger, fix the id", t.ID, h)
 			}
 			for j, g := range t.Guards {
 				if g.Disabled {
 					continue
 				}
 				path := fmt.Sprintf("$.triggers[%d].guards[%d]", i, j)
-				if strings.TrimSpace(g.Citation) == "" {
-					addP("no_citation", li, path, "guard %s of %s has no citation: say which law, guidance or local document it comes from", g.ID, t.ID)
+				if strings.TrimSpace(g.Citation) == "" && g.Expr != "" { // an amendment keeps the guard's citation
+					addP("no_citation", li, path, t.ID+"/"+g.ID, "guard %s of %s has no citation: say which law, guidance or local document it comes from", g.ID, t.ID)
 				}
 				for _, l := range keys(locales) {
 					if g.Reasons[l] == "" {
-						addP("missing_translation", li, path, "guard %s of %s has no %s reason, though other guards in this file have one", g.ID, t.ID, l)
+						addP("missing_translation", li, path, t.ID+"/"+g.ID, "guard %s of %s has no %s reason, though other guards in this file have one", g.ID, t.ID, l)
 					}
 				}
 			}
 		}
 	}
 	return e, out, nil
+}
+
+// acknowledged reports whether p keeps the lint code on id
+// (Policy.Acknowledge): the author has looked at it.
+func acknowledged(p Policy, code, id string) bool {
+	return slices.ContainsFunc(p.Acknowledge, func(a Acknowledgement) bool { return a.Code == code && a.ID == id })
 }

@@ -333,10 +333,10 @@ triggers:
   - id: ehc.requested
     guards:
       - {id: advice_only, severity: advice, expr: 'states.lift == "exhausted"', reason: "LIFT first, usually"}
-      - {id: school_only, roles: [school], expr: '"personalised_plan" in evidence', reason: "A school sends its evidence"}
+      - {id: school_only, severity: advice, roles: [school], expr: '"personalised_plan" in evidence', reason: "A school sends its evidence"}
   - id: plan.review_invited
     guards:
-      - {id: three_weeks_notice, expr: 'data.meeting_date >= add_days(today, 21)', reason: "Kent gives three weeks' notice", citation: "Kent practice"}
+      - {id: three_weeks_notice, severity: advice, expr: 'data.meeting_date >= add_days(today, 21)', reason: "Kent gives three weeks' notice", citation: "Kent practice"}
   - id: plan.support_pack_sent
     description: "A record-only step a district adds on a statutory track."
     from: [active]

@@ -16,9 +16,18 @@ type Policy struct {
 	// runner) compile that layer first; Compile itself ignores it, because it
 	// is given its layers in order.
 	Extends string `json:"extends,omitempty"`
-	// AllowBelowStatutoryFloor lets a policy break the statutory floor; every
-	// outcome then carries a warning.
+	// AllowBelowStatutoryFloor waives every statutory floor rule for what
+	// this layer itself changes (not for the layers above it); every
+	// outcome then carries a warning. Prefer Waivers, which name the rule.
 	AllowBelowStatutoryFloor bool `json:"allow_below_statutory_floor,omitempty"`
+	// Waivers each waive one statutory floor rule for what this layer
+	// itself changes: the breach compiles as a below_statutory_floor
+	// warning on every outcome, and `sendflow check` fails unless the caller
+	// accepts waivers. A waiver never covers another layer.
+	Waivers []Waiver `json:"waivers,omitempty"`
+	// Acknowledge lists lints this layer's author has looked at and keeps:
+	// `sendflow check --strict` no longer fails on them.
+	Acknowledge []Acknowledgement `json:"acknowledge,omitempty"`
 	// Roles are the roles that may act.
 	Roles []RoleDef `json:"roles,omitempty"`
 	// Parameters are named values guards and clocks read (params.NAME).
@@ -39,6 +48,26 @@ type Policy struct {
 	Clocks []ClockDef `json:"clocks,omitempty"`
 	// Triggers are the events that move a case.
 	Triggers []TriggerDef `json:"triggers,omitempty"`
+}
+
+// Waiver waives one statutory floor rule for one layer (Policy.Waivers).
+type Waiver struct {
+	// Rule is the floor rule waived (see FloorRules).
+	Rule string `json:"rule"`
+	// Reason says why, for whoever reviews the policy.
+	Reason string `json:"reason"`
+	// Citation is the authority for it, if any.
+	Citation string `json:"citation,omitempty"`
+}
+
+// Acknowledgement keeps one lint (Policy.Acknowledge).
+type Acknowledgement struct {
+	// Code is the lint's code, e.g. "no_citation".
+	Code string `json:"code"`
+	// ID is what the lint names: a guard as "trigger/guard", or a trigger.
+	ID string `json:"id"`
+	// Reason says why the lint is kept.
+	Reason string `json:"reason,omitempty"`
 }
 
 // RoleDef declares a role.
@@ -63,6 +92,18 @@ type Parameter struct {
 	Value any `json:"value"`
 	// Description says what it is for.
 	Description string `json:"description,omitempty"`
+	// Type, Min, Max, Enum and Fixed are the parameter's declaration, made
+	// by the layer that adds it: a later layer sets only Value, within
+	// them. Type is number, integer, string, boolean or list.
+	Type string `json:"type,omitempty"`
+	// Min and Max bound a number or integer.
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
+	// Enum lists the values a string (or a list's items) may take.
+	Enum []string `json:"enum,omitempty"`
+	// Fixed parameters cannot be changed by a later layer (the default
+	// fixes those its statutory rules read).
+	Fixed bool `json:"fixed,omitempty"`
 }
 
 // TrackDef is one track: a state machine with an initial state.
@@ -77,6 +118,11 @@ type TrackDef struct {
 	States []StateDef `json:"states"`
 	// Disabled switches the track off (an authority without LIFT).
 	Disabled bool `json:"disabled,omitempty"`
+	// Statutory marks a track whose process statute sets (ehc, plan,
+	// dispute): an overlay may add advisory guards, reasons, record-only
+	// triggers, shorter duties and longer windows there, and nothing else.
+	// Only the default policy's marks count.
+	Statutory bool `json:"statutory,omitempty"`
 }
 
 // StateDef is one state, possibly with sub-states.
@@ -169,6 +215,10 @@ type FamilyRight struct {
 	// (the mediation adviser, the Tribunal), so the floor allows no new
 	// blocking guard for any role, not only for a parent or young person.
 	ByOthers bool `json:"by_others,omitempty"`
+	// Roles are the roles that hold the right (a school's request, anyone
+	// bringing a child to the LA's attention); empty means parent and
+	// young_person, or every role of the trigger when ByOthers.
+	Roles []string `json:"roles,omitempty"`
 }
 
 // Branch is one conditional outcome of a trigger.

@@ -376,8 +376,12 @@ export interface Policy {
   version?: string;
   /** Extends is the path of the policy this overlay sits on (a district's authority), relative to this file. File loaders (the CLI, the scenario runner) compile that layer first; Compile itself ignores it, because it is given its layers in order. */
   extends?: string;
-  /** AllowBelowStatutoryFloor lets a policy break the statutory floor; every outcome then carries a warning. */
+  /** AllowBelowStatutoryFloor waives every statutory floor rule for what this layer itself changes (not for the layers above it); every outcome then carries a warning. Prefer Waivers, which name the rule. */
   allow_below_statutory_floor?: boolean;
+  /** Waivers each waive one statutory floor rule for what this layer itself changes: the breach compiles as a below_statutory_floor warning on every outcome, and `sendflow check` fails unless the caller accepts waivers. A waiver never covers another layer. */
+  waivers?: Waiver[];
+  /** Acknowledge lists lints this layer's author has looked at and keeps: `sendflow check --strict` no longer fails on them. */
+  acknowledge?: Acknowledgement[];
   /** Roles are the roles that may act. */
   roles?: RoleDef[];
   /** Parameters are named values guards and clocks read (params.NAME). */
@@ -595,6 +599,16 @@ export interface Permission {
   needs_input?: string[];
 }
 
+/** Acknowledgement keeps one lint (Policy.Acknowledge). */
+export interface Acknowledgement {
+  /** Code is the lint's code, e.g. "no_citation". */
+  code: string;
+  /** ID is what the lint names: a guard as "trigger/guard", or a trigger. */
+  id: string;
+  /** Reason says why the lint is kept. */
+  reason?: string;
+}
+
 /** Branch is one conditional outcome of a trigger. */
 export interface Branch {
   /** When is a boolean expression; empty means always. */
@@ -684,6 +698,8 @@ export interface FamilyRight {
   right: string;
   /** ByOthers: the step is taken by someone else on the family's behalf (the mediation adviser, the Tribunal), so the floor allows no new blocking guard for any role, not only for a parent or young person. */
   by_others?: boolean;
+  /** Roles are the roles that hold the right (a school's request, anyone bringing a child to the LA's attention); empty means parent and young_person, or every role of the trigger when ByOthers. */
+  roles?: string[];
 }
 
 /** FieldDef declares one payload field. */
@@ -736,6 +752,16 @@ export interface Parameter {
   value: unknown;
   /** Description says what it is for. */
   description?: string;
+  /** Type, Min, Max, Enum and Fixed are the parameter's declaration, made by the layer that adds it: a later layer sets only Value, within them. Type is number, integer, string, boolean or list. */
+  type?: string;
+  /** Min and Max bound a number or integer. */
+  min?: number;
+  /** Min and Max bound a number or integer. */
+  max?: number;
+  /** Enum lists the values a string (or a list's items) may take. */
+  enum?: string[];
+  /** Fixed parameters cannot be changed by a later layer (the default fixes those its statutory rules read). */
+  fixed?: boolean;
 }
 
 /** RoleDef declares a role. */
@@ -774,6 +800,8 @@ export interface TrackDef {
   states?: StateDef[];
   /** Disabled switches the track off (an authority without LIFT). */
   disabled?: boolean;
+  /** Statutory marks a track whose process statute sets (ehc, plan, dispute): an overlay may add advisory guards, reasons, record-only triggers, shorter duties and longer windows there, and nothing else. Only the default policy's marks count. */
+  statutory?: boolean;
 }
 
 /** TriggerDef declares a trigger: where it may fire from, who may fire it, what it needs, and what it does. */
@@ -800,6 +828,16 @@ export interface TriggerDef {
   citation?: string;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
+}
+
+/** Waiver waives one statutory floor rule for one layer (Policy.Waivers). */
+export interface Waiver {
+  /** Rule is the floor rule waived (see FloorRules). */
+  rule: string;
+  /** Reason says why, for whoever reviews the policy. */
+  reason: string;
+  /** Citation is the authority for it, if any. */
+  citation?: string;
 }
 
 /**

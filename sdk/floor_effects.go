@@ -1,0 +1,224 @@
+package sdk
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The statutory process as a trigger's effects carry it: what each firing
+// does to a statutory track's state, to a statutory clock, and to the
+// appealable decisions. The default fixes this for every trigger (for a
+// trigger it does not have: nothing at all), so an overlay can change a
+// trigger's local effects (a local clock, a local track's state) and
+// nothing of these.
+
+// statItem is one thing a firing does to the statutory process.
+type statItem struct {
+	verb string // starts, stops, cancels, voids, excepts, sets, records
+	what string // the clock (and source), the "track to state", or the decision
+}
+
+func (i statItem) String() string {
+	switch i.verb {
+	case "sets":
+		return "sets " + i.what
+	case "records":
+		return "records the appealable decision " + i.what
+	}
+	return i.verb + " the statutory clock " + i.what
+}
+
+// statItems lists what effects e do to the statutory process, sorted.
+func (f *floor) statItems(e Effects) []statItem {
+	var out []statItem
+	refs := func(verb string, rs []ClockRef) {
+		for _, r := range rs {
+			if f.statutoryClock[r.Clock] {
+				what := r.Clock
+				if r.Source != "" {
+					what += " (by " + r.Source + ")"
+				}
+				out = append(out, statItem{verb, what})
+			}
+		}
+	}
+	refs("starts", e.Start)
+	refs("stops", e.Stop)
+	refs("cancels", e.Cancel)
+	refs("voids", e.Void)
+	refs("excepts", e.Except)
+	for tk, st := range e.SetStates {
+		if f.statutoryTrack[tk] {
+			out = append(out, statItem{"sets", tk + " to " + st})
+		}
+	}
+	if e.Decision != "" {
+		out = append(out, statItem{"records", e.Decision})
+	}
+	slices.SortFunc(out, func(a, b statItem) int { return strings.Compare(a.String(), b.String()) })
+	return slices.Compact(out)
+}
+
+// effectsKept compares what trigger t does to the statutory process with
+// what the default's bt does (nil: a trigger the default does not have,
+// which may do nothing to it). On a statutory track, or where the default
+// trigger's branches carry the statutory process, the branches keep their
+// number, order, conditions and destinations, so no new branch can shadow
+// one that starts a clock or records a decision.
+func (f *floor) effectsKept(bt *TriggerDef, t *trigger, w where) {
+	var base TriggerDef
+	if bt != nil {
+		base = *bt
+	}
+	local := !f.statutoryTrack[t.track.def.ID]
+	id := t.def.ID
+	f.itemsKept(id, "", f.statItems(base.Effects), f.statItems(t.def.Effects), local, w)
+	if !local && base.To != t.def.To {
+		f.add(RuleProcessKept, w, "trigger %s would move the case to %q, not %q: %s", id, t.def.To, base.To, processWhy(bt))
+	}
+	fixed := (!local && bt != nil) || slices.ContainsFunc(base.Branches, func(b Branch) bool { return len(f.statItems(b.Effects)) > 0 })
+	if !fixed {
+		for i, b := range t.def.Branches {
+			f.itemsKept(id, branchName(i, b), nil, f.statItems(b.Effects), local, w)
+			if !local && b.To != "" {
+				f.add(RuleProcessKept, w, "trigger %s, %s, would move the case to %s: %s", id, branchName(i, b), b.To, processWhy(bt))
+			}
+		}
+		return
+	}
+	if len(t.def.Branches) != len(base.Branches) || !slices.EqualFunc(t.def.Branches, base.Branches, func(a, b Branch) bool { return a.When == b.When && (local || a.To == b.To) }) {
+		f.add(f.branchRule(base.Branches, t.def.Branches), w, "trigger %s: its branches carry the statutory process, so they keep the default's number, order, conditions and destinations (%d branch(es)); a new branch ahead of one could stop it ever running", id, len(base.Branches))
+		return
+	}
+	for i, b := range t.def.Branches {
+		f.itemsKept(id, branchName(i, b), f.statItems(base.Branches[i].Effects), f.statItems(b.Effects), local, w)
+	}
+}
+
+// branchRule is the rule a change from the branches had to has breaks:
+// judged by what the default's branches do that has's no longer do
+// anywhere, or, when nothing is lost outright (a branch shadowed or
+// reordered), by what the default's branches do: a decision first, then a
+// clock started, else the process.
+func (f *floor) branchRule(had, has []Branch) string {
+	all := func(bs []Branch) []statItem {
+		var out []statItem
+		for _, b := range bs {
+			out = append(out, f.statItems(b.Effects)...)
+		}
+		return out
+	}
+	hasItems, judged := all(has), all(had)
+	var lost []statItem
+	for _, it := range judged {
+		if !slices.Contains(hasItems, it) {
+			lost = append(lost, it)
+		}
+	}
+	if len(lost) > 0 {
+		judged = lost
+	}
+	rule := RuleProcessKept
+	for _, it := range judged {
+		switch it.verb {
+		case "records":
+			return RuleDecisionKept
+		case "starts":
+			rule = RuleClockNotLengthened
+		}
+	}
+	if len(lost) > 0 && rule == RuleProcessKept {
+		return RuleProcessKept
+	}
+	return rule
+}
+
+// processWhy says why a statutory trigger may not move the case.
+func processWhy(bt *TriggerDef) string {
+	if bt == nil {
+		return "a trigger a policy adds to a statutory track may record a step, not move the case"
+	}
+	return "the statutory process cannot be changed"
+}
+
+// branchName names branch i for a message.
+func branchName(i int, b Branch) string {
+	if b.When == "" {
+		return "branch " + strconv.Itoa(i+1) + " (no condition)"
+	}
+	return "branch " + strconv.Itoa(i+1) + " (when: " + clip(b.When) + ")"
+}
+
+// itemsKept reports each statutory item had that has lost, and each it
+// gained, under the rule that change would break.
+func (f *floor) itemsKept(id, branch string, had, has []statItem, local bool, w where) {
+	at := id
+	if branch != "" {
+		at += ", " + branch + ","
+	}
+	for _, it := range had {
+		if !slices.Contains(has, it) {
+			rule := RuleProcessKept
+			switch it.verb {
+			case "starts":
+				rule = RuleClockNotLengthened
+			case "records":
+				rule = RuleDecisionKept
+			}
+			f.add(rule, w, "trigger %s no longer %s: the default's statutory effects are kept (a policy may add local effects beside them)", at, it)
+		}
+	}
+	for _, it := range has {
+		if slices.Contains(had, it) {
+			continue
+		}
+		switch {
+		case local:
+			f.add(RuleLocalPracticeContained, w, "trigger %s is on a local-practice track and %s: only the statutory tracks' own triggers may change their states, clocks and decisions", at, it)
+		case it.verb == "starts":
+			f.add(RuleClockNotLengthened, w, "trigger %s now %s, which the default does not: starting it again would move its due date later", at, it)
+		default:
+			f.add(RuleProcessKept, w, "trigger %s now %s, which the default does not: the statutory process cannot be changed", at, it)
+		}
+	}
+}
+
+// stepKept: a default trigger on a statutory track keeps its from-states
+// and its payload (fields, types, values), and gains no required field.
+func (f *floor) stepKept(bt *TriggerDef, t *trigger, w where) {
+	id := bt.ID
+	for _, s := range t.def.From {
+		if !slices.Contains(bt.From, s) {
+			f.add(RuleProcessKept, w, "trigger %s can now be fired from %s: the guards that protect its statutory steps assume it cannot", id, s)
+		}
+	}
+	for _, s := range bt.From {
+		if !slices.Contains(t.def.From, s) && bt.FamilyRight == nil {
+			f.add(RuleProcessKept, w, "trigger %s can no longer be fired from %s: the statutory process cannot be changed", id, s)
+		}
+	}
+	for _, bf := range bt.Payload {
+		i := slices.IndexFunc(t.def.Payload, func(x FieldDef) bool { return x.Name == bf.Name })
+		switch {
+		case i < 0:
+			f.add(RuleProcessKept, w, "trigger %s no longer takes the data field %s", id, bf.Name)
+		case t.def.Payload[i].Type != bf.Type:
+			f.add(RuleProcessKept, w, "trigger %s: data field %s is now a %s, not a %s", id, bf.Name, t.def.Payload[i].Type, bf.Type)
+		case len(t.def.Payload[i].Enum) > 0:
+			for _, v := range bf.Enum {
+				if !slices.Contains(t.def.Payload[i].Enum, v) {
+					f.add(RuleProcessKept, w, "trigger %s: data field %s no longer allows %s", id, bf.Name, v)
+				}
+			}
+		}
+	}
+	if bt.FamilyRight != nil {
+		return // familyRight reports a new required field under the right's rule
+	}
+	for _, x := range t.def.Payload {
+		if x.Required && !slices.ContainsFunc(bt.Payload, func(b FieldDef) bool { return b.Name == x.Name && b.Required }) {
+			f.add(RuleProcessKept, w, "trigger %s now requires the data field %s: a statutory step cannot be made to need more than the default asks; make the field optional", id, x.Name)
+		}
+	}
+}
