@@ -1,4 +1,4 @@
-# Policies (issue 4): the three example authorities must compile, lint and pass their scenarios.
+# Policies (issues 4, 15): the four example authorities must compile, lint and pass their scenarios.
 # The hostile-guard, statutory-floor and diagnostics tests run in `go test ./sdk` (make unit).
 POLICY_FILES := $(sort $(wildcard examples/policies/*.yaml examples/policies/*/*.yaml))
 
@@ -11,4 +11,4 @@ policies-check: $(SENDFLOW)
 
 ## policies-test: sendflow test on every example authority's scenarios.
 policies-test: $(SENDFLOW)
-	$(SENDFLOW) test examples/policies/kent examples/policies/liverpool examples/policies/sefton
+	$(SENDFLOW) test examples/policies/kent examples/policies/liverpool examples/policies/sefton examples/policies/northshire

@@ -14,6 +14,28 @@ var updateDocs = flag.Bool("update", false, "rewrite the generated sections of d
 
 const docsPath = "../docs/policies.md"
 
+// generatedModel is the author's model in docs/policies.md: the extension
+// points, the statutory tracks, the family rights and the default's
+// parameters, all from the code.
+func generatedModel() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The statutory tracks are %s; every other track (the default's `support`, `lift` and `hnf`, and any a policy adds) is local practice.\n\n",
+		"`"+strings.Join(StatutoryTracks(), "`, `")+"`")
+	b.WriteString("| where | a layer may | and may not | rule |\n|---|---|---|---|\n")
+	for _, x := range ExtensionPoints() {
+		fmt.Fprintf(&b, "| %s | %s | %s | `%s` |\n", x.Where, x.May, x.Not, x.Rule)
+	}
+	b.WriteString("\n**Family rights.** No layer may make these harder for the roles that hold them:\n\n| trigger | held by | the right |\n|---|---|---|\n")
+	for _, r := range FamilyRights() {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Trigger, strings.Join(r.Roles, ", "), r.Right)
+	}
+	b.WriteString("\n**Parameters of the default.** A layer sets their values within these declarations:\n\n| parameter | default | declared | meaning |\n|---|---|---|---|\n")
+	for _, p := range genDefault.policy.Parameters {
+		fmt.Fprintf(&b, "| `%s` | `%v` | %s | %s |\n", p.ID, p.Value, paramBounds(p), p.Description)
+	}
+	return b.String()
+}
+
 // generatedDocs is the reference part of docs/policies.md, made from the
 // code so it cannot drift.
 func generatedDocs() string {
@@ -54,9 +76,9 @@ func generatedDocs() string {
 		}
 		fmt.Fprintf(&b, "| `%s` | %s |\n", d.Code, strings.ReplaceAll(m, "|", "\\|"))
 	}
-	b.WriteString("\n### Statutory floor rules\n\n")
+	b.WriteString("\n### Statutory floor rules\n\n| rule | protects |\n|---|---|\n")
 	for _, r := range FloorRules() {
-		fmt.Fprintf(&b, "- `%s`\n", r)
+		fmt.Fprintf(&b, "| `%s` | %s |\n", r, FloorRuleMeaning(r))
 	}
 	b.WriteString("\n### Locales\n\n")
 	for _, l := range Locales() {
@@ -66,8 +88,10 @@ func generatedDocs() string {
 }
 
 const (
-	beginMark = "<!-- BEGIN GENERATED: go test ./sdk -run TestPoliciesDoc -update -->\n"
-	endMark   = "<!-- END GENERATED -->"
+	modelBegin = "<!-- BEGIN GENERATED MODEL: go test ./sdk -run TestPoliciesDoc -update -->\n"
+	modelEnd   = "<!-- END GENERATED MODEL -->"
+	beginMark  = "<!-- BEGIN GENERATED: go test ./sdk -run TestPoliciesDoc -update -->\n"
+	endMark    = "<!-- END GENERATED -->"
 )
 
 func TestPoliciesDocIsGenerated(t *testing.T) {
@@ -81,6 +105,11 @@ func TestPoliciesDocIsGenerated(t *testing.T) {
 		t.Fatalf("%s has no generated section (%q ... %q)", docsPath, beginMark, endMark)
 	}
 	want := doc[:i+len(beginMark)] + generatedDocs() + doc[j:]
+	if k, l := strings.Index(want, modelBegin), strings.Index(want, modelEnd); k >= 0 && l > k {
+		want = want[:k+len(modelBegin)] + generatedModel() + want[l:]
+	} else {
+		t.Errorf("%s has no generated model section (%q ... %q)", docsPath, modelBegin, modelEnd)
+	}
 	if want == doc {
 		return
 	}

@@ -34,7 +34,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 }
 
 func TestCheckExamplesAndProblems(t *testing.T) {
-	code, out, _ := cli(t, "check", ex+"kent.yaml", ex+"kent/dover.yaml", ex+"kent/thanet.yaml", ex+"liverpool.yaml", ex+"sefton.yaml")
+	code, out, _ := cli(t, "check", "--strict", ex+"kent.yaml", ex+"kent/dover.yaml", ex+"kent/thanet.yaml", ex+"liverpool.yaml", ex+"sefton.yaml", ex+"northshire.yaml", ex+"northshire/riverside.yaml")
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, "default -> kent -> kent_dover")
 

@@ -177,6 +177,130 @@ triggers:
         reasons: {cy: "Bydd yr awdurdod lleol yn disgwyl gweld tystiolaeth o'r camau a gymerwyd ar lefel cymorth AAA (y cylch asesu, cynllunio, gwneud, adolygu) gyda chais ysgol."}
         citation: "SEED-3"
 `},
+	{name: "northshire.yaml", text: `# Northshire County Council: a fictional authority whose policy uses every extension point the
+# default declares (docs/policies.md, "What an overlay may do"). Each block says which one.
+id: northshire
+title: Northshire County Council SEND policy (fictional example)
+version: "2026.1"
+
+# Roles: a local role, with its own eligibility.
+roles:
+  - id: early_help
+    description: "An Early Help practitioner (local)."
+  - id: inclusion_panel
+    description: "Northshire's inclusion panel, which records its advice before an assessment decision."
+
+# Parameters: one of the default's, set within its declaration (1-10 working days), and new ones,
+# each declared with its type and bounds by this layer. A district sets only their values.
+parameters:
+  - {id: lift_initial_contact_working_days, value: 4}
+  - {id: hnf_threshold, value: 6500}
+  - id: panel_weekday
+    value: wednesday
+    type: string
+    enum: [monday, tuesday, wednesday, thursday, friday]
+    description: "The weekday the district's inclusion panel meets."
+  - id: panel_follow_up_weeks
+    value: 3
+    type: integer
+    min: 1
+    max: 6
+    description: "Weeks within which the inclusion team contacts the school after a refusal to assess."
+
+# Clocks: a shorter statutory duty (five weeks, not six, to decide whether to assess; 18 weeks, not
+# 20, for the final plan), a longer statutory window (20 days, not 15, to comment on a draft plan),
+# and a local clock.
+clocks:
+  - {id: ehc_decision_to_assess, unit: weeks, length: 5, citation: "R5(1); Northshire service standard"}
+  - {id: ehc_final_plan, unit: weeks, length: 18, citation: "R13(2); Northshire service standard"}
+  - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 20, citation: "R13(1); Northshire gives more time"}
+  - id: panel_follow_up
+    unit: weeks
+    length_param: panel_follow_up_weeks
+    citation: "Northshire local offer"
+    description: "After a refusal to assess, the inclusion team contacts the school (local, not statute)."
+
+triggers:
+  # Statutory track: an advisory guard, with its Welsh reason, for a school's request.
+  - id: ehc.requested
+    guards:
+      - id: school_sends_evidence
+        severity: advice
+        roles: [school]
+        expr: '"personalised_plan" in evidence'
+        reason: "Send the pupil's SEN support plan with the request: the panel will ask for it."
+        reasons: {cy: "Anfonwch gynllun cymorth AAA y disgybl gyda'r cais: bydd y panel yn gofyn amdano."}
+        citation: "Northshire local offer"
+      # A default guard amended field by field: a Welsh reason, the expression kept.
+      - id: plan_already_maintained
+        reasons: {cy: "Mae gan y plentyn gynllun EHC a gynhelir eisoes: bydd yr awdurdod fel arfer yn trin hwn fel cais am ailasesiad (CFA a44(2))."}
+  # Statutory track: a role added where statute lets anyone act.
+  - id: ehc.brought_to_attention
+    roles: [anyone, health, social_care, ey_setting, early_help]
+  # Statutory track: a record-only step, with its own guard and payload.
+  - id: ehc.panel_advice_recorded
+    description: "The inclusion panel records its advice on a request (a record: it moves nothing)."
+    from: [request_received]
+    roles: [inclusion_panel]
+    citation: "Northshire local offer"
+    payload:
+      - {name: advice, type: string, required: true, enum: [assess, do_not_assess, more_evidence]}
+    guards:
+      - id: panel_day
+        severity: advice
+        expr: 'weekday(today) == params.panel_weekday'
+        reason: "The panel meets on the district's panel day; check the date recorded."
+        reasons: {cy: "Mae'r panel yn cyfarfod ar ddiwrnod panel yr ardal; gwiriwch y dyddiad a gofnodwyd."}
+        citation: "Northshire local offer"
+  # Statutory track: a local effect beside the default's own (restated whole).
+  - id: ehc.decided_not_to_assess
+    effects:
+      stop: [ehc_decision_to_assess]
+      void: [ehc_no_plan_notice, ehc_final_plan]
+      decision: refusal_to_assess
+      start: [panel_follow_up]
+  # Local-practice track: a new trigger that ends the local clock.
+  - id: support.inclusion_team_contacted
+    description: "The inclusion team contacts the school after a refusal to assess."
+    from: [universal, concern_raised, sen_support, exited]
+    roles: [senco, early_help]
+    citation: "Northshire local offer"
+    effects: {stop: [panel_follow_up]}
+    guards:
+      - id: follow_up_due
+        severity: advice
+        expr: 'clocks.panel_follow_up.running'
+        reason: "No follow-up is due on this case: check it is the right child."
+        citation: "Northshire local offer"
+  # Local-practice track: a blocking guard, and the default's LIFT and two-plan guards switched off
+  # (Northshire has no LIFT route to high needs funding).
+  - id: hnf.applied
+    guards:
+      - {id: lift_exhausted_or_plan, disabled: true}
+      - {id: two_personalised_plans, disabled: true}
+      - id: one_reviewed_plan
+        expr: 'count(evidence, # == "personalised_plan") >= 1 && clocks.support_review.exists'
+        reason: "The application needs one reviewed SEN support plan."
+        reasons: {cy: "Mae angen un cynllun cymorth AAA wedi'i adolygu ar y cais."}
+        citation: "Northshire high needs criteria"
+
+# A lint kept on purpose: the inclusion team's own advice has no Welsh reason (its users work in English).
+acknowledge:
+  - {code: missing_translation, id: support.inclusion_team_contacted/follow_up_due, reason: "An internal check for the inclusion team, who work in English."}
+`},
+	{name: "northshire/riverside.yaml", text: `# Riverside district, on Northshire: sets the values Northshire declares, within their bounds, and
+# amends one of Northshire's guards (its citation) without restating it.
+id: northshire_riverside
+title: Northshire County Council, Riverside district (fictional example)
+extends: ../northshire.yaml
+parameters:
+  - {id: panel_weekday, value: tuesday}
+  - {id: panel_follow_up_weeks, value: 2}
+triggers:
+  - id: ehc.requested
+    guards:
+      - {id: school_sends_evidence, citation: "Northshire local offer; Riverside SENCO handbook"}
+`},
 	{name: "sefton.yaml", text: `# Sefton Council: advisory guards from its "SEND Advice and Guidance for Social Care" toolkit
 # (SEED-4). The toolkit is guidance: it advises schools and social workers, it never refuses a
 # request. Sefton's "SEN Support which equates to 6,000 pounds before applying for high needs

@@ -99,7 +99,7 @@ func TestOverlayScenariosValidateAgainstTheirSchemas(t *testing.T) {
 	for _, p := range problems {
 		t.Error(p)
 	}
-	for _, id := range []string{"kent", "kent_dover", "kent_thanet", "liverpool", "sefton"} {
+	for _, id := range []string{"kent", "kent_dover", "kent_thanet", "liverpool", "sefton", "northshire", "northshire_riverside"} {
 		if !policies[id] {
 			t.Errorf("no scenario ran on policy %s (ran on %v)", id, policies)
 		}
