@@ -183,6 +183,9 @@ func (k *comparer) compareDecisions(j *journey, f Firing, b, c sdk.Case, seq int
 // candidate does not.
 func (k *comparer) comparePermitted(ctx context.Context, j *journey, b, c sdk.Case, at string) {
 	for _, role := range k.roles {
+		if !k.familyOpen(b, role) {
+			continue
+		}
 		bp, err := k.base.PermittedContext(ctx, b, role, at, "")
 		if err != nil {
 			continue
@@ -210,6 +213,23 @@ func (k *comparer) comparePermitted(ctx context.Context, j *journey, b, c sdk.Ca
 			k.add(j, d, Firing{Trigger: p.Trigger, Actor: role, At: at}, j.trail)
 		}
 	}
+}
+
+// familyOpen reports whether a family-right trigger that counts for role
+// may fire from case c's states (so asking is worth it).
+func (k *comparer) familyOpen(c sdk.Case, role string) bool {
+	for id, roles := range k.family {
+		if !roles[role] {
+			continue
+		}
+		st := c.States[trackOf(id)]
+		for _, f := range k.triggers[id].From {
+			if st == f || strings.HasPrefix(st, f+".") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // permissionRefusal is the code and reasons of a candidate's refusal.
