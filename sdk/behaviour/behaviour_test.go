@@ -165,3 +165,91 @@ func TestContextStopsTheComparison(t *testing.T) {
 	_, err = behaviour.Compare(context.Background(), nil, e, behaviour.Options{})
 	assert.Error(t, err)
 }
+
+// waived compiles an overlay that breaks the statutory floor on purpose.
+func waived(t *testing.T, id, body string) *sdk.Engine {
+	t.Helper()
+	return compile(t, "id: "+id+"\nallow_below_statutory_floor: true\n"+body)
+}
+
+func TestEachKindOfLoss(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		kind       behaviour.Kind
+		trigger    string
+		clock      string
+		decision   string
+	}{
+		{"final_plan_not_started", "triggers:\n  - {id: ehc.requested, effects: {start: [ehc_decision_to_assess, ehc_no_plan_notice]}}\n",
+			behaviour.ClockNotStarted, "ehc.requested", "ehc_final_plan", ""},
+		{"refusal_not_recorded", "triggers:\n  - {id: ehc.decided_not_to_assess, effects: {stop: [ehc_decision_to_assess], void: [ehc_no_plan_notice, ehc_final_plan]}}\n",
+			behaviour.DecisionNotRecorded, "ehc.decided_not_to_assess", "", "refusal_to_assess"},
+		{"final_plan_cancelled", "triggers:\n  - {id: ehc.decided_to_assess, effects: {stop: [ehc_decision_to_assess, order_assess], cancel: [ehc_final_plan]}}\n",
+			behaviour.ClockEnded, "ehc.decided_to_assess", "ehc_final_plan", ""},
+		{"appeal_window_shorter", "clocks:\n  - {id: appeal_window, kind: window, unit: months, length: 1, tribunal_moves: true}\n",
+			behaviour.ClockMoved, "", "appeal_window", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := behaviour.Compare(context.Background(), defaultEngine(t), waived(t, tc.name, tc.body), behaviour.Options{Seed: 1})
+			require.NoError(t, err)
+			got := kinds(r)[tc.kind]
+			require.NotEmpty(t, got, "%+v", r.Differences)
+			found := false
+			for _, d := range got {
+				found = found || ((tc.trigger == "" || d.Trigger == tc.trigger) && d.Clock == tc.clock && d.Decision == tc.decision)
+			}
+			assert.True(t, found, "%+v", got)
+			for _, d := range r.Differences {
+				assert.NotEmpty(t, d.Message)
+				assert.Positive(t, d.Count)
+			}
+		})
+	}
+}
+
+func TestShortenedWindowMessage(t *testing.T) {
+	e := waived(t, "short_appeal", "clocks:\n  - {id: appeal_window, kind: window, unit: months, length: 1, tribunal_moves: true}\n")
+	r, err := behaviour.Compare(context.Background(), defaultEngine(t), e, behaviour.Options{Seed: 1})
+	require.NoError(t, err)
+	got := kinds(r)[behaviour.ClockMoved]
+	require.NotEmpty(t, got)
+	assert.Contains(t, got[0].Message, "the family's window ends")
+	assert.Contains(t, got[0].Message, "days earlier")
+}
+
+func TestLongerWindowIsLawful(t *testing.T) {
+	e := compile(t, "id: generous\nclocks:\n  - {id: ehc_draft_representations, kind: window, unit: days_beginning_with, length: 20}\n")
+	r, err := behaviour.Compare(context.Background(), defaultEngine(t), e, behaviour.Options{Seed: 1})
+	require.NoError(t, err)
+	assert.Empty(t, r.Differences)
+}
+
+// Policies far from each other still compare without an error or panic:
+// the walk is made on the base, and the candidate refuses what it lacks.
+func TestUnlikePoliciesCompare(t *testing.T) {
+	srcs, err := scenario.PolicySources(examples + "liverpool.yaml")
+	require.NoError(t, err)
+	liverpool, err := sdk.Compile(srcs...)
+	require.NoError(t, err)
+	r, err := behaviour.Compare(context.Background(), liverpool, defaultEngine(t), behaviour.Options{Journeys: 20, Seed: 5})
+	require.NoError(t, err)
+	assert.Equal(t, 20, r.Journeys)
+	e := compile(t, neverEYSetting)
+	r, err = behaviour.Compare(context.Background(), e, liverpool, behaviour.Options{Journeys: 20, Steps: 5, PermittedEvery: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 20, r.Journeys)
+	assert.LessOrEqual(t, r.Steps, 100, "a journey the candidate ends stops early")
+	assert.Positive(t, r.Steps)
+}
+
+func TestContextDeadlineBoundsTheComparison(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	e := defaultEngine(t)
+	start := time.Now()
+	r, err := behaviour.Compare(ctx, e, e, behaviour.Options{Journeys: behaviour.MaxJourneys})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.True(t, r.Stopped)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Less(t, r.Journeys, behaviour.MaxJourneys)
+}
