@@ -65,7 +65,7 @@ func TestCheckRefusesWaiversUnlessAccepted(t *testing.T) {
 	// falls due 10 weeks later.
 	code, out, _ = cli(t, "check", "--accept-waivers", p)
 	assert.Equal(t, 1, code, out)
-	assert.Contains(t, out, "behaviour: clock_moved: The statutory clock ehc_final_plan")
+	assert.Contains(t, out, "behaviour: clock_moved: After ehc.requested the statutory clock ehc_final_plan")
 	assert.Contains(t, out, "the duty falls due 70 days later")
 	assert.NotContains(t, out, "waiver:")
 }

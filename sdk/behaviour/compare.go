@@ -21,6 +21,9 @@ func (k *comparer) refused(j *journey, f Firing, err error) bool {
 	d := Difference{Kind: StatutoryStepRefused, Trigger: f.Trigger, Actor: f.Actor, Code: se.Code,
 		Reasons: errorReasons(se), Base: "accepted", Candidate: "refused with " + string(se.Code)}
 	what := "a step on the statutory " + trackOf(f.Trigger) + " track"
+	if desc := strings.TrimSuffix(k.triggers[f.Trigger].Description, "."); desc != "" {
+		what += ": " + desc
+	}
 	if k.isFamily(f.Trigger, f.Actor) {
 		d.Kind = FamilyActionRefused
 		what = k.triggers[f.Trigger].FamilyRight.Right
@@ -91,8 +94,7 @@ func (k *comparer) compareClocks(j *journey, f Firing, pb, pc, b, c sdk.Case) {
 				f.Trigger, key, cite, k.baseName, k.candName)
 		case moved(bc, cc):
 			d.Kind, d.Candidate = ClockMoved, clockText(cc)
-			d.Message = fmt.Sprintf("The statutory clock %s%s after %s: %s under %s, %s under %s%s.",
-				key, cite, f.Trigger, d.Base, k.baseName, d.Candidate, k.candName, movedBy(bc, cc))
+			d.Message = movedMessage(f.Trigger, key+cite, k.baseName, k.candName, bc, cc)
 		case ended(cc) && !ended(bc):
 			d.Kind, d.Candidate = ClockEnded, clockText(cc)
 			d.Message = fmt.Sprintf("After %s the statutory clock %s%s is %s under %s but %s under %s.",
@@ -135,6 +137,20 @@ func clockText(c sdk.Clock) string {
 		verb = "ends"
 	}
 	return fmt.Sprintf("started %s, %s %s, %s", c.StartedAt, verb, c.Due, c.Status)
+}
+
+// movedMessage words a clock_moved difference.
+func movedMessage(trigger, clock, base, cand string, b, c sdk.Clock) string {
+	if b.StartedAt != c.StartedAt {
+		return fmt.Sprintf("After %s the statutory clock %s starts on %s under %s but on %s under %s (due %s and %s).",
+			trigger, clock, b.StartedAt, base, c.StartedAt, cand, b.Due, c.Due)
+	}
+	verb := "is due"
+	if b.Kind == sdk.ClockWindow {
+		verb = "ends"
+	}
+	return fmt.Sprintf("After %s the statutory clock %s %s %s under %s but %s under %s%s.",
+		trigger, clock, verb, b.Due, base, c.Due, cand, movedBy(b, c))
 }
 
 // movedBy says how far a due date moved, in days ("" when it did not).
