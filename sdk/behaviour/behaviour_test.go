@@ -186,6 +186,8 @@ func TestEachKindOfLoss(t *testing.T) {
 			behaviour.DecisionNotRecorded, "ehc.decided_not_to_assess", "", "refusal_to_assess"},
 		{"final_plan_cancelled", "triggers:\n  - {id: ehc.decided_to_assess, effects: {stop: [ehc_decision_to_assess, order_assess], cancel: [ehc_final_plan]}}\n",
 			behaviour.ClockEnded, "ehc.decided_to_assess", "ehc_final_plan", ""},
+		{"no_certificates", "triggers:\n  - id: dispute.certificate_issued\n    guards: [{id: never, expr: 'false', reason: r, citation: c}]\n",
+			behaviour.FamilyActionRefused, "dispute.certificate_issued", "", ""},
 		{"appeal_window_shorter", "clocks:\n  - {id: appeal_window, kind: window, unit: months, length: 1, tribunal_moves: true}\n",
 			behaviour.ClockMoved, "", "appeal_window", ""},
 	} {
