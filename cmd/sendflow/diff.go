@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sendflow/sendflow/sdk"
-	"github.com/sendflow/sendflow/sdk/scenario"
+	"github.com/sendflow/sendflow/sdk/behaviour"
 )
 
 // change is one difference an overlay makes to the default.
@@ -31,9 +31,11 @@ type change struct {
 }
 
 func newDiffCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var asJSON, behave bool
+	var basePaths []string
+	var bf behaviourFlags
 	cmd := &cobra.Command{
-		Use:   "diff [--json] POLICY...",
+		Use:   "diff [--json] [--base A.yaml]... [--behaviour [--journeys N] [--seed S]] POLICY...",
 		Short: "Show what an overlay changes against the default policy",
 		Long: `Compile the overlay (its layers: the files given, authority first, each
 after the file it extends) and list what it changes against the embedded
@@ -41,59 +43,113 @@ default: roles, parameters (old and new value), tracks (added, changed,
 disabled), clocks, triggers, and each guard added, replaced or switched
 off, with the layer each change came from.
 
-Exits 0 when the overlay changes nothing, 1 when it changes something
-(like diff(1)), 2 when a file cannot be read, 3 when it does not compile.`,
+--base A.yaml (repeat it for layers, authority first) compares against
+that policy instead of the default: "diff --base A.yaml B.yaml" is A
+against B.
+
+--behaviour compares what the two policies do instead of what they say
+(docs/behaviour.md): it runs generated journeys under the base (the
+default, or --base) and under the overlay and prints each statutory
+difference as "behaviour: KIND: message": a family action refused that the
+base allows, a statutory step refused, a statutory clock not started,
+moved or ended, an appealable decision not recorded. It answers "what do
+parents lose if we ship this?" by sampling (--journeys, --steps, --seed):
+it can show a loss, not prove there is none. With --json it prints the
+report.
+
+Exits 0 when the overlay changes nothing (with --behaviour: no
+behavioural difference), 1 when it changes something (like diff(1)), 2
+when a file cannot be read, 3 when a policy does not compile.`,
 		Example: `  sendflow diff examples/policies/kent/dover.yaml
-  sendflow diff --json examples/policies/liverpool.yaml`,
+  sendflow diff --json examples/policies/liverpool.yaml
+  sendflow diff --behaviour examples/policies/sefton.yaml
+  sendflow diff --behaviour --base examples/policies/kent.yaml examples/policies/kent/dover.yaml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			base, err := sdk.Default()
+			bopt, err := bf.options()
 			if err != nil {
-				return fail(exitPolicy, err)
+				return err
 			}
-			srcs, err := scenario.PolicySources(args...)
+			base, err := compileLayers(a, basePaths)
 			if err != nil {
-				return fail(exitUsage, err)
+				return err
 			}
-			over, err := sdk.Compile(srcs...)
+			over, err := compileLayers(a, args)
 			if err != nil {
-				writeDiagnostics(a.stderr, sdk.AsError(err))
-				return fail(exitPolicy, fmt.Errorf("the policy does not compile"))
+				return err
 			}
-			changes := policyDiff(base, over)
-			if asJSON {
-				if changes == nil {
-					changes = []change{}
-				}
-				if err := writeJSON(a.stdout, changes); err != nil {
-					return fail(exitUsage, err)
-				}
-			} else {
-				for _, c := range changes {
-					sign := map[string]string{"added": "+", "changed": "~", "removed": "-", "disabled": "-"}[c.Op]
-					line := fmt.Sprintf("%s %s %s %s", sign, c.Kind, c.ID, c.Op)
-					if c.Kind == "parameter" && c.Op == "changed" {
-						line += fmt.Sprintf(": %v -> %v", c.From, c.To)
-					} else if len(c.Fields) > 0 {
-						line += ": " + strings.Join(c.Fields, ", ")
-					}
-					if c.Layer != "" {
-						line += "  [" + c.Layer + "]"
-					}
-					fmt.Fprintln(a.stdout, line)
-				}
-				if len(changes) == 0 {
-					fmt.Fprintln(a.stdout, "no changes")
-				}
+			if behave {
+				return behaviourDiff(cmd, a, base, over, bopt, asJSON)
 			}
-			if len(changes) > 0 {
-				return fail(exitFailed, nil)
-			}
-			return nil
+			return staticDiff(a, base, over, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the changes as JSON")
+	cmd.Flags().BoolVar(&behave, "behaviour", false, "compare behaviour on generated journeys instead of the policy text")
+	cmd.Flags().StringArrayVar(&basePaths, "base", nil,
+		"the base policy's layers (repeat, authority first; default: the embedded default policy)")
+	bf.register(cmd)
 	return cmd
+}
+
+// staticDiff prints what over changes against base, as text or JSON.
+func staticDiff(a *app, base, over *sdk.Engine, asJSON bool) error {
+	changes := policyDiff(base, over)
+	if asJSON {
+		if changes == nil {
+			changes = []change{}
+		}
+		if err := writeJSON(a.stdout, changes); err != nil {
+			return fail(exitUsage, err)
+		}
+	} else {
+		for _, c := range changes {
+			sign := map[string]string{"added": "+", "changed": "~", "removed": "-", "disabled": "-"}[c.Op]
+			line := fmt.Sprintf("%s %s %s %s", sign, c.Kind, c.ID, c.Op)
+			if c.Kind == "parameter" && c.Op == "changed" {
+				line += fmt.Sprintf(": %v -> %v", c.From, c.To)
+			} else if len(c.Fields) > 0 {
+				line += ": " + strings.Join(c.Fields, ", ")
+			}
+			if c.Layer != "" {
+				line += "  [" + c.Layer + "]"
+			}
+			fmt.Fprintln(a.stdout, line)
+		}
+		if len(changes) == 0 {
+			fmt.Fprintln(a.stdout, "no changes")
+		}
+	}
+	if len(changes) > 0 {
+		return fail(exitFailed, nil)
+	}
+	return nil
+}
+
+// behaviourDiff prints the behavioural differences of over against base.
+func behaviourDiff(cmd *cobra.Command, a *app, base, over *sdk.Engine, opt behaviour.Options, asJSON bool) error {
+	rep, err := behaviour.Compare(cmd.Context(), base, over, opt)
+	if err != nil {
+		return fail(exitFailed, err)
+	}
+	if asJSON {
+		if err := writeJSON(a.stdout, rep); err != nil {
+			return fail(exitUsage, err)
+		}
+	} else {
+		writeDifferences(a.stdout, "", &rep)
+		n := len(rep.Differences) + rep.Dropped
+		what := "no behavioural differences"
+		if n > 0 {
+			what = fmt.Sprintf("%d behavioural difference(s)", n)
+		}
+		fmt.Fprintf(a.stdout, "%s: %s against %s in %d journeys (%d firings tried, seed %d; %d ended on local practice)\n",
+			what, rep.Candidate, rep.Base, rep.Journeys, rep.Steps, rep.Options.Seed, rep.Diverged)
+	}
+	if len(rep.Differences) > 0 {
+		return fail(exitFailed, nil)
+	}
+	return nil
 }
 
 // asMap is an element as JSON fields.
