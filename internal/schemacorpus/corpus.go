@@ -11,6 +11,7 @@
 package schemacorpus
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -318,6 +319,8 @@ type recorder struct {
 	err   error
 }
 
+var _ scenario.LocaleTarget = (*recorder)(nil)
+
 func (r *recorder) add(schema, what string, valid bool, v any, paths ...string) {
 	b, err := json.Marshal(v)
 	if err != nil && r.err == nil {
@@ -388,6 +391,23 @@ func (r *recorder) Permitted(c sdk.Case, role, asOf string) ([]sdk.Permission, e
 		r.add("error", "Permitted "+role, true, sdk.AsError(err))
 	} else {
 		r.add("permitted", "Permitted "+role, true, p)
+	}
+	return p, err
+}
+
+// PermittedContext records a permissions call in a locale (a step with a
+// locale makes one); ctx and locale reach the engine as they are.
+func (r *recorder) PermittedContext(ctx context.Context, c sdk.Case, role, asOf, locale string) ([]sdk.Permission, error) {
+	lt, ok := r.t.(scenario.LocaleTarget)
+	if !ok {
+		return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "the engine cannot judge permissions in a locale"}
+	}
+	r.n++
+	p, err := lt.PermittedContext(ctx, c, role, asOf, locale)
+	if err != nil {
+		r.add("error", "Permitted "+role, true, sdk.AsError(err))
+	} else {
+		r.add("permitted", "Permitted "+role+" in "+locale, true, p)
 	}
 	return p, err
 }
