@@ -107,9 +107,15 @@ func scenarioItems(root string) ([]Item, error) {
 }
 
 // authorityScenarioItems are the example authorities' scenario files
-// (examples/policies/*/scenarios).
+// (examples/policies/*/scenarios) and the scenario package's example of
+// every expectation, on its own overlay (sdk/scenario/testdata/authors).
 func authorityScenarioItems(root string) ([]Item, error) {
-	return scenarioFiles(root, filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
+	items, err := scenarioFiles(root, filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	more, err := scenarioFiles(root, filepath.Join(root, "sdk", "scenario", "testdata", "authors", "authors.yaml"))
+	return append(items, more...), err
 }
 
 // scenarioFiles are the documents of the scenario files matching pattern,
