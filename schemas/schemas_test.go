@@ -269,6 +269,15 @@ func TestSchemasRefuseWhatTheEngineRefuses(t *testing.T) {
 		{"error", `{"code":"oops","message":"x"}`, "/code"},
 		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","trigger":"ehc.requested"}]}`, "/steps/0/trigger"},
 		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent"}]}`, "/steps/0/trigger"},
+		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","locale":"fr"}]}`, "/steps/0/locale"},
+		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","expect":{"warnings":[]}}]}`, "/steps/0/expect/warnings"},
+		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","expect":{"reasons":[]}}]}`, "/steps/0/expect/reasons"},
+		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent","trigger":"ehc.requested","expect":{"error":"guard_failed","warnings":[]}}]}`, "/steps/0/expect/warnings"},
+		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent","trigger":"ehc.requested","expect":{"reasons":[{"guard":"g"}]}}]}`, "/steps/0/expect"},
+		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent","trigger":"ehc.requested","expect":{"warnings":[{"message":"m"}]}}]}`, "/steps/0/expect/warnings/0"},
+		{"scenario", `{"name":"x","steps":[{"at":"2026-01-05","actor":"parent","trigger":"ehc.requested","expect":{"warnings":[{"code":"advise"}]}}]}`, "/steps/0/expect/warnings/0/code"},
+		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","expect":{"clocks":{"c":{"absent":true,"due":"2026-01-06"}}}}]}`, "/steps/0/expect/clocks/c/due"},
+		{"scenario", `{"name":"x","steps":[{"as_of":"2026-01-05","expect":{"why_not":{"parent":{"ehc.requested":{"code":"invalid_input"}}}}}]}`, "/steps/0/expect/why_not/parent/ehc.requested/code"},
 	}
 	for _, tc := range cases {
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(tc.doc))

@@ -146,6 +146,7 @@ func (tl *timeline) entry(e scenario.Entry) {
 	}
 	tl.states(e)
 	tl.clocks(e)
+	tl.warnings(e)
 	if !e.Passed {
 		for i, m := range tl.res.Mismatches {
 			prefix := tl.cont()
@@ -154,6 +155,21 @@ func (tl *timeline) entry(e scenario.Entry) {
 			}
 			b.WriteString(prefix + m.Message + "\n")
 		}
+	}
+}
+
+// warnings writes one line per warning of a successful firing.
+func (tl *timeline) warnings(e scenario.Entry) {
+	for i, w := range e.Warnings {
+		prefix := tl.cont()
+		if i == 0 {
+			prefix = tl.label("warning")
+		}
+		who := string(w.Code)
+		if w.Guard != "" {
+			who += " (" + w.Guard + ")"
+		}
+		tl.b.WriteString(prefix + who + ": " + w.Message + "\n")
 	}
 }
 

@@ -11,6 +11,7 @@
 package schemacorpus
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -106,9 +107,15 @@ func scenarioItems(root string) ([]Item, error) {
 }
 
 // authorityScenarioItems are the example authorities' scenario files
-// (examples/policies/*/scenarios).
+// (examples/policies/*/scenarios) and the scenario package's example of
+// every expectation, on its own overlay (sdk/scenario/testdata/authors).
 func authorityScenarioItems(root string) ([]Item, error) {
-	return scenarioFiles(root, filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
+	items, err := scenarioFiles(root, filepath.Join(root, "examples", "policies", "*", "scenarios", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	more, err := scenarioFiles(root, filepath.Join(root, "sdk", "scenario", "testdata", "authors", "authors.yaml"))
+	return append(items, more...), err
 }
 
 // scenarioFiles are the documents of the scenario files matching pattern,
@@ -318,6 +325,8 @@ type recorder struct {
 	err   error
 }
 
+var _ scenario.LocaleTarget = (*recorder)(nil)
+
 func (r *recorder) add(schema, what string, valid bool, v any, paths ...string) {
 	b, err := json.Marshal(v)
 	if err != nil && r.err == nil {
@@ -388,6 +397,23 @@ func (r *recorder) Permitted(c sdk.Case, role, asOf string) ([]sdk.Permission, e
 		r.add("error", "Permitted "+role, true, sdk.AsError(err))
 	} else {
 		r.add("permitted", "Permitted "+role, true, p)
+	}
+	return p, err
+}
+
+// PermittedContext records a permissions call in a locale (a step with a
+// locale makes one); ctx and locale reach the engine as they are.
+func (r *recorder) PermittedContext(ctx context.Context, c sdk.Case, role, asOf, locale string) ([]sdk.Permission, error) {
+	lt, ok := r.t.(scenario.LocaleTarget)
+	if !ok {
+		return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "the engine cannot judge permissions in a locale"}
+	}
+	r.n++
+	p, err := lt.PermittedContext(ctx, c, role, asOf, locale)
+	if err != nil {
+		r.add("error", "Permitted "+role, true, sdk.AsError(err))
+	} else {
+		r.add("permitted", "Permitted "+role+" in "+locale, true, p)
 	}
 	return p, err
 }

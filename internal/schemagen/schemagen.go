@@ -709,27 +709,58 @@ func structural(name string, s *jsonschema.Schema) {
 		// Parameter values are numbers, strings, booleans or lists of them.
 		prop(defs["Parameter"], "value").Type = ""
 	case "scenario":
-		dropRequired(s, "case", "steps")
-		dropRequired(defs["Facts"], "child")
-		// expect is omitzero in Go; it is optional.
-		dropRequired(defs["Step"], "expect")
-		enumProp(defs["Expect"], "error", codes())
-		if ce := defs["ClockExpect"]; ce != nil {
-			enumProp(ce, "status", scenario.ClockStatuses())
-		}
-		// A step is a firing (at, actor, trigger) or a query (as_of); a
-		// query fires nothing, so it takes no firing fields and no error.
-		st := defs["Step"]
-		st.AnyOf = []*jsonschema.Schema{requires("at", "actor", "trigger"), requires("as_of")}
-		q := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
-		for _, f := range []string{"at", "actor", "trigger", "data", "facts"} {
-			q.Properties.Set(f, jsonschema.FalseSchema)
-		}
-		noErr := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties()}
-		noErr.Properties.Set("error", jsonschema.FalseSchema)
-		q.Properties.Set("expect", noErr)
-		st.DependentSchemas = map[string]*jsonschema.Schema{"as_of": q}
+		scenarioSchema(s, defs)
 	}
+}
+
+// scenarioSchema adjusts the scenario schema: optional keys, enums, and
+// the shapes of a firing and a query step.
+func scenarioSchema(s *jsonschema.Schema, defs jsonschema.Definitions) {
+	dropRequired(s, "case", "steps")
+	dropRequired(defs["Facts"], "child")
+	// expect is omitzero in Go; it is optional.
+	dropRequired(defs["Step"], "expect")
+	enumProp(defs["Step"], "locale", sdk.Locales())
+	ex := defs["Expect"]
+	enumProp(ex, "error", codes())
+	// reasons are those of a refusal: they need an error.
+	ex.DependentRequired = map[string][]string{"reasons": {"error"}}
+	// A refused firing has no outcome, so no warnings.
+	noWarn := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
+	noWarn.Properties.Set("warnings", jsonschema.FalseSchema)
+	ex.DependentSchemas = map[string]*jsonschema.Schema{"error": noWarn}
+	if ce := defs["ClockExpect"]; ce != nil {
+		enumProp(ce, "status", scenario.ClockStatuses())
+		// An absent clock has no due date or status.
+		absent := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
+		absent.Properties.Set("absent", &jsonschema.Schema{Const: true})
+		notAbsent := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
+		for _, f := range []string{"due", "status"} {
+			notAbsent.Properties.Set(f, jsonschema.FalseSchema)
+		}
+		ce.If, ce.Then = requires("absent"), notAbsent
+		ce.If.Properties.Set("absent", &jsonschema.Schema{Const: true})
+	}
+	if w := defs["WarningExpect"]; w != nil {
+		enumProp(w, "code", scenario.WarningCodes())
+		w.AnyOf = []*jsonschema.Schema{requires("code"), requires("guard")}
+	}
+	enumProp(defs["WhyNotExpect"], "code", scenario.PermissionCodes())
+	// A step is a firing (at, actor, trigger) or a query (as_of); a query
+	// fires nothing, so it takes no firing fields, and expects no error,
+	// warnings or reasons.
+	st := defs["Step"]
+	st.AnyOf = []*jsonschema.Schema{requires("at", "actor", "trigger"), requires("as_of")}
+	q := &jsonschema.Schema{Properties: jsonschema.NewProperties()}
+	for _, f := range []string{"at", "actor", "trigger", "data", "facts"} {
+		q.Properties.Set(f, jsonschema.FalseSchema)
+	}
+	noErr := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties()}
+	for _, f := range []string{"error", "warnings", "reasons"} {
+		noErr.Properties.Set(f, jsonschema.FalseSchema)
+	}
+	q.Properties.Set("expect", noErr)
+	st.DependentSchemas = map[string]*jsonschema.Schema{"as_of": q}
 }
 
 // requires is {"required": names}, with the names declared as properties

@@ -63,7 +63,7 @@ func TestDocsNameEveryKey(t *testing.T) {
 	require.NoError(t, err)
 	doc := string(data)
 	var keys []string
-	for _, v := range []any{scenario.Scenario{}, scenario.Step{}, scenario.Expect{}, scenario.ClockExpect{}, sdk.Facts{}, sdk.Child{}} {
+	for _, v := range []any{scenario.Scenario{}, scenario.Step{}, scenario.Expect{}, scenario.ClockExpect{}, scenario.WarningExpect{}, scenario.ReasonExpect{}, scenario.WhyNotExpect{}, sdk.Facts{}, sdk.Child{}} {
 		typ := reflect.TypeOf(v)
 		for i := 0; i < typ.NumField(); i++ {
 			tag := typ.Field(i).Tag.Get("yaml")
@@ -76,6 +76,8 @@ func TestDocsNameEveryKey(t *testing.T) {
 		}
 	}
 	keys = append(keys, scenario.ClockStatuses()...)
+	keys = append(keys, scenario.WarningCodes()...)
+	keys = append(keys, sdk.Locales()...)
 	for _, c := range sdk.Codes() {
 		keys = append(keys, string(c))
 	}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -22,6 +23,16 @@ type Target interface {
 }
 
 var _ Target = (*sdk.Engine)(nil)
+
+// LocaleTarget is a Target that judges permissions with guard reasons in a
+// locale, as sdk.Engine.PermittedContext does. A step with a locale needs
+// one for its permission expectations; *sdk.Engine is one.
+type LocaleTarget interface {
+	Target
+	PermittedContext(ctx context.Context, c sdk.Case, role, asOf, locale string) ([]sdk.Permission, error)
+}
+
+var _ LocaleTarget = (*sdk.Engine)(nil)
 
 // Result is the outcome of running one scenario. When it failed, Step,
 // Expected, Actual and Message describe the first expectation that did not
@@ -86,6 +97,8 @@ type Entry struct {
 	Error string `json:"error,omitempty"`
 	// ErrorMessage is the engine's message for a failed firing.
 	ErrorMessage string `json:"error_message,omitempty"`
+	// Warnings are the warnings of a successful firing's outcome.
+	Warnings []sdk.Warning `json:"warnings,omitempty"`
 	// States is every track's state after the step.
 	States map[string]string `json:"states"`
 	// Clocks is the clock report as of the step (the firing's, or as_of).
@@ -176,7 +189,7 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 	if len(ex.Clocks) > 0 && entry.ClocksError == "" {
 		mm.checkClocks(ex.Clocks, clocks)
 	}
-	mm.checkPermissions(t, c, ex, when)
+	mm.checkPermissions(t, c, ex, when, st.Locale)
 	return c, entry, mm
 }
 
@@ -201,11 +214,14 @@ func fireStep(t Target, c sdk.Case, st Step, fired map[string]bool, entry *Entry
 	ex := st.Expect
 	before, beforeErr := jsonForm(c)
 	out, err := t.Fire(c, sdk.Firing{Trigger: st.Trigger, Actor: st.Actor, At: st.At,
-		Data: copyMap(st.Data), Facts: copyMap(st.Facts)})
+		Data: copyMap(st.Data), Facts: copyMap(st.Facts), Locale: st.Locale})
 	if err == nil {
 		fired[st.Trigger] = true
+		entry.Warnings = out.Warnings
 		if ex.Error != "" {
 			mm.add("error", "error "+ex.Error, "success", "")
+		} else {
+			mm.checkWarnings(ex.Warnings, out.Warnings)
 		}
 		return out.Case, out.Clocks, true
 	}
@@ -215,6 +231,8 @@ func fireStep(t Target, c sdk.Case, st Step, fired map[string]bool, entry *Entry
 		mm.add("error", "success", "error "+string(e.Code), detail(e))
 	} else if string(e.Code) != ex.Error {
 		mm.add("error", "error "+ex.Error, "error "+string(e.Code), detail(e))
+	} else {
+		mm.checkReasons(ex.Reasons, e.Guards)
 	}
 	after, afterErr := jsonForm(c)
 	switch {
@@ -263,7 +281,13 @@ func (mm *mismatches) checkClocks(want map[string]ClockExpect, clocks []sdk.Cloc
 	for _, key := range slices.Sorted(maps.Keys(want)) {
 		w := want[key]
 		got, ok := byKey[key]
-		if !ok {
+		switch {
+		case w.Absent && ok:
+			mm.add("clocks."+key, "absent", fmt.Sprintf("due %s status %s", orNone(got.Due), orNone(string(got.Status))), "")
+			continue
+		case w.Absent:
+			continue
+		case !ok:
 			mm.add("clocks."+key, "a clock", "no such clock", "")
 			continue
 		}
@@ -277,23 +301,47 @@ func (mm *mismatches) checkClocks(want map[string]ClockExpect, clocks []sdk.Cloc
 }
 
 // checkPermissions: each role may fire the triggers expected permitted as
-// of when, and may not fire those expected not permitted.
-func (mm *mismatches) checkPermissions(t Target, c sdk.Case, ex Expect, when string) {
+// of when, and may not fire those expected not permitted (and why not), the
+// permissions judged in locale.
+func (mm *mismatches) checkPermissions(t Target, c sdk.Case, ex Expect, when, locale string) {
 	for _, p := range []struct {
 		key   string
 		roles map[string][]string
 		allow bool
-	}{{"permitted", ex.Permitted, true}, {"not_permitted", ex.NotPermitted, false}} {
+	}{{"permitted", ex.Permitted, true}, {"not_permitted", ex.NotPermitted, false}, {"why_not", whyNotRoles(ex.WhyNot), false}} {
 		for _, role := range slices.Sorted(maps.Keys(p.roles)) {
 			check := p.key + "." + role
-			perms, err := t.Permitted(c, role, when)
+			perms, err := permitted(t, c, role, when, locale)
 			if err != nil {
-				mm.add(check, "the permissions as of "+when, "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
+				mm.add(check, "the permissions as of "+when+inLocale(locale), "error "+string(sdk.AsError(err).Code), detail(sdk.AsError(err)))
 				continue
 			}
 			mm.checkRole(check, p.roles[role], p.allow, perms)
+			if p.key == "why_not" {
+				mm.checkWhyNot(check, ex.WhyNot[role], perms)
+			}
 		}
 	}
+}
+
+// permitted is t's permissions for role as of when, in locale when one is
+// named (a target that cannot judge permissions in a locale fails then).
+func permitted(t Target, c sdk.Case, role, when, locale string) ([]sdk.Permission, error) {
+	if locale == "" {
+		return t.Permitted(c, role, when)
+	}
+	lt, ok := t.(LocaleTarget)
+	if !ok {
+		return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "the engine cannot judge permissions in a locale"}
+	}
+	return lt.PermittedContext(context.Background(), c, role, when, locale)
+}
+
+func inLocale(locale string) string {
+	if locale == "" {
+		return ""
+	}
+	return " in locale " + locale
 }
 
 // checkRole: each of triggers is allowed (allow) or not in perms.

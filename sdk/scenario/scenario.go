@@ -60,6 +60,11 @@ type Step struct {
 	// AsOf makes the step a query: nothing is fired, clocks and permissions
 	// are judged as of this date.
 	AsOf string `yaml:"as_of,omitempty" json:"as_of,omitempty"`
+	// Locale is the language of the step's guard reasons, one of
+	// sdk.Locales ("en", "cy"): the firing's locale (the reasons of a
+	// refusal and the warnings of an outcome), and the locale the step's
+	// permissions are judged in. Empty means the engine's locale.
+	Locale string `yaml:"locale,omitempty" json:"locale,omitempty"`
 	// Expect holds what must hold after the step.
 	Expect Expect `yaml:"expect,omitempty" json:"expect,omitzero"`
 
@@ -98,11 +103,68 @@ type Expect struct {
 	Permitted map[string][]string `yaml:"permitted,omitempty" json:"permitted,omitempty"`
 	// NotPermitted maps a role to triggers it must not be allowed to fire.
 	NotPermitted map[string][]string `yaml:"not_permitted,omitempty" json:"not_permitted,omitempty"`
+	// WhyNot maps a role to triggers it must not be allowed to fire, each
+	// with why: the refusal's code and the guards that fail.
+	WhyNot map[string]map[string]WhyNotExpect `yaml:"why_not,omitempty" json:"why_not,omitempty"`
+	// Warnings lists warnings the firing's outcome must carry (others may be
+	// there too); an empty list means it must carry none, and leaving it out
+	// checks nothing. Only on a firing that must succeed.
+	Warnings []WarningExpect `yaml:"warnings,omitempty" json:"warnings,omitzero"`
+	// Reasons lists failing guards the refusal expected by Error must name
+	// (others may be there too); an empty list means it must name none, and
+	// leaving it out checks nothing. Only with Error.
+	Reasons []ReasonExpect `yaml:"reasons,omitempty" json:"reasons,omitzero"`
+}
+
+// WarningExpect is one warning a firing's outcome must carry. It needs a
+// code or a guard; a field left out is not checked.
+type WarningExpect struct {
+	// Code is the warning's code (advice, below_statutory_floor).
+	Code string `yaml:"code,omitempty" json:"code,omitempty"`
+	// Guard is the id of the advisory guard that gave it.
+	Guard string `yaml:"guard,omitempty" json:"guard,omitempty"`
+	// Message is the warning's text, exactly, in the step's locale.
+	Message string `yaml:"message,omitempty" json:"message,omitempty"`
+}
+
+// ReasonExpect is one failing guard a refusal must name.
+type ReasonExpect struct {
+	// Guard is the failing guard's id.
+	Guard string `yaml:"guard" json:"guard"`
+	// Reason is its reason, exactly, in the step's locale; empty is not
+	// checked.
+	Reason string `yaml:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// WhyNotExpect is why a role may not fire a trigger: the permission's code
+// and guards that fail (others may fail too). Empty fields are not checked,
+// but the trigger must not be allowed.
+type WhyNotExpect struct {
+	// Code is the refusal's code (not_authorised, not_permitted,
+	// guard_failed, limit_exceeded).
+	Code string `yaml:"code,omitempty" json:"code,omitempty"`
+	// Guards lists guard ids that must be among the failing guards.
+	Guards []string `yaml:"guards,omitempty" json:"guards,omitempty"`
+}
+
+// WarningCodes lists the codes a warning expectation may name: every
+// sdk.WarningCode. It returns a new copy on every call.
+func WarningCodes() []string {
+	return []string{string(sdk.WarningAdvice), string(sdk.WarningBelowStatutoryFloor)}
+}
+
+// PermissionCodes lists the codes a why_not expectation may name: those a
+// refused sdk.Permission carries. It returns a new copy on every call.
+func PermissionCodes() []string {
+	return []string{string(sdk.CodeNotAuthorised), string(sdk.CodeNotPermitted), string(sdk.CodeGuardFailed), string(sdk.CodeLimitExceeded)}
 }
 
 // ClockExpect is what a clock must look like; empty fields are not checked,
-// but the clock must exist.
+// but the clock must exist. With Absent the clock must not exist.
 type ClockExpect struct {
+	// Absent asserts the case has no clock with this key (it never
+	// started); it takes no due or status.
+	Absent bool `yaml:"absent,omitempty" json:"absent,omitempty"`
 	// Due is the expected due date, YYYY-MM-DD.
 	Due string `yaml:"due,omitempty" json:"due,omitempty"`
 	// Status is the expected status (running, met, missed, excused, ended,
@@ -285,54 +347,105 @@ func decodeNode(body ast.Node, s *Scenario) (err error) {
 // a firing (at, actor and trigger) or a query (as_of) with expectations that
 // make sense for it.
 func (s *Scenario) Validate() error {
-	fail := func(step, line int, format string, args ...any) error {
-		return &ParseError{File: s.File, Line: line, Step: step, Message: fmt.Sprintf(format, args...)}
-	}
 	if strings.TrimSpace(s.Name) == "" {
-		return fail(0, s.Line, "name is required")
+		return &ParseError{File: s.File, Line: s.Line, Message: "name is required"}
 	}
 	for i, st := range s.Steps {
-		n := i + 1
-		firing := st.At != "" || st.Actor != "" || st.Trigger != ""
-		switch {
-		case firing && st.IsQuery():
-			return fail(n, st.Line, "a step is either a firing (at, actor, trigger) or a query (as_of), not both")
-		case !firing && !st.IsQuery():
-			return fail(n, st.Line, "a step needs at, actor and trigger (a firing) or as_of (a query)")
-		case firing:
-			var missing []string
-			for _, f := range []struct{ key, v string }{{"at", st.At}, {"actor", st.Actor}, {"trigger", st.Trigger}} {
-				if f.v == "" {
-					missing = append(missing, f.key)
-				}
-			}
-			if len(missing) > 0 {
-				return fail(n, st.Line, "a firing step needs at, actor and trigger: missing %s", strings.Join(missing, ", "))
-			}
-		default: // query
-			if st.Data != nil || st.Facts != nil {
-				return fail(n, st.Line, "a query step (as_of) fires nothing, so it takes no data or facts")
-			}
-			if st.Expect.Error != "" {
-				return fail(n, st.Line, "expect.error needs a firing step; a query step (as_of) fires nothing")
-			}
-		}
-		if e := st.Expect.Error; e != "" && !slices.Contains(sdk.Codes(), sdk.Code(e)) {
-			return fail(n, st.Line, "expect.error: unknown error code %q (one of %s)", e, codeList())
-		}
-		for _, key := range slices.Sorted(maps.Keys(st.Expect.Clocks)) {
-			ce := st.Expect.Clocks[key]
-			if ce.Due != "" {
-				if _, err := time.Parse(time.DateOnly, ce.Due); err != nil {
-					return fail(n, st.Line, "expect.clocks.%s.due: %q is not a date (YYYY-MM-DD)", key, ce.Due)
-				}
-			}
-			if statuses := ClockStatuses(); ce.Status != "" && !slices.Contains(statuses, ce.Status) {
-				return fail(n, st.Line, "expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(statuses, ", "))
-			}
+		if msg := st.problem(); msg != "" {
+			return &ParseError{File: s.File, Line: st.Line, Step: i + 1, Message: msg}
 		}
 	}
 	return nil
+}
+
+// problem says what is wrong with a step's structure, or "".
+func (st Step) problem() string {
+	firing := st.At != "" || st.Actor != "" || st.Trigger != ""
+	switch {
+	case firing && st.IsQuery():
+		return "a step is either a firing (at, actor, trigger) or a query (as_of), not both"
+	case !firing && !st.IsQuery():
+		return "a step needs at, actor and trigger (a firing) or as_of (a query)"
+	case firing:
+		var missing []string
+		for _, f := range []struct{ key, v string }{{"at", st.At}, {"actor", st.Actor}, {"trigger", st.Trigger}} {
+			if f.v == "" {
+				missing = append(missing, f.key)
+			}
+		}
+		if len(missing) > 0 {
+			return "a firing step needs at, actor and trigger: missing " + strings.Join(missing, ", ")
+		}
+	default: // query
+		if st.Data != nil || st.Facts != nil {
+			return "a query step (as_of) fires nothing, so it takes no data or facts"
+		}
+		for _, f := range []struct {
+			key string
+			set bool
+		}{{"error", st.Expect.Error != ""}, {"warnings", st.Expect.Warnings != nil}, {"reasons", st.Expect.Reasons != nil}} {
+			if f.set {
+				return "expect." + f.key + " needs a firing step; a query step (as_of) fires nothing"
+			}
+		}
+	}
+	if l := st.Locale; l != "" && !slices.Contains(sdk.Locales(), l) {
+		return fmt.Sprintf("locale: unknown locale %q (one of %s)", l, strings.Join(sdk.Locales(), ", "))
+	}
+	return st.Expect.problem()
+}
+
+// problem says what is wrong with a step's expectations, or "".
+func (ex Expect) problem() string {
+	if e := ex.Error; e != "" && !slices.Contains(sdk.Codes(), sdk.Code(e)) {
+		return fmt.Sprintf("expect.error: unknown error code %q (one of %s)", e, codeList())
+	}
+	if ex.Error != "" && ex.Warnings != nil {
+		return "expect.warnings needs a firing that succeeds; a refused firing (expect.error) has no warnings"
+	}
+	if ex.Error == "" && ex.Reasons != nil {
+		return "expect.reasons needs expect.error: the reasons are those of the refusal"
+	}
+	for i, w := range ex.Warnings {
+		if w.Code == "" && w.Guard == "" {
+			return fmt.Sprintf("expect.warnings[%d]: a warning needs a code or a guard", i)
+		}
+		if codes := WarningCodes(); w.Code != "" && !slices.Contains(codes, w.Code) {
+			return fmt.Sprintf("expect.warnings[%d].code: unknown warning code %q (one of %s)", i, w.Code, strings.Join(codes, ", "))
+		}
+	}
+	for i, r := range ex.Reasons {
+		if r.Guard == "" {
+			return fmt.Sprintf("expect.reasons[%d]: a reason needs the guard's id (guard)", i)
+		}
+	}
+	for _, role := range slices.Sorted(maps.Keys(ex.WhyNot)) {
+		for _, trig := range slices.Sorted(maps.Keys(ex.WhyNot[role])) {
+			if c, codes := ex.WhyNot[role][trig].Code, PermissionCodes(); c != "" && !slices.Contains(codes, c) {
+				return fmt.Sprintf("expect.why_not.%s.%s.code: unknown code %q (one of %s)", role, trig, c, strings.Join(codes, ", "))
+			}
+		}
+	}
+	return clocksProblem(ex.Clocks)
+}
+
+// clocksProblem says what is wrong with clock expectations, or "".
+func clocksProblem(clocks map[string]ClockExpect) string {
+	for _, key := range slices.Sorted(maps.Keys(clocks)) {
+		ce := clocks[key]
+		if ce.Absent && (ce.Due != "" || ce.Status != "") {
+			return fmt.Sprintf("expect.clocks.%s: an absent clock has no due date or status", key)
+		}
+		if ce.Due != "" {
+			if _, err := time.Parse(time.DateOnly, ce.Due); err != nil {
+				return fmt.Sprintf("expect.clocks.%s.due: %q is not a date (YYYY-MM-DD)", key, ce.Due)
+			}
+		}
+		if statuses := ClockStatuses(); ce.Status != "" && !slices.Contains(statuses, ce.Status) {
+			return fmt.Sprintf("expect.clocks.%s.status: unknown status %q (one of %s)", key, ce.Status, strings.Join(statuses, ", "))
+		}
+	}
+	return ""
 }
 
 func codeList() string {

@@ -1084,6 +1084,7 @@ export interface TimelineEntry {
   as_of?: string;
   error?: string;
   error_message?: string;
+  warnings?: Warning[];
   states: Record<string, string>;
   clocks: ClockStatus[];
   clocks_error?: string;

@@ -191,7 +191,7 @@ type Engine struct {
 	Triggers []string `json:"triggers"`
 }
 
-var _ scenario.Target = (*Engine)(nil)
+var _ scenario.LocaleTarget = (*Engine)(nil)
 
 // Compile compiles the default policy with the given overlays on top.
 func (m *Module) Compile(layers ...sdk.PolicySource) (*Engine, error) {
@@ -236,8 +236,22 @@ func (e *Engine) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 
 // Permitted judges every trigger for one role inside the module.
 func (e *Engine) Permitted(c sdk.Case, role, asOf string) ([]sdk.Permission, error) {
+	return e.PermittedContext(context.Background(), c, role, asOf, "")
+}
+
+// PermittedContext is Permitted with guard reasons in locale (empty means
+// the engine's). The module call is not interrupted: ctx is checked before
+// it starts.
+func (e *Engine) PermittedContext(ctx context.Context, c sdk.Case, role, asOf, locale string) ([]sdk.Permission, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: "permitted: " + err.Error()}
+	}
+	req := map[string]any{"op": "permitted", "engine": e.Handle, "case": c, "role": role, "as_of": asOf}
+	if locale != "" {
+		req["locale"] = locale
+	}
 	var out []sdk.Permission
-	err := e.m.Do(map[string]any{"op": "permitted", "engine": e.Handle, "case": c, "role": role, "as_of": asOf}, &out)
+	err := e.m.Do(req, &out)
 	return out, err
 }
 

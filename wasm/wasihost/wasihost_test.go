@@ -137,3 +137,47 @@ func TestPanicIsInternalErrorUnderWazero(t *testing.T) {
 		require.NoError(t, e.Free())
 	}
 }
+
+// Scenarios that name a locale (Welsh warnings, reasons and permissions,
+// on overlays) give the same report through the module as natively: the
+// host passes the locale to the module's firings and permitted calls.
+func TestLocaleScenariosThroughTheWASIModuleMatchNative(t *testing.T) {
+	m := open(t)
+	dirs := []string{filepath.Join("..", "..", "sdk", "scenario", "testdata", "authors"), filepath.Join("..", "..", "examples", "policies", "sefton")}
+	native, err := scenario.RunFiles(dirs, nil)
+	require.NoError(t, err)
+	wasi, err := scenario.RunFiles(dirs, m.Loader())
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, wasi.Passed, 3)
+	assert.Equal(t, 0, wasi.Failed, wasi.Results)
+	nb, _ := json.Marshal(native)
+	wb, _ := json.Marshal(wasi)
+	assert.JSONEq(t, string(nb), string(wb))
+
+	// A permissions call in Welsh gives the Welsh reason.
+	e, err := m.Compile(sdk.PolicySource{Name: "authors.yaml", Data: readFile(t, filepath.Join("..", "..", "sdk", "scenario", "testdata", "authors", "overlay.yaml"))})
+	require.NoError(t, err)
+	c := e.NewCase(sdk.Facts{ID: "w"})
+	for _, f := range []sdk.Firing{{Trigger: "support.concern_raised", Actor: "senco", At: "2026-01-12"}, {Trigger: "support.placed", Actor: "senco", At: "2026-01-19"}} {
+		out, err := e.Fire(c, f)
+		require.NoError(t, err)
+		c = out.Case
+	}
+	perms, err := e.PermittedContext(context.Background(), c, "senco", "2026-02-02", "cy")
+	require.NoError(t, err)
+	found := false
+	for _, p := range perms {
+		if p.Trigger == "support.plan_agreed" {
+			found = true
+			assert.Contains(t, p.Reason, "Rhaid cael caniatâd rhiant.")
+		}
+	}
+	assert.True(t, found)
+}
+
+func readFile(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return b
+}

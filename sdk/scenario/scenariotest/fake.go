@@ -5,6 +5,7 @@
 package scenariotest
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -230,6 +231,12 @@ func (e *Engine) Clocks(c sdk.Case, asOf string) (sdk.ClockReport, error) {
 	}
 	slices.SortStableFunc(rep.Clocks, func(a, b sdk.ClockStatus) int { return strings.Compare(a.Due, b.Due) })
 	return rep, nil
+}
+
+// PermittedContext is Permitted; the fake's reasons are English in every
+// locale.
+func (e *Engine) PermittedContext(_ context.Context, c sdk.Case, role, asOf, _ string) ([]sdk.Permission, error) {
+	return e.Permitted(c, role, asOf)
 }
 
 // Permitted judges every trigger for role.
