@@ -70,15 +70,11 @@ input cannot be read, 3 when the policy does not compile.`,
 			if err != nil {
 				return err
 			}
-			var in io.Reader = a.in()
-			if len(args) == 1 && args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				defer f.Close()
-				in = f
+			in, closeIn, err := openInput(a, args)
+			if err != nil {
+				return err
 			}
+			defer closeIn()
 			out := bufio.NewWriter(a.stdout)
 			// SIGINT or SIGTERM stops the run cleanly between cases: the
 			// lines printed so far are flushed, and the summary says so.

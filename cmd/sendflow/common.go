@@ -131,11 +131,45 @@ func readCase(a *app, e *sdk.Engine, path string) (sdk.Case, error) {
 	if err != nil {
 		return sdk.Case{}, fail(exitUsage, err)
 	}
+	// An outcome (what fire prints) is taken for its case, so a firing's
+	// output can be the next firing's --case.
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) == nil && top["case"] != nil && top["event"] != nil {
+		data = top["case"]
+	}
 	var c sdk.Case
 	if err := decodeJSON(data, &c, "the case"); err != nil {
 		return sdk.Case{}, fail(exitUsage, err)
 	}
 	return c, nil
+}
+
+// openInput is where a bulk command reads its lines: the file named by
+// args, stdin for "-", or stdin when args is empty and stdin is not a
+// terminal (a terminal would wait silently for input that never comes).
+func openInput(a *app, args []string) (io.Reader, func(), error) {
+	if len(args) == 1 && args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return nil, nil, fail(exitUsage, err)
+		}
+		return f, func() { f.Close() }, nil
+	}
+	if len(args) == 0 && a.stdin == nil && stdinIsTerminal() {
+		return nil, nil, fail(exitUsage, fmt.Errorf("give the cases as a file, or \"-\" to read them from stdin (stdin is a terminal)"))
+	}
+	return a.in(), func() {}, nil
+}
+
+// stdinIsTerminal reports whether os.Stdin is a character device other
+// than /dev/null (which reads as empty input).
+func stdinIsTerminal() bool {
+	st, err := os.Stdin.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -120,6 +120,8 @@ func (f *fireFlags) firing(a *app) (sdk.Firing, error) {
 		if err := decodeJSON(b, &fr, "the firing"); err != nil {
 			return fr, fail(exitUsage, err)
 		}
+	case f.trigger != "" && (f.actor == "" || f.at == ""):
+		return fr, fail(exitUsage, fmt.Errorf("--trigger needs --actor (the role firing it) and --at (when)"))
 	case f.trigger != "":
 		fr = sdk.Firing{Trigger: f.trigger, Actor: f.actor, At: f.at}
 		if f.data != "" {

@@ -12,9 +12,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/scenario"
 )
 
@@ -77,6 +79,28 @@ func execute(a *app, args []string) int {
 	return exitUsage
 }
 
+// version is the module version (a tag, or "(devel)" for a build from a
+// checkout, with its commit), and the hash of the embedded default policy,
+// which every event records.
+func version() string {
+	v, rev := "(devel)", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
+			}
+		}
+	}
+	hash := "?"
+	if e, err := sdk.Default(); err == nil {
+		hash = e.PolicyHash()
+	}
+	return v + rev + ", default policy " + hash
+}
+
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "sendflow",
@@ -94,7 +118,9 @@ problems, the engine refused a firing, a case in a bulk run was invalid);
 compile (every problem is printed on stderr).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("sendflow {{.Version}}\n")
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)

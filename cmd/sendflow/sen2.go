@@ -16,27 +16,13 @@ import (
 	"github.com/sendflow/sendflow/sdk/report"
 )
 
-// engineFor compiles the default policy, or an overlay on it.
-func engineFor(policyPath string) (*sdk.Engine, error) {
-	if policyPath == "" {
-		return sdk.Default()
-	}
-	// Read one byte past the cap so an oversize file is refused by Compile
-	// (limit_exceeded) without being read whole.
-	data, err := readCapped(policyPath, sdk.MaxPolicyBytes+1)
-	if err != nil {
-		return nil, err
-	}
-	return sdk.Compile(sdk.PolicySource{Name: policyPath, Data: data})
-}
-
 // sen2Flags are the sen2 command's flags.
 type sen2Flags struct {
 	year          int
 	format, chart string
 	from, to      string
 	persons       string
-	policy        string
+	policy        policyFlag
 	noVerify      bool
 	verifyKeys    []string
 	maxLine       int
@@ -45,9 +31,10 @@ type sen2Flags struct {
 func newSen2Cmd(a *app) *cobra.Command {
 	var f sen2Flags
 	cmd := &cobra.Command{
-		Use:   "sen2 --year YYYY [flags] CASES.jsonl|-",
+		Use:   "sen2 --year YYYY [flags] [CASES.jsonl|-]",
 		Short: "Derive the DfE SEN2 return and 20-week timeliness from case histories",
-		Long: `Read cases as JSON lines (one sendflow case per line, "-" for stdin), verify
+		Long: `Read cases as JSON lines (one sendflow case per line, from a file, or from
+stdin when the file is "-" or left out and stdin is not a terminal), verify
 each case's history with the engine, and derive the SEN2 figures for the
 reporting year: requests, assessments, plans issued and their 20-week
 timeliness (including and excluding exception cases, leaving out cases with
@@ -70,8 +57,8 @@ signatures are not required.`,
   sendflow sen2 --year 2026 --format csv cases.jsonl > sen2-2026.csv
   sendflow sen2 --year 2026 --from 2026-04-01 --to 2026-09-30 --format table --chart q2q3.svg cases.jsonl
   sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runSen2(a, cmd, args[0], &f) },
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runSen2(a, cmd, args, &f) },
 	}
 	f.register(cmd)
 	return cmd
@@ -84,7 +71,7 @@ func (f *sen2Flags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.from, "from", "", "start of the district timeliness period, YYYY-MM-DD (default 1 January of --year)")
 	cmd.Flags().StringVar(&f.to, "to", "", "end of the district timeliness period, YYYY-MM-DD (default 31 December of --year)")
 	cmd.Flags().StringVar(&f.persons, "persons", "", "also write each counted case's SEN2 person record for the year as JSON lines to this file")
-	cmd.Flags().StringVar(&f.policy, "policy", "", "verify histories against this district overlay on the default policy")
+	f.policy.register(cmd)
 	cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not verify histories (the report says so)")
 	cmd.Flags().StringArrayVar(&f.verifyKeys, "verify-key", nil, "require every event signed by this ed25519 public key (PEM, or base64); repeat for several")
 	cmd.Flags().IntVar(&f.maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
@@ -92,23 +79,19 @@ func (f *sen2Flags) register(cmd *cobra.Command) {
 
 // runSen2 checks the flags, streams the cases from path ("-" for stdin)
 // into the report, writes it, and fails when a case was not counted.
-func runSen2(a *app, cmd *cobra.Command, path string, f *sen2Flags) error {
+func runSen2(a *app, cmd *cobra.Command, args []string, f *sen2Flags) error {
 	if err := f.check(cmd); err != nil {
 		return err
 	}
-	e, err := f.engine()
+	e, err := f.engine(a)
 	if err != nil {
-		return fail(exitUsage, err)
+		return err
 	}
-	var in io.Reader = cmd.InOrStdin()
-	if path != "-" {
-		file, err := os.Open(path)
-		if err != nil {
-			return fail(exitUsage, err)
-		}
-		defer file.Close()
-		in = file
+	in, closeIn, err := openInput(a, args)
+	if err != nil {
+		return err
 	}
+	defer closeIn()
 	opt := report.Options{Year: f.year, Period: report.Period{From: f.from, To: f.to}, Engine: e, MaxLineBytes: f.maxLine}
 	if f.persons != "" {
 		person, closePersons, err := personWriter(f.persons)
@@ -155,11 +138,11 @@ func (f *sen2Flags) check(cmd *cobra.Command) error {
 
 // engine is the engine that verifies the histories (nil with --no-verify),
 // requiring signatures by the --verify-key keys when there are any.
-func (f *sen2Flags) engine() (*sdk.Engine, error) {
+func (f *sen2Flags) engine(a *app) (*sdk.Engine, error) {
 	if f.noVerify {
 		return nil, nil
 	}
-	e, err := engineFor(f.policy)
+	e, err := f.policy.engine(a)
 	if err != nil || len(f.verifyKeys) == 0 {
 		return e, err
 	}
@@ -167,11 +150,15 @@ func (f *sen2Flags) engine() (*sdk.Engine, error) {
 	for _, path := range f.verifyKeys {
 		k, err := readVerifyKey(path)
 		if err != nil {
-			return nil, err
+			return nil, fail(exitUsage, err)
 		}
 		keys = append(keys, k)
 	}
-	return e.With(sdk.WithVerifyKeys(keys...))
+	e, err = e.With(sdk.WithVerifyKeys(keys...))
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	return e, nil
 }
 
 // personWriter creates path and returns a function that writes one person

@@ -181,7 +181,7 @@ func TestSen2Usage(t *testing.T) {
 		want string
 	}{
 		{[]string{"sen2", cases}, "--year is required"},
-		{[]string{"sen2", "--year", "2026"}, "accepts 1 arg"},
+		{[]string{"sen2", "--year", "2026", cases, cases}, "accepts at most 1 arg"},
 		{[]string{"sen2", "--year", "2026", "--format", "xml", cases}, "--format must be json, csv or table"},
 		{[]string{"sen2", "--year", "2026", "--from", "2026-02-30", cases}, "invalid_input"},
 		{[]string{"sen2", "--year", "12", cases}, "invalid_input"},

@@ -22,8 +22,8 @@ scenarios separated by "---".
 Prints one line per scenario and a final line "N passed, M failed".
 Exits 0 when every scenario passes, 1 when any fails, and 2 when a file
 cannot be read or is not a valid scenario.`,
-		Example: `  sendflow test testdata/scenarios
-  sendflow test --coverage examples/kent
+		Example: `  sendflow test testdata/conformance
+  sendflow test --coverage examples/policies/kent
   sendflow test --json refusal.yaml appeal.yaml
   sendflow test --engine wasi testdata/conformance`,
 		Args: cobra.MinimumNArgs(1),

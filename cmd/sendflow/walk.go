@@ -25,7 +25,7 @@ are marked MISSED. Ends with PASS or FAIL for each scenario.
 
 Exits 0 when every scenario passes, 1 when one fails, 2 when the file cannot
 be read or is not a valid scenario.`,
-		Example: `  sendflow walk examples/refusal.yaml`,
+		Example: `  sendflow walk examples/scenarios/full-lifecycle.yaml`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
