@@ -31,6 +31,11 @@ func appendEvent(b []byte, ev *Event, order []string) []byte {
 	b = append(b, `"actor":`...)
 	b = canon.AppendString(b, ev.Actor)
 	b = append(b, ',')
+	if ev.By != "" { // left out when empty, so events without it hash as before
+		b = append(b, `"by":`...)
+		b = canon.AppendString(b, ev.By)
+		b = append(b, ',')
+	}
 	b = append(b, `"trigger":`...)
 	b = canon.AppendString(b, ev.Trigger)
 	b = append(b, ',')
@@ -107,7 +112,7 @@ func historyBytes(h []Event) int {
 	n := 0
 	for i := range h {
 		ev := &h[i]
-		n += 200 + len(ev.At) + len(ev.Actor) + len(ev.Trigger) + len(ev.PolicyID) + len(ev.PolicyHash) +
+		n += 200 + len(ev.At) + len(ev.Actor) + len(ev.By) + len(ev.Trigger) + len(ev.PolicyID) + len(ev.PolicyHash) +
 			len(ev.PrevHash) + len(ev.Hash) + len(ev.KeyID) + len(ev.Signature) + 48*(len(ev.StatesBefore)+len(ev.StatesAfter))
 		if len(ev.Data) > 0 {
 			n += canon.Size(ev.Data)

@@ -311,7 +311,7 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	if merr != nil {
 		return Event{}, nil, merr
 	}
-	ev, oerr := e.record(w, t, f.Actor, v.env.At, v.in, before)
+	ev, oerr := e.record(w, t, f.Actor, f.By, v.env.At, v.in, before)
 	if oerr != nil {
 		return Event{}, nil, oerr
 	}
@@ -372,6 +372,9 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 		if last, err := calendar.ParseAt(w.History[n-1].At); err == nil && at.Before(last) {
 			problems = append(problems, Problem{Code: "out_of_order", Message: "at is earlier than the case's last event: firings must be recorded in time order", Pointer: "/at"})
 		}
+	}
+	if msg := byProblem(f.By); msg != "" {
+		problems = append(problems, Problem{Code: "bad_value", Message: msg, Pointer: "/by"})
 	}
 	if len(w.History) >= MaxHistory {
 		return firingInput{}, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("the case already has %d events; the limit is %d", len(w.History), MaxHistory), Pointer: "/history"}
@@ -479,7 +482,7 @@ func (e *Engine) branch(t *trigger, env *guardEnv) (*branch, *Error) {
 // record appends the firing's event to w's history, chained to the one
 // before (or to the origin) and signed when the engine has a signer, and
 // checks the case can be read back.
-func (e *Engine) record(w *Case, t *trigger, actor, at string, in firingInput, before map[string]string) (Event, *Error) {
+func (e *Engine) record(w *Case, t *trigger, actor, by, at string, in firingInput, before map[string]string) (Event, *Error) {
 	if w.Origin == nil && len(w.History) == 0 {
 		// A hand-made case without an origin: it starts from the facts as given.
 		w.Origin = in.origin
@@ -491,7 +494,7 @@ func (e *Engine) record(w *Case, t *trigger, actor, at string, in firingInput, b
 		prev = originHash(w.Origin)
 	}
 	p := e.p
-	ev := Event{Seq: len(w.History) + 1, At: at, Actor: actor, Trigger: t.def.ID, Data: in.data, Facts: in.patch,
+	ev := Event{Seq: len(w.History) + 1, At: at, Actor: actor, By: by, Trigger: t.def.ID, Data: in.data, Facts: in.patch,
 		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: p.id, PolicyHash: p.hash, PrevHash: prev}
 	ev.Hash = eventHash(&ev, e.trackOrder)
 	e.sign(&ev)
@@ -1034,4 +1037,24 @@ func mergeInto(dst, src map[string]any) {
 			dst[k] = v
 		}
 	}
+}
+
+// MaxByLen is the longest Firing.By.
+const MaxByLen = 64
+
+// byProblem says what is wrong with a Firing.By, without repeating it, or "".
+func byProblem(by string) string {
+	if by == "" {
+		return ""
+	}
+	if len(by) > MaxByLen {
+		return fmt.Sprintf("by is %d bytes long; it is an opaque identifier of at most %d characters", len(by), MaxByLen)
+	}
+	for i := 0; i < len(by); i++ {
+		c := by[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
+			return fmt.Sprintf("by must be an opaque identifier (letters, digits, . _ : -), never a name or an email address; it has a character that is not allowed at position %d (not shown)", i+1)
+		}
+	}
+	return ""
 }

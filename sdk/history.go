@@ -52,7 +52,7 @@ func (e *Engine) ReplayContext(ctx context.Context, origin Facts, events []Event
 			se.Pointer = fmt.Sprintf("/history/%d", i)
 			return Case{}, se
 		}
-		got, _, ferr := e.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		got, _, ferr := e.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, By: ev.By, At: ev.At, Data: ev.Data, Facts: ev.Facts})
 		if ferr != nil && ferr.Code == CodeLimitExceeded {
 			// Stopped, not refused: the history may be sound.
 			ferr.Pointer = fmt.Sprintf("/history/%d", i)
@@ -84,8 +84,8 @@ func sameEvent(got, want Event) string {
 		return fmt.Sprintf("sequence %d, recorded %d", got.Seq, want.Seq)
 	case got.At != want.At:
 		return "its time differs"
-	case got.Actor != want.Actor || got.Trigger != want.Trigger:
-		return "its actor or trigger differs"
+	case got.Actor != want.Actor || got.Trigger != want.Trigger || got.By != want.By:
+		return "its actor, who acted or its trigger differs"
 	case !maps.Equal(got.StatesBefore, want.StatesBefore):
 		return "the states before it differ"
 	case !maps.Equal(got.StatesAfter, want.StatesAfter):

@@ -149,6 +149,12 @@ type Firing struct {
 	Trigger string `json:"trigger"`
 	// Actor is the role firing it, e.g. "parent".
 	Actor string `json:"actor"`
+	// By is who acted, as the host's opaque identifier for the user or
+	// system (a staff number, a UUID): never a name or an email address.
+	// It is recorded in the event and covered by its hash. At most
+	// MaxByLen characters of A-Z, a-z, 0-9 and . _ : - (so no spaces and
+	// no @); errors never repeat it.
+	By string `json:"by,omitempty"`
 	// At is when it happened, supplied by the host: a date (YYYY-MM-DD, the
 	// start of that day UK time) or an RFC 3339 timestamp. The engine never
 	// reads the clock.
@@ -172,6 +178,8 @@ type Event struct {
 	At string `json:"at"`
 	// Actor is the role that fired.
 	Actor string `json:"actor"`
+	// By is the host's opaque identifier of who acted (Firing.By), if given.
+	By string `json:"by,omitempty"`
 	// Trigger is the trigger fired.
 	Trigger string `json:"trigger"`
 	// Data is the firing's payload.

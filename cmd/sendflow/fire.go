@@ -19,7 +19,7 @@ func newFireCmd(a *app) *cobra.Command {
 event appended, the clocks as of the firing and any warnings (advisory
 guards, below_statutory_floor).
 
-The firing is a JSON file ({"trigger", "actor", "at", "data", "facts",
+The firing is a JSON file ({"trigger", "actor", "by", "at", "data", "facts",
 "locale"}) or is given with --trigger, --actor, --at and optionally --data,
 --facts (JSON objects) and --locale (en or cy, for guard reasons).
 
@@ -45,10 +45,10 @@ not_permitted, invalid_input, guard_failed, invalid_case, limit_exceeded);
 // fireFlags are the fire command's flags: the policy, the case, and the
 // firing as a file or as --trigger, --actor, --at and the rest.
 type fireFlags struct {
-	pf                              policyFlag
-	casePath, firingPath            string
-	trigger, actor, at, data, facts string
-	locale, signKey                 string
+	pf                                  policyFlag
+	casePath, firingPath                string
+	trigger, actor, by, at, data, facts string
+	locale, signKey                     string
 }
 
 func (f *fireFlags) register(cmd *cobra.Command) {
@@ -57,6 +57,7 @@ func (f *fireFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.firingPath, "firing", "", "the firing JSON file (\"-\" for stdin)")
 	cmd.Flags().StringVar(&f.trigger, "trigger", "", "the trigger, track.event")
 	cmd.Flags().StringVar(&f.actor, "actor", "", "the role firing it")
+	cmd.Flags().StringVar(&f.by, "by", "", "who acted: your system's opaque id for the user (never a name); recorded in the event")
 	cmd.Flags().StringVar(&f.at, "at", "", "when: YYYY-MM-DD or an RFC 3339 timestamp")
 	cmd.Flags().StringVar(&f.data, "data", "", "the payload, a JSON object")
 	cmd.Flags().StringVar(&f.facts, "facts", "", "facts merged into the case first, a JSON object")
@@ -123,7 +124,7 @@ func (f *fireFlags) firing(a *app) (sdk.Firing, error) {
 	case f.trigger != "" && (f.actor == "" || f.at == ""):
 		return fr, fail(exitUsage, fmt.Errorf("--trigger needs --actor (the role firing it) and --at (when)"))
 	case f.trigger != "":
-		fr = sdk.Firing{Trigger: f.trigger, Actor: f.actor, At: f.at}
+		fr = sdk.Firing{Trigger: f.trigger, Actor: f.actor, By: f.by, At: f.at}
 		if f.data != "" {
 			if err := json.Unmarshal([]byte(f.data), &fr.Data); err != nil {
 				return fr, fail(exitUsage, fmt.Errorf("--data must be a JSON object: %v", err))

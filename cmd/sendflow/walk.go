@@ -135,6 +135,9 @@ func (tl *timeline) entry(e scenario.Entry) {
 		fmt.Fprintf(b, "as of %s\n", st.AsOf)
 	} else {
 		line := fmt.Sprintf("%-*s  %-*s  %s", tl.dateW, st.At, tl.actorW, st.Actor, st.Trigger)
+		if st.By != "" {
+			line += "  (by " + st.By + ")"
+		}
 		if e.Error != "" {
 			if e.Passed {
 				line += fmt.Sprintf("  -> refused: %s (as expected)", e.Error)

@@ -213,7 +213,7 @@ func (mm *mismatches) add(check, expected, actual, detail string) {
 func fireStep(t Target, c sdk.Case, st Step, fired map[string]bool, entry *Entry, mm *mismatches) (sdk.Case, []sdk.ClockStatus, bool) {
 	ex := st.Expect
 	before, beforeErr := jsonForm(c)
-	out, err := t.Fire(c, sdk.Firing{Trigger: st.Trigger, Actor: st.Actor, At: st.At,
+	out, err := t.Fire(c, sdk.Firing{Trigger: st.Trigger, Actor: st.Actor, By: st.By, At: st.At,
 		Data: copyMap(st.Data), Facts: copyMap(st.Facts), Locale: st.Locale})
 	if err == nil {
 		fired[st.Trigger] = true

@@ -50,6 +50,8 @@ type Step struct {
 	At string `yaml:"at,omitempty" json:"at,omitempty"`
 	// Actor is the role firing the trigger.
 	Actor string `yaml:"actor,omitempty" json:"actor,omitempty"`
+	// By is who acted: the host's opaque identifier (Firing.By).
+	By string `yaml:"by,omitempty" json:"by,omitempty"`
 	// Trigger is the trigger fired, "track.event".
 	Trigger string `yaml:"trigger,omitempty" json:"trigger,omitempty"`
 	// Data is the firing's payload. Dates are strings, numbers float64, as
@@ -377,8 +379,8 @@ func (st Step) problem() string {
 			return "a firing step needs at, actor and trigger: missing " + strings.Join(missing, ", ")
 		}
 	default: // query
-		if st.Data != nil || st.Facts != nil {
-			return "a query step (as_of) fires nothing, so it takes no data or facts"
+		if st.Data != nil || st.Facts != nil || st.By != "" {
+			return "a query step (as_of) fires nothing, so it takes no data, facts or by"
 		}
 		for _, f := range []struct {
 			key string

@@ -190,7 +190,7 @@ func TestParseValidation(t *testing.T) {
 		{"missing actor", "name: x\nsteps:\n  - at: 2026-01-05\n    trigger: ehc.requested\n", "missing actor", 1},
 		{"missing at and trigger", "name: x\nsteps:\n  - actor: parent\n", "missing at, trigger", 1},
 		{"query with error", "name: x\nsteps:\n  - as_of: 2026-01-05\n    expect: {error: not_permitted}\n", "expect.error needs a firing step", 1},
-		{"query with data", "name: x\nsteps:\n  - as_of: 2026-01-05\n    data: {a: 1}\n", "takes no data or facts", 1},
+		{"query with data", "name: x\nsteps:\n  - as_of: 2026-01-05\n    data: {a: 1}\n", "takes no data, facts or by", 1},
 		{"unknown code", "name: x\nsteps:\n  - {at: 2026-01-05, actor: parent, trigger: ehc.requested, expect: {error: not_authorized}}\n", `unknown error code "not_authorized"`, 1},
 		{"bad status", "name: x\nsteps:\n  - as_of: 2026-01-05\n    expect: {clocks: {c: {status: late}}}\n", `unknown status "late"`, 1},
 		{"unknown locale", "name: x\nsteps:\n  - as_of: 2026-01-05\n    locale: fr\n", `locale: unknown locale "fr" (one of en, cy)`, 1},

@@ -371,7 +371,7 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
 		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq",
 		reflect.TypeOf(sdk.Warning{}):     "Code:code Message:message Guard:guard,omitempty Citation:citation,omitempty Layer:layer,omitempty",
-		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash KeyID:key_id,omitempty Signature:signature,omitempty",
+		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor By:by,omitempty Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash KeyID:key_id,omitempty Signature:signature,omitempty",
 	}
 	for typ, fields := range want {
 		var got []string

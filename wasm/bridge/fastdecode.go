@@ -96,6 +96,7 @@ const (
 	seenAt
 	seenData
 	seenFacts
+	seenBy
 )
 
 // fields reads an object, each member's value by field, which is given the
@@ -178,6 +179,9 @@ func (d *fastDecoder) firing(f *sdk.Firing) bool {
 		case "actor":
 			f.Actor, ok = d.str()
 			return seenActor, ok
+		case "by":
+			f.By, ok = d.str()
+			return seenBy, ok
 		case "at":
 			f.At, ok = d.str()
 			return seenAt, ok

@@ -127,6 +127,10 @@ func appendEvent(b []byte, v *sdk.Event) ([]byte, error) {
 	b = appendString(b, v.At)
 	b = append(b, `,"actor":`...)
 	b = appendString(b, v.Actor)
+	if v.By != "" {
+		b = append(b, `,"by":`...)
+		b = appendString(b, v.By)
+	}
 	b = append(b, `,"trigger":`...)
 	b = appendString(b, v.Trigger)
 	if len(v.Data) > 0 {

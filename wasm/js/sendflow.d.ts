@@ -286,6 +286,8 @@ export interface Firing {
   trigger: Trigger;
   /** Actor is the role firing it, e.g. "parent". */
   actor: Role;
+  /** By is who acted, as the host's opaque identifier for the user or system (a staff number, a UUID): never a name or an email address. It is recorded in the event and covered by its hash. At most MaxByLen characters of A-Z, a-z, 0-9 and . _ : - (so no spaces and no @); errors never repeat it. */
+  by?: string;
   /** At is when it happened, supplied by the host: a date (YYYY-MM-DD, the start of that day UK time) or an RFC 3339 timestamp. The engine never reads the clock. */
   at: string;
   /** Data is the trigger's payload, validated against its declared fields. */
@@ -307,6 +309,8 @@ export interface Event {
   at: string;
   /** Actor is the role that fired. */
   actor: Role;
+  /** By is the host's opaque identifier of who acted (Firing.By), if given. */
+  by?: string;
   /** Trigger is the trigger fired. */
   trigger: Trigger;
   /** Data is the firing's payload. */
