@@ -342,3 +342,32 @@ triggers:
 	se := overlayErr(t, "ack.yaml", src+"acknowledge:\n  - {code: no_cite, id: hnf.applied/a}\n")
 	assert.Equal(t, "bad_value", se.Problems[0].Code)
 }
+
+// TestStatutoryDetailsKept: the smaller statutory details an overlay might
+// change are kept too: a payload field's bounds, a clock's kind and
+// whether it runs per source.
+func TestStatutoryDetailsKept(t *testing.T) {
+	for _, tc := range []struct{ name, rule, yaml string }{
+		{"a cease reason narrowed", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.cease_decided
+    payload:
+      - {name: reason, type: integer, required: true, min: 1, max: 3}
+`},
+		{"a family's window made a duty", sdk.RuleWindowNotShortened, `id: x
+clocks:
+  - {id: ehc_draft_representations, kind: duty, unit: days_beginning_with, length: 15}
+`},
+		{"a local clock made per source in place of a statutory one", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_final_plan, unit: weeks, length: 20, per_source: true}
+`},
+	} {
+		se := overlayErr(t, "d.yaml", tc.yaml)
+		found := false
+		for _, p := range se.Problems {
+			found = found || strings.Contains(p.Message, "rule "+tc.rule+":")
+		}
+		assert.True(t, found, "%s: %v", tc.name, se.Problems)
+	}
+}

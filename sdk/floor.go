@@ -330,8 +330,18 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	if baseKind == "" {
 		baseKind = ClockDuty
 	}
-	if baseKind == ClockDuty && cs.def.Kind == ClockWindow {
-		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a window (a window is never missed)", bc.ID)
+	kind := cs.def.Kind
+	if kind == "" {
+		kind = ClockDuty
+	}
+	switch {
+	case baseKind == ClockDuty && kind != ClockDuty:
+		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a %s (a window is never missed)", bc.ID, kind)
+	case baseKind != kind:
+		f.add(RuleWindowNotShortened, w, "clock %s is a statutory %s, the family's time to act, and cannot become a %s", bc.ID, baseKind, kind)
+	}
+	if bc.PerSource != cs.def.PerSource {
+		f.add(RuleClockNotLengthened, w, "clock %s: whether it runs once per source is set by statute (R6, R8) and cannot be changed", bc.ID)
 	}
 	if !bc.Excusable && cs.def.Excusable {
 		f.add(RuleClockNotLengthened, w, "clock %s: statute allows no exceptions to it, so it cannot be made excusable", bc.ID)
