@@ -727,6 +727,11 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 	pr, err := c.compileExpr(g.Expr, reflect.Bool)
 	if err != nil {
 		d.addExpr(err, path+".expr", layer, "guard %s: %s", g.ID, err.Error())
+		if errCode(err) == "unknown_fact" {
+			for _, h := range moreUnknownFacts(g.Expr, errCol(err)) {
+				d.addCol("unknown_fact", path+".expr", layer, h.col, "guard %s: %s", g.ID, h.msg)
+			}
+		}
 		return nil, false
 	}
 	lintExpr(c, pr, layer, path+".expr", "guard "+g.ID, d)

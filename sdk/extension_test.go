@@ -371,3 +371,25 @@ clocks:
 		assert.True(t, found, "%s: %v", tc.name, se.Problems)
 	}
 }
+
+// TestEveryUnknownFactReported: one unknown name does not hide the others
+// in the same expression; each is reported at its own column.
+func TestEveryUnknownFactReported(t *testing.T) {
+	se := overlayErr(t, "u.yaml", `id: u
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: g, expr: 'evidnce != nil && child.dob == "" && clocks.ehc_final_plan.runing', reason: "r"}
+`)
+	var msgs, locs []string
+	for _, p := range se.Problems {
+		assert.Equal(t, "unknown_fact", p.Code)
+		msgs = append(msgs, p.Message)
+		locs = append(locs, p.Location)
+	}
+	require.Len(t, msgs, 3, msgs)
+	assert.Contains(t, msgs[0], `"evidnce" (did you mean "evidence"?)`)
+	assert.Contains(t, msgs[1], `"dob" (did you mean "date_of_birth"?)`)
+	assert.Contains(t, msgs[2], `"runing" (did you mean "running"?)`)
+	assert.Equal(t, []string{"u.yaml:5:24", "u.yaml:5:48", "u.yaml:5:83"}, locs)
+}
