@@ -231,7 +231,7 @@ func (e *Engine) checkDecisions(c *Case, bad func(ptr, format string, args ...an
 		switch {
 		case !e.p.decision[d.Kind]:
 			return bad(ptr+"/kind", "unknown decision kind %s", clip(d.Kind))
-		case len(d.Trigger) > MaxIdentifierLen || e.p.trigBy[d.Trigger] == nil:
+		case len(d.Trigger) > MaxIdentifierLen || (e.p.trigBy[d.Trigger] == nil && d.Trigger != ImportTrigger):
 			return bad(ptr+"/trigger", "unknown trigger %s", clip(d.Trigger))
 		case d.Seq < 1 || d.Seq > MaxHistory:
 			// Whether the event made it is Verify's to say (a dropped event is named there).

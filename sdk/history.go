@@ -52,7 +52,13 @@ func (e *Engine) ReplayContext(ctx context.Context, origin Facts, events []Event
 			se.Pointer = fmt.Sprintf("/history/%d", i)
 			return Case{}, se
 		}
-		got, _, ferr := e.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, By: ev.By, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		var got Event
+		var ferr *Error
+		if i == 0 && ev.Trigger == ImportTrigger {
+			got, ferr = e.applyImport(&w, ev.Actor, ev.By, ev.At, ev.Data)
+		} else {
+			got, _, ferr = e.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, By: ev.By, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		}
 		if ferr != nil && ferr.Code == CodeLimitExceeded {
 			// Stopped, not refused: the history may be sound.
 			ferr.Pointer = fmt.Sprintf("/history/%d", i)
