@@ -94,7 +94,8 @@ const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pra
 
 // Open opens the database and makes its tables (New). For SQLite, dsn is a
 // file path or a "file:" URI; Open adds the parameters the store needs
-// (busy timeout, WAL, BEGIN IMMEDIATE). For PostgreSQL, dsn is a pgx
+// (busy timeout, WAL, BEGIN IMMEDIATE). It must be a file: an in-memory
+// SQLite database is a different one on every connection of the pool. For PostgreSQL, dsn is a pgx
 // connection string, "postgres://user@host/db" or "host=... dbname=...".
 func Open(ctx context.Context, d Dialect, dsn string, opts ...Option) (*Store, error) {
 	driver := ""
@@ -203,7 +204,9 @@ func (s *Store) Create(ctx context.Context, eng *sdk.Engine, c sdk.Case) error {
 		if err != nil {
 			return fmt.Errorf("store: create case %s: %w", c.ID, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: create case %s: %w", c.ID, err)
+		} else if n != 1 {
 			return &sdk.Error{Code: sdk.CodeConflict, Message: fmt.Sprintf("case %s already exists", c.ID), Pointer: "/id",
 				Detail: "Another case was stored with this id first. Load it, or give the new case another id."}
 		}
@@ -280,8 +283,10 @@ func (s *Store) Assign(ctx context.Context, id, officer string) error {
 	if err != nil {
 		return fmt.Errorf("store: assign case %s: %w", id, err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: assign case %s: %w", id, err)
+	} else if n == 0 {
 		return fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
-	return err
+	return nil
 }

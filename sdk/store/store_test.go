@@ -180,3 +180,27 @@ func TestConflictErrorUnwraps(t *testing.T) {
 	assert.False(t, errors.Is(err, sdk.ErrGuardFailed))
 	assert.Equal(t, "conflict: m", err.Error())
 }
+
+// TestStoreCreateImportsAHistory: a case fired elsewhere is stored with
+// every event of its history in the events table, and fires on from there.
+func TestStoreCreateImportsAHistory(t *testing.T) {
+	eachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx, e := context.Background(), engine(t)
+		c := e.NewCase(sdk.Facts{ID: "c-imp", LA: "kent", Child: child})
+		for _, f := range []sdk.Firing{
+			{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+			{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-02-10"},
+			{Trigger: "ehc.advice_requested", Actor: "la_officer", At: "2026-02-11", Data: map[string]any{"from": "medical"}},
+		} {
+			out, err := e.Fire(c, f)
+			require.NoError(t, err)
+			c = out.Case
+		}
+		require.NoError(t, s.Create(ctx, e, c))
+		checkStored(t, s, e, "c-imp", 3)
+		_, err := s.Fire(ctx, e, "c-imp", sdk.Firing{Trigger: "ehc.advice_received", Actor: "advice_giver", At: "2026-03-02", Data: map[string]any{"from": "medical"}})
+		require.NoError(t, err)
+		got := checkStored(t, s, e, "c-imp", 4)
+		assert.Equal(t, sdk.ClockMet, got.Clocks["ehc_advice.medical"].Status)
+	})
+}
