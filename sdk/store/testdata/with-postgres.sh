@@ -7,7 +7,7 @@
 # `make store-test` uses it.
 set -euo pipefail
 
-bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+bindir() { { ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true; } | sort -V | tail -n 1; }
 
 bin=$(bindir)
 if [ ! -x "$bin/pg_ctl" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -21,7 +21,8 @@ if [ ! -x "$bin/pg_ctl" ]; then
   exec "$@"
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/sendflow-pg.XXXXXX")
+# In /tmp, not $TMPDIR: a unix socket path must be short, and the postgres user must reach it.
+dir=$(mktemp -d /tmp/sendflow-pg.XXXXXX)
 as=()
 if [ "$(id -u)" = 0 ]; then
   # PostgreSQL refuses to run as root: the cluster belongs to the postgres user Debian's package makes.
