@@ -40,6 +40,10 @@ func (e *ConflictError) Unwrap() error { return e.Err }
 // nothing is written and the error is a *ConflictError (code conflict)
 // naming the event stored first. The primary key (case_id, seq) of the
 // events table refuses a second event at the same place as well.
+//
+// out must be what the engine returned for the case Load returned: Append
+// checks that its event is the case's last and follows expect, but does
+// not replay the case (Fire does all of it; Create verifies an import).
 func (s *Store) Append(ctx context.Context, id string, expect Head, out sdk.Outcome) error {
 	if err := checkOutcome(id, expect, &out); err != nil {
 		return err
