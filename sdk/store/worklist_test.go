@@ -103,3 +103,23 @@ func caseIDs(items []store.WorkItem) []string {
 	}
 	return ids
 }
+
+// TestWorklistFailsOnACaseItCannotJudge: a stored case the engine refuses
+// (here a row written behind the store's back, in a state the policy does
+// not have) fails the list, naming the case, rather than drop off it.
+func TestWorklistFailsOnACaseItCannotJudge(t *testing.T) {
+	eachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx, e := context.Background(), engine(t)
+		caseload(t, s, e)
+		q := `INSERT INTO sendflow_cases (case_id, head_seq, head_hash, la, district, officer, updated_at, case_json)
+			VALUES ('c-bad', 0, '', 'kent', 'dover', '', '', '{"id": "c-bad", "la": "kent", "child": {}, "states": {"ehc": "lost"}}')`
+		_, err := s.DB().ExecContext(ctx, q)
+		require.NoError(t, err)
+		_, err = s.Worklist(ctx, e, "2026-03-30", 5, store.Filter{LA: "kent"})
+		require.ErrorIs(t, err, sdk.ErrInvalidCase)
+		assert.Contains(t, err.Error(), "store: worklist: case c-bad: invalid_case")
+		items, err := s.Worklist(ctx, e, "2026-03-30", 5, store.Filter{District: "canterbury"})
+		require.NoError(t, err, "a list without the case is unaffected")
+		assert.Equal(t, []string{"c-d"}, caseIDs(items))
+	})
+}
