@@ -158,3 +158,40 @@ func checkStored(t *testing.T, s *store.Store, e *sdk.Engine, id string, n int) 
 	assert.True(t, rep.OK, "verify: %+v", rep)
 	return c
 }
+
+// TestConcurrentWritersTwoServers: two stores opened separately on the same
+// database (two servers, or two processes over one SQLite file), four
+// writers on each, each firing a different advice request and firing again
+// after a conflict. Every firing is stored once, whichever server took it.
+func TestConcurrentWritersTwoServers(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s1, d, dsn := b.open(t)
+			s2 := openStore(t, d, dsn)
+			ctx, e := context.Background(), engine(t)
+			assessing(t, s1, e, "c-race")
+			froms := append(slices.Clone(sources), "medical") // eight firings: medical twice
+			errs := race(len(froms), func(w int) error {
+				s := []*store.Store{s1, s2}[w%2]
+				f := sdk.Firing{Trigger: "ehc.advice_requested", Actor: "la_officer", At: "2026-03-02", Data: map[string]any{"from": froms[w]}}
+				for range 1000 {
+					if _, err := s.Fire(ctx, e, "c-race", f); !errors.Is(err, sdk.ErrConflict) {
+						return err
+					}
+				}
+				return fmt.Errorf("writer %d: a conflict a thousand times", w)
+			})
+			for w, err := range errs {
+				require.NoError(t, err, "writer %d", w)
+			}
+			c := checkStored(t, s2, e, "c-race", 2+len(froms))
+			var got []string
+			for _, ev := range c.History[2:] {
+				got = append(got, ev.Data["from"].(string))
+			}
+			slices.Sort(got)
+			slices.Sort(froms)
+			assert.Equal(t, froms, got)
+		})
+	}
+}

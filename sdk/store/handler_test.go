@@ -22,7 +22,7 @@ func get(t *testing.T, h http.Handler, method, url string) *httptest.ResponseRec
 
 // TestWorklistHandler: the worklist served as JSON and as a feed.
 func TestWorklistHandler(t *testing.T) {
-	s := backends[0].open(t) // its clock says 2026-03-30
+	s := sqliteStore(t) // its clock says 2026-03-30
 	e := engine(t)
 	caseload(t, s, e)
 	var logged []error

@@ -24,25 +24,39 @@ const pgEnv = "SENDFLOW_PG_URL"
 // fixed is the clock every test store stamps rows with.
 var fixed = func() time.Time { return time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC) }
 
-// backend is one database the suite runs against.
+// backend is one database the suite runs against: open makes a fresh
+// one and returns a store on it and the dialect and DSN that reach it.
 type backend struct {
 	name string
-	open func(t *testing.T) *store.Store
+	open func(t *testing.T) (*store.Store, store.Dialect, string)
 }
 
 // backends are SQLite in a temporary file, always, and PostgreSQL when
 // SENDFLOW_PG_URL is set (each test in a schema of its own, dropped after).
 var backends = []backend{
-	{"sqlite", func(t *testing.T) *store.Store {
-		s, err := store.Open(context.Background(), store.SQLite, filepath.Join(t.TempDir(), "cases.db"), store.WithClock(fixed))
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = s.Close() })
-		return s
+	{"sqlite", func(t *testing.T) (*store.Store, store.Dialect, string) {
+		dsn := filepath.Join(t.TempDir(), "cases.db")
+		return openStore(t, store.SQLite, dsn), store.SQLite, dsn
 	}},
 	{"postgres", openPostgres},
 }
 
-func openPostgres(t *testing.T) *store.Store {
+// openStore opens a store that is closed when the test ends.
+func openStore(t *testing.T, d store.Dialect, dsn string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), d, dsn, store.WithClock(fixed))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// sqliteStore is a store on a fresh SQLite file.
+func sqliteStore(t *testing.T) *store.Store {
+	s, _, _ := backends[0].open(t)
+	return s
+}
+
+func openPostgres(t *testing.T) (*store.Store, store.Dialect, string) {
 	url := os.Getenv(pgEnv)
 	if url == "" {
 		t.Skipf("PostgreSQL: %s is not set; `make store-test` starts a throwaway PostgreSQL and runs these tests against it", pgEnv)
@@ -65,16 +79,16 @@ func openPostgres(t *testing.T) *store.Store {
 		}
 		dsn = url + sep + "search_path=" + schema
 	}
-	s, err := store.Open(ctx, store.Postgres, dsn, store.WithClock(fixed))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return openStore(t, store.Postgres, dsn), store.Postgres, dsn
 }
 
 // eachBackend runs fn as a subtest against every backend.
 func eachBackend(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { fn(t, b.open(t)) })
+		t.Run(b.name, func(t *testing.T) {
+			s, _, _ := b.open(t)
+			fn(t, s)
+		})
 	}
 }
 

@@ -101,7 +101,7 @@ func events(t *testing.T, props []icalProp) []map[string]icalProp {
 
 // TestICalFeed: the worklist as a feed an officer subscribes to.
 func TestICalFeed(t *testing.T) {
-	s := backends[0].open(t)
+	s := sqliteStore(t)
 	ctx, e := context.Background(), engine(t)
 	caseload(t, s, e)
 	items, err := s.Worklist(ctx, e, "2026-03-30", 5, store.Filter{LA: "kent"})
