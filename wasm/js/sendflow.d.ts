@@ -16,6 +16,7 @@ export type ErrorCode =
   | "statutory_floor"
   | "limit_exceeded"
   | "history_mismatch"
+  | "conflict"
   | "internal_error";
 
 /** Every trigger of the default policy. From firing.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as Trigger`). */

@@ -180,18 +180,23 @@ test('the WASI build under node:wasi answers the suite like sendflow test', asyn
   assert.equal(w.exports.sendflow_alloc(-1), 0, 'a negative size is refused');
 });
 
-test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, wasm_exec.js', async () => {
-  const { mkdtempSync, readdirSync } = await import('node:fs');
+test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, wasm_exec.js, LICENSE, README', async () => {
+  const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
   const dest = mkdtempSync(path.join(os.tmpdir(), 'sendflow-pack-'));
   const r = run('npm', ['pack', '--offline', '--json', '--pack-destination', dest], { cwd: path.join(root, 'wasm') });
   assert.equal(r.status, 0, r.stderr);
   const [info] = JSON.parse(r.stdout);
   assert.deepEqual(info.files.map((f) => f.path).sort(),
-    ['dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/sendflow.wasm.gz', 'dist/wasm_exec.js', 'package.json']);
+    ['LICENSE', 'README.md', 'dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/sendflow.wasm.gz', 'dist/wasm_exec.js', 'package.json']);
   assert.deepEqual(readdirSync(dest), [info.filename]);
+  // The package carries the repository's MIT licence, word for word, and says so.
+  assert.equal(JSON.parse(readFileSync(path.join(root, 'wasm', 'package.json'), 'utf8')).license, 'MIT');
+  assert.equal(readFileSync(path.join(root, 'wasm', 'LICENSE'), 'utf8'), readFileSync(path.join(root, 'LICENSE'), 'utf8'));
   // The packed wrapper loads its own module.
   const x = run('tar', ['-xzf', path.join(dest, info.filename), '-C', dest]);
   assert.equal(x.status, 0, x.stderr);
+  assert.match(readFileSync(path.join(dest, 'package', 'LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) 2026 The sendflow authors\n/);
+  assert.match(readFileSync(path.join(dest, 'package', 'README.md'), 'utf8'), /^# sendflow-wasm\n[\s\S]*npm install sendflow-wasm/);
   const pkg = await import(path.join(dest, 'package', 'dist', 'sendflow.mjs'));
   const e = (await pkg.create()).compile();
   assert.equal(e.policyId, 'default');
