@@ -125,3 +125,39 @@ func TestHelpExamplesNameRealPaths(t *testing.T) {
 	walk(newRootCmd(&app{}))
 	assert.Positive(t, seen, "the help texts name some paths")
 }
+
+// TestImportCommand: CSV and JSON lines import, a refused record reported
+// on its line, and every imported case verifies.
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := write(t, dir, "legacy.csv", "id,la,district,date_of_birth,at,states,clocks,decisions,by\n"+
+		"legacy-1,kent,dover,2016-03-02,2026-02-20,ehc=assessing,ehc_final_plan@2026-01-05;ehc_advice.educational@2026-02-09,,migration-1\n"+
+		"legacy-2,kent,dover,2015-01-01,2026-07-01,ehc=refused,,refusal_to_assess@2026-06-30,migration-1\n"+
+		"legacy-3,kent,,2015-01-01,2026-07-01,ehc=nonsense,,,\n")
+	code, out, errb := cli(t, "import", "--format", "csv", csvFile)
+	assert.Equal(t, exitFailed, code, "one record is refused")
+	assert.Contains(t, errb, "2 case(s) imported, 1 refused")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3)
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	for _, l := range lines[:2] {
+		var c sdk.Case
+		require.NoError(t, json.Unmarshal([]byte(l), &c))
+		assert.True(t, e.Verify(c).OK)
+		assert.Equal(t, sdk.ImportTrigger, c.History[0].Trigger)
+		assert.Equal(t, "migration-1", c.History[0].By)
+	}
+	var c sdk.Case
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &c))
+	assert.Equal(t, "2026-05-25", c.Clocks["ehc_final_plan"].Due)
+	assert.Contains(t, lines[2], `"line":4`)
+	assert.Contains(t, lines[2], "/data/states/ehc")
+
+	rec := `{"facts":{"id":"j1"},"at":"2026-02-20","states":{"ehc":"assessing"},"clocks":[{"clock":"ehc_final_plan","started_at":"2026-01-05"}]}`
+	code, out, errb = cliIn(t, strings.NewReader(rec+"\n"), "import", "-")
+	assert.Equal(t, 0, code, errb)
+	assert.Contains(t, out, `"sendflow.imported"`)
+	code, _, _ = cliIn(t, strings.NewReader("id,colour\n"), "import", "--format", "csv", "-")
+	assert.Equal(t, exitUsage, code, "an unknown column")
+}
