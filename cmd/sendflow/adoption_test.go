@@ -161,3 +161,36 @@ func TestImportCommand(t *testing.T) {
 	code, _, _ = cliIn(t, strings.NewReader("id,colour\n"), "import", "--format", "csv", "-")
 	assert.Equal(t, exitUsage, code, "an unknown column")
 }
+
+// TestBulkCommandsRefuseDuplicatesAndWarnOnEmpty: a case given twice is
+// counted once and the run fails; an empty input is warned about (#21).
+func TestBulkCommandsRefuseDuplicatesAndWarnOnEmpty(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	o1, err := e.Fire(e.NewCase(sdk.Facts{ID: "dup-1"}), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+	require.NoError(t, err)
+	o2, err := e.Fire(o1.Case, sdk.Firing{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-02-02"})
+	require.NoError(t, err)
+	older, _ := json.Marshal(o1.Case)
+	newer, _ := json.Marshal(o2.Case)
+	in := string(newer) + "\n" + string(older) + "\n"
+
+	code, out, errb := cliIn(t, strings.NewReader(in), "sen2", "--year", "2026", "-")
+	assert.Equal(t, exitFailed, code, errb)
+	assert.Contains(t, errb, "duplicate")
+	assert.Contains(t, out, `"counted": 1`)
+
+	code, out, _ = cliIn(t, strings.NewReader(in), "clocks", "--as-of", "2026-02-03", "-")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "already judged on line 1")
+
+	for _, args := range [][]string{{"sen2", "--year", "2026", "-"}, {"clocks", "--as-of", "2026-02-03", "-"}, {"import", "-"}} {
+		code, _, errb := cliIn(t, strings.NewReader(""), args...)
+		assert.Equal(t, 0, code, args)
+		assert.Contains(t, errb, "warning: the input held no cases", args)
+	}
+	rec := `{"facts":{"id":"j1"},"at":"2026-02-20"}`
+	code, out, _ = cliIn(t, strings.NewReader(rec+"\n"+rec+"\n"), "import", "-")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "already imported from line 1")
+}

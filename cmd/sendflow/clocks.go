@@ -89,6 +89,9 @@ input cannot be read, 3 when the policy does not compile.`,
 			}
 			fmt.Fprintf(a.stderr, "%d case(s): %d with a missed clock, %d with a clock due within %d day(s), %d invalid\n",
 				sum.Cases, sum.WithMissed, sum.WithDue, within, sum.Errors)
+			if sum.Cases == 0 {
+				fmt.Fprintln(a.stderr, "sendflow: warning: the input held no cases")
+			}
 			if sum.Errors > 0 {
 				return fail(exitFailed, nil)
 			}
@@ -110,6 +113,7 @@ func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Write
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	var buf []byte
+	seen := map[string]int{}
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			return sum, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("stopped (interrupted) before line %d; %d case(s) were judged", n, sum.Cases)}
@@ -129,35 +133,7 @@ func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Write
 			continue
 		}
 		sum.Cases++
-		cl := clockLine{Line: n}
-		if tooLong {
-			cl.Error = &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d is longer than %d bytes", n, maxCaseLine)}
-		} else {
-			var c sdk.Case
-			if derr := decodeJSON(line, &c, fmt.Sprintf("line %d", n)); derr != nil {
-				cl.Error = sdk.AsError(derr)
-				cl.Error.Code = sdk.CodeInvalidCase
-			} else {
-				cl.ID = c.ID
-				rep, cerr := e.Clocks(c, asOf)
-				if cerr != nil {
-					cl.Error = sdk.AsError(cerr)
-				} else {
-					cl.AsOf = rep.AsOf
-					for _, s := range rep.Clocks {
-						switch {
-						case s.Status == "running":
-							cl.Running = append(cl.Running, s)
-							if s.DaysLeft != nil && *s.DaysLeft <= within {
-								cl.DueWithin = append(cl.DueWithin, s)
-							}
-						case s.Status == "missed":
-							cl.Missed = append(cl.Missed, s)
-						}
-					}
-				}
-			}
-		}
+		cl := judgeClockLine(e, n, line, tooLong, asOf, within, seen)
 		if cl.Error != nil {
 			sum.Errors++
 		}
@@ -176,6 +152,49 @@ func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Write
 			return sum, nil
 		}
 	}
+}
+
+// judgeLine judges one input line as of asOf: its running, due and missed
+// clocks, or why it is not a case. A case id already judged on an earlier
+// line (seen) is refused: each case once.
+func judgeClockLine(e *sdk.Engine, n int, line []byte, tooLong bool, asOf string, within int, seen map[string]int) clockLine {
+	cl := clockLine{Line: n}
+	if tooLong {
+		cl.Error = &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d is longer than %d bytes", n, maxCaseLine)}
+		return cl
+	}
+	var c sdk.Case
+	if derr := decodeJSON(line, &c, fmt.Sprintf("line %d", n)); derr != nil {
+		cl.Error = sdk.AsError(derr)
+		cl.Error.Code = sdk.CodeInvalidCase
+		return cl
+	}
+	cl.ID = c.ID
+	if first, dup := seen[c.ID]; dup && c.ID != "" {
+		cl.Error = &sdk.Error{Code: sdk.CodeInvalidCase, Message: fmt.Sprintf("this case was already judged on line %d: give each case once (remove the older snapshot)", first)}
+		return cl
+	}
+	if c.ID != "" {
+		seen[c.ID] = n
+	}
+	rep, cerr := e.Clocks(c, asOf)
+	if cerr != nil {
+		cl.Error = sdk.AsError(cerr)
+		return cl
+	}
+	cl.AsOf = rep.AsOf
+	for _, s := range rep.Clocks {
+		switch {
+		case s.Status == "running":
+			cl.Running = append(cl.Running, s)
+			if s.DaysLeft != nil && *s.DaysLeft <= within {
+				cl.DueWithin = append(cl.DueWithin, s)
+			}
+		case s.Status == "missed":
+			cl.Missed = append(cl.Missed, s)
+		}
+	}
+	return cl
 }
 
 // readLine reads one line into *buf (reused between lines). A line longer

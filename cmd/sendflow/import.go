@@ -78,8 +78,14 @@ func runImport(a *app, e *sdk.Engine, in io.Reader, format string) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	ok, bad := 0, 0
+	seen := map[string]int{}
 	each := func(n int, r sdk.ImportRecord, perr error) error {
 		var res any
+		if first, dup := seen[r.Facts.ID]; perr == nil && dup && r.Facts.ID != "" {
+			perr = &sdk.Error{Code: sdk.CodeInvalidInput, Pointer: "/facts/id", Message: fmt.Sprintf("this case was already imported from line %d: give each case once", first)}
+		} else if perr == nil && r.Facts.ID != "" {
+			seen[r.Facts.ID] = n
+		}
 		if perr == nil {
 			o, err := e.Import(r)
 			perr = err
@@ -106,6 +112,9 @@ func runImport(a *app, e *sdk.Engine, in io.Reader, format string) error {
 		return fail(exitUsage, err)
 	}
 	fmt.Fprintf(a.stderr, "%d case(s) imported, %d refused\n", ok, bad)
+	if ok+bad == 0 {
+		fmt.Fprintln(a.stderr, "sendflow: warning: the input held no cases")
+	}
 	if bad > 0 {
 		return fail(exitFailed, nil)
 	}

@@ -48,8 +48,10 @@ type Options struct {
 type Failure struct {
 	Line int    `json:"line"`
 	ID   string `json:"id,omitempty"`
-	// Code is "invalid_case" (not a case: unreadable JSON) or
-	// "history_mismatch" (the history failed verification).
+	// Code is "invalid_case" (not a case: unreadable JSON),
+	// "history_mismatch" (the history failed verification) or "duplicate"
+	// (a case id already counted on an earlier line: a case is counted
+	// once, from its first line).
 	Code string `json:"code"`
 	// Event is the first bad event's sequence number, when known.
 	Event  int    `json:"event,omitempty"`
@@ -75,6 +77,9 @@ type Report struct {
 	// Districts is the 20-week measure per district over Period.
 	Period    Period        `json:"district_period"`
 	Districts []DistrictRow `json:"districts"`
+	// Warnings say what a reader of the figures must know: the input held
+	// no cases at all.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Aggregator folds derived cases into a report, one at a time, holding only
@@ -197,7 +202,11 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	if err := sc.Err(); err != nil {
 		return Report{}, readError(err, run.line+1, max)
 	}
-	return a.Report(), nil
+	rep := a.Report()
+	if rep.Lines == 0 {
+		rep.Warnings = append(rep.Warnings, "the input held no cases: every figure is zero")
+	}
+	return rep, nil
 }
 
 // batchRun is one RunContext's progress. Lines are read in batches (at
@@ -214,6 +223,8 @@ type batchRun struct {
 	batch []batchItem
 	size  int // bytes in batch
 	line  int // the last line read
+	// seen maps each counted case id to the line it was counted from.
+	seen map[string]int
 }
 
 // batchItem is one line of a batch, and what reading it gave.
@@ -250,6 +261,17 @@ func (run *batchRun) fold(it *batchItem) error {
 		it.fl.Line = it.line
 		run.agg.Fail(*it.fl)
 		return nil
+	}
+	if id := it.d.ID; id != "" {
+		if first, dup := run.seen[id]; dup {
+			run.agg.Fail(Failure{Line: it.line, ID: id, Code: "duplicate",
+				Reason: fmt.Sprintf("the case was already counted from line %d: a case is counted once (remove the older snapshot)", first)})
+			return nil
+		}
+		if run.seen == nil {
+			run.seen = map[string]int{}
+		}
+		run.seen[id] = it.line
 	}
 	run.agg.Add(&it.d)
 	if run.opt.Person != nil {
