@@ -691,13 +691,12 @@ func structural(name string, s *jsonschema.Schema) {
 		dropRequired(defs["TrackDef"], "initial", "states")
 		dropRequired(defs["ClockDef"], "unit")
 		dropRequired(defs["TriggerDef"], "from", "roles")
-		// A guard needs expr and reason, unless it only switches off an
-		// inherited guard ({id, disabled: true}).
+		// A guard amends the inherited guard of its id field by field (a
+		// Welsh reason, a citation, disabled: true), so only its id is
+		// required here; compiling says when a new guard lacks its expr
+		// or reason.
 		if g := defs["GuardDef"]; g != nil {
 			dropRequired(g, "expr", "reason")
-			off := requires("disabled")
-			off.Properties.Set("disabled", &jsonschema.Schema{Const: true})
-			g.AnyOf = []*jsonschema.Schema{requires("expr", "reason"), off}
 		}
 		enumProp(defs["ClockDef"], "kind", []string{"duty", "window"})
 		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "before"})

@@ -8,9 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 
+	"github.com/sendflow/sendflow/internal/bulk"
 	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -167,10 +166,7 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	if max <= 0 {
 		max = MaxLineBytes
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := bulk.Workers(opt.Workers)
 	sc := bufio.NewScanner(r)
 	// Room for a line of max bytes and its "\r\n": the scanner needs the
 	// line break in its buffer to end the line, so a buffer of max bytes
@@ -241,7 +237,7 @@ func (run *batchRun) flush() error {
 	if run.ctx.Err() != nil {
 		return stopped(run.line)
 	}
-	process(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine) })
+	bulk.Each(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine) })
 	if run.ctx.Err() != nil {
 		return stopped(run.line)
 	}
@@ -293,35 +289,9 @@ func readError(err error, line, max int) error {
 
 // Batch limits for Run.
 const (
-	batchLines = 256
-	batchBytes = 8 << 20
+	batchLines = bulk.Lines
+	batchBytes = bulk.Bytes
 )
-
-// process runs fn on every element of items with up to workers goroutines.
-func process[T any](items []T, workers int, fn func(*T)) {
-	if workers <= 1 || len(items) < 2 {
-		for i := range items {
-			fn(&items[i])
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(workers, len(items)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(&items[i])
-			}
-		}()
-	}
-	for i := range items {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
 
 // readCase decodes and verifies one case, or says why it cannot be counted.
 // stopped is the error when the run's context ends it.
