@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sendflow/sendflow/internal/bulk"
 	"github.com/sendflow/sendflow/sdk"
 )
 
@@ -196,7 +197,7 @@ func TestClocksStreams(t *testing.T) {
 	code := execute(&app{stdout: out, stderr: io.Discard, stdin: src}, []string{"clocks", "--as-of", "2026-02-10", "--within", "7", "-"})
 	assert.Equal(t, 0, code)
 	require.Greater(t, out.firstAt, 0)
-	assert.Less(t, out.firstAt, 100, "the first results are written after reading a few cases, not all 5000")
+	assert.Less(t, out.firstAt, bulk.Lines+100, "the first results are written after reading one batch of cases, not all 5000")
 	sc := bufio.NewScanner(&out.buf)
 	sc.Buffer(nil, 1<<20)
 	n := 0
