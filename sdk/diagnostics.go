@@ -10,7 +10,7 @@ import (
 // from PolicyDiagnostics(), and a test checks every code the compiler uses is
 // listed here.
 type DiagnosticCode struct {
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Meaning string `json:"meaning"`
 	// Lint is true for advice from Lint that does not stop a policy compiling.
 	Lint bool `json:"lint,omitempty"`
@@ -78,7 +78,7 @@ func (p *Problem) place(pos position) {
 }
 
 // policyProblem is a problem that stops a policy compiling, at pos.
-func policyProblem(code, msg string, pos position) Problem {
+func policyProblem(code Code, msg string, pos position) Problem {
 	p := Problem{Code: code, Message: msg, Severity: SeverityError}
 	p.place(pos)
 	return p

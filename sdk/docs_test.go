@@ -130,7 +130,7 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 
 // Every diagnostic code the compiler can produce is documented.
 func TestEveryDiagnosticCodeIsDocumented(t *testing.T) {
-	known := map[string]bool{}
+	known := map[Code]bool{}
 	for _, d := range PolicyDiagnostics() {
 		known[d.Code] = true
 	}
@@ -141,7 +141,7 @@ func TestEveryDiagnosticCodeIsDocumented(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			code := m[1] + m[2] + m[3]
+			code := Code(m[1] + m[2] + m[3])
 			if !known[code] {
 				t.Errorf("%s: diagnostic code %q is not in PolicyDiagnostics", f, code)
 			}

@@ -27,7 +27,7 @@ func TestGuardExpressionLengthCap(t *testing.T) {
 	require.NoError(t, compileBool(t, at), "an expression of exactly maxExprLength bytes compiles")
 	err := compileBool(t, at+" ")
 	require.Error(t, err)
-	require.Equal(t, "too_complex", errCode(err))
+	require.Equal(t, Code("too_complex"), errCode(err))
 	require.Contains(t, err.Error(), fmt.Sprint(maxExprLength))
 }
 
@@ -58,7 +58,7 @@ func TestGuardNodeCap(t *testing.T) {
 	require.Greater(t, nodes(t, expr(last+1)), maxGuardNodes, "the first refused one is past the cap")
 	err := compileBool(t, expr(last+1))
 	require.Error(t, err)
-	require.Equal(t, "too_complex", errCode(err))
+	require.Equal(t, Code("too_complex"), errCode(err))
 }
 
 func TestGuardMemoryBudgetCap(t *testing.T) {

@@ -148,9 +148,9 @@ type exprError struct {
 func (e *exprError) Error() string { return e.msg }
 
 // errCode is the diagnostic code of an expression error.
-func errCode(err error) string {
+func errCode(err error) Code {
 	if e, ok := err.(*exprError); ok {
-		return e.code
+		return Code(e.code)
 	}
 	return "expr_error"
 }

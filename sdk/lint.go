@@ -16,7 +16,7 @@ func lintExpr(c *compiled, pr *program, layer int, path, what string, d *diag) {
 		return
 	}
 	node := pr.node
-	l := &linter{c: c, report: func(code string, n ast.Node, format string, args ...any) {
+	l := &linter{c: c, report: func(code Code, n ast.Node, format string, args ...any) {
 		d.addCol(code, path, layer, n.Location().From+1, "%s: %s", what, fmt.Sprintf(format, args...))
 	}}
 	ast.Walk(&node, l)
@@ -24,7 +24,7 @@ func lintExpr(c *compiled, pr *program, layer int, path, what string, d *diag) {
 
 type linter struct {
 	c      *compiled
-	report func(code string, n ast.Node, format string, args ...any)
+	report func(code Code, n ast.Node, format string, args ...any)
 }
 
 func (l *linter) trackIDs() []string {
@@ -191,7 +191,7 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
 	}
 	var out []Problem
-	addP := func(code string, layer int, path, format string, args ...any) {
+	addP := func(code Code, layer int, path, format string, args ...any) {
 		p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning}
 		var pos position
 		pos, p.Snippet = locate(srcs, layer, path)

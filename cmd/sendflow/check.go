@@ -90,7 +90,7 @@ func checkPolicy(path string, strict bool) (checkResult, error) {
 		r.Code = string(se.Code)
 		r.Problems = se.Problems
 		if len(r.Problems) == 0 {
-			r.Problems = []sdk.Problem{{Code: string(se.Code), Message: se.Message, Location: se.Location}}
+			r.Problems = []sdk.Problem{{Code: se.Code, Message: se.Message, Location: se.Location}}
 		}
 		return r, nil
 	}
