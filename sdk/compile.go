@@ -112,6 +112,7 @@ type compiled struct {
 	// cost together (Limits.CallSteps): one Fire evaluates them all.
 	callSteps int64
 	costs     []exprCost
+	sen2      map[string]string // the default layer's SEN2 marks (Engine.SEN2Marks)
 }
 
 type role struct {

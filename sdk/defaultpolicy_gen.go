@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4cf4ae95d9014df0f877af3502442483cd879144e278f82440793200933969d1",
-	policyHash: "36e1a0646e7840e6131796a6640da5dfac8ccafe27ffbdb44736572744172fdc",
+	yamlSHA256: "c79cfff28af2a92e7f8e91d3b961b3f9f9e7759c11b0a42012c1acf9fb1edc17",
+	policyHash: "4d2d3e109a9db0b7b4e48f68cd8f5b9030d01dc72589c9841829b65249ac3aa8",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -1281,6 +1281,7 @@ var genDefault = generatedDefault{
 					Rule:  "ehc_request_unguarded",
 					Right: "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))",
 				},
+				SEN2: "request",
 			},
 			TriggerDef{
 				ID:          "ehc.brought_to_attention",
@@ -1313,6 +1314,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s24; R5(1)",
+				SEN2:     "brought_to_attention",
 			},
 			TriggerDef{
 				ID: "ehc.decided_not_to_assess",
@@ -1340,6 +1342,7 @@ var genDefault = generatedDefault{
 					Decision: "refusal_to_assess",
 				},
 				Citation: "R5; CFA s51(2)(a)",
+				SEN2:     "refuse_assessment",
 			},
 			TriggerDef{
 				ID:          "ehc.decided_to_assess",
@@ -1371,6 +1374,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s36(8); R5; R44(2)(b)",
+				SEN2:     "assess",
 			},
 			TriggerDef{
 				ID: "ehc.advice_requested",
@@ -1475,6 +1479,7 @@ var genDefault = generatedDefault{
 					Decision: "refusal_to_issue",
 				},
 				Citation: "R10; CFA s51(2)(b)",
+				SEN2:     "not_issued",
 			},
 			TriggerDef{
 				ID: "ehc.draft_issued",
@@ -1516,6 +1521,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R13(1); CoP 9.77",
+				SEN2:     "draft_issued",
 			},
 			TriggerDef{
 				ID: "ehc.representations_made",
@@ -1646,6 +1652,7 @@ var genDefault = generatedDefault{
 					Decision: "plan_contents",
 				},
 				Citation: "R13(2); R14; CFA s51(2)(c)",
+				SEN2:     "plan_issued",
 			},
 			TriggerDef{
 				ID: "ehc.withdrawn",
@@ -1685,6 +1692,7 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
+				SEN2: "withdrawn",
 			},
 			TriggerDef{
 				ID:          "ehc.exception_recorded",
@@ -1726,6 +1734,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R5(4); R10(4); R13(3)",
+				SEN2:     "exception",
 			},
 			TriggerDef{
 				ID: "plan.review_invited",
@@ -1790,6 +1799,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R20(5)-(6)",
+				SEN2:     "review_meeting",
 			},
 			TriggerDef{
 				ID: "plan.review_report_sent",
@@ -1875,6 +1885,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R20(10); CFA s44",
+				SEN2:     "review_decision",
 			},
 			TriggerDef{
 				ID: "plan.amendment_finalised",
@@ -2064,6 +2075,7 @@ var genDefault = generatedDefault{
 					Decision: "cease",
 				},
 				Citation: "R31; CFA s51(2)(f)",
+				SEN2:     "cease_decision",
 			},
 			TriggerDef{
 				ID: "plan.cease_withdrawn",
@@ -2075,6 +2087,7 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"la_officer",
 				},
+				SEN2: "cease_withdrawn",
 			},
 			TriggerDef{
 				ID: "plan.ceased",
@@ -2134,6 +2147,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s45; EN para 247",
+				SEN2:     "ceased",
 			},
 			TriggerDef{
 				ID: "plan.transferred_out",
@@ -2168,6 +2182,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R15",
+				SEN2:     "transfer_out",
 			},
 			TriggerDef{
 				ID: "plan.transferred_in",
@@ -2200,6 +2215,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R15(4)",
+				SEN2:     "transfer_in",
 			},
 			TriggerDef{
 				ID:          "plan.transfer_notice_sent",
@@ -2262,6 +2278,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R18(1)",
+				SEN2:     "phase_transfer",
 			},
 			TriggerDef{
 				ID: "plan.phase_transfer_amended",
@@ -2279,6 +2296,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R18(1)",
+				SEN2:     "phase_transfer_final",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_declined",
@@ -2310,6 +2328,7 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
 				},
+				SEN2: "mediation_declined",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_requested",
@@ -2341,6 +2360,7 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
 				},
+				SEN2: "mediation",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_concluded",
@@ -2452,6 +2472,7 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
 				},
+				SEN2: "appeal",
 			},
 			TriggerDef{
 				ID: "dispute.tribunal_decided",
@@ -2550,6 +2571,7 @@ var genDefault = generatedDefault{
 					Right:    "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)",
 					ByOthers: true,
 				},
+				SEN2: "tribunal_decision",
 			},
 			TriggerDef{
 				ID: "dispute.order_complied",

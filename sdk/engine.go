@@ -76,6 +76,12 @@ func (e *Engine) Layers() []string { return append([]string(nil), e.p.layers...)
 // every outcome of Fire also carries.
 func (e *Engine) Warnings() []Warning { return append([]Warning(nil), e.p.warnings...) }
 
+// SEN2Marks maps each trigger the default policy marks for the DfE SEN2
+// return (TriggerDef.SEN2) to its mark, e.g. "ehc.requested" to "request".
+// Only the default policy's marks count, so every engine answers the same.
+// The map is a new copy on every call.
+func (e *Engine) SEN2Marks() map[string]string { return maps.Clone(e.p.sen2) }
+
 // Policy returns the merged policy document the engine was compiled from.
 func (e *Engine) Policy() Policy { return deepCopy(e.p.policy) }
 
