@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 var updateDocs = flag.Bool("update", false, "rewrite the generated sections of docs/policies.md")
@@ -40,7 +42,7 @@ func generatedDocs() string {
 	b.WriteString(strings.Join(bs, ", ") + ".\n\nEvery other expr built-in is refused with `forbidden`, as are variables (`let`).\n")
 	fmt.Fprintf(&b, "\n### Limits\n\n| limit | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", maxExprLength, maxGuardNodes)
-	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardMemoryBudget)
+	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardlang.MemoryBudget)
 	fmt.Fprintf(&b, "| worst-case cost of one expression | %d steps (`too_costly` when the policy compiles; `Limits.GuardCost`) |\n", DefaultGuardCost)
 	fmt.Fprintf(&b, "| steps one evaluation may take | %d (`limit_exceeded` at run time; `Limits.GuardSteps`) |\n", DefaultGuardSteps)
 	fmt.Fprintf(&b, "| a parameter's value | a number, boolean, string of at most %d characters, or a list of at most %d of these |\n", MaxStringLength, MaxListItems)
@@ -105,7 +107,7 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
 			name := prefix + f.Tag.Get("expr")
-			if name == meterName || !f.IsExported() {
+			if name == guardlang.MeterName || !f.IsExported() {
 				continue // the step meter: no expression can name it
 			}
 			if f.Type.Kind() == reflect.Struct {

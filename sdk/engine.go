@@ -15,6 +15,7 @@ import (
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/canon"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // PolicySource is one policy document: an authority overlay or a district
@@ -519,13 +520,13 @@ func stopError(err error, what string) *Error {
 	case errors.Is(err, errBudget):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its memory budget and was stopped",
 			Detail: "The policy's expression builds too much data for one evaluation; fix it (see docs/policies.md, hostile guards)."}
-	case errors.Is(err, errSteps):
+	case errors.Is(err, guardlang.ErrSteps):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its step budget (Limits.GuardSteps) and was stopped",
 			Detail: "The policy's expression does too much work for one evaluation; fix it (see docs/policies.md, the cost model) or raise Limits.GuardSteps."}
-	case errors.Is(err, errCall):
+	case errors.Is(err, guardlang.ErrCall):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's guards together exceeded its step budget (Limits.CallSteps)",
 			Detail: "The policy's guards together do too much work for one call; fix them (see docs/policies.md, the cost model) or raise Limits.CallSteps."}
-	case errors.Is(err, errDeadline):
+	case errors.Is(err, guardlang.ErrDeadline):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's context was cancelled or passed its deadline",
 			Detail: "The host's context ended the call; nothing was changed."}
 	}
@@ -572,7 +573,7 @@ func atString(raw string, at time.Time) string {
 func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
 		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
-	env.meter = meter{ctx: ctx, limit: e.steps(), call: e.callSteps()}
+	env.meter.Start(ctx, e.steps(), e.callSteps())
 	env.Meter = &env.meter
 	if env.Data == nil {
 		env.Data = emptyData

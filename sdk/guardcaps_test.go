@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 	"github.com/stretchr/testify/require"
+
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // The guard caps that are not exported constants (docs/policies.md lists
@@ -66,15 +69,15 @@ func TestGuardMemoryBudgetCap(t *testing.T) {
 		p, err := compileExpr(fmt.Sprintf("len(1..%d) > 0", n), exprOptions(nil), reflect.Bool, nil, 6, DefaultGuardCost)
 		require.NoError(t, err)
 		env := &guardEnv{}
-		env.meter = meter{limit: DefaultGuardSteps, call: DefaultCallSteps}
+		env.meter.Start(context.Background(), DefaultGuardSteps, DefaultCallSteps)
 		env.Meter = &env.meter
 		_, err = p.runBool(env)
 		return err
 	}
 	// A range of n items grows the VM's memory by n; the budget stops it
-	// when it reaches guardMemoryBudget.
-	require.NoError(t, run(guardMemoryBudget-1), "a range just within the memory budget runs")
-	err := run(guardMemoryBudget)
+	// when it reaches guardlang.MemoryBudget.
+	require.NoError(t, run(guardlang.MemoryBudget-1), "a range just within the memory budget runs")
+	err := run(guardlang.MemoryBudget)
 	require.Error(t, err, "a range of the whole budget is stopped")
 	require.ErrorIs(t, err, errBudget)
 }
@@ -92,16 +95,16 @@ func TestCalendarFunctionCaps(t *testing.T) {
 		p, err := compileExpr(src, exprOptions(nil), reflect.Bool, nil, 6, DefaultGuardCost)
 		require.NoError(t, err, src)
 		env := &guardEnv{}
-		env.meter = meter{limit: DefaultGuardSteps, call: DefaultCallSteps}
+		env.meter.Start(context.Background(), DefaultGuardSteps, DefaultCallSteps)
 		env.Meter = &env.meter
 		_, err = p.runBool(env)
 		return err
 	}
-	require.NoError(t, run(fmt.Sprintf(`add_working_days("2026-01-05", %d) != ""`, maxWorkingDays)))
-	require.ErrorContains(t, run(fmt.Sprintf(`add_working_days("2026-01-05", %d) != ""`, maxWorkingDays+1)), "out of range")
-	// 2026-01-01 plus maxWorkingDaysRange days, and one more.
-	require.NoError(t, run(fmt.Sprintf(`working_days_between("2026-01-01", add_days("2026-01-01", %d)) > 0`, maxWorkingDaysRange)))
-	require.ErrorContains(t, run(fmt.Sprintf(`working_days_between("2026-01-01", add_days("2026-01-01", %d)) > 0`, maxWorkingDaysRange+1)), "longer than")
+	require.NoError(t, run(fmt.Sprintf(`add_working_days("2026-01-05", %d) != ""`, guardlang.MaxWorkingDays)))
+	require.ErrorContains(t, run(fmt.Sprintf(`add_working_days("2026-01-05", %d) != ""`, guardlang.MaxWorkingDays+1)), "out of range")
+	// 2026-01-01 plus guardlang.MaxWorkingDaysRange days, and one more.
+	require.NoError(t, run(fmt.Sprintf(`working_days_between("2026-01-01", add_days("2026-01-01", %d)) > 0`, guardlang.MaxWorkingDaysRange)))
+	require.ErrorContains(t, run(fmt.Sprintf(`working_days_between("2026-01-01", add_days("2026-01-01", %d)) > 0`, guardlang.MaxWorkingDaysRange+1)), "longer than")
 }
 
 func TestIdentifierCapForTriggersAndRoles(t *testing.T) {

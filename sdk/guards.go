@@ -16,6 +16,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // guardEnv is the typed environment every guard, branch condition and
@@ -38,9 +39,9 @@ type guardEnv struct {
 	Decision   string              `expr:"decision"`
 	// Meter counts the steps of the evaluation (cost.go). Its name holds a
 	// space, so no expression can name it; only the metering patch does.
-	Meter *meter `expr:"sendflow meter"`
+	Meter *guardlang.Meter `expr:"sendflow meter"`
 	// meter is what Meter points to, allocated with the environment.
-	meter meter
+	meter guardlang.Meter
 }
 
 type childEnv struct {
@@ -120,44 +121,25 @@ var allowedBuiltins = []string{
 // maxGuardNodes bounds the size of one expression.
 const maxGuardNodes = 400
 
-// maxWorkingDays and maxWorkingDaysRange bound the calendar functions that
-// step day by day (a year of working days, two years of dates): no time
-// limit a guard needs is longer, and each call stays in microseconds.
-const (
-	maxWorkingDays      = 260
-	maxWorkingDaysRange = 731
-)
-
 // maxExprLength bounds the source of one expression, in bytes.
 const maxExprLength = 4096
 
-// guardMemoryBudget bounds what one evaluation may allocate, in the expr
-// VM's units (one per list element or range item built). Lists a guard
-// reads are capped (MaxEvidence, MaxListItems), so a lawful guard stays
-// far below it; a range like 1..10000000 is stopped before it is built.
-const guardMemoryBudget = 50000
-
-// exprError is a problem with one expression: a stable diagnostic code, a
-// one-line message and the 1-based column in the expression (0 if unknown).
-type exprError struct {
-	code string
-	msg  string
-	col  int
-}
-
-func (e *exprError) Error() string { return e.msg }
+// costModel works out every expression's worst-case cost, under the caps
+// of the case and the firing.
+var costModel = guardlang.NewCostModel(guardlang.Caps{History: MaxHistory, Evidence: MaxEvidence, PayloadBytes: MaxPayloadBytes,
+	StringLength: MaxStringLength, ListItems: MaxListItems, IdentifierLen: MaxIdentifierLen})
 
 // errCode is the diagnostic code of an expression error.
 func errCode(err error) Code {
-	if e, ok := err.(*exprError); ok {
-		return Code(e.code)
+	if e, ok := err.(*guardlang.Error); ok {
+		return Code(e.Code)
 	}
 	return "expr_error"
 }
 
 func errCol(err error) int {
-	if e, ok := err.(*exprError); ok {
-		return e.col
+	if e, ok := err.(*guardlang.Error); ok {
+		return e.Col
 	}
 	return 0
 }
@@ -184,35 +166,35 @@ var clockFields = []string{"exists", "running", "started_at", "due", "stopped_at
 
 // classify turns an expr compile error into an exprError with a code and,
 // for an unknown name, a suggestion.
-func classify(err error) *exprError {
-	out := &exprError{code: "type_error", msg: oneLine(err)}
+func classify(err error) *guardlang.Error {
+	out := &guardlang.Error{Code: "type_error", Msg: oneLine(err)}
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		out.col = fe.Column + 1
+		out.Col = fe.Column + 1
 		msg := fe.Message
 		switch {
 		case strings.HasPrefix(msg, "unknown name "):
 			name := strings.TrimPrefix(msg, "unknown name ")
-			out.code = "unknown_fact"
-			out.msg = fmt.Sprintf("unknown name %q%s", name, suggest(name, envNames()))
+			out.Code = "unknown_fact"
+			out.Msg = fmt.Sprintf("unknown name %q%s", name, suggest(name, envNames()))
 			if slices.Contains([]string{"map", "reduce", "repeat", "now", "concat", "sort", "sortBy", "groupBy", "toJSON", "fromJSON", "split", "join"}, name) {
-				out.code = "forbidden"
-				out.msg = fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", name, strings.Join(allowedBuiltins, ", "))
+				out.Code = "forbidden"
+				out.Msg = fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", name, strings.Join(allowedBuiltins, ", "))
 			}
 		case strings.Contains(msg, " has no field "):
 			typ, field, _ := strings.Cut(msg, " has no field ")
-			out.code = "unknown_fact"
+			out.Code = "unknown_fact"
 			names := childFields
 			prefix := "child"
 			if strings.Contains(typ, "clockEnv") {
 				names, prefix = clockFields, "clocks.KEY"
 			}
-			out.msg = fmt.Sprintf("%s has no field %q%s", prefix, field, suggest(field, names))
+			out.Msg = fmt.Sprintf("%s has no field %q%s", prefix, field, suggest(field, names))
 		case strings.Contains(msg, "exceeds maximum allowed nodes"):
-			out.code = "too_complex"
-			out.msg = fmt.Sprintf("the expression has more than %d nodes; split it into several guards", maxGuardNodes)
+			out.Code = "too_complex"
+			out.Msg = fmt.Sprintf("the expression has more than %d nodes; split it into several guards", maxGuardNodes)
 		default:
-			out.msg = msg
+			out.Msg = msg
 		}
 	}
 	return out
@@ -223,7 +205,7 @@ func classify(err error) *exprError {
 // step) and a loop (count, filter, all, ...) inside another loop's
 // predicate (which multiplies list lengths).
 type safety struct {
-	err *exprError
+	err *guardlang.Error
 }
 
 func (v *safety) Visit(n *ast.Node) {
@@ -233,8 +215,8 @@ func (v *safety) Visit(n *ast.Node) {
 	switch m := (*n).(type) {
 	case *ast.BuiltinNode:
 		if !slices.Contains(allowedBuiltins, m.Name) {
-			v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
-				msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
+			v.err = &guardlang.Error{Code: "forbidden", Col: m.Location().From + 1,
+				Msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
 		}
 	case *ast.BinaryNode:
 		// Building strings (a + a + a ...) is how an expression makes its
@@ -253,24 +235,24 @@ func (v *safety) Visit(n *ast.Node) {
 			_, ls := m.Left.(*ast.StringNode)
 			_, rs := m.Right.(*ast.StringNode)
 			if !numeric && !(ls && rs) {
-				v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
-					msg: "+ may only add numbers in guards (joining strings or lists is not allowed); add numbers read from data with float(data.a) + float(data.b)"}
+				v.err = &guardlang.Error{Code: "forbidden", Col: m.Location().From + 1,
+					Msg: "+ may only add numbers in guards (joining strings or lists is not allowed); add numbers read from data with float(data.a) + float(data.b)"}
 			}
 		}
 		if m.Operator == "matches" {
 			if _, ok := m.Right.(*ast.StringNode); !ok {
-				v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
-					msg: "matches needs a constant pattern (a string in quotes): a pattern read from the case, payload or parameters could cost without bound"}
+				v.err = &guardlang.Error{Code: "forbidden", Col: m.Location().From + 1,
+					Msg: "matches needs a constant pattern (a string in quotes): a pattern read from the case, payload or parameters could cost without bound"}
 			}
 		}
 	case *ast.VariableDeclaratorNode:
-		v.err = &exprError{code: "forbidden", msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), col: m.Location().From + 1}
+		v.err = &guardlang.Error{Code: "forbidden", Msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), Col: m.Location().From + 1}
 	case *ast.PredicateNode:
 		inner := &innerLoop{}
 		ast.Walk(&m.Node, inner)
 		if inner.found != nil {
-			v.err = &exprError{code: "nested_loop", col: inner.found.Location().From + 1,
-				msg: "a loop (count, filter, all, any, none, one, find, sum, or add_working_days / working_days_between, which step through days) inside another loop's predicate is not allowed: its cost multiplies; test each list in its own loop"}
+			v.err = &guardlang.Error{Code: "nested_loop", Col: inner.found.Location().From + 1,
+				Msg: "a loop (count, filter, all, any, none, one, find, sum, or add_working_days / working_days_between, which step through days) inside another loop's predicate is not allowed: its cost multiplies; test each list in its own loop"}
 		}
 	}
 }
@@ -357,8 +339,8 @@ func workingDayArithmetic(h *calendar.Holidays) []expr.Option {
 				return nil, fmt.Errorf("add_working_days: %w", err)
 			}
 			n := p[1].(int)
-			if n < 0 || n > maxWorkingDays {
-				return nil, fmt.Errorf("add_working_days: %d is out of range (0 to %d)", n, maxWorkingDays)
+			if n < 0 || n > guardlang.MaxWorkingDays {
+				return nil, fmt.Errorf("add_working_days: %d is out of range (0 to %d)", n, guardlang.MaxWorkingDays)
 			}
 			return h.AddWorkingDays(d, n).String(), nil
 		}, new(func(string, int) string)),
@@ -367,8 +349,8 @@ func workingDayArithmetic(h *calendar.Holidays) []expr.Option {
 			if err != nil {
 				return nil, err
 			}
-			if a.DaysUntil(b) > maxWorkingDaysRange {
-				return nil, fmt.Errorf("working_days_between: the range is longer than %d days", maxWorkingDaysRange)
+			if a.DaysUntil(b) > guardlang.MaxWorkingDaysRange {
+				return nil, fmt.Errorf("working_days_between: the range is longer than %d days", guardlang.MaxWorkingDaysRange)
 			}
 			return h.WorkingDaysBetween(a, b), nil
 		}, new(func(string, string) int)),
@@ -506,7 +488,7 @@ func (p *program) vmProgram() (*vm.Program, error) {
 func (c *compiled) compileExpr(src string, kind reflect.Kind) (*program, error) {
 	if m, ok := c.lazy[programKey(kind, src)]; ok {
 		if m.Cost > c.guardCost {
-			return nil, tooCostly(m.Cost, c.guardCost)
+			return nil, guardlang.TooCostly(m.Cost, c.guardCost)
 		}
 		c.costs = append(c.costs, exprCost{src: src, cost: m.Cost})
 		return &program{src: src, cost: m.Cost, dataFields: m.DataFields, usesClocks: m.UsesClocks,
@@ -539,7 +521,7 @@ func kindOption(kind reflect.Kind) expr.Option {
 // buildExpr compiles an expression already checked by compileExpr into a
 // program that charges the meter as it runs.
 func buildExpr(src string, opts []expr.Option, kind reflect.Kind) (*vm.Program, error) {
-	all := append(append(append([]expr.Option{}, opts...), kindOption(kind)), meterOptions()...)
+	all := append(append(append([]expr.Option{}, opts...), kindOption(kind)), guardlang.MeterOptions()...)
 	p, err := expr.Compile(src, all...)
 	if err != nil {
 		return nil, classify(err)
@@ -552,13 +534,13 @@ func buildExpr(src string, opts []expr.Option, kind reflect.Kind) (*vm.Program, 
 // number of tracks) and compiles it with the metering patch.
 func compileExpr(src string, opts []expr.Option, kind reflect.Kind, params map[string]any, tracks int, guardCost int64) (*program, error) {
 	if strings.TrimSpace(src) == "" {
-		return nil, &exprError{code: "missing_field", msg: "empty expression"}
+		return nil, &guardlang.Error{Code: "missing_field", Msg: "empty expression"}
 	}
 	if len(src) > maxExprLength {
-		return nil, &exprError{code: "too_complex", msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), maxExprLength)}
+		return nil, &guardlang.Error{Code: "too_complex", Msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), maxExprLength)}
 	}
-	tree, err := checkTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
-	if rerr, ok := err.(*exprError); ok {
+	tree, err := guardlang.CheckTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
+	if rerr, ok := err.(*guardlang.Error); ok {
 		return nil, rerr
 	}
 	if err != nil {
@@ -576,9 +558,9 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind, params map[s
 	if v.dynamic {
 		fields["*"] = true
 	}
-	cost := costOf(node, params, tracks)
+	cost := costModel.Cost(node, params, tracks)
 	if cost > guardCost {
-		return nil, tooCostly(cost, guardCost)
+		return nil, guardlang.TooCostly(cost, guardCost)
 	}
 	p, err := buildExpr(src, opts, kind)
 	if err != nil {
@@ -627,18 +609,18 @@ func (p *program) run(env *guardEnv) (out any, err error) {
 		return nil, err
 	}
 	if env.Meter != nil {
-		if err := env.Meter.reset(); err != nil {
+		if err := env.Meter.Reset(); err != nil {
 			return nil, err
 		}
 		defer func() {
-			if env.Meter.stop != nil {
-				out, err = nil, env.Meter.stop
+			if stop := env.Meter.Stopped(); stop != nil {
+				out, err = nil, stop
 			}
 		}()
 	}
 	m := vmPool.Get().(*vm.VM)
 	defer putVM(m)
-	m.MemoryBudget = guardMemoryBudget
+	m.MemoryBudget = guardlang.MemoryBudget
 	out, err = m.Run(prog, env)
 	if err != nil && strings.Contains(err.Error(), "memory budget exceeded") {
 		return nil, errBudget
