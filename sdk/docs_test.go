@@ -36,12 +36,12 @@ func generatedDocs() string {
 	}
 	b.WriteString("\n### Built-ins allowed\n\n")
 	var bs []string
-	for _, n := range allowedBuiltins {
+	for _, n := range guardlang.Builtins() {
 		bs = append(bs, "`"+n+"`")
 	}
 	b.WriteString(strings.Join(bs, ", ") + ".\n\nEvery other expr built-in is refused with `forbidden`, as are variables (`let`).\n")
 	fmt.Fprintf(&b, "\n### Limits\n\n| limit | value |\n|---|---|\n")
-	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", maxExprLength, maxGuardNodes)
+	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", guardlang.MaxExprLength, guardlang.MaxNodes)
 	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardlang.MemoryBudget)
 	fmt.Fprintf(&b, "| worst-case cost of one expression | %d steps (`too_costly` when the policy compiles; `Limits.GuardCost`) |\n", DefaultGuardCost)
 	fmt.Fprintf(&b, "| steps one evaluation may take | %d (`limit_exceeded` at run time; `Limits.GuardSteps`) |\n", DefaultGuardSteps)
@@ -137,7 +137,8 @@ func TestEveryDiagnosticCodeIsDocumented(t *testing.T) {
 		known[d.Code] = true
 	}
 	re := regexp.MustCompile(`(?:d\.add|d\.addCol|l\.report|addP)\("([a-z_]+)"|code: "([a-z_]+)"|Code: "([a-z_]+)"`)
-	for _, f := range []string{"compile.go", "lint.go", "guards.go", "floor.go", "keys.go"} {
+	for _, f := range []string{"compile.go", "lint.go", "guards.go", "floor.go", "keys.go",
+		"internal/guard/compile.go", "internal/guard/cost.go", "internal/guard/regexcost.go"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -517,7 +517,7 @@ func stopError(err error, what string) *Error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, errBudget):
+	case errors.Is(err, guardlang.ErrBudget):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its memory budget and was stopped",
 			Detail: "The policy's expression builds too much data for one evaluation; fix it (see docs/policies.md, hostile guards)."}
 	case errors.Is(err, guardlang.ErrSteps):

@@ -1,12 +1,21 @@
 // Package guard is the guard language's machinery, apart from the policy
-// it belongs to: what an expression may cost in the worst case (the static
-// cost model, with the weight of a matches pattern), and the step meter a
-// compiled program is patched to charge as it runs. Package sdk compiles a
-// policy's guards, branch conditions and clock dates against its guard
-// environment with these, as expr's own parser, checker and vm are used.
+// it belongs to, in the order an expression meets it:
 //
-// It knows nothing of cases, triggers or policies: what it must know of
-// them comes in as values (Caps, the parameters, the number of tracks).
+//   - Options: the allow-list of expr built-ins, the node limit and the
+//     calendar functions (add_working_days, age, ...);
+//   - Compile: the parse and type check (CheckTree, which weighs a
+//     matches pattern before expr compiles it), the safety rules
+//     (forbidden, nested_loop), the worst-case cost (CostModel) and the
+//     program, patched to charge a Meter;
+//   - Run: one evaluation on a pooled VM, under the memory budget and the
+//     Meter's step budgets and context.
+//
+// Package sdk compiles a policy's guards, branch conditions and clock
+// dates with these against its guard environment (the Go type expr checks
+// them against, which sdk keeps: its name is in type errors), as expr's
+// own parser, checker and vm are used. This package knows nothing of
+// cases, triggers or policies: what it must know of them comes in as
+// values (Caps, the parameters, the number of tracks, the cost limit).
 package guard
 
 // Error is a problem with one expression: a stable diagnostic code (one of
