@@ -40,6 +40,15 @@ func generatedDocs() string {
 		bs = append(bs, "`"+n+"`")
 	}
 	b.WriteString(strings.Join(bs, ", ") + ".\n\nEvery other expr built-in is refused with `forbidden`, as are variables (`let`).\n")
+	b.WriteString("\n### Operators allowed\n\n| operator | meaning |\n|---|---|\n")
+	for _, o := range guardlang.Operators() {
+		op := "`" + strings.ReplaceAll(o.Op, "|", "\\|") + "`"
+		if o.Unary {
+			op += " (prefix)"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", op, strings.ReplaceAll(o.Meaning, "|", "\\|"))
+	}
+	b.WriteString("\nEvery other operator is refused with `forbidden`. The conditional `c ? a : b`, `?.`, indexing and slicing (`x[i]`, `x[a:b]`) are allowed.\n")
 	fmt.Fprintf(&b, "\n### Limits\n\n| limit | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", guardlang.MaxExprLength, guardlang.MaxNodes)
 	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardlang.MemoryBudget)

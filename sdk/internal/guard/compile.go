@@ -61,7 +61,7 @@ func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (*Prog
 		return nil, err
 	}
 	node := tree.Node
-	sv := &safety{}
+	sv := &safety{ops: operators}
 	ast.Walk(&node, sv)
 	if sv.err != nil {
 		return nil, sv.err
@@ -113,9 +113,12 @@ func (v *dataVisitor) Visit(n *ast.Node) {
 
 // safety rejects what could make one evaluation run long or allocate
 // without bound: variables (which let a string double itself at every
-// step) and a loop (count, filter, all, ...) inside another loop's
-// predicate (which multiplies list lengths).
+// step), a loop (count, filter, all, ...) inside another loop's predicate
+// (which multiplies list lengths), + on anything but numbers, matches with
+// a pattern that is not constant; and any built-in or operator outside
+// the allow-lists (allowedBuiltins, operators).
 type safety struct {
+	ops []Operator // the operators allowed (operators)
 	err *Error
 }
 
@@ -129,7 +132,15 @@ func (v *safety) Visit(n *ast.Node) {
 			v.err = &Error{Code: "forbidden", Col: m.Location().From + 1,
 				Msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
 		}
+	case *ast.UnaryNode:
+		if !allowedOp(v.ops, m.Operator, true) {
+			v.err = v.forbiddenOp(m.Operator, m)
+		}
 	case *ast.BinaryNode:
+		if !allowedOp(v.ops, m.Operator, false) {
+			v.err = v.forbiddenOp(m.Operator, m)
+			return
+		}
 		// Building strings (a + a + a ...) is how an expression makes its
 		// own data grow; a guard only compares.
 		// Only numbers may be added: a + of unknown type (data.x + data.x)
@@ -184,4 +195,10 @@ func (v *innerLoop) Visit(n *ast.Node) {
 			v.found = *n
 		}
 	}
+}
+
+// forbiddenOp is the problem of an operator not in the allow-list, at n.
+func (v *safety) forbiddenOp(op string, n ast.Node) *Error {
+	return &Error{Code: "forbidden", Col: n.Location().From + 1,
+		Msg: fmt.Sprintf("the operator %s is not available in guards (allowed operators: %s)", op, opList(v.ops))}
 }
