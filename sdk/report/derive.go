@@ -289,14 +289,16 @@ func phaseDue(year int, post16 bool) string {
 // panics and never changes c.
 func Derive(c sdk.Case) Derived {
 	w := newDeriver(c)
+	marks := defaultMarks()
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
 		if day == "" {
 			continue
 		}
-		w.event(ev, day)
+		m := marks[ev.Trigger]
+		w.event(ev, m, day)
 		if _, ok := w.decisions[ev.Seq]; ok {
-			w.noteDecision(w.marks[ev.Trigger])
+			w.noteDecision(m)
 		}
 	}
 	w.d.markExceptions()
@@ -308,7 +310,6 @@ func Derive(c sdk.Case) Derived {
 // a later dispute or Tribunal order would be about.
 type deriver struct {
 	d         Derived
-	marks     map[string]string // the SEN2 mark of each trigger (defaultMarks)
 	clocks    map[string]sdk.Clock
 	decisions map[int]string // the appealable decisions by event seq
 
@@ -329,7 +330,6 @@ func newDeriver(c sdk.Case) *deriver {
 	w := &deriver{
 		d: Derived{ID: c.ID, LA: c.LA, District: c.District, BirthDate: c.Child.DateOfBirth,
 			Requests: []Request{}, Plans: []Plan{}},
-		marks:     defaultMarks(),
 		clocks:    c.Clocks,
 		decisions: make(map[int]string, len(c.Decisions)),
 		cur:       -1, plan: -1, lastReq: -1, lastPlanReq: -1, lastRefused: -1, subjReq: -1,
@@ -341,9 +341,10 @@ func newDeriver(c sdk.Case) *deriver {
 	return w
 }
 
-// event folds one dated event into the derivation, by its trigger's mark.
-func (w *deriver) event(ev sdk.Event, day string) {
-	switch m := w.marks[ev.Trigger]; m {
+// event folds one dated event into the derivation, by its trigger's mark
+// m ("" for a trigger the return does not read).
+func (w *deriver) event(ev sdk.Event, m, day string) {
+	switch m {
 	case markRequest, markBroughtToAttention, markAssess, markRefuseAssessment, markException,
 		markWithdrawn, markNotIssued, markDraftIssued, markPlanIssued:
 		w.requestEvent(ev, m, day)

@@ -49,22 +49,22 @@ type Program struct {
 // worst-case cost against b; and compiles it with the metering patch. An
 // error is an *Error (a rule of this package) or expr's own, which the
 // caller classifies with what it knows of the environment.
-func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (*Program, error) {
+func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (Program, error) {
 	if strings.TrimSpace(src) == "" {
-		return nil, &Error{Code: "missing_field", Msg: "empty expression"}
+		return Program{}, &Error{Code: "missing_field", Msg: "empty expression"}
 	}
 	if len(src) > MaxExprLength {
-		return nil, &Error{Code: "too_complex", Msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), MaxExprLength)}
+		return Program{}, &Error{Code: "too_complex", Msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), MaxExprLength)}
 	}
 	tree, err := CheckTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
 	if err != nil {
-		return nil, err
+		return Program{}, err
 	}
 	node := tree.Node
 	sv := &safety{ops: operators}
 	ast.Walk(&node, sv)
 	if sv.err != nil {
-		return nil, sv.err
+		return Program{}, sv.err
 	}
 	fields := map[string]bool{}
 	v := &dataVisitor{fields: fields}
@@ -74,13 +74,13 @@ func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (*Prog
 	}
 	cost := b.Model.Cost(node, b.Params, b.Tracks)
 	if cost > b.MaxCost {
-		return nil, TooCostly(cost, b.MaxCost)
+		return Program{}, TooCostly(cost, b.MaxCost)
 	}
 	p, err := Build(src, opts, kind)
 	if err != nil {
-		return nil, err
+		return Program{}, err
 	}
-	out := &Program{Prog: p, Node: node, Cost: cost, UsesClocks: v.clocks}
+	out := Program{Prog: p, Node: node, Cost: cost, UsesClocks: v.clocks}
 	for f := range fields {
 		out.DataFields = append(out.DataFields, f)
 	}
