@@ -9,9 +9,9 @@ import (
 // Guard evaluation is bounded twice (docs/policies.md, "The cost model";
 // the machinery is in internal/guard):
 //
-//   - at compile time, the cost model walks an expression's typed syntax tree and
-//     works out its worst-case cost from the declared bounds of what it
-//     reads (payload strings, lists, evidence, the policy's own
+//   - at compile time, the cost model walks an expression's typed syntax
+//     tree and works out its worst-case cost from the declared bounds of
+//     what it reads (payload strings, lists, evidence, the policy's own
 //     parameters); an expression costing more than Limits.GuardCost is
 //     refused with problem code too_costly;
 //   - at run time, the compiled program is patched to charge a per

@@ -22,7 +22,7 @@ func kindOption(kind reflect.Kind) expr.Option {
 // Build compiles an expression already checked by Compile into a program
 // that charges the meter as it runs. An error is expr's own.
 func Build(src string, opts []expr.Option, kind reflect.Kind) (*vm.Program, error) {
-	all := append(append(append([]expr.Option{}, opts...), kindOption(kind)), MeterOptions()...)
+	all := append(append(append([]expr.Option{}, opts...), kindOption(kind)), meterOptions()...)
 	return expr.Compile(src, all...)
 }
 
@@ -56,7 +56,7 @@ func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (Progr
 	if len(src) > MaxExprLength {
 		return Program{}, &Error{Code: "too_complex", Msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), MaxExprLength)}
 	}
-	tree, err := CheckTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
+	tree, err := checkTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
 	if err != nil {
 		return Program{}, err
 	}

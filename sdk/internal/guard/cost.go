@@ -11,12 +11,12 @@ import (
 	"github.com/expr-lang/expr/parser"
 )
 
-// CheckTree parses and type-checks src with opts (no metering patch, no
+// checkTree parses and type-checks src with opts (no metering patch, no
 // optimiser): the tree the safety rules and the cost model read. Between
 // the parse and the check it weighs every constant matches pattern: the
 // checker compiles them, and a heavy one costs seconds and gigabytes to
 // compile, so one too heavy is an *Error (too_costly) before the check.
-func CheckTree(src string, opts []expr.Option) (*parser.Tree, error) {
+func checkTree(src string, opts []expr.Option) (*parser.Tree, error) {
 	config := conf.CreateNew()
 	for _, op := range opts {
 		op(config)
@@ -163,7 +163,7 @@ type coster struct {
 }
 
 // Cost is the worst-case cost of a type-checked expression (the tree
-// CheckTree returns), in steps, given the policy's parameters and its
+// checkTree returns), in steps, given the policy's parameters and its
 // number of tracks. It saturates at MaxCost (unbounded).
 func (cm *CostModel) Cost(node ast.Node, params map[string]any, tracks int) int64 {
 	c := &coster{CostModel: cm, params: params, tracks: int64(max(tracks, 1))}

@@ -24,7 +24,7 @@ var sdkCaps = Caps{History: 10000, Evidence: 500, PayloadBytes: 64 << 10, String
 
 func costOf(t *testing.T, src string) int64 {
 	t.Helper()
-	tree, err := CheckTree(src, []expr.Option{expr.Env(testEnv{}), expr.AsBool()})
+	tree, err := checkTree(src, []expr.Option{expr.Env(testEnv{}), expr.AsBool()})
 	require.NoError(t, err, src)
 	return NewCostModel(sdkCaps).Cost(tree.Node, nil, 6)
 }
@@ -50,7 +50,7 @@ func TestCosts(t *testing.T) {
 // TestHeavyPatternIsRefusedBeforeTheCheck: a matches pattern that compiles
 // to too many instructions is too_costly, found before expr compiles it.
 func TestHeavyPatternIsRefusedBeforeTheCheck(t *testing.T) {
-	_, err := CheckTree(`"a" matches "a{0,1000}b{0,1000}"`, []expr.Option{expr.Env(testEnv{}), expr.AsBool()})
+	_, err := checkTree(`"a" matches "a{0,1000}b{0,1000}"`, []expr.Option{expr.Env(testEnv{}), expr.AsBool()})
 	var ge *Error
 	require.True(t, errors.As(err, &ge), "%v", err)
 	assert.Equal(t, "too_costly", ge.Code)
@@ -65,14 +65,14 @@ func TestHeavyPatternIsRefusedBeforeTheCheck(t *testing.T) {
 // TestMeterStopsAnEvaluation: a patched program charges the meter one
 // step a loop iteration, and stops at the evaluation's limit.
 func TestMeterStopsAnEvaluation(t *testing.T) {
-	prog, err := expr.Compile(`all(1..100, true)`, append([]expr.Option{expr.Env(testEnv{}), expr.AsBool()}, MeterOptions()...)...)
+	prog, err := expr.Compile(`all(1..100, true)`, append([]expr.Option{expr.Env(testEnv{}), expr.AsBool()}, meterOptions()...)...)
 	require.NoError(t, err)
 	run := func(limit int64) error {
 		env := testEnv{Meter: &Meter{}}
 		env.Meter.Start(context.Background(), limit, 1000)
-		require.NoError(t, env.Meter.Reset())
+		require.NoError(t, env.Meter.reset())
 		_, _ = expr.Run(prog, env)
-		return env.Meter.Stopped()
+		return env.Meter.stopped()
 	}
 	assert.NoError(t, run(100), "100 iterations within 100 steps")
 	assert.ErrorIs(t, run(99), ErrSteps)
@@ -80,5 +80,5 @@ func TestMeterStopsAnEvaluation(t *testing.T) {
 	cancel()
 	var m Meter
 	m.Start(ctx, 100, 100)
-	assert.ErrorIs(t, m.Reset(), ErrDeadline)
+	assert.ErrorIs(t, m.reset(), ErrDeadline)
 }

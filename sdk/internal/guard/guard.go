@@ -1,12 +1,13 @@
 // Package guard is the guard language's machinery, apart from the policy
 // it belongs to, in the order an expression meets it:
 //
-//   - Options: the allow-list of expr built-ins, the node limit and the
-//     calendar functions (add_working_days, age, ...);
-//   - Compile: the parse and type check (CheckTree, which weighs a
+//   - Options: the allow-list of expr built-ins (Builtins), the node limit
+//     and the calendar functions (add_working_days, age, ...);
+//   - Compile: the parse and type check (checkTree, which weighs a
 //     matches pattern before expr compiles it), the safety rules
-//     (forbidden, nested_loop), the worst-case cost (CostModel) and the
-//     program, patched to charge a Meter;
+//     (forbidden: a built-in or operator off the allow-lists, let, ...;
+//     nested_loop), the worst-case cost (CostModel) and the program,
+//     patched to charge a Meter;
 //   - Run: one evaluation on a pooled VM, under the memory budget and the
 //     Meter's step budgets and context.
 //

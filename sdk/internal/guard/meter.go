@@ -35,7 +35,7 @@ var (
 
 // Meter counts the steps of one evaluation (left, from limit) and of the
 // whole call it belongs to (call: never reset between evaluations). Start
-// it before a call; Reset it before each evaluation.
+// it before a call; Run resets it before each evaluation.
 type Meter struct {
 	ctx   context.Context
 	limit int64
@@ -51,8 +51,8 @@ func (m *Meter) Start(ctx context.Context, limit, call int64) {
 	*m = Meter{ctx: ctx, limit: limit, call: call}
 }
 
-// Reset readies m for one evaluation, reporting a context already done.
-func (m *Meter) Reset() error {
+// reset readies m for one evaluation, reporting a context already done.
+func (m *Meter) reset() error {
 	m.left, m.since, m.stop = m.limit, 0, nil
 	if m.ctx != nil && m.ctx.Done() != nil {
 		if m.ctx.Err() != nil {
@@ -62,8 +62,8 @@ func (m *Meter) Reset() error {
 	return m.stop
 }
 
-// Stopped is why the meter stopped the evaluation, nil when it did not.
-func (m *Meter) Stopped() error { return m.stop }
+// stopped is why the meter stopped the evaluation, nil when it did not.
+func (m *Meter) stopped() error { return m.stop }
 
 func (m *Meter) charge(n int64) error {
 	if m == nil {
@@ -187,9 +187,9 @@ func reflectSize(v reflect.Value, limit int64, depth int) int64 {
 	return 24
 }
 
-// MeterOptions are the functions the metering patch calls, and the patch:
+// meterOptions are the functions the metering patch calls, and the patch:
 // a program compiled with them charges the Meter in the environment.
-func MeterOptions() []expr.Option {
+func meterOptions() []expr.Option {
 	return []expr.Option{
 		// sendflow size(m, x, k): charge k steps per unit of x's size; x.
 		expr.Function(sizeName, func(p ...any) (any, error) {

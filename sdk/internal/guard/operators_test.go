@@ -64,7 +64,7 @@ func TestOperatorNotListedIsRefused(t *testing.T) {
 		{"-", true, `-1 < 0`},
 		{"not", true, `not true`},
 	} {
-		tree, err := CheckTree(tc.src, []expr.Option{expr.Env(testEnv{}), expr.AsBool()})
+		tree, err := checkTree(tc.src, []expr.Option{expr.Env(testEnv{}), expr.AsBool()})
 		require.NoError(t, err, tc.src)
 		all := &safety{ops: operators}
 		node := tree.Node

@@ -20,11 +20,11 @@ func Run(prog *vm.Program, env any, meter *Meter) (out any, err error) {
 		}
 	}()
 	if meter != nil {
-		if err := meter.Reset(); err != nil {
+		if err := meter.reset(); err != nil {
 			return nil, err
 		}
 		defer func() {
-			if stop := meter.Stopped(); stop != nil {
+			if stop := meter.stopped(); stop != nil {
 				out, err = nil, stop
 			}
 		}()
