@@ -64,11 +64,26 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 	}
 	b.machines()
 	b.setStates()
+	b.sen2Marks()
 	if len(srcs) > 1 { // the floor binds overlays (and checkFloor is big: not compiled for nothing in WebAssembly)
 		checkFloor(c, srcs, o, d)
 	}
 	b.finish()
 	return c
+}
+
+// sen2Marks records the SEN2 marks of the default layer (srcs[0]): an
+// overlay's are ignored (TriggerDef.SEN2).
+func (b *builder) sen2Marks() {
+	b.c.sen2 = map[string]string{}
+	if len(b.srcs) == 0 {
+		return
+	}
+	for _, td := range b.srcs[0].policy.Triggers {
+		if td.SEN2 != "" {
+			b.c.sen2[td.ID] = td.SEN2
+		}
+	}
 }
 
 // origins records the layer that last defined each element (LayerOf).
@@ -148,7 +163,7 @@ func (b *builder) waivers() {
 		}
 		for i, a := range s.policy.Acknowledge {
 			path := elem("$.acknowledge", i)
-			if !slices.ContainsFunc(policyDiagnostics, func(d DiagnosticCode) bool { return d.Lint && d.Code == a.Code }) {
+			if !slices.ContainsFunc(policyDiagnostics, func(d DiagnosticCode) bool { return d.Lint && string(d.Code) == a.Code }) {
 				b.d.add("bad_value", path+".code", li, "acknowledge: %q is not a lint code (no_citation, similar_name, missing_translation)", clip(a.Code))
 			} else if a.ID == "" {
 				b.d.add("missing_field", path, li, "acknowledge %s names no trigger or guard (id: trigger or trigger/guard)", a.Code)

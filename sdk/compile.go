@@ -113,6 +113,7 @@ type compiled struct {
 	// cost together (Limits.CallSteps): one Fire evaluates them all.
 	callSteps int64
 	costs     []exprCost
+	sen2      map[string]string // the default layer's SEN2 marks (Engine.SEN2Marks)
 }
 
 type role struct {
@@ -169,13 +170,13 @@ type diag struct {
 	locate   func(layer int, path string, col int) (position, string)
 }
 
-func (d *diag) add(code, layerPath string, layer int, format string, args ...any) {
+func (d *diag) add(code Code, layerPath string, layer int, format string, args ...any) {
 	d.addCol(code, layerPath, layer, 0, format, args...)
 }
 
 // addCol adds a problem whose position is col characters into the value at
 // layerPath (a column inside a guard expression), when that can be placed.
-func (d *diag) addCol(code, layerPath string, layer, col int, format string, args ...any) {
+func (d *diag) addCol(code Code, layerPath string, layer, col int, format string, args ...any) {
 	p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityError}
 	// Problems past MaxProblems are counted, not shown: they are not placed.
 	if d.locate != nil && layerPath != "" && len(d.problems) < MaxProblems {
@@ -259,7 +260,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 	if len(d.problems) > 0 {
 		code := CodeInvalidPolicy
 		for _, p := range d.problems {
-			if p.Code == string(CodeStatutoryFloor) {
+			if p.Code == CodeStatutoryFloor {
 				code = CodeStatutoryFloor
 			}
 		}

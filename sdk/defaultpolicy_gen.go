@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
-	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
+	yamlSHA256: "1852d254426a1b06e6bf6f18a40528cbf75845bda6bec919c101c7694a1d7672",
+	policyHash: "f52f21acdace03d884fe3301ac707919106fe0ece4d98863b857238652402c79",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -1304,6 +1304,7 @@ var genDefault = generatedDefault{
 						"school",
 					},
 				},
+				SEN2: "request",
 			},
 			TriggerDef{
 				ID:          "ehc.brought_to_attention",
@@ -1346,6 +1347,7 @@ var genDefault = generatedDefault{
 						"ey_setting",
 					},
 				},
+				SEN2: "brought_to_attention",
 			},
 			TriggerDef{
 				ID: "ehc.decided_not_to_assess",
@@ -1373,6 +1375,7 @@ var genDefault = generatedDefault{
 					Decision: "refusal_to_assess",
 				},
 				Citation: "R5; CFA s51(2)(a)",
+				SEN2:     "refuse_assessment",
 			},
 			TriggerDef{
 				ID:          "ehc.decided_to_assess",
@@ -1404,6 +1407,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s36(8); R5; R44(2)(b)",
+				SEN2:     "assess",
 			},
 			TriggerDef{
 				ID: "ehc.advice_requested",
@@ -1508,6 +1512,7 @@ var genDefault = generatedDefault{
 					Decision: "refusal_to_issue",
 				},
 				Citation: "R10; CFA s51(2)(b)",
+				SEN2:     "not_issued",
 			},
 			TriggerDef{
 				ID: "ehc.draft_issued",
@@ -1549,6 +1554,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R13(1); CoP 9.77",
+				SEN2:     "draft_issued",
 			},
 			TriggerDef{
 				ID: "ehc.representations_made",
@@ -1691,6 +1697,7 @@ var genDefault = generatedDefault{
 					Decision: "plan_contents",
 				},
 				Citation: "R13(2); R14; CFA s51(2)(c)",
+				SEN2:     "plan_issued",
 			},
 			TriggerDef{
 				ID: "ehc.withdrawn",
@@ -1739,6 +1746,7 @@ var genDefault = generatedDefault{
 						"school",
 					},
 				},
+				SEN2: "withdrawn",
 			},
 			TriggerDef{
 				ID:          "ehc.exception_recorded",
@@ -1780,6 +1788,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R5(4); R10(4); R13(3)",
+				SEN2:     "exception",
 			},
 			TriggerDef{
 				ID: "plan.review_invited",
@@ -1844,6 +1853,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R20(5)-(6)",
+				SEN2:     "review_meeting",
 			},
 			TriggerDef{
 				ID: "plan.review_report_sent",
@@ -1929,6 +1939,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R20(10); CFA s44",
+				SEN2:     "review_decision",
 			},
 			TriggerDef{
 				ID: "plan.amendment_finalised",
@@ -2136,6 +2147,7 @@ var genDefault = generatedDefault{
 					Decision: "cease",
 				},
 				Citation: "R31; CFA s51(2)(f)",
+				SEN2:     "cease_decision",
 			},
 			TriggerDef{
 				ID: "plan.cease_withdrawn",
@@ -2147,6 +2159,7 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"la_officer",
 				},
+				SEN2: "cease_withdrawn",
 			},
 			TriggerDef{
 				ID: "plan.ceased",
@@ -2206,6 +2219,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s45; EN para 247",
+				SEN2:     "ceased",
 			},
 			TriggerDef{
 				ID: "plan.transferred_out",
@@ -2240,6 +2254,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R15",
+				SEN2:     "transfer_out",
 			},
 			TriggerDef{
 				ID: "plan.transferred_in",
@@ -2272,6 +2287,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R15(4)",
+				SEN2:     "transfer_in",
 			},
 			TriggerDef{
 				ID:          "plan.transfer_notice_sent",
@@ -2334,6 +2350,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R18(1)",
+				SEN2:     "phase_transfer",
 			},
 			TriggerDef{
 				ID: "plan.phase_transfer_amended",
@@ -2351,6 +2368,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R18(1)",
+				SEN2:     "phase_transfer_final",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_declined",
@@ -2382,6 +2400,7 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
 				},
+				SEN2: "mediation_declined",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_requested",
@@ -2413,6 +2432,7 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
 				},
+				SEN2: "mediation",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_concluded",
@@ -2524,6 +2544,7 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
 				},
+				SEN2: "appeal",
 			},
 			TriggerDef{
 				ID: "dispute.tribunal_decided",
@@ -2622,6 +2643,7 @@ var genDefault = generatedDefault{
 					Right:    "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)",
 					ByOthers: true,
 				},
+				SEN2: "tribunal_decision",
 			},
 			TriggerDef{
 				ID: "dispute.order_complied",

@@ -10,7 +10,7 @@ import (
 // from PolicyDiagnostics(), and a test checks every code the compiler uses is
 // listed here.
 type DiagnosticCode struct {
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Meaning string `json:"meaning"`
 	// Lint is true for advice from Lint that does not stop a policy compiling.
 	Lint bool `json:"lint,omitempty"`
@@ -40,7 +40,7 @@ var policyDiagnostics = []DiagnosticCode{
 	{Code: "unknown_evidence", Meaning: "A guard tests for an evidence kind not in evidence_kinds."},
 	{Code: "type_error", Meaning: "A guard does not type-check against the guard environment (e.g. comparing a list with a number) or does not return a boolean."},
 	{Code: "expr_error", Meaning: "An expression could not be compiled for another reason."},
-	{Code: "forbidden", Meaning: "A guard uses something not allowed in guards: variables (let), a built-in outside the allow-list (map, reduce, repeat, now, ...), + on anything but numbers, or matches with a pattern that is not a constant string."},
+	{Code: "forbidden", Meaning: "A guard uses something not allowed in guards: variables (let), a built-in or an operator outside the allow-lists (map, reduce, repeat, now, ...), + on anything but numbers, or matches with a pattern that is not a constant string."},
 	{Code: "nested_loop", Meaning: "A guard runs a loop (count, filter, all, any, none, one, find, sum) inside another loop's predicate (or add_working_days / working_days_between, which step through days); its cost would multiply."},
 	{Code: "too_costly", Meaning: "An expression's worst-case cost, worked out from the declared bounds of what it reads (payload strings and lists, evidence, the policy's parameters, loop lengths), is over Limits.GuardCost (default 2,000,000 steps), or a trigger's guards and branch conditions together are over Limits.CallSteps (default 3,000,000): it could run too long on the largest lawful inputs. See \"The cost model\"."},
 	{Code: "too_complex", Meaning: "A guard is longer than 4096 bytes or has more than 400 nodes (deep nesting included)."},
@@ -78,7 +78,7 @@ func (p *Problem) place(pos position) {
 }
 
 // policyProblem is a problem that stops a policy compiling, at pos.
-func policyProblem(code, msg string, pos position) Problem {
+func policyProblem(code Code, msg string, pos position) Problem {
 	p := Problem{Code: code, Message: msg, Severity: SeverityError}
 	p.place(pos)
 	return p

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/canon"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // PolicySource is one policy document: an authority overlay or a district
@@ -75,6 +76,12 @@ func (e *Engine) Layers() []string { return append([]string(nil), e.p.layers...)
 // Warnings are the policy's own warnings (below_statutory_floor), which
 // every outcome of Fire also carries.
 func (e *Engine) Warnings() []Warning { return append([]Warning(nil), e.p.warnings...) }
+
+// SEN2Marks maps each trigger the default policy marks for the DfE SEN2
+// return (TriggerDef.SEN2) to its mark, e.g. "ehc.requested" to "request".
+// Only the default policy's marks count, so every engine answers the same.
+// The map is a new copy on every call.
+func (e *Engine) SEN2Marks() map[string]string { return maps.Clone(e.p.sen2) }
 
 // Policy returns the merged policy document the engine was compiled from.
 func (e *Engine) Policy() Policy { return deepCopy(e.p.policy) }
@@ -513,16 +520,16 @@ func stopError(err error, what string) *Error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, errBudget):
+	case errors.Is(err, guardlang.ErrBudget):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its memory budget and was stopped",
 			Detail: "The policy's expression builds too much data for one evaluation; fix it (see docs/policies.md, hostile guards)."}
-	case errors.Is(err, errSteps):
+	case errors.Is(err, guardlang.ErrSteps):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its step budget (Limits.GuardSteps) and was stopped",
 			Detail: "The policy's expression does too much work for one evaluation; fix it (see docs/policies.md, the cost model) or raise Limits.GuardSteps."}
-	case errors.Is(err, errCall):
+	case errors.Is(err, guardlang.ErrCall):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's guards together exceeded its step budget (Limits.CallSteps)",
 			Detail: "The policy's guards together do too much work for one call; fix them (see docs/policies.md, the cost model) or raise Limits.CallSteps."}
-	case errors.Is(err, errDeadline):
+	case errors.Is(err, guardlang.ErrDeadline):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's context was cancelled or passed its deadline",
 			Detail: "The host's context ended the call; nothing was changed."}
 	}
@@ -569,7 +576,7 @@ func atString(raw string, at time.Time) string {
 func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
 		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
-	env.meter = meter{ctx: ctx, limit: e.steps(), call: e.callSteps()}
+	env.meter.Start(ctx, e.steps(), e.callSteps())
 	env.Meter = &env.meter
 	if env.Data == nil {
 		env.Data = emptyData

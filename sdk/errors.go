@@ -6,7 +6,10 @@ import (
 	"strings"
 )
 
-// Code is a stable error code. Hosts switch on it; the message may change.
+// Code is a stable code: the code of an Error (the constants below), of a
+// Permission, or of one Problem (PolicyDiagnostics lists a policy's; an
+// input problem's are such as bad_value, bad_date, required). Hosts switch
+// on it; the message may change.
 type Code string
 
 // The error codes. The first six are the scenario codes of SCENARIOS.md, in
@@ -81,7 +84,7 @@ type Error struct {
 // Problem is one fault among several, e.g. one bad payload field.
 type Problem struct {
 	// Code is a stable code for this problem.
-	Code string `json:"code"`
+	Code Code `json:"code"`
 	// Message says what is wrong.
 	Message string `json:"message"`
 	// Severity is set on policy problems: "error" for one that stops the

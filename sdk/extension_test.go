@@ -266,10 +266,10 @@ func TestWaiverCoversItsOwnLayerOnly(t *testing.T) {
 	// A waiver must name a rule and say why.
 	se = overlayErr(t, "w.yaml", "id: w\nwaivers:\n  - {rule: statutory_clock_not_lengthend, reason: \"r\"}\n  - {rule: family_right_kept}\n")
 	require.Len(t, se.Problems, 2)
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Message, `did you mean "statutory_clock_not_lengthened"?`)
 	assert.Contains(t, se.Problems[0].Location, "w.yaml:3:")
-	assert.Equal(t, "missing_field", se.Problems[1].Code)
+	assert.Equal(t, sdk.Code("missing_field"), se.Problems[1].Code)
 }
 
 // TestParametersWithinTheirDeclaration: the layer that adds a parameter
@@ -289,7 +289,7 @@ func TestParametersWithinTheirDeclaration(t *testing.T) {
 	for _, tc := range cases {
 		se := overlayErr(t, "p.yaml", "id: p\nparameters:\n"+tc.yaml)
 		require.NotEmpty(t, se.Problems, tc.yaml)
-		assert.Equal(t, "bad_value", se.Problems[0].Code, tc.yaml)
+		assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code, tc.yaml)
 		assert.Contains(t, se.Problems[0].Message, tc.want, tc.yaml)
 		assert.Contains(t, se.Problems[0].Location, tc.loc, tc.yaml)
 	}
@@ -340,7 +340,7 @@ triggers:
 	require.Len(t, probs, 1)
 	assert.Contains(t, probs[0].Message, "guard b")
 	se := overlayErr(t, "ack.yaml", src+"acknowledge:\n  - {code: no_cite, id: hnf.applied/a}\n")
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 }
 
 // TestStatutoryDetailsKept: the smaller statutory details an overlay might
@@ -383,7 +383,7 @@ triggers:
 `)
 	var msgs, locs []string
 	for _, p := range se.Problems {
-		assert.Equal(t, "unknown_fact", p.Code)
+		assert.Equal(t, sdk.Code("unknown_fact"), p.Code)
 		msgs = append(msgs, p.Message)
 		locs = append(locs, p.Location)
 	}

@@ -45,7 +45,7 @@ triggers:
 `)
 	require.NotEmpty(t, se.Problems)
 	p := se.Problems[0]
-	assert.Equal(t, "statutory_floor", p.Code)
+	assert.Equal(t, sdk.Code("statutory_floor"), p.Code)
 	assert.Contains(t, p.Message, "statutory floor rule "+sdk.RuleDecisionKept+": guard pay_first blocks dispute.mediation_requested for a parent or young person: seeking mediation")
 	assert.NotContains(t, p.Message, "not a right")
 }
@@ -70,6 +70,6 @@ triggers:
     family_right: {rule: no_such_rule, right: "r"}
 `)
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Message, `family_right.rule "no_such_rule" is not a statutory floor rule`)
 }

@@ -168,7 +168,7 @@ func newFloor(c *compiled, srcs []source, o *originMap) *floor {
 // add records a violation of rule, at w.
 func (f *floor) add(rule string, w where, format string, args ...any) {
 	pos, sn := locate(f.srcs, w.layer, w.path)
-	p := policyProblem(string(CodeStatutoryFloor), "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
+	p := policyProblem(CodeStatutoryFloor, "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
 	p.Snippet = sn
 	f.violations = append(f.violations, violation{Problem: p, layer: w.layer, rule: rule})
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // Replay rebuilds a case from the facts it was opened with and its events,
@@ -48,7 +50,7 @@ func (e *Engine) ReplayContext(ctx context.Context, origin Facts, events []Event
 	w.History = make([]Event, 0, len(events))
 	for i, ev := range events {
 		if ctx.Err() != nil {
-			se := stopError(errDeadline, fmt.Sprintf("replay at event %d", i+1))
+			se := stopError(guardlang.ErrDeadline, fmt.Sprintf("replay at event %d", i+1))
 			se.Pointer = fmt.Sprintf("/history/%d", i)
 			return Case{}, se
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/canon"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // ImportTrigger is the trigger of the first event of an imported case: the
@@ -80,7 +81,7 @@ func (e *Engine) ImportContext(ctx context.Context, r ImportRecord) (out Outcome
 		}
 	}()
 	if ctx.Err() != nil {
-		return Outcome{}, stopError(errDeadline, "import")
+		return Outcome{}, stopError(guardlang.ErrDeadline, "import")
 	}
 	if r.Actor == "" {
 		r.Actor = "system"

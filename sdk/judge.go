@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // One judge decides whether a role may fire a trigger, for Fire and for
@@ -127,7 +128,7 @@ func (e *Engine) runGuards(j *judgement, v *verdict) {
 			continue
 		}
 		if se := stopError(gerr, "guard "+g.def.ID); se != nil {
-			v.stop, v.stopped, v.deadline = se, g, errors.Is(gerr, errDeadline)
+			v.stop, v.stopped, v.deadline = se, g, errors.Is(gerr, guardlang.ErrDeadline)
 			return
 		}
 		reason := reasonIn(g.def, j.locale)

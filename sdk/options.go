@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sendflow/sendflow/internal/textclip"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // Option configures an Engine: given to CompileWith, or to Engine.With to
@@ -149,7 +150,7 @@ func (e *Engine) With(opts ...Option) (*Engine, error) {
 	var probs []Problem
 	for _, c := range e.p.costs {
 		if c.cost > limit {
-			probs = append(probs, Problem{Code: "too_costly", Message: fmt.Sprintf("expression %s: %s", clipExpr(c.src), tooCostly(c.cost, limit).msg)})
+			probs = append(probs, Problem{Code: "too_costly", Message: fmt.Sprintf("expression %s: %s", clipExpr(c.src), guardlang.TooCostly(c.cost, limit).Msg)})
 		}
 	}
 	calls := out.opt.limits.orDefault().CallSteps

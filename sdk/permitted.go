@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // Permitted judges every trigger for one role as of asOf: allowed or not
@@ -83,7 +84,7 @@ func (e *Engine) permission(ctx context.Context, j *judgement, t *trigger) (Perm
 		return pm, nil
 	}
 	if ctx.Err() != nil {
-		return Permission{}, stopError(errDeadline, "permitted")
+		return Permission{}, stopError(guardlang.ErrDeadline, "permitted")
 	}
 	j.t = t
 	v := e.judge(ctx, j)

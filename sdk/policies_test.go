@@ -99,11 +99,11 @@ triggers:
         reason: "x"
         reasons: {cyy: "y", en: "z"}
 `)
-	var codes []string
+	var codes []sdk.Code
 	for _, p := range se.Problems {
 		codes = append(codes, p.Code)
 	}
-	assert.Equal(t, []string{"bad_locale", "bad_locale"}, codes)
+	assert.Equal(t, []sdk.Code{"bad_locale", "bad_locale"}, codes)
 	assert.Contains(t, se.Problems[0].Message, `did you mean "cy"?`)
 	assert.Contains(t, se.Problems[1].Message, `reasons.en`)
 }
@@ -299,7 +299,7 @@ func checkFloorBreach(t *testing.T, tc floorBreach) {
 	assert.Equal(t, sdk.CodeStatutoryFloor, se.Code)
 	require.NotEmpty(t, se.Problems)
 	p := se.Problems[0]
-	assert.Equal(t, "statutory_floor", p.Code)
+	assert.Equal(t, sdk.Code("statutory_floor"), p.Code)
 	assert.Contains(t, p.Message, "statutory floor rule ")
 	assert.Contains(t, p.Message, tc.rule)
 	assert.Contains(t, p.Location, tc.loc)
@@ -384,7 +384,7 @@ tracks:
 	assert.Equal(t, sdk.CodeUnknownTrigger, se.Code)
 	assert.Contains(t, se.Message, "disables")
 	require.Len(t, se.Problems, 1)
-	assert.Equal(t, "track_disabled", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("track_disabled"), se.Problems[0].Code)
 	perms, err := e.Permitted(c, "senco", "2026-01-05")
 	require.NoError(t, err)
 	for _, p := range perms {
@@ -413,7 +413,10 @@ triggers:
     from: [considerng]
     to: applied
 `)
-	want := []struct{ code, hint, loc string }{
+	want := []struct {
+		code      sdk.Code
+		hint, loc string
+	}{
 		{"unknown_state", `did you mean "exhausted"?`, "typos.yaml:5:39"},
 		{"unknown_fact", `did you mean "date_of_birth"?`, "typos.yaml:5:"},
 		{"unknown_fact", `did you mean "evidence"?`, "typos.yaml:7:"},
@@ -454,7 +457,10 @@ func hostileGuard(expr string) string {
 }
 
 // hostileRejected are guards refused at compile, with the problem code.
-var hostileRejected = map[string]struct{ expr, code string }{
+var hostileRejected = map[string]struct {
+	expr string
+	code sdk.Code
+}{
 	"nested count over a list":     {`count(evidence, count(evidence, # == "sdq") > 0) > 0`, "nested_loop"},
 	"nested filter over a range":   {`len(filter(1..1000, len(filter(1..1000, # > 0)) > 0)) > 0`, "nested_loop"},
 	"string doubling with let":     {`let s = "xx"; let s2 = s + s; let s3 = s2 + s2; len(s3) > 0`, "forbidden"},
@@ -495,7 +501,7 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 func checkHugeListGuard(t *testing.T) *sdk.Engine {
 	se := overlayErr(t, "hostile.yaml", hostileGuard(`len(1..100000000) > 0`))
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("too_costly"), se.Problems[0].Code)
 	e, err := sdk.CompileWith([]sdk.PolicySource{{Name: "hostile.yaml", Data: []byte(hostileGuard(`len(1..100000000) > 0`))}},
 		sdk.WithLimits(sdk.Limits{GuardCost: 1 << 40, CallSteps: 1 << 40}))
 	require.NoError(t, err)
@@ -593,7 +599,7 @@ clocks:
 		{"keys.yaml:8:52", `did you mean "length"?`},
 	}
 	for i, w := range want {
-		assert.Equal(t, "unknown_key", se.Problems[i].Code)
+		assert.Equal(t, sdk.Code("unknown_key"), se.Problems[i].Code)
 		assert.Equal(t, w.loc, se.Problems[i].Location)
 		assert.Contains(t, se.Problems[i].Message, w.hint)
 		assert.Contains(t, se.Problems[i].Snippet, "^")

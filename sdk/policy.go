@@ -200,6 +200,11 @@ type TriggerDef struct {
 	// default policy's marks count: in an overlay the field is ignored, so
 	// an overlay can neither mark nor unmark a trigger.
 	FamilyRight *FamilyRight `json:"family_right,omitempty"`
+	// SEN2 names what the trigger is to the DfE SEN2 return (sdk/report):
+	// request, assess, plan_issued, mediation, ... (docs/sen2.md lists
+	// them). Only the default policy's marks count: in an overlay the field
+	// is ignored, so the return reads every case the same way.
+	SEN2 string `json:"sen2,omitempty"`
 }
 
 // FamilyRight says which statutory right a trigger is the family's way of

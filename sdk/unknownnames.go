@@ -7,6 +7,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // The type checker stops at an expression's first unknown name. So that
@@ -33,7 +34,7 @@ func moreUnknownFacts(src string, skip int) []unknownHit {
 		root, _, _ := strings.Cut(name, ".")
 		v.roots[root] = true
 	}
-	for _, b := range allowedBuiltins {
+	for _, b := range guardlang.Builtins() {
 		v.roots[b] = true
 	}
 	ast.Walk(&tree.Node, v)

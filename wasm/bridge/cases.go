@@ -24,9 +24,9 @@ const (
 // "/case_ref"). ProblemCaseRefUnknown is the one a host answers by sending
 // the case itself: the ref was evicted, or never issued.
 const (
-	ProblemCaseRefUnknown     = "case_ref_unknown"
-	ProblemCaseRefOtherEngine = "case_ref_other_engine"
-	ProblemCaseRefInvalid     = "case_ref_invalid"
+	ProblemCaseRefUnknown     sdk.Code = "case_ref_unknown"
+	ProblemCaseRefOtherEngine sdk.Code = "case_ref_other_engine"
+	ProblemCaseRefInvalid     sdk.Code = "case_ref_invalid"
 )
 
 type cacheEntry struct {
@@ -104,7 +104,7 @@ func (cc *caseCache) recall(h int, ref int64) (sdk.Case, int, *sdk.Error) {
 	return e.c, e.size, nil
 }
 
-func refError(code, msg string) *sdk.Error {
+func refError(code sdk.Code, msg string) *sdk.Error {
 	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: msg, Pointer: "/case_ref",
 		Detail:   "Send the case itself (case) instead of case_ref.",
 		Problems: []sdk.Problem{{Code: code, Message: msg, Pointer: "/case_ref"}}}

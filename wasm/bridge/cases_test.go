@@ -410,7 +410,7 @@ func TestHostileCaseRefsAreStructuredErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		req     any
-		problem string
+		problem sdk.Code
 	}{
 		{"a string", `{"op":"fire","engine":` + fmt.Sprint(h) + `,"case_ref":"17","firing":{}}`, ""},
 		{"a fraction", `{"op":"clocks","engine":` + fmt.Sprint(h) + `,"case_ref":1.5,"as_of":"2026-01-01"}`, ""},

@@ -833,6 +833,8 @@ export interface TriggerDef {
   citation?: string;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
+  /** SEN2 names what the trigger is to the DfE SEN2 return (sdk/report): request, assess, plan_issued, mediation, ... (docs/sen2.md lists them). Only the default policy's marks count: in an overlay the field is ignored, so the return reads every case the same way. */
+  sen2?: string;
 }
 
 /** Waiver waives one statutory floor rule for one layer (Policy.Waivers). */
