@@ -4,7 +4,7 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
+	yamlSHA256: "c576a1e777c6a0110523915c928fd17e0d025adcf9219a6dd458a680880c0b36",
 	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
 	programs: []programMeta{
 		programMeta{
