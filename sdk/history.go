@@ -144,9 +144,10 @@ func jsonEqual(a, b any) bool {
 
 // Verify checks a case's history: every event's hash, every chain link back
 // to the origin, that every event was recorded under this engine's policy
-// (its policy_id and policy_hash), its signature (below), and that replaying
-// the history from the origin reproduces the case's states, clocks,
-// decisions and facts. It names the first bad event.
+// or one it knows as an earlier version of it (its policy_id and
+// policy_hash; see Replay), its signature (below), and that replaying the
+// history from the origin, each event under its own policy, reproduces the
+// case's states, clocks, decisions and facts. It names the first bad event.
 //
 // Signatures: with WithVerifyKeys every event must carry a valid signature
 // by one of the keys (an unsigned event, one signed by another key and a
