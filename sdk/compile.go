@@ -114,6 +114,9 @@ type compiled struct {
 	callSteps int64
 	costs     []exprCost
 	sen2      map[string]string // the default layer's SEN2 marks (Engine.SEN2Marks)
+	// bare is true for a default policy compiled alone (no overlays): it
+	// accepts the released defaults' histories (released.go).
+	bare bool
 }
 
 type role struct {
@@ -215,12 +218,24 @@ func Compile(sources ...PolicySource) (*Engine, error) {
 // policy's expressions are compiled on first use when the pre-parsed policy
 // matches the YAML (defaultjson.go); every answer is the same.
 func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callSteps int64) (eng *Engine, err error) {
+	return compileOn(nil, lazyDefault, sources, guardCost, callSteps)
+}
+
+// compileOn is compilePolicy on another default layer than the embedded
+// one when base is not nil: an earlier release of the default
+// (released.go). The engine is a default engine (compiled.bare) when there
+// are no sources.
+func compileOn(base *PolicySource, lazyDefault bool, sources []PolicySource, guardCost, callSteps int64) (eng *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
 		}
 	}()
-	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
+	first := PolicySource{Name: "default.yaml", Data: defaultPolicyYAML}
+	if base != nil {
+		first, lazyDefault = *base, false
+	}
+	all := append([]PolicySource{first}, sources...)
 	var srcs []source
 	d := &diag{}
 	d.locate = func(layer int, path string, col int) (position, string) { return locateCol(srcs, layer, path, col) }
@@ -230,7 +245,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 		var p Policy
 		var f *ast.File
 		var perr error
-		if i == 0 {
+		if i == 0 && base == nil {
 			p, perr = defaultLayer() // pre-parsed Go data when it matches the YAML
 			if lazyDefault && len(sources) == 0 {
 				lazy = defaultPrograms()
@@ -269,6 +284,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 		e.Detail = e.Problems[0].Message
 		return nil, e
 	}
+	c.bare = len(sources) == 0
 	return newEngine(c), nil
 }
 

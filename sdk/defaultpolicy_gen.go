@@ -4,7 +4,7 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "1852d254426a1b06e6bf6f18a40528cbf75845bda6bec919c101c7694a1d7672",
+	yamlSHA256: "02733a520b1a20a608e160d6bf880ea8f98f4a9dd83d57147d6eea14dd70bce6",
 	policyHash: "f52f21acdace03d884fe3301ac707919106fe0ece4d98863b857238652402c79",
 	programs: []programMeta{
 		programMeta{
