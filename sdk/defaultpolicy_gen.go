@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
-	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
+	yamlSHA256: "98d4fa502c351e705d67f17faff4ab2ffd34f1e2b6b5f28099429ff46a482a95",
+	policyHash: "12f8126b3011b6c61aeeeb57305b1711f274eb4939e9a98f4959eb86f47703da",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -195,6 +195,14 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+			DataFields: []string{
+				"training",
+			},
+			Cost: 1417,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "states.dispute == \"certificate_issued\" || data.placement_only == true",
 			DataFields: []string{
 				"placement_only",
@@ -378,6 +386,12 @@ var genDefault = generatedDefault{
 				Type:        "integer",
 				Min:         &genDefaultFloat3,
 				Max:         &genDefaultFloat4,
+			},
+			Parameter{
+				ID:          "lift_training_catalogue",
+				Value:       []any{},
+				Description: "The training a LIFT meeting may offer and a school may record as accessed; empty (the default) allows any (SEED-2).",
+				Type:        "list",
 			},
 		},
 		EvidenceKinds: []string{
@@ -604,6 +618,7 @@ var genDefault = generatedDefault{
 				Description: "The allocated LIFT professional makes first contact with the school (a local expectation, not statute).",
 				Unit:        "working_days",
 				LengthParam: "lift_initial_contact_working_days",
+				PerSource:   true,
 				Citation:    "SEED-0; SEED-1",
 			},
 			ClockDef{
@@ -1061,8 +1076,42 @@ var genDefault = generatedDefault{
 							"sensory_physical",
 						},
 					},
+					FieldDef{
+						Name: "attendees",
+						Type: "list",
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The professionals who attended the meeting.",
+					},
+					FieldDef{
+						Name:        "meeting_id",
+						Type:        "string",
+						Description: "The district meeting (one id per meeting), so attendance is counted once per meeting.",
+					},
+					FieldDef{
+						Name:        "training",
+						Type:        "list",
+						Description: "The training offered to the school or setting.",
+					},
 				},
-				Citation: "SEED-0; SEED-1",
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "lift_training_in_catalogue",
+						Expr:     "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+						Reason:   "The training named is not in this authority's LIFT training catalogue.",
+						Citation: "SEED-2",
+					},
+				},
+				Citation: "SEED-0; SEED-1; SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.professional_allocated",
@@ -1072,13 +1121,39 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"lift_chair",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "professional",
+						Type:     "string",
+						Required: true,
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The profession allocated to work with the school or setting.",
+					},
+					FieldDef{
+						Name:        "service",
+						Type:        "string",
+						Description: "The service providing the professional.",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
-							Clock: "lift_initial_contact",
+							Clock:  "lift_initial_contact",
+							Source: "professional",
 						},
 					},
 				},
+				Citation: "SEED-0; SEED-1; SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.initial_contact_made",
@@ -1088,10 +1163,29 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"lift_professional",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "professional",
+						Type: "string",
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The profession making first contact; left out, the latest allocated.",
+					},
+				},
 				Effects: Effects{
 					Stop: []ClockRef{
 						ClockRef{
-							Clock: "lift_initial_contact",
+							Clock:  "lift_initial_contact",
+							Source: "professional",
 						},
 					},
 				},
@@ -1116,6 +1210,57 @@ var genDefault = generatedDefault{
 					"lift_chair",
 					"lift_professional",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "outcomes",
+						Type: "list",
+						Enum: []string{
+							"advice_to_try",
+							"training",
+							"school_to_school_support",
+							"specialist_intervention",
+							"refer_early_help",
+							"seek_health_advice",
+						},
+						Description: "The recommendations as adapted.",
+					},
+				},
+				Citation: "SEED-0; SEED-2",
+			},
+			TriggerDef{
+				ID:          "lift.training_accessed",
+				Description: "The school or setting records training it accessed after a LIFT referral.",
+				From: []string{
+					"referral_started",
+					"awaiting_meeting",
+					"in_intervention",
+					"return_review",
+					"exhausted",
+					"closed",
+				},
+				Roles: []string{
+					"senco",
+					"school",
+					"ey_setting",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "training",
+						Type:        "list",
+						Required:    true,
+						MinItems:    1,
+						Description: "The training accessed.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "lift_training_in_catalogue",
+						Expr:     "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+						Reason:   "The training named is not in this authority's LIFT training catalogue.",
+						Citation: "SEED-2",
+					},
+				},
+				Citation: "SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.exhausted",

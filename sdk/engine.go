@@ -662,7 +662,10 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 		return
 	}
 	if r.Source != "" {
-		src, _ := data[r.Source].(string)
+		src, ok := data[r.Source].(string)
+		if !ok {
+			src = latestSource(e.p, w, r)
+		}
 		k := r.Clock + "." + src
 		if cl, ok := w.Clocks[k]; ok {
 			fn(k, cl)
@@ -676,6 +679,27 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 			fn(k, cl)
 		}
 	}
+}
+
+// latestSource is the source of the latest instance of the per-source
+// clock r names that a firing in w's history started: what a reference
+// without its source field means (a first contact by the professional
+// allocated last). It is "" when no firing started one.
+func latestSource(p *compiled, w *Case, r ClockRef) string {
+	for i := len(w.History) - 1; i >= 0; i-- {
+		ev := &w.History[i]
+		t := p.trigBy[ev.Trigger]
+		if t == nil {
+			continue
+		}
+		for _, s := range startsOf(t.def) {
+			if s.Clock == r.Clock && s.Source != "" {
+				src, _ := ev.Data[s.Source].(string)
+				return src
+			}
+		}
+	}
+	return ""
 }
 
 func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {

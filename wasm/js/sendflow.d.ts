@@ -35,6 +35,7 @@ export type Trigger =
   | "lift.initial_contact_made"
   | "lift.return_requested"
   | "lift.recommendations_adapted"
+  | "lift.training_accessed"
   | "lift.exhausted"
   | "lift.closed"
   | "hnf.considered"
@@ -147,7 +148,15 @@ export type ClockId =
 /** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock. From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
 export type ClockKey =
   | "support_review"
-  | "lift_initial_contact"
+  | "lift_initial_contact.chair"
+  | "lift_initial_contact.early_help"
+  | "lift_initial_contact.educational_psychologist"
+  | "lift_initial_contact.health"
+  | "lift_initial_contact.other"
+  | "lift_initial_contact.outreach_teacher"
+  | "lift_initial_contact.school_representative"
+  | "lift_initial_contact.senco"
+  | "lift_initial_contact.specialist_teacher"
   | "ehc_decision_to_assess"
   | "ehc_advice.educational"
   | "ehc_advice.medical"
@@ -183,13 +192,21 @@ export type ClockKey =
 
 /** Every source of a per-source clock (the R6(1) advice sources). From case.schema.json. */
 export type AdviceSource =
+  | "chair"
+  | "early_help"
   | "educational"
+  | "educational_psychologist"
+  | "health"
   | "medical"
   | "other"
+  | "outreach_teacher"
   | "parent"
   | "preparation_for_adulthood"
   | "psychological"
-  | "social_care";
+  | "school_representative"
+  | "senco"
+  | "social_care"
+  | "specialist_teacher";
 
 /** A clock is a duty (someone must act by its due date) or a window (a period that ends by itself). From case.schema.json. */
 export type ClockKind =
@@ -878,15 +895,37 @@ export interface TriggerPayloads {
   "lift.meeting_held": {
     outcomes: ("advice_to_try" | "training" | "school_to_school_support" | "specialist_intervention" | "refer_early_help" | "seek_health_advice")[];
     need_areas?: ("cognition_learning" | "communication_interaction" | "semh" | "sensory_physical")[] | null;
+    /** The professionals who attended the meeting. */
+    attendees?: ("educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other")[] | null;
+    /** The district meeting (one id per meeting), so attendance is counted once per meeting. */
+    meeting_id?: string | null;
+    /** The training offered to the school or setting. */
+    training?: string[] | null;
   };
-  /** The payload of lift.professional_allocated. It takes no data fields. */
-  "lift.professional_allocated": Record<string, never>;
-  /** The payload of lift.initial_contact_made. It takes no data fields. */
-  "lift.initial_contact_made": Record<string, never>;
+  /** The payload of lift.professional_allocated. The firing must carry data. */
+  "lift.professional_allocated": {
+    /** The profession allocated to work with the school or setting. */
+    professional: "educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other";
+    /** The service providing the professional. */
+    service?: string | null;
+  };
+  /** The payload of lift.initial_contact_made. */
+  "lift.initial_contact_made": {
+    /** The profession making first contact; left out, the latest allocated. */
+    professional?: "educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other" | null;
+  };
   /** The payload of lift.return_requested. It takes no data fields. */
   "lift.return_requested": Record<string, never>;
-  /** The payload of lift.recommendations_adapted. It takes no data fields. */
-  "lift.recommendations_adapted": Record<string, never>;
+  /** The payload of lift.recommendations_adapted. */
+  "lift.recommendations_adapted": {
+    /** The recommendations as adapted. */
+    outcomes?: ("advice_to_try" | "training" | "school_to_school_support" | "specialist_intervention" | "refer_early_help" | "seek_health_advice")[] | null;
+  };
+  /** The payload of lift.training_accessed. The firing must carry data. */
+  "lift.training_accessed": {
+    /** The training accessed. */
+    training: string[];
+  };
   /** The payload of lift.exhausted. The firing must carry data. */
   "lift.exhausted": {
     summary_sheet_completed: boolean;
