@@ -413,7 +413,7 @@ var (
 	evidenceB = &bound{n: MaxEvidence, tot: MaxPayloadBytes, el: strB(MaxStringLength)}
 	clockB    = &bound{n: 6, tot: 6*40 + 14, el: dateB}
 	clocksB   = &bound{n: MaxHistory, tot: MaxHistory * (6*40 + 14 + MaxIdentifierLen + 2), el: clockB}
-	childB    = &bound{n: 4, tot: MaxStringLength + 80, el: caseStrB}
+	childB    = &bound{n: 11, tot: 4*MaxStringLength + 120, el: caseStrB}
 )
 
 func strB(n int64) *bound { return &bound{s: n, tot: n} }

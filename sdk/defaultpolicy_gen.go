@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "98d4fa502c351e705d67f17faff4ab2ffd34f1e2b6b5f28099429ff46a482a95",
-	policyHash: "12f8126b3011b6c61aeeeb57305b1711f274eb4939e9a98f4959eb86f47703da",
+	yamlSHA256: "afcdb4b045a0559537a3c8f4121117a2b69478a75476e558ce8ac91fdf30559b",
+	policyHash: "4825b8c49230c79ffd4621270304aac18f5206c68090e38b7a56d21b720a46c3",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -38,6 +38,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "(child.date_of_birth == \"\" && !child.year_group_known) || (child.past_compulsory_school_age && (child.date_of_birth == \"\" || child.age < 25 || states.plan in params.plan_maintained_states))",
+			Cost: 145,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "(data.named_school ?? \"\") != \"\" || (data.school_type ?? \"\") != \"\"",
 			DataFields: []string{
 				"named_school",
@@ -52,11 +57,6 @@ var genDefault = generatedDefault{
 				"named_school",
 			},
 			Cost: 7,
-		},
-		programMeta{
-			Kind: "bool",
-			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
-			Cost: 10051,
 		},
 		programMeta{
 			Kind: "bool",
@@ -273,13 +273,13 @@ var genDefault = generatedDefault{
 			},
 			RoleDef{
 				ID:          "young_person",
-				Description: "A person over compulsory school age and under 25 (CFA s83).",
+				Description: "A person over compulsory school age and under 25, or older while an EHC plan is kept for them (CFA s83(2), s46).",
 				Statutory:   true,
 				Eligibility: &GuardDef{
 					ID:       "young_person_age",
-					Expr:     "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
-					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25. A younger child's parent acts for them.",
-					Citation: "CFA s83; CoP",
+					Expr:     "(child.date_of_birth == \"\" && !child.year_group_known) || (child.past_compulsory_school_age && (child.date_of_birth == \"\" || child.age < 25 || states.plan in params.plan_maintained_states))",
+					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25 (or older while an EHC plan is kept for them). A younger child's parent acts for them.",
+					Citation: "CFA s83(2); CFA s46; CoP",
 				},
 			},
 			RoleDef{
@@ -1417,6 +1417,24 @@ var genDefault = generatedDefault{
 					"young_person",
 					"school",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "plan_already_maintained",
@@ -1448,6 +1466,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1704,10 +1723,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Citation: "R13(1)",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1725,11 +1763,28 @@ var genDefault = generatedDefault{
 						Type:        "string",
 						Description: "The school or institution the parent or young person asks to be named.",
 					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Citation: "CFA s38(2)(b)(ii)",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1741,10 +1796,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Citation: "Personal Budgets Regulations 2014 reg 4",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may ask for a personal budget (CFA s49)",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may ask for a personal budget (CFA s49)",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1850,6 +1924,24 @@ var genDefault = generatedDefault{
 					"young_person",
 					"school",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Cancel: []ClockRef{
 						ClockRef{
@@ -1883,6 +1975,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2126,6 +2219,24 @@ var genDefault = generatedDefault{
 					"school",
 					"la_officer",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
@@ -2141,6 +2252,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2153,6 +2265,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -2170,6 +2300,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2507,6 +2638,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "appealable_decision",
@@ -2524,8 +2673,9 @@ var genDefault = generatedDefault{
 				},
 				Citation: "R33; R34",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
+					Rule:                "appealable_decision_kept",
+					Right:               "declining mediation and going on to appeal is a statutory right (CFA s55)",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2537,6 +2687,24 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"parent",
 					"young_person",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Guards: []GuardDef{
 					GuardDef{
@@ -2555,8 +2723,9 @@ var genDefault = generatedDefault{
 				},
 				Citation: "R35-R37",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+					Rule:                "appealable_decision_kept",
+					Right:               "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2633,6 +2802,22 @@ var genDefault = generatedDefault{
 						Type:        "boolean",
 						Description: "The appeal is only about the school or type named (section I): no mediation certificate is needed.",
 					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Guards: []GuardDef{
 					GuardDef{
@@ -2666,8 +2851,9 @@ var genDefault = generatedDefault{
 				},
 				Citation: "CFA s51; HESC r20; r12",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+					Rule:                "appealable_decision_kept",
+					Right:               "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2808,6 +2994,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Cancel: []ClockRef{
 						ClockRef{
@@ -2819,8 +3023,9 @@ var genDefault = generatedDefault{
 					},
 				},
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "a family may withdraw its own mediation or appeal at any time",
+					Rule:                "appealable_decision_kept",
+					Right:               "a family may withdraw its own mediation or appeal at any time",
+					PassesToYoungPerson: true,
 				},
 			},
 		},

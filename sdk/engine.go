@@ -311,7 +311,11 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	if merr != nil {
 		return Event{}, nil, merr
 	}
-	ev, oerr := e.record(w, t, f.Actor, v.env.At, v.in, before)
+	actor := f.Actor
+	if v.asYoungPerson {
+		actor = roleYoungPerson
+	}
+	ev, oerr := e.record(w, t, actor, v.env.At, v.in, before)
 	if oerr != nil {
 		return Event{}, nil, oerr
 	}
@@ -581,6 +585,10 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 	if dobErr == nil {
 		env.Child.Age = calendar.AgeOn(dob, today)
 	}
+	ch := &w.Child
+	env.Child.PastSchoolAge, _ = pastCompulsorySchoolAge(ch, today)
+	env.Child.LacksCapacity, env.Child.AuthorisedParent, env.Child.HasRepresentative = ch.LacksCapacity, ch.AuthorisedParent, ch.Representative != ""
+	env.Child.Post25Setting, env.Child.ApprenticeshipEnd, env.Child.CourseEnd = ch.Post25Setting, ch.ApprenticeshipEnd, ch.CourseEnd
 	if !withClocks || len(w.Clocks) == 0 {
 		env.Clocks = emptyClocks
 	} else {
@@ -998,7 +1006,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 			if i := strings.Index(msg, "\""); i >= 0 {
 				name := strings.Trim(msg[i:], "\"")
 				ptr = ptrKey("/facts", name)
-				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
+				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, append(append([]string(nil), factFields...), childField...)))
 			}
 		} else if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
 			// Name the field and the type wanted, never the value given.
@@ -1031,6 +1039,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	if y := out.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
 		probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/child/year_group", Message: "year group is out of range (-3 to 20)"})
 	}
+	probs = append(probs, childProblems(&out.Child, "/facts/child")...)
 	for _, s := range [...]struct{ name, v string }{{"id", out.ID}, {"la", out.LA}, {"district", out.District}} {
 		if len(s.v) > MaxIdentifierLen {
 			probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/" + s.name, Message: fmt.Sprintf("fact %s is longer than %d bytes", s.name, MaxIdentifierLen)})

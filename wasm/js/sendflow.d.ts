@@ -459,6 +459,18 @@ export interface Child {
   date_of_birth?: string;
   /** YearGroup is the national curriculum year: reception is 0, nursery -1. It is a pointer because reception (0) is not the same as unknown. */
   year_group?: number;
+  /** LacksCapacity is true when the young person lacks capacity (MCA s2-s3) for the matter at hand: the alternative person, their deputy or attorney (Representative) or else a parent, acts for them (CFA s80; R64). One value, judged at each firing's date. */
+  lacks_capacity?: boolean;
+  /** Representative names the young person's deputy or attorney (CFA s80(6)), who fires as "parent" with data acting_as: representative while LacksCapacity is true. It is personal data: the engine never echoes it. */
+  representative?: string;
+  /** AuthorisedParent is true when the young person has authorised a parent in writing to act for them (CoP ch. 8): a parent's firing with data on_behalf_of: young_person is then the young person's act. */
+  authorised_parent?: boolean;
+  /** Post25Setting is where a young person over 25 is educated or trained, for the R46(1) age limit: "fe" (further education, the default), "apprenticeship" or "other". */
+  post25_setting?: "fe" | "apprenticeship" | "other";
+  /** ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an apprenticeship or other course is expected to end (R46(1)). */
+  apprenticeship_end?: string;
+  /** ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an apprenticeship or other course is expected to end (R46(1)). */
+  course_end?: string;
 }
 
 /** Clock is one running or finished statutory (or policy) time limit. */
@@ -523,12 +535,24 @@ export interface FactsPatch {
   la?: string;
   /** The authority's district, e.g. "dover". */
   district?: string;
-  /** The child's date of birth and year group. */
+  /** The child's date of birth and year group, capacity and representatives, and the facts of the age limit. */
   child?: {
     /** A calendar date, YYYY-MM-DD. */
     date_of_birth?: string;
     /** The national curriculum year: reception is 0, nursery -1. */
     year_group?: number;
+    /** The young person lacks capacity (MCA s2-s3). */
+    lacks_capacity?: boolean;
+    /** The young person's deputy or attorney (CFA s80(6)); personal data, never echoed. */
+    representative?: string;
+    /** The young person has authorised a parent in writing to act for them. */
+    authorised_parent?: boolean;
+    /** Where a young person over 25 is educated or trained (R46(1)). */
+    post25_setting?: "fe" | "apprenticeship" | "other";
+    /** When the apprenticeship ends, YYYY-MM-DD. */
+    apprenticeship_end?: string;
+    /** When the course ends, YYYY-MM-DD. */
+    course_end?: string;
   };
   /** Kinds of evidence to add to the case. */
   evidence?: EvidenceKind[];
@@ -717,6 +741,8 @@ export interface FamilyRight {
   by_others?: boolean;
   /** Roles are the roles that hold the right (a school's request, anyone bringing a child to the LA's attention); empty means parent and young_person, or every role of the trigger when ByOthers. */
   roles?: string[];
+  /** PassesToYoungPerson marks a family rights trigger (LIFECYCLE.md "Family rights triggers"): before compulsory school age ends the right is the parent's, after it the young person's (CFA s83(2)), with a parent acting only on the young person's written authority (data on_behalf_of) or while the young person lacks capacity, and a deputy or attorney then acting as parent (data acting_as; CFA s80, R64). Such a trigger declares both data fields. Overlays cannot change the mark (statutory floor). */
+  passes_to_young_person?: boolean;
 }
 
 /** FieldDef declares one payload field. */
@@ -945,8 +971,13 @@ export interface TriggerPayloads {
   "hnf.declined": Record<string, never>;
   /** The payload of hnf.ended. It takes no data fields. */
   "hnf.ended": Record<string, never>;
-  /** The payload of ehc.requested. It takes no data fields. */
-  "ehc.requested": Record<string, never>;
+  /** The payload of ehc.requested. */
+  "ehc.requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.brought_to_attention. It takes no data fields. */
   "ehc.brought_to_attention": Record<string, never>;
   /** The payload of ehc.decided_not_to_assess. It takes no data fields. */
@@ -968,15 +999,29 @@ export interface TriggerPayloads {
     /** Must be absent or empty: a draft plan names no school. */
     named_school?: string | null;
   };
-  /** The payload of ehc.representations_made. It takes no data fields. */
-  "ehc.representations_made": Record<string, never>;
+  /** The payload of ehc.representations_made. */
+  "ehc.representations_made": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.school_requested. */
   "ehc.school_requested": {
     /** The school or institution the parent or young person asks to be named. */
     school?: string | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
   };
-  /** The payload of ehc.personal_budget_requested. It takes no data fields. */
-  "ehc.personal_budget_requested": Record<string, never>;
+  /** The payload of ehc.personal_budget_requested. */
+  "ehc.personal_budget_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.plan_finalised. */
   "ehc.plan_finalised": {
     named_school?: string | null;
@@ -984,8 +1029,13 @@ export interface TriggerPayloads {
     preparation_for_adulthood?: boolean | null;
     no_more_representations?: boolean | null;
   };
-  /** The payload of ehc.withdrawn. It takes no data fields. */
-  "ehc.withdrawn": Record<string, never>;
+  /** The payload of ehc.withdrawn. */
+  "ehc.withdrawn": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.exception_recorded. The firing must carry data. */
   "ehc.exception_recorded": {
     reason: "institution_closed" | "exceptional_personal_circumstances" | "absent_from_area";
@@ -1006,10 +1056,20 @@ export interface TriggerPayloads {
   "plan.amendment_finalised": Record<string, never>;
   /** The payload of plan.amendment_abandoned. It takes no data fields. */
   "plan.amendment_abandoned": Record<string, never>;
-  /** The payload of plan.early_review_requested. It takes no data fields. */
-  "plan.early_review_requested": Record<string, never>;
-  /** The payload of plan.reassessment_requested. It takes no data fields. */
-  "plan.reassessment_requested": Record<string, never>;
+  /** The payload of plan.early_review_requested. */
+  "plan.early_review_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of plan.reassessment_requested. */
+  "plan.reassessment_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of plan.reassessment_refused. It takes no data fields. */
   "plan.reassessment_refused": Record<string, never>;
   /** The payload of plan.reassessment_agreed. It takes no data fields. */
@@ -1045,10 +1105,20 @@ export interface TriggerPayloads {
   };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
-  /** The payload of dispute.mediation_declined. It takes no data fields. */
-  "dispute.mediation_declined": Record<string, never>;
-  /** The payload of dispute.mediation_requested. It takes no data fields. */
-  "dispute.mediation_requested": Record<string, never>;
+  /** The payload of dispute.mediation_declined. */
+  "dispute.mediation_declined": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of dispute.mediation_requested. */
+  "dispute.mediation_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of dispute.mediation_concluded. It takes no data fields. */
   "dispute.mediation_concluded": Record<string, never>;
   /** The payload of dispute.certificate_issued. It takes no data fields. */
@@ -1057,6 +1127,10 @@ export interface TriggerPayloads {
   "dispute.appeal_registered": {
     /** The appeal is only about the school or type named (section I): no mediation certificate is needed. */
     placement_only?: boolean | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
   };
   /** The payload of dispute.tribunal_decided. The firing must carry data. */
   "dispute.tribunal_decided": {
@@ -1064,8 +1138,13 @@ export interface TriggerPayloads {
   };
   /** The payload of dispute.order_complied. It takes no data fields. */
   "dispute.order_complied": Record<string, never>;
-  /** The payload of dispute.withdrawn. It takes no data fields. */
-  "dispute.withdrawn": Record<string, never>;
+  /** The payload of dispute.withdrawn. */
+  "dispute.withdrawn": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.VerifyReport */
