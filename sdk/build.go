@@ -310,6 +310,7 @@ func (b *builder) trigger(td TriggerDef) {
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
+	b.rightsFields(t, w)
 	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
 		d.add("bad_value", w.path+".family_right.rule", w.layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
 	}

@@ -110,12 +110,43 @@ func (e *Engine) checkFactsPart(prefix string, f *Facts, bad func(ptr, format st
 	if y := f.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
 		return bad(prefix+"/child/year_group", "year group %d is out of range (-3 to 20)", *y)
 	}
+	if probs := childProblems(&f.Child, prefix+"/child"); len(probs) > 0 {
+		return bad(probs[0].Pointer, "%s", probs[0].Message)
+	}
 	return nil
+}
+
+// post25Settings are the values of child.post25_setting (R46(1)).
+var post25Settings = []string{"fe", "apprenticeship", "other"}
+
+// childProblems checks the child's capacity and age-limit facts, at ptr
+// (".../child"). No message quotes a value: the representative is a
+// person's name.
+func childProblems(ch *Child, ptr string) []Problem {
+	var probs []Problem
+	if len(ch.Representative) > MaxIdentifierLen || !utf8.ValidString(ch.Representative) {
+		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr + "/representative",
+			Message: fmt.Sprintf("the representative must be valid UTF-8 text of at most %d bytes", MaxIdentifierLen)})
+	}
+	if ch.Post25Setting != "" && !slices.Contains(post25Settings, ch.Post25Setting) {
+		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr + "/post25_setting",
+			Message: "post25_setting must be one of: " + strings.Join(post25Settings, ", ")})
+	}
+	for _, d := range [...]struct{ name, v string }{{"apprenticeship_end", ch.ApprenticeshipEnd}, {"course_end", ch.CourseEnd}} {
+		if _, err := calendar.ParseDate(d.v); d.v != "" && err != nil {
+			probs = append(probs, Problem{Code: "bad_date", Pointer: ptr + "/" + d.name, Message: d.name + " must be a date (YYYY-MM-DD)"})
+		}
+	}
+	return probs
 }
 
 // factsBytes estimates the JSON size of facts.
 func factsBytes(f *Facts) int {
-	n := 120 + len(f.ID) + len(f.LA) + len(f.District) + len(f.Child.DateOfBirth)
+	ch := &f.Child
+	n := 120 + len(f.ID) + len(f.LA) + len(f.District) + len(ch.DateOfBirth)
+	if ch.LacksCapacity || ch.AuthorisedParent || ch.Representative != "" || ch.Post25Setting != "" || ch.ApprenticeshipEnd != "" || ch.CourseEnd != "" {
+		n += 160 + len(ch.Representative) + len(ch.Post25Setting) + len(ch.ApprenticeshipEnd) + len(ch.CourseEnd)
+	}
 	for _, ev := range f.Evidence {
 		n += len(ev) + 3
 	}

@@ -152,6 +152,9 @@ type trigger struct {
 	// rolesText and fromText are the trigger's roles and source states as
 	// written, joined once here for Permitted's reasons.
 	rolesText, fromText string
+	// passesToYoungPerson: the family rights rule governs the trigger
+	// (FamilyRight.PassesToYoungPerson; rights.go).
+	passesToYoungPerson bool
 }
 
 type guard struct {

@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "02733a520b1a20a608e160d6bf880ea8f98f4a9dd83d57147d6eea14dd70bce6",
-	policyHash: "f52f21acdace03d884fe3301ac707919106fe0ece4d98863b857238652402c79",
+	yamlSHA256: "ce30f94151fb17b66f3b1deb27d47a11d23769f827bae43dff79e190c0630ac5",
+	policyHash: "6e0e9ab663160946cf26c71a8e6f551d921e176150ae05abb67d43f2443c4581",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -38,6 +38,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "(child.date_of_birth == \"\" && !child.year_group_known) || (child.past_compulsory_school_age && (child.date_of_birth == \"\" || child.age < 25 || states.plan in params.plan_maintained_states))",
+			Cost: 145,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "(data.named_school ?? \"\") != \"\" || (data.school_type ?? \"\") != \"\"",
 			DataFields: []string{
 				"named_school",
@@ -52,11 +57,6 @@ var genDefault = generatedDefault{
 				"named_school",
 			},
 			Cost: 7,
-		},
-		programMeta{
-			Kind: "bool",
-			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
-			Cost: 10051,
 		},
 		programMeta{
 			Kind: "bool",
@@ -195,6 +195,14 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+			DataFields: []string{
+				"training",
+			},
+			Cost: 1417,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "states.dispute == \"certificate_issued\" || data.placement_only == true",
 			DataFields: []string{
 				"placement_only",
@@ -265,13 +273,13 @@ var genDefault = generatedDefault{
 			},
 			RoleDef{
 				ID:          "young_person",
-				Description: "A person over compulsory school age and under 25 (CFA s83).",
+				Description: "A person over compulsory school age and under 25, or older while an EHC plan is kept for them (CFA s83(2), s46).",
 				Statutory:   true,
 				Eligibility: &GuardDef{
 					ID:       "young_person_age",
-					Expr:     "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
-					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25. A younger child's parent acts for them.",
-					Citation: "CFA s83; CoP",
+					Expr:     "(child.date_of_birth == \"\" && !child.year_group_known) || (child.past_compulsory_school_age && (child.date_of_birth == \"\" || child.age < 25 || states.plan in params.plan_maintained_states))",
+					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25 (or older while an EHC plan is kept for them). A younger child's parent acts for them.",
+					Citation: "CFA s83(2); CFA s46; CoP",
 				},
 			},
 			RoleDef{
@@ -378,6 +386,12 @@ var genDefault = generatedDefault{
 				Type:        "integer",
 				Min:         &genDefaultFloat3,
 				Max:         &genDefaultFloat4,
+			},
+			Parameter{
+				ID:          "lift_training_catalogue",
+				Value:       []any{},
+				Description: "The training a LIFT meeting may offer and a school may record as accessed; empty (the default) allows any (SEED-2).",
+				Type:        "list",
 			},
 		},
 		EvidenceKinds: []string{
@@ -604,6 +618,7 @@ var genDefault = generatedDefault{
 				Description: "The allocated LIFT professional makes first contact with the school (a local expectation, not statute).",
 				Unit:        "working_days",
 				LengthParam: "lift_initial_contact_working_days",
+				PerSource:   true,
 				Citation:    "SEED-0; SEED-1",
 			},
 			ClockDef{
@@ -1061,8 +1076,42 @@ var genDefault = generatedDefault{
 							"sensory_physical",
 						},
 					},
+					FieldDef{
+						Name: "attendees",
+						Type: "list",
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The professionals who attended the meeting.",
+					},
+					FieldDef{
+						Name:        "meeting_id",
+						Type:        "string",
+						Description: "The district meeting (one id per meeting), so attendance is counted once per meeting.",
+					},
+					FieldDef{
+						Name:        "training",
+						Type:        "list",
+						Description: "The training offered to the school or setting.",
+					},
 				},
-				Citation: "SEED-0; SEED-1",
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "lift_training_in_catalogue",
+						Expr:     "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+						Reason:   "The training named is not in this authority's LIFT training catalogue.",
+						Citation: "SEED-2",
+					},
+				},
+				Citation: "SEED-0; SEED-1; SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.professional_allocated",
@@ -1072,13 +1121,39 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"lift_chair",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "professional",
+						Type:     "string",
+						Required: true,
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The profession allocated to work with the school or setting.",
+					},
+					FieldDef{
+						Name:        "service",
+						Type:        "string",
+						Description: "The service providing the professional.",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
-							Clock: "lift_initial_contact",
+							Clock:  "lift_initial_contact",
+							Source: "professional",
 						},
 					},
 				},
+				Citation: "SEED-0; SEED-1; SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.initial_contact_made",
@@ -1088,10 +1163,29 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"lift_professional",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "professional",
+						Type: "string",
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The profession making first contact; left out, the latest allocated.",
+					},
+				},
 				Effects: Effects{
 					Stop: []ClockRef{
 						ClockRef{
-							Clock: "lift_initial_contact",
+							Clock:  "lift_initial_contact",
+							Source: "professional",
 						},
 					},
 				},
@@ -1116,6 +1210,57 @@ var genDefault = generatedDefault{
 					"lift_chair",
 					"lift_professional",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "outcomes",
+						Type: "list",
+						Enum: []string{
+							"advice_to_try",
+							"training",
+							"school_to_school_support",
+							"specialist_intervention",
+							"refer_early_help",
+							"seek_health_advice",
+						},
+						Description: "The recommendations as adapted.",
+					},
+				},
+				Citation: "SEED-0; SEED-2",
+			},
+			TriggerDef{
+				ID:          "lift.training_accessed",
+				Description: "The school or setting records training it accessed after a LIFT referral.",
+				From: []string{
+					"referral_started",
+					"awaiting_meeting",
+					"in_intervention",
+					"return_review",
+					"exhausted",
+					"closed",
+				},
+				Roles: []string{
+					"senco",
+					"school",
+					"ey_setting",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "training",
+						Type:        "list",
+						Required:    true,
+						MinItems:    1,
+						Description: "The training accessed.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "lift_training_in_catalogue",
+						Expr:     "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+						Reason:   "The training named is not in this authority's LIFT training catalogue.",
+						Citation: "SEED-2",
+					},
+				},
+				Citation: "SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.exhausted",
@@ -1272,6 +1417,24 @@ var genDefault = generatedDefault{
 					"young_person",
 					"school",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "plan_already_maintained",
@@ -1303,6 +1466,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 				SEN2: "request",
 			},
@@ -1565,10 +1729,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Citation: "R13(1)",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1586,11 +1769,28 @@ var genDefault = generatedDefault{
 						Type:        "string",
 						Description: "The school or institution the parent or young person asks to be named.",
 					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Citation: "CFA s38(2)(b)(ii)",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1602,10 +1802,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Citation: "Personal Budgets Regulations 2014 reg 4",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may ask for a personal budget (CFA s49)",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may ask for a personal budget (CFA s49)",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1712,6 +1931,24 @@ var genDefault = generatedDefault{
 					"young_person",
 					"school",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Cancel: []ClockRef{
 						ClockRef{
@@ -1745,6 +1982,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 				SEN2: "withdrawn",
 			},
@@ -1992,6 +2230,24 @@ var genDefault = generatedDefault{
 					"school",
 					"la_officer",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
@@ -2007,6 +2263,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2019,6 +2276,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -2036,6 +2311,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2380,6 +2656,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "appealable_decision",
@@ -2397,8 +2691,9 @@ var genDefault = generatedDefault{
 				},
 				Citation: "R33; R34",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
+					Rule:                "appealable_decision_kept",
+					Right:               "declining mediation and going on to appeal is a statutory right (CFA s55)",
+					PassesToYoungPerson: true,
 				},
 				SEN2: "mediation_declined",
 			},
@@ -2411,6 +2706,24 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"parent",
 					"young_person",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Guards: []GuardDef{
 					GuardDef{
@@ -2429,8 +2742,9 @@ var genDefault = generatedDefault{
 				},
 				Citation: "R35-R37",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+					Rule:                "appealable_decision_kept",
+					Right:               "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+					PassesToYoungPerson: true,
 				},
 				SEN2: "mediation",
 			},
@@ -2508,6 +2822,22 @@ var genDefault = generatedDefault{
 						Type:        "boolean",
 						Description: "The appeal is only about the school or type named (section I): no mediation certificate is needed.",
 					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Guards: []GuardDef{
 					GuardDef{
@@ -2541,8 +2871,9 @@ var genDefault = generatedDefault{
 				},
 				Citation: "CFA s51; HESC r20; r12",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+					Rule:                "appealable_decision_kept",
+					Right:               "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+					PassesToYoungPerson: true,
 				},
 				SEN2: "appeal",
 			},
@@ -2685,6 +3016,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Cancel: []ClockRef{
 						ClockRef{
@@ -2696,8 +3045,9 @@ var genDefault = generatedDefault{
 					},
 				},
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "a family may withdraw its own mediation or appeal at any time",
+					Rule:                "appealable_decision_kept",
+					Right:               "a family may withdraw its own mediation or appeal at any time",
+					PassesToYoungPerson: true,
 				},
 			},
 		},

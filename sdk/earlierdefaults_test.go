@@ -76,7 +76,7 @@ func v2Default(t *testing.T) *Engine {
 	text := string(defaultPolicyYAML)
 	for _, r := range [][2]string{
 		{"{id: ehc_final_plan, unit: weeks, length: 20,", "{id: ehc_final_plan, unit: weeks, length: 18,"},
-		{"    citation: \"CFA s36(1); R5(1)\"\n", "    citation: \"CFA s36(1); R5(1)\"\n    payload:\n      - {name: request_reason, type: string, required: true}\n"},
+		{"    citation: \"CFA s36(1); R5(1)\"\n", "      - {name: request_reason, type: string, required: true}\n    citation: \"CFA s36(1); R5(1)\"\n"},
 		{"\nclocks:\n", "  - {id: transport, description: \"Home to school transport.\", initial: none, states: [{id: none}, {id: applied}]}\n\nclocks:\n"},
 		{"\ntriggers:\n", "\ntriggers:\n  - {id: transport.applied, from: [none], to: applied, roles: [parent]}\n"},
 	} {

@@ -318,7 +318,11 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	if merr != nil {
 		return Event{}, nil, merr
 	}
-	ev, oerr := e.record(w, t, f.Actor, f.By, v.env.At, v.in, before)
+	actor := f.Actor
+	if v.asYoungPerson {
+		actor = roleYoungPerson
+	}
+	ev, oerr := e.record(w, t, actor, f.By, v.env.At, v.in, before)
 	if oerr != nil {
 		return Event{}, nil, oerr
 	}
@@ -591,6 +595,10 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 	if dobErr == nil {
 		env.Child.Age = calendar.AgeOn(dob, today)
 	}
+	ch := &w.Child
+	env.Child.PastSchoolAge, _ = pastCompulsorySchoolAge(ch, today)
+	env.Child.LacksCapacity, env.Child.AuthorisedParent, env.Child.HasRepresentative = ch.LacksCapacity, ch.AuthorisedParent, ch.Representative != ""
+	env.Child.Post25Setting, env.Child.ApprenticeshipEnd, env.Child.CourseEnd = ch.Post25Setting, ch.ApprenticeshipEnd, ch.CourseEnd
 	if !withClocks || len(w.Clocks) == 0 {
 		env.Clocks = emptyClocks
 	} else {
@@ -672,7 +680,10 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 		return
 	}
 	if r.Source != "" {
-		src, _ := data[r.Source].(string)
+		src, ok := data[r.Source].(string)
+		if !ok {
+			src = latestSource(e.p, w, r)
+		}
 		k := r.Clock + "." + src
 		if cl, ok := w.Clocks[k]; ok {
 			fn(k, cl)
@@ -686,6 +697,27 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 			fn(k, cl)
 		}
 	}
+}
+
+// latestSource is the source of the latest instance of the per-source
+// clock r names that a firing in w's history started: what a reference
+// without its source field means (a first contact by the professional
+// allocated last). It is "" when no firing started one.
+func latestSource(p *compiled, w *Case, r ClockRef) string {
+	for i := len(w.History) - 1; i >= 0; i-- {
+		ev := &w.History[i]
+		t := p.trigBy[ev.Trigger]
+		if t == nil {
+			continue
+		}
+		for _, s := range startsOf(t.def) {
+			if s.Clock == r.Clock && s.Source != "" {
+				src, _ := ev.Data[s.Source].(string)
+				return src
+			}
+		}
+	}
+	return ""
 }
 
 func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
@@ -984,7 +1016,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 			if i := strings.Index(msg, "\""); i >= 0 {
 				name := strings.Trim(msg[i:], "\"")
 				ptr = ptrKey("/facts", name)
-				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
+				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, append(append([]string(nil), factFields...), childField...)))
 			}
 		} else if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
 			// Name the field and the type wanted, never the value given.
@@ -1017,6 +1049,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	if y := out.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
 		probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/child/year_group", Message: "year group is out of range (-3 to 20)"})
 	}
+	probs = append(probs, childProblems(&out.Child, "/facts/child")...)
 	for _, s := range [...]struct{ name, v string }{{"id", out.ID}, {"la", out.LA}, {"district", out.District}} {
 		if len(s.v) > MaxIdentifierLen {
 			probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/" + s.name, Message: fmt.Sprintf("fact %s is longer than %d bytes", s.name, MaxIdentifierLen)})

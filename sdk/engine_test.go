@@ -67,8 +67,8 @@ func TestWorkedExamples(t *testing.T) {
 		c = fire(t, e, c, "lift.referral_started", "senco", "2026-12-01", nil).Case
 		c = fire(t, e, c, "lift.consent_recorded", "parent", "2026-12-02", map[string]any{"agreement_to_engage": true}).Case
 		c = fire(t, e, c, "lift.meeting_held", "lift_chair", "2026-12-15", map[string]any{"outcomes": []any{"specialist_intervention"}}).Case
-		o := fire(t, e, c, "lift.professional_allocated", "lift_chair", "2026-12-22", nil)
-		assert.Equal(t, "2026-12-31", clockOf(t, o, "lift_initial_contact").Due)
+		o := fire(t, e, c, "lift.professional_allocated", "lift_chair", "2026-12-22", map[string]any{"professional": "specialist_teacher"})
+		assert.Equal(t, "2026-12-31", clockOf(t, o, "lift_initial_contact.specialist_teacher").Due)
 	})
 	t.Run("draft plan served 2026-03-02", func(t *testing.T) {
 		c := fire(t, e, newCase(e), "ehc.requested", "parent", "2026-01-05", nil).Case

@@ -88,6 +88,7 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 		w := o.triggers[t.def.ID]
 		if f.statutoryTrack[t.track.def.ID] && bt != nil {
 			f.familyRight(bt, t, w)
+			f.rightsRuleKept(bt, t, w)
 			f.stepKept(bt, t, w)
 			f.rolesKept(*bt, t, w)
 			f.guardsKept(*bt, t, w)

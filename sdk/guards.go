@@ -49,6 +49,16 @@ type childEnv struct {
 	YearGroup      int    `expr:"year_group"`
 	YearGroupKnown bool   `expr:"year_group_known"`
 	Age            int    `expr:"age"`
+	// PastSchoolAge is whether the child is past compulsory school age
+	// (pastCompulsorySchoolAge), false when neither the date of birth nor
+	// the year group is known.
+	PastSchoolAge     bool   `expr:"past_compulsory_school_age"`
+	LacksCapacity     bool   `expr:"lacks_capacity"`
+	AuthorisedParent  bool   `expr:"authorised_parent"`
+	HasRepresentative bool   `expr:"has_representative"`
+	Post25Setting     string `expr:"post25_setting"`
+	ApprenticeshipEnd string `expr:"apprenticeship_end"`
+	CourseEnd         string `expr:"course_end"`
 }
 
 type clockEnv struct {
@@ -81,6 +91,13 @@ func GuardEnvironment() []EnvField {
 		{"child.year_group", "int", "The year group (reception 0, nursery -1); derived from the date of birth when not recorded."},
 		{"child.year_group_known", "bool", "Whether a year group was recorded or could be derived."},
 		{"child.age", "int", "The child's age in whole years on the firing date (0 when unknown)."},
+		{"child.past_compulsory_school_age", "bool", "Past compulsory school age on the firing date: after the last Friday in June of the school year in which they turn 16, from the date of birth, else the year group (12 or over, or 11 after that Friday); false when neither is known."},
+		{"child.lacks_capacity", "bool", "The young person lacks capacity (MCA s2-s3)."},
+		{"child.authorised_parent", "bool", "The young person has authorised a parent in writing to act for them."},
+		{"child.has_representative", "bool", "A deputy or attorney is recorded (child.representative; the name itself is not in the environment)."},
+		{"child.post25_setting", "string", "fe, apprenticeship or other (R46(1)); empty when not recorded."},
+		{"child.apprenticeship_end", "string (YYYY-MM-DD)", "When the apprenticeship ends; empty when unknown."},
+		{"child.course_end", "string (YYYY-MM-DD)", "When the course ends; empty when unknown."},
 		{"evidence", "[]string", "The evidence kinds held (a kind may repeat)."},
 		{"states", "map[string]string", "Every track's current state, e.g. states.lift == \"exhausted\"."},
 		{"clocks", "map[string]clock", "Clocks by key: exists, running, started_at, due, stopped_at, status. A missing clock has exists false and empty dates."},
@@ -142,7 +159,8 @@ func envNames() []string {
 	return append(out, guardlang.Builtins()...)
 }
 
-var childFields = []string{"date_of_birth", "year_group", "year_group_known", "age"}
+var childFields = []string{"date_of_birth", "year_group", "year_group_known", "age", "past_compulsory_school_age",
+	"lacks_capacity", "authorised_parent", "has_representative", "post25_setting", "apprenticeship_end", "course_end"}
 var clockFields = []string{"exists", "running", "started_at", "due", "stopped_at", "status"}
 
 // classify turns an expr compile error into a *guardlang.Error with a

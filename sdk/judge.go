@@ -79,6 +79,9 @@ type verdict struct {
 	stop     *Error
 	stopped  *guard
 	deadline bool
+	// asYoungPerson: the family rights rule records a parent's firing as
+	// the young person's act (rights.go).
+	asYoungPerson bool
 }
 
 // judge authorises the actor, checks the track's state, checks the firing
@@ -88,7 +91,17 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 	if aerr := e.authorise(ctx, t, j.actor, j.c, j.at, j.today, j.haveAt, j.locale); aerr != nil {
 		return verdict{stage: stageAuthorise, refusal: aerr}
 	}
-	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID]}
+	var rv rightsVerdict
+	if j.haveAt {
+		rv = familyRights(t, j.actor, j.c, j.today, j.firing.Data, j.fires)
+		if rv.refusal != nil {
+			return verdict{stage: stageAuthorise, refusal: rv.refusal}
+		}
+	}
+	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID], asYoungPerson: rv.asYoungPerson}
+	if rv.needs != "" {
+		v.needs = map[string]bool{rv.needs: true}
+	}
 	if !t.track.m.CanFire(v.from, t.def.ID) {
 		return v
 	}

@@ -19,6 +19,7 @@ const (
 	TriggerLIFTInitialContactMade     = "lift.initial_contact_made"
 	TriggerLIFTReturnRequested        = "lift.return_requested"
 	TriggerLIFTRecommendationsAdapted = "lift.recommendations_adapted"
+	TriggerLIFTTrainingAccessed       = "lift.training_accessed"
 	TriggerLIFTExhausted              = "lift.exhausted"
 	TriggerLIFTClosed                 = "lift.closed"
 	TriggerHNFConsidered              = "hnf.considered"

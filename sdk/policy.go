@@ -224,6 +224,15 @@ type FamilyRight struct {
 	// bringing a child to the LA's attention); empty means parent and
 	// young_person, or every role of the trigger when ByOthers.
 	Roles []string `json:"roles,omitempty"`
+	// PassesToYoungPerson marks a family rights trigger (LIFECYCLE.md
+	// "Family rights triggers"): before compulsory school age ends the
+	// right is the parent's, after it the young person's (CFA s83(2)),
+	// with a parent acting only on the young person's written authority
+	// (data on_behalf_of) or while the young person lacks capacity, and a
+	// deputy or attorney then acting as parent (data acting_as; CFA s80,
+	// R64). Such a trigger declares both data fields. Overlays cannot
+	// change the mark (statutory floor).
+	PassesToYoungPerson bool `json:"passes_to_young_person,omitempty"`
 }
 
 // Branch is one conditional outcome of a trigger.

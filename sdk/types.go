@@ -27,6 +27,28 @@ type Child struct {
 	// YearGroup is the national curriculum year: reception is 0, nursery -1.
 	// It is a pointer because reception (0) is not the same as unknown.
 	YearGroup *int `json:"year_group,omitempty"`
+	// LacksCapacity is true when the young person lacks capacity (MCA
+	// s2-s3) for the matter at hand: the alternative person, their deputy
+	// or attorney (Representative) or else a parent, acts for them (CFA
+	// s80; R64). One value, judged at each firing's date.
+	LacksCapacity bool `json:"lacks_capacity,omitempty"`
+	// Representative names the young person's deputy or attorney (CFA
+	// s80(6)), who fires as "parent" with data acting_as: representative
+	// while LacksCapacity is true. It is personal data: the engine never
+	// echoes it.
+	Representative string `json:"representative,omitempty"`
+	// AuthorisedParent is true when the young person has authorised a
+	// parent in writing to act for them (CoP ch. 8): a parent's firing
+	// with data on_behalf_of: young_person is then the young person's act.
+	AuthorisedParent bool `json:"authorised_parent,omitempty"`
+	// Post25Setting is where a young person over 25 is educated or trained,
+	// for the R46(1) age limit: "fe" (further education, the default),
+	// "apprenticeship" or "other".
+	Post25Setting string `json:"post25_setting,omitempty"`
+	// ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an
+	// apprenticeship or other course is expected to end (R46(1)).
+	ApprenticeshipEnd string `json:"apprenticeship_end,omitempty"`
+	CourseEnd         string `json:"course_end,omitempty"`
 }
 
 // Case is one child or young person: the facts, one current state per track,

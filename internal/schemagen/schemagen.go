@@ -414,6 +414,11 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 	strictCaps(root)
 	if ch := root["Child"]; ch != nil {
 		formatProp(ch, "date_of_birth", "date")
+		formatProp(ch, "apprenticeship_end", "date")
+		formatProp(ch, "course_end", "date")
+		if p := prop(ch, "post25_setting"); p != nil {
+			p.Enum = anys([]string{"fe", "apprenticeship", "other"})
+		}
 		if y := prop(ch, "year_group"); y != nil {
 			y.Minimum, y.Maximum = num(-3), num(20)
 		}
@@ -585,10 +590,18 @@ func statesSchema(en enums) *jsonschema.Schema {
 // optional; unknown fields are refused (invalid_input).
 func factsPatchSchema(en enums) *jsonschema.Schema {
 	child := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
-		Description: "The child's date of birth and year group."}
+		Description: "The child's date of birth and year group, capacity and representatives, and the facts of the age limit."}
 	child.Properties.Set("date_of_birth", &jsonschema.Schema{Type: "string", Format: "date", Description: "A calendar date, YYYY-MM-DD."})
 	child.Properties.Set("year_group", &jsonschema.Schema{Type: "integer", Minimum: num(-3), Maximum: num(20),
 		Description: "The national curriculum year: reception is 0, nursery -1."})
+	child.Properties.Set("lacks_capacity", &jsonschema.Schema{Type: "boolean", Description: "The young person lacks capacity (MCA s2-s3)."})
+	child.Properties.Set("representative", &jsonschema.Schema{Type: "string", MaxLength: u64(sdk.MaxIdentifierLen),
+		Description: "The young person's deputy or attorney (CFA s80(6)); personal data, never echoed."})
+	child.Properties.Set("authorised_parent", &jsonschema.Schema{Type: "boolean", Description: "The young person has authorised a parent in writing to act for them."})
+	child.Properties.Set("post25_setting", &jsonschema.Schema{Type: "string", Enum: anys([]string{"fe", "apprenticeship", "other"}),
+		Description: "Where a young person over 25 is educated or trained (R46(1))."})
+	child.Properties.Set("apprenticeship_end", &jsonschema.Schema{Type: "string", Format: "date", Description: "When the apprenticeship ends, YYYY-MM-DD."})
+	child.Properties.Set("course_end", &jsonschema.Schema{Type: "string", Format: "date", Description: "When the course ends, YYYY-MM-DD."})
 	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
 		Description: "Facts merged into the case by a firing: objects merge key by key, scalars replace, evidence is appended to."}
 	s.Properties.Set("id", &jsonschema.Schema{Type: "string", Description: "The host's identifier for the case."})

@@ -315,5 +315,29 @@ func appendChild(b []byte, v *sdk.Child) []byte {
 		b = appendField(b, start, `,"year_group":`)
 		b = strconv.AppendInt(b, int64((*v.YearGroup)), 10)
 	}
+	if v.LacksCapacity {
+		b = appendField(b, start, `,"lacks_capacity":`)
+		b = strconv.AppendBool(b, v.LacksCapacity)
+	}
+	if v.Representative != "" {
+		b = appendField(b, start, `,"representative":`)
+		b = appendString(b, v.Representative)
+	}
+	if v.AuthorisedParent {
+		b = appendField(b, start, `,"authorised_parent":`)
+		b = strconv.AppendBool(b, v.AuthorisedParent)
+	}
+	if v.Post25Setting != "" {
+		b = appendField(b, start, `,"post25_setting":`)
+		b = appendString(b, v.Post25Setting)
+	}
+	if v.ApprenticeshipEnd != "" {
+		b = appendField(b, start, `,"apprenticeship_end":`)
+		b = appendString(b, v.ApprenticeshipEnd)
+	}
+	if v.CourseEnd != "" {
+		b = appendField(b, start, `,"course_end":`)
+		b = appendString(b, v.CourseEnd)
+	}
 	return append(b, '}')
 }

@@ -36,6 +36,7 @@ export type Trigger =
   | "lift.initial_contact_made"
   | "lift.return_requested"
   | "lift.recommendations_adapted"
+  | "lift.training_accessed"
   | "lift.exhausted"
   | "lift.closed"
   | "hnf.considered"
@@ -148,7 +149,15 @@ export type ClockId =
 /** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock. From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
 export type ClockKey =
   | "support_review"
-  | "lift_initial_contact"
+  | "lift_initial_contact.chair"
+  | "lift_initial_contact.early_help"
+  | "lift_initial_contact.educational_psychologist"
+  | "lift_initial_contact.health"
+  | "lift_initial_contact.other"
+  | "lift_initial_contact.outreach_teacher"
+  | "lift_initial_contact.school_representative"
+  | "lift_initial_contact.senco"
+  | "lift_initial_contact.specialist_teacher"
   | "ehc_decision_to_assess"
   | "ehc_advice.educational"
   | "ehc_advice.medical"
@@ -184,13 +193,21 @@ export type ClockKey =
 
 /** Every source of a per-source clock (the R6(1) advice sources). From case.schema.json. */
 export type AdviceSource =
+  | "chair"
+  | "early_help"
   | "educational"
+  | "educational_psychologist"
+  | "health"
   | "medical"
   | "other"
+  | "outreach_teacher"
   | "parent"
   | "preparation_for_adulthood"
   | "psychological"
-  | "social_care";
+  | "school_representative"
+  | "senco"
+  | "social_care"
+  | "specialist_teacher";
 
 /** A clock is a duty (someone must act by its due date) or a window (a period that ends by itself). From case.schema.json. */
 export type ClockKind =
@@ -447,6 +464,18 @@ export interface Child {
   date_of_birth?: string;
   /** YearGroup is the national curriculum year: reception is 0, nursery -1. It is a pointer because reception (0) is not the same as unknown. */
   year_group?: number;
+  /** LacksCapacity is true when the young person lacks capacity (MCA s2-s3) for the matter at hand: the alternative person, their deputy or attorney (Representative) or else a parent, acts for them (CFA s80; R64). One value, judged at each firing's date. */
+  lacks_capacity?: boolean;
+  /** Representative names the young person's deputy or attorney (CFA s80(6)), who fires as "parent" with data acting_as: representative while LacksCapacity is true. It is personal data: the engine never echoes it. */
+  representative?: string;
+  /** AuthorisedParent is true when the young person has authorised a parent in writing to act for them (CoP ch. 8): a parent's firing with data on_behalf_of: young_person is then the young person's act. */
+  authorised_parent?: boolean;
+  /** Post25Setting is where a young person over 25 is educated or trained, for the R46(1) age limit: "fe" (further education, the default), "apprenticeship" or "other". */
+  post25_setting?: "fe" | "apprenticeship" | "other";
+  /** ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an apprenticeship or other course is expected to end (R46(1)). */
+  apprenticeship_end?: string;
+  /** ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an apprenticeship or other course is expected to end (R46(1)). */
+  course_end?: string;
 }
 
 /** Clock is one running or finished statutory (or policy) time limit. */
@@ -511,12 +540,24 @@ export interface FactsPatch {
   la?: string;
   /** The authority's district, e.g. "dover". */
   district?: string;
-  /** The child's date of birth and year group. */
+  /** The child's date of birth and year group, capacity and representatives, and the facts of the age limit. */
   child?: {
     /** A calendar date, YYYY-MM-DD. */
     date_of_birth?: string;
     /** The national curriculum year: reception is 0, nursery -1. */
     year_group?: number;
+    /** The young person lacks capacity (MCA s2-s3). */
+    lacks_capacity?: boolean;
+    /** The young person's deputy or attorney (CFA s80(6)); personal data, never echoed. */
+    representative?: string;
+    /** The young person has authorised a parent in writing to act for them. */
+    authorised_parent?: boolean;
+    /** Where a young person over 25 is educated or trained (R46(1)). */
+    post25_setting?: "fe" | "apprenticeship" | "other";
+    /** When the apprenticeship ends, YYYY-MM-DD. */
+    apprenticeship_end?: string;
+    /** When the course ends, YYYY-MM-DD. */
+    course_end?: string;
   };
   /** Kinds of evidence to add to the case. */
   evidence?: EvidenceKind[];
@@ -705,6 +746,8 @@ export interface FamilyRight {
   by_others?: boolean;
   /** Roles are the roles that hold the right (a school's request, anyone bringing a child to the LA's attention); empty means parent and young_person, or every role of the trigger when ByOthers. */
   roles?: string[];
+  /** PassesToYoungPerson marks a family rights trigger (LIFECYCLE.md "Family rights triggers"): before compulsory school age ends the right is the parent's, after it the young person's (CFA s83(2)), with a parent acting only on the young person's written authority (data on_behalf_of) or while the young person lacks capacity, and a deputy or attorney then acting as parent (data acting_as; CFA s80, R64). Such a trigger declares both data fields. Overlays cannot change the mark (statutory floor). */
+  passes_to_young_person?: boolean;
 }
 
 /** FieldDef declares one payload field. */
@@ -885,15 +928,37 @@ export interface TriggerPayloads {
   "lift.meeting_held": {
     outcomes: ("advice_to_try" | "training" | "school_to_school_support" | "specialist_intervention" | "refer_early_help" | "seek_health_advice")[];
     need_areas?: ("cognition_learning" | "communication_interaction" | "semh" | "sensory_physical")[] | null;
+    /** The professionals who attended the meeting. */
+    attendees?: ("educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other")[] | null;
+    /** The district meeting (one id per meeting), so attendance is counted once per meeting. */
+    meeting_id?: string | null;
+    /** The training offered to the school or setting. */
+    training?: string[] | null;
   };
-  /** The payload of lift.professional_allocated. It takes no data fields. */
-  "lift.professional_allocated": Record<string, never>;
-  /** The payload of lift.initial_contact_made. It takes no data fields. */
-  "lift.initial_contact_made": Record<string, never>;
+  /** The payload of lift.professional_allocated. The firing must carry data. */
+  "lift.professional_allocated": {
+    /** The profession allocated to work with the school or setting. */
+    professional: "educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other";
+    /** The service providing the professional. */
+    service?: string | null;
+  };
+  /** The payload of lift.initial_contact_made. */
+  "lift.initial_contact_made": {
+    /** The profession making first contact; left out, the latest allocated. */
+    professional?: "educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other" | null;
+  };
   /** The payload of lift.return_requested. It takes no data fields. */
   "lift.return_requested": Record<string, never>;
-  /** The payload of lift.recommendations_adapted. It takes no data fields. */
-  "lift.recommendations_adapted": Record<string, never>;
+  /** The payload of lift.recommendations_adapted. */
+  "lift.recommendations_adapted": {
+    /** The recommendations as adapted. */
+    outcomes?: ("advice_to_try" | "training" | "school_to_school_support" | "specialist_intervention" | "refer_early_help" | "seek_health_advice")[] | null;
+  };
+  /** The payload of lift.training_accessed. The firing must carry data. */
+  "lift.training_accessed": {
+    /** The training accessed. */
+    training: string[];
+  };
   /** The payload of lift.exhausted. The firing must carry data. */
   "lift.exhausted": {
     summary_sheet_completed: boolean;
@@ -913,8 +978,13 @@ export interface TriggerPayloads {
   "hnf.declined": Record<string, never>;
   /** The payload of hnf.ended. It takes no data fields. */
   "hnf.ended": Record<string, never>;
-  /** The payload of ehc.requested. It takes no data fields. */
-  "ehc.requested": Record<string, never>;
+  /** The payload of ehc.requested. */
+  "ehc.requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.brought_to_attention. It takes no data fields. */
   "ehc.brought_to_attention": Record<string, never>;
   /** The payload of ehc.decided_not_to_assess. It takes no data fields. */
@@ -936,15 +1006,29 @@ export interface TriggerPayloads {
     /** Must be absent or empty: a draft plan names no school. */
     named_school?: string | null;
   };
-  /** The payload of ehc.representations_made. It takes no data fields. */
-  "ehc.representations_made": Record<string, never>;
+  /** The payload of ehc.representations_made. */
+  "ehc.representations_made": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.school_requested. */
   "ehc.school_requested": {
     /** The school or institution the parent or young person asks to be named. */
     school?: string | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
   };
-  /** The payload of ehc.personal_budget_requested. It takes no data fields. */
-  "ehc.personal_budget_requested": Record<string, never>;
+  /** The payload of ehc.personal_budget_requested. */
+  "ehc.personal_budget_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.plan_finalised. */
   "ehc.plan_finalised": {
     named_school?: string | null;
@@ -952,8 +1036,13 @@ export interface TriggerPayloads {
     preparation_for_adulthood?: boolean | null;
     no_more_representations?: boolean | null;
   };
-  /** The payload of ehc.withdrawn. It takes no data fields. */
-  "ehc.withdrawn": Record<string, never>;
+  /** The payload of ehc.withdrawn. */
+  "ehc.withdrawn": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.exception_recorded. The firing must carry data. */
   "ehc.exception_recorded": {
     reason: "institution_closed" | "exceptional_personal_circumstances" | "absent_from_area";
@@ -974,10 +1063,20 @@ export interface TriggerPayloads {
   "plan.amendment_finalised": Record<string, never>;
   /** The payload of plan.amendment_abandoned. It takes no data fields. */
   "plan.amendment_abandoned": Record<string, never>;
-  /** The payload of plan.early_review_requested. It takes no data fields. */
-  "plan.early_review_requested": Record<string, never>;
-  /** The payload of plan.reassessment_requested. It takes no data fields. */
-  "plan.reassessment_requested": Record<string, never>;
+  /** The payload of plan.early_review_requested. */
+  "plan.early_review_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of plan.reassessment_requested. */
+  "plan.reassessment_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of plan.reassessment_refused. It takes no data fields. */
   "plan.reassessment_refused": Record<string, never>;
   /** The payload of plan.reassessment_agreed. It takes no data fields. */
@@ -1013,10 +1112,20 @@ export interface TriggerPayloads {
   };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
-  /** The payload of dispute.mediation_declined. It takes no data fields. */
-  "dispute.mediation_declined": Record<string, never>;
-  /** The payload of dispute.mediation_requested. It takes no data fields. */
-  "dispute.mediation_requested": Record<string, never>;
+  /** The payload of dispute.mediation_declined. */
+  "dispute.mediation_declined": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of dispute.mediation_requested. */
+  "dispute.mediation_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of dispute.mediation_concluded. It takes no data fields. */
   "dispute.mediation_concluded": Record<string, never>;
   /** The payload of dispute.certificate_issued. It takes no data fields. */
@@ -1025,6 +1134,10 @@ export interface TriggerPayloads {
   "dispute.appeal_registered": {
     /** The appeal is only about the school or type named (section I): no mediation certificate is needed. */
     placement_only?: boolean | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
   };
   /** The payload of dispute.tribunal_decided. The firing must carry data. */
   "dispute.tribunal_decided": {
@@ -1032,8 +1145,13 @@ export interface TriggerPayloads {
   };
   /** The payload of dispute.order_complied. It takes no data fields. */
   "dispute.order_complied": Record<string, never>;
-  /** The payload of dispute.withdrawn. It takes no data fields. */
-  "dispute.withdrawn": Record<string, never>;
+  /** The payload of dispute.withdrawn. */
+  "dispute.withdrawn": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.VerifyReport */

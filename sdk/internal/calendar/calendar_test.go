@@ -615,3 +615,19 @@ func TestDaysInMatchesTime(t *testing.T) {
 		}
 	}
 }
+
+// TestPastSchoolAgeInYear11: a pupil in year 11 is past compulsory school
+// age from the day after the last Friday in June to 31 August.
+func TestPastSchoolAgeInYear11(t *testing.T) {
+	for on, want := range map[string]bool{
+		"2026-06-26": false, // Fri, the last Friday in June 2026
+		"2026-06-27": true,
+		"2026-08-31": true,
+		"2026-09-01": false, // a new school year: year 11 starts again
+		"2027-01-15": false,
+		"2027-06-25": false, // Fri, the last Friday in June 2027
+		"2027-06-28": true,
+	} {
+		assert.Equal(t, want, PastSchoolAgeInYear11(date(on)), on)
+	}
+}

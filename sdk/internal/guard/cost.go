@@ -81,7 +81,7 @@ func NewCostModel(caps Caps) *CostModel {
 		caseStr:  caseStr,
 		evidence: &bound{n: caps.Evidence, tot: caps.PayloadBytes, el: strB(caps.StringLength)},
 		clocks:   &bound{n: caps.History, tot: caps.History * (6*40 + 14 + caps.IdentifierLen + 2), el: clockB},
-		child:    &bound{n: 4, tot: caps.StringLength + 80, el: caseStr},
+		child:    &bound{n: 11, tot: 4*caps.StringLength + 120, el: caseStr},
 	}
 }
 
