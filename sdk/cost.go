@@ -565,6 +565,8 @@ func (c *coster) identifier(name string) *bound {
 		return caseStrB
 	case "at", "today", "decision_at":
 		return dateB
+	case "exception_open":
+		return scalarB
 	case "child":
 		return childB
 	case "evidence":

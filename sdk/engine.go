@@ -134,6 +134,7 @@ func cloneCase(c Case, extraHistory int) Case {
 	out.States = copyStates(c.States)
 	out.Clocks = maps.Clone(c.Clocks) // nil stays nil
 	out.Decisions = append([]Decision(nil), c.Decisions...)
+	out.Exceptions = slices.Clone(c.Exceptions) // nil stays nil
 	if c.Origin != nil {
 		o := copyFacts(*c.Origin)
 		out.Origin = &o
@@ -198,7 +199,7 @@ func (e *Engine) checkParts(c *Case) *Error {
 	if derr := e.checkDecisions(c, bad); derr != nil {
 		return derr
 	}
-	return nil
+	return checkExceptions(c, bad)
 }
 
 // unknownRole describes a role the policy does not have. A role is one
@@ -382,6 +383,9 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 		return firingInput{}, lerr
 	}
 	problems = append(problems, dprobs...)
+	if atErr == nil && len(dprobs) == 0 {
+		problems = append(problems, notAfterAt(t, data, calendar.UKDate(at))...)
+	}
 	facts, patch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
 	if lerr != nil {
 		return firingInput{}, lerr
@@ -393,6 +397,20 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 	}
 	in.data, in.facts, in.patch = data, facts, patch
 	return in, nil
+}
+
+// notAfterAt reports the date fields of data declared not_after_at that
+// are later than the firing's date.
+func notAfterAt(t *trigger, data map[string]any, today calendar.Date) []Problem {
+	var probs []Problem
+	for _, f := range t.def.Payload {
+		s, _ := data[f.Name].(string)
+		if d, err := calendar.ParseDate(s); f.NotAfterAt && err == nil && d.After(today) {
+			probs = append(probs, Problem{Code: "after_at", Pointer: "/data/" + ptrEscape(f.Name),
+				Message: fmt.Sprintf("data field %s (%s) is later than the firing's date %s", f.Name, s, today)})
+		}
+	}
+	return probs
 }
 
 // fireRefusal is a firing's refusal for the verdict, nil when it may fire.
@@ -598,6 +616,7 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 	if n := len(w.Decisions); n > 0 {
 		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
 	}
+	env.ExceptionOpen = openException(w) >= 0
 	return env
 }
 
@@ -628,14 +647,8 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 			}
 		})
 	}
-	for _, r := range eff.Except {
-		reason, _ := data["reason"].(string)
-		e.eachClock(w, r, data, func(k string, cl Clock) {
-			if cl.StoppedAt == "" && e.p.clocks[cl.ID].def.Excusable && cl.Exception == "" {
-				cl.Exception = reason
-				w.Clocks[k] = cl
-			}
-		})
+	if err := e.applyExceptions(w, eff, data, day, seq); err != nil {
+		return err
 	}
 	for _, r := range eff.Start {
 		if err := e.startClock(w, r.Clock, r.Source, data, env, today); err != nil {
@@ -751,8 +764,14 @@ func clockStatusOn(cl Clock, day string) ClockState {
 
 func (e *Engine) restatus(w *Case, day string) {
 	for k, cl := range w.Clocks {
-		if st := clockStatusOn(cl, day); st != cl.Status {
-			cl.Status = st
+		ex := cl.Exception
+		if len(w.Exceptions) > 0 && len(e.p.clocks[cl.ID].def.Exceptions) > 0 {
+			ex = e.excuse(w, cl)
+		}
+		judged := cl
+		judged.Exception = ex
+		if st := clockStatusOn(judged, day); st != cl.Status || ex != cl.Exception {
+			cl.Status, cl.Exception = st, ex
 			w.Clocks[k] = cl
 		}
 	}
