@@ -472,7 +472,8 @@ func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, dat
 			return nil, err
 		}
 	}
-	e.restatus(w, env.Today)
+	derive := rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
+	e.restatus(w, env.Today, derive)
 	return before, nil
 }
 
@@ -762,10 +763,13 @@ func clockStatusOn(cl Clock, day string) ClockState {
 	}
 }
 
-func (e *Engine) restatus(w *Case, day string) {
+// restatus judges every clock of w as of day; with derive, it first works
+// out again which exception excuses each clock that has exception rules.
+func (e *Engine) restatus(w *Case, day string, derive bool) {
+	derive = derive && len(w.Exceptions) > 0
 	for k, cl := range w.Clocks {
 		ex := cl.Exception
-		if len(w.Exceptions) > 0 && len(e.p.clocks[cl.ID].def.Exceptions) > 0 {
+		if derive && len(e.p.clocks[cl.ID].def.Exceptions) > 0 {
 			ex = e.excuse(w, cl)
 		}
 		judged := cl

@@ -68,6 +68,13 @@ func untilBeforeSince(x Exception) *Error {
 		Problems: []Problem{{Code: "until_before_since", Message: msg, Pointer: "/data/until"}}}
 }
 
+// rejudgesExceptions: effects that can change which exception excuses a
+// clock (the exceptions, or a clock's start and due date, or the start of
+// an advice clock a rule reads).
+func rejudgesExceptions(eff Effects) bool {
+	return len(eff.Except) > 0 || eff.EndException || eff.ResetExceptions || len(eff.Start) > 0 || eff.Decision != ""
+}
+
 // openException is the index of the case's open exception, or -1.
 func openException(w *Case) int {
 	for i := len(w.Exceptions) - 1; i >= 0; i-- {
