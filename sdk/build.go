@@ -298,6 +298,11 @@ func (b *builder) exceptionRules(cd ClockDef, w where) {
 			b.d.add("bad_value", rp, w.layer, "clock %s: exception %s: days cannot be negative", cd.ID, r.Reason)
 		}
 		seen[r.Reason] = true
+		for _, trig := range append(slices.Clone(r.StartedBy), r.NotStartedBy...) {
+			if !slices.ContainsFunc(b.p.Triggers, func(t TriggerDef) bool { return t.ID == trig }) {
+				b.d.add("unknown_trigger", rp, w.layer, "clock %s: exception %s names trigger %q, which the policy does not have", cd.ID, r.Reason, trig)
+			}
+		}
 		if r.AdviceClock == "" {
 			continue
 		}

@@ -133,7 +133,7 @@ func caseBytes(c *Case) int {
 		n += factsBytes(c.Origin)
 	}
 	for k, cl := range c.Clocks {
-		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.Due) + len(cl.StoppedAt) +
+		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.StartedBy) + len(cl.Due) + len(cl.StoppedAt) +
 			len(cl.StoppedBy) + len(cl.Exception) + len(cl.Status) + len(cl.Citation)
 	}
 	for i := range c.Decisions {
@@ -218,6 +218,9 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		}
 		if cl.StoppedBy != "" && (len(cl.StoppedBy) > MaxIdentifierLen || e.p.trigBy[cl.StoppedBy] == nil) {
 			return bad(ptr+"/stopped_by", "clock %s: stopped_by is not a trigger of the policy", cl.ID)
+		}
+		if cl.StartedBy != "" && (len(cl.StartedBy) > MaxIdentifierLen || e.p.trigBy[cl.StartedBy] == nil) {
+			return bad(ptr+"/started_by", "clock %s: started_by is not a trigger of the policy", cl.ID)
 		}
 		if !textOK(cl.Exception) {
 			return bad(ptr+"/exception", "clock %s: the exception is longer than %d bytes or not valid UTF-8 text", cl.ID, MaxStringLength)

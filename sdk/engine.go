@@ -655,6 +655,7 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		if err := e.startClock(w, r.Clock, r.Source, data, env, today); err != nil {
 			return err
 		}
+		e.markStarter(w, r, data, t.def.ID)
 	}
 	for tk, st := range eff.SetStates {
 		w.States[tk] = st

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 )
@@ -94,12 +95,38 @@ func (e *Engine) excuse(w *Case, cl Clock) string {
 			continue // no overlap with the clock's run before due
 		}
 		for _, r := range rules {
-			if r.Reason == x.Reason && longEnough(x, r.MinDays) && adviceInTime(w, x, r) {
+			if r.Reason == x.Reason && startedFits(cl, r) && longEnough(x, r.MinDays) && adviceInTime(w, x, r) {
 				return x.Reason
 			}
 		}
 	}
 	return ""
+}
+
+// startedFits: the rule reaches a clock started by that trigger.
+func startedFits(cl Clock, r ExceptionRule) bool {
+	return (len(r.StartedBy) == 0 || slices.Contains(r.StartedBy, cl.StartedBy)) && !slices.Contains(r.NotStartedBy, cl.StartedBy)
+}
+
+// markStarter records on the clock r started the trigger that started
+// it, when the clock's exception rules name that trigger.
+func (e *Engine) markStarter(w *Case, r ClockRef, data map[string]any, trig string) {
+	named := false
+	for _, x := range e.p.clocks[r.Clock].def.Exceptions {
+		named = named || slices.Contains(x.StartedBy, trig) || slices.Contains(x.NotStartedBy, trig)
+	}
+	if !named {
+		return
+	}
+	k := r.Clock
+	if r.Source != "" {
+		src, _ := data[r.Source].(string)
+		k += "." + src
+	}
+	if cl, ok := w.Clocks[k]; ok {
+		cl.StartedBy = trig
+		w.Clocks[k] = cl
+	}
 }
 
 // longEnough: the exception lasted at least min days (until − since); an

@@ -111,3 +111,59 @@ func TestCaseWithoutExceptionsListStillReads(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sdk.ClockExcused, find(rep, "ehc_final_plan").Status)
 }
+
+// orderCase is a refusal to assess appealed and ordered assessed on Mon
+// 2026-11-16 (order_assess due 2026-11-30), then a late representations
+// exception open from 2026-11-17.
+func orderCase(t *testing.T, e *sdk.Engine) sdk.Case {
+	c := newCase(e)
+	for _, f := range []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-05-19"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-06-30"},
+		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2026-07-06"},
+		{Trigger: "dispute.certificate_issued", Actor: "mediation_adviser", At: "2026-07-07"},
+		{Trigger: "dispute.appeal_registered", Actor: "parent", At: "2026-07-08"},
+		{Trigger: "dispute.tribunal_decided", Actor: "tribunal", At: "2026-11-16", Data: map[string]any{"order": "assess"}},
+		{Trigger: "ehc.exception_recorded", Actor: "la_officer", At: "2026-11-17", Data: map[string]any{"reason": "late_representations"}},
+	} {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err, f.Trigger)
+		c = o.Case
+	}
+	return c
+}
+
+// A rule limited to the clocks some triggers start (R44(3) and R45 list
+// different reasons for an order's clocks and an unopposed appeal's): the
+// clock records the trigger that started it only when a rule names it, and
+// the rule reaches only the clocks it fits. Limiting a rule is narrowing it.
+func TestExceptionRulesByStartingTrigger(t *testing.T) {
+	d := engine(t)
+	c := orderCase(t, d)
+	assert.Empty(t, c.Clocks["order_assess"].StartedBy, "no rule of the default names a trigger")
+	assert.Equal(t, "late_representations", c.Clocks["order_assess"].Exception)
+
+	status := func(overlay string) (sdk.Clock, sdk.ClockState) {
+		e, err := sdk.Compile(sdk.PolicySource{Name: "r45.yaml", Data: []byte(overlay)})
+		require.NoError(t, err)
+		c := orderCase(t, e)
+		r, err := e.Clocks(c, "2026-12-01")
+		require.NoError(t, err)
+		require.True(t, e.Verify(c).OK)
+		return c.Clocks["order_assess"], find(r, "order_assess").Status
+	}
+	cl, st := status("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, started_by: [dispute.tribunal_decided]}]}\n")
+	assert.Equal(t, "dispute.tribunal_decided", cl.StartedBy)
+	assert.Equal(t, sdk.ClockExcused, st)
+	cl, st = status("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, not_started_by: [dispute.tribunal_decided]}]}\n")
+	assert.Equal(t, "dispute.tribunal_decided", cl.StartedBy)
+	assert.Equal(t, sdk.ClockMissed, st)
+	assert.Empty(t, cl.Exception)
+
+	_, err := sdk.Compile(sdk.PolicySource{Name: "r45.yaml", Data: []byte("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, started_by: [dispute.nonesuch]}]}\n")})
+	require.Error(t, err)
+	se := sdk.AsError(err)
+	require.NotEmpty(t, se.Problems)
+	assert.Equal(t, "unknown_trigger", se.Problems[0].Code)
+	assert.Contains(t, se.Problems[0].Message, "dispute.nonesuch")
+}

@@ -335,9 +335,21 @@ func exceptionsWidened(bc, def ClockDef) string {
 			return fmt.Sprintf("exception %s needs at least %d days, not %d", r.Reason, bc.Exceptions[i].MinDays, r.MinDays)
 		case bc.Exceptions[i].AdviceClock != "" && (r.AdviceClock != bc.Exceptions[i].AdviceClock || r.AdviceDaysBefore != bc.Exceptions[i].AdviceDaysBefore):
 			return fmt.Sprintf("exception %s keeps its advice condition (%s, %d days)", r.Reason, bc.Exceptions[i].AdviceClock, bc.Exceptions[i].AdviceDaysBefore)
+		case !startersKept(bc.Exceptions[i], r):
+			return fmt.Sprintf("exception %s keeps the triggers it is limited to (started_by, not_started_by)", r.Reason)
 		}
 	}
 	return ""
+}
+
+// startersKept: rule r reaches no clock base does not: started by the
+// triggers base names (all of them, if r names none and base does) and by
+// none base leaves out.
+func startersKept(base, r ExceptionRule) bool {
+	if len(base.StartedBy) > 0 && (len(r.StartedBy) == 0 || slices.ContainsFunc(r.StartedBy, func(s string) bool { return !slices.Contains(base.StartedBy, s) })) {
+		return false
+	}
+	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !slices.Contains(r.NotStartedBy, s) })
 }
 
 // clockKept: the default's statutory clock bc stays a duty (or window) as

@@ -192,6 +192,12 @@ type ExceptionRule struct {
 	// week before it reopened).
 	AdviceClock      string `json:"advice_clock,omitempty"`
 	AdviceDaysBefore int    `json:"advice_days_before,omitempty"`
+	// StartedBy limits the rule to a clock started by one of these
+	// triggers; NotStartedBy leaves out a clock started by one of them
+	// (R44(3) and R45 list different reasons for the same order clock,
+	// made by an order or by an unopposed appeal).
+	StartedBy    []string `json:"started_by,omitempty"`
+	NotStartedBy []string `json:"not_started_by,omitempty"`
 }
 
 // TriggerDef declares a trigger: where it may fire from, who may fire it,

@@ -73,6 +73,9 @@ type Clock struct {
 	Kind ClockKind `json:"kind"`
 	// StartedAt is the date the clock started, YYYY-MM-DD.
 	StartedAt string `json:"started_at"`
+	// StartedBy is the trigger that started the clock, recorded only when
+	// the clock's exception rules name it (ExceptionRule.StartedBy).
+	StartedBy string `json:"started_by,omitempty"`
 	// Due is the last day on which the clock is met, YYYY-MM-DD.
 	Due string `json:"due"`
 	// StoppedAt is the date the clock was stopped, if it was.

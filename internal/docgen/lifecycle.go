@@ -504,12 +504,23 @@ func exceptionRules(rs []sdk.ExceptionRule) string {
 		if r.AdviceClock != "" {
 			conds = append(conds, fmt.Sprintf("advice asked for (`advice_requested_on`, default: the start of `%s`) between `since` and `until`, each less %d days", r.AdviceClock, r.AdviceDaysBefore))
 		}
+		if len(r.StartedBy) > 0 {
+			conds = append(conds, "only for a clock started by "+codeList(r.StartedBy))
+		}
+		if len(r.NotStartedBy) > 0 {
+			conds = append(conds, "not for a clock started by "+codeList(r.NotStartedBy))
+		}
 		if len(conds) > 0 {
 			s += " (" + strings.Join(conds, "; ") + ")"
 		}
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// codeList writes names as code, joined with "or".
+func codeList(names []string) string {
+	return "`" + strings.Join(names, "` or `") + "`"
 }
 
 func triggerLinks(ids []string) string {

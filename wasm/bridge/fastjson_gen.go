@@ -265,6 +265,10 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 	b = appendString(b, string(v.Kind))
 	b = append(b, `,"started_at":`...)
 	b = appendString(b, v.StartedAt)
+	if v.StartedBy != "" {
+		b = append(b, `,"started_by":`...)
+		b = appendString(b, v.StartedBy)
+	}
 	b = append(b, `,"due":`...)
 	b = appendString(b, v.Due)
 	if v.StoppedAt != "" {

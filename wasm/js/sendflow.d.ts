@@ -457,6 +457,8 @@ export interface Clock {
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
+  /** StartedBy is the trigger that started the clock, recorded only when the clock's exception rules name it (ExceptionRule.StartedBy). */
+  started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
@@ -562,6 +564,8 @@ export interface ClockStatus {
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
+  /** StartedBy is the trigger that started the clock, recorded only when the clock's exception rules name it (ExceptionRule.StartedBy). */
+  started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
@@ -725,6 +729,10 @@ export interface ExceptionRule {
   advice_clock?: string;
   /** AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational") whose start is the default of the exception's advice_requested_on: the reason excuses only when that date lies between since and until, each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the closed institution for advice from a week before it closed until a week before it reopened). */
   advice_days_before?: number;
+  /** StartedBy limits the rule to a clock started by one of these triggers; NotStartedBy leaves out a clock started by one of them (R44(3) and R45 list different reasons for the same order clock, made by an order or by an unopposed appeal). */
+  started_by?: string[];
+  /** StartedBy limits the rule to a clock started by one of these triggers; NotStartedBy leaves out a clock started by one of them (R44(3) and R45 list different reasons for the same order clock, made by an order or by an unopposed appeal). */
+  not_started_by?: string[];
 }
 
 /** FamilyRight says which statutory right a trigger is the family's way of using, for the statutory floor (TriggerDef.FamilyRight). */
