@@ -257,6 +257,9 @@ func (b *builder) clocks() {
 	for _, cd := range b.p.Clocks {
 		b.c.clocks[cd.ID] = b.clock(cd, b.o.clocks[cd.ID])
 	}
+	for _, cd := range b.p.Clocks {
+		b.exceptionRules(cd, b.o.clocks[cd.ID])
+	}
 	if b.p.AppealClock != "" && b.c.clocks[b.p.AppealClock] == nil {
 		b.d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", b.p.AppealClock)
 	}
@@ -292,6 +295,37 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 		d.add("bad_value", w.path+".length", w.layer, "clock %s: length must be at least 1", cd.ID)
 	}
 	return cs
+}
+
+// exceptionRules checks a clock's exception rules: each names a reason
+// once, with no negative number of days, and an advice clock (a clock id,
+// or a per-source clock's id.source) that the policy declares.
+func (b *builder) exceptionRules(cd ClockDef, w where) {
+	seen := map[string]bool{}
+	for i, r := range cd.Exceptions {
+		rp := elem(w.path+".exceptions", i)
+		switch {
+		case !validName(r.Reason):
+			b.d.add("bad_value", rp+".reason", w.layer, "clock %s: an exception rule needs a reason (lower_snake_case)", cd.ID)
+		case seen[r.Reason]:
+			b.d.add("duplicate", rp, w.layer, "clock %s: exception reason %s is listed twice", cd.ID, r.Reason)
+		case r.MinDays < 0 || r.AdviceDaysBefore < 0:
+			b.d.add("bad_value", rp, w.layer, "clock %s: exception %s: days cannot be negative", cd.ID, r.Reason)
+		}
+		seen[r.Reason] = true
+		for _, trig := range append(slices.Clone(r.StartedBy), r.NotStartedBy...) {
+			if !slices.ContainsFunc(b.p.Triggers, func(t TriggerDef) bool { return t.ID == trig }) {
+				b.d.add("unknown_trigger", rp, w.layer, "clock %s: exception %s names trigger %q, which the policy does not have", cd.ID, r.Reason, trig)
+			}
+		}
+		if r.AdviceClock == "" {
+			continue
+		}
+		id, src, _ := strings.Cut(r.AdviceClock, ".")
+		if cs := b.c.clocks[id]; cs == nil || cs.def.PerSource != (src != "") {
+			b.d.add("unknown_clock", rp+".advice_clock", w.layer, "clock %s: exception %s: advice_clock %q is not a clock key of the policy", cd.ID, r.Reason, r.AdviceClock)
+		}
+	}
 }
 
 // trigger compiles one trigger: its roles, payload, guards, effects,
@@ -358,6 +392,9 @@ func (b *builder) payload(t *trigger, w where) {
 		case "string", "integer", "number", "boolean", "date", "list":
 		default:
 			b.d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+		}
+		if f.NotAfterAt && f.Type != "date" {
+			b.d.add("bad_value", fp+".not_after_at", w.layer, "trigger %s: field %s: not_after_at is for date fields", td.ID, f.Name)
 		}
 		if _, dup := t.fields[f.Name]; dup {
 			b.d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)

@@ -164,12 +164,16 @@ func caseBytes(c *Case) int {
 		n += factsBytes(c.Origin)
 	}
 	for k, cl := range c.Clocks {
-		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.Due) + len(cl.StoppedAt) +
+		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.StartedBy) + len(cl.Due) + len(cl.StoppedAt) +
 			len(cl.StoppedBy) + len(cl.Exception) + len(cl.Status) + len(cl.Citation)
 	}
 	for i := range c.Decisions {
 		d := &c.Decisions[i]
 		n += 60 + len(d.Kind) + len(d.At) + len(d.Trigger)
+	}
+	for i := range c.Exceptions {
+		x := &c.Exceptions[i]
+		n += 100 + len(x.Reason) + len(x.Since) + len(x.Until) + len(x.AdviceRequestedOn) + len(x.Before)
 	}
 	return n
 }
@@ -192,6 +196,8 @@ func (e *Engine) checkCounts(c *Case) *Error {
 		return limit("/clocks", "clocks", len(c.Clocks), MaxClocks)
 	case len(c.Decisions) > MaxDecisions:
 		return limit("/decisions", "decisions", len(c.Decisions), MaxDecisions)
+	case len(c.Exceptions) > MaxHistory:
+		return limit("/exceptions", "exceptions", len(c.Exceptions), MaxHistory)
 	case len(c.States) > len(e.p.tracks):
 		return &Error{Code: CodeInvalidCase, Message: fmt.Sprintf("the case has %d states; the policy has %d tracks", len(c.States), len(e.p.tracks)), Pointer: "/states"}
 	}
@@ -244,6 +250,9 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		if cl.StoppedBy != "" && (len(cl.StoppedBy) > MaxIdentifierLen || e.p.trigBy[cl.StoppedBy] == nil) {
 			return bad(ptr+"/stopped_by", "clock %s: stopped_by is not a trigger of the policy", cl.ID)
 		}
+		if cl.StartedBy != "" && (len(cl.StartedBy) > MaxIdentifierLen || e.p.trigBy[cl.StartedBy] == nil) {
+			return bad(ptr+"/started_by", "clock %s: started_by is not a trigger of the policy", cl.ID)
+		}
 		if !textOK(cl.Exception) {
 			return bad(ptr+"/exception", "clock %s: the exception is longer than %d bytes or not valid UTF-8 text", cl.ID, MaxStringLength)
 		}
@@ -275,6 +284,26 @@ func (e *Engine) checkDecisions(c *Case, bad func(ptr, format string, args ...an
 	return nil
 }
 
+// checkExceptions checks every exception names a reason (a policy-style
+// name), an event number, and dates where it has them.
+func checkExceptions(c *Case, bad func(ptr, format string, args ...any) *Error) *Error {
+	for i, x := range c.Exceptions {
+		ptr := fmt.Sprintf("/exceptions/%d", i)
+		if !looksLikeName(x.Reason) {
+			return bad(ptr+"/reason", "exception %d: the reason is not a reason name", i)
+		}
+		if x.Seq < 1 || x.Seq > MaxHistory {
+			return bad(ptr+"/seq", "exception %d names event %d, not one of 1 to %d", i, x.Seq, MaxHistory)
+		}
+		for _, d := range [...]struct{ name, v string }{{"since", x.Since}, {"until", x.Until}, {"advice_requested_on", x.AdviceRequestedOn}, {"before", x.Before}} {
+			if _, err := calendar.ParseDate(d.v); err != nil && (d.v != "" || d.name == "since") {
+				return bad(ptr+"/"+d.name, "exception %d: %s is not a date", i, d.name)
+			}
+		}
+	}
+	return nil
+}
+
 // checkFresh is the rule for a case with no history: it is exactly what
 // NewCase makes from its origin (an absent origin is taken to be the
 // case's facts), so every track is at its initial state (tracks left out
@@ -300,6 +329,9 @@ func (e *Engine) checkFresh(c *Case, bad func(ptr, format string, args ...any) *
 	}
 	if len(c.Decisions) > 0 {
 		return bad("/decisions", "the case has no history, so it can have no decisions")
+	}
+	if len(c.Exceptions) > 0 {
+		return bad("/exceptions", "the case has no history, so it can have no exceptions")
 	}
 	return nil
 }

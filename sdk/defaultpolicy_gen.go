@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "ce30f94151fb17b66f3b1deb27d47a11d23769f827bae43dff79e190c0630ac5",
-	policyHash: "6e0e9ab663160946cf26c71a8e6f551d921e176150ae05abb67d43f2443c4581",
+	yamlSHA256: "e00df8a8cf5ffd1583544f5269abc88169d3553565ca5e5d81b1619fab5ab222",
+	policyHash: "2413f765ec2147108e612719d151dab613df61c93058b68aaec1bd0b1d2045fa",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -25,6 +25,11 @@ var genDefault = generatedDefault{
 			Expr:       "!clocks.review_notice.running || clocks.review_notice.due <= today",
 			UsesClocks: true,
 			Cost:       14,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "!exception_open",
+			Cost: 2,
 		},
 		programMeta{
 			Kind: "bool",
@@ -188,6 +193,11 @@ var genDefault = generatedDefault{
 			Cost: 3,
 		},
 		programMeta{
+			Kind: "bool",
+			Expr: "exception_open",
+			Cost: 1,
+		},
+		programMeta{
 			Kind:       "bool",
 			Expr:       "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 			UsesClocks: true,
@@ -225,6 +235,12 @@ var genDefault = generatedDefault{
 			Expr:       "states.ehc != \"refused\" || clocks.order_assess.running",
 			UsesClocks: true,
 			Cost:       11,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "states.ehc in [\"request_received\", \"assessing\", \"draft_issued\"] || clocks.reassessment_final.running || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_amend.running || clocks.order_change_school.running",
+			UsesClocks: true,
+			Cost:       53,
 		},
 		programMeta{
 			Kind: "bool",
@@ -626,9 +642,23 @@ var genDefault = generatedDefault{
 				Description: "Decide whether to carry out an EHC needs assessment and notify the parent or young person.",
 				Unit:        "weeks",
 				Length:      6,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R5(1); R5(4)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R5(1); R5(4)",
 			},
 			ClockDef{
 				ID:          "ehc_advice",
@@ -636,18 +666,43 @@ var genDefault = generatedDefault{
 				Unit:        "weeks",
 				Length:      6,
 				PerSource:   true,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R8",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason: "missed_appointment",
+					},
+				},
+				Statutory: true,
+				Citation:  "R8(1); R8(2)",
 			},
 			ClockDef{
 				ID:          "ehc_no_plan_notice",
 				Description: "Notify a decision not to issue an EHC plan.",
 				Unit:        "weeks",
 				Length:      16,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R10(1); R10(4)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R10(1); R10(4)",
 			},
 			ClockDef{
 				ID:          "ehc_draft_representations",
@@ -663,9 +718,23 @@ var genDefault = generatedDefault{
 				Description: "Issue the final EHC plan.",
 				Unit:        "weeks",
 				Length:      20,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R13(2); R13(3)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R13(2); R13(3)",
 			},
 			ClockDef{
 				ID:          "annual_review",
@@ -730,8 +799,23 @@ var genDefault = generatedDefault{
 				Description: "Issue the amended or replacement plan after reassessment.",
 				Unit:        "weeks",
 				Length:      14,
-				Statutory:   true,
-				Citation:    "R27(2)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R27(2); R27(3)",
 			},
 			ClockDef{
 				ID:          "phase_transfer",
@@ -798,48 +882,120 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to assess.",
 				Unit:        "weeks",
 				Length:      2,
-				Statutory:   true,
-				Citation:    "R44(2)(b)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(b); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_no_plan_notice",
 				Description: "After a Tribunal order to assess: notify a decision not to issue an EHC plan within 10 weeks of the order.",
 				Unit:        "weeks",
 				Length:      10,
-				Statutory:   true,
-				Citation:    "R44(2)(b)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(b); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_final_plan",
 				Description: "After a Tribunal order to assess: issue the final EHC plan within 14 weeks of the order.",
 				Unit:        "weeks",
 				Length:      14,
-				Statutory:   true,
-				Citation:    "R44(2)(b)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(b); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_make_plan",
 				Description: "Comply with a Tribunal order to make and maintain a plan.",
 				Unit:        "weeks",
 				Length:      5,
-				Statutory:   true,
-				Citation:    "R44(2)(c)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(c); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_amend",
 				Description: "Comply with a Tribunal order to amend the plan.",
 				Unit:        "weeks",
 				Length:      5,
-				Statutory:   true,
-				Citation:    "R44(2)(e)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(e); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_change_school",
 				Description: "Comply with a Tribunal order to change the school named.",
 				Unit:        "weeks",
 				Length:      2,
-				Statutory:   true,
-				Citation:    "R44(2)(f)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(f); R44(3)",
 			},
 		},
 		Triggers: []TriggerDef{
@@ -1456,6 +1612,7 @@ var genDefault = generatedDefault{
 							Clock: "ehc_final_plan",
 						},
 					},
+					ResetExceptions: true,
 				},
 				Citation: "CFA s36(1); R5(1)",
 				FamilyRight: &FamilyRight{
@@ -1499,6 +1656,7 @@ var genDefault = generatedDefault{
 							Clock: "ehc_final_plan",
 						},
 					},
+					ResetExceptions: true,
 				},
 				Citation: "CFA s24; R5(1)",
 				FamilyRight: &FamilyRight{
@@ -1988,11 +2146,16 @@ var genDefault = generatedDefault{
 			},
 			TriggerDef{
 				ID:          "ehc.exception_recorded",
-				Description: "An R10(4) exception applies: open EHC clocks that are missed become excused.",
+				Description: "An exception to the time limits applies: it excuses the missed clocks whose exceptions list its reason and whose run before due its period overlaps.",
 				From: []string{
+					"none",
 					"request_received",
+					"refused",
 					"assessing",
+					"not_issued",
 					"draft_issued",
+					"plan_issued",
+					"withdrawn",
 				},
 				Roles: []string{
 					"la_officer",
@@ -2006,7 +2169,39 @@ var genDefault = generatedDefault{
 							"institution_closed",
 							"exceptional_personal_circumstances",
 							"absent_from_area",
+							"missed_appointment",
+							"late_representations",
 						},
+					},
+					FieldDef{
+						Name:        "since",
+						Type:        "date",
+						NotAfterAt:  true,
+						Description: "The first day of the exception (default: the firing's date; not later than it).",
+					},
+					FieldDef{
+						Name:        "until",
+						Type:        "date",
+						Description: "The last day of the exception, if known (else it stays open until ehc.exception_ended).",
+					},
+					FieldDef{
+						Name:        "advice_requested_on",
+						Type:        "date",
+						Description: "institution_closed: when the LA asked the institution for advice (default: the latest request for educational advice).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "exception_during_time_limit",
+						Expr:     "states.ehc in [\"request_received\", \"assessing\", \"draft_issued\"] || clocks.reassessment_final.running || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "An exception can be recorded only while an EHC needs assessment is under way (request received, assessing, draft issued) or while a reassessment's final plan or a Tribunal order is still to be carried out.",
+						Citation: "R10(4); R27(3); R44(3); R45",
+					},
+					GuardDef{
+						ID:       "no_open_exception",
+						Expr:     "!exception_open",
+						Reason:   "An exception is already open: end it (ehc.exception_ended) before recording another.",
+						Citation: "R10(4)",
 					},
 				},
 				Effects: Effects{
@@ -2023,10 +2218,73 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "ehc_advice",
 						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
+							Clock: "order_assess",
+						},
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_amend",
+						},
+						ClockRef{
+							Clock: "order_change_school",
+						},
 					},
 				},
-				Citation: "R5(4); R10(4); R13(3)",
+				Citation: "R5(4); R8(2); R10(4); R13(3); R27(3); R44(3); R45",
 				SEN2:     "exception",
+			},
+			TriggerDef{
+				ID:          "ehc.exception_ended",
+				Description: "The open exception ends (on data until, else the firing's date).",
+				From: []string{
+					"none",
+					"request_received",
+					"refused",
+					"assessing",
+					"not_issued",
+					"draft_issued",
+					"plan_issued",
+					"withdrawn",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "until",
+						Type:        "date",
+						Description: "The last day of the exception (default: the firing's date).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "exception_during_time_limit",
+						Expr:     "states.ehc in [\"request_received\", \"assessing\", \"draft_issued\"] || clocks.reassessment_final.running || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "An exception can be ended only while an EHC needs assessment is under way (request received, assessing, draft issued) or while a reassessment's final plan or a Tribunal order is still to be carried out.",
+						Citation: "R10(4); R27(3); R44(3); R45",
+					},
+					GuardDef{
+						ID:       "exception_open",
+						Expr:     "exception_open",
+						Reason:   "No exception is open.",
+						Citation: "R10(4)",
+					},
+				},
+				Effects: Effects{
+					EndException: true,
+				},
+				Citation: "R10(4)",
 			},
 			TriggerDef{
 				ID: "plan.review_invited",

@@ -141,6 +141,7 @@ func cloneCase(c Case, extraHistory int) Case {
 	out.States = copyStates(c.States)
 	out.Clocks = maps.Clone(c.Clocks) // nil stays nil
 	out.Decisions = append([]Decision(nil), c.Decisions...)
+	out.Exceptions = slices.Clone(c.Exceptions) // nil stays nil
 	if c.Origin != nil {
 		o := copyFacts(*c.Origin)
 		out.Origin = &o
@@ -205,7 +206,7 @@ func (e *Engine) checkParts(c *Case) *Error {
 	if derr := e.checkDecisions(c, bad); derr != nil {
 		return derr
 	}
-	return nil
+	return checkExceptions(c, bad)
 }
 
 // unknownRole describes a role the policy does not have. A role is one
@@ -396,6 +397,9 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 		return firingInput{}, lerr
 	}
 	problems = append(problems, dprobs...)
+	if atErr == nil && len(dprobs) == 0 {
+		problems = append(problems, notAfterAt(t, data, calendar.UKDate(at))...)
+	}
 	facts, patch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
 	if lerr != nil {
 		return firingInput{}, lerr
@@ -407,6 +411,20 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 	}
 	in.data, in.facts, in.patch = data, facts, patch
 	return in, nil
+}
+
+// notAfterAt reports the date fields of data declared not_after_at that
+// are later than the firing's date.
+func notAfterAt(t *trigger, data map[string]any, today calendar.Date) []Problem {
+	var probs []Problem
+	for _, f := range t.def.Payload {
+		s, _ := data[f.Name].(string)
+		if d, err := calendar.ParseDate(s); f.NotAfterAt && err == nil && d.After(today) {
+			probs = append(probs, Problem{Code: "after_at", Pointer: "/data/" + ptrEscape(f.Name),
+				Message: fmt.Sprintf("data field %s (%s) is later than the firing's date %s", f.Name, s, today)})
+		}
+	}
+	return probs
 }
 
 // fireRefusal is a firing's refusal for the verdict, nil when it may fire.
@@ -468,7 +486,8 @@ func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, dat
 			return nil, err
 		}
 	}
-	e.restatus(w, env.Today)
+	derive := rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
+	e.restatus(w, env.Today, derive)
 	return before, nil
 }
 
@@ -616,6 +635,7 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 	if n := len(w.Decisions); n > 0 {
 		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
 	}
+	env.ExceptionOpen = openException(w) >= 0
 	return env
 }
 
@@ -646,19 +666,14 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 			}
 		})
 	}
-	for _, r := range eff.Except {
-		reason, _ := data["reason"].(string)
-		e.eachClock(w, r, data, func(k string, cl Clock) {
-			if cl.StoppedAt == "" && e.p.clocks[cl.ID].def.Excusable && cl.Exception == "" {
-				cl.Exception = reason
-				w.Clocks[k] = cl
-			}
-		})
+	if err := e.applyExceptions(w, eff, data, day, seq); err != nil {
+		return err
 	}
 	for _, r := range eff.Start {
 		if err := e.startClock(w, r.Clock, r.Source, data, env, today); err != nil {
 			return err
 		}
+		e.markStarter(w, r, data, t.def.ID)
 	}
 	for tk, st := range eff.SetStates {
 		w.States[tk] = st
@@ -791,10 +806,19 @@ func clockStatusOn(cl Clock, day string) ClockState {
 	}
 }
 
-func (e *Engine) restatus(w *Case, day string) {
+// restatus judges every clock of w as of day; with derive, it first works
+// out again which exception excuses each clock that has exception rules.
+func (e *Engine) restatus(w *Case, day string, derive bool) {
+	derive = derive && len(w.Exceptions) > 0
 	for k, cl := range w.Clocks {
-		if st := clockStatusOn(cl, day); st != cl.Status {
-			cl.Status = st
+		ex := cl.Exception
+		if derive && len(e.p.clocks[cl.ID].def.Exceptions) > 0 {
+			ex = e.excuse(w, cl)
+		}
+		judged := cl
+		judged.Exception = ex
+		if st := clockStatusOn(judged, day); st != cl.Status || ex != cl.Exception {
+			cl.Status, cl.Exception = st, ex
 			w.Clocks[k] = cl
 		}
 	}

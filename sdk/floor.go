@@ -315,6 +315,44 @@ func (f *floor) eligibilityKept() {
 	}
 }
 
+// exceptionsWidened says how the exception rules of clock def widen those
+// of the default's bc ("" when they do not): a reason bc does not list, a
+// shorter minimum period, or an advice condition dropped or changed. A
+// clock bc gives rules keeps them (Excusable without rules would excuse
+// it for any reason).
+func exceptionsWidened(bc, def ClockDef) string {
+	if len(bc.Exceptions) == 0 {
+		return ""
+	}
+	if len(def.Exceptions) == 0 && def.Excusable {
+		return "excusable without exception rules would excuse it for any reason"
+	}
+	for _, r := range def.Exceptions {
+		i := slices.IndexFunc(bc.Exceptions, func(b ExceptionRule) bool { return b.Reason == r.Reason })
+		switch {
+		case i < 0:
+			return fmt.Sprintf("statute lists no exception %s for it", r.Reason)
+		case r.MinDays < bc.Exceptions[i].MinDays:
+			return fmt.Sprintf("exception %s needs at least %d days, not %d", r.Reason, bc.Exceptions[i].MinDays, r.MinDays)
+		case bc.Exceptions[i].AdviceClock != "" && (r.AdviceClock != bc.Exceptions[i].AdviceClock || r.AdviceDaysBefore != bc.Exceptions[i].AdviceDaysBefore):
+			return fmt.Sprintf("exception %s keeps its advice condition (%s, %d days)", r.Reason, bc.Exceptions[i].AdviceClock, bc.Exceptions[i].AdviceDaysBefore)
+		case !startersKept(bc.Exceptions[i], r):
+			return fmt.Sprintf("exception %s keeps the triggers it is limited to (started_by, not_started_by)", r.Reason)
+		}
+	}
+	return ""
+}
+
+// startersKept: rule r reaches no clock base does not: started by the
+// triggers base names (all of them, if r names none and base does) and by
+// none base leaves out.
+func startersKept(base, r ExceptionRule) bool {
+	if len(base.StartedBy) > 0 && (len(r.StartedBy) == 0 || slices.ContainsFunc(r.StartedBy, func(s string) bool { return !slices.Contains(base.StartedBy, s) })) {
+		return false
+	}
+	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !slices.Contains(r.NotStartedBy, s) })
+}
+
 // clockKept: the default's statutory clock bc stays a duty (or window) as
 // strict as it was: no later due date for a duty, no earlier end for a
 // window, for a start on any of samples.
@@ -344,8 +382,11 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	if bc.PerSource != cs.def.PerSource {
 		f.add(RuleClockNotLengthened, w, "clock %s: whether it runs once per source is set by statute (R6, R8) and cannot be changed", bc.ID)
 	}
-	if !bc.Excusable && cs.def.Excusable {
+	if !bc.Excusable && len(bc.Exceptions) == 0 && (cs.def.Excusable || len(cs.def.Exceptions) > 0) {
 		f.add(RuleClockNotLengthened, w, "clock %s: statute allows no exceptions to it, so it cannot be made excusable", bc.ID)
+	}
+	if msg := exceptionsWidened(bc, cs.def); msg != "" {
+		f.add(RuleClockNotLengthened, w, "clock %s: %s: a policy may narrow the exceptions statute allows, never widen them", bc.ID, msg)
 	}
 	if bc.Unit == "before" || cs.def.Unit == "before" {
 		if bc.Unit != cs.def.Unit || bc.Before != cs.def.Before {

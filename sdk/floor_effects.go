@@ -15,7 +15,7 @@ import (
 
 // statItem is one thing a firing does to the statutory process.
 type statItem struct {
-	verb string // starts, stops, cancels, voids, excepts, sets, records
+	verb string // starts, stops, cancels, voids, excepts, sets, records, exceptions
 	what string // the clock (and source), the "track to state", or the decision
 }
 
@@ -25,6 +25,8 @@ func (i statItem) String() string {
 		return "sets " + i.what
 	case "records":
 		return "records the appealable decision " + i.what
+	case "exceptions":
+		return i.what
 	}
 	return i.verb + " the statutory clock " + i.what
 }
@@ -55,6 +57,12 @@ func (f *floor) statItems(e Effects) []statItem {
 	}
 	if e.Decision != "" {
 		out = append(out, statItem{"records", e.Decision})
+	}
+	if e.EndException {
+		out = append(out, statItem{"exceptions", "ends the open exception"})
+	}
+	if e.ResetExceptions {
+		out = append(out, statItem{"exceptions", "starts a new request with no exception"})
 	}
 	slices.SortFunc(out, func(a, b statItem) int { return strings.Compare(a.String(), b.String()) })
 	return slices.Compact(out)

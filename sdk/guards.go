@@ -36,6 +36,8 @@ type guardEnv struct {
 	Today      string              `expr:"today"`
 	DecisionAt string              `expr:"decision_at"`
 	Decision   string              `expr:"decision"`
+	// ExceptionOpen is true while the case has an open exception.
+	ExceptionOpen bool `expr:"exception_open"`
 	// Meter counts the steps of the evaluation (guardlang.Meter). Its tag
 	// holds a space, so no expression can name it; only the metering patch
 	// does.
@@ -108,6 +110,7 @@ func GuardEnvironment() []EnvField {
 		{"today", "string (YYYY-MM-DD)", "The firing's date in UK time."},
 		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision; empty when none."},
 		{"decision", "string", "The kind of the latest appealable decision; empty when none."},
+		{"exception_open", "bool", "Whether the case has an open exception (recorded, not yet ended)."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},
 		{"add_months(date, n)", "string", "The same day n months later (month-end clamped)."},

@@ -245,6 +245,8 @@ func (e *Engine) VerifyContext(ctx context.Context, c Case) (rep VerifyReport) {
 		rep.Reason = "the case's clocks do not match its history"
 	case !(len(got.Decisions) == 0 && len(c.Decisions) == 0) && !jsonEqual(got.Decisions, c.Decisions):
 		rep.Reason = "the case's decisions do not match its history"
+	case !(len(got.Exceptions) == 0 && len(c.Exceptions) == 0) && !jsonEqual(got.Exceptions, c.Exceptions):
+		rep.Reason = "the case's exceptions do not match its history"
 	default:
 		rep.OK = true
 	}

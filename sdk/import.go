@@ -152,7 +152,7 @@ func (e *Engine) applyImport(w *Case, actor, by, rawAt string, data map[string]a
 		return Event{}, &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("the import record is not possible under policy %s: %s", e.p.id, probs[0].Message),
 			Pointer: probs[0].Pointer, Problems: capProblems(probs)}
 	}
-	e.restatus(w, today.String())
+	e.restatus(w, today.String(), false)
 	ev := Event{Seq: 1, At: atString(rawAt, at), Actor: actor, By: by, Trigger: ImportTrigger, Data: data,
 		StatesBefore: before, StatesAfter: copyStates(w.States), PolicyID: e.p.id, PolicyHash: e.p.hash, PrevHash: originHash(w.Origin)}
 	ev.Hash = eventHash(&ev, e.trackOrder)

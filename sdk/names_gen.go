@@ -41,6 +41,7 @@ const (
 	TriggerEHCPlanFinalised           = "ehc.plan_finalised"
 	TriggerEHCWithdrawn               = "ehc.withdrawn"
 	TriggerEHCExceptionRecorded       = "ehc.exception_recorded"
+	TriggerEHCExceptionEnded          = "ehc.exception_ended"
 	TriggerPlanReviewInvited          = "plan.review_invited"
 	TriggerPlanReviewMeetingHeld      = "plan.review_meeting_held"
 	TriggerPlanReviewReportSent       = "plan.review_report_sent"

@@ -144,10 +144,31 @@ tracks:
 clocks:
   - {id: ehc_final_plan, kind: window}
 `, "floor.yaml:3:"},
+	{"an exception reason statute does not list for the clock", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_final_plan, exceptions: [{reason: exceptional_personal_circumstances}, {reason: late_representations}]}
+`, "floor.yaml:3:"},
+	{"a shorter absence excusing a miss", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_decision_to_assess, exceptions: [{reason: absent_from_area, min_days: 14}]}
+`, "floor.yaml:3:"},
+	{"a closure excusing a miss without its advice condition", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_no_plan_notice, exceptions: [{reason: institution_closed, min_days: 28}]}
+`, "floor.yaml:3:"},
+	{"exceptions to a clock statute allows none for", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_report, exceptions: [{reason: exceptional_personal_circumstances}]}
+`, "floor.yaml:3:"},
+	{"a new request that keeps the earlier exceptions", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: ehc.brought_to_attention
+    effects: {start: [ehc_decision_to_assess, ehc_no_plan_notice, ehc_final_plan]}
+`, "floor.yaml:3:"},
 	{"statutory clock no longer started", sdk.RuleClockNotLengthened, `id: x
 triggers:
   - id: ehc.requested
-    effects: {start: [ehc_decision_to_assess]}
+    effects: {start: [ehc_decision_to_assess], reset_exceptions: true}
 `, "floor.yaml:3:"},
 	{"required data field on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
 triggers:
@@ -288,6 +309,7 @@ func TestStatutoryFloorRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { checkFloorBreach(t, tc) })
 	}
 	checkFloorAllowsTightening(t)
+	checkFloorAllowsFewerExceptions(t)
 	checkFloorHolidaysOfOtherYears(t)
 }
 
@@ -342,6 +364,35 @@ triggers:
     from: [active]
     roles: [la_officer]
 `)
+}
+
+// checkFloorAllowsFewerExceptions: an overlay may narrow a clock's
+// exceptions (fewer reasons, longer minimum periods), and a narrowed list
+// is what the engine applies.
+func checkFloorAllowsFewerExceptions(t *testing.T) {
+	e := compileOverlay(t, `id: narrow
+clocks:
+  - {id: ehc_decision_to_assess, exceptions: [{reason: absent_from_area, min_days: 35}]}
+`)
+	c := e.NewCase(sdk.Facts{Child: sdk.Child{DateOfBirth: "2018-03-02"}})
+	for _, f := range []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+		{Trigger: "ehc.exception_recorded", Actor: "la_officer", At: "2026-01-06", Data: map[string]any{"reason": "exceptional_personal_circumstances"}},
+	} {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err)
+		c = o.Case
+	}
+	r, err := e.Clocks(c, "2026-02-17")
+	require.NoError(t, err)
+	st := map[string]sdk.ClockState{}
+	for _, cl := range r.Clocks {
+		st[cl.Key] = cl.Status
+	}
+	assert.Equal(t, sdk.ClockMissed, st["ehc_decision_to_assess"], "the overlay no longer lists the reason")
+	assert.Equal(t, sdk.ClockRunning, st["ehc_final_plan"])
+	assert.Empty(t, c.Clocks["ehc_decision_to_assess"].Exception)
+	assert.Equal(t, "exceptional_personal_circumstances", c.Clocks["ehc_final_plan"].Exception, "the default's list for the 20 weeks")
 }
 
 // checkFloorHolidaysOfOtherYears: a family's window may be lengthened, and

@@ -158,13 +158,46 @@ type ClockDef struct {
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).
 	PerSource bool `json:"per_source,omitempty"`
-	// Excusable means a recorded exception excuses a miss (R10(4)).
+	// Excusable means any exception recorded on the clock while it runs
+	// (Effects.Except) excuses a miss. A clock with Exceptions ignores it.
 	Excusable bool `json:"excusable,omitempty"`
+	// Exceptions lists the reasons that excuse a miss, each with its own
+	// conditions (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45): an
+	// exception recorded on the case (Case.Exceptions) excuses the clock
+	// only if its reason is listed here and its period overlaps the clock's
+	// run before due. An overlay may narrow the list, never widen it.
+	Exceptions []ExceptionRule `json:"exceptions,omitempty"`
 	// Statutory marks a clock set by law; a policy may shorten but not
 	// lengthen it.
 	Statutory bool `json:"statutory,omitempty"`
 	// Citation is the source of the time limit.
 	Citation string `json:"citation,omitempty"`
+}
+
+// ExceptionRule is one reason that excuses a clock's miss
+// (ClockDef.Exceptions).
+type ExceptionRule struct {
+	// Reason is the exception's reason, the data field reason of the
+	// trigger that records it.
+	Reason string `json:"reason"`
+	// MinDays is the shortest period that counts: an exception whose until
+	// is fewer days after its since excuses nothing (an open exception has
+	// no end yet, so it counts until it is ended).
+	MinDays int `json:"min_days,omitempty"`
+	// AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational")
+	// whose start is the default of the exception's advice_requested_on:
+	// the reason excuses only when that date lies between since and until,
+	// each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the
+	// closed institution for advice from a week before it closed until a
+	// week before it reopened).
+	AdviceClock      string `json:"advice_clock,omitempty"`
+	AdviceDaysBefore int    `json:"advice_days_before,omitempty"`
+	// StartedBy limits the rule to a clock started by one of these
+	// triggers; NotStartedBy leaves out a clock started by one of them
+	// (R44(3) and R45 list different reasons for the same order clock,
+	// made by an order or by an unopposed appeal).
+	StartedBy    []string `json:"started_by,omitempty"`
+	NotStartedBy []string `json:"not_started_by,omitempty"`
 }
 
 // TriggerDef declares a trigger: where it may fire from, who may fire it,
@@ -259,6 +292,9 @@ type FieldDef struct {
 	Min      *float64 `json:"min,omitempty"`
 	Max      *float64 `json:"max,omitempty"`
 	MinItems int      `json:"min_items,omitempty"`
+	// NotAfterAt refuses a date later than the firing's own date
+	// (invalid_input), e.g. an exception's since.
+	NotAfterAt bool `json:"not_after_at,omitempty"`
 	// Description says what it holds.
 	Description string `json:"description,omitempty"`
 }
@@ -305,8 +341,18 @@ type Effects struct {
 	// Void ends running clocks whose duty never arose: they show cancelled
 	// even when past their due date.
 	Void []ClockRef `json:"void,omitempty"`
-	// Except records an exception (the data field Reason) on running clocks.
+	// Except records an exception on the case (Case.Exceptions: the data
+	// fields reason, since, until, advice_requested_on), which excuses the
+	// clocks whose Exceptions rules it meets; on the listed clocks that are
+	// Excusable without rules it also marks the running ones (Clock.Exception).
 	Except []ClockRef `json:"except,omitempty"`
+	// EndException ends the case's open exception: its until is the data
+	// field until, or the firing's date.
+	EndException bool `json:"end_exception,omitempty"`
+	// ResetExceptions starts a new request with no exception: the
+	// exceptions recorded so far excuse no clock started from the firing's
+	// date on (a new request starts with none).
+	ResetExceptions bool `json:"reset_exceptions,omitempty"`
 	// SetStates moves other tracks directly (e.g. plan → active).
 	SetStates map[string]string `json:"set_states,omitempty"`
 	// Decision records an appealable decision and starts the appeal window.

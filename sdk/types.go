@@ -72,6 +72,10 @@ type Case struct {
 	Clocks map[string]Clock `json:"clocks,omitempty"`
 	// Decisions lists the appealable decisions made on the case, oldest first.
 	Decisions []Decision `json:"decisions,omitempty"`
+	// Exceptions lists the exceptions recorded on the case, oldest first
+	// (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45). At most one is
+	// open (no until, no before).
+	Exceptions []Exception `json:"exceptions,omitempty"`
 	// Origin is the facts the case was opened with; Replay starts from them.
 	// Fire records it on a case that has none (then the facts are the
 	// origin, and the case must have no history).
@@ -91,6 +95,9 @@ type Clock struct {
 	Kind ClockKind `json:"kind"`
 	// StartedAt is the date the clock started, YYYY-MM-DD.
 	StartedAt string `json:"started_at"`
+	// StartedBy is the trigger that started the clock, recorded only when
+	// the clock's exception rules name it (ExceptionRule.StartedBy).
+	StartedBy string `json:"started_by,omitempty"`
 	// Due is the last day on which the clock is met, YYYY-MM-DD.
 	Due string `json:"due"`
 	// StoppedAt is the date the clock was stopped, if it was.
@@ -104,8 +111,12 @@ type Clock struct {
 	// Void is true when the duty never arose (a final plan means no notice of
 	// a decision not to issue was owed): cancelled whenever it happened.
 	Void bool `json:"void,omitempty"`
-	// Exception is the R10(4)-style exception recorded while the clock ran;
-	// a missed clock with an exception is "excused".
+	// Exception is the reason of the exception that excuses the clock if
+	// it is missed: the first of Case.Exceptions whose reason the clock's
+	// policy lists and whose period overlaps the clock's run before due (as
+	// of the case's last firing), or, for a clock excusable without such a
+	// list, the exception recorded while it ran. A missed clock with an
+	// exception is "excused".
 	Exception string `json:"exception,omitempty"`
 	// Status is "running", "met", "missed", "excused", "ended" (a window
 	// that closed: windows are nobody's duty, so they are never missed) or
@@ -163,6 +174,24 @@ type Decision struct {
 	Trigger string `json:"trigger"`
 	// Seq is the history sequence number of that firing.
 	Seq int `json:"seq"`
+}
+
+// Exception is one exception recorded on a case (ehc.exception_recorded).
+type Exception struct {
+	// Seq is the history number of the firing that recorded it.
+	Seq int `json:"seq"`
+	// Reason is why the time limits may not be met, e.g. "absent_from_area".
+	Reason string `json:"reason"`
+	// Since is the first day of the exception's period, YYYY-MM-DD.
+	Since string `json:"since"`
+	// Until is the last day of its period; empty while it is open.
+	Until string `json:"until,omitempty"`
+	// AdviceRequestedOn is the day the LA asked the closed institution for
+	// advice, when given (institution_closed).
+	AdviceRequestedOn string `json:"advice_requested_on,omitempty"`
+	// Before is set when a new request began on that day: the exception
+	// excuses no clock started on or after it, and is no longer open.
+	Before string `json:"before,omitempty"`
 }
 
 // Firing asks the engine to fire one trigger.

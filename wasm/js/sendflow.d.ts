@@ -58,6 +58,7 @@ export type Trigger =
   | "ehc.plan_finalised"
   | "ehc.withdrawn"
   | "ehc.exception_recorded"
+  | "ehc.exception_ended"
   | "plan.review_invited"
   | "plan.review_meeting_held"
   | "plan.review_report_sent"
@@ -289,6 +290,8 @@ export interface Case {
   clocks?: Partial<Record<ClockKey, Clock>>;
   /** Decisions lists the appealable decisions made on the case, oldest first. */
   decisions?: Decision[];
+  /** Exceptions lists the exceptions recorded on the case, oldest first (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45). At most one is open (no until, no before). */
+  exceptions?: Exception[];
   /** Origin is the facts the case was opened with; Replay starts from them. Fire records it on a case that has none (then the facts are the origin, and the case must have no history). */
   origin?: Facts;
   /** History is every successful firing, in order, hash-chained. */
@@ -488,6 +491,8 @@ export interface Clock {
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
+  /** StartedBy is the trigger that started the clock, recorded only when the clock's exception rules name it (ExceptionRule.StartedBy). */
+  started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
@@ -498,7 +503,7 @@ export interface Clock {
   cancelled?: boolean;
   /** Void is true when the duty never arose (a final plan means no notice of a decision not to issue was owed): cancelled whenever it happened. */
   void?: boolean;
-  /** Exception is the R10(4)-style exception recorded while the clock ran; a missed clock with an exception is "excused". */
+  /** Exception is the reason of the exception that excuses the clock if it is missed: the first of Case.Exceptions whose reason the clock's policy lists and whose period overlaps the clock's run before due (as of the case's last firing), or, for a clock excusable without such a list, the exception recorded while it ran. A missed clock with an exception is "excused". */
   exception?: string;
   /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
@@ -516,6 +521,22 @@ export interface Decision {
   trigger: Trigger;
   /** Seq is the history sequence number of that firing. */
   seq: number;
+}
+
+/** Exception is one exception recorded on a case (ehc.exception_recorded). */
+export interface Exception {
+  /** Seq is the history number of the firing that recorded it. */
+  seq: number;
+  /** Reason is why the time limits may not be met, e.g. "absent_from_area". */
+  reason: string;
+  /** Since is the first day of the exception's period, YYYY-MM-DD. */
+  since: string;
+  /** Until is the last day of its period; empty while it is open. */
+  until?: string;
+  /** AdviceRequestedOn is the day the LA asked the closed institution for advice, when given (institution_closed). */
+  advice_requested_on?: string;
+  /** Before is set when a new request began on that day: the exception excuses no clock started on or after it, and is no longer open. */
+  before?: string;
 }
 
 /** Facts are what a host knows about a child or young person. The default guards read them; a firing may merge more in (see Firing.Facts). */
@@ -589,6 +610,8 @@ export interface ClockStatus {
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
+  /** StartedBy is the trigger that started the clock, recorded only when the clock's exception rules name it (ExceptionRule.StartedBy). */
+  started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
@@ -599,7 +622,7 @@ export interface ClockStatus {
   cancelled?: boolean;
   /** Void is true when the duty never arose (a final plan means no notice of a decision not to issue was owed): cancelled whenever it happened. */
   void?: boolean;
-  /** Exception is the R10(4)-style exception recorded while the clock ran; a missed clock with an exception is "excused". */
+  /** Exception is the reason of the exception that excuses the clock if it is missed: the first of Case.Exceptions whose reason the clock's policy lists and whose period overlaps the clock's run before due (as of the case's last firing), or, for a clock excusable without such a list, the exception recorded while it ran. A missed clock with an exception is "excused". */
   exception?: string;
   /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
@@ -685,8 +708,10 @@ export interface ClockDef {
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
   per_source?: boolean;
-  /** Excusable means a recorded exception excuses a miss (R10(4)). */
+  /** Excusable means any exception recorded on the clock while it runs (Effects.Except) excuses a miss. A clock with Exceptions ignores it. */
   excusable?: boolean;
+  /** Exceptions lists the reasons that excuse a miss, each with its own conditions (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45): an exception recorded on the case (Case.Exceptions) excuses the clock only if its reason is listed here and its period overlaps the clock's run before due. An overlay may narrow the list, never widen it. */
+  exceptions?: ExceptionRule[];
   /** Statutory marks a clock set by law; a policy may shorten but not lengthen it. */
   statutory?: boolean;
   /** Citation is the source of the time limit. */
@@ -723,17 +748,37 @@ export interface Effects {
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
   })[];
-  /** Except records an exception (the data field Reason) on running clocks. */
+  /** Except records an exception on the case (Case.Exceptions: the data fields reason, since, until, advice_requested_on), which excuses the clocks whose Exceptions rules it meets; on the listed clocks that are Excusable without rules it also marks the running ones (Clock.Exception). */
   except?: (string | {
     /** The clock id. */
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
   })[];
+  /** EndException ends the case's open exception: its until is the data field until, or the firing's date. */
+  end_exception?: boolean;
+  /** ResetExceptions starts a new request with no exception: the exceptions recorded so far excuse no clock started from the firing's date on (a new request starts with none). */
+  reset_exceptions?: boolean;
   /** SetStates moves other tracks directly (e.g. plan → active). */
   set_states?: Record<string, string>;
   /** Decision records an appealable decision and starts the appeal window. */
   decision?: string;
+}
+
+/** ExceptionRule is one reason that excuses a clock's miss (ClockDef.Exceptions). */
+export interface ExceptionRule {
+  /** Reason is the exception's reason, the data field reason of the trigger that records it. */
+  reason: string;
+  /** MinDays is the shortest period that counts: an exception whose until is fewer days after its since excuses nothing (an open exception has no end yet, so it counts until it is ended). */
+  min_days?: number;
+  /** AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational") whose start is the default of the exception's advice_requested_on: the reason excuses only when that date lies between since and until, each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the closed institution for advice from a week before it closed until a week before it reopened). */
+  advice_clock?: string;
+  /** AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational") whose start is the default of the exception's advice_requested_on: the reason excuses only when that date lies between since and until, each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the closed institution for advice from a week before it closed until a week before it reopened). */
+  advice_days_before?: number;
+  /** StartedBy limits the rule to a clock started by one of these triggers; NotStartedBy leaves out a clock started by one of them (R44(3) and R45 list different reasons for the same order clock, made by an order or by an unopposed appeal). */
+  started_by?: string[];
+  /** StartedBy limits the rule to a clock started by one of these triggers; NotStartedBy leaves out a clock started by one of them (R44(3) and R45 list different reasons for the same order clock, made by an order or by an unopposed appeal). */
+  not_started_by?: string[];
 }
 
 /** FamilyRight says which statutory right a trigger is the family's way of using, for the statutory floor (TriggerDef.FamilyRight). */
@@ -766,6 +811,8 @@ export interface FieldDef {
   max?: number;
   /** Min and Max bound numbers and integers; MinItems bounds lists. */
   min_items?: number;
+  /** NotAfterAt refuses a date later than the firing's own date (invalid_input), e.g. an exception's since. */
+  not_after_at?: boolean;
   /** Description says what it holds. */
   description?: string;
 }
@@ -1045,7 +1092,18 @@ export interface TriggerPayloads {
   };
   /** The payload of ehc.exception_recorded. The firing must carry data. */
   "ehc.exception_recorded": {
-    reason: "institution_closed" | "exceptional_personal_circumstances" | "absent_from_area";
+    reason: "institution_closed" | "exceptional_personal_circumstances" | "absent_from_area" | "missed_appointment" | "late_representations";
+    /** The first day of the exception (default: the firing's date; not later than it). */
+    since?: string | null;
+    /** The last day of the exception, if known (else it stays open until ehc.exception_ended). */
+    until?: string | null;
+    /** institution_closed: when the LA asked the institution for advice (default: the latest request for educational advice). */
+    advice_requested_on?: string | null;
+  };
+  /** The payload of ehc.exception_ended. */
+  "ehc.exception_ended": {
+    /** The last day of the exception (default: the firing's date). */
+    until?: string | null;
   };
   /** The payload of plan.review_invited. The firing must carry data. */
   "plan.review_invited": {

@@ -238,6 +238,8 @@ func (c *coster) identifier(name string) *bound {
 		return c.caseStr
 	case "at", "today", "decision_at":
 		return dateB
+	case "exception_open":
+		return scalarB
 	case "child":
 		return c.child
 	case "evidence":
