@@ -696,7 +696,10 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 		if err != nil || perr != nil {
 			return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("clock %s: its date could not be worked out from the data", id), Pointer: "/data"}
 		}
-		due = d.AddDays(-1)
+		var what string
+		if due, what, err = beforeDue(d, cs); err != nil {
+			return &Error{Code: CodeInternal, Message: fmt.Sprintf("clock %s: %v", id, err)}
+		}
 		if due.DaysUntil(today) > 0 {
 			// A deadline already past when the clock would start (a transfer
 			// year gone by): a clock is never due before it starts.
@@ -705,7 +708,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 				ptr += "/" + ptrEscape(f[0])
 			}
 			return &Error{Code: CodeInvalidInput, Pointer: ptr,
-				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (the day before %s) has already passed", id, d)}
+				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (%s %s) has already passed", id, what, d)}
 		}
 	} else {
 		d, err := calendar.Due(today, cs.unit, cs.length, cs.def.TribunalMoves, e.p.holidays)
@@ -719,6 +722,18 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	}
 	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
 	return nil
+}
+
+// beforeDue is the due date of a clock counted back from the date d its
+// before expression gave: the day before d (unit before), or its length in
+// weeks or months before d. what says so in words.
+func beforeDue(d calendar.Date, cs *clockSpec) (calendar.Date, string, error) {
+	if cs.def.Unit == "before" {
+		return d.AddDays(-1), "the day before", nil
+	}
+	due, err := calendar.DueBefore(d, cs.unit, cs.length)
+	what := fmt.Sprintf("%d %s", cs.length, strings.TrimSuffix(cs.def.Unit, "_before")) + " before"
+	return due, what, err
 }
 
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.

@@ -64,8 +64,9 @@ type Clock struct {
 	ID string `json:"id"`
 	// Source is set for per-source clocks (the R6(1) advice source).
 	Source string `json:"source,omitempty"`
-	// Kind is "duty" (someone must act by Due) or "window" (a period that ends
-	// by itself, such as the 15 days for representations on a draft plan).
+	// Kind is "duty" (someone must act by Due), "window" (a period that ends
+	// by itself, such as the 15 days for representations on a draft plan) or
+	// "advisory" (guidance: a miss is a warning, never a statutory miss).
 	Kind ClockKind `json:"kind"`
 	// StartedAt is the date the clock started, YYYY-MM-DD.
 	StartedAt string `json:"started_at"`
@@ -85,7 +86,8 @@ type Clock struct {
 	// Exception is the R10(4)-style exception recorded while the clock ran;
 	// a missed clock with an exception is "excused".
 	Exception string `json:"exception,omitempty"`
-	// Status is "running", "met", "missed", "excused", "ended" (a window
+	// Status is "running", "met", "missed" (a duty or advisory clock not
+	// met; an advisory miss is only a warning), "excused", "ended" (a window
 	// that closed: windows are nobody's duty, so they are never missed) or
 	// "cancelled", as of the case's last firing.
 	// Engine.Clocks recomputes it as of any date.
@@ -94,7 +96,7 @@ type Clock struct {
 	Citation string `json:"citation,omitempty"`
 }
 
-// ClockKind is what a clock times: a duty or a window.
+// ClockKind is what a clock times: a duty, a window or guidance.
 type ClockKind string
 
 // The clock kinds (ClockDef.Kind in a policy, Clock.Kind on a case).
@@ -103,6 +105,10 @@ const (
 	ClockDuty ClockKind = "duty"
 	// ClockWindow is a period that ends by itself; past Due it has ended.
 	ClockWindow ClockKind = "window"
+	// ClockAdvisory is guidance (the six-monthly review of an under-5's plan,
+	// CoP 9.178): past Due it is missed, but a miss is a warning, never
+	// counted with the statutory misses.
+	ClockAdvisory ClockKind = "advisory"
 )
 
 // ClockState is a clock's status as of a day (Clock.Status).
@@ -114,7 +120,7 @@ const (
 	ClockRunning ClockState = "running"
 	// ClockMet: stopped on or before Due.
 	ClockMet ClockState = "met"
-	// ClockMissed: a duty past Due without being met.
+	// ClockMissed: a duty or advisory clock past Due without being met.
 	ClockMissed ClockState = "missed"
 	// ClockExcused: a missed duty with an exception recorded while it ran.
 	ClockExcused ClockState = "excused"

@@ -28,7 +28,10 @@ type clockLine struct {
 	Running   []sdk.ClockStatus `json:"running,omitempty"`
 	DueWithin []sdk.ClockStatus `json:"due_within,omitempty"`
 	Missed    []sdk.ClockStatus `json:"missed,omitempty"`
-	Error     *sdk.Error        `json:"error,omitempty"`
+	// Advice holds missed advisory clocks: guidance, so a warning, never
+	// counted with the statutory misses.
+	Advice []sdk.ClockStatus `json:"advisory_missed,omitempty"`
+	Error  *sdk.Error        `json:"error,omitempty"`
 }
 
 // clockSummary is printed on stderr at the end.
@@ -155,6 +158,8 @@ func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Write
 							if s.DaysLeft != nil && *s.DaysLeft <= within {
 								cl.DueWithin = append(cl.DueWithin, s)
 							}
+						case s.Status == "missed" && s.Kind == sdk.ClockAdvisory:
+							cl.Advice = append(cl.Advice, s)
 						case s.Status == "missed":
 							cl.Missed = append(cl.Missed, s)
 						}
@@ -171,7 +176,7 @@ func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Write
 		if len(cl.DueWithin) > 0 {
 			sum.WithDue++
 		}
-		if all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 {
+		if all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 || len(cl.Advice) > 0 {
 			if err := enc.Encode(cl); err != nil {
 				return sum, err
 			}

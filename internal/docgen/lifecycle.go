@@ -445,6 +445,7 @@ func writeClocks(b *strings.Builder, p sdk.Policy) {
 	w("## Clocks\n\n")
 	w("A **duty** clock is met when a trigger stops it on or before its due date and missed when it is stopped late or its due date passes. ")
 	w("A **window** clock is a period that ends by itself (a time to make representations, to appeal). ")
+	w("An **advisory** clock is guidance: it is missed like a duty, but a miss is a warning, never counted as a statutory miss. ")
 	w("A **statutory** clock is set by law: an overlay may shorten it but not lengthen it. ")
 	w("An **excusable** clock's miss is excused when an exception is recorded on it.\n\n")
 	for _, c := range p.Clocks {
@@ -507,6 +508,10 @@ func length(p sdk.Policy, c sdk.ClockDef) string {
 	switch c.Unit {
 	case "before":
 		return "due the day before the date `" + c.Before + "`"
+	case "weeks_before", "months_before":
+		return n + " " + strings.TrimSuffix(c.Unit, "_before") + " before the date `" + c.Before + "` (that date not counted)"
+	case "working_days_beginning_with":
+		return n + " working days beginning with the day it starts (it counts if a working day; England and Wales bank holidays excluded)"
 	case "days_beginning_with":
 		return n + " days beginning with the day it starts"
 	case "months_starting_with":
