@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
-	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
+	yamlSHA256: "791885872a0d223d7400fc3ee45f31e35e65bf83e62e5c33c684a65e75a0bff5",
+	policyHash: "cdce31738fc31ef103348cb783cbeb06687336182abf00a7228ddad5a85eb460",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -22,7 +22,7 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind:       "bool",
-			Expr:       "!clocks.review_notice.running || clocks.review_notice.due <= today",
+			Expr:       "!clocks.review_advice.exists || today >= clocks.review_advice.date",
 			UsesClocks: true,
 			Cost:       14,
 		},
@@ -66,6 +66,12 @@ var genDefault = generatedDefault{
 			},
 			UsesClocks: true,
 			Cost:       13,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.review_advice.exists && clocks.review_advice.started_at >= clocks.review_report.started_at",
+			UsesClocks: true,
+			Cost:       17,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -234,6 +240,14 @@ var genDefault = generatedDefault{
 			Expr:       "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
 			UsesClocks: true,
 			Cost:       93,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "data.meeting_date",
+			DataFields: []string{
+				"meeting_date",
+			},
+			Cost: 3,
 		},
 		programMeta{
 			Kind: "string",
@@ -662,12 +676,20 @@ var genDefault = generatedDefault{
 			},
 			ClockDef{
 				ID:          "review_notice",
-				Description: "Two weeks' notice of an early review meeting: the meeting is held on or after the due date.",
-				Kind:        "window",
+				Description: "Invite to the review meeting within two weeks of an early review being asked for (guidance).",
+				Kind:        "advisory",
 				Unit:        "weeks",
 				Length:      2,
+				Citation:    "policy (not R20(3))",
+			},
+			ClockDef{
+				ID:          "review_advice",
+				Description: "Circulate the advice and information for the review at least two weeks before the notified meeting date.",
+				Unit:        "weeks_before",
+				Length:      2,
+				Before:      "data.meeting_date",
 				Statutory:   true,
-				Citation:    "R20(3)",
+				Citation:    "R20(4); R21(4)",
 			},
 			ClockDef{
 				ID:          "review_report",
@@ -1782,9 +1804,11 @@ var genDefault = generatedDefault{
 				Citation: "R5(4); R10(4); R13(3)",
 			},
 			TriggerDef{
-				ID: "plan.review_invited",
+				ID:          "plan.review_invited",
+				Description: "Invitations to the review meeting are sent; from review_preparing it re-notifies the date.",
 				From: []string{
 					"active",
+					"review_preparing",
 				},
 				To: "review_preparing",
 				Roles: []string{
@@ -1807,7 +1831,38 @@ var genDefault = generatedDefault{
 						Statutory: true,
 					},
 				},
-				Citation: "R20(2)-(3)",
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "review_advice",
+						},
+					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_notice",
+						},
+					},
+				},
+				Citation: "R20(2)-(3); R21(2)-(3)",
+			},
+			TriggerDef{
+				ID:          "plan.review_advice_circulated",
+				Description: "The advice and information for the review are circulated to those invited.",
+				From: []string{
+					"review_preparing",
+				},
+				Roles: []string{
+					"school",
+					"la_officer",
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_advice",
+						},
+					},
+				},
+				Citation: "R20(4); R21(4)",
 			},
 			TriggerDef{
 				ID: "plan.review_meeting_held",
@@ -1821,10 +1876,17 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:        "early_review_notice",
-						Expr:      "!clocks.review_notice.running || clocks.review_notice.due <= today",
-						Reason:    "An early review meeting needs at least two weeks' notice: it cannot be held until two weeks after the early review was asked for.",
-						Citation:  "R20(3)",
+						ID:        "review_invited",
+						Expr:      "clocks.review_advice.exists && clocks.review_advice.started_at >= clocks.review_report.started_at",
+						Reason:    "Every review meeting, an early one included, needs invitations giving at least two weeks' notice: fire plan.review_invited first.",
+						Citation:  "R20(3); R21(3)",
+						Statutory: true,
+					},
+					GuardDef{
+						ID:        "not_before_notified_date",
+						Expr:      "!clocks.review_advice.exists || today >= clocks.review_advice.date",
+						Reason:    "The review meeting cannot be held before the date the invitations gave; to bring it forward, re-notify a date at least two weeks ahead.",
+						Citation:  "R20(3)-(4); R21(3)-(4)",
 						Statutory: true,
 					},
 				},
@@ -1835,11 +1897,6 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "review_decision",
-						},
-					},
-					Stop: []ClockRef{
-						ClockRef{
-							Clock: "review_notice",
 						},
 					},
 				},

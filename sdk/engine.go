@@ -593,7 +593,7 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 		}
 		st := clockStatusOn(cl, day)
 		env.Clocks[k] = clockEnv{Exists: true, Running: st == ClockRunning || ((st == ClockMissed || st == ClockExcused) && cl.StoppedAt == ""),
-			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: string(st)}
+			StartedAt: cl.StartedAt, Due: cl.Due, Date: cl.Date, StoppedAt: cl.StoppedAt, Status: string(st)}
 	}
 	if n := len(w.Decisions); n > 0 {
 		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
@@ -686,6 +686,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 		key = id + "." + src
 	}
 	var due calendar.Date
+	var from string
 	if cs.before != nil {
 		out, err := cs.before.run(env)
 		if se := stopError(err, "the date expression of clock "+id); se != nil {
@@ -697,6 +698,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 			return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("clock %s: its date could not be worked out from the data", id), Pointer: "/data"}
 		}
 		var what string
+		from = d.String()
 		if due, what, err = beforeDue(d, cs); err != nil {
 			return &Error{Code: CodeInternal, Message: fmt.Sprintf("clock %s: %v", id, err)}
 		}
@@ -720,7 +722,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Date: from, Citation: cs.def.Citation}
 	return nil
 }
 

@@ -72,6 +72,10 @@ type Clock struct {
 	StartedAt string `json:"started_at"`
 	// Due is the last day on which the clock is met, YYYY-MM-DD.
 	Due string `json:"due"`
+	// Date is, for a clock counted back from a date (units before,
+	// weeks_before, months_before), that date, YYYY-MM-DD: the notified
+	// meeting date of review_advice, the transfer date of post16_transfer.
+	Date string `json:"date,omitempty"`
 	// StoppedAt is the date the clock was stopped, if it was.
 	StoppedAt string `json:"stopped_at,omitempty"`
 	// StoppedBy is the trigger that stopped or cancelled the clock.

@@ -57,6 +57,7 @@ export type Trigger =
   | "ehc.withdrawn"
   | "ehc.exception_recorded"
   | "plan.review_invited"
+  | "plan.review_advice_circulated"
   | "plan.review_meeting_held"
   | "plan.review_report_sent"
   | "plan.review_decided"
@@ -124,6 +125,7 @@ export type ClockId =
   | "ehc_final_plan"
   | "annual_review"
   | "review_notice"
+  | "review_advice"
   | "review_report"
   | "review_decision"
   | "amendment_representations"
@@ -161,6 +163,7 @@ export type ClockKey =
   | "ehc_final_plan"
   | "annual_review"
   | "review_notice"
+  | "review_advice"
   | "review_report"
   | "review_decision"
   | "amendment_representations"
@@ -194,7 +197,8 @@ export type AdviceSource =
 /** A clock is a duty (someone must act by its due date) or a window (a period that ends by itself). From case.schema.json. */
 export type ClockKind =
   | "duty"
-  | "window";
+  | "window"
+  | "advisory";
 
 /** Where a clock stands. From case.schema.json. */
 export type ClockState =
@@ -450,12 +454,14 @@ export interface Clock {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
-  /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
+  /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
+  /** Date is, for a clock counted back from a date (units before, weeks_before, months_before), that date, YYYY-MM-DD: the notified meeting date of review_advice, the transfer date of post16_transfer. */
+  date?: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
   stopped_at?: string;
   /** StoppedBy is the trigger that stopped or cancelled the clock. */
@@ -466,7 +472,7 @@ export interface Clock {
   void?: boolean;
   /** Exception is the R10(4)-style exception recorded while the clock ran; a missed clock with an exception is "excused". */
   exception?: string;
-  /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
+  /** Status is "running", "met", "missed" (a duty or advisory clock not met; an advisory miss is only a warning), "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
@@ -539,12 +545,14 @@ export interface ClockStatus {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
-  /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
+  /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
+  /** Date is, for a clock counted back from a date (units before, weeks_before, months_before), that date, YYYY-MM-DD: the notified meeting date of review_advice, the transfer date of post16_transfer. */
+  date?: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
   stopped_at?: string;
   /** StoppedBy is the trigger that stopped or cancelled the clock. */
@@ -555,7 +563,7 @@ export interface ClockStatus {
   void?: boolean;
   /** Exception is the R10(4)-style exception recorded while the clock ran; a missed clock with an exception is "excused". */
   exception?: string;
-  /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
+  /** Status is "running", "met", "missed" (a duty or advisory clock not met; an advisory miss is only a warning), "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
@@ -625,15 +633,15 @@ export interface ClockDef {
   id: string;
   /** Description says what must happen by the due date. */
   description?: string;
-  /** Kind is "duty" (default) or "window" (ends by itself). */
+  /** Kind is "duty" (default), "window" (ends by itself) or "advisory" (guidance: a miss is a warning, not a statutory miss). */
   kind?: ClockKind;
-  /** Unit is weeks, days, days_beginning_with, months, months_starting_with, working_days, or before (a fixed date given by Before). */
-  unit?: "weeks" | "days" | "days_beginning_with" | "months" | "months_starting_with" | "working_days" | "before";
+  /** Unit is weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with (counted from the start), or before, weeks_before, months_before (counted back from the date D given by Before: the day before D, or Length weeks or months before it). */
+  unit?: "weeks" | "days" | "days_beginning_with" | "months" | "months_starting_with" | "working_days" | "working_days_beginning_with" | "before" | "weeks_before" | "months_before";
   /** Length is how many units; LengthParam names a parameter instead. */
   length?: number;
   /** Length is how many units; LengthParam names a parameter instead. */
   length_param?: string;
-  /** Before is an expression giving the date D of a "before D" deadline (the clock is due the day before D). */
+  /** Before is an expression giving the date D of a "before D" deadline (unit before: due the day before D; weeks_before, months_before: due Length weeks or months before D, D not counted). */
   before?: string;
   /** TribunalMoves applies the HESC r12 moves to the due date. */
   tribunal_moves?: boolean;
@@ -955,6 +963,8 @@ export interface TriggerPayloads {
   "plan.review_invited": {
     meeting_date: string;
   };
+  /** The payload of plan.review_advice_circulated. It takes no data fields. */
+  "plan.review_advice_circulated": Record<string, never>;
   /** The payload of plan.review_meeting_held. It takes no data fields. */
   "plan.review_meeting_held": Record<string, never>;
   /** The payload of plan.review_report_sent. It takes no data fields. */
