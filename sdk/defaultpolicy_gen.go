@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "791885872a0d223d7400fc3ee45f31e35e65bf83e62e5c33c684a65e75a0bff5",
-	policyHash: "cdce31738fc31ef103348cb783cbeb06687336182abf00a7228ddad5a85eb460",
+	yamlSHA256: "029c7b0c99b438ec7c759f614b2d25e5d807891d4365776e3b7cfc1a3c974a7c",
+	policyHash: "1d1f280f0aef9e61f2e0ef3828d7e935a6ae421c8b8c7a8beb860bcf890cc598",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -57,6 +57,15 @@ var genDefault = generatedDefault{
 			Kind: "bool",
 			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
 			Cost: 10051,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "clocks.amendment_representations.due < today || data.no_more_representations == true",
+			DataFields: []string{
+				"no_more_representations",
+			},
+			UsesClocks: true,
+			Cost:       13,
 		},
 		programMeta{
 			Kind: "bool",
@@ -718,11 +727,11 @@ var genDefault = generatedDefault{
 			},
 			ClockDef{
 				ID:          "amendment_final",
-				Description: "Issue the final amended plan.",
+				Description: "Issue the final amended plan, or give notice of the decision not to amend (R22(4)), within 8 weeks of the proposed amendments.",
 				Unit:        "weeks",
 				Length:      8,
 				Statutory:   true,
-				Citation:    "R22(3)",
+				Citation:    "R22(3)-(4)",
 			},
 			ClockDef{
 				ID:          "reassessment_decision",
@@ -1988,6 +1997,43 @@ var genDefault = generatedDefault{
 				Citation: "R20(10); CFA s44",
 			},
 			TriggerDef{
+				ID: "plan.representations_made",
+				From: []string{
+					"amending",
+				},
+				Roles: []string{
+					"parent",
+					"young_person",
+				},
+				Citation: "R22(2)(c)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may make representations on the proposed amendments within 15 days (R22(2)(c))",
+				},
+			},
+			TriggerDef{
+				ID: "plan.school_requested",
+				From: []string{
+					"amending",
+				},
+				Roles: []string{
+					"parent",
+					"young_person",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "school",
+						Type:        "string",
+						Description: "The school or institution the parent or young person asks to be named.",
+					},
+				},
+				Citation: "R22(2)(c); CFA s38(2)(b)(ii)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may ask for a school or institution to be named in the amended plan (R22(2)(c); CFA s38(2)(b)(ii))",
+				},
+			},
+			TriggerDef{
 				ID: "plan.amendment_finalised",
 				From: []string{
 					"amending",
@@ -1995,6 +2041,21 @@ var genDefault = generatedDefault{
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "no_more_representations",
+						Type: "boolean",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "amendment_representations_ended",
+						Expr:      "clocks.amendment_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the proposed amendments have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R22(2)(c)",
+						Statutory: true,
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -2008,13 +2069,28 @@ var genDefault = generatedDefault{
 			},
 			TriggerDef{
 				ID:          "plan.amendment_abandoned",
-				Description: "The LA decides not to amend after all (R22(4)); that decision is appealable.",
+				Description: "The LA gives notice that it has decided not to amend the plan, with its reasons (R22(4)); that decision is appealable.",
 				From: []string{
 					"amending",
 				},
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "no_more_representations",
+						Type: "boolean",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "amendment_representations_ended",
+						Expr:      "clocks.amendment_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the proposed amendments have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R22(2)(c)",
+						Statutory: true,
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{

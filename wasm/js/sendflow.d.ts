@@ -61,6 +61,8 @@ export type Trigger =
   | "plan.review_meeting_held"
   | "plan.review_report_sent"
   | "plan.review_decided"
+  | "plan.representations_made"
+  | "plan.school_requested"
   | "plan.amendment_finalised"
   | "plan.amendment_abandoned"
   | "plan.early_review_requested"
@@ -973,10 +975,21 @@ export interface TriggerPayloads {
   "plan.review_decided": {
     decision: "maintain" | "amend" | "cease";
   };
-  /** The payload of plan.amendment_finalised. It takes no data fields. */
-  "plan.amendment_finalised": Record<string, never>;
-  /** The payload of plan.amendment_abandoned. It takes no data fields. */
-  "plan.amendment_abandoned": Record<string, never>;
+  /** The payload of plan.representations_made. It takes no data fields. */
+  "plan.representations_made": Record<string, never>;
+  /** The payload of plan.school_requested. */
+  "plan.school_requested": {
+    /** The school or institution the parent or young person asks to be named. */
+    school?: string | null;
+  };
+  /** The payload of plan.amendment_finalised. */
+  "plan.amendment_finalised": {
+    no_more_representations?: boolean | null;
+  };
+  /** The payload of plan.amendment_abandoned. */
+  "plan.amendment_abandoned": {
+    no_more_representations?: boolean | null;
+  };
   /** The payload of plan.early_review_requested. It takes no data fields. */
   "plan.early_review_requested": Record<string, never>;
   /** The payload of plan.reassessment_requested. It takes no data fields. */
