@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "029c7b0c99b438ec7c759f614b2d25e5d807891d4365776e3b7cfc1a3c974a7c",
-	policyHash: "1d1f280f0aef9e61f2e0ef3828d7e935a6ae421c8b8c7a8beb860bcf890cc598",
+	yamlSHA256: "c289aacbd187ab3b3c6b6bd452f73944f5c5f798f6f6806c1b6db6dc1b7217e7",
+	policyHash: "984bed497763032769071bcd7d951b28a7c0034b0501ed5f731c4fa6261853cb",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -252,9 +252,25 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "string",
+			Expr: "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
+			DataFields: []string{
+				"move_date",
+			},
+			Cost: 66808,
+		},
+		programMeta{
+			Kind: "string",
 			Expr: "data.meeting_date",
 			DataFields: []string{
 				"meeting_date",
+			},
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "data.transfer_date",
+			DataFields: []string{
+				"transfer_date",
 			},
 			Cost: 3,
 		},
@@ -756,6 +772,23 @@ var genDefault = generatedDefault{
 				Before:      "date(int(data.transfer_year), data.post16 == true ? 3 : 2, data.post16 == true ? 31 : 15)",
 				Statutory:   true,
 				Citation:    "R18(1)",
+			},
+			ClockDef{
+				ID:          "post16_transfer",
+				Description: "Review and amend the plan naming the post-16 institution at least 5 months before the transfer.",
+				Unit:        "months_before",
+				Length:      5,
+				Before:      "data.transfer_date",
+				Statutory:   true,
+				Citation:    "R18(2)",
+			},
+			ClockDef{
+				ID:          "transfer_out",
+				Description: "Transfer the plan to the new LA: on the move date if it is at least 15 working days away, else within 15 working days beginning with the day the LA learnt of the move.",
+				Unit:        "before",
+				Before:      "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
+				Statutory:   true,
+				Citation:    "R15(2)",
 			},
 			ClockDef{
 				ID:          "transfer_notice",
@@ -2313,10 +2346,19 @@ var genDefault = generatedDefault{
 							Clock: "annual_review",
 						},
 						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
 							Clock: "review_report",
 						},
 						ClockRef{
 							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
 						},
 						ClockRef{
 							Clock: "amendment_final",
@@ -2331,6 +2373,12 @@ var genDefault = generatedDefault{
 							Clock: "phase_transfer",
 						},
 						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
+						},
+						ClockRef{
 							Clock: "transfer_notice",
 						},
 						ClockRef{
@@ -2341,9 +2389,53 @@ var genDefault = generatedDefault{
 				Citation: "CFA s45; EN para 247",
 			},
 			TriggerDef{
+				ID:          "plan.move_notified",
+				Description: "The LA learns that the child or young person is moving to another LA's area.",
+				From: []string{
+					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "move_date",
+						Type:     "date",
+						Required: true,
+					},
+					FieldDef{
+						Name:     "new_la",
+						Type:     "string",
+						Required: true,
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "transfer_out",
+						},
+					},
+				},
+				Citation: "R15(2)",
+			},
+			TriggerDef{
 				ID: "plan.transferred_out",
 				From: []string{
 					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
 				},
 				To: "transferred_out",
 				Roles: []string{
@@ -2357,12 +2449,47 @@ var genDefault = generatedDefault{
 					},
 				},
 				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "transfer_out",
+						},
+					},
 					Cancel: []ClockRef{
 						ClockRef{
 							Clock: "annual_review",
 						},
 						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
+							Clock: "review_report",
+						},
+						ClockRef{
+							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
+						},
+						ClockRef{
+							Clock: "amendment_final",
+						},
+						ClockRef{
+							Clock: "reassessment_decision",
+						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
 							Clock: "phase_transfer",
+						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
 						},
 						ClockRef{
 							Clock: "transfer_notice",
@@ -2372,7 +2499,7 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R15",
+				Citation: "R15(2)",
 			},
 			TriggerDef{
 				ID: "plan.transferred_in",
@@ -2416,6 +2543,8 @@ var genDefault = generatedDefault{
 					"amending",
 					"reassessment_requested",
 					"reassessing",
+					"cease_proposed",
+					"ceasing",
 				},
 				Roles: []string{
 					"la_officer",
@@ -2469,6 +2598,32 @@ var genDefault = generatedDefault{
 				Citation: "R18(1)",
 			},
 			TriggerDef{
+				ID:          "plan.post16_transfer_set",
+				Description: "A transfer to a post-16 institution is planned for transfer_date (not at a phase transfer under R18(1)).",
+				From: []string{
+					"active",
+				},
+				Roles: []string{
+					"la_officer",
+					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "transfer_date",
+						Type:     "date",
+						Required: true,
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+					},
+				},
+				Citation: "R18(2)",
+			},
+			TriggerDef{
 				ID: "plan.phase_transfer_amended",
 				From: []string{
 					"active",
@@ -2481,9 +2636,12 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "phase_transfer",
 						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
 					},
 				},
-				Citation: "R18(1)",
+				Citation: "R18(1)-(2)",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_declined",

@@ -152,6 +152,14 @@ clocks:
 clocks:
   - {id: review_advice, unit: weeks_before, length: 1}
 `, "floor.yaml:3:"},
+	{"post-16 transfer reviewed 4 months before, not 5", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: post16_transfer, unit: months_before, length: 4}
+`, "floor.yaml:3:"},
+	{"transfer out on a rule of the policy's own", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: transfer_out, before: 'add_days(data.move_date, 1)'}
+`, "floor.yaml:3:"},
 	{"advice due the day before the meeting", sdk.RuleClockNotLengthened, `id: x
 clocks:
   - {id: review_advice, unit: before}
@@ -346,6 +354,7 @@ func checkFloorAllowsTightening(t *testing.T) {
 clocks:
   - {id: ehc_decision_to_assess, unit: working_days, length: 25}
   - {id: review_advice, unit: weeks_before, length: 3}
+  - {id: post16_transfer, unit: weeks_before, length: 26}
 triggers:
   - id: ehc.requested
     guards:

@@ -74,10 +74,12 @@ export type Trigger =
   | "plan.cease_decided"
   | "plan.cease_withdrawn"
   | "plan.ceased"
+  | "plan.move_notified"
   | "plan.transferred_out"
   | "plan.transferred_in"
   | "plan.transfer_notice_sent"
   | "plan.phase_transfer_set"
+  | "plan.post16_transfer_set"
   | "plan.phase_transfer_amended"
   | "dispute.mediation_declined"
   | "dispute.mediation_requested"
@@ -135,6 +137,8 @@ export type ClockId =
   | "reassessment_decision"
   | "reassessment_final"
   | "phase_transfer"
+  | "post16_transfer"
+  | "transfer_out"
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
@@ -173,6 +177,8 @@ export type ClockKey =
   | "reassessment_decision"
   | "reassessment_final"
   | "phase_transfer"
+  | "post16_transfer"
+  | "transfer_out"
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
@@ -1011,6 +1017,11 @@ export interface TriggerPayloads {
   "plan.cease_withdrawn": Record<string, never>;
   /** The payload of plan.ceased. It takes no data fields. */
   "plan.ceased": Record<string, never>;
+  /** The payload of plan.move_notified. The firing must carry data. */
+  "plan.move_notified": {
+    move_date: string;
+    new_la: string;
+  };
   /** The payload of plan.transferred_out. The firing must carry data. */
   "plan.transferred_out": {
     new_la: string;
@@ -1026,6 +1037,10 @@ export interface TriggerPayloads {
   "plan.phase_transfer_set": {
     transfer_year: number;
     post16?: boolean | null;
+  };
+  /** The payload of plan.post16_transfer_set. The firing must carry data. */
+  "plan.post16_transfer_set": {
+    transfer_date: string;
   };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
