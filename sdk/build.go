@@ -255,6 +255,13 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow && cd.Kind != ClockAdvisory {
 		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty, window or advisory, not %q", cd.ID, cd.Kind)
 	}
+	if cd.When != "" {
+		if pr, err := b.c.compileExpr(cd.When, reflect.Bool); err != nil {
+			d.addExpr(err, w.path+".when", w.layer, "clock %s: %s", cd.ID, err.Error())
+		} else {
+			cs.when = pr
+		}
+	}
 	counted := cs.unit.Valid() || cs.unit.BeforeValid()
 	if cd.Unit == "before" || cs.unit.BeforeValid() {
 		if cd.Before == "" {
@@ -465,7 +472,7 @@ func (b *builder) needsClocks(t *trigger) bool {
 		}
 	}
 	for _, r := range startsOf(t.def) {
-		if cs := b.c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
+		if cs := b.c.clocks[r.Clock]; cs != nil && ((cs.before != nil && cs.before.usesClocks) || (cs.when != nil && cs.when.usesClocks)) {
 			return true
 		}
 	}

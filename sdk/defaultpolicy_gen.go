@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "c289aacbd187ab3b3c6b6bd452f73944f5c5f798f6f6806c1b6db6dc1b7217e7",
-	policyHash: "984bed497763032769071bcd7d951b28a7c0034b0501ed5f731c4fa6261853cb",
+	yamlSHA256: "6e52c096bdb94b43ab8dbb99bde7d53dee7057302d902163bdc458c2b94b518d",
+	policyHash: "23fc4b38a6274ca05f60236d83b77a969085763bcb04e7ca1b97bec92ef9a305",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -411,12 +411,20 @@ var genDefault = generatedDefault{
 				Max:         &genDefaultFloat2,
 			},
 			Parameter{
+				ID:          "early_years_review_months",
+				Value:       float64(6),
+				Description: "Months between reviews of the plan of a child under 5 (CoP 9.178: every 3 to 6 months; guidance, so the clock is advisory).",
+				Type:        "integer",
+				Min:         &genDefaultFloat3,
+				Max:         &genDefaultFloat4,
+			},
+			Parameter{
 				ID:          "lift_initial_contact_working_days",
 				Value:       float64(5),
 				Description: "Working days within which the allocated LIFT professional first contacts the school (SEED-0, SEED-1: five).",
 				Type:        "integer",
-				Min:         &genDefaultFloat3,
-				Max:         &genDefaultFloat4,
+				Min:         &genDefaultFloat5,
+				Max:         &genDefaultFloat6,
 			},
 		},
 		EvidenceKinds: []string{
@@ -698,6 +706,15 @@ var genDefault = generatedDefault{
 				Length:      12,
 				Statutory:   true,
 				Citation:    "CFA s44(1)",
+			},
+			ClockDef{
+				ID:          "early_years_review",
+				Description: "Review the plan of a child under 5 every 3 to 6 months (guidance: a miss is a warning). Starts only while the child is under 5 (date of birth known).",
+				Kind:        "advisory",
+				Unit:        "months",
+				LengthParam: "early_years_review_months",
+				When:        "child.date_of_birth != \"\" && child.age < 5",
+				Citation:    "CoP 9.178",
 			},
 			ClockDef{
 				ID:          "review_notice",
@@ -1245,7 +1262,7 @@ var genDefault = generatedDefault{
 						Name:        "annual_provision_cost",
 						Type:        "number",
 						Required:    true,
-						Min:         &genDefaultFloat5,
+						Min:         &genDefaultFloat7,
 						Description: "Annual cost of the pupil's SEN provision, pounds.",
 					},
 				},
@@ -1721,6 +1738,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -1987,6 +2007,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -1997,6 +2020,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
 						},
 					},
 				},
@@ -2293,8 +2319,8 @@ var genDefault = generatedDefault{
 						Name:        "reason",
 						Type:        "integer",
 						Required:    true,
-						Min:         &genDefaultFloat6,
-						Max:         &genDefaultFloat7,
+						Min:         &genDefaultFloat8,
+						Max:         &genDefaultFloat9,
 						Description: "SEN2 cease reason code 1-9.",
 					},
 				},
@@ -2383,6 +2409,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
 						},
 					},
 				},
@@ -2497,6 +2526,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
 					},
 				},
 				Citation: "R15(2)",
@@ -2528,6 +2560,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
 						},
 					},
 				},
@@ -2580,8 +2615,8 @@ var genDefault = generatedDefault{
 						Name:     "transfer_year",
 						Type:     "integer",
 						Required: true,
-						Min:      &genDefaultFloat8,
-						Max:      &genDefaultFloat9,
+						Min:      &genDefaultFloat10,
+						Max:      &genDefaultFloat11,
 					},
 					FieldDef{
 						Name: "post16",
@@ -2979,16 +3014,20 @@ var genDefaultFloat1 = float64(1)
 
 var genDefaultFloat2 = float64(52)
 
-var genDefaultFloat3 = float64(1)
+var genDefaultFloat3 = float64(3)
 
-var genDefaultFloat4 = float64(10)
+var genDefaultFloat4 = float64(6)
 
-var genDefaultFloat5 = float64(0)
+var genDefaultFloat5 = float64(1)
 
-var genDefaultFloat6 = float64(1)
+var genDefaultFloat6 = float64(10)
 
-var genDefaultFloat7 = float64(9)
+var genDefaultFloat7 = float64(0)
 
-var genDefaultFloat8 = float64(2000)
+var genDefaultFloat8 = float64(1)
 
-var genDefaultFloat9 = float64(2200)
+var genDefaultFloat9 = float64(9)
+
+var genDefaultFloat10 = float64(2000)
+
+var genDefaultFloat11 = float64(2200)

@@ -26,6 +26,7 @@ var earlierDefaults = []string{
 	"eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
 	"cdce31738fc31ef103348cb783cbeb06687336182abf00a7228ddad5a85eb460",
 	"1d1f280f0aef9e61f2e0ef3828d7e935a6ae421c8b8c7a8beb860bcf890cc598",
+	"984bed497763032769071bcd7d951b28a7c0034b0501ed5f731c4fa6261853cb",
 }
 
 // isEarlierDefault reports whether an event of policy id and hash was

@@ -680,6 +680,15 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 
 func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
 	cs := e.p.clocks[id]
+	if cs.when != nil {
+		ok, err := cs.when.runBool(env)
+		if se := stopError(err, "the when condition of clock "+id); se != nil {
+			return se
+		}
+		if !ok {
+			return nil // the clock does not apply to this case now
+		}
+	}
 	key, src := id, ""
 	if sourceField != "" {
 		src, _ = data[sourceField].(string)

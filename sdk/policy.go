@@ -158,6 +158,10 @@ type ClockDef struct {
 	// (unit before: due the day before D; weeks_before, months_before: due
 	// Length weeks or months before D, D not counted).
 	Before string `json:"before,omitempty"`
+	// When is a boolean expression: when set, a trigger starts (or
+	// restarts) the clock only if it holds at that firing, e.g. the
+	// six-monthly review of a child under 5 (CoP 9.178).
+	When string `json:"when,omitempty"`
 	// TribunalMoves applies the HESC r12 moves to the due date.
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).

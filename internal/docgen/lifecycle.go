@@ -472,6 +472,9 @@ func writeClocks(b *strings.Builder, p sdk.Policy) {
 			w(" (%s)", strings.Join(flags, ", "))
 		}
 		w("\n- **Length:** %s\n", length(p, c))
+		if c.When != "" {
+			w("- **Starts only when:** `%s`\n", c.When)
+		}
 		if c.TribunalMoves {
 			w("- **Due date moves** by the Tribunal's rules (HESC r12): from 25 December to 1 January, to the first working day after 1 January; in August, to the first working day after 31 August; on any other non-working day, to the next working day\n")
 		}

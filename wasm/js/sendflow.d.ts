@@ -128,6 +128,7 @@ export type ClockId =
   | "ehc_draft_representations"
   | "ehc_final_plan"
   | "annual_review"
+  | "early_years_review"
   | "review_notice"
   | "review_advice"
   | "review_report"
@@ -168,6 +169,7 @@ export type ClockKey =
   | "ehc_draft_representations"
   | "ehc_final_plan"
   | "annual_review"
+  | "early_years_review"
   | "review_notice"
   | "review_advice"
   | "review_report"
@@ -651,6 +653,8 @@ export interface ClockDef {
   length_param?: string;
   /** Before is an expression giving the date D of a "before D" deadline (unit before: due the day before D; weeks_before, months_before: due Length weeks or months before D, D not counted). */
   before?: string;
+  /** When is a boolean expression: when set, a trigger starts (or restarts) the clock only if it holds at that firing, e.g. the six-monthly review of a child under 5 (CoP 9.178). */
+  when?: string;
   /** TribunalMoves applies the HESC r12 moves to the due date. */
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
