@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "6e52c096bdb94b43ab8dbb99bde7d53dee7057302d902163bdc458c2b94b518d",
-	policyHash: "23fc4b38a6274ca05f60236d83b77a969085763bcb04e7ca1b97bec92ef9a305",
+	yamlSHA256: "59530c38c712520fa9e3cf8e67abd1ed07f2443c3df8569bf46d8fb1c027df4c",
+	policyHash: "711aeecb8431ce759ea9a62867d1b8fded53e26c4e8969df27e29836974dc3ad",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -52,6 +52,11 @@ var genDefault = generatedDefault{
 				"named_school",
 			},
 			Cost: 7,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+			Cost: 30101,
 		},
 		programMeta{
 			Kind: "bool",
@@ -273,6 +278,11 @@ var genDefault = generatedDefault{
 				"transfer_date",
 			},
 			Cost: 3,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+			Cost: 30093,
 		},
 		programMeta{
 			Kind: "string",
@@ -715,6 +725,16 @@ var genDefault = generatedDefault{
 				LengthParam: "early_years_review_months",
 				When:        "child.date_of_birth != \"\" && child.age < 5",
 				Citation:    "CoP 9.178",
+			},
+			ClockDef{
+				ID:          "age_limit",
+				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education); then it ceases (plan.age_limit_reached).",
+				Kind:        "window",
+				Unit:        "before",
+				Before:      "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+				When:        "child.date_of_birth != \"\" && date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1) > today",
+				Statutory:   true,
+				Citation:    "CFA s46; R46(1)",
 			},
 			ClockDef{
 				ID:          "review_notice",
@@ -1741,6 +1761,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "early_years_review",
 						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -2413,9 +2436,95 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "early_years_review",
 						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
 				Citation: "CFA s45; EN para 247",
+			},
+			TriggerDef{
+				ID:          "plan.age_limit_reached",
+				Description: "The plan ceases at the age limit (CFA s46; R46): SEN2 cease reason 1; not an appealable decision.",
+				From: []string{
+					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
+				},
+				To: "ceased",
+				Roles: []string{
+					"system",
+					"la_officer",
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "age_limit_passed",
+						Expr:      "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday).",
+						Citation:  "CFA s46; R46(1)",
+						Statutory: true,
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "age_limit",
+						},
+					},
+					Cancel: []ClockRef{
+						ClockRef{
+							Clock: "annual_review",
+						},
+						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
+							Clock: "review_report",
+						},
+						ClockRef{
+							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
+						},
+						ClockRef{
+							Clock: "amendment_final",
+						},
+						ClockRef{
+							Clock: "reassessment_decision",
+						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
+							Clock: "phase_transfer",
+						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
+						},
+						ClockRef{
+							Clock: "transfer_notice",
+						},
+						ClockRef{
+							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+					},
+				},
+				Citation: "CFA s46; R46",
 			},
 			TriggerDef{
 				ID:          "plan.move_notified",
@@ -2529,6 +2638,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "early_years_review",
 						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
 				Citation: "R15(2)",
@@ -2563,6 +2675,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
 						},
 					},
 				},

@@ -27,6 +27,7 @@ var earlierDefaults = []string{
 	"cdce31738fc31ef103348cb783cbeb06687336182abf00a7228ddad5a85eb460",
 	"1d1f280f0aef9e61f2e0ef3828d7e935a6ae421c8b8c7a8beb860bcf890cc598",
 	"984bed497763032769071bcd7d951b28a7c0034b0501ed5f731c4fa6261853cb",
+	"23fc4b38a6274ca05f60236d83b77a969085763bcb04e7ca1b97bec92ef9a305",
 }
 
 // isEarlierDefault reports whether an event of policy id and hash was

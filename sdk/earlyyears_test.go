@@ -44,3 +44,48 @@ func TestEarlyYearsReview(t *testing.T) {
 		assert.Contains(t, se.Problems[0].Message, map[string]string{"2": "below its least value, 3", "7": "above its greatest value, 6"}[v])
 	}
 }
+
+// TestAgeLimitFurtherEducation: age_limit is due 31 July ending the academic
+// year (1 August-31 July) of the 25th birthday (CFA s46; R46(1), further
+// education), and starts only with a known date of birth.
+func TestAgeLimitFurtherEducation(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	for dob, want := range map[string]string{
+		"2001-10-15": "2027-07-31", // LIFECYCLE-worked.md 7: 25 on Thu 2026-10-15
+		"2002-07-20": "2027-07-31", // 25 on Tue 2027-07-20
+		"2002-08-01": "2028-07-31", // 25 on Sun 2027-08-01: the next academic year
+		"2014-03-10": "2039-07-31", // worked example 1
+		"2007-02-14": "2032-07-31", // worked example 6
+		"2008-02-29": "2033-07-31", // a 29 February birthday
+		"":           "",
+	} {
+		c := e.NewCase(sdk.Facts{ID: "al", Child: sdk.Child{DateOfBirth: dob}})
+		o := fire(t, e, c, "plan.transferred_in", "la_officer", "2026-09-07", map[string]any{"from_la": "surrey"})
+		cl, ok := o.Case.Clocks["age_limit"]
+		assert.Equal(t, want != "", ok, dob)
+		assert.Equal(t, want, cl.Due, dob)
+		if ok {
+			assert.Equal(t, sdk.ClockWindow, cl.Kind)
+		}
+	}
+}
+
+// TestAgeLimitReachedPastTheDate: a plan taken on after its age limit has
+// no age_limit clock and may cease at once; without a date of birth it
+// cannot reach the age limit.
+func TestAgeLimitReachedPastTheDate(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	c := e.NewCase(sdk.Facts{ID: "old", Child: sdk.Child{DateOfBirth: "2000-03-01"}})
+	o := fire(t, e, c, "plan.transferred_in", "la_officer", "2026-09-07", map[string]any{"from_la": "surrey"})
+	_, ok := o.Case.Clocks["age_limit"]
+	assert.False(t, ok, "the 2025-07-31 limit had passed")
+	o = fire(t, e, o.Case, "plan.age_limit_reached", "la_officer", "2026-09-08", nil)
+	assert.Equal(t, "ceased", o.Case.States["plan"])
+
+	c = e.NewCase(sdk.Facts{ID: "unknown"})
+	o = fire(t, e, c, "plan.transferred_in", "la_officer", "2026-09-07", map[string]any{"from_la": "surrey"})
+	_, err = e.Fire(o.Case, sdk.Firing{Trigger: "plan.age_limit_reached", Actor: "system", At: "2070-01-01"})
+	assert.Equal(t, sdk.CodeGuardFailed, sdk.AsError(err).Code)
+}

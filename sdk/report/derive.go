@@ -136,7 +136,8 @@ type Plan struct {
 	// EndDate is plan.ceased or plan.transferred_out.
 	EndDate string `json:"ceasedate,omitempty"`
 	// CeaseReason is the SEN2 reason 1-9: plan.cease_decided's reason, or
-	// 5 (transfer out) for plan.transferred_out; 0 when not known.
+	// 5 (transfer out) for plan.transferred_out, 1 (maximum age) for
+	// plan.age_limit_reached; 0 when not known.
 	CeaseReason int `json:"ceasereason,omitempty"`
 	// Request is the index in Derived.Requests of the request whose
 	// assessment issued the plan, -1 for a plan transferred in.
@@ -472,6 +473,9 @@ func (w *deriver) planEvent(ev sdk.Event, day string) {
 		w.plan = -1
 	case "plan.transferred_out":
 		p.EndDate, p.CeaseReason = day, 5
+		w.plan = -1
+	case "plan.age_limit_reached":
+		p.EndDate, p.CeaseReason = day, 1 // SEN2 1: reached the maximum age (CFA s46)
 		w.plan = -1
 	}
 }

@@ -74,6 +74,7 @@ export type Trigger =
   | "plan.cease_decided"
   | "plan.cease_withdrawn"
   | "plan.ceased"
+  | "plan.age_limit_reached"
   | "plan.move_notified"
   | "plan.transferred_out"
   | "plan.transferred_in"
@@ -129,6 +130,7 @@ export type ClockId =
   | "ehc_final_plan"
   | "annual_review"
   | "early_years_review"
+  | "age_limit"
   | "review_notice"
   | "review_advice"
   | "review_report"
@@ -170,6 +172,7 @@ export type ClockKey =
   | "ehc_final_plan"
   | "annual_review"
   | "early_years_review"
+  | "age_limit"
   | "review_notice"
   | "review_advice"
   | "review_report"
@@ -1021,6 +1024,8 @@ export interface TriggerPayloads {
   "plan.cease_withdrawn": Record<string, never>;
   /** The payload of plan.ceased. It takes no data fields. */
   "plan.ceased": Record<string, never>;
+  /** The payload of plan.age_limit_reached. It takes no data fields. */
+  "plan.age_limit_reached": Record<string, never>;
   /** The payload of plan.move_notified. The firing must carry data. */
   "plan.move_notified": {
     move_date: string;
