@@ -378,3 +378,14 @@ func TestClocksAdvisoryMissIsNotAStatutoryMiss(t *testing.T) {
 	assert.Contains(t, stderr, "0 with a missed clock")
 	assert.Contains(t, out, `"advisory_missed"`)
 }
+
+// TestWalkShowsAdvisoryMissesAsWarnings: the walk table shouts a missed duty
+// and shows a missed advisory clock in lower case.
+func TestWalkShowsAdvisoryMissesAsWarnings(t *testing.T) {
+	duty := sdk.ClockStatus{Clock: sdk.Clock{ID: "annual_review", Kind: sdk.ClockDuty, Status: sdk.ClockMissed}}
+	advice := sdk.ClockStatus{Clock: sdk.Clock{ID: "early_years_review", Kind: sdk.ClockAdvisory, Status: sdk.ClockMissed}}
+	assert.Equal(t, "MISSED", clockStatus(duty))
+	assert.Equal(t, "missed", clockStatus(advice))
+	advice.Status = sdk.ClockRunning
+	assert.Equal(t, "running", clockStatus(advice))
+}
