@@ -270,20 +270,30 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
 	if cd.Kind == "" {
 		cs.def.Kind = ClockDuty
-	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow {
-		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
+	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow && cd.Kind != ClockAdvisory {
+		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty, window or advisory, not %q", cd.ID, cd.Kind)
 	}
-	switch {
-	case cd.Unit == "before":
+	if cd.When != "" {
+		if pr, err := b.c.compileExpr(cd.When, reflect.Bool); err != nil {
+			d.addExpr(err, w.path+".when", w.layer, "clock %s: %s", cd.ID, err.Error())
+		} else {
+			cs.when = pr
+		}
+	}
+	counted := cs.unit.Valid() || cs.unit.BeforeValid()
+	if cd.Unit == "before" || cs.unit.BeforeValid() {
 		if cd.Before == "" {
-			d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
+			d.add("missing_field", w.path, w.layer, "clock %s: unit %s needs a before expression", cd.ID, cd.Unit)
 		} else if pr, err := b.c.compileExpr(cd.Before, reflect.String); err != nil {
 			d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
 		} else {
 			cs.before = pr
 		}
-	case !cs.unit.Valid():
-		d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, before)", cd.ID, cd.Unit)
+	}
+	switch {
+	case cd.Unit == "before":
+	case !counted:
+		d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with, before, weeks_before, months_before)", cd.ID, cd.Unit)
 	case cd.LengthParam != "":
 		v, ok := b.c.params[cd.LengthParam].(float64)
 		if !ok || v < 1 || v != float64(int(v)) {
@@ -515,7 +525,7 @@ func (b *builder) needsClocks(t *trigger) bool {
 		}
 	}
 	for _, r := range startsOf(t.def) {
-		if cs := b.c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
+		if cs := b.c.clocks[r.Clock]; cs != nil && ((cs.before != nil && cs.before.usesClocks) || (cs.when != nil && cs.when.usesClocks)) {
 			return true
 		}
 	}

@@ -164,7 +164,7 @@ func caseBytes(c *Case) int {
 		n += factsBytes(c.Origin)
 	}
 	for k, cl := range c.Clocks {
-		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.StartedBy) + len(cl.Due) + len(cl.StoppedAt) +
+		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.StartedBy) + len(cl.Due) + len(cl.Date) + len(cl.StoppedAt) +
 			len(cl.StoppedBy) + len(cl.Exception) + len(cl.Status) + len(cl.Citation)
 	}
 	for i := range c.Decisions {
@@ -239,8 +239,8 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		if !clockStatuses[cl.Status] {
 			return bad(ptr+"/status", "clock %s has status %s, not one of running, met, missed, excused, ended, cancelled", cl.ID, clip(string(cl.Status)))
 		}
-		for _, d := range [...]struct{ name, v string }{{"started_at", cl.StartedAt}, {"due", cl.Due}, {"stopped_at", cl.StoppedAt}} {
-			if d.v == "" && d.name == "stopped_at" {
+		for _, d := range [...]struct{ name, v string }{{"started_at", cl.StartedAt}, {"due", cl.Due}, {"date", cl.Date}, {"stopped_at", cl.StoppedAt}} {
+			if d.v == "" && (d.name == "stopped_at" || d.name == "date") {
 				continue
 			}
 			if _, err := calendar.ParseDate(d.v); err != nil {

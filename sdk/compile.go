@@ -136,6 +136,7 @@ type clockSpec struct {
 	unit   calendar.Unit
 	length int
 	before *program
+	when   *program // nil: the clock always starts
 }
 
 type trigger struct {

@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "e00df8a8cf5ffd1583544f5269abc88169d3553565ca5e5d81b1619fab5ab222",
-	policyHash: "2413f765ec2147108e612719d151dab613df61c93058b68aaec1bd0b1d2045fa",
+	yamlSHA256: "3fd189d517c93d38cf79f7b39d0fa46b50c8398def553fd07c1693a04d420409",
+	policyHash: "578a92c3bf3e095356b07791a4c343fe8956e7f21148c6d8290d86e16f2623a0",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -22,7 +22,7 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind:       "bool",
-			Expr:       "!clocks.review_notice.running || clocks.review_notice.due <= today",
+			Expr:       "!clocks.review_advice.exists || today >= clocks.review_advice.date",
 			UsesClocks: true,
 			Cost:       14,
 		},
@@ -65,12 +65,32 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+			Cost: 30101,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "clocks.amendment_representations.due < today || data.no_more_representations == true",
+			DataFields: []string{
+				"no_more_representations",
+			},
+			UsesClocks: true,
+			Cost:       13,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "clocks.ehc_draft_representations.due < today || data.no_more_representations == true",
 			DataFields: []string{
 				"no_more_representations",
 			},
 			UsesClocks: true,
 			Cost:       13,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.review_advice.exists && clocks.review_advice.started_at >= clocks.review_report.started_at",
+			UsesClocks: true,
+			Cost:       17,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -261,6 +281,35 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "string",
+			Expr: "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
+			DataFields: []string{
+				"move_date",
+			},
+			Cost: 66808,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "data.meeting_date",
+			DataFields: []string{
+				"meeting_date",
+			},
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "data.transfer_date",
+			DataFields: []string{
+				"transfer_date",
+			},
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+			Cost: 30093,
+		},
+		programMeta{
+			Kind: "string",
 			Expr: "date(int(data.transfer_year), data.post16 == true ? 3 : 2, data.post16 == true ? 31 : 15)",
 			DataFields: []string{
 				"post16",
@@ -396,12 +445,20 @@ var genDefault = generatedDefault{
 				Max:         &genDefaultFloat2,
 			},
 			Parameter{
+				ID:          "early_years_review_months",
+				Value:       float64(6),
+				Description: "Months between reviews of the plan of a child under 5 (CoP 9.178: every 3 to 6 months; guidance, so the clock is advisory).",
+				Type:        "integer",
+				Min:         &genDefaultFloat3,
+				Max:         &genDefaultFloat4,
+			},
+			Parameter{
 				ID:          "lift_initial_contact_working_days",
 				Value:       float64(5),
 				Description: "Working days within which the allocated LIFT professional first contacts the school (SEED-0, SEED-1: five).",
 				Type:        "integer",
-				Min:         &genDefaultFloat3,
-				Max:         &genDefaultFloat4,
+				Min:         &genDefaultFloat5,
+				Max:         &genDefaultFloat6,
 			},
 			Parameter{
 				ID:          "lift_training_catalogue",
@@ -745,13 +802,40 @@ var genDefault = generatedDefault{
 				Citation:    "CFA s44(1)",
 			},
 			ClockDef{
-				ID:          "review_notice",
-				Description: "Two weeks' notice of an early review meeting: the meeting is held on or after the due date.",
+				ID:          "early_years_review",
+				Description: "Review the plan of a child under 5 every 3 to 6 months (guidance: a miss is a warning). Starts only while the child is under 5 (date of birth known).",
+				Kind:        "advisory",
+				Unit:        "months",
+				LengthParam: "early_years_review_months",
+				When:        "child.date_of_birth != \"\" && child.age < 5",
+				Citation:    "CoP 9.178",
+			},
+			ClockDef{
+				ID:          "age_limit",
+				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education); then it ceases (plan.age_limit_reached).",
 				Kind:        "window",
+				Unit:        "before",
+				Before:      "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+				When:        "child.date_of_birth != \"\" && date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1) > today",
+				Statutory:   true,
+				Citation:    "CFA s46; R46(1)",
+			},
+			ClockDef{
+				ID:          "review_notice",
+				Description: "Invite to the review meeting within two weeks of an early review being asked for (guidance).",
+				Kind:        "advisory",
 				Unit:        "weeks",
 				Length:      2,
+				Citation:    "policy (not R20(3))",
+			},
+			ClockDef{
+				ID:          "review_advice",
+				Description: "Circulate the advice and information for the review at least two weeks before the notified meeting date.",
+				Unit:        "weeks_before",
+				Length:      2,
+				Before:      "data.meeting_date",
 				Statutory:   true,
-				Citation:    "R20(3)",
+				Citation:    "R20(4); R21(4)",
 			},
 			ClockDef{
 				ID:          "review_report",
@@ -780,11 +864,11 @@ var genDefault = generatedDefault{
 			},
 			ClockDef{
 				ID:          "amendment_final",
-				Description: "Issue the final amended plan.",
+				Description: "Issue the final amended plan, or give notice of the decision not to amend (R22(4)), within 8 weeks of the proposed amendments.",
 				Unit:        "weeks",
 				Length:      8,
 				Statutory:   true,
-				Citation:    "R22(3)",
+				Citation:    "R22(3)-(4)",
 			},
 			ClockDef{
 				ID:          "reassessment_decision",
@@ -824,6 +908,23 @@ var genDefault = generatedDefault{
 				Before:      "date(int(data.transfer_year), data.post16 == true ? 3 : 2, data.post16 == true ? 31 : 15)",
 				Statutory:   true,
 				Citation:    "R18(1)",
+			},
+			ClockDef{
+				ID:          "post16_transfer",
+				Description: "Review and amend the plan naming the post-16 institution at least 5 months before the transfer.",
+				Unit:        "months_before",
+				Length:      5,
+				Before:      "data.transfer_date",
+				Statutory:   true,
+				Citation:    "R18(2)",
+			},
+			ClockDef{
+				ID:          "transfer_out",
+				Description: "Transfer the plan to the new LA: on the move date if it is at least 15 working days away, else within 15 working days beginning with the day the LA learnt of the move.",
+				Unit:        "before",
+				Before:      "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
+				Statutory:   true,
+				Citation:    "R15(2)",
 			},
 			ClockDef{
 				ID:          "transfer_notice",
@@ -1482,7 +1583,7 @@ var genDefault = generatedDefault{
 						Name:        "annual_provision_cost",
 						Type:        "number",
 						Required:    true,
-						Min:         &genDefaultFloat5,
+						Min:         &genDefaultFloat7,
 						Description: "Annual cost of the pupil's SEN provision, pounds.",
 					},
 				},
@@ -2040,6 +2141,12 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -2287,9 +2394,11 @@ var genDefault = generatedDefault{
 				Citation: "R10(4)",
 			},
 			TriggerDef{
-				ID: "plan.review_invited",
+				ID:          "plan.review_invited",
+				Description: "Invitations to the review meeting are sent; from review_preparing it re-notifies the date.",
 				From: []string{
 					"active",
+					"review_preparing",
 				},
 				To: "review_preparing",
 				Roles: []string{
@@ -2312,7 +2421,38 @@ var genDefault = generatedDefault{
 						Statutory: true,
 					},
 				},
-				Citation: "R20(2)-(3)",
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "review_advice",
+						},
+					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_notice",
+						},
+					},
+				},
+				Citation: "R20(2)-(3); R21(2)-(3)",
+			},
+			TriggerDef{
+				ID:          "plan.review_advice_circulated",
+				Description: "The advice and information for the review are circulated to those invited.",
+				From: []string{
+					"review_preparing",
+				},
+				Roles: []string{
+					"school",
+					"la_officer",
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_advice",
+						},
+					},
+				},
+				Citation: "R20(4); R21(4)",
 			},
 			TriggerDef{
 				ID: "plan.review_meeting_held",
@@ -2326,10 +2466,17 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:        "early_review_notice",
-						Expr:      "!clocks.review_notice.running || clocks.review_notice.due <= today",
-						Reason:    "An early review meeting needs at least two weeks' notice: it cannot be held until two weeks after the early review was asked for.",
-						Citation:  "R20(3)",
+						ID:        "review_invited",
+						Expr:      "clocks.review_advice.exists && clocks.review_advice.started_at >= clocks.review_report.started_at",
+						Reason:    "Every review meeting, an early one included, needs invitations giving at least two weeks' notice: fire plan.review_invited first.",
+						Citation:  "R20(3); R21(3)",
+						Statutory: true,
+					},
+					GuardDef{
+						ID:        "not_before_notified_date",
+						Expr:      "!clocks.review_advice.exists || today >= clocks.review_advice.date",
+						Reason:    "The review meeting cannot be held before the date the invitations gave; to bring it forward, re-notify a date at least two weeks ahead.",
+						Citation:  "R20(3)-(4); R21(3)-(4)",
 						Statutory: true,
 					},
 				},
@@ -2340,11 +2487,6 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "review_decision",
-						},
-					},
-					Stop: []ClockRef{
-						ClockRef{
-							Clock: "review_notice",
 						},
 					},
 				},
@@ -2394,6 +2536,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -2404,6 +2549,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
 						},
 					},
 				},
@@ -2438,6 +2586,43 @@ var genDefault = generatedDefault{
 				SEN2:     "review_decision",
 			},
 			TriggerDef{
+				ID: "plan.representations_made",
+				From: []string{
+					"amending",
+				},
+				Roles: []string{
+					"parent",
+					"young_person",
+				},
+				Citation: "R22(2)(c)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may make representations on the proposed amendments within 15 days (R22(2)(c))",
+				},
+			},
+			TriggerDef{
+				ID: "plan.school_requested",
+				From: []string{
+					"amending",
+				},
+				Roles: []string{
+					"parent",
+					"young_person",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "school",
+						Type:        "string",
+						Description: "The school or institution the parent or young person asks to be named.",
+					},
+				},
+				Citation: "R22(2)(c); CFA s38(2)(b)(ii)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may ask for a school or institution to be named in the amended plan (R22(2)(c); CFA s38(2)(b)(ii))",
+				},
+			},
+			TriggerDef{
 				ID: "plan.amendment_finalised",
 				From: []string{
 					"amending",
@@ -2445,6 +2630,21 @@ var genDefault = generatedDefault{
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "no_more_representations",
+						Type: "boolean",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "amendment_representations_ended",
+						Expr:      "clocks.amendment_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the proposed amendments have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R22(2)(c)",
+						Statutory: true,
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -2458,13 +2658,28 @@ var genDefault = generatedDefault{
 			},
 			TriggerDef{
 				ID:          "plan.amendment_abandoned",
-				Description: "The LA decides not to amend after all (R22(4)); that decision is appealable.",
+				Description: "The LA gives notice that it has decided not to amend the plan, with its reasons (R22(4)); that decision is appealable.",
 				From: []string{
 					"amending",
 				},
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "no_more_representations",
+						Type: "boolean",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "amendment_representations_ended",
+						Expr:      "clocks.amendment_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the proposed amendments have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R22(2)(c)",
+						Statutory: true,
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -2672,8 +2887,8 @@ var genDefault = generatedDefault{
 						Name:        "reason",
 						Type:        "integer",
 						Required:    true,
-						Min:         &genDefaultFloat6,
-						Max:         &genDefaultFloat7,
+						Min:         &genDefaultFloat8,
+						Max:         &genDefaultFloat9,
 						Description: "SEN2 cease reason code 1-9.",
 					},
 				},
@@ -2727,10 +2942,19 @@ var genDefault = generatedDefault{
 							Clock: "annual_review",
 						},
 						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
 							Clock: "review_report",
 						},
 						ClockRef{
 							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
 						},
 						ClockRef{
 							Clock: "amendment_final",
@@ -2745,10 +2969,22 @@ var genDefault = generatedDefault{
 							Clock: "phase_transfer",
 						},
 						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
+						},
+						ClockRef{
 							Clock: "transfer_notice",
 						},
 						ClockRef{
 							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
 						},
 					},
 				},
@@ -2756,9 +2992,137 @@ var genDefault = generatedDefault{
 				SEN2:     "ceased",
 			},
 			TriggerDef{
+				ID:          "plan.age_limit_reached",
+				Description: "The plan ceases at the age limit (CFA s46; R46): SEN2 cease reason 1; not an appealable decision.",
+				From: []string{
+					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
+				},
+				To: "ceased",
+				Roles: []string{
+					"system",
+					"la_officer",
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "age_limit_passed",
+						Expr:      "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday).",
+						Citation:  "CFA s46; R46(1)",
+						Statutory: true,
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "age_limit",
+						},
+					},
+					Cancel: []ClockRef{
+						ClockRef{
+							Clock: "annual_review",
+						},
+						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
+							Clock: "review_report",
+						},
+						ClockRef{
+							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
+						},
+						ClockRef{
+							Clock: "amendment_final",
+						},
+						ClockRef{
+							Clock: "reassessment_decision",
+						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
+							Clock: "phase_transfer",
+						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
+						},
+						ClockRef{
+							Clock: "transfer_notice",
+						},
+						ClockRef{
+							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+					},
+				},
+				Citation: "CFA s46; R46",
+				SEN2:     "age_limit",
+			},
+			TriggerDef{
+				ID:          "plan.move_notified",
+				Description: "The LA learns that the child or young person is moving to another LA's area.",
+				From: []string{
+					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "move_date",
+						Type:     "date",
+						Required: true,
+					},
+					FieldDef{
+						Name:     "new_la",
+						Type:     "string",
+						Required: true,
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "transfer_out",
+						},
+					},
+				},
+				Citation: "R15(2)",
+			},
+			TriggerDef{
 				ID: "plan.transferred_out",
 				From: []string{
 					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
 				},
 				To: "transferred_out",
 				Roles: []string{
@@ -2772,12 +3136,47 @@ var genDefault = generatedDefault{
 					},
 				},
 				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "transfer_out",
+						},
+					},
 					Cancel: []ClockRef{
 						ClockRef{
 							Clock: "annual_review",
 						},
 						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
+							Clock: "review_report",
+						},
+						ClockRef{
+							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
+						},
+						ClockRef{
+							Clock: "amendment_final",
+						},
+						ClockRef{
+							Clock: "reassessment_decision",
+						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
 							Clock: "phase_transfer",
+						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
 						},
 						ClockRef{
 							Clock: "transfer_notice",
@@ -2785,9 +3184,15 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
-				Citation: "R15",
+				Citation: "R15(2)",
 				SEN2:     "transfer_out",
 			},
 			TriggerDef{
@@ -2818,6 +3223,12 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
 				Citation: "R15(4)",
@@ -2833,6 +3244,8 @@ var genDefault = generatedDefault{
 					"amending",
 					"reassessment_requested",
 					"reassessing",
+					"cease_proposed",
+					"ceasing",
 				},
 				Roles: []string{
 					"la_officer",
@@ -2868,8 +3281,8 @@ var genDefault = generatedDefault{
 						Name:     "transfer_year",
 						Type:     "integer",
 						Required: true,
-						Min:      &genDefaultFloat8,
-						Max:      &genDefaultFloat9,
+						Min:      &genDefaultFloat10,
+						Max:      &genDefaultFloat11,
 					},
 					FieldDef{
 						Name: "post16",
@@ -2887,6 +3300,32 @@ var genDefault = generatedDefault{
 				SEN2:     "phase_transfer",
 			},
 			TriggerDef{
+				ID:          "plan.post16_transfer_set",
+				Description: "A transfer to a post-16 institution is planned for transfer_date (not at a phase transfer under R18(1)).",
+				From: []string{
+					"active",
+				},
+				Roles: []string{
+					"la_officer",
+					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "transfer_date",
+						Type:     "date",
+						Required: true,
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+					},
+				},
+				Citation: "R18(2)",
+			},
+			TriggerDef{
 				ID: "plan.phase_transfer_amended",
 				From: []string{
 					"active",
@@ -2899,9 +3338,12 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "phase_transfer",
 						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
 					},
 				},
-				Citation: "R18(1)",
+				Citation: "R18(1)-(2)",
 				SEN2:     "phase_transfer_final",
 			},
 			TriggerDef{
@@ -3318,16 +3760,20 @@ var genDefaultFloat1 = float64(1)
 
 var genDefaultFloat2 = float64(52)
 
-var genDefaultFloat3 = float64(1)
+var genDefaultFloat3 = float64(3)
 
-var genDefaultFloat4 = float64(10)
+var genDefaultFloat4 = float64(6)
 
-var genDefaultFloat5 = float64(0)
+var genDefaultFloat5 = float64(1)
 
-var genDefaultFloat6 = float64(1)
+var genDefaultFloat6 = float64(10)
 
-var genDefaultFloat7 = float64(9)
+var genDefaultFloat7 = float64(0)
 
-var genDefaultFloat8 = float64(2000)
+var genDefaultFloat8 = float64(1)
 
-var genDefaultFloat9 = float64(2200)
+var genDefaultFloat9 = float64(9)
+
+var genDefaultFloat10 = float64(2000)
+
+var genDefaultFloat11 = float64(2200)

@@ -630,7 +630,7 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 		}
 		st := clockStatusOn(cl, day)
 		env.Clocks[k] = clockEnv{Exists: true, Running: st == ClockRunning || ((st == ClockMissed || st == ClockExcused) && cl.StoppedAt == ""),
-			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: string(st)}
+			StartedAt: cl.StartedAt, Due: cl.Due, Date: cl.Date, StoppedAt: cl.StoppedAt, Status: string(st)}
 	}
 	if n := len(w.Decisions); n > 0 {
 		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
@@ -737,12 +737,22 @@ func latestSource(p *compiled, w *Case, r ClockRef) string {
 
 func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
 	cs := e.p.clocks[id]
+	if cs.when != nil {
+		ok, err := cs.when.runBool(env)
+		if se := stopError(err, "the when condition of clock "+id); se != nil {
+			return se
+		}
+		if !ok {
+			return nil // the clock does not apply to this case now
+		}
+	}
 	key, src := id, ""
 	if sourceField != "" {
 		src, _ = data[sourceField].(string)
 		key = id + "." + src
 	}
 	var due calendar.Date
+	var from string
 	if cs.before != nil {
 		out, err := cs.before.run(env)
 		if se := stopError(err, "the date expression of clock "+id); se != nil {
@@ -753,7 +763,11 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 		if err != nil || perr != nil {
 			return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("clock %s: its date could not be worked out from the data", id), Pointer: "/data"}
 		}
-		due = d.AddDays(-1)
+		var what string
+		from = d.String()
+		if due, what, err = beforeDue(d, cs); err != nil {
+			return &Error{Code: CodeInternal, Message: fmt.Sprintf("clock %s: %v", id, err)}
+		}
 		if due.DaysUntil(today) > 0 {
 			// A deadline already past when the clock would start (a transfer
 			// year gone by): a clock is never due before it starts.
@@ -762,7 +776,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 				ptr += "/" + ptrEscape(f[0])
 			}
 			return &Error{Code: CodeInvalidInput, Pointer: ptr,
-				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (the day before %s) has already passed", id, d)}
+				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (%s %s) has already passed", id, what, d)}
 		}
 	} else {
 		d, err := calendar.Due(today, cs.unit, cs.length, cs.def.TribunalMoves, e.p.holidays)
@@ -774,8 +788,20 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Date: from, Citation: cs.def.Citation}
 	return nil
+}
+
+// beforeDue is the due date of a clock counted back from the date d its
+// before expression gave: the day before d (unit before), or its length in
+// weeks or months before d. what says so in words.
+func beforeDue(d calendar.Date, cs *clockSpec) (calendar.Date, string, error) {
+	if cs.def.Unit == "before" {
+		return d.AddDays(-1), "the day before", nil
+	}
+	due, err := calendar.DueBefore(d, cs.unit, cs.length)
+	what := fmt.Sprintf("%d %s", cs.length, strings.TrimSuffix(cs.def.Unit, "_before")) + " before"
+	return due, what, err
 }
 
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.

@@ -27,6 +27,7 @@ func TestFamilyRightsAreMarkedInTheDefault(t *testing.T) {
 		"ehc.requested": false, "ehc.brought_to_attention": false, "ehc.representations_made": false,
 		"ehc.school_requested": false, "ehc.personal_budget_requested": false, "ehc.withdrawn": false,
 		"plan.early_review_requested": false, "plan.reassessment_requested": false,
+		"plan.representations_made": false, "plan.school_requested": false,
 		"dispute.mediation_requested": false, "dispute.mediation_declined": false,
 		"dispute.appeal_registered": false, "dispute.withdrawn": false,
 		"dispute.mediation_concluded": true, "dispute.certificate_issued": true, "dispute.tribunal_decided": true,

@@ -376,8 +376,8 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	switch {
 	case baseKind == ClockDuty && kind != ClockDuty:
 		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a %s (a window is never missed)", bc.ID, kind)
-	case baseKind != kind:
-		f.add(RuleWindowNotShortened, w, "clock %s is a statutory %s, the family's time to act, and cannot become a %s", bc.ID, baseKind, kind)
+	case baseKind == ClockWindow && kind != ClockWindow:
+		f.add(RuleWindowNotShortened, w, "clock %s is a statutory window, the family's time to act, and cannot become a %s", bc.ID, kind)
 	}
 	if bc.PerSource != cs.def.PerSource {
 		f.add(RuleClockNotLengthened, w, "clock %s: whether it runs once per source is set by statute (R6, R8) and cannot be changed", bc.ID)
@@ -388,10 +388,8 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	if msg := exceptionsWidened(bc, cs.def); msg != "" {
 		f.add(RuleClockNotLengthened, w, "clock %s: %s: a policy may narrow the exceptions statute allows, never widen them", bc.ID, msg)
 	}
-	if bc.Unit == "before" || cs.def.Unit == "before" {
-		if bc.Unit != cs.def.Unit || bc.Before != cs.def.Before {
-			f.add(RuleClockNotLengthened, w, "clock %s: a statutory date limit cannot be changed", bc.ID)
-		}
+	if isBeforeUnit(bc.Unit) || isBeforeUnit(cs.def.Unit) {
+		f.beforeKept(bc, baseKind, cs, w, samples)
 		return
 	}
 	if bc.LengthParam != "" {
@@ -410,6 +408,36 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 		}
 		if baseKind == ClockDuty && got.After(want) {
 			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
+			return
+		}
+	}
+}
+
+// isBeforeUnit reports whether a clock unit counts back from a date D.
+func isBeforeUnit(u string) bool { return u == "before" || calendar.Unit(u).BeforeValid() }
+
+// beforeKept: a statutory clock counted back from a date D keeps its date
+// expression and stays as strict: a duty ("at least 2 weeks before the
+// meeting") may be made earlier but not later, a window may end later but
+// not earlier, for D on any of samples.
+func (f *floor) beforeKept(bc ClockDef, baseKind ClockKind, cs *clockSpec, w where, samples []calendar.Date) {
+	if !isBeforeUnit(bc.Unit) || !isBeforeUnit(cs.def.Unit) || bc.Before != cs.def.Before {
+		f.add(RuleClockNotLengthened, w, "clock %s: a statutory date limit cannot be changed", bc.ID)
+		return
+	}
+	base := &clockSpec{def: bc, unit: calendar.Unit(bc.Unit), length: bc.Length}
+	for _, d := range samples {
+		want, _, err1 := beforeDue(d, base)
+		got, _, err2 := beforeDue(d, cs)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if baseKind == ClockWindow && got.Before(want) {
+			f.add(RuleWindowNotShortened, w, "window %s would end %s for the date %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, d, want)
+			return
+		}
+		if baseKind != ClockWindow && got.After(want) {
+			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for the date %s, later than the statutory %s: a policy may make a statutory deadline earlier but never later", bc.ID, got, d, want)
 			return
 		}
 	}

@@ -68,6 +68,7 @@ type clockEnv struct {
 	Running   bool   `expr:"running"`
 	StartedAt string `expr:"started_at"`
 	Due       string `expr:"due"`
+	Date      string `expr:"date"`
 	StoppedAt string `expr:"stopped_at"`
 	Status    string `expr:"status"`
 }
@@ -102,7 +103,7 @@ func GuardEnvironment() []EnvField {
 		{"child.course_end", "string (YYYY-MM-DD)", "When the course ends; empty when unknown."},
 		{"evidence", "[]string", "The evidence kinds held (a kind may repeat)."},
 		{"states", "map[string]string", "Every track's current state, e.g. states.lift == \"exhausted\"."},
-		{"clocks", "map[string]clock", "Clocks by key: exists, running, started_at, due, stopped_at, status. A missing clock has exists false and empty dates."},
+		{"clocks", "map[string]clock", "Clocks by key: exists, running, started_at, due, date (the date D a clock counted back from D was given), stopped_at, status. A missing clock has exists false and empty dates."},
 		{"data", "map[string]any", "The firing's payload."},
 		{"actor", "string", "The role firing."},
 		{"params", "map[string]any", "The policy parameters."},

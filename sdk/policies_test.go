@@ -165,6 +165,30 @@ triggers:
   - id: ehc.brought_to_attention
     effects: {start: [ehc_decision_to_assess, ehc_no_plan_notice, ehc_final_plan]}
 `, "floor.yaml:3:"},
+	{"duty turned into guidance", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, kind: advisory}
+`, "floor.yaml:3:"},
+	{"advice due 1 week before the meeting, not 2", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, unit: weeks_before, length: 1}
+`, "floor.yaml:3:"},
+	{"post-16 transfer reviewed 4 months before, not 5", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: post16_transfer, unit: months_before, length: 4}
+`, "floor.yaml:3:"},
+	{"transfer out on a rule of the policy's own", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: transfer_out, before: 'add_days(data.move_date, 1)'}
+`, "floor.yaml:3:"},
+	{"advice due the day before the meeting", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, unit: before}
+`, "floor.yaml:3:"},
+	{"advice counted back from another date", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, before: 'add_days(data.meeting_date, 7)'}
+`, "floor.yaml:3:"},
 	{"statutory clock no longer started", sdk.RuleClockNotLengthened, `id: x
 triggers:
   - id: ehc.requested
@@ -295,7 +319,7 @@ triggers:
 	{"a review invitation that ends the annual review clock", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.review_invited
-    effects: {stop: [annual_review]}
+    effects: {start: [review_advice], stop: [review_notice, annual_review]}
 `, "floor.yaml:3:"},
 	{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
@@ -351,6 +375,8 @@ func checkFloorAllowsTightening(t *testing.T) {
 	compileOverlay(t, `id: ok
 clocks:
   - {id: ehc_decision_to_assess, unit: working_days, length: 25}
+  - {id: review_advice, unit: weeks_before, length: 3}
+  - {id: post16_transfer, unit: weeks_before, length: 26}
 triggers:
   - id: ehc.requested
     guards:

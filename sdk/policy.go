@@ -143,17 +143,25 @@ type ClockDef struct {
 	ID string `json:"id"`
 	// Description says what must happen by the due date.
 	Description string `json:"description,omitempty"`
-	// Kind is "duty" (default) or "window" (ends by itself).
+	// Kind is "duty" (default), "window" (ends by itself) or "advisory"
+	// (guidance: a miss is a warning, not a statutory miss).
 	Kind ClockKind `json:"kind,omitempty"`
 	// Unit is weeks, days, days_beginning_with, months, months_starting_with,
-	// working_days, or before (a fixed date given by Before).
+	// working_days, working_days_beginning_with (counted from the start), or
+	// before, weeks_before, months_before (counted back from the date D
+	// given by Before: the day before D, or Length weeks or months before it).
 	Unit string `json:"unit"`
 	// Length is how many units; LengthParam names a parameter instead.
 	Length      int    `json:"length,omitempty"`
 	LengthParam string `json:"length_param,omitempty"`
 	// Before is an expression giving the date D of a "before D" deadline
-	// (the clock is due the day before D).
+	// (unit before: due the day before D; weeks_before, months_before: due
+	// Length weeks or months before D, D not counted).
 	Before string `json:"before,omitempty"`
+	// When is a boolean expression: when set, a trigger starts (or
+	// restarts) the clock only if it holds at that firing, e.g. the
+	// six-monthly review of a child under 5 (CoP 9.178).
+	When string `json:"when,omitempty"`
 	// TribunalMoves applies the HESC r12 moves to the due date.
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).

@@ -90,8 +90,9 @@ type Clock struct {
 	ID string `json:"id"`
 	// Source is set for per-source clocks (the R6(1) advice source).
 	Source string `json:"source,omitempty"`
-	// Kind is "duty" (someone must act by Due) or "window" (a period that ends
-	// by itself, such as the 15 days for representations on a draft plan).
+	// Kind is "duty" (someone must act by Due), "window" (a period that ends
+	// by itself, such as the 15 days for representations on a draft plan) or
+	// "advisory" (guidance: a miss is a warning, never a statutory miss).
 	Kind ClockKind `json:"kind"`
 	// StartedAt is the date the clock started, YYYY-MM-DD.
 	StartedAt string `json:"started_at"`
@@ -100,6 +101,10 @@ type Clock struct {
 	StartedBy string `json:"started_by,omitempty"`
 	// Due is the last day on which the clock is met, YYYY-MM-DD.
 	Due string `json:"due"`
+	// Date is, for a clock counted back from a date (units before,
+	// weeks_before, months_before), that date, YYYY-MM-DD: the notified
+	// meeting date of review_advice, the transfer date of post16_transfer.
+	Date string `json:"date,omitempty"`
 	// StoppedAt is the date the clock was stopped, if it was.
 	StoppedAt string `json:"stopped_at,omitempty"`
 	// StoppedBy is the trigger that stopped or cancelled the clock.
@@ -118,7 +123,8 @@ type Clock struct {
 	// list, the exception recorded while it ran. A missed clock with an
 	// exception is "excused".
 	Exception string `json:"exception,omitempty"`
-	// Status is "running", "met", "missed", "excused", "ended" (a window
+	// Status is "running", "met", "missed" (a duty or advisory clock not
+	// met; an advisory miss is only a warning), "excused", "ended" (a window
 	// that closed: windows are nobody's duty, so they are never missed) or
 	// "cancelled", as of the case's last firing.
 	// Engine.Clocks recomputes it as of any date.
@@ -127,7 +133,7 @@ type Clock struct {
 	Citation string `json:"citation,omitempty"`
 }
 
-// ClockKind is what a clock times: a duty or a window.
+// ClockKind is what a clock times: a duty, a window or guidance.
 type ClockKind string
 
 // The clock kinds (ClockDef.Kind in a policy, Clock.Kind on a case).
@@ -136,6 +142,10 @@ const (
 	ClockDuty ClockKind = "duty"
 	// ClockWindow is a period that ends by itself; past Due it has ended.
 	ClockWindow ClockKind = "window"
+	// ClockAdvisory is guidance (the six-monthly review of an under-5's plan,
+	// CoP 9.178): past Due it is missed, but a miss is a warning, never
+	// counted with the statutory misses.
+	ClockAdvisory ClockKind = "advisory"
 )
 
 // ClockState is a clock's status as of a day (Clock.Status).
@@ -147,7 +157,7 @@ const (
 	ClockRunning ClockState = "running"
 	// ClockMet: stopped on or before Due.
 	ClockMet ClockState = "met"
-	// ClockMissed: a duty past Due without being met.
+	// ClockMissed: a duty or advisory clock past Due without being met.
 	ClockMissed ClockState = "missed"
 	// ClockExcused: a missed duty with an exception recorded while it ran.
 	ClockExcused ClockState = "excused"

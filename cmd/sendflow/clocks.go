@@ -29,7 +29,10 @@ type clockLine struct {
 	Running   []sdk.ClockStatus `json:"running,omitempty"`
 	DueWithin []sdk.ClockStatus `json:"due_within,omitempty"`
 	Missed    []sdk.ClockStatus `json:"missed,omitempty"`
-	Error     *sdk.Error        `json:"error,omitempty"`
+	// Advice holds missed advisory clocks: guidance, so a warning, never
+	// counted with the statutory misses.
+	Advice []sdk.ClockStatus `json:"advisory_missed,omitempty"`
+	Error  *sdk.Error        `json:"error,omitempty"`
 }
 
 // clockSummary is printed on stderr at the end.
@@ -188,7 +191,7 @@ func (run *clockRun) flush() error {
 		if len(cl.DueWithin) > 0 {
 			run.sum.WithDue++
 		}
-		if run.all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 {
+		if run.all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 || len(cl.Advice) > 0 {
 			if err := run.enc.Encode(cl); err != nil {
 				return err
 			}
@@ -226,6 +229,8 @@ func judgeClockLine(e *sdk.Engine, n int, line []byte, tooLong bool, asOf string
 			if s.DaysLeft != nil && *s.DaysLeft <= within {
 				cl.DueWithin = append(cl.DueWithin, s)
 			}
+		case s.Status == "missed" && s.Kind == sdk.ClockAdvisory:
+			cl.Advice = append(cl.Advice, s)
 		case s.Status == "missed":
 			cl.Missed = append(cl.Missed, s)
 		}

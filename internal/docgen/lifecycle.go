@@ -454,6 +454,7 @@ func writeClocks(b *strings.Builder, p sdk.Policy) {
 	w("## Clocks\n\n")
 	w("A **duty** clock is met when a trigger stops it on or before its due date and missed when it is stopped late or its due date passes. ")
 	w("A **window** clock is a period that ends by itself (a time to make representations, to appeal). ")
+	w("An **advisory** clock is guidance: it is missed like a duty, but a miss is a warning, never counted as a statutory miss. ")
 	w("A **statutory** clock is set by law: an overlay may shorten it but not lengthen it. ")
 	w("A clock's **exceptions** are the reasons that excuse its miss: an exception recorded on the case (`ehc.exception_recorded`) excuses it only if its reason is listed, it lasted the reason's minimum period (once ended), and its period overlaps the clock's run before due (`since` on or before the due date, `until`, if set, on or after the start). An overlay may narrow them, never widen them. ")
 	w("An **excusable** clock without such a list is excused by any exception recorded while it runs.\n\n")
@@ -481,6 +482,9 @@ func writeClocks(b *strings.Builder, p sdk.Policy) {
 			w(" (%s)", strings.Join(flags, ", "))
 		}
 		w("\n- **Length:** %s\n", length(p, c))
+		if c.When != "" {
+			w("- **Starts only when:** `%s`\n", c.When)
+		}
 		if c.TribunalMoves {
 			w("- **Due date moves** by the Tribunal's rules (HESC r12): from 25 December to 1 January, to the first working day after 1 January; in August, to the first working day after 31 August; on any other non-working day, to the next working day\n")
 		}
@@ -551,6 +555,10 @@ func length(p sdk.Policy, c sdk.ClockDef) string {
 	switch c.Unit {
 	case "before":
 		return "due the day before the date `" + c.Before + "`"
+	case "weeks_before", "months_before":
+		return n + " " + strings.TrimSuffix(c.Unit, "_before") + " before the date `" + c.Before + "` (that date not counted)"
+	case "working_days_beginning_with":
+		return n + " working days beginning with the day it starts (it counts if a working day; England and Wales bank holidays excluded)"
 	case "days_beginning_with":
 		return n + " days beginning with the day it starts"
 	case "months_starting_with":

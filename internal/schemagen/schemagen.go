@@ -493,7 +493,7 @@ func strictClocks(root map[string]*jsonschema.Schema, en enums) {
 		if len(en.sources) > 0 {
 			enumProp(cl, "source", en.sources)
 		}
-		enumProp(cl, "kind", []string{"duty", "window"})
+		enumProp(cl, "kind", []string{"duty", "window", "advisory"})
 		enumProp(cl, "stopped_by", en.triggers)
 		enumProp(cl, "status", scenario.ClockStatuses())
 		for _, f := range []string{"started_at", "due", "stopped_at"} {
@@ -711,8 +711,8 @@ func structural(name string, s *jsonschema.Schema) {
 		if g := defs["GuardDef"]; g != nil {
 			dropRequired(g, "expr", "reason")
 		}
-		enumProp(defs["ClockDef"], "kind", []string{"duty", "window"})
-		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "before"})
+		enumProp(defs["ClockDef"], "kind", []string{"duty", "window", "advisory"})
+		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "working_days_beginning_with", "before", "weeks_before", "months_before"})
 		enumProp(defs["GuardDef"], "severity", []string{"block", "advice"})
 		enumProp(defs["FieldDef"], "type", []string{"string", "integer", "number", "boolean", "date", "list"})
 		if h := prop(s, "holidays"); h != nil && h.Items != nil {

@@ -75,6 +75,7 @@ const (
 	markCeaseWithdrawn     = "cease_withdrawn"      // that decision is withdrawn
 	markCeased             = "ceased"               // the plan ceases
 	markTransferOut        = "transfer_out"         // the plan is transferred out (cease reason 5)
+	markAgeLimit           = "age_limit"            // the plan ceases at the age limit (cease reason 1)
 	markMediation          = "mediation"            // mediation is requested
 	markAppeal             = "appeal"               // an appeal is registered
 	markMediationDeclined  = "mediation_declined"   // mediation is declined (the dispute starts)
@@ -86,7 +87,7 @@ const (
 var marks = []string{markRequest, markBroughtToAttention, markAssess, markRefuseAssessment, markException,
 	markWithdrawn, markNotIssued, markDraftIssued, markPlanIssued, markTransferIn, markReviewMeeting,
 	markReviewDecision, markPhaseTransfer, markPhaseTransferFinal, markCeaseDecision, markCeaseWithdrawn,
-	markCeased, markTransferOut, markMediation, markAppeal, markMediationDeclined, markTribunalDecision}
+	markCeased, markTransferOut, markAgeLimit, markMediation, markAppeal, markMediationDeclined, markTribunalDecision}
 
 // defaultMarks is the default policy's SEN2 marks by trigger id
 // (Engine.SEN2Marks): only the default's marks count, so one map serves
@@ -182,7 +183,8 @@ type Plan struct {
 	// EndDate is plan.ceased or plan.transferred_out.
 	EndDate string `json:"ceasedate,omitempty"`
 	// CeaseReason is the SEN2 reason 1-9: plan.cease_decided's reason, or
-	// 5 (transfer out) for plan.transferred_out; 0 when not known.
+	// 5 (transfer out) for plan.transferred_out, 1 (maximum age) for
+	// plan.age_limit_reached; 0 when not known.
 	CeaseReason int `json:"ceasereason,omitempty"`
 	// Request is the index in Derived.Requests of the request whose
 	// assessment issued the plan, -1 for a plan transferred in.
@@ -348,7 +350,7 @@ func (w *deriver) event(ev sdk.Event, m, day string) {
 	case markRequest, markBroughtToAttention, markAssess, markRefuseAssessment, markException,
 		markWithdrawn, markNotIssued, markDraftIssued, markPlanIssued:
 		w.requestEvent(ev, m, day)
-	case markTransferIn, markReviewMeeting, markReviewDecision, markPhaseTransfer, markPhaseTransferFinal,
+	case markTransferIn, markReviewMeeting, markReviewDecision, markPhaseTransfer, markPhaseTransferFinal, markAgeLimit,
 		markCeaseDecision, markCeaseWithdrawn, markCeased, markTransferOut:
 		w.planEvent(ev, m, day)
 	case markMediation, markAppeal, markMediationDeclined, markTribunalDecision:
@@ -523,6 +525,9 @@ func (w *deriver) planEvent(ev sdk.Event, m, day string) {
 		w.plan = -1
 	case markTransferOut:
 		p.EndDate, p.CeaseReason = day, 5
+		w.plan = -1
+	case markAgeLimit:
+		p.EndDate, p.CeaseReason = day, 1 // SEN2 1: reached the maximum age (CFA s46)
 		w.plan = -1
 	}
 }

@@ -275,6 +275,10 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 	}
 	b = append(b, `,"due":`...)
 	b = appendString(b, v.Due)
+	if v.Date != "" {
+		b = append(b, `,"date":`...)
+		b = appendString(b, v.Date)
+	}
 	if v.StoppedAt != "" {
 		b = append(b, `,"stopped_at":`...)
 		b = appendString(b, v.StoppedAt)

@@ -60,9 +60,12 @@ export type Trigger =
   | "ehc.exception_recorded"
   | "ehc.exception_ended"
   | "plan.review_invited"
+  | "plan.review_advice_circulated"
   | "plan.review_meeting_held"
   | "plan.review_report_sent"
   | "plan.review_decided"
+  | "plan.representations_made"
+  | "plan.school_requested"
   | "plan.amendment_finalised"
   | "plan.amendment_abandoned"
   | "plan.early_review_requested"
@@ -74,10 +77,13 @@ export type Trigger =
   | "plan.cease_decided"
   | "plan.cease_withdrawn"
   | "plan.ceased"
+  | "plan.age_limit_reached"
+  | "plan.move_notified"
   | "plan.transferred_out"
   | "plan.transferred_in"
   | "plan.transfer_notice_sent"
   | "plan.phase_transfer_set"
+  | "plan.post16_transfer_set"
   | "plan.phase_transfer_amended"
   | "dispute.mediation_declined"
   | "dispute.mediation_requested"
@@ -126,7 +132,10 @@ export type ClockId =
   | "ehc_draft_representations"
   | "ehc_final_plan"
   | "annual_review"
+  | "early_years_review"
+  | "age_limit"
   | "review_notice"
+  | "review_advice"
   | "review_report"
   | "review_decision"
   | "amendment_representations"
@@ -134,6 +143,8 @@ export type ClockId =
   | "reassessment_decision"
   | "reassessment_final"
   | "phase_transfer"
+  | "post16_transfer"
+  | "transfer_out"
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
@@ -171,7 +182,10 @@ export type ClockKey =
   | "ehc_draft_representations"
   | "ehc_final_plan"
   | "annual_review"
+  | "early_years_review"
+  | "age_limit"
   | "review_notice"
+  | "review_advice"
   | "review_report"
   | "review_decision"
   | "amendment_representations"
@@ -179,6 +193,8 @@ export type ClockKey =
   | "reassessment_decision"
   | "reassessment_final"
   | "phase_transfer"
+  | "post16_transfer"
+  | "transfer_out"
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
@@ -213,7 +229,8 @@ export type AdviceSource =
 /** A clock is a duty (someone must act by its due date) or a window (a period that ends by itself). From case.schema.json. */
 export type ClockKind =
   | "duty"
-  | "window";
+  | "window"
+  | "advisory";
 
 /** Where a clock stands. From case.schema.json. */
 export type ClockState =
@@ -487,7 +504,7 @@ export interface Clock {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
-  /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
+  /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
@@ -495,6 +512,8 @@ export interface Clock {
   started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
+  /** Date is, for a clock counted back from a date (units before, weeks_before, months_before), that date, YYYY-MM-DD: the notified meeting date of review_advice, the transfer date of post16_transfer. */
+  date?: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
   stopped_at?: string;
   /** StoppedBy is the trigger that stopped or cancelled the clock. */
@@ -505,7 +524,7 @@ export interface Clock {
   void?: boolean;
   /** Exception is the reason of the exception that excuses the clock if it is missed: the first of Case.Exceptions whose reason the clock's policy lists and whose period overlaps the clock's run before due (as of the case's last firing), or, for a clock excusable without such a list, the exception recorded while it ran. A missed clock with an exception is "excused". */
   exception?: string;
-  /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
+  /** Status is "running", "met", "missed" (a duty or advisory clock not met; an advisory miss is only a warning), "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
@@ -606,7 +625,7 @@ export interface ClockStatus {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
-  /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
+  /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
@@ -614,6 +633,8 @@ export interface ClockStatus {
   started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
+  /** Date is, for a clock counted back from a date (units before, weeks_before, months_before), that date, YYYY-MM-DD: the notified meeting date of review_advice, the transfer date of post16_transfer. */
+  date?: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
   stopped_at?: string;
   /** StoppedBy is the trigger that stopped or cancelled the clock. */
@@ -624,7 +645,7 @@ export interface ClockStatus {
   void?: boolean;
   /** Exception is the reason of the exception that excuses the clock if it is missed: the first of Case.Exceptions whose reason the clock's policy lists and whose period overlaps the clock's run before due (as of the case's last firing), or, for a clock excusable without such a list, the exception recorded while it ran. A missed clock with an exception is "excused". */
   exception?: string;
-  /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
+  /** Status is "running", "met", "missed" (a duty or advisory clock not met; an advisory miss is only a warning), "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
@@ -694,16 +715,18 @@ export interface ClockDef {
   id: string;
   /** Description says what must happen by the due date. */
   description?: string;
-  /** Kind is "duty" (default) or "window" (ends by itself). */
+  /** Kind is "duty" (default), "window" (ends by itself) or "advisory" (guidance: a miss is a warning, not a statutory miss). */
   kind?: ClockKind;
-  /** Unit is weeks, days, days_beginning_with, months, months_starting_with, working_days, or before (a fixed date given by Before). */
-  unit?: "weeks" | "days" | "days_beginning_with" | "months" | "months_starting_with" | "working_days" | "before";
+  /** Unit is weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with (counted from the start), or before, weeks_before, months_before (counted back from the date D given by Before: the day before D, or Length weeks or months before it). */
+  unit?: "weeks" | "days" | "days_beginning_with" | "months" | "months_starting_with" | "working_days" | "working_days_beginning_with" | "before" | "weeks_before" | "months_before";
   /** Length is how many units; LengthParam names a parameter instead. */
   length?: number;
   /** Length is how many units; LengthParam names a parameter instead. */
   length_param?: string;
-  /** Before is an expression giving the date D of a "before D" deadline (the clock is due the day before D). */
+  /** Before is an expression giving the date D of a "before D" deadline (unit before: due the day before D; weeks_before, months_before: due Length weeks or months before D, D not counted). */
   before?: string;
+  /** When is a boolean expression: when set, a trigger starts (or restarts) the clock only if it holds at that firing, e.g. the six-monthly review of a child under 5 (CoP 9.178). */
+  when?: string;
   /** TribunalMoves applies the HESC r12 moves to the due date. */
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
@@ -1109,6 +1132,8 @@ export interface TriggerPayloads {
   "plan.review_invited": {
     meeting_date: string;
   };
+  /** The payload of plan.review_advice_circulated. It takes no data fields. */
+  "plan.review_advice_circulated": Record<string, never>;
   /** The payload of plan.review_meeting_held. It takes no data fields. */
   "plan.review_meeting_held": Record<string, never>;
   /** The payload of plan.review_report_sent. It takes no data fields. */
@@ -1117,10 +1142,21 @@ export interface TriggerPayloads {
   "plan.review_decided": {
     decision: "maintain" | "amend" | "cease";
   };
-  /** The payload of plan.amendment_finalised. It takes no data fields. */
-  "plan.amendment_finalised": Record<string, never>;
-  /** The payload of plan.amendment_abandoned. It takes no data fields. */
-  "plan.amendment_abandoned": Record<string, never>;
+  /** The payload of plan.representations_made. It takes no data fields. */
+  "plan.representations_made": Record<string, never>;
+  /** The payload of plan.school_requested. */
+  "plan.school_requested": {
+    /** The school or institution the parent or young person asks to be named. */
+    school?: string | null;
+  };
+  /** The payload of plan.amendment_finalised. */
+  "plan.amendment_finalised": {
+    no_more_representations?: boolean | null;
+  };
+  /** The payload of plan.amendment_abandoned. */
+  "plan.amendment_abandoned": {
+    no_more_representations?: boolean | null;
+  };
   /** The payload of plan.early_review_requested. */
   "plan.early_review_requested": {
     /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
@@ -1152,6 +1188,13 @@ export interface TriggerPayloads {
   "plan.cease_withdrawn": Record<string, never>;
   /** The payload of plan.ceased. It takes no data fields. */
   "plan.ceased": Record<string, never>;
+  /** The payload of plan.age_limit_reached. It takes no data fields. */
+  "plan.age_limit_reached": Record<string, never>;
+  /** The payload of plan.move_notified. The firing must carry data. */
+  "plan.move_notified": {
+    move_date: string;
+    new_la: string;
+  };
   /** The payload of plan.transferred_out. The firing must carry data. */
   "plan.transferred_out": {
     new_la: string;
@@ -1167,6 +1210,10 @@ export interface TriggerPayloads {
   "plan.phase_transfer_set": {
     transfer_year: number;
     post16?: boolean | null;
+  };
+  /** The payload of plan.post16_transfer_set. The firing must carry data. */
+  "plan.post16_transfer_set": {
+    transfer_date: string;
   };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
