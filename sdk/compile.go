@@ -93,12 +93,15 @@ type compiled struct {
 	decision map[string]bool
 	tracks   []*track
 	trackBy  map[string]*track
-	clocks   map[string]*clockSpec
-	triggers []*trigger
-	trigBy   map[string]*trigger
-	holidays *calendar.Holidays
-	warnings []Warning
-	opts     []expr.Option
+	// perDecision is the track with one instance per appealable decision
+	// (TrackDef.PerDecision), nil when none.
+	perDecision *track
+	clocks      map[string]*clockSpec
+	triggers    []*trigger
+	trigBy      map[string]*trigger
+	holidays    *calendar.Holidays
+	warnings    []Warning
+	opts        []expr.Option
 	// lazy, for the embedded default policy compiled alone, holds what
 	// compiling each of its expressions finds (defaultjson.go): those
 	// expressions are compiled on first use, with lazyOpts.

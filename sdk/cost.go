@@ -561,7 +561,7 @@ func (c *coster) walk(n ast.Node) (int64, *bound) {
 // identifier is the bound of a name of the guard environment.
 func (c *coster) identifier(name string) *bound {
 	switch name {
-	case "id", "la", "district", "actor", "decision":
+	case "id", "la", "district", "actor", "decision", "decision_order":
 		return caseStrB
 	case "at", "today", "decision_at":
 		return dateB

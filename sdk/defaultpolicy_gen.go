@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
-	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
+	yamlSHA256: "446f5c2daff1f86ef5a6db5558767344f04ff82658168a54f419076be8719606",
+	policyHash: "f64ccaa9701245fbc06af7c63773c93b33113f92dc39ee54514cbab22b188b2a",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -19,6 +19,12 @@ var genDefault = generatedDefault{
 				"preparation_for_adulthood",
 			},
 			Cost: 16,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "!clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+			UsesClocks: true,
+			Cost:       14,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -57,6 +63,15 @@ var genDefault = generatedDefault{
 			Kind: "bool",
 			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
 			Cost: 10051,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "clocks.appeal_after_certificate.exists || data.placement_only == true",
+			DataFields: []string{
+				"placement_only",
+			},
+			UsesClocks: true,
+			Cost:       11,
 		},
 		programMeta{
 			Kind: "bool",
@@ -176,6 +191,23 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
+			DataFields: []string{
+				"placement_only",
+			},
+			Cost: 13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.placement_only == true || !clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+			DataFields: []string{
+				"placement_only",
+			},
+			UsesClocks: true,
+			Cost:       20,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.summary_sheet_completed == true",
 			DataFields: []string{
 				"summary_sheet_completed",
@@ -184,27 +216,28 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.time_extended == true || today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
+			DataFields: []string{
+				"time_extended",
+			},
+			UsesClocks: true,
+			Cost:       99,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "decision_at != \"\"",
 			Cost: 3,
 		},
 		programMeta{
+			Kind: "bool",
+			Expr: "decision_order in [\"dismissed\", \"cease\"] || !(states.dispute in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+			Cost: 20,
+		},
+		programMeta{
 			Kind:       "bool",
-			Expr:       "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+			Expr:       "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 			UsesClocks: true,
-			Cost:       93,
-		},
-		programMeta{
-			Kind: "bool",
-			Expr: "states.dispute == \"certificate_issued\" || data.placement_only == true",
-			DataFields: []string{
-				"placement_only",
-			},
-			Cost: 11,
-		},
-		programMeta{
-			Kind: "bool",
-			Expr: "states.dispute == \"none\"",
-			Cost: 5,
+			Cost:       101,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -566,7 +599,7 @@ var genDefault = generatedDefault{
 			},
 			TrackDef{
 				ID:          "dispute",
-				Description: "Mediation and SEND Tribunal appeal against an appealable decision.",
+				Description: "Mediation and SEND Tribunal appeal: one dispute per appealable decision d<seq> (CFA s51(2)).",
 				Initial:     "none",
 				States: []StateDef{
 					StateDef{
@@ -589,6 +622,19 @@ var genDefault = generatedDefault{
 					},
 				},
 				Statutory: true,
+				PerDecision: &PerDecision{
+					TimeToAppeal: []string{
+						"appeal_window",
+						"appeal_after_certificate",
+					},
+					TimedStates: []string{
+						"certificate_issued",
+					},
+					Start: []string{
+						"mediation_contact",
+					},
+					OrderField: "order",
+				},
 			},
 		},
 		Clocks: []ClockDef{
@@ -749,8 +795,19 @@ var genDefault = generatedDefault{
 				Unit:          "months",
 				Length:        2,
 				TribunalMoves: true,
+				PerDecision:   true,
 				Statutory:     true,
 				Citation:      "HESC r20(1)(c)(i); r12",
+			},
+			ClockDef{
+				ID:          "mediation_contact",
+				Description: "Contact the mediation adviser about the decision (2 months from the notice, never moved): the limit on every mediation contact.",
+				Kind:        "window",
+				Unit:        "months",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R33",
 			},
 			ClockDef{
 				ID:            "appeal_after_certificate",
@@ -759,6 +816,7 @@ var genDefault = generatedDefault{
 				Unit:          "months",
 				Length:        1,
 				TribunalMoves: true,
+				PerDecision:   true,
 				Statutory:     true,
 				Citation:      "HESC r20(1)(c)(ii); r12",
 			},
@@ -767,6 +825,7 @@ var genDefault = generatedDefault{
 				Description: "The mediation adviser issues the certificate.",
 				Unit:        "working_days",
 				Length:      3,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R34; R39",
 			},
@@ -775,6 +834,7 @@ var genDefault = generatedDefault{
 				Description: "Mediation takes place.",
 				Unit:        "days",
 				Length:      30,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R37",
 			},
@@ -783,6 +843,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to assess.",
 				Unit:        "weeks",
 				Length:      2,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(b)",
 			},
@@ -791,6 +852,7 @@ var genDefault = generatedDefault{
 				Description: "After a Tribunal order to assess: notify a decision not to issue an EHC plan within 10 weeks of the order.",
 				Unit:        "weeks",
 				Length:      10,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(b)",
 			},
@@ -799,6 +861,7 @@ var genDefault = generatedDefault{
 				Description: "After a Tribunal order to assess: issue the final EHC plan within 14 weeks of the order.",
 				Unit:        "weeks",
 				Length:      14,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(b)",
 			},
@@ -807,6 +870,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to make and maintain a plan.",
 				Unit:        "weeks",
 				Length:      5,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(c)",
 			},
@@ -815,6 +879,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to amend the plan.",
 				Unit:        "weeks",
 				Length:      5,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(e)",
 			},
@@ -823,6 +888,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to change the school named.",
 				Unit:        "weeks",
 				Length:      2,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(f)",
 			},
@@ -2161,16 +2227,16 @@ var genDefault = generatedDefault{
 				Guards: []GuardDef{
 					GuardDef{
 						ID:        "no_open_appeal",
-						Expr:      "states.dispute == \"none\"",
-						Reason:    "The plan must be maintained while mediation or an appeal is in progress.",
+						Expr:      "decision_order in [\"dismissed\", \"cease\"] || !(states.dispute in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+						Reason:    "The plan must be maintained while mediation or an appeal on the decision to cease is in progress.",
 						Citation:  "CFA s45; EN para 247",
 						Statutory: true,
 					},
 					GuardDef{
 						ID:        "appeal_window_ended",
-						Expr:      "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+						Expr:      "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 						Reason:    "The plan must be maintained until the time to appeal the decision to cease has ended.",
-						Citation:  "HESC r20; CFA s45",
+						Citation:  "HESC r20; CFA s45; R44(2)(a)",
 						Statutory: true,
 					},
 				},
@@ -2205,7 +2271,8 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "CFA s45; EN para 247",
+				Citation:   "CFA s45; EN para 247",
+				OnDecision: "cease",
 			},
 			TriggerDef{
 				ID: "plan.transferred_out",
@@ -2362,12 +2429,25 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "appealable_decision",
 						Expr:     "decision_at != \"\"",
 						Reason:   "There is no appealable decision on this case: mediation and appeals are about one.",
 						Citation: "CFA s51(2); CFA s53",
+					},
+					GuardDef{
+						ID:       "mediation_contact_in_time",
+						Expr:     "!clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+						Reason:   "The mediation adviser must be contacted within 2 months of the decision notice (R33); the appeal may still be made with a certificate already issued.",
+						Citation: "R33",
 					},
 				},
 				Effects: Effects{
@@ -2376,8 +2456,16 @@ var genDefault = generatedDefault{
 							Clock: "mediation_certificate",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "mediation_contact",
+						},
+					},
 				},
 				Citation: "R33; R34",
+				DecisionOpen: []string{
+					"mediation_contact",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:  "appealable_decision_kept",
 					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
@@ -2393,12 +2481,30 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:        "placement_only",
+						Type:        "boolean",
+						Description: "The mediation is only about the school or type named (section I): R33's limit does not apply (CFA s55(3)).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "appealable_decision",
 						Expr:     "decision_at != \"\"",
 						Reason:   "There is no appealable decision on this case: mediation and appeals are about one.",
 						Citation: "CFA s51(2); CFA s53",
+					},
+					GuardDef{
+						ID:       "mediation_contact_in_time",
+						Expr:     "data.placement_only == true || !clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+						Reason:   "The mediation adviser must be contacted within 2 months of the decision notice (R33); the appeal may still be made with a certificate already issued.",
+						Citation: "R33",
 					},
 				},
 				Effects: Effects{
@@ -2407,8 +2513,16 @@ var genDefault = generatedDefault{
 							Clock: "mediation_held",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "mediation_contact",
+						},
+					},
 				},
-				Citation: "R35-R37",
+				Citation: "R33; R35-R37",
+				DecisionOpen: []string{
+					"mediation_contact",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:  "appealable_decision_kept",
 					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
@@ -2423,6 +2537,13 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"mediation_adviser",
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -2451,6 +2572,13 @@ var genDefault = generatedDefault{
 				To: "certificate_issued",
 				Roles: []string{
 					"mediation_adviser",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -2481,12 +2609,26 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"parent",
 					"young_person",
+					"tribunal",
 				},
 				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 					FieldDef{
 						Name:        "placement_only",
 						Type:        "boolean",
 						Description: "The appeal is only about the school or type named (section I): no mediation certificate is needed.",
+					},
+					FieldDef{
+						Name: "time_extended",
+						Type: "boolean",
+						Roles: []string{
+							"tribunal",
+						},
+						Description: "The Tribunal extended the time to appeal (HESC r5(3)(a)): registered out of time.",
 					},
 				},
 				Guards: []GuardDef{
@@ -2498,15 +2640,34 @@ var genDefault = generatedDefault{
 					},
 					GuardDef{
 						ID:       "certificate_or_placement_only",
-						Expr:     "states.dispute == \"certificate_issued\" || data.placement_only == true",
-						Reason:   "An appeal needs a mediation certificate unless it is only about the school or type of school named.",
-						Citation: "CFA s55",
+						Expr:     "clocks.appeal_after_certificate.exists || data.placement_only == true",
+						Reason:   "An appeal needs a mediation certificate for the decision (one issued before a withdrawal counts) unless it is only about the school or type of school named.",
+						Citation: "CFA s55(3)",
+					},
+					GuardDef{
+						ID:       "placement_only_on_contents",
+						Expr:     "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
+						Reason:   "Only an appeal against the contents of a plan (or an amended plan) can be about the school or type named alone.",
+						Citation: "CFA s51(2)(c); s55(3)",
 					},
 					GuardDef{
 						ID:       "appeal_in_time",
 						Expr:     "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
-						Reason:   "The time to appeal has passed: 2 months from the decision notice, or 1 month from the mediation certificate if later (late appeals are at the Tribunal's discretion).",
+						Reason:   "The time to appeal has passed: 2 months from the decision notice, or 1 month from the latest mediation certificate if later (late appeals need the Tribunal to extend the time).",
 						Citation: "HESC r20(1)(c); r12",
+						Roles: []string{
+							"parent",
+							"young_person",
+						},
+					},
+					GuardDef{
+						ID:       "appeal_in_time_or_extended",
+						Expr:     "data.time_extended == true || today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
+						Reason:   "The time to appeal has passed: the Tribunal registers a late appeal only with time_extended (HESC r5(3)(a)).",
+						Citation: "HESC r20(1)(c); r5(3)(a); r12",
+						Roles: []string{
+							"tribunal",
+						},
 					},
 				},
 				Effects: Effects{
@@ -2535,6 +2696,11 @@ var genDefault = generatedDefault{
 					"tribunal",
 				},
 				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 					FieldDef{
 						Name:     "order",
 						Type:     "string",
@@ -2632,6 +2798,13 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"la_officer",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
 				Effects: Effects{
 					Stop: []ClockRef{
 						ClockRef{
@@ -2662,6 +2835,13 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"parent",
 					"young_person",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 				},
 				Effects: Effects{
 					Cancel: []ClockRef{

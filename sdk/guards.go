@@ -36,6 +36,8 @@ type guardEnv struct {
 	Today      string              `expr:"today"`
 	DecisionAt string              `expr:"decision_at"`
 	Decision   string              `expr:"decision"`
+	// DecisionOrder is the order recorded on the decision's dispute.
+	DecisionOrder string `expr:"decision_order"`
 	// Meter counts the steps of the evaluation (cost.go). Its name holds a
 	// space, so no expression can name it; only the metering patch does.
 	Meter *meter `expr:"sendflow meter"`
@@ -88,8 +90,9 @@ func GuardEnvironment() []EnvField {
 		{"params", "map[string]any", "The policy parameters."},
 		{"at", "string (RFC 3339)", "The firing's time."},
 		{"today", "string (YYYY-MM-DD)", "The firing's date in UK time."},
-		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision; empty when none."},
-		{"decision", "string", "The kind of the latest appealable decision; empty when none."},
+		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision (on a dispute trigger, or one with on_decision, of the decision it acts on); empty when none."},
+		{"decision", "string", "The kind of the latest appealable decision (likewise); empty when none."},
+		{"decision_order", "string", "The order recorded on that decision's dispute (e.g. \"dismissed\"); empty when none."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},
 		{"add_months(date, n)", "string", "The same day n months later (month-end clamped)."},

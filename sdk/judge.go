@@ -43,6 +43,10 @@ type judgement struct {
 	firing Firing
 	w      *Case
 	atErr  error
+	// subj, when subjSet, is the decision a per-decision trigger is judged
+	// on (Permitted tries each); otherwise judge names it (nameDecision).
+	subj    int
+	subjSet bool
 }
 
 // stage is where judge stopped.
@@ -67,6 +71,9 @@ type verdict struct {
 	// as checked (Fire).
 	env *guardEnv
 	in  firingInput
+	// subj is the decision the firing acts on (perdecision.go), or
+	// noSubject.
+	subj int
 	// failed are the blocking guards that do not hold, warns the advisory
 	// ones, in policy order; needs the payload fields of the guards not run.
 	failed []GuardFailure
@@ -87,7 +94,17 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 	if aerr := e.authorise(ctx, t, j.actor, j.c, j.at, j.today, j.haveAt, j.locale); aerr != nil {
 		return verdict{stage: stageAuthorise, refusal: aerr}
 	}
-	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID]}
+	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID], subj: j.subj}
+	if !j.subjSet {
+		subj, serr := e.subject(j.c, t, j.firing.Data, j.today)
+		if serr != nil {
+			return verdict{stage: stageInput, refusal: serr, subj: noSubject}
+		}
+		v.subj = subj
+	}
+	if e.isPerDecision(t) {
+		v.from = e.decisionState(j.c, v.subj)
+	}
 	if !t.track.m.CanFire(v.from, t.def.ID) {
 		return v
 	}
@@ -98,6 +115,7 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 			return v
 		}
 	}
+	v.env = e.subjectEnv(v.env, j.c, v.subj)
 	v.stage = stageGuards
 	e.runGuards(j, &v)
 	return v

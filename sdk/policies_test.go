@@ -258,6 +258,8 @@ triggers:
   - id: dispute.appeal_registered
     payload:
       - {name: placement_only, type: string, enum: [confirmed_by_la]}
+      - {name: decision, type: string}
+      - {name: time_extended, type: boolean, roles: [tribunal]}
 `, "floor.yaml:3:"},
 	{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
 triggers:
@@ -364,7 +366,7 @@ holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-08-2
 		c = o.Case
 	}
 	// 3 working days from Thu 10 April 2031 over Easter: 15, 16, 17 April.
-	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate"].Due)
+	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate.d2"].Due)
 	// A weekday that is not a bank holiday is refused in any year.
 	se := overlayErr(t, "h.yaml", "id: h\nholidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-06-18, 2031-08-25, 2031-12-25, 2031-12-26]\n")
 	assert.Contains(t, se.Problems[0].Message, sdk.RuleClockNotLengthened)

@@ -39,7 +39,7 @@ func appealed(order string) []sdk.Firing {
 func TestDeriveOrderToAssessCarriedOut(t *testing.T) {
 	steps := []sdk.Firing{
 		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
-		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-02-09"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-05-11"},
 	}
 	steps = append(steps, appealed("assess")...)
 	steps = append(steps,

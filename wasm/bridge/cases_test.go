@@ -367,9 +367,9 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 		reflect.TypeOf(sdk.Case{}):        "Facts: States:states Clocks:clocks,omitempty Decisions:decisions,omitempty Origin:origin,omitempty History:history,omitempty",
 		reflect.TypeOf(sdk.Facts{}):       "ID:id,omitempty LA:la,omitempty District:district,omitempty Child:child Evidence:evidence,omitempty",
 		reflect.TypeOf(sdk.Child{}):       "DateOfBirth:date_of_birth,omitempty YearGroup:year_group,omitempty",
-		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Kind:kind StartedAt:started_at Due:due StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
+		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Decision:decision,omitempty Kind:kind StartedAt:started_at Due:due StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
-		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq",
+		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq Dispute:dispute,omitempty Order:order,omitempty",
 		reflect.TypeOf(sdk.Warning{}):     "Code:code Message:message Guard:guard,omitempty Citation:citation,omitempty Layer:layer,omitempty",
 		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash KeyID:key_id,omitempty Signature:signature,omitempty",
 	}

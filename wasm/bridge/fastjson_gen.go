@@ -250,6 +250,10 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 		b = append(b, `,"source":`...)
 		b = appendString(b, v.Source)
 	}
+	if v.Decision != "" {
+		b = append(b, `,"decision":`...)
+		b = appendString(b, v.Decision)
+	}
 	b = append(b, `,"kind":`...)
 	b = appendString(b, string(v.Kind))
 	b = append(b, `,"started_at":`...)
@@ -296,6 +300,14 @@ func appendDecision(b []byte, v *sdk.Decision) []byte {
 	b = appendString(b, v.Trigger)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, int64(v.Seq), 10)
+	if v.Dispute != "" {
+		b = append(b, `,"dispute":`...)
+		b = appendString(b, v.Dispute)
+	}
+	if v.Order != "" {
+		b = append(b, `,"order":`...)
+		b = appendString(b, v.Order)
+	}
 	return append(b, '}')
 }
 

@@ -134,6 +134,7 @@ export type ClockId =
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
+  | "mediation_contact"
   | "appeal_after_certificate"
   | "mediation_certificate"
   | "mediation_held"
@@ -171,6 +172,7 @@ export type ClockKey =
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
+  | "mediation_contact"
   | "appeal_after_certificate"
   | "mediation_certificate"
   | "mediation_held"
@@ -450,6 +452,8 @@ export interface Clock {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
+  /** Decision is set for per-decision clocks: the decision's id, "d<seq>". */
+  decision?: string;
   /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
@@ -482,6 +486,10 @@ export interface Decision {
   trigger: Trigger;
   /** Seq is the history sequence number of that firing. */
   seq: number;
+  /** Dispute is the state of the decision's own dispute (the policy's per-decision track), empty while it is at its initial state. */
+  dispute?: string;
+  /** Order is the order last recorded on the decision's dispute (the Tribunal's, or an unopposed appeal's). */
+  order?: string;
 }
 
 /** Facts are what a host knows about a child or young person. The default guards read them; a firing may merge more in (see Firing.Facts). */
@@ -529,7 +537,7 @@ export interface States {
   ehc?: "none" | "request_received" | "refused" | "assessing" | "not_issued" | "draft_issued" | "plan_issued" | "withdrawn";
   /** The plan track: The maintained EHC plan: reviews, amendments, reassessment, transfer, cease. */
   plan?: "none" | "active" | "review_preparing" | "review_held" | "amending" | "reassessment_requested" | "reassessing" | "cease_proposed" | "ceasing" | "ceased" | "transferred_out";
-  /** The dispute track: Mediation and SEND Tribunal appeal against an appealable decision. */
+  /** The dispute track: Mediation and SEND Tribunal appeal: one dispute per appealable decision d<seq> (CFA s51(2)). */
   dispute?: "none" | "mediation" | "certificate_pending" | "certificate_issued" | "appealed" | "decided";
 }
 
@@ -539,6 +547,8 @@ export interface ClockStatus {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
+  /** Decision is set for per-decision clocks: the decision's id, "d<seq>". */
+  decision?: string;
   /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
@@ -597,6 +607,8 @@ export interface Permission {
   warnings?: Warning[];
   /** NeedsInput lists payload fields whose guards are checked only when the trigger is fired with data. */
   needs_input?: string[];
+  /** Decision is, for a trigger of the per-decision (dispute) track, the decision "d<seq>" judged: the first it is allowed for, else the most recent. Fire it with data {"decision": Decision} to act on that one. */
+  decision?: string;
 }
 
 /** Acknowledgement keeps one lint (Policy.Acknowledge). */
@@ -639,6 +651,8 @@ export interface ClockDef {
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
   per_source?: boolean;
+  /** PerDecision makes one clock per appealable decision, keyed "clock.dN" ("clock.source.dN" when also per source): started by a decision for it, or by a per-decision track's firing for the decision it names. An unqualified id names the latest started instance. */
+  per_decision?: boolean;
   /** Excusable means a recorded exception excuses a miss (R10(4)). */
   excusable?: boolean;
   /** Statutory marks a clock set by law; a policy may shorten but not lengthen it. */
@@ -718,6 +732,8 @@ export interface FieldDef {
   max?: number;
   /** Min and Max bound numbers and integers; MinItems bounds lists. */
   min_items?: number;
+  /** Roles limits who may set the field (empty: every role of the trigger); another role setting it is invalid_input. */
+  roles?: string[];
   /** Description says what it holds. */
   description?: string;
 }
@@ -764,6 +780,18 @@ export interface Parameter {
   fixed?: boolean;
 }
 
+/** PerDecision configures a per-decision track (TrackDef.PerDecision). */
+export interface PerDecision {
+  /** TimeToAppeal are the clocks whose latest due date is the time to appeal a decision (HESC r20(1)(c)): a decision is open while its track is not at the initial state or one of them has not ended. */
+  time_to_appeal: string[];
+  /** TimedStates are the states (besides the initial one) from which the naming rule picks a decision only while its time to appeal has not ended (certificate_issued). */
+  timed_states?: string[];
+  /** Start are the per-decision clocks every decision starts besides the policy's appeal_clock (R33's mediation_contact). */
+  start?: string[];
+  /** OrderField is the data field whose value a firing records on the decision as its order (the Tribunal's order), read by guards as decision_order. */
+  order_field?: string;
+}
+
 /** RoleDef declares a role. */
 export interface RoleDef {
   /** ID is the role name, e.g. "parent". */
@@ -802,6 +830,8 @@ export interface TrackDef {
   disabled?: boolean;
   /** Statutory marks a track whose process statute sets (ehc, plan, dispute): an overlay may add advisory guards, reasons, record-only triggers, shorter duties and longer windows there, and nothing else. Only the default policy's marks count. */
   statutory?: boolean;
+  /** PerDecision makes the track one instance per appealable decision (the dispute track): each decision "d<seq>" keeps its own state on its Decision record, a firing names the decision by data "decision" (or the naming rule, docs/decisions.md), and Case.States holds the unqualified view: the state of the most recent decision whose state is not the initial one. */
+  per_decision?: PerDecision;
 }
 
 /** TriggerDef declares a trigger: where it may fire from, who may fire it, what it needs, and what it does. */
@@ -826,6 +856,10 @@ export interface TriggerDef {
   branches?: Branch[];
   /** Citation is the legal or local source. */
   citation?: string;
+  /** DecisionOpen, on a per-decision track's trigger, names the clocks of which one must not have ended for the naming rule to pick a decision whose state is the initial one (R33's mediation_contact for a mediation trigger); empty means the track's time to appeal. */
+  decision_open?: string[];
+  /** OnDecision, on a trigger of another track, makes its guards read the per-decision view of the latest decision of this kind (plan.ceased reads its cease decision's dispute and clocks). */
+  on_decision?: string;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
 }
@@ -1006,27 +1040,53 @@ export interface TriggerPayloads {
   };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
-  /** The payload of dispute.mediation_declined. It takes no data fields. */
-  "dispute.mediation_declined": Record<string, never>;
-  /** The payload of dispute.mediation_requested. It takes no data fields. */
-  "dispute.mediation_requested": Record<string, never>;
-  /** The payload of dispute.mediation_concluded. It takes no data fields. */
-  "dispute.mediation_concluded": Record<string, never>;
-  /** The payload of dispute.certificate_issued. It takes no data fields. */
-  "dispute.certificate_issued": Record<string, never>;
+  /** The payload of dispute.mediation_declined. */
+  "dispute.mediation_declined": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.mediation_requested. */
+  "dispute.mediation_requested": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The mediation is only about the school or type named (section I): R33's limit does not apply (CFA s55(3)). */
+    placement_only?: boolean | null;
+  };
+  /** The payload of dispute.mediation_concluded. */
+  "dispute.mediation_concluded": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.certificate_issued. */
+  "dispute.certificate_issued": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
   /** The payload of dispute.appeal_registered. */
   "dispute.appeal_registered": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
     /** The appeal is only about the school or type named (section I): no mediation certificate is needed. */
     placement_only?: boolean | null;
+    /** The Tribunal extended the time to appeal (HESC r5(3)(a)): registered out of time. */
+    time_extended?: boolean | null;
   };
   /** The payload of dispute.tribunal_decided. The firing must carry data. */
   "dispute.tribunal_decided": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
     order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "cease";
   };
-  /** The payload of dispute.order_complied. It takes no data fields. */
-  "dispute.order_complied": Record<string, never>;
-  /** The payload of dispute.withdrawn. It takes no data fields. */
-  "dispute.withdrawn": Record<string, never>;
+  /** The payload of dispute.order_complied. */
+  "dispute.order_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.withdrawn. */
+  "dispute.withdrawn": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.VerifyReport */
