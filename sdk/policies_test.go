@@ -261,6 +261,18 @@ triggers:
       - {name: decision, type: string}
       - {name: time_extended, type: boolean, roles: [tribunal]}
 `, "floor.yaml:3:"},
+	{"disputes no longer per decision", sdk.RuleDecisionKept, `id: x
+tracks:
+  - {id: dispute, per_decision: {time_to_appeal: [appeal_window]}}
+`, "floor.yaml:3:"},
+	{"the plan ceases on another decision's dispute", sdk.RuleDecisionKept, `id: x
+triggers:
+  - {id: plan.ceased, on_decision: plan_contents}
+`, "floor.yaml:3:"},
+	{"mediation named by the appeal window, not R33", sdk.RuleDecisionKept, `id: x
+triggers:
+  - {id: dispute.mediation_requested, decision_open: [appeal_window]}
+`, "floor.yaml:3:"},
 	{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
 triggers:
   - id: dispute.withdrawn
