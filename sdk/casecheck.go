@@ -250,6 +250,9 @@ func (e *Engine) checkDecisions(c *Case, bad func(ptr, format string, args ...an
 		if tr := e.p.perDecision; d.Dispute != "" && (tr == nil || !tr.m.HasState(d.Dispute)) {
 			return bad(ptr+"/dispute", "decision %d: %s is not a state of the per-decision track", i, clip(d.Dispute))
 		}
+		if len(d.Notes) > MaxListItems || slices.ContainsFunc(d.Notes, func(n string) bool { return !textOK(n) || len(n) > MaxIdentifierLen }) {
+			return bad(ptr+"/notes", "decision %d: more than %d notes, or a note longer than %d bytes or not valid UTF-8 text", i, MaxListItems, MaxIdentifierLen)
+		}
 		if !textOK(d.Order) || len(d.Order) > MaxIdentifierLen {
 			return bad(ptr+"/order", "decision %d: the order is longer than %d bytes or not valid UTF-8 text", i, MaxIdentifierLen)
 		}

@@ -567,7 +567,7 @@ func (c *coster) identifier(name string) *bound {
 		return dateB
 	case "child":
 		return childB
-	case "evidence":
+	case "evidence", "decision_notes":
 		return evidenceB
 	case "states":
 		return &bound{n: c.tracks, tot: c.tracks * (2*MaxIdentifierLen + 2), el: strB(MaxIdentifierLen)}

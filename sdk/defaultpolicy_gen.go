@@ -4,9 +4,14 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "446f5c2daff1f86ef5a6db5558767344f04ff82658168a54f419076be8719606",
-	policyHash: "f64ccaa9701245fbc06af7c63773c93b33113f92dc39ee54514cbab22b188b2a",
+	yamlSHA256: "52946f79954daa7d5b5a73c0a61e0c61f7ae230676164081c8ac4ade363cff41",
+	policyHash: "87c01f423635fcf458524d8a03a6fdb0c17e3522ff5efe23f6f23d8a882886da",
 	programs: []programMeta{
+		programMeta{
+			Kind: "bool",
+			Expr: "!(\"response_submitted\" in decision_notes)",
+			Cost: 65540,
+		},
 		programMeta{
 			Kind: "bool",
 			Expr: "!(states.plan in params.plan_maintained_states)",
@@ -44,6 +49,14 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "((data.order ?? \"\") == \"continue\" || ((data.order ?? \"\") == \"\" && decision == \"cease\")) && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 25,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "(data.named_school ?? \"\") != \"\" || (data.school_type ?? \"\") != \"\"",
 			DataFields: []string{
 				"named_school",
@@ -58,6 +71,55 @@ var genDefault = generatedDefault{
 				"named_school",
 			},
 			Cost: 7,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"amend\" || ((data.order ?? \"\") == \"\" && decision in [\"plan_contents\", \"amended_plan\", \"maintain_after_review\", \"refusal_to_amend\"])",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 27,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"assess\" || ((data.order ?? \"\") == \"\" && decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 23,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"change_school\" || ((data.order ?? \"\") == \"\" && data.placement_only == true && decision in [\"plan_contents\", \"amended_plan\"])",
+			DataFields: []string{
+				"order",
+				"placement_only",
+			},
+			Cost: 29,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"continue_and_amend\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 7,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"continue_and_amend\" && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"make_plan\" || ((data.order ?? \"\") == \"\" && decision == \"refusal_to_issue\")",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 19,
 		},
 		programMeta{
 			Kind: "bool",
@@ -159,11 +221,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "data.order == \"assess\" && states.ehc == \"refused\"",
+			Expr: "data.order == \"assess\" && (states.ehc == \"refused\" || decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
 			DataFields: []string{
 				"order",
 			},
-			Cost: 11,
+			Cost: 19,
 		},
 		programMeta{
 			Kind: "bool",
@@ -176,6 +238,22 @@ var genDefault = generatedDefault{
 		programMeta{
 			Kind: "bool",
 			Expr: "data.order == \"continue\" && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 11,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.order == \"continue_and_amend\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.order == \"continue_and_amend\" && states.plan == \"ceasing\"",
 			DataFields: []string{
 				"order",
 			},
@@ -405,12 +483,20 @@ var genDefault = generatedDefault{
 				Max:         &genDefaultFloat2,
 			},
 			Parameter{
+				ID:          "order_make_plan_final_weeks",
+				Value:       float64(11),
+				Description: "Weeks from an order to make a plan (or an unopposed appeal against a refusal to issue) to the final plan (R44(2)(c), R45: read as 11; SPEC A8).",
+				Type:        "integer",
+				Min:         &genDefaultFloat3,
+				Max:         &genDefaultFloat4,
+			},
+			Parameter{
 				ID:          "lift_initial_contact_working_days",
 				Value:       float64(5),
 				Description: "Working days within which the allocated LIFT professional first contacts the school (SEED-0, SEED-1: five).",
 				Type:        "integer",
-				Min:         &genDefaultFloat3,
-				Max:         &genDefaultFloat4,
+				Min:         &genDefaultFloat5,
+				Max:         &genDefaultFloat6,
 			},
 		},
 		EvidenceKinds: []string{
@@ -875,6 +961,15 @@ var genDefault = generatedDefault{
 				Citation:    "R44(2)(c)",
 			},
 			ClockDef{
+				ID:          "order_make_plan_final",
+				Description: "After an order to make and maintain a plan: issue the final plan.",
+				Unit:        "weeks",
+				LengthParam: "order_make_plan_final_weeks",
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R44(2)(c); R45",
+			},
+			ClockDef{
 				ID:          "order_amend",
 				Description: "Comply with a Tribunal order to amend the plan.",
 				Unit:        "weeks",
@@ -1247,7 +1342,7 @@ var genDefault = generatedDefault{
 						Name:        "annual_provision_cost",
 						Type:        "number",
 						Required:    true,
-						Min:         &genDefaultFloat5,
+						Min:         &genDefaultFloat7,
 						Description: "Annual cost of the pupil's SEN provision, pounds.",
 					},
 				},
@@ -1613,6 +1708,16 @@ var genDefault = generatedDefault{
 							Clock: "ehc_draft_representations",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "order_make_plan",
+						},
+					},
+					Void: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
 				Citation: "R13(1); CoP 9.77",
 			},
@@ -1736,6 +1841,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan_final",
 						},
 					},
 					Cancel: []ClockRef{
@@ -2162,6 +2270,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "reassessment_final",
 						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
 					},
 					Decision: "plan_contents",
 				},
@@ -2175,6 +2286,13 @@ var genDefault = generatedDefault{
 				To: "cease_proposed",
 				Roles: []string{
 					"la_officer",
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
 				Citation: "CFA s45; R31(1)",
 			},
@@ -2193,8 +2311,8 @@ var genDefault = generatedDefault{
 						Name:        "reason",
 						Type:        "integer",
 						Required:    true,
-						Min:         &genDefaultFloat6,
-						Max:         &genDefaultFloat7,
+						Min:         &genDefaultFloat8,
+						Max:         &genDefaultFloat9,
 						Description: "SEN2 cease reason code 1-9.",
 					},
 				},
@@ -2385,8 +2503,8 @@ var genDefault = generatedDefault{
 						Name:     "transfer_year",
 						Type:     "integer",
 						Required: true,
-						Min:      &genDefaultFloat8,
-						Max:      &genDefaultFloat9,
+						Min:      &genDefaultFloat10,
+						Max:      &genDefaultFloat11,
 					},
 					FieldDef{
 						Name: "post16",
@@ -2712,13 +2830,14 @@ var genDefault = generatedDefault{
 							"amend",
 							"change_school",
 							"continue",
+							"continue_and_amend",
 							"cease",
 						},
 					},
 				},
 				Branches: []Branch{
 					Branch{
-						When: "data.order == \"assess\" && states.ehc == \"refused\"",
+						When: "data.order == \"assess\" && (states.ehc == \"refused\" || decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
 						Effects: Effects{
 							Start: []ClockRef{
 								ClockRef{
@@ -2749,6 +2868,9 @@ var genDefault = generatedDefault{
 							Start: []ClockRef{
 								ClockRef{
 									Clock: "order_make_plan",
+								},
+								ClockRef{
+									Clock: "order_make_plan_final",
 								},
 							},
 						},
@@ -2781,6 +2903,29 @@ var genDefault = generatedDefault{
 							},
 						},
 					},
+					Branch{
+						When: "data.order == \"continue_and_amend\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+					Branch{
+						When: "data.order == \"continue_and_amend\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
 				},
 				Citation: "R43; R44",
 				FamilyRight: &FamilyRight{
@@ -2788,6 +2933,154 @@ var genDefault = generatedDefault{
 					Right:    "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)",
 					ByOthers: true,
 				},
+			},
+			TriggerDef{
+				ID:          "dispute.response_submitted",
+				Description: "The LA's response to the appeal (HESC r21): after it, conceding needs a Tribunal order.",
+				From: []string{
+					"appealed",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Effects: Effects{
+					Note: "response_submitted",
+				},
+				Citation: "HESC r21; R45(1)",
+			},
+			TriggerDef{
+				ID:          "dispute.appeal_unopposed",
+				Description: "The LA tells the Tribunal it will not oppose the appeal (R45): the appeal is treated as determined in the family's favour.",
+				From: []string{
+					"appealed",
+				},
+				To: "decided",
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "order",
+						Type: "string",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"continue",
+							"continue_and_amend",
+						},
+						Description: "What the appeal sought (default by the decision: refusal to assess or reassess -> assess; refusal to issue -> make_plan; contents -> amend; cease -> continue).",
+					},
+					FieldDef{
+						Name:        "placement_only",
+						Type:        "boolean",
+						Description: "The appeal was about the school or type named only: the default order is change_school.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "no_response_submitted",
+						Expr:     "!(\"response_submitted\" in decision_notes)",
+						Reason:   "The LA has responded to the appeal: it can no longer concede under R45; the Tribunal decides.",
+						Citation: "R45(1)",
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "(data.order ?? \"\") == \"assess\" || ((data.order ?? \"\") == \"\" && decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_assess",
+								},
+								ClockRef{
+									Clock: "order_no_plan_notice",
+								},
+								ClockRef{
+									Clock: "order_final_plan",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"make_plan\" || ((data.order ?? \"\") == \"\" && decision == \"refusal_to_issue\")",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_make_plan",
+								},
+								ClockRef{
+									Clock: "order_make_plan_final",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"change_school\" || ((data.order ?? \"\") == \"\" && data.placement_only == true && decision in [\"plan_contents\", \"amended_plan\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_change_school",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"amend\" || ((data.order ?? \"\") == \"\" && decision in [\"plan_contents\", \"amended_plan\", \"maintain_after_review\", \"refusal_to_amend\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"continue_and_amend\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"continue_and_amend\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "((data.order ?? \"\") == \"continue\" || ((data.order ?? \"\") == \"\" && decision == \"cease\")) && states.plan == \"ceasing\"",
+						Effects: Effects{
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+				},
+				Citation: "R45",
 			},
 			TriggerDef{
 				ID: "dispute.order_complied",
@@ -2811,7 +3104,16 @@ var genDefault = generatedDefault{
 							Clock: "order_assess",
 						},
 						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
+						ClockRef{
 							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan_final",
 						},
 						ClockRef{
 							Clock: "order_amend",
@@ -2868,16 +3170,20 @@ var genDefaultFloat1 = float64(1)
 
 var genDefaultFloat2 = float64(52)
 
-var genDefaultFloat3 = float64(1)
+var genDefaultFloat3 = float64(5)
 
-var genDefaultFloat4 = float64(10)
+var genDefaultFloat4 = float64(11)
 
-var genDefaultFloat5 = float64(0)
+var genDefaultFloat5 = float64(1)
 
-var genDefaultFloat6 = float64(1)
+var genDefaultFloat6 = float64(10)
 
-var genDefaultFloat7 = float64(9)
+var genDefaultFloat7 = float64(0)
 
-var genDefaultFloat8 = float64(2000)
+var genDefaultFloat8 = float64(1)
 
-var genDefaultFloat9 = float64(2200)
+var genDefaultFloat9 = float64(9)
+
+var genDefaultFloat10 = float64(2000)
+
+var genDefaultFloat11 = float64(2200)

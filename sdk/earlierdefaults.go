@@ -24,6 +24,7 @@ var earlierDefaults = []string{
 	"c1142a2e9c2aff5f79a34a41780cd2e2b59a58664487acad5753b63a753f2a19",
 	"36e1a0646e7840e6131796a6640da5dfac8ccafe27ffbdb44736572744172fdc",
 	"eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
+	"f64ccaa9701245fbc06af7c63773c93b33113f92dc39ee54514cbab22b188b2a",
 }
 
 // isEarlierDefault reports whether an event of policy id and hash was

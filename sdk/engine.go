@@ -132,8 +132,8 @@ func cloneCase(c Case, extraHistory int) Case {
 	out := c
 	out.Facts = copyFacts(c.Facts)
 	out.States = copyStates(c.States)
-	out.Clocks = maps.Clone(c.Clocks) // nil stays nil
-	out.Decisions = append([]Decision(nil), c.Decisions...)
+	out.Clocks = maps.Clone(c.Clocks)                       // nil stays nil
+	out.Decisions = append([]Decision(nil), c.Decisions...) // Notes are never appended to in place (slices.Clip)
 	if c.Origin != nil {
 		o := copyFacts(*c.Origin)
 		out.Origin = &o
@@ -683,6 +683,9 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 	}
 	for tk, st := range eff.SetStates {
 		w.States[tk] = st
+	}
+	if i := decisionIndex(w, subj); eff.Note != "" && i >= 0 && !slices.Contains(w.Decisions[i].Notes, eff.Note) {
+		w.Decisions[i].Notes = append(slices.Clip(w.Decisions[i].Notes), eff.Note)
 	}
 	if eff.Decision != "" {
 		return e.decide(w, t, eff.Decision, data, env, today, seq)

@@ -38,6 +38,8 @@ type guardEnv struct {
 	Decision   string              `expr:"decision"`
 	// DecisionOrder is the order recorded on the decision's dispute.
 	DecisionOrder string `expr:"decision_order"`
+	// DecisionNotes are the notes recorded on that decision's dispute.
+	DecisionNotes []string `expr:"decision_notes"`
 	// Meter counts the steps of the evaluation (cost.go). Its name holds a
 	// space, so no expression can name it; only the metering patch does.
 	Meter *meter `expr:"sendflow meter"`
@@ -93,6 +95,7 @@ func GuardEnvironment() []EnvField {
 		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision (on a dispute trigger, or one with on_decision, of the decision it acts on); empty when none."},
 		{"decision", "string", "The kind of the latest appealable decision (likewise); empty when none."},
 		{"decision_order", "string", "The order recorded on that decision's dispute (e.g. \"dismissed\"); empty when none."},
+		{"decision_notes", "[]string", "The notes recorded on that decision's dispute since it left none (e.g. \"response_submitted\")."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},
 		{"add_months(date, n)", "string", "The same day n months later (month-end clamped)."},

@@ -78,6 +78,7 @@ func (e *Engine) setDecisionState(w *Case, i int, st string) {
 	}
 	if st == tr.initial {
 		st = ""
+		w.Decisions[i].Notes = nil // a later dispute starts with none
 	}
 	w.Decisions[i].Dispute = st
 	w.States[tr.def.ID] = e.unqualifiedState(w)
@@ -211,7 +212,7 @@ func (e *Engine) subjectEnv(env *guardEnv, w *Case, i int) *guardEnv {
 	}
 	out := *env
 	d := w.Decisions[i]
-	out.DecisionAt, out.Decision, out.DecisionOrder = d.At, d.Kind, d.Order
+	out.DecisionAt, out.Decision, out.DecisionOrder, out.DecisionNotes = d.At, d.Kind, d.Order, d.Notes
 	tk := e.p.perDecision.def.ID
 	out.States = copyStates(env.States)
 	out.States[tk] = e.decisionState(w, i)

@@ -241,11 +241,12 @@ triggers:
 triggers:
   - id: dispute.tribunal_decided
     branches:
-      - {when: 'data.order == "assess" && states.ehc == "refused"', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
+      - {when: 'data.order == "assess" && (states.ehc == "refused" || decision in ["refusal_to_assess", "refusal_to_reassess"])', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
       - {when: 'data.order == "assess"', effects: {start: [order_assess]}}
-      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan]}}
+      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan, order_make_plan_final]}}
       - {when: 'data.order == "amend"', effects: {start: [order_amend]}}
       - {when: 'data.order == "change_school"', effects: {start: [order_change_school]}}
+      - {when: 'data.order == "continue_and_amend"', effects: {start: [order_amend]}}
 `, "floor.yaml:3:"},
 	{"maintain taken out of the review decisions", sdk.RuleProcessKept, `id: x
 triggers:

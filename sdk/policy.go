@@ -340,6 +340,11 @@ type Effects struct {
 	SetStates map[string]string `json:"set_states,omitempty"`
 	// Decision records an appealable decision and starts the appeal window.
 	Decision string `json:"decision,omitempty"`
+	// Note, on a per-decision track's trigger, records a note on the
+	// decision it acts on (Decision.notes, read by guards as decision_notes),
+	// e.g. that the LA responded to the appeal (R45(1)). A decision's notes
+	// are cleared when its dispute returns to the initial state.
+	Note string `json:"note,omitempty"`
 }
 
 // ClockRef names a clock, and for per-source clocks the data field holding

@@ -151,6 +151,9 @@ type Decision struct {
 	// Order is the order last recorded on the decision's dispute (the
 	// Tribunal's, or an unopposed appeal's).
 	Order string `json:"order,omitempty"`
+	// Notes are what its current dispute recorded (Effects.Note), e.g.
+	// "response_submitted".
+	Notes []string `json:"notes,omitempty"`
 }
 
 // ID is the decision's id, "d<seq>": how firings, clock keys and

@@ -369,7 +369,7 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 		reflect.TypeOf(sdk.Child{}):       "DateOfBirth:date_of_birth,omitempty YearGroup:year_group,omitempty",
 		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Decision:decision,omitempty Kind:kind StartedAt:started_at Due:due StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
-		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq Dispute:dispute,omitempty Order:order,omitempty",
+		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq Dispute:dispute,omitempty Order:order,omitempty Notes:notes,omitempty",
 		reflect.TypeOf(sdk.Warning{}):     "Code:code Message:message Guard:guard,omitempty Citation:citation,omitempty Layer:layer,omitempty",
 		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash KeyID:key_id,omitempty Signature:signature,omitempty",
 	}

@@ -308,6 +308,17 @@ func appendDecision(b []byte, v *sdk.Decision) []byte {
 		b = append(b, `,"order":`...)
 		b = appendString(b, v.Order)
 	}
+	if len(v.Notes) > 0 {
+		b = append(b, `,"notes":`...)
+		b = append(b, '[')
+		for i7 := range v.Notes {
+			if i7 > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, v.Notes[i7])
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 

@@ -82,6 +82,8 @@ export type Trigger =
   | "dispute.certificate_issued"
   | "dispute.appeal_registered"
   | "dispute.tribunal_decided"
+  | "dispute.response_submitted"
+  | "dispute.appeal_unopposed"
   | "dispute.order_complied"
   | "dispute.withdrawn";
 
@@ -142,6 +144,7 @@ export type ClockId =
   | "order_no_plan_notice"
   | "order_final_plan"
   | "order_make_plan"
+  | "order_make_plan_final"
   | "order_amend"
   | "order_change_school";
 
@@ -180,6 +183,7 @@ export type ClockKey =
   | "order_no_plan_notice"
   | "order_final_plan"
   | "order_make_plan"
+  | "order_make_plan_final"
   | "order_amend"
   | "order_change_school";
 
@@ -490,6 +494,8 @@ export interface Decision {
   dispute?: string;
   /** Order is the order last recorded on the decision's dispute (the Tribunal's, or an unopposed appeal's). */
   order?: string;
+  /** Notes are what its current dispute recorded (Effects.Note), e.g. "response_submitted". */
+  notes?: string[];
 }
 
 /** Facts are what a host knows about a child or young person. The default guards read them; a firing may merge more in (see Firing.Facts). */
@@ -702,6 +708,8 @@ export interface Effects {
   set_states?: Record<string, string>;
   /** Decision records an appealable decision and starts the appeal window. */
   decision?: string;
+  /** Note, on a per-decision track's trigger, records a note on the decision it acts on (Decision.notes, read by guards as decision_notes), e.g. that the LA responded to the appeal (R45(1)). A decision's notes are cleared when its dispute returns to the initial state. */
+  note?: string;
 }
 
 /** FamilyRight says which statutory right a trigger is the family's way of using, for the statutory floor (TriggerDef.FamilyRight). */
@@ -1075,7 +1083,21 @@ export interface TriggerPayloads {
   "dispute.tribunal_decided": {
     /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
     decision?: string | null;
-    order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "cease";
+    order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | "cease";
+  };
+  /** The payload of dispute.response_submitted. */
+  "dispute.response_submitted": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.appeal_unopposed. */
+  "dispute.appeal_unopposed": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** What the appeal sought (default by the decision: refusal to assess or reassess -> assess; refusal to issue -> make_plan; contents -> amend; cease -> continue). */
+    order?: "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | null;
+    /** The appeal was about the school or type named only: the default order is change_school. */
+    placement_only?: boolean | null;
   };
   /** The payload of dispute.order_complied. */
   "dispute.order_complied": {
