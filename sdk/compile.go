@@ -776,6 +776,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 				d.add("unknown_clock", rp, layer, "trigger %s: unknown clock %q%s", trig, r.Clock, suggest(r.Clock, keys(c.clocks)))
 				continue
 			}
+			if r.SourceActor && (kind == "start" || r.Source != "" || !cs.def.PerSource) {
+				d.add("bad_value", rp, layer, "trigger %s: source_actor names a per-source clock to stop or cancel, without source", trig)
+			}
 			if r.Source != "" {
 				if !cs.def.PerSource {
 					d.add("bad_value", rp, layer, "trigger %s: clock %s is not per-source", trig, r.Clock)

@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "52946f79954daa7d5b5a73c0a61e0c61f7ae230676164081c8ac4ade363cff41",
-	policyHash: "87c01f423635fcf458524d8a03a6fdb0c17e3522ff5efe23f6f23d8a882886da",
+	yamlSHA256: "68673e4c3fccdcef0d507ea0281c6b64d463b90750b029831204d943fe5ddc9a",
+	policyHash: "5904fa6d483d96734c8fa3f2bc89d35427789bc9ff787c0c6b46b0e953851019",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -120,6 +120,12 @@ var genDefault = generatedDefault{
 				"order",
 			},
 			Cost: 19,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
+			UsesClocks: true,
+			Cost:       9,
 		},
 		programMeta{
 			Kind: "bool",
@@ -303,6 +309,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "decision != \"refusal_to_assess\"",
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "decision_at != \"\"",
 			Cost: 3,
 		},
@@ -345,6 +356,14 @@ var genDefault = generatedDefault{
 			Expr:       "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
 			UsesClocks: true,
 			Cost:       93,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "(data.response_due ?? \"\") != \"\" ? add_days(data.response_due, 1) : add_days(add_weeks(today, 5), 1)",
+			DataFields: []string{
+				"response_due",
+			},
+			Cost: 65573,
 		},
 		programMeta{
 			Kind: "string",
@@ -968,6 +987,16 @@ var genDefault = generatedDefault{
 				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(c); R45",
+			},
+			ClockDef{
+				ID:          "recommendation_response",
+				Description: "The health or social care body answers the Tribunal's recommendation, saying what it will do and why.",
+				Unit:        "before",
+				Before:      "(data.response_due ?? \"\") != \"\" ? add_days(data.response_due, 1) : add_days(add_weeks(today, 5), 1)",
+				PerSource:   true,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
 			},
 			ClockDef{
 				ID:          "order_amend",
@@ -3081,6 +3110,103 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R45",
+			},
+			TriggerDef{
+				ID:          "dispute.recommendation_made",
+				Description: "The Tribunal recommends health or social care provision (the extended appeal powers).",
+				From: []string{
+					"decided",
+				},
+				Roles: []string{
+					"tribunal",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:     "to",
+						Type:     "string",
+						Required: true,
+						Enum: []string{
+							"health",
+							"social_care",
+						},
+						Description: "The body the recommendation is made to.",
+					},
+					FieldDef{
+						Name:        "response_due",
+						Type:        "date",
+						Description: "The date the Tribunal set for the answer (default: 5 weeks).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "recommendation_on_plan_decision",
+						Expr:     "decision != \"refusal_to_assess\"",
+						Reason:   "The Tribunal can make health or social care recommendations only on an appeal about a plan, not a refusal to assess.",
+						Citation: "Rec Regs reg 3",
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock:  "recommendation_response",
+							Source: "to",
+						},
+					},
+				},
+				Citation: "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+			},
+			TriggerDef{
+				ID:          "dispute.recommendation_responded",
+				Description: "The health or social care body answers the Tribunal's recommendation.",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"health",
+					"social_care",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:        "followed",
+						Type:        "boolean",
+						Description: "Whether the body will follow the recommendation (it gives reasons if not).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "recommendation_open",
+						Expr:     "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
+						Reason:   "No recommendation to this body is waiting for an answer on this decision.",
+						Citation: "Rec Regs",
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock:       "recommendation_response",
+							SourceActor: true,
+						},
+					},
+				},
+				Citation: "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+				DecisionOpen: []string{
+					"recommendation_response",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.order_complied",

@@ -644,7 +644,7 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int, subj string) *Error {
 	day := env.Today
 	for _, r := range eff.Stop {
-		e.eachClock(w, r, data, subj, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy = day, t.def.ID
 				w.Clocks[k] = cl
@@ -652,7 +652,7 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Cancel {
-		e.eachClock(w, r, data, subj, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy, cl.Cancelled = day, t.def.ID, true
 				w.Clocks[k] = cl
@@ -660,7 +660,7 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Void {
-		e.eachClock(w, r, data, subj, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy, cl.Cancelled, cl.Void = day, t.def.ID, true, true
 				w.Clocks[k] = cl
@@ -669,7 +669,7 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 	}
 	for _, r := range eff.Except {
 		reason, _ := data["reason"].(string)
-		e.eachClock(w, r, data, subj, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" && e.p.clocks[cl.ID].def.Excusable && cl.Exception == "" {
 				cl.Exception = reason
 				w.Clocks[k] = cl
@@ -719,7 +719,7 @@ func (e *Engine) decide(w *Case, t *trigger, kind string, data map[string]any, e
 // reference with a source field, every instance of the clock otherwise.
 // A per-decision clock named by a firing that acts on decision subj is
 // only that decision's instance (or a v1 instance of no decision).
-func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, subj string, fn func(string, Clock)) {
+func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, subj, actor string, fn func(string, Clock)) {
 	if w.Clocks == nil {
 		return
 	}
@@ -728,8 +728,11 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, subj string
 			subj = ""
 		}
 	}
-	if r.Source != "" {
+	if r.Source != "" || r.SourceActor {
 		src, _ := data[r.Source].(string)
+		if r.SourceActor {
+			src = actor
+		}
 		k := r.Clock + "." + src
 		if subj != "" {
 			k += "." + subj

@@ -111,7 +111,27 @@ func (e *Engine) decisionClock(w *Case, id string, i int) (Clock, bool) {
 // day: its time (to appeal, to contact a mediation adviser) has not ended.
 func (e *Engine) anyRunsTo(w *Case, ids []string, i int, day string) bool {
 	for _, id := range ids {
+		if cs := e.p.clocks[id]; cs != nil && cs.def.PerSource {
+			if e.anySourceOpen(w, id, w.Decisions[i].ID(), day) {
+				return true
+			}
+			continue
+		}
 		if cl, ok := e.decisionClock(w, id, i); ok && cl.Due >= day {
+			return true
+		}
+	}
+	return false
+}
+
+// anySourceOpen is whether an instance of per-source clock id for decision
+// dec is open on day: a window not past due, a duty not yet stopped.
+func (e *Engine) anySourceOpen(w *Case, id, dec, day string) bool {
+	for _, cl := range w.Clocks {
+		if cl.ID != id || cl.Decision != dec {
+			continue
+		}
+		if (cl.Kind == ClockWindow && cl.Due >= day) || (cl.Kind != ClockWindow && cl.StoppedAt == "") {
 			return true
 		}
 	}

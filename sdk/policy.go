@@ -352,6 +352,10 @@ type Effects struct {
 type ClockRef struct {
 	Clock  string `json:"clock"`
 	Source string `json:"source,omitempty"`
+	// SourceActor, on a stop or cancel, names the per-source instance whose
+	// source is the firing actor's role (a recommendation answered by the
+	// body it was made to).
+	SourceActor bool `json:"source_actor,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The

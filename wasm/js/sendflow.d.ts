@@ -84,6 +84,8 @@ export type Trigger =
   | "dispute.tribunal_decided"
   | "dispute.response_submitted"
   | "dispute.appeal_unopposed"
+  | "dispute.recommendation_made"
+  | "dispute.recommendation_responded"
   | "dispute.order_complied"
   | "dispute.withdrawn";
 
@@ -145,6 +147,7 @@ export type ClockId =
   | "order_final_plan"
   | "order_make_plan"
   | "order_make_plan_final"
+  | "recommendation_response"
   | "order_amend"
   | "order_change_school";
 
@@ -184,12 +187,15 @@ export type ClockKey =
   | "order_final_plan"
   | "order_make_plan"
   | "order_make_plan_final"
+  | "recommendation_response.health"
+  | "recommendation_response.social_care"
   | "order_amend"
   | "order_change_school";
 
 /** Every source of a per-source clock (the R6(1) advice sources). From case.schema.json. */
 export type AdviceSource =
   | "educational"
+  | "health"
   | "medical"
   | "other"
   | "parent"
@@ -1098,6 +1104,22 @@ export interface TriggerPayloads {
     order?: "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | null;
     /** The appeal was about the school or type named only: the default order is change_school. */
     placement_only?: boolean | null;
+  };
+  /** The payload of dispute.recommendation_made. The firing must carry data. */
+  "dispute.recommendation_made": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The body the recommendation is made to. */
+    to: "health" | "social_care";
+    /** The date the Tribunal set for the answer (default: 5 weeks). */
+    response_due?: string | null;
+  };
+  /** The payload of dispute.recommendation_responded. */
+  "dispute.recommendation_responded": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** Whether the body will follow the recommendation (it gives reasons if not). */
+    followed?: boolean | null;
   };
   /** The payload of dispute.order_complied. */
   "dispute.order_complied": {
