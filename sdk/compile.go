@@ -789,6 +789,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 			} else if kind == "start" && cs.def.PerSource {
 				d.add("missing_field", rp, layer, "trigger %s: per-source clock %s needs a source field to start", trig, r.Clock)
 			}
+			if (r.IfField != "") != (r.IfItem != "") || (r.IfField != "" && (kind != "start" || t.fields[r.IfField].Type != "list")) {
+				d.add("bad_value", rp, layer, "trigger %s: if_field and if_item go together, on a start, and if_field must be a list payload field", trig)
+			}
 			if kind == "start" && cs.before != nil {
 				checkDataFields(trig, cs.before, t, layer, rp, d)
 			}

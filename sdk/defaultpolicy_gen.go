@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "68673e4c3fccdcef0d507ea0281c6b64d463b90750b029831204d943fe5ddc9a",
-	policyHash: "5904fa6d483d96734c8fa3f2bc89d35427789bc9ff787c0c6b46b0e953851019",
+	yamlSHA256: "fb1a9bfe6fa06f8f7c831d6fb01d68f0f086b3b745e35802e9d942cd5d9bc3e8",
+	policyHash: "b1504804122e8d78ad23fa4bdda5af5b11b61ba841f4bacf4b66e244c389f448",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -122,6 +122,17 @@ var genDefault = generatedDefault{
 			Cost: 19,
 		},
 		programMeta{
+			Kind: "bool",
+			Expr: "actor == \"health\"",
+			Cost: 3,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "actor == \"health\" ? clocks.agreement_health.running : clocks.agreement_action.running",
+			UsesClocks: true,
+			Cost:       9,
+		},
+		programMeta{
 			Kind:       "bool",
 			Expr:       "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
 			UsesClocks: true,
@@ -131,6 +142,12 @@ var genDefault = generatedDefault{
 			Kind: "bool",
 			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
 			Cost: 10051,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.agreement_notify_la.running",
+			UsesClocks: true,
+			Cost:       5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -200,6 +217,15 @@ var genDefault = generatedDefault{
 				"decision",
 			},
 			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.la_party == false && \"health\" in (data.agreement ?? [])",
+			DataFields: []string{
+				"agreement",
+				"la_party",
+			},
+			Cost: 65549,
 		},
 		programMeta{
 			Kind: "bool",
@@ -327,6 +353,17 @@ var genDefault = generatedDefault{
 			Expr:       "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 			UsesClocks: true,
 			Cost:       101,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "states.dispute == \"decided\"",
+			Cost: 5,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "states.dispute == \"decided\" || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_make_plan_final.running || clocks.order_amend.running || clocks.order_change_school.running",
+			UsesClocks: true,
+			Cost:       47,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -987,6 +1024,33 @@ var genDefault = generatedDefault{
 				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R44(2)(c); R45",
+			},
+			ClockDef{
+				ID:          "agreement_action",
+				Description: "The LA does what it agreed at mediation (an item other than an order's).",
+				Unit:        "weeks",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(3)",
+			},
+			ClockDef{
+				ID:          "agreement_health",
+				Description: "The health commissioning body does what it agreed at mediation.",
+				Unit:        "weeks",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(3)",
+			},
+			ClockDef{
+				ID:          "agreement_notify_la",
+				Description: "The health body tells the LA what it agreed at a mediation the LA was not a party to.",
+				Unit:        "weeks",
+				Length:      1,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(4)",
 			},
 			ClockDef{
 				ID:          "recommendation_response",
@@ -2691,11 +2755,74 @@ var genDefault = generatedDefault{
 						Type:        "string",
 						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
 					},
+					FieldDef{
+						Name: "agreement",
+						Type: "list",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"other",
+							"health",
+						},
+						Description: "What the parties agreed in writing (R42): each item starts the clocks of the order it matches, other and health their own.",
+					},
+					FieldDef{
+						Name:        "la_party",
+						Type:        "boolean",
+						Description: "Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
 							Clock: "mediation_certificate",
+						},
+						ClockRef{
+							Clock:   "order_assess",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_no_plan_notice",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_final_plan",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_make_plan",
+							IfField: "agreement",
+							IfItem:  "make_plan",
+						},
+						ClockRef{
+							Clock:   "order_make_plan_final",
+							IfField: "agreement",
+							IfItem:  "make_plan",
+						},
+						ClockRef{
+							Clock:   "order_amend",
+							IfField: "agreement",
+							IfItem:  "amend",
+						},
+						ClockRef{
+							Clock:   "order_change_school",
+							IfField: "agreement",
+							IfItem:  "change_school",
+						},
+						ClockRef{
+							Clock:   "agreement_action",
+							IfField: "agreement",
+							IfItem:  "other",
+						},
+						ClockRef{
+							Clock:   "agreement_health",
+							IfField: "agreement",
+							IfItem:  "health",
 						},
 					},
 					Stop: []ClockRef{
@@ -2704,7 +2831,19 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R39",
+				Branches: []Branch{
+					Branch{
+						When: "data.la_party == false && \"health\" in (data.agreement ?? [])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "agreement_notify_la",
+								},
+							},
+						},
+					},
+				},
+				Citation: "R39; R42",
 				FamilyRight: &FamilyRight{
 					Rule:     "appealable_decision_kept",
 					Right:    "the end of mediation is the mediation adviser's and the parties' to record, and opens the way to an appeal (R34-R39)",
@@ -3209,11 +3348,16 @@ var genDefault = generatedDefault{
 				},
 			},
 			TriggerDef{
-				ID: "dispute.order_complied",
+				ID:          "dispute.order_complied",
+				Description: "The LA records that it complied with the order (R44), an unopposed appeal (R45) or the order clocks of a mediation agreement (R42).",
 				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
 					"decided",
 				},
-				To: "none",
 				Roles: []string{
 					"la_officer",
 				},
@@ -3222,6 +3366,14 @@ var genDefault = generatedDefault{
 						Name:        "decision",
 						Type:        "string",
 						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "order_to_comply_with",
+						Expr:     "states.dispute == \"decided\" || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_make_plan_final.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "There is no order on this decision to comply with: it is not decided and no order clock of a mediation agreement is open.",
+						Citation: "R42; R44",
 					},
 				},
 				Effects: Effects{
@@ -3249,7 +3401,123 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R44",
+				Branches: []Branch{
+					Branch{
+						When: "states.dispute == \"decided\"",
+						To:   "none",
+					},
+				},
+				Citation: "R42; R44; R45",
+				DecisionOpen: []string{
+					"order_assess",
+					"order_no_plan_notice",
+					"order_final_plan",
+					"order_make_plan",
+					"order_make_plan_final",
+					"order_amend",
+					"order_change_school",
+				},
+				DecisionStates: []string{
+					"decided",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.agreement_complied",
+				Description: "The LA or the health body did what it agreed at mediation (R42(3)).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"la_officer",
+					"health",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreement_to_comply_with",
+						Expr:     "actor == \"health\" ? clocks.agreement_health.running : clocks.agreement_action.running",
+						Reason:   "Nothing agreed at mediation on this decision is waiting for this body to do it.",
+						Citation: "R42(3)",
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "actor == \"health\"",
+						Effects: Effects{
+							Stop: []ClockRef{
+								ClockRef{
+									Clock: "agreement_health",
+								},
+							},
+						},
+					},
+					Branch{
+						Effects: Effects{
+							Stop: []ClockRef{
+								ClockRef{
+									Clock: "agreement_action",
+								},
+							},
+						},
+					},
+				},
+				Citation: "R42(3)",
+				DecisionOpen: []string{
+					"agreement_action",
+					"agreement_health",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.agreement_notified",
+				Description: "The health body told the LA what it agreed at a mediation the LA was not a party to (R42(4)).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"health",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreement_notice_owed",
+						Expr:     "clocks.agreement_notify_la.running",
+						Reason:   "No notice to the LA of a mediation agreement is owed on this decision.",
+						Citation: "R42(4)",
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "agreement_notify_la",
+						},
+					},
+				},
+				Citation: "R42(4)",
+				DecisionOpen: []string{
+					"agreement_notify_la",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.withdrawn",

@@ -26,6 +26,7 @@ var earlierDefaults = []string{
 	"eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
 	"f64ccaa9701245fbc06af7c63773c93b33113f92dc39ee54514cbab22b188b2a",
 	"87c01f423635fcf458524d8a03a6fdb0c17e3522ff5efe23f6f23d8a882886da",
+	"5904fa6d483d96734c8fa3f2bc89d35427789bc9ff787c0c6b46b0e953851019",
 }
 
 // isEarlierDefault reports whether an event of policy id and hash was

@@ -677,6 +677,9 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Start {
+		if r.IfField != "" && !listHolds(data[r.IfField], r.IfItem) {
+			continue
+		}
 		if err := e.startClock(w, r.Clock, r.Source, subj, data, env, today); err != nil {
 			return err
 		}
@@ -940,6 +943,12 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 		data = nil
 	}
 	return data, probs, nil
+}
+
+// listHolds reports whether v, a payload list, holds item.
+func listHolds(v any, item string) bool {
+	l, _ := v.([]any)
+	return slices.Contains(l, any(item))
 }
 
 // fieldRoles refuses payload fields the actor's role may not set

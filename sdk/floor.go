@@ -321,7 +321,7 @@ func (f *floor) perDecisionKept() {
 // naming (decision_open) and the decision its guards read (on_decision):
 // plan.ceased waits for the cease decision's own dispute.
 func (f *floor) decisionNamingKept(bt TriggerDef, t *trigger, w where) {
-	if bt.OnDecision != t.def.OnDecision || !slices.Equal(bt.DecisionOpen, t.def.DecisionOpen) {
+	if bt.OnDecision != t.def.OnDecision || !slices.Equal(bt.DecisionOpen, t.def.DecisionOpen) || !slices.Equal(bt.DecisionStates, t.def.DecisionStates) {
 		f.add(RuleDecisionKept, w, "trigger %s: on_decision and decision_open are set by the default policy (which decision the step acts on is statute's)", bt.ID)
 	}
 }

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -117,11 +118,20 @@ func (e *Engine) anyRunsTo(w *Case, ids []string, i int, day string) bool {
 			}
 			continue
 		}
-		if cl, ok := e.decisionClock(w, id, i); ok && cl.Due >= day {
+		if cl, ok := e.decisionClock(w, id, i); ok && clockOpen(cl, day) {
 			return true
 		}
 	}
 	return false
+}
+
+// clockOpen is whether cl is open on day: a window not past due (stopped or
+// not: the time it gives has not ended), a duty not yet stopped.
+func clockOpen(cl Clock, day string) bool {
+	if cl.Kind == ClockWindow {
+		return cl.Due >= day
+	}
+	return cl.StoppedAt == ""
 }
 
 // anySourceOpen is whether an instance of per-source clock id for decision
@@ -131,7 +141,7 @@ func (e *Engine) anySourceOpen(w *Case, id, dec, day string) bool {
 		if cl.ID != id || cl.Decision != dec {
 			continue
 		}
-		if (cl.Kind == ClockWindow && cl.Due >= day) || (cl.Kind != ClockWindow && cl.StoppedAt == "") {
+		if clockOpen(cl, day) {
 			return true
 		}
 	}
@@ -148,12 +158,13 @@ func (e *Engine) canMove(w *Case, t *trigger, i int, day string) bool {
 		return false
 	}
 	pd := tr.def.PerDecision
-	if st == tr.initial {
-		ids := t.def.DecisionOpen
-		if len(ids) == 0 {
-			ids = pd.TimeToAppeal
-		}
-		return e.anyRunsTo(w, ids, i, day)
+	switch {
+	case slices.Contains(t.def.DecisionStates, st):
+		return true
+	case len(t.def.DecisionOpen) > 0:
+		return e.anyRunsTo(w, t.def.DecisionOpen, i, day)
+	case st == tr.initial:
+		return e.anyRunsTo(w, pd.TimeToAppeal, i, day)
 	}
 	for _, s := range pd.TimedStates {
 		if s == st {
@@ -175,7 +186,7 @@ func (e *Engine) nameDecision(w *Case, t *trigger, data map[string]any, today ca
 		}
 		return noSubject, &Error{Code: CodeInvalidInput, Pointer: "/data/decision",
 			Message:  fmt.Sprintf("data field decision must name a decision of this case (d<seq>); %s is not one", clip(id)),
-			Problems: []Problem{{Code: "bad_value", Pointer: "/data/decision", Message: "unknown decision"}}}
+			Problems: []Problem{{Code: "unknown_decision", Pointer: "/data/decision", Message: "unknown decision"}}}
 	}
 	day := today.String()
 	var found []int
@@ -195,7 +206,7 @@ func (e *Engine) nameDecision(w *Case, t *trigger, data map[string]any, today ca
 		msg := fmt.Sprintf("%s could act on any of decisions %s: name one with data decision", t.def.ID, strings.Join(ids, ", "))
 		return noSubject, &Error{Code: CodeInvalidInput, Pointer: "/data/decision", Message: msg,
 			Detail:   "A case with several open disputes needs the firing to say which decision it is about.",
-			Problems: []Problem{{Code: "required", Pointer: "/data/decision", Message: msg}}}
+			Problems: []Problem{{Code: "ambiguous_decision", Pointer: "/data/decision", Message: msg}}}
 	}
 	return len(w.Decisions) - 1, nil
 }

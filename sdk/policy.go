@@ -228,6 +228,12 @@ type TriggerDef struct {
 	// whose state is the initial one (R33's mediation_contact for a
 	// mediation trigger); empty means the track's time to appeal.
 	DecisionOpen []string `json:"decision_open,omitempty"`
+	// DecisionStates are the from-states in which the naming rule picks a
+	// decision without looking at DecisionOpen's clocks; in every other
+	// state, when DecisionOpen is set, one of them must be open
+	// (dispute.order_complied: a decided dispute, or an agreement's order
+	// clock open in any state).
+	DecisionStates []string `json:"decision_states,omitempty"`
 	// OnDecision, on a trigger of another track, makes its guards read the
 	// per-decision view of the latest decision of this kind (plan.ceased
 	// reads its cease decision's dispute and clocks).
@@ -356,6 +362,11 @@ type ClockRef struct {
 	// source is the firing actor's role (a recommendation answered by the
 	// body it was made to).
 	SourceActor bool `json:"source_actor,omitempty"`
+	// IfItem, on a start, starts the clock only when the list data field
+	// IfField holds this item (an R42 mediation agreement starts the clocks
+	// of the items agreed).
+	IfField string `json:"if_field,omitempty"`
+	IfItem  string `json:"if_item,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The

@@ -251,8 +251,11 @@ func (w *Walker) Next(c sdk.Case) Step {
 			f.Data = w.nameDecision(c, t, f.Data)
 		case w.chance(60):
 			f.Data = w.payload(t, false)
+			if _, bad := f.Data["decision"]; !bad {
+				f.Data = w.nameDecision(c, t, f.Data)
+			}
 		default:
-			f.Data = w.payload(t, true)
+			f.Data = w.nameDecision(c, t, w.payload(t, true))
 			f.Facts = w.facts(false)
 		}
 	}

@@ -87,6 +87,8 @@ export type Trigger =
   | "dispute.recommendation_made"
   | "dispute.recommendation_responded"
   | "dispute.order_complied"
+  | "dispute.agreement_complied"
+  | "dispute.agreement_notified"
   | "dispute.withdrawn";
 
 /** Every role of the default policy. From firing.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as Role`). */
@@ -147,11 +149,14 @@ export type ClockId =
   | "order_final_plan"
   | "order_make_plan"
   | "order_make_plan_final"
+  | "agreement_action"
+  | "agreement_health"
+  | "agreement_notify_la"
   | "recommendation_response"
   | "order_amend"
   | "order_change_school";
 
-/** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock. From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
+/** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock; a per-decision clock's key adds ".dN" (a string). From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
 export type ClockKey =
   | "support_review"
   | "lift_initial_contact"
@@ -187,6 +192,9 @@ export type ClockKey =
   | "order_final_plan"
   | "order_make_plan"
   | "order_make_plan_final"
+  | "agreement_action"
+  | "agreement_health"
+  | "agreement_notify_la"
   | "recommendation_response.health"
   | "recommendation_response.social_care"
   | "order_amend"
@@ -280,7 +288,7 @@ export interface Case {
   /** States maps every track to its current state. Nested states are written with dots, e.g. "sen_support.plan". */
   states: States;
   /** Clocks maps a clock key to the latest instance of that clock. Per-source clocks are keyed "clock.source", e.g. "ehc_advice.medical". */
-  clocks?: Partial<Record<ClockKey, Clock>>;
+  clocks?: Record<string, Clock>;
   /** Decisions lists the appealable decisions made on the case, oldest first. */
   decisions?: Decision[];
   /** Origin is the facts the case was opened with; Replay starts from them. Fire records it on a case that has none (then the facts are the origin, and the case must have no history). */
@@ -582,7 +590,7 @@ export interface ClockStatus {
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
   /** Key is the clock's key in Case.Clocks ("id" or "id.source"). */
-  key: ClockKey;
+  key: ClockKey | string;
   /** DaysLeft is the number of calendar days from the as-of date to Due (negative once overdue); only set for running clocks. */
   days_left?: number;
 }
@@ -681,6 +689,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Stop stops running clocks: met if on time, missed if late. */
   stop?: (string | {
@@ -688,6 +702,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Cancel ends running clocks whose process ended another way (a duty already past its due date stays missed). */
   cancel?: (string | {
@@ -695,6 +715,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Void ends running clocks whose duty never arose: they show cancelled even when past their due date. */
   void?: (string | {
@@ -702,6 +728,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Except records an exception (the data field Reason) on running clocks. */
   except?: (string | {
@@ -709,6 +741,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** SetStates moves other tracks directly (e.g. plan → active). */
   set_states?: Record<string, string>;
@@ -872,6 +910,8 @@ export interface TriggerDef {
   citation?: string;
   /** DecisionOpen, on a per-decision track's trigger, names the clocks of which one must not have ended for the naming rule to pick a decision whose state is the initial one (R33's mediation_contact for a mediation trigger); empty means the track's time to appeal. */
   decision_open?: string[];
+  /** DecisionStates are the from-states in which the naming rule picks a decision without looking at DecisionOpen's clocks; in every other state, when DecisionOpen is set, one of them must be open (dispute.order_complied: a decided dispute, or an agreement's order clock open in any state). */
+  decision_states?: string[];
   /** OnDecision, on a trigger of another track, makes its guards read the per-decision view of the latest decision of this kind (plan.ceased reads its cease decision's dispute and clocks). */
   on_decision?: string;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
@@ -1070,6 +1110,10 @@ export interface TriggerPayloads {
   "dispute.mediation_concluded": {
     /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
     decision?: string | null;
+    /** What the parties agreed in writing (R42): each item starts the clocks of the order it matches, other and health their own. */
+    agreement?: ("assess" | "make_plan" | "amend" | "change_school" | "other" | "health")[] | null;
+    /** Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)). */
+    la_party?: boolean | null;
   };
   /** The payload of dispute.certificate_issued. */
   "dispute.certificate_issued": {
@@ -1123,6 +1167,16 @@ export interface TriggerPayloads {
   };
   /** The payload of dispute.order_complied. */
   "dispute.order_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.agreement_complied. */
+  "dispute.agreement_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.agreement_notified. */
+  "dispute.agreement_notified": {
     /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
     decision?: string | null;
   };
