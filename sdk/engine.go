@@ -178,6 +178,11 @@ func (e *Engine) checkParts(c *Case) *Error {
 		if t.m == nil || !t.m.HasState(st) {
 			return bad("/states/"+ptrEscape(tk), "%s is not a state of track %s", clip(st), tk)
 		}
+		if t.def.Disabled && st != t.initial {
+			// A disabled track never moves: the case was made under a
+			// policy that has it.
+			return bad("/states/"+ptrEscape(tk), "track %s is disabled in this policy, so it stays at %s, not %s", tk, t.initial, clip(st))
+		}
 	}
 	for _, t := range e.p.tracks {
 		if _, ok := c.States[t.def.ID]; !ok {
