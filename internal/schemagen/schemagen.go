@@ -730,12 +730,13 @@ func structural(name string, s *jsonschema.Schema) {
 		dropRequired(defs["ClockDef"], "unit")
 		dropRequired(defs["TriggerDef"], "from", "roles")
 		// A guard needs expr and reason, unless it only switches off an
-		// inherited guard ({id, disabled: true}).
+		// inherited guard ({id, disabled: true}) or amends one field by
+		// field (no expr: a Welsh reason, a severity).
 		if g := defs["GuardDef"]; g != nil {
 			dropRequired(g, "expr", "reason")
 			off := requires("disabled")
 			off.Properties.Set("disabled", &jsonschema.Schema{Const: true})
-			g.AnyOf = []*jsonschema.Schema{requires("expr", "reason"), off}
+			g.AnyOf = []*jsonschema.Schema{requires("expr", "reason"), off, {Not: requires("expr")}}
 		}
 		enumProp(defs["ClockDef"], "kind", []string{"duty", "window"})
 		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "before"})
