@@ -248,6 +248,13 @@ func (b *builder) tracks() {
 		walk("", "", t.States, w.path+".states")
 		b.c.tracks = append(b.c.tracks, tr)
 		b.c.trackBy[t.ID] = tr
+		if t.PerDecision != nil && !t.Disabled {
+			if b.c.perDecision != nil {
+				b.d.add("bad_value", w.path+".per_decision", w.layer, "track %s: only one track can be per decision (%s is)", t.ID, b.c.perDecision.def.ID)
+			} else {
+				b.c.perDecision = tr
+			}
+		}
 		b.pending = append(b.pending, &pendingTrack{t: tr, specs: states})
 	}
 }
@@ -262,6 +269,17 @@ func (b *builder) clocks() {
 	}
 	if b.p.AppealClock != "" && b.c.clocks[b.p.AppealClock] == nil {
 		b.d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", b.p.AppealClock)
+	}
+	if tr := b.c.perDecision; tr != nil {
+		w := b.o.tracks[tr.def.ID]
+		pd := tr.def.PerDecision
+		for _, ids := range [...][]string{pd.TimeToAppeal, pd.Start} {
+			for _, id := range ids {
+				if cs := b.c.clocks[id]; cs == nil || !cs.def.PerDecision {
+					b.d.add("unknown_clock", w.path+".per_decision", w.layer, "track %s: %q is not a per-decision clock", tr.def.ID, id)
+				}
+			}
+		}
 	}
 }
 

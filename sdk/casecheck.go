@@ -225,12 +225,19 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		if cs == nil {
 			return bad(ptr, "unknown clock %s", clip(cl.ID))
 		}
+		base := k
+		if cl.Decision != "" {
+			if !cs.def.PerDecision || decisionIndex(c, cl.Decision) < 0 || !strings.HasSuffix(k, "."+cl.Decision) {
+				return bad(ptr+"/decision", "clock %s: decision is not one of the case's decisions, or the clock is not per decision", cl.ID)
+			}
+			base = strings.TrimSuffix(k, "."+cl.Decision)
+		}
 		if cs.def.PerSource {
 			src := e.sources[cl.ID]
-			if k != cl.ID+"."+cl.Source || src == nil || !(src.values[cl.Source] || (src.any && cl.Source != "" && textOK(cl.Source))) {
+			if base != cl.ID+"."+cl.Source || src == nil || !(src.values[cl.Source] || (src.any && cl.Source != "" && textOK(cl.Source))) {
 				return bad(ptr, "a clock key of %d characters does not match per-source clock %s and a source it can have", utf8.RuneCountInString(k), cl.ID)
 			}
-		} else if k != cl.ID || cl.Source != "" {
+		} else if base != cl.ID || cl.Source != "" {
 			return bad(ptr, "a clock key of %d characters is not the id of clock %s (which has no source)", utf8.RuneCountInString(k), cl.ID)
 		}
 		if cl.Kind != cs.def.Kind {
@@ -279,6 +286,15 @@ func (e *Engine) checkDecisions(c *Case, bad func(ptr, format string, args ...an
 		}
 		if _, err := calendar.ParseDate(d.At); err != nil {
 			return bad(ptr+"/at", "the decision's date is not a date")
+		}
+		if tr := e.p.perDecision; d.Dispute != "" && (tr == nil || !tr.m.HasState(d.Dispute)) {
+			return bad(ptr+"/dispute", "decision %d: %s is not a state of the per-decision track", i, clip(d.Dispute))
+		}
+		if len(d.Notes) > MaxListItems || slices.ContainsFunc(d.Notes, func(n string) bool { return !textOK(n) || len(n) > MaxIdentifierLen }) {
+			return bad(ptr+"/notes", "decision %d: more than %d notes, or a note longer than %d bytes or not valid UTF-8 text", i, MaxListItems, MaxIdentifierLen)
+		}
+		if !textOK(d.Order) || len(d.Order) > MaxIdentifierLen {
+			return bad(ptr+"/order", "decision %d: the order is longer than %d bytes or not valid UTF-8 text", i, MaxIdentifierLen)
 		}
 	}
 	return nil

@@ -93,12 +93,15 @@ type compiled struct {
 	decision map[string]bool
 	tracks   []*track
 	trackBy  map[string]*track
-	clocks   map[string]*clockSpec
-	triggers []*trigger
-	trigBy   map[string]*trigger
-	holidays *calendar.Holidays
-	warnings []Warning
-	opts     []expr.Option
+	// perDecision is the track with one instance per appealable decision
+	// (TrackDef.PerDecision), nil when none.
+	perDecision *track
+	clocks      map[string]*clockSpec
+	triggers    []*trigger
+	trigBy      map[string]*trigger
+	holidays    *calendar.Holidays
+	warnings    []Warning
+	opts        []expr.Option
 	// lazy, for the embedded default policy compiled alone, holds what
 	// compiling each of its expressions finds (defaultjson.go): those
 	// expressions are compiled on first use, with lazyOpts.
@@ -799,6 +802,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 				d.add("unknown_clock", rp, layer, "trigger %s: unknown clock %q%s", trig, r.Clock, suggest(r.Clock, keys(c.clocks)))
 				continue
 			}
+			if r.SourceActor && (kind == "start" || r.Source != "" || !cs.def.PerSource) {
+				d.add("bad_value", rp, layer, "trigger %s: source_actor names a per-source clock to stop or cancel, without source", trig)
+			}
 			if r.Source != "" {
 				if !cs.def.PerSource {
 					d.add("bad_value", rp, layer, "trigger %s: clock %s is not per-source", trig, r.Clock)
@@ -808,6 +814,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 				}
 			} else if kind == "start" && cs.def.PerSource {
 				d.add("missing_field", rp, layer, "trigger %s: per-source clock %s needs a source field to start", trig, r.Clock)
+			}
+			if (r.IfField != "") != (r.IfItem != "") || (r.IfField != "" && (kind != "start" || t.fields[r.IfField].Type != "list")) {
+				d.add("bad_value", rp, layer, "trigger %s: if_field and if_item go together, on a start, and if_field must be a list payload field", trig)
 			}
 			if kind == "start" && cs.before != nil {
 				checkDataFields(trig, cs.before, t, layer, rp, d)

@@ -4,9 +4,14 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "3fd189d517c93d38cf79f7b39d0fa46b50c8398def553fd07c1693a04d420409",
-	policyHash: "578a92c3bf3e095356b07791a4c343fe8956e7f21148c6d8290d86e16f2623a0",
+	yamlSHA256: "e06f5f7dfba9dd5d5eaee54f60785e120a68b2382c73e4947ed2a792308542bb",
+	policyHash: "3b8910f04b3cca82f168b905c9f15efccbfebed14b63416e6b0a350c8a027621",
 	programs: []programMeta{
+		programMeta{
+			Kind: "bool",
+			Expr: "!(\"response_submitted\" in decision_notes)",
+			Cost: 65540,
+		},
 		programMeta{
 			Kind: "bool",
 			Expr: "!(states.plan in params.plan_maintained_states)",
@@ -19,6 +24,12 @@ var genDefault = generatedDefault{
 				"preparation_for_adulthood",
 			},
 			Cost: 16,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "!clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+			UsesClocks: true,
+			Cost:       14,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -40,6 +51,14 @@ var genDefault = generatedDefault{
 			Kind: "bool",
 			Expr: "\"personalised_plan\" in evidence",
 			Cost: 65539,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "((data.order ?? \"\") == \"continue\" || ((data.order ?? \"\") == \"\" && decision == \"cease\")) && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 25,
 		},
 		programMeta{
 			Kind: "bool",
@@ -65,8 +84,80 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"amend\" || ((data.order ?? \"\") == \"\" && decision in [\"plan_contents\", \"amended_plan\", \"maintain_after_review\", \"refusal_to_amend\"])",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 27,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"assess\" || ((data.order ?? \"\") == \"\" && decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 23,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"change_school\" || ((data.order ?? \"\") == \"\" && data.placement_only == true && decision in [\"plan_contents\", \"amended_plan\"])",
+			DataFields: []string{
+				"order",
+				"placement_only",
+			},
+			Cost: 29,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"continue_and_amend\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 7,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"continue_and_amend\" && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"make_plan\" || ((data.order ?? \"\") == \"\" && decision == \"refusal_to_issue\")",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 19,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "actor == \"health\"",
+			Cost: 3,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "actor == \"health\" ? clocks.agreement_health.running : clocks.agreement_action.running",
+			UsesClocks: true,
+			Cost:       9,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
+			UsesClocks: true,
+			Cost:       9,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
 			Cost: 30101,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.agreement_notify_la.running",
+			UsesClocks: true,
+			Cost:       5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -76,6 +167,15 @@ var genDefault = generatedDefault{
 			},
 			UsesClocks: true,
 			Cost:       13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "clocks.appeal_after_certificate.exists || data.placement_only == true",
+			DataFields: []string{
+				"placement_only",
+			},
+			UsesClocks: true,
+			Cost:       11,
 		},
 		programMeta{
 			Kind: "bool",
@@ -145,6 +245,15 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.la_party == false && \"health\" in (data.agreement ?? [])",
+			DataFields: []string{
+				"agreement",
+				"la_party",
+			},
+			Cost: 65549,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.meeting_date >= add_days(today, 14)",
 			DataFields: []string{
 				"meeting_date",
@@ -169,11 +278,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "data.order == \"assess\" && states.ehc == \"refused\"",
+			Expr: "data.order == \"assess\" && (states.ehc == \"refused\" || decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
 			DataFields: []string{
 				"order",
 			},
-			Cost: 11,
+			Cost: 19,
 		},
 		programMeta{
 			Kind: "bool",
@@ -193,11 +302,44 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.order == \"continue_and_amend\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.order == \"continue_and_amend\" && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 11,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.order == \"make_plan\"",
 			DataFields: []string{
 				"order",
 			},
 			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
+			DataFields: []string{
+				"placement_only",
+			},
+			Cost: 13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.placement_only == true || !clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+			DataFields: []string{
+				"placement_only",
+			},
+			UsesClocks: true,
+			Cost:       20,
 		},
 		programMeta{
 			Kind: "bool",
@@ -209,19 +351,38 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.time_extended == true || today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
+			DataFields: []string{
+				"time_extended",
+			},
+			UsesClocks: true,
+			Cost:       99,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "decision != \"refusal_to_assess\"",
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "decision_at != \"\"",
 			Cost: 3,
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "exception_open",
-			Cost: 1,
+			Expr: "decision_order in [\"dismissed\", \"cease\"] || !(states.dispute in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+			Cost: 20,
 		},
 		programMeta{
 			Kind:       "bool",
-			Expr:       "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+			Expr:       "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 			UsesClocks: true,
-			Cost:       93,
+			Cost:       101,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "exception_open",
+			Cost: 1,
 		},
 		programMeta{
 			Kind: "bool",
@@ -233,16 +394,14 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "states.dispute == \"certificate_issued\" || data.placement_only == true",
-			DataFields: []string{
-				"placement_only",
-			},
-			Cost: 11,
+			Expr: "states.dispute == \"decided\"",
+			Cost: 5,
 		},
 		programMeta{
-			Kind: "bool",
-			Expr: "states.dispute == \"none\"",
-			Cost: 5,
+			Kind:       "bool",
+			Expr:       "states.dispute == \"decided\" || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_make_plan_final.running || clocks.order_amend.running || clocks.order_change_school.running",
+			UsesClocks: true,
+			Cost:       47,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -278,6 +437,14 @@ var genDefault = generatedDefault{
 			Expr:       "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
 			UsesClocks: true,
 			Cost:       93,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "(data.response_due ?? \"\") != \"\" ? add_days(data.response_due, 1) : add_days(add_weeks(today, 5), 1)",
+			DataFields: []string{
+				"response_due",
+			},
+			Cost: 65573,
 		},
 		programMeta{
 			Kind: "string",
@@ -453,12 +620,20 @@ var genDefault = generatedDefault{
 				Max:         &genDefaultFloat4,
 			},
 			Parameter{
+				ID:          "order_make_plan_final_weeks",
+				Value:       float64(11),
+				Description: "Weeks from an order to make a plan (or an unopposed appeal against a refusal to issue) to the final plan (R44(2)(c), R45: read as 11; SPEC A8).",
+				Type:        "integer",
+				Min:         &genDefaultFloat5,
+				Max:         &genDefaultFloat6,
+			},
+			Parameter{
 				ID:          "lift_initial_contact_working_days",
 				Value:       float64(5),
 				Description: "Working days within which the allocated LIFT professional first contacts the school (SEED-0, SEED-1: five).",
 				Type:        "integer",
-				Min:         &genDefaultFloat5,
-				Max:         &genDefaultFloat6,
+				Min:         &genDefaultFloat7,
+				Max:         &genDefaultFloat8,
 			},
 			Parameter{
 				ID:          "lift_training_catalogue",
@@ -653,7 +828,7 @@ var genDefault = generatedDefault{
 			},
 			TrackDef{
 				ID:          "dispute",
-				Description: "Mediation and SEND Tribunal appeal against an appealable decision.",
+				Description: "Mediation and SEND Tribunal appeal: one dispute per appealable decision d<seq> (CFA s51(2)).",
 				Initial:     "none",
 				States: []StateDef{
 					StateDef{
@@ -676,6 +851,19 @@ var genDefault = generatedDefault{
 					},
 				},
 				Statutory: true,
+				PerDecision: &PerDecision{
+					TimeToAppeal: []string{
+						"appeal_window",
+						"appeal_after_certificate",
+					},
+					TimedStates: []string{
+						"certificate_issued",
+					},
+					Start: []string{
+						"mediation_contact",
+					},
+					OrderField: "order",
+				},
 			},
 		},
 		Clocks: []ClockDef{
@@ -949,8 +1137,19 @@ var genDefault = generatedDefault{
 				Unit:          "months",
 				Length:        2,
 				TribunalMoves: true,
+				PerDecision:   true,
 				Statutory:     true,
 				Citation:      "HESC r20(1)(c)(i); r12",
+			},
+			ClockDef{
+				ID:          "mediation_contact",
+				Description: "Contact the mediation adviser about the decision (2 months from the notice, never moved): the limit on every mediation contact.",
+				Kind:        "window",
+				Unit:        "months",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R33",
 			},
 			ClockDef{
 				ID:            "appeal_after_certificate",
@@ -959,6 +1158,7 @@ var genDefault = generatedDefault{
 				Unit:          "months",
 				Length:        1,
 				TribunalMoves: true,
+				PerDecision:   true,
 				Statutory:     true,
 				Citation:      "HESC r20(1)(c)(ii); r12",
 			},
@@ -967,6 +1167,7 @@ var genDefault = generatedDefault{
 				Description: "The mediation adviser issues the certificate.",
 				Unit:        "working_days",
 				Length:      3,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R34; R39",
 			},
@@ -975,6 +1176,7 @@ var genDefault = generatedDefault{
 				Description: "Mediation takes place.",
 				Unit:        "days",
 				Length:      30,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R37",
 			},
@@ -983,6 +1185,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to assess.",
 				Unit:        "weeks",
 				Length:      2,
+				PerDecision: true,
 				Exceptions: []ExceptionRule{
 					ExceptionRule{
 						Reason: "exceptional_personal_circumstances",
@@ -1003,6 +1206,7 @@ var genDefault = generatedDefault{
 				Description: "After a Tribunal order to assess: notify a decision not to issue an EHC plan within 10 weeks of the order.",
 				Unit:        "weeks",
 				Length:      10,
+				PerDecision: true,
 				Exceptions: []ExceptionRule{
 					ExceptionRule{
 						Reason: "exceptional_personal_circumstances",
@@ -1023,6 +1227,7 @@ var genDefault = generatedDefault{
 				Description: "After a Tribunal order to assess: issue the final EHC plan within 14 weeks of the order.",
 				Unit:        "weeks",
 				Length:      14,
+				PerDecision: true,
 				Exceptions: []ExceptionRule{
 					ExceptionRule{
 						Reason: "exceptional_personal_circumstances",
@@ -1043,6 +1248,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to make and maintain a plan.",
 				Unit:        "weeks",
 				Length:      5,
+				PerDecision: true,
 				Exceptions: []ExceptionRule{
 					ExceptionRule{
 						Reason: "exceptional_personal_circumstances",
@@ -1059,10 +1265,69 @@ var genDefault = generatedDefault{
 				Citation:  "R44(2)(c); R44(3)",
 			},
 			ClockDef{
+				ID:          "order_make_plan_final",
+				Description: "After an order to make and maintain a plan: issue the final plan.",
+				Unit:        "weeks",
+				LengthParam: "order_make_plan_final_weeks",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(c); R44(3); R45",
+			},
+			ClockDef{
+				ID:          "agreement_action",
+				Description: "The LA does what it agreed at mediation (an item other than an order's).",
+				Unit:        "weeks",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(3)",
+			},
+			ClockDef{
+				ID:          "agreement_health",
+				Description: "The health commissioning body does what it agreed at mediation.",
+				Unit:        "weeks",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(3)",
+			},
+			ClockDef{
+				ID:          "agreement_notify_la",
+				Description: "The health body tells the LA what it agreed at a mediation the LA was not a party to.",
+				Unit:        "weeks",
+				Length:      1,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(4)",
+			},
+			ClockDef{
+				ID:          "recommendation_response",
+				Description: "The health or social care body answers the Tribunal's recommendation, saying what it will do and why.",
+				Unit:        "before",
+				Before:      "(data.response_due ?? \"\") != \"\" ? add_days(data.response_due, 1) : add_days(add_weeks(today, 5), 1)",
+				PerSource:   true,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+			},
+			ClockDef{
 				ID:          "order_amend",
 				Description: "Comply with a Tribunal order to amend the plan.",
 				Unit:        "weeks",
 				Length:      5,
+				PerDecision: true,
 				Exceptions: []ExceptionRule{
 					ExceptionRule{
 						Reason: "exceptional_personal_circumstances",
@@ -1083,6 +1348,7 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to change the school named.",
 				Unit:        "weeks",
 				Length:      2,
+				PerDecision: true,
 				Exceptions: []ExceptionRule{
 					ExceptionRule{
 						Reason: "exceptional_personal_circumstances",
@@ -1583,7 +1849,7 @@ var genDefault = generatedDefault{
 						Name:        "annual_provision_cost",
 						Type:        "number",
 						Required:    true,
-						Min:         &genDefaultFloat7,
+						Min:         &genDefaultFloat9,
 						Description: "Annual cost of the pupil's SEN provision, pounds.",
 					},
 				},
@@ -1975,6 +2241,16 @@ var genDefault = generatedDefault{
 							Clock: "ehc_draft_representations",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "order_make_plan",
+						},
+					},
+					Void: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
 				Citation: "R13(1); CoP 9.77",
 				SEN2:     "draft_issued",
@@ -2160,6 +2436,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan_final",
 						},
 					},
 					Cancel: []ClockRef{
@@ -2856,6 +3135,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "reassessment_final",
 						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
 					},
 					Decision: "plan_contents",
 				},
@@ -2869,6 +3151,13 @@ var genDefault = generatedDefault{
 				To: "cease_proposed",
 				Roles: []string{
 					"la_officer",
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
 				Citation: "CFA s45; R31(1)",
 			},
@@ -2887,8 +3176,8 @@ var genDefault = generatedDefault{
 						Name:        "reason",
 						Type:        "integer",
 						Required:    true,
-						Min:         &genDefaultFloat8,
-						Max:         &genDefaultFloat9,
+						Min:         &genDefaultFloat10,
+						Max:         &genDefaultFloat11,
 						Description: "SEN2 cease reason code 1-9.",
 					},
 				},
@@ -2923,16 +3212,16 @@ var genDefault = generatedDefault{
 				Guards: []GuardDef{
 					GuardDef{
 						ID:        "no_open_appeal",
-						Expr:      "states.dispute == \"none\"",
-						Reason:    "The plan must be maintained while mediation or an appeal is in progress.",
+						Expr:      "decision_order in [\"dismissed\", \"cease\"] || !(states.dispute in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+						Reason:    "The plan must be maintained while mediation or an appeal on the decision to cease is in progress.",
 						Citation:  "CFA s45; EN para 247",
 						Statutory: true,
 					},
 					GuardDef{
 						ID:        "appeal_window_ended",
-						Expr:      "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+						Expr:      "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 						Reason:    "The plan must be maintained until the time to appeal the decision to cease has ended.",
-						Citation:  "HESC r20; CFA s45",
+						Citation:  "HESC r20; CFA s45; R44(2)(a)",
 						Statutory: true,
 					},
 				},
@@ -2988,8 +3277,9 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "CFA s45; EN para 247",
-				SEN2:     "ceased",
+				Citation:   "CFA s45; EN para 247",
+				OnDecision: "cease",
+				SEN2:       "ceased",
 			},
 			TriggerDef{
 				ID:          "plan.age_limit_reached",
@@ -3281,8 +3571,8 @@ var genDefault = generatedDefault{
 						Name:     "transfer_year",
 						Type:     "integer",
 						Required: true,
-						Min:      &genDefaultFloat10,
-						Max:      &genDefaultFloat11,
+						Min:      &genDefaultFloat12,
+						Max:      &genDefaultFloat13,
 					},
 					FieldDef{
 						Name: "post16",
@@ -3358,6 +3648,11 @@ var genDefault = generatedDefault{
 				},
 				Payload: []FieldDef{
 					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
 						Name: "on_behalf_of",
 						Type: "string",
 						Enum: []string{
@@ -3381,6 +3676,12 @@ var genDefault = generatedDefault{
 						Reason:   "There is no appealable decision on this case: mediation and appeals are about one.",
 						Citation: "CFA s51(2); CFA s53",
 					},
+					GuardDef{
+						ID:       "mediation_contact_in_time",
+						Expr:     "!clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+						Reason:   "The mediation adviser must be contacted within 2 months of the decision notice (R33); the appeal may still be made with a certificate already issued.",
+						Citation: "R33",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -3388,8 +3689,16 @@ var genDefault = generatedDefault{
 							Clock: "mediation_certificate",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "mediation_contact",
+						},
+					},
 				},
 				Citation: "R33; R34",
+				DecisionOpen: []string{
+					"mediation_contact",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:                "appealable_decision_kept",
 					Right:               "declining mediation and going on to appeal is a statutory right (CFA s55)",
@@ -3409,6 +3718,16 @@ var genDefault = generatedDefault{
 				},
 				Payload: []FieldDef{
 					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:        "placement_only",
+						Type:        "boolean",
+						Description: "The mediation is only about the school or type named (section I): R33's limit does not apply (CFA s55(3)).",
+					},
+					FieldDef{
 						Name: "on_behalf_of",
 						Type: "string",
 						Enum: []string{
@@ -3432,6 +3751,12 @@ var genDefault = generatedDefault{
 						Reason:   "There is no appealable decision on this case: mediation and appeals are about one.",
 						Citation: "CFA s51(2); CFA s53",
 					},
+					GuardDef{
+						ID:       "mediation_contact_in_time",
+						Expr:     "data.placement_only == true || !clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+						Reason:   "The mediation adviser must be contacted within 2 months of the decision notice (R33); the appeal may still be made with a certificate already issued.",
+						Citation: "R33",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -3439,8 +3764,16 @@ var genDefault = generatedDefault{
 							Clock: "mediation_held",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "mediation_contact",
+						},
+					},
 				},
-				Citation: "R35-R37",
+				Citation: "R33; R35-R37",
+				DecisionOpen: []string{
+					"mediation_contact",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:                "appealable_decision_kept",
 					Right:               "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
@@ -3458,10 +3791,80 @@ var genDefault = generatedDefault{
 					"mediation_adviser",
 					"la_officer",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "agreement",
+						Type: "list",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"other",
+							"health",
+						},
+						Description: "What the parties agreed in writing (R42): each item starts the clocks of the order it matches, other and health their own.",
+					},
+					FieldDef{
+						Name:        "la_party",
+						Type:        "boolean",
+						Description: "Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)).",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
 							Clock: "mediation_certificate",
+						},
+						ClockRef{
+							Clock:   "order_assess",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_no_plan_notice",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_final_plan",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_make_plan",
+							IfField: "agreement",
+							IfItem:  "make_plan",
+						},
+						ClockRef{
+							Clock:   "order_make_plan_final",
+							IfField: "agreement",
+							IfItem:  "make_plan",
+						},
+						ClockRef{
+							Clock:   "order_amend",
+							IfField: "agreement",
+							IfItem:  "amend",
+						},
+						ClockRef{
+							Clock:   "order_change_school",
+							IfField: "agreement",
+							IfItem:  "change_school",
+						},
+						ClockRef{
+							Clock:   "agreement_action",
+							IfField: "agreement",
+							IfItem:  "other",
+						},
+						ClockRef{
+							Clock:   "agreement_health",
+							IfField: "agreement",
+							IfItem:  "health",
 						},
 					},
 					Stop: []ClockRef{
@@ -3470,7 +3873,19 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R39",
+				Branches: []Branch{
+					Branch{
+						When: "data.la_party == false && \"health\" in (data.agreement ?? [])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "agreement_notify_la",
+								},
+							},
+						},
+					},
+				},
+				Citation: "R39; R42",
 				FamilyRight: &FamilyRight{
 					Rule:     "appealable_decision_kept",
 					Right:    "the end of mediation is the mediation adviser's and the parties' to record, and opens the way to an appeal (R34-R39)",
@@ -3485,6 +3900,13 @@ var genDefault = generatedDefault{
 				To: "certificate_issued",
 				Roles: []string{
 					"mediation_adviser",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -3515,8 +3937,14 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"parent",
 					"young_person",
+					"tribunal",
 				},
 				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 					FieldDef{
 						Name:        "placement_only",
 						Type:        "boolean",
@@ -3538,6 +3966,14 @@ var genDefault = generatedDefault{
 						},
 						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
 					},
+					FieldDef{
+						Name: "time_extended",
+						Type: "boolean",
+						Roles: []string{
+							"tribunal",
+						},
+						Description: "The Tribunal extended the time to appeal (HESC r5(3)(a)): registered out of time.",
+					},
 				},
 				Guards: []GuardDef{
 					GuardDef{
@@ -3548,15 +3984,34 @@ var genDefault = generatedDefault{
 					},
 					GuardDef{
 						ID:       "certificate_or_placement_only",
-						Expr:     "states.dispute == \"certificate_issued\" || data.placement_only == true",
-						Reason:   "An appeal needs a mediation certificate unless it is only about the school or type of school named.",
-						Citation: "CFA s55",
+						Expr:     "clocks.appeal_after_certificate.exists || data.placement_only == true",
+						Reason:   "An appeal needs a mediation certificate for the decision (one issued before a withdrawal counts) unless it is only about the school or type of school named.",
+						Citation: "CFA s55(3)",
+					},
+					GuardDef{
+						ID:       "placement_only_on_contents",
+						Expr:     "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
+						Reason:   "Only an appeal against the contents of a plan (or an amended plan) can be about the school or type named alone.",
+						Citation: "CFA s51(2)(c); s55(3)",
 					},
 					GuardDef{
 						ID:       "appeal_in_time",
 						Expr:     "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
-						Reason:   "The time to appeal has passed: 2 months from the decision notice, or 1 month from the mediation certificate if later (late appeals are at the Tribunal's discretion).",
+						Reason:   "The time to appeal has passed: 2 months from the decision notice, or 1 month from the latest mediation certificate if later (late appeals need the Tribunal to extend the time).",
 						Citation: "HESC r20(1)(c); r12",
+						Roles: []string{
+							"parent",
+							"young_person",
+						},
+					},
+					GuardDef{
+						ID:       "appeal_in_time_or_extended",
+						Expr:     "data.time_extended == true || today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
+						Reason:   "The time to appeal has passed: the Tribunal registers a late appeal only with time_extended (HESC r5(3)(a)).",
+						Citation: "HESC r20(1)(c); r5(3)(a); r12",
+						Roles: []string{
+							"tribunal",
+						},
 					},
 				},
 				Effects: Effects{
@@ -3588,6 +4043,11 @@ var genDefault = generatedDefault{
 				},
 				Payload: []FieldDef{
 					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
 						Name:     "order",
 						Type:     "string",
 						Required: true,
@@ -3598,13 +4058,14 @@ var genDefault = generatedDefault{
 							"amend",
 							"change_school",
 							"continue",
+							"continue_and_amend",
 							"cease",
 						},
 					},
 				},
 				Branches: []Branch{
 					Branch{
-						When: "data.order == \"assess\" && states.ehc == \"refused\"",
+						When: "data.order == \"assess\" && (states.ehc == \"refused\" || decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
 						Effects: Effects{
 							Start: []ClockRef{
 								ClockRef{
@@ -3635,6 +4096,9 @@ var genDefault = generatedDefault{
 							Start: []ClockRef{
 								ClockRef{
 									Clock: "order_make_plan",
+								},
+								ClockRef{
+									Clock: "order_make_plan_final",
 								},
 							},
 						},
@@ -3667,6 +4131,29 @@ var genDefault = generatedDefault{
 							},
 						},
 					},
+					Branch{
+						When: "data.order == \"continue_and_amend\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+					Branch{
+						When: "data.order == \"continue_and_amend\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
 				},
 				Citation: "R43; R44",
 				FamilyRight: &FamilyRight{
@@ -3677,13 +4164,278 @@ var genDefault = generatedDefault{
 				SEN2: "tribunal_decision",
 			},
 			TriggerDef{
-				ID: "dispute.order_complied",
+				ID:          "dispute.response_submitted",
+				Description: "The LA's response to the appeal (HESC r21): after it, conceding needs a Tribunal order.",
+				From: []string{
+					"appealed",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Effects: Effects{
+					Note: "response_submitted",
+				},
+				Citation: "HESC r21; R45(1)",
+			},
+			TriggerDef{
+				ID:          "dispute.appeal_unopposed",
+				Description: "The LA tells the Tribunal it will not oppose the appeal (R45): the appeal is treated as determined in the family's favour.",
+				From: []string{
+					"appealed",
+				},
+				To: "decided",
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "order",
+						Type: "string",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"continue",
+							"continue_and_amend",
+						},
+						Description: "What the appeal sought (default by the decision: refusal to assess or reassess -> assess; refusal to issue -> make_plan; contents -> amend; cease -> continue).",
+					},
+					FieldDef{
+						Name:        "placement_only",
+						Type:        "boolean",
+						Description: "The appeal was about the school or type named only: the default order is change_school.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "no_response_submitted",
+						Expr:     "!(\"response_submitted\" in decision_notes)",
+						Reason:   "The LA has responded to the appeal: it can no longer concede under R45; the Tribunal decides.",
+						Citation: "R45(1)",
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "(data.order ?? \"\") == \"assess\" || ((data.order ?? \"\") == \"\" && decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_assess",
+								},
+								ClockRef{
+									Clock: "order_no_plan_notice",
+								},
+								ClockRef{
+									Clock: "order_final_plan",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"make_plan\" || ((data.order ?? \"\") == \"\" && decision == \"refusal_to_issue\")",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_make_plan",
+								},
+								ClockRef{
+									Clock: "order_make_plan_final",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"change_school\" || ((data.order ?? \"\") == \"\" && data.placement_only == true && decision in [\"plan_contents\", \"amended_plan\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_change_school",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"amend\" || ((data.order ?? \"\") == \"\" && decision in [\"plan_contents\", \"amended_plan\", \"maintain_after_review\", \"refusal_to_amend\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"continue_and_amend\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"continue_and_amend\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "((data.order ?? \"\") == \"continue\" || ((data.order ?? \"\") == \"\" && decision == \"cease\")) && states.plan == \"ceasing\"",
+						Effects: Effects{
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+				},
+				Citation: "R45",
+			},
+			TriggerDef{
+				ID:          "dispute.recommendation_made",
+				Description: "The Tribunal recommends health or social care provision (the extended appeal powers).",
 				From: []string{
 					"decided",
 				},
-				To: "none",
+				Roles: []string{
+					"tribunal",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:     "to",
+						Type:     "string",
+						Required: true,
+						Enum: []string{
+							"health",
+							"social_care",
+						},
+						Description: "The body the recommendation is made to.",
+					},
+					FieldDef{
+						Name:        "response_due",
+						Type:        "date",
+						Description: "The date the Tribunal set for the answer (default: 5 weeks).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "recommendation_on_plan_decision",
+						Expr:     "decision != \"refusal_to_assess\"",
+						Reason:   "The Tribunal can make health or social care recommendations only on an appeal about a plan, not a refusal to assess.",
+						Citation: "Rec Regs reg 3",
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock:  "recommendation_response",
+							Source: "to",
+						},
+					},
+				},
+				Citation: "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+			},
+			TriggerDef{
+				ID:          "dispute.recommendation_responded",
+				Description: "The health or social care body answers the Tribunal's recommendation.",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"health",
+					"social_care",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:        "followed",
+						Type:        "boolean",
+						Description: "Whether the body will follow the recommendation (it gives reasons if not).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "recommendation_open",
+						Expr:     "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
+						Reason:   "No recommendation to this body is waiting for an answer on this decision.",
+						Citation: "Rec Regs",
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock:       "recommendation_response",
+							SourceActor: true,
+						},
+					},
+				},
+				Citation: "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+				DecisionOpen: []string{
+					"recommendation_response",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.order_complied",
+				Description: "The LA records that it complied with the order (R44), an unopposed appeal (R45) or the order clocks of a mediation agreement (R42).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "order_to_comply_with",
+						Expr:     "states.dispute == \"decided\" || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_make_plan_final.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "There is no order on this decision to comply with: it is not decided and no order clock of a mediation agreement is open.",
+						Citation: "R42; R44",
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -3691,7 +4443,16 @@ var genDefault = generatedDefault{
 							Clock: "order_assess",
 						},
 						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
+						ClockRef{
 							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan_final",
 						},
 						ClockRef{
 							Clock: "order_amend",
@@ -3701,7 +4462,123 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R44",
+				Branches: []Branch{
+					Branch{
+						When: "states.dispute == \"decided\"",
+						To:   "none",
+					},
+				},
+				Citation: "R42; R44; R45",
+				DecisionOpen: []string{
+					"order_assess",
+					"order_no_plan_notice",
+					"order_final_plan",
+					"order_make_plan",
+					"order_make_plan_final",
+					"order_amend",
+					"order_change_school",
+				},
+				DecisionStates: []string{
+					"decided",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.agreement_complied",
+				Description: "The LA or the health body did what it agreed at mediation (R42(3)).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"la_officer",
+					"health",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreement_to_comply_with",
+						Expr:     "actor == \"health\" ? clocks.agreement_health.running : clocks.agreement_action.running",
+						Reason:   "Nothing agreed at mediation on this decision is waiting for this body to do it.",
+						Citation: "R42(3)",
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "actor == \"health\"",
+						Effects: Effects{
+							Stop: []ClockRef{
+								ClockRef{
+									Clock: "agreement_health",
+								},
+							},
+						},
+					},
+					Branch{
+						Effects: Effects{
+							Stop: []ClockRef{
+								ClockRef{
+									Clock: "agreement_action",
+								},
+							},
+						},
+					},
+				},
+				Citation: "R42(3)",
+				DecisionOpen: []string{
+					"agreement_action",
+					"agreement_health",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.agreement_notified",
+				Description: "The health body told the LA what it agreed at a mediation the LA was not a party to (R42(4)).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"health",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreement_notice_owed",
+						Expr:     "clocks.agreement_notify_la.running",
+						Reason:   "No notice to the LA of a mediation agreement is owed on this decision.",
+						Citation: "R42(4)",
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "agreement_notify_la",
+						},
+					},
+				},
+				Citation: "R42(4)",
+				DecisionOpen: []string{
+					"agreement_notify_la",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.withdrawn",
@@ -3717,6 +4594,11 @@ var genDefault = generatedDefault{
 					"young_person",
 				},
 				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 					FieldDef{
 						Name: "on_behalf_of",
 						Type: "string",
@@ -3764,16 +4646,20 @@ var genDefaultFloat3 = float64(3)
 
 var genDefaultFloat4 = float64(6)
 
-var genDefaultFloat5 = float64(1)
+var genDefaultFloat5 = float64(5)
 
-var genDefaultFloat6 = float64(10)
+var genDefaultFloat6 = float64(11)
 
-var genDefaultFloat7 = float64(0)
+var genDefaultFloat7 = float64(1)
 
-var genDefaultFloat8 = float64(1)
+var genDefaultFloat8 = float64(10)
 
-var genDefaultFloat9 = float64(9)
+var genDefaultFloat9 = float64(0)
 
-var genDefaultFloat10 = float64(2000)
+var genDefaultFloat10 = float64(1)
 
-var genDefaultFloat11 = float64(2200)
+var genDefaultFloat11 = float64(9)
+
+var genDefaultFloat12 = float64(2000)
+
+var genDefaultFloat13 = float64(2200)

@@ -139,9 +139,9 @@ func cloneCase(c Case, extraHistory int) Case {
 	out := c
 	out.Facts = copyFacts(c.Facts)
 	out.States = copyStates(c.States)
-	out.Clocks = maps.Clone(c.Clocks) // nil stays nil
-	out.Decisions = append([]Decision(nil), c.Decisions...)
-	out.Exceptions = slices.Clone(c.Exceptions) // nil stays nil
+	out.Clocks = maps.Clone(c.Clocks)                       // nil stays nil
+	out.Decisions = append([]Decision(nil), c.Decisions...) // Notes are never appended to in place (slices.Clip)
+	out.Exceptions = slices.Clone(c.Exceptions)             // nil stays nil
 	if c.Origin != nil {
 		o := copyFacts(*c.Origin)
 		out.Origin = &o
@@ -185,6 +185,11 @@ func (e *Engine) checkParts(c *Case) *Error {
 		}
 		if t.m == nil || !t.m.HasState(st) {
 			return bad("/states/"+ptrEscape(tk), "%s is not a state of track %s", clip(st), tk)
+		}
+		if t.def.Disabled && st != t.initial {
+			// A disabled track never moves: the case was made under a
+			// policy that has it.
+			return bad("/states/"+ptrEscape(tk), "track %s is disabled in this policy, so it stays at %s, not %s", tk, t.initial, clip(st))
 		}
 	}
 	for _, t := range e.p.tracks {
@@ -315,7 +320,17 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	if len(e.p.warnings) > 0 {
 		warns = append(append(make([]Warning, 0, len(e.p.warnings)+len(v.warns)), e.p.warnings...), v.warns...)
 	}
-	before, merr := e.transition(w, t, v.from, v.env, v.in.data, today)
+	if e.isPerDecision(t) && v.subj >= 0 && v.in.data["decision"] == nil {
+		// The event records the decision acted on, named or not: its
+		// history says which dispute moved (and SEN2 reads it).
+		data := maps.Clone(v.in.data)
+		if data == nil {
+			data = map[string]any{}
+		}
+		data["decision"] = w.Decisions[v.subj].ID()
+		v.in.data = data
+	}
+	before, merr := e.transition(w, t, v, today)
 	if merr != nil {
 		return Event{}, nil, merr
 	}
@@ -400,6 +415,7 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 	if atErr == nil && len(dprobs) == 0 {
 		problems = append(problems, notAfterAt(t, data, calendar.UKDate(at))...)
 	}
+	problems = append(problems, fieldRoles(t, data, f.Actor)...)
 	facts, patch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
 	if lerr != nil {
 		return firingInput{}, lerr
@@ -451,7 +467,8 @@ func (v *verdict) fireRefusal(t *trigger, locale string) *Error {
 // transition chooses t's branch, fires its track's state machine from
 // from, and applies the effects of t and the branch. It returns the
 // states before.
-func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, data map[string]any, today calendar.Date) (map[string]string, *Error) {
+func (e *Engine) transition(w *Case, t *trigger, v verdict, today calendar.Date) (map[string]string, *Error) {
+	from, env, data := v.from, v.env, v.in.data
 	br, berr := e.branch(t, env)
 	if berr != nil {
 		return nil, berr
@@ -477,18 +494,39 @@ func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, dat
 		return nil, &Error{Code: CodeInternal, Message: "state machine: " + merr.Error()}
 	}
 	w.States[t.track.def.ID] = next
-	seq := len(w.History) + 1
-	if err := e.apply(w, t, t.def.Effects, data, env, today, seq); err != nil {
-		return nil, err
+	subj := ""
+	if e.isPerDecision(t) && v.subj >= 0 {
+		e.setDecisionState(w, v.subj, next)
+		subj = w.Decisions[v.subj].ID()
+		if f := t.track.def.PerDecision.OrderField; f != "" {
+			if o, ok := data[f].(string); ok {
+				w.Decisions[v.subj].Order = o
+			}
+		}
 	}
-	if br != nil {
-		if err := e.apply(w, t, br.def.Effects, data, env, today, seq); err != nil {
+	seq := len(w.History) + 1
+	for _, eff := range [...]*Effects{&t.def.Effects, branchEffects(br)} {
+		if eff == nil {
+			continue
+		}
+		if err := e.apply(w, t, *eff, data, env, today, seq, subj); err != nil {
 			return nil, err
 		}
+	}
+	if tr := e.p.perDecision; tr != nil && len(w.Decisions) > 0 && !e.legacyDispute(w) {
+		w.States[tr.def.ID] = e.unqualifiedState(w) // set_states never moves one dispute
 	}
 	derive := rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
 	e.restatus(w, env.Today, derive)
 	return before, nil
+}
+
+// branchEffects is br's effects, nil for no branch.
+func branchEffects(br *branch) *Effects {
+	if br == nil {
+		return nil
+	}
+	return &br.def.Effects
 }
 
 // branch is the first of t's branches whose condition holds (or that has
@@ -633,17 +671,23 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 			StartedAt: cl.StartedAt, Due: cl.Due, Date: cl.Date, StoppedAt: cl.StoppedAt, Status: string(st)}
 	}
 	if n := len(w.Decisions); n > 0 {
-		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
+		env.DecisionAt, env.Decision, env.DecisionOrder = w.Decisions[n-1].At, w.Decisions[n-1].Kind, w.Decisions[n-1].Order
+	}
+	if withClocks && e.p.perDecision != nil && len(w.Decisions) > 0 {
+		e.aliasLatest(w, env.Clocks)
 	}
 	env.ExceptionOpen = openException(w) >= 0
 	return env
 }
 
 // apply carries out one set of effects.
-func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int) *Error {
+// subj is the id of the decision a per-decision trigger acts on ("" for
+// none): the per-decision clocks it starts, stops and cancels are that
+// decision's.
+func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int, subj string) *Error {
 	day := env.Today
 	for _, r := range eff.Stop {
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy = day, t.def.ID
 				w.Clocks[k] = cl
@@ -651,7 +695,7 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Cancel {
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy, cl.Cancelled = day, t.def.ID, true
 				w.Clocks[k] = cl
@@ -659,29 +703,53 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Void {
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy, cl.Cancelled, cl.Void = day, t.def.ID, true, true
 				w.Clocks[k] = cl
 			}
 		})
 	}
-	if err := e.applyExceptions(w, eff, data, day, seq); err != nil {
+	if err := e.applyExceptions(w, eff, data, day, seq, subj, env.Actor); err != nil {
 		return err
 	}
 	for _, r := range eff.Start {
-		if err := e.startClock(w, r.Clock, r.Source, data, env, today); err != nil {
+		if r.IfField != "" && !listHolds(data[r.IfField], r.IfItem) {
+			continue
+		}
+		if err := e.startClock(w, r.Clock, r.Source, subj, data, env, today); err != nil {
 			return err
 		}
-		e.markStarter(w, r, data, t.def.ID)
+		e.markStarter(w, r, data, t.def.ID, subj)
 	}
 	for tk, st := range eff.SetStates {
 		w.States[tk] = st
 	}
+	if i := decisionIndex(w, subj); eff.Note != "" && i >= 0 && !slices.Contains(w.Decisions[i].Notes, eff.Note) {
+		w.Decisions[i].Notes = append(slices.Clip(w.Decisions[i].Notes), eff.Note)
+	}
 	if eff.Decision != "" {
-		w.Decisions = append(w.Decisions, Decision{Kind: eff.Decision, At: day, Trigger: t.def.ID, Seq: seq})
-		env.DecisionAt, env.Decision = day, eff.Decision
-		if err := e.startClock(w, e.p.policy.AppealClock, "", data, env, today); err != nil {
+		return e.decide(w, t.def.ID, eff.Decision, data, env, today, seq)
+	}
+	return nil
+}
+
+// decide records decision kind, made by the firing seq of t, and starts its
+// clocks: the appeal clock and, with a per-decision track, its own clocks
+// keyed by the new decision.
+func (e *Engine) decide(w *Case, trig, kind string, data map[string]any, env *guardEnv, today calendar.Date, seq int) *Error {
+	d := Decision{Kind: kind, At: env.Today, Trigger: trig, Seq: seq}
+	if e.legacyDispute(w) { // a v1 dispute stays the earlier decision's
+		w.Decisions[len(w.Decisions)-1].Dispute = w.States[e.p.perDecision.def.ID]
+	}
+	w.Decisions = append(w.Decisions, d)
+	env.DecisionAt, env.Decision, env.DecisionOrder = d.At, kind, ""
+	ids := []string{e.p.policy.AppealClock}
+	if tr := e.p.perDecision; tr != nil {
+		ids = append(ids, tr.def.PerDecision.Start...)
+	}
+	for _, id := range ids {
+		if err := e.startClock(w, id, "", d.ID(), data, env, today); err != nil {
 			return err
 		}
 	}
@@ -690,16 +758,29 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 
 // eachClock visits the clocks a reference names: one key for a per-source
 // reference with a source field, every instance of the clock otherwise.
-func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(string, Clock)) {
+// A per-decision clock named by a firing that acts on decision subj is
+// only that decision's instance (or a v1 instance of no decision).
+func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, subj, actor string, fn func(string, Clock)) {
 	if w.Clocks == nil {
 		return
 	}
-	if r.Source != "" {
+	if subj != "" {
+		if cs := e.p.clocks[r.Clock]; cs == nil || !cs.def.PerDecision {
+			subj = ""
+		}
+	}
+	if r.Source != "" || r.SourceActor {
 		src, ok := data[r.Source].(string)
-		if !ok {
+		switch {
+		case r.SourceActor:
+			src = actor
+		case !ok:
 			src = latestSource(e.p, w, r)
 		}
 		k := r.Clock + "." + src
+		if subj != "" {
+			k += "." + subj
+		}
 		if cl, ok := w.Clocks[k]; ok {
 			fn(k, cl)
 		}
@@ -708,7 +789,7 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 	// Each instance is updated on its own, so the order does not matter
 	// (and updating existing keys while ranging is allowed).
 	for k, cl := range w.Clocks {
-		if cl.ID == r.Clock {
+		if cl.ID == r.Clock && (subj == "" || cl.Decision == subj || cl.Decision == "") {
 			fn(k, cl)
 		}
 	}
@@ -735,7 +816,7 @@ func latestSource(p *compiled, w *Case, r ClockRef) string {
 	return ""
 }
 
-func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
+func (e *Engine) startClock(w *Case, id, sourceField, subj string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
 	cs := e.p.clocks[id]
 	if cs.when != nil {
 		ok, err := cs.when.runBool(env)
@@ -750,6 +831,11 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if sourceField != "" {
 		src, _ = data[sourceField].(string)
 		key = id + "." + src
+	}
+	if !cs.def.PerDecision {
+		subj = ""
+	} else if subj != "" {
+		key += "." + subj
 	}
 	var due calendar.Date
 	var from string
@@ -788,7 +874,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Date: from, Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Decision: subj, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Date: from, Citation: cs.def.Citation}
 	return nil
 }
 
@@ -954,6 +1040,26 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 		data = nil
 	}
 	return data, probs, nil
+}
+
+// listHolds reports whether v, a payload list, holds item.
+func listHolds(v any, item string) bool {
+	l, _ := v.([]any)
+	return slices.Contains(l, any(item))
+}
+
+// fieldRoles refuses payload fields the actor's role may not set
+// (FieldDef.Roles: only the Tribunal extends the time to appeal).
+func fieldRoles(t *trigger, data map[string]any, actor string) []Problem {
+	var probs []Problem
+	for _, f := range t.def.Payload {
+		if _, set := data[f.Name]; !set || len(f.Roles) == 0 || slices.Contains(f.Roles, actor) {
+			continue
+		}
+		probs = append(probs, Problem{Code: "not_allowed", Pointer: "/data/" + ptrEscape(f.Name),
+			Message: fmt.Sprintf("data field %s may be set only by: %s", f.Name, strings.Join(f.Roles, ", "))})
+	}
+	return probs
 }
 
 func checkValue(f FieldDef, v any) string {

@@ -79,7 +79,9 @@ func TestWorkedExamples(t *testing.T) {
 	t.Run("appeal window from a decision dated 2026-06-30", func(t *testing.T) {
 		c := fire(t, e, newCase(e), "ehc.requested", "parent", "2026-05-20", nil).Case
 		o := fire(t, e, c, "ehc.decided_not_to_assess", "la_officer", "2026-06-30", nil)
-		assert.Equal(t, "2026-09-01", clockOf(t, o, "appeal_window").Due)
+		assert.Equal(t, "2026-09-01", clockOf(t, o, "appeal_window.d2").Due)
+		assert.Equal(t, "2026-08-30", clockOf(t, o, "mediation_contact.d2").Due, "R33: never moved")
+		assert.Equal(t, "d2", o.Case.Decisions[0].ID())
 		assert.Equal(t, "2026-06-30", o.Case.Decisions[0].At)
 		assert.Equal(t, "refusal_to_assess", o.Case.Decisions[0].Kind)
 	})
@@ -107,7 +109,7 @@ func TestClockStatuses(t *testing.T) {
 	refused := fire(t, e, c, "ehc.decided_not_to_assess", "la_officer", "2026-02-10", nil)
 	rep, _ = e.Clocks(refused.Case, "2026-12-01")
 	assert.Equal(t, sdk.ClockCancelled, find(rep, "ehc_final_plan").Status, "a refusal ends the 20-week clock; it is not missed")
-	assert.Equal(t, sdk.ClockEnded, find(rep, "appeal_window").Status, "a window passes by itself")
+	assert.Equal(t, sdk.ClockEnded, find(rep, "appeal_window.d2").Status, "a window passes by itself")
 }
 
 func find(r sdk.ClockReport, key string) sdk.ClockStatus {

@@ -16,7 +16,7 @@ import (
 // set) on or after the start. A new request starts with none.
 
 // applyExceptions carries out the exception effects of one set of effects.
-func (e *Engine) applyExceptions(w *Case, eff Effects, data map[string]any, day string, seq int) *Error {
+func (e *Engine) applyExceptions(w *Case, eff Effects, data map[string]any, day string, seq int, subj, actor string) *Error {
 	if eff.ResetExceptions {
 		for i := range w.Exceptions {
 			if w.Exceptions[i].Before == "" {
@@ -39,7 +39,7 @@ func (e *Engine) applyExceptions(w *Case, eff Effects, data map[string]any, day 
 	}
 	for _, r := range eff.Except {
 		// A clock excusable without rules: any exception recorded while it runs.
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, actor, func(k string, cl Clock) {
 			def := e.p.clocks[cl.ID].def
 			if cl.StoppedAt == "" && def.Excusable && len(def.Exceptions) == 0 && cl.Exception == "" {
 				cl.Exception, _ = data["reason"].(string)
@@ -110,7 +110,7 @@ func startedFits(cl Clock, r ExceptionRule) bool {
 
 // markStarter records on the clock r started the trigger that started
 // it, when the clock's exception rules name that trigger.
-func (e *Engine) markStarter(w *Case, r ClockRef, data map[string]any, trig string) {
+func (e *Engine) markStarter(w *Case, r ClockRef, data map[string]any, trig, subj string) {
 	named := false
 	for _, x := range e.p.clocks[r.Clock].def.Exceptions {
 		named = named || slices.Contains(x.StartedBy, trig) || slices.Contains(x.NotStartedBy, trig)
@@ -122,6 +122,9 @@ func (e *Engine) markStarter(w *Case, r ClockRef, data map[string]any, trig stri
 	if r.Source != "" {
 		src, _ := data[r.Source].(string)
 		k += "." + src
+	}
+	if subj != "" && e.p.clocks[r.Clock].def.PerDecision {
+		k += "." + subj
 	}
 	if cl, ok := w.Clocks[k]; ok {
 		cl.StartedBy = trig

@@ -140,8 +140,8 @@ func orderCase(t *testing.T, e *sdk.Engine) sdk.Case {
 func TestExceptionRulesByStartingTrigger(t *testing.T) {
 	d := engine(t)
 	c := orderCase(t, d)
-	assert.Empty(t, c.Clocks["order_assess"].StartedBy, "no rule of the default names a trigger")
-	assert.Equal(t, "late_representations", c.Clocks["order_assess"].Exception)
+	assert.Empty(t, latestClock(c, "order_assess").StartedBy, "no rule of the default names a trigger")
+	assert.Equal(t, "late_representations", latestClock(c, "order_assess").Exception)
 
 	status := func(overlay string) (sdk.Clock, sdk.ClockState) {
 		e, err := sdk.Compile(sdk.PolicySource{Name: "r45.yaml", Data: []byte(overlay)})
@@ -150,7 +150,8 @@ func TestExceptionRulesByStartingTrigger(t *testing.T) {
 		r, err := e.Clocks(c, "2026-12-01")
 		require.NoError(t, err)
 		require.True(t, e.Verify(c).OK)
-		return c.Clocks["order_assess"], find(r, "order_assess").Status
+		cl := latestClock(c, "order_assess")
+		return cl, find(r, cl.ID+"."+cl.Decision).Status
 	}
 	cl, st := status("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, started_by: [dispute.tribunal_decided]}]}\n")
 	assert.Equal(t, "dispute.tribunal_decided", cl.StartedBy)
@@ -166,4 +167,16 @@ func TestExceptionRulesByStartingTrigger(t *testing.T) {
 	require.NotEmpty(t, se.Problems)
 	assert.Equal(t, sdk.Code("unknown_trigger"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Message, "dispute.nonesuch")
+}
+
+// latestClock is the latest started instance of clock id (per-decision
+// clocks are keyed id.dN).
+func latestClock(c sdk.Case, id string) sdk.Clock {
+	var out sdk.Clock
+	for _, cl := range c.Clocks {
+		if cl.ID == id && cl.StartedAt >= out.StartedAt {
+			out = cl
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -92,10 +93,12 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			f.stepKept(bt, t, w)
 			f.rolesKept(*bt, t, w)
 			f.guardsKept(*bt, t, w)
+			f.decisionNamingKept(*bt, t, w)
 		}
 		f.effectsKept(bt, t, w)
 	}
 	f.appealClockKept()
+	f.perDecisionKept()
 	f.eligibilityKept()
 	f.parametersKept()
 	// Statutory clocks may be shortened, never lengthened; statutory
@@ -292,6 +295,35 @@ func sameSet(a, b []string) bool {
 func (f *floor) appealClockKept() {
 	if f.c.policy.AppealClock != f.base.AppealClock {
 		f.add(RuleDecisionKept, f.o.appealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(f.c.policy.AppealClock), f.base.AppealClock)
+	}
+}
+
+// perDecisionKept: the default's per-decision track and clocks stay as they
+// are: one dispute, with its own clocks, per appealable decision (CFA
+// s51(2); R33; HESC r20(1)(c)).
+func (f *floor) perDecisionKept() {
+	for _, bt := range f.base.Tracks {
+		t := f.c.trackBy[bt.ID]
+		if t == nil || (bt.PerDecision == nil && t.def.PerDecision == nil) {
+			continue
+		}
+		if bt.PerDecision == nil || t.def.PerDecision == nil || !reflect.DeepEqual(*bt.PerDecision, *t.def.PerDecision) {
+			f.add(RuleDecisionKept, f.o.tracks[bt.ID], "track %s: per_decision is set by the default policy: every appealable decision has its own dispute, time to appeal and clocks (CFA s51(2))", bt.ID)
+		}
+	}
+	for _, bc := range f.base.Clocks {
+		if cs := f.c.clocks[bc.ID]; cs != nil && cs.def.PerDecision != bc.PerDecision {
+			f.add(RuleDecisionKept, f.o.clocks[bc.ID], "clock %s: per_decision is set by the default policy (each decision keeps its own instance)", bc.ID)
+		}
+	}
+}
+
+// decisionNamingKept: a statutory trigger keeps the default's decision
+// naming (decision_open) and the decision its guards read (on_decision):
+// plan.ceased waits for the cease decision's own dispute.
+func (f *floor) decisionNamingKept(bt TriggerDef, t *trigger, w where) {
+	if bt.OnDecision != t.def.OnDecision || !slices.Equal(bt.DecisionOpen, t.def.DecisionOpen) || !slices.Equal(bt.DecisionStates, t.def.DecisionStates) {
+		f.add(RuleDecisionKept, w, "trigger %s: on_decision and decision_open are set by the default policy (which decision the step acts on is statute's)", bt.ID)
 	}
 }
 

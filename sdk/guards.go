@@ -38,6 +38,10 @@ type guardEnv struct {
 	Decision   string              `expr:"decision"`
 	// ExceptionOpen is true while the case has an open exception.
 	ExceptionOpen bool `expr:"exception_open"`
+	// DecisionOrder is the order recorded on the decision's dispute.
+	DecisionOrder string `expr:"decision_order"`
+	// DecisionNotes are the notes recorded on that decision's dispute.
+	DecisionNotes []string `expr:"decision_notes"`
 	// Meter counts the steps of the evaluation (guardlang.Meter). Its tag
 	// holds a space, so no expression can name it; only the metering patch
 	// does.
@@ -109,8 +113,10 @@ func GuardEnvironment() []EnvField {
 		{"params", "map[string]any", "The policy parameters."},
 		{"at", "string (RFC 3339)", "The firing's time."},
 		{"today", "string (YYYY-MM-DD)", "The firing's date in UK time."},
-		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision; empty when none."},
-		{"decision", "string", "The kind of the latest appealable decision; empty when none."},
+		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision (on a dispute trigger, or one with on_decision, of the decision it acts on); empty when none."},
+		{"decision", "string", "The kind of the latest appealable decision (likewise); empty when none."},
+		{"decision_order", "string", "The order recorded on that decision's dispute (e.g. \"dismissed\"); empty when none."},
+		{"decision_notes", "[]string", "The notes recorded on that decision's dispute since it left none (e.g. \"response_submitted\")."},
 		{"exception_open", "bool", "Whether the case has an open exception (recorded, not yet ended)."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},

@@ -269,8 +269,10 @@ func (e *Engine) clockTrackAtRest(w *Case, id string) (string, bool) {
 // importDecisions records each decision on its date and starts its appeal
 // window from that date.
 func (e *Engine) importDecisions(w *Case, decisions []ImportDecision, today calendar.Date) []Problem {
-	if len(decisions) > MaxImportItems {
-		return []Problem{{Code: "limit_exceeded", Message: fmt.Sprintf("%d decisions; the limit is %d", len(decisions), MaxImportItems), Pointer: "/data/decisions"}}
+	if len(decisions) > 1 {
+		// Every decision is named d<seq> by the event that made it, and an
+		// import is one event: it can carry the one decision still open.
+		return []Problem{{Code: "bad_value", Message: "an import records at most one appealable decision: the latest, still open to mediation or appeal", Pointer: "/data/decisions/1"}}
 	}
 	var probs []Problem
 	last := ""
@@ -284,9 +286,8 @@ func (e *Engine) importDecisions(w *Case, decisions []ImportDecision, today cale
 			probs = append(probs, Problem{Code: "bad_date", Message: "a decision's date must be a date no later than the import, oldest first", Pointer: ptr + "/at"})
 		default:
 			last = day.String()
-			w.Decisions = append(w.Decisions, Decision{Kind: d.Kind, At: day.String(), Trigger: ImportTrigger, Seq: 1})
 			env := &guardEnv{Today: day.String()}
-			if se := e.startClock(w, e.p.policy.AppealClock, "", nil, env, day); se != nil {
+			if se := e.decide(w, ImportTrigger, d.Kind, nil, env, day, 1); se != nil {
 				probs = append(probs, Problem{Code: "bad_value", Message: se.Message, Pointer: ptr})
 			}
 		}

@@ -81,7 +81,8 @@ func TestImportWithDecisionStartsItsAppealWindow(t *testing.T) {
 	assert.Equal(t, "2026-06-30", out.Case.Decisions[0].At)
 	// Two months end Sun 2026-08-30, in August: HESC r12 moves it to the
 	// first working day after 31 August (a bank holiday).
-	assert.Equal(t, "2026-09-01", out.Case.Clocks["appeal_window"].Due)
+	assert.Equal(t, "2026-09-01", out.Case.Clocks["appeal_window.d1"].Due)
+	assert.Equal(t, "2026-08-30", out.Case.Clocks["mediation_contact.d1"].Due, "R33 does not move")
 	// The family can still seek mediation on the imported decision.
 	o, err := e.Fire(out.Case, sdk.Firing{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2026-07-10"})
 	require.NoError(t, err)

@@ -44,6 +44,10 @@ type judgement struct {
 	firing Firing
 	w      *Case
 	atErr  error
+	// subj, when subjSet, is the decision a per-decision trigger is judged
+	// on (Permitted tries each); otherwise judge names it (nameDecision).
+	subj    int
+	subjSet bool
 }
 
 // stage is where judge stopped.
@@ -68,6 +72,9 @@ type verdict struct {
 	// as checked (Fire).
 	env *guardEnv
 	in  firingInput
+	// subj is the decision the firing acts on (perdecision.go), or
+	// noSubject.
+	subj int
 	// failed are the blocking guards that do not hold, warns the advisory
 	// ones, in policy order; needs the payload fields of the guards not run.
 	failed []GuardFailure
@@ -98,9 +105,19 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 			return verdict{stage: stageAuthorise, refusal: rv.refusal}
 		}
 	}
-	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID], asYoungPerson: rv.asYoungPerson}
+	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID], subj: j.subj, asYoungPerson: rv.asYoungPerson}
 	if rv.needs != "" {
 		v.needs = map[string]bool{rv.needs: true}
+	}
+	if !j.subjSet {
+		subj, serr := e.subject(j.c, t, j.firing.Data, j.today)
+		if serr != nil {
+			return verdict{stage: stageInput, refusal: serr, subj: noSubject}
+		}
+		v.subj = subj
+	}
+	if e.isPerDecision(t) {
+		v.from = e.decisionState(j.c, v.subj)
 	}
 	if !t.track.m.CanFire(v.from, t.def.ID) {
 		return v
@@ -112,6 +129,7 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 			return v
 		}
 	}
+	v.env = e.subjectEnv(v.env, j.c, v.subj)
 	v.stage = stageGuards
 	e.runGuards(j, &v)
 	return v

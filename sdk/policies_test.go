@@ -286,11 +286,12 @@ triggers:
 triggers:
   - id: dispute.tribunal_decided
     branches:
-      - {when: 'data.order == "assess" && states.ehc == "refused"', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
+      - {when: 'data.order == "assess" && (states.ehc == "refused" || decision in ["refusal_to_assess", "refusal_to_reassess"])', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
       - {when: 'data.order == "assess"', effects: {start: [order_assess]}}
-      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan]}}
+      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan, order_make_plan_final]}}
       - {when: 'data.order == "amend"', effects: {start: [order_amend]}}
       - {when: 'data.order == "change_school"', effects: {start: [order_change_school]}}
+      - {when: 'data.order == "continue_and_amend"', effects: {start: [order_amend]}}
 `, "floor.yaml:3:"},
 	{"maintain taken out of the review decisions", sdk.RuleProcessKept, `id: x
 triggers:
@@ -303,6 +304,20 @@ triggers:
   - id: dispute.appeal_registered
     payload:
       - {name: placement_only, type: string, enum: [confirmed_by_la]}
+      - {name: decision, type: string}
+      - {name: time_extended, type: boolean, roles: [tribunal]}
+`, "floor.yaml:3:"},
+	{"disputes no longer per decision", sdk.RuleDecisionKept, `id: x
+tracks:
+  - {id: dispute, per_decision: {time_to_appeal: [appeal_window]}}
+`, "floor.yaml:3:"},
+	{"the plan ceases on another decision's dispute", sdk.RuleDecisionKept, `id: x
+triggers:
+  - {id: plan.ceased, on_decision: plan_contents}
+`, "floor.yaml:3:"},
+	{"mediation named by the appeal window, not R33", sdk.RuleDecisionKept, `id: x
+triggers:
+  - {id: dispute.mediation_requested, decision_open: [appeal_window]}
 `, "floor.yaml:3:"},
 	{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
 triggers:
@@ -441,7 +456,7 @@ holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-08-2
 		c = o.Case
 	}
 	// 3 working days from Thu 10 April 2031 over Easter: 15, 16, 17 April.
-	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate"].Due)
+	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate.d2"].Due)
 	// A weekday that is not a bank holiday is refused in any year.
 	se := overlayErr(t, "h.yaml", "id: h\nholidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-06-18, 2031-08-25, 2031-12-25, 2031-12-26]\n")
 	assert.Contains(t, se.Problems[0].Message, sdk.RuleClockNotLengthened)

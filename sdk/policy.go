@@ -123,6 +123,32 @@ type TrackDef struct {
 	// triggers, shorter duties and longer windows there, and nothing else.
 	// Only the default policy's marks count.
 	Statutory bool `json:"statutory,omitempty"`
+	// PerDecision makes the track one instance per appealable decision
+	// (the dispute track): each decision "d<seq>" keeps its own state on
+	// its Decision record, a firing names the decision by data "decision"
+	// (or the naming rule, docs/decisions.md), and Case.States holds the
+	// unqualified view: the state of the most recent decision whose state
+	// is not the initial one.
+	PerDecision *PerDecision `json:"per_decision,omitempty"`
+}
+
+// PerDecision configures a per-decision track (TrackDef.PerDecision).
+type PerDecision struct {
+	// TimeToAppeal are the clocks whose latest due date is the time to
+	// appeal a decision (HESC r20(1)(c)): a decision is open while its
+	// track is not at the initial state or one of them has not ended.
+	TimeToAppeal []string `json:"time_to_appeal"`
+	// TimedStates are the states (besides the initial one) from which the
+	// naming rule picks a decision only while its time to appeal has not
+	// ended (certificate_issued).
+	TimedStates []string `json:"timed_states,omitempty"`
+	// Start are the per-decision clocks every decision starts besides the
+	// policy's appeal_clock (R33's mediation_contact).
+	Start []string `json:"start,omitempty"`
+	// OrderField is the data field whose value a firing records on the
+	// decision as its order (the Tribunal's order), read by guards as
+	// decision_order.
+	OrderField string `json:"order_field,omitempty"`
 }
 
 // StateDef is one state, possibly with sub-states.
@@ -166,6 +192,11 @@ type ClockDef struct {
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).
 	PerSource bool `json:"per_source,omitempty"`
+	// PerDecision makes one clock per appealable decision, keyed
+	// "clock.dN" ("clock.source.dN" when also per source): started by a
+	// decision for it, or by a per-decision track's firing for the decision
+	// it names. An unqualified id names the latest started instance.
+	PerDecision bool `json:"per_decision,omitempty"`
 	// Excusable means any exception recorded on the clock while it runs
 	// (Effects.Except) excuses a miss. A clock with Exceptions ignores it.
 	Excusable bool `json:"excusable,omitempty"`
@@ -233,6 +264,21 @@ type TriggerDef struct {
 	Branches []Branch `json:"branches,omitempty"`
 	// Citation is the legal or local source.
 	Citation string `json:"citation,omitempty"`
+	// DecisionOpen, on a per-decision track's trigger, names the clocks of
+	// which one must not have ended for the naming rule to pick a decision
+	// whose state is the initial one (R33's mediation_contact for a
+	// mediation trigger); empty means the track's time to appeal.
+	DecisionOpen []string `json:"decision_open,omitempty"`
+	// DecisionStates are the from-states in which the naming rule picks a
+	// decision without looking at DecisionOpen's clocks; in every other
+	// state, when DecisionOpen is set, one of them must be open
+	// (dispute.order_complied: a decided dispute, or an agreement's order
+	// clock open in any state).
+	DecisionStates []string `json:"decision_states,omitempty"`
+	// OnDecision, on a trigger of another track, makes its guards read the
+	// per-decision view of the latest decision of this kind (plan.ceased
+	// reads its cease decision's dispute and clocks).
+	OnDecision string `json:"on_decision,omitempty"`
 	// FamilyRight marks a trigger by which a parent or young person uses a
 	// statutory right (requesting an assessment, seeking mediation,
 	// appealing), or a step someone else takes on the family's behalf. The
@@ -303,6 +349,9 @@ type FieldDef struct {
 	// NotAfterAt refuses a date later than the firing's own date
 	// (invalid_input), e.g. an exception's since.
 	NotAfterAt bool `json:"not_after_at,omitempty"`
+	// Roles limits who may set the field (empty: every role of the
+	// trigger); another role setting it is invalid_input.
+	Roles []string `json:"roles,omitempty"`
 	// Description says what it holds.
 	Description string `json:"description,omitempty"`
 }
@@ -365,6 +414,11 @@ type Effects struct {
 	SetStates map[string]string `json:"set_states,omitempty"`
 	// Decision records an appealable decision and starts the appeal window.
 	Decision string `json:"decision,omitempty"`
+	// Note, on a per-decision track's trigger, records a note on the
+	// decision it acts on (Decision.notes, read by guards as decision_notes),
+	// e.g. that the LA responded to the appeal (R45(1)). A decision's notes
+	// are cleared when its dispute returns to the initial state.
+	Note string `json:"note,omitempty"`
 }
 
 // ClockRef names a clock, and for per-source clocks the data field holding
@@ -372,6 +426,15 @@ type Effects struct {
 type ClockRef struct {
 	Clock  string `json:"clock"`
 	Source string `json:"source,omitempty"`
+	// SourceActor, on a stop or cancel, names the per-source instance whose
+	// source is the firing actor's role (a recommendation answered by the
+	// body it was made to).
+	SourceActor bool `json:"source_actor,omitempty"`
+	// IfItem, on a start, starts the clock only when the list data field
+	// IfField holds this item (an R42 mediation agreement starts the clocks
+	// of the items agreed).
+	IfField string `json:"if_field,omitempty"`
+	IfItem  string `json:"if_item,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The

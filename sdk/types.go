@@ -1,5 +1,7 @@
 package sdk
 
+import "strconv"
+
 // This file holds the plain, JSON-serialisable values the engine reads and
 // writes. None of them names a third-party type, so hosts can store them in
 // their own database as they are.
@@ -90,6 +92,8 @@ type Clock struct {
 	ID string `json:"id"`
 	// Source is set for per-source clocks (the R6(1) advice source).
 	Source string `json:"source,omitempty"`
+	// Decision is set for per-decision clocks: the decision's id, "d<seq>".
+	Decision string `json:"decision,omitempty"`
 	// Kind is "duty" (someone must act by Due), "window" (a period that ends
 	// by itself, such as the 15 days for representations on a draft plan) or
 	// "advisory" (guidance: a miss is a warning, never a statutory miss).
@@ -184,6 +188,15 @@ type Decision struct {
 	Trigger string `json:"trigger"`
 	// Seq is the history sequence number of that firing.
 	Seq int `json:"seq"`
+	// Dispute is the state of the decision's own dispute (the policy's
+	// per-decision track), empty while it is at its initial state.
+	Dispute string `json:"dispute,omitempty"`
+	// Order is the order last recorded on the decision's dispute (the
+	// Tribunal's, or an unopposed appeal's).
+	Order string `json:"order,omitempty"`
+	// Notes are what its current dispute recorded (Effects.Note), e.g.
+	// "response_submitted".
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Exception is one exception recorded on a case (ehc.exception_recorded).
@@ -203,6 +216,10 @@ type Exception struct {
 	// excuses no clock started on or after it, and is no longer open.
 	Before string `json:"before,omitempty"`
 }
+
+// ID is the decision's id, "d<seq>": how firings, clock keys and
+// scenarios name it.
+func (d Decision) ID() string { return "d" + strconv.Itoa(d.Seq) }
 
 // Firing asks the engine to fire one trigger.
 type Firing struct {
@@ -344,6 +361,10 @@ type Permission struct {
 	// NeedsInput lists payload fields whose guards are checked only when the
 	// trigger is fired with data.
 	NeedsInput []string `json:"needs_input,omitempty"`
+	// Decision is, for a trigger of the per-decision (dispute) track, the
+	// decision "d<seq>" judged: the first it is allowed for, else the most
+	// recent. Fire it with data {"decision": Decision} to act on that one.
+	Decision string `json:"decision,omitempty"`
 }
 
 // GuardFailure is one guard that did not hold.

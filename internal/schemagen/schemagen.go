@@ -188,6 +188,12 @@ func clockRefSchema() *jsonschema.Schema {
 	obj.Properties.Set("clock", &jsonschema.Schema{Type: "string", Description: "The clock id."})
 	obj.Properties.Set("source", &jsonschema.Schema{Type: "string",
 		Description: "For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except)."})
+	obj.Properties.Set("source_actor", &jsonschema.Schema{Type: "boolean",
+		Description: "On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role."})
+	obj.Properties.Set("if_field", &jsonschema.Schema{Type: "string",
+		Description: "On a start: a list payload field; the clock starts only when it holds if_item."})
+	obj.Properties.Set("if_item", &jsonschema.Schema{Type: "string",
+		Description: "On a start: the item if_field must hold."})
 	return &jsonschema.Schema{
 		Description: "A clock reference: a bare clock id, or {clock, source} for a per-source clock.",
 		AnyOf:       []*jsonschema.Schema{{Type: "string"}, obj},
@@ -203,7 +209,10 @@ type enums struct {
 	states             map[string][]string
 	trackDesc          map[string]string
 	clockKeys, sources []string
-	payload            map[string][]sdk.FieldDef
+	// decisionKeys are the keys of the per-decision clocks, which a case
+	// holds as key.dN (one instance per appealable decision).
+	decisionKeys []string
+	payload      map[string][]sdk.FieldDef
 }
 
 func enumsOf(e *sdk.Engine) enums {
@@ -263,11 +272,19 @@ func appendStateNames(names []string, prefix string, list []sdk.StateDef) []stri
 // clock keys: "id" for ordinary clocks, "id.source" for per-source ones,
 // the sources being the enum of the data field each start names.
 func (en *enums) addClocks(p sdk.Policy) {
-	perSource := map[string]bool{}
+	perSource, perDecision := map[string]bool{}, map[string]bool{}
 	for _, c := range p.Clocks {
 		en.clocks = append(en.clocks, c.ID)
-		perSource[c.ID] = c.PerSource
+		perSource[c.ID], perDecision[c.ID] = c.PerSource, c.PerDecision
 	}
+	defer func() {
+		for _, k := range en.clockKeys {
+			id, _, _ := strings.Cut(k, ".")
+			if perDecision[id] {
+				en.decisionKeys = append(en.decisionKeys, k)
+			}
+		}
+	}()
 	srcs := en.clockSources(p)
 	allSrc := map[string]bool{}
 	for _, c := range en.clocks {
@@ -445,13 +462,31 @@ func strictCase(root map[string]*jsonschema.Schema, defs jsonschema.Definitions,
 		enumItems(prop(c, "evidence"), en.evidence)
 		setProp(c, "states", &jsonschema.Schema{Ref: "#/$defs/States"})
 		if cl := prop(c, "clocks"); cl != nil {
-			cl.PropertyNames = &jsonschema.Schema{Enum: anys(en.clockKeys)}
+			cl.PropertyNames = clockKeySchema(en)
 		}
 		defs["States"] = statesSchema(en)
 	}
 	if f := root["Facts"]; f != nil {
 		enumItems(prop(f, "evidence"), en.evidence)
 	}
+}
+
+// decisionIDPattern is a decision id, "d<seq>".
+const decisionIDPattern = `^d[1-9][0-9]*$`
+
+// clockKeySchema is a clock key of the policy: an ordinary or per-source
+// key, or a per-decision one followed by ".dN".
+func clockKeySchema(en enums) *jsonschema.Schema {
+	keys := &jsonschema.Schema{Type: "string", Enum: anys(en.clockKeys)}
+	if len(en.decisionKeys) == 0 {
+		return keys
+	}
+	quoted := make([]string, len(en.decisionKeys))
+	for i, k := range en.decisionKeys {
+		quoted[i] = regexp.QuoteMeta(k)
+	}
+	perDecision := &jsonschema.Schema{Type: "string", Pattern: `^(` + strings.Join(quoted, "|") + `)\.d[1-9][0-9]*$`}
+	return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{keys, perDecision}}
 }
 
 // strictCaps sets the caps on a case's parts (docs/reliability.md, Limits).
@@ -500,7 +535,10 @@ func strictClocks(root map[string]*jsonschema.Schema, en enums) {
 			formatProp(cl, f, "date")
 		}
 		if name == "ClockStatus" {
-			enumProp(cl, "key", en.clockKeys)
+			setProp(cl, "key", clockKeySchema(en))
+		}
+		if d := prop(cl, "decision"); d != nil {
+			d.Pattern = decisionIDPattern
 		}
 	}
 }

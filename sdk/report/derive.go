@@ -16,6 +16,7 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -301,6 +302,7 @@ func Derive(c sdk.Case) Derived {
 		w.event(ev, m, day)
 		if _, ok := w.decisions[ev.Seq]; ok {
 			w.noteDecision(m)
+			w.bySeq["d"+strconv.Itoa(ev.Seq)] = subjectAt{w.lastDec, w.lastReq}
 		}
 	}
 	w.d.markExceptions()
@@ -326,6 +328,15 @@ type deriver struct {
 	// The requests a Tribunal ordered assessed, or ordered a plan for: the
 	// request of the dispute the order decided, whatever was decided since.
 	orderAssess, orderPlan int
+	// bySeq is each decision's subject and request, by its id "d<seq>":
+	// a dispute event naming its decision (data "decision") is about it.
+	bySeq map[string]subjectAt
+}
+
+// subjectAt is what an appealable decision was about.
+type subjectAt struct {
+	subject string
+	req     int
 }
 
 func newDeriver(c sdk.Case) *deriver {
@@ -335,7 +346,7 @@ func newDeriver(c sdk.Case) *deriver {
 		clocks:    c.Clocks,
 		decisions: make(map[int]string, len(c.Decisions)),
 		cur:       -1, plan: -1, lastReq: -1, lastPlanReq: -1, lastRefused: -1, subjReq: -1,
-		orderAssess: -1, orderPlan: -1,
+		orderAssess: -1, orderPlan: -1, bySeq: map[string]subjectAt{},
 	}
 	for _, dec := range c.Decisions {
 		w.decisions[dec.Seq] = dec.Trigger
@@ -556,6 +567,10 @@ func (w *deriver) phaseTransferDue(ev sdk.Event, day string) string {
 
 // disputeEvent handles a mediation or appeal event, marked m.
 func (w *deriver) disputeEvent(ev sdk.Event, m, day string) {
+	if at, ok := w.bySeq[strOf(ev.Data["decision"])]; ok {
+		// One dispute per decision: the event names the one it is about.
+		w.subject, w.subjReq = at.subject, at.req
+	}
 	switch m {
 	case markMediation:
 		w.openDispute(ev)
@@ -582,6 +597,9 @@ func (w *deriver) disputeEvent(ev sdk.Event, m, day string) {
 // openDispute: a dispute that starts now is about the latest appealable
 // decision; one already running keeps its subject.
 func (w *deriver) openDispute(ev sdk.Event) {
+	if _, named := w.bySeq[strOf(ev.Data["decision"])]; named {
+		return
+	}
 	if ev.StatesBefore["dispute"] == "none" || ev.StatesBefore["dispute"] == "" {
 		w.subject, w.subjReq = w.lastDec, w.lastReq
 	}

@@ -226,10 +226,16 @@ func deltaOutcome(old sdk.Case, out sdk.Outcome) deltaAnswer {
 	if maps.Equal(old.Clocks, nc.Clocks) {
 		same |= sameClocks
 	}
-	if slices.Equal(old.Decisions, nc.Decisions) {
+	if slices.EqualFunc(old.Decisions, nc.Decisions, sameDecision) {
 		same |= sameDecisions
 	}
 	return deltaAnswer{out: out, same: same}
+}
+
+// sameDecision reports whether two decisions encode to the same JSON.
+func sameDecision(a, b sdk.Decision) bool {
+	return a.Kind == b.Kind && a.At == b.At && a.Trigger == b.Trigger && a.Seq == b.Seq && a.Dispute == b.Dispute &&
+		a.Order == b.Order && slices.Equal(a.Notes, b.Notes)
 }
 
 // sameFacts reports whether two facts encode to the same JSON.

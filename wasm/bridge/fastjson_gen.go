@@ -265,6 +265,10 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 		b = append(b, `,"source":`...)
 		b = appendString(b, v.Source)
 	}
+	if v.Decision != "" {
+		b = append(b, `,"decision":`...)
+		b = appendString(b, v.Decision)
+	}
 	b = append(b, `,"kind":`...)
 	b = appendString(b, string(v.Kind))
 	b = append(b, `,"started_at":`...)
@@ -319,6 +323,25 @@ func appendDecision(b []byte, v *sdk.Decision) []byte {
 	b = appendString(b, v.Trigger)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, int64(v.Seq), 10)
+	if v.Dispute != "" {
+		b = append(b, `,"dispute":`...)
+		b = appendString(b, v.Dispute)
+	}
+	if v.Order != "" {
+		b = append(b, `,"order":`...)
+		b = appendString(b, v.Order)
+	}
+	if len(v.Notes) > 0 {
+		b = append(b, `,"notes":`...)
+		b = append(b, '[')
+		for i8 := range v.Notes {
+			if i8 > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, v.Notes[i8])
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 

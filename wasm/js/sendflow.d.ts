@@ -91,7 +91,13 @@ export type Trigger =
   | "dispute.certificate_issued"
   | "dispute.appeal_registered"
   | "dispute.tribunal_decided"
+  | "dispute.response_submitted"
+  | "dispute.appeal_unopposed"
+  | "dispute.recommendation_made"
+  | "dispute.recommendation_responded"
   | "dispute.order_complied"
+  | "dispute.agreement_complied"
+  | "dispute.agreement_notified"
   | "dispute.withdrawn";
 
 /** Every role of the default policy. From firing.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as Role`). */
@@ -148,6 +154,7 @@ export type ClockId =
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
+  | "mediation_contact"
   | "appeal_after_certificate"
   | "mediation_certificate"
   | "mediation_held"
@@ -155,10 +162,15 @@ export type ClockId =
   | "order_no_plan_notice"
   | "order_final_plan"
   | "order_make_plan"
+  | "order_make_plan_final"
+  | "agreement_action"
+  | "agreement_health"
+  | "agreement_notify_la"
+  | "recommendation_response"
   | "order_amend"
   | "order_change_school";
 
-/** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock. From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
+/** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock; a per-decision clock's key adds ".dN" (a string). From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
 export type ClockKey =
   | "support_review"
   | "lift_initial_contact.chair"
@@ -198,6 +210,7 @@ export type ClockKey =
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
+  | "mediation_contact"
   | "appeal_after_certificate"
   | "mediation_certificate"
   | "mediation_held"
@@ -205,6 +218,12 @@ export type ClockKey =
   | "order_no_plan_notice"
   | "order_final_plan"
   | "order_make_plan"
+  | "order_make_plan_final"
+  | "agreement_action"
+  | "agreement_health"
+  | "agreement_notify_la"
+  | "recommendation_response.health"
+  | "recommendation_response.social_care"
   | "order_amend"
   | "order_change_school";
 
@@ -304,7 +323,7 @@ export interface Case {
   /** States maps every track to its current state. Nested states are written with dots, e.g. "sen_support.plan". */
   states: States;
   /** Clocks maps a clock key to the latest instance of that clock. Per-source clocks are keyed "clock.source", e.g. "ehc_advice.medical". */
-  clocks?: Partial<Record<ClockKey, Clock>>;
+  clocks?: Record<string, Clock>;
   /** Decisions lists the appealable decisions made on the case, oldest first. */
   decisions?: Decision[];
   /** Exceptions lists the exceptions recorded on the case, oldest first (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45). At most one is open (no until, no before). */
@@ -504,6 +523,8 @@ export interface Clock {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
+  /** Decision is set for per-decision clocks: the decision's id, "d<seq>". */
+  decision?: string;
   /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
@@ -540,6 +561,12 @@ export interface Decision {
   trigger: Trigger;
   /** Seq is the history sequence number of that firing. */
   seq: number;
+  /** Dispute is the state of the decision's own dispute (the policy's per-decision track), empty while it is at its initial state. */
+  dispute?: string;
+  /** Order is the order last recorded on the decision's dispute (the Tribunal's, or an unopposed appeal's). */
+  order?: string;
+  /** Notes are what its current dispute recorded (Effects.Note), e.g. "response_submitted". */
+  notes?: string[];
 }
 
 /** Exception is one exception recorded on a case (ehc.exception_recorded). */
@@ -615,7 +642,7 @@ export interface States {
   ehc?: "none" | "request_received" | "refused" | "assessing" | "not_issued" | "draft_issued" | "plan_issued" | "withdrawn";
   /** The plan track: The maintained EHC plan: reviews, amendments, reassessment, transfer, cease. */
   plan?: "none" | "active" | "review_preparing" | "review_held" | "amending" | "reassessment_requested" | "reassessing" | "cease_proposed" | "ceasing" | "ceased" | "transferred_out";
-  /** The dispute track: Mediation and SEND Tribunal appeal against an appealable decision. */
+  /** The dispute track: Mediation and SEND Tribunal appeal: one dispute per appealable decision d<seq> (CFA s51(2)). */
   dispute?: "none" | "mediation" | "certificate_pending" | "certificate_issued" | "appealed" | "decided";
 }
 
@@ -625,6 +652,8 @@ export interface ClockStatus {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
+  /** Decision is set for per-decision clocks: the decision's id, "d<seq>". */
+  decision?: string;
   /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
@@ -650,7 +679,7 @@ export interface ClockStatus {
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
   /** Key is the clock's key in Case.Clocks ("id" or "id.source"). */
-  key: ClockKey;
+  key: ClockKey | string;
   /** DaysLeft is the number of calendar days from the as-of date to Due (negative once overdue); only set for running clocks. */
   days_left?: number;
 }
@@ -687,6 +716,8 @@ export interface Permission {
   warnings?: Warning[];
   /** NeedsInput lists payload fields whose guards are checked only when the trigger is fired with data. */
   needs_input?: string[];
+  /** Decision is, for a trigger of the per-decision (dispute) track, the decision "d<seq>" judged: the first it is allowed for, else the most recent. Fire it with data {"decision": Decision} to act on that one. */
+  decision?: string;
 }
 
 /** Acknowledgement keeps one lint (Policy.Acknowledge). */
@@ -731,6 +762,8 @@ export interface ClockDef {
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
   per_source?: boolean;
+  /** PerDecision makes one clock per appealable decision, keyed "clock.dN" ("clock.source.dN" when also per source): started by a decision for it, or by a per-decision track's firing for the decision it names. An unqualified id names the latest started instance. */
+  per_decision?: boolean;
   /** Excusable means any exception recorded on the clock while it runs (Effects.Except) excuses a miss. A clock with Exceptions ignores it. */
   excusable?: boolean;
   /** Exceptions lists the reasons that excuse a miss, each with its own conditions (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45): an exception recorded on the case (Case.Exceptions) excuses the clock only if its reason is listed here and its period overlaps the clock's run before due. An overlay may narrow the list, never widen it. */
@@ -749,6 +782,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Stop stops running clocks: met if on time, missed if late. */
   stop?: (string | {
@@ -756,6 +795,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Cancel ends running clocks whose process ended another way (a duty already past its due date stays missed). */
   cancel?: (string | {
@@ -763,6 +808,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Void ends running clocks whose duty never arose: they show cancelled even when past their due date. */
   void?: (string | {
@@ -770,6 +821,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Except records an exception on the case (Case.Exceptions: the data fields reason, since, until, advice_requested_on), which excuses the clocks whose Exceptions rules it meets; on the listed clocks that are Excusable without rules it also marks the running ones (Clock.Exception). */
   except?: (string | {
@@ -777,6 +834,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** EndException ends the case's open exception: its until is the data field until, or the firing's date. */
   end_exception?: boolean;
@@ -786,6 +849,8 @@ export interface Effects {
   set_states?: Record<string, string>;
   /** Decision records an appealable decision and starts the appeal window. */
   decision?: string;
+  /** Note, on a per-decision track's trigger, records a note on the decision it acts on (Decision.notes, read by guards as decision_notes), e.g. that the LA responded to the appeal (R45(1)). A decision's notes are cleared when its dispute returns to the initial state. */
+  note?: string;
 }
 
 /** ExceptionRule is one reason that excuses a clock's miss (ClockDef.Exceptions). */
@@ -836,6 +901,8 @@ export interface FieldDef {
   min_items?: number;
   /** NotAfterAt refuses a date later than the firing's own date (invalid_input), e.g. an exception's since. */
   not_after_at?: boolean;
+  /** Roles limits who may set the field (empty: every role of the trigger); another role setting it is invalid_input. */
+  roles?: string[];
   /** Description says what it holds. */
   description?: string;
 }
@@ -882,6 +949,18 @@ export interface Parameter {
   fixed?: boolean;
 }
 
+/** PerDecision configures a per-decision track (TrackDef.PerDecision). */
+export interface PerDecision {
+  /** TimeToAppeal are the clocks whose latest due date is the time to appeal a decision (HESC r20(1)(c)): a decision is open while its track is not at the initial state or one of them has not ended. */
+  time_to_appeal: string[];
+  /** TimedStates are the states (besides the initial one) from which the naming rule picks a decision only while its time to appeal has not ended (certificate_issued). */
+  timed_states?: string[];
+  /** Start are the per-decision clocks every decision starts besides the policy's appeal_clock (R33's mediation_contact). */
+  start?: string[];
+  /** OrderField is the data field whose value a firing records on the decision as its order (the Tribunal's order), read by guards as decision_order. */
+  order_field?: string;
+}
+
 /** RoleDef declares a role. */
 export interface RoleDef {
   /** ID is the role name, e.g. "parent". */
@@ -920,6 +999,8 @@ export interface TrackDef {
   disabled?: boolean;
   /** Statutory marks a track whose process statute sets (ehc, plan, dispute): an overlay may add advisory guards, reasons, record-only triggers, shorter duties and longer windows there, and nothing else. Only the default policy's marks count. */
   statutory?: boolean;
+  /** PerDecision makes the track one instance per appealable decision (the dispute track): each decision "d<seq>" keeps its own state on its Decision record, a firing names the decision by data "decision" (or the naming rule, docs/decisions.md), and Case.States holds the unqualified view: the state of the most recent decision whose state is not the initial one. */
+  per_decision?: PerDecision;
 }
 
 /** TriggerDef declares a trigger: where it may fire from, who may fire it, what it needs, and what it does. */
@@ -944,6 +1025,12 @@ export interface TriggerDef {
   branches?: Branch[];
   /** Citation is the legal or local source. */
   citation?: string;
+  /** DecisionOpen, on a per-decision track's trigger, names the clocks of which one must not have ended for the naming rule to pick a decision whose state is the initial one (R33's mediation_contact for a mediation trigger); empty means the track's time to appeal. */
+  decision_open?: string[];
+  /** DecisionStates are the from-states in which the naming rule picks a decision without looking at DecisionOpen's clocks; in every other state, when DecisionOpen is set, one of them must be open (dispute.order_complied: a decided dispute, or an agreement's order clock open in any state). */
+  decision_states?: string[];
+  /** OnDecision, on a trigger of another track, makes its guards read the per-decision view of the latest decision of this kind (plan.ceased reads its cease decision's dispute and clocks). */
+  on_decision?: string;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
   /** SEN2 names what the trigger is to the DfE SEN2 return (sdk/report): request, assess, plan_issued, mediation, ... (docs/sen2.md lists them). Only the default policy's marks count: in an overlay the field is ignored, so the return reads every case the same way. */
@@ -1219,6 +1306,8 @@ export interface TriggerPayloads {
   "plan.phase_transfer_amended": Record<string, never>;
   /** The payload of dispute.mediation_declined. */
   "dispute.mediation_declined": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
     /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
     on_behalf_of?: "young_person" | null;
     /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
@@ -1226,32 +1315,97 @@ export interface TriggerPayloads {
   };
   /** The payload of dispute.mediation_requested. */
   "dispute.mediation_requested": {
-    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
-    on_behalf_of?: "young_person" | null;
-    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
-    acting_as?: "representative" | null;
-  };
-  /** The payload of dispute.mediation_concluded. It takes no data fields. */
-  "dispute.mediation_concluded": Record<string, never>;
-  /** The payload of dispute.certificate_issued. It takes no data fields. */
-  "dispute.certificate_issued": Record<string, never>;
-  /** The payload of dispute.appeal_registered. */
-  "dispute.appeal_registered": {
-    /** The appeal is only about the school or type named (section I): no mediation certificate is needed. */
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The mediation is only about the school or type named (section I): R33's limit does not apply (CFA s55(3)). */
     placement_only?: boolean | null;
     /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
     on_behalf_of?: "young_person" | null;
     /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
     acting_as?: "representative" | null;
   };
+  /** The payload of dispute.mediation_concluded. */
+  "dispute.mediation_concluded": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** What the parties agreed in writing (R42): each item starts the clocks of the order it matches, other and health their own. */
+    agreement?: ("assess" | "make_plan" | "amend" | "change_school" | "other" | "health")[] | null;
+    /** Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)). */
+    la_party?: boolean | null;
+  };
+  /** The payload of dispute.certificate_issued. */
+  "dispute.certificate_issued": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.appeal_registered. */
+  "dispute.appeal_registered": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The appeal is only about the school or type named (section I): no mediation certificate is needed. */
+    placement_only?: boolean | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+    /** The Tribunal extended the time to appeal (HESC r5(3)(a)): registered out of time. */
+    time_extended?: boolean | null;
+  };
   /** The payload of dispute.tribunal_decided. The firing must carry data. */
   "dispute.tribunal_decided": {
-    order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "cease";
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | "cease";
   };
-  /** The payload of dispute.order_complied. It takes no data fields. */
-  "dispute.order_complied": Record<string, never>;
+  /** The payload of dispute.response_submitted. */
+  "dispute.response_submitted": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.appeal_unopposed. */
+  "dispute.appeal_unopposed": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** What the appeal sought (default by the decision: refusal to assess or reassess -> assess; refusal to issue -> make_plan; contents -> amend; cease -> continue). */
+    order?: "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | null;
+    /** The appeal was about the school or type named only: the default order is change_school. */
+    placement_only?: boolean | null;
+  };
+  /** The payload of dispute.recommendation_made. The firing must carry data. */
+  "dispute.recommendation_made": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The body the recommendation is made to. */
+    to: "health" | "social_care";
+    /** The date the Tribunal set for the answer (default: 5 weeks). */
+    response_due?: string | null;
+  };
+  /** The payload of dispute.recommendation_responded. */
+  "dispute.recommendation_responded": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** Whether the body will follow the recommendation (it gives reasons if not). */
+    followed?: boolean | null;
+  };
+  /** The payload of dispute.order_complied. */
+  "dispute.order_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.agreement_complied. */
+  "dispute.agreement_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.agreement_notified. */
+  "dispute.agreement_notified": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
   /** The payload of dispute.withdrawn. */
   "dispute.withdrawn": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
     /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
     on_behalf_of?: "young_person" | null;
     /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */

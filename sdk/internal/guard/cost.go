@@ -240,6 +240,10 @@ func (c *coster) identifier(name string) *bound {
 		return dateB
 	case "exception_open":
 		return scalarB
+	case "decision_order":
+		return c.caseStr
+	case "decision_notes":
+		return c.evidence
 	case "child":
 		return c.child
 	case "evidence":
