@@ -24,8 +24,8 @@ func watchdog(t *testing.T, what string, f func()) {
 	go func() { defer close(done); f() }()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s did not finish within 10 s", what)
+	case <-time.After(raceSlowdown * 10 * time.Second):
+		t.Fatalf("%s did not finish within %d s", what, raceSlowdown*10)
 	}
 }
 
