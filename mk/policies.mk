@@ -8,6 +8,8 @@ TEST_TARGETS += policies-check policies-test
 ## policies-check: sendflow check on every example authority and district overlay.
 policies-check: $(SENDFLOW)
 	$(SENDFLOW) check $(POLICY_FILES)
+	# Coastal waives one floor rule on purpose (a proclaimed bank holiday): checked accepting waivers.
+	$(SENDFLOW) check --accept-waivers --no-behaviour examples/policies/northshire/waived/coastal.yaml
 
 ## policies-test: sendflow test on every example authority's scenarios.
 policies-test: $(SENDFLOW)

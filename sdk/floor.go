@@ -498,7 +498,7 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 				add(RuleWindowNotShortened, o.holidays, "holidays leaves out the bank holiday %s: tribunal windows that move over it would end sooner (HESC r12)", d)
 				return
 			case !had && has && base.IsWorkingDay(d):
-				add(RuleClockNotLengthened, o.holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs allow_below_statutory_floor until sendflow's list has it)", d)
+				add(RuleClockNotLengthened, o.holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs a waiver of this rule in the layer that adds it until sendflow's list has it)", d)
 				return
 			}
 		}

@@ -53,7 +53,7 @@ func TestCheckRefusesWaiversUnlessAccepted(t *testing.T) {
 	code, out, _ := cli(t, "check", "--no-behaviour", p)
 	assert.Equal(t, 1, code, out)
 	assert.Contains(t, out, "warning below_statutory_floor")
-	assert.Contains(t, out, p+": waiver: the policy waives the statutory floor")
+	assert.Contains(t, out, p+": waiver: the policy waives a statutory floor rule")
 	assert.Contains(t, out, "FAIL "+p+": waives the statutory floor (--accept-waivers not given)")
 
 	code, out, _ = cli(t, "check", "--no-behaviour", "--accept-waivers", p)

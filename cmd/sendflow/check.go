@@ -104,7 +104,7 @@ cannot be read. With --json prints one JSON array of results on stdout.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON on stdout")
 	cmd.Flags().BoolVar(&opt.strict, "strict", false, "fail on lints as well as problems")
 	cmd.Flags().BoolVar(&opt.acceptWaivers, "accept-waivers", false,
-		"accept a policy that waives the statutory floor (allow_below_statutory_floor)")
+		"accept a policy that waives a statutory floor rule (waivers, or allow_below_statutory_floor)")
 	cmd.Flags().BoolVar(&opt.noBehaviour, "no-behaviour", false, "skip the behavioural comparison with the default")
 	opt.behaviour.register(cmd)
 	return cmd
@@ -181,7 +181,7 @@ func writeCheckResult(w io.Writer, r checkResult) {
 		writeDifferences(w, r.File+": ", r.Behaviour)
 	}
 	if r.Waived {
-		fmt.Fprintf(w, "%s: waiver: the policy waives the statutory floor (allow_below_statutory_floor: true); "+
+		fmt.Fprintf(w, "%s: waiver: the policy waives a statutory floor rule (waivers, or allow_below_statutory_floor: true); "+
 			"check fails it unless --accept-waivers is given\n", r.File)
 	}
 	if r.OK {

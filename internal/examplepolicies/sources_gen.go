@@ -186,7 +186,13 @@ version: "2026.1"
 # Roles: a local role, with its own eligibility.
 roles:
   - id: early_help
-    description: "An Early Help practitioner (local)."
+    description: "An Early Help practitioner (local), acting on Northshire's own cases."
+    eligibility:
+      id: northshire_case
+      expr: 'la == "" || la == "northshire"'
+      reason: "An Early Help practitioner acts on Northshire's own cases."
+      reasons: {cy: "Mae ymarferydd Cymorth Cynnar yn gweithredu ar achosion Northshire ei hun."}
+      citation: "Northshire local offer"
   - id: inclusion_panel
     description: "Northshire's inclusion panel, which records its advice before an assessment decision."
 
@@ -206,6 +212,9 @@ parameters:
     min: 1
     max: 6
     description: "Weeks within which the inclusion team contacts the school after a refusal to assess."
+
+# Holidays: the England & Wales bank holidays of a year sendflow's bundled list does not cover (2031).
+holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-08-25, 2031-12-25, 2031-12-26, 2031-12-27]
 
 # Clocks: a shorter statutory duty (five weeks, not six, to decide whether to assess; 18 weeks, not
 # 20, for the final plan), a longer statutory window (20 days, not 15, to comment on a draft plan),
