@@ -83,7 +83,9 @@ async function state(track) {
 }
 
 async function clock(id) {
-  const row = page.locator(`[data-clock="${id}"]`);
+  // A clock kept per decision is keyed id.dN (appeal_window.d12): the
+  // unqualified id names its latest instance, the last row so keyed.
+  const row = page.locator(`[data-clock="${id}"], [data-clock^="${id}.d"]`).last();
   await row.waitFor({ state: 'attached', timeout: 5000 });
   return { due: await row.getAttribute('data-due'), status: await row.getAttribute('data-status') };
 }
