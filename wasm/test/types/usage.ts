@@ -38,7 +38,7 @@ export async function portal(): Promise<string[]> {
   const perms: Permission[] = engine.permitted(next, 'parent', '2026-01-06');
   const allowed: Trigger[] = perms.filter((p) => p.allowed).map((p) => p.trigger);
   const report: ClockReport = engine.clocks(next, '2026-02-20');
-  const late: ClockKey[] = report.clocks.filter((c) => c.status === 'missed').map((c) => c.key);
+  const late: (ClockKey | string)[] = report.clocks.filter((c) => c.status === 'missed').map((c) => c.key);
   const policy: Policy = engine.policy();
   const roles: string[] = (policy.roles ?? []).map((r) => r.id);
   const run: Report = sf.runScenario('name: x\n', { name: 'x.yaml' });
