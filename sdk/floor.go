@@ -5,7 +5,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -156,7 +155,7 @@ func newFloor(c *compiled, srcs []source, o *originMap) *floor {
 	for i := range f.base.Triggers {
 		bt := &f.base.Triggers[i]
 		f.baseTrig[bt.ID] = bt
-		tk, _, _ := strings.Cut(bt.ID, ".")
+		tk := trackOfID(bt.ID)
 		if len(decisionsOf(*bt)) > 0 {
 			f.statutoryTrack[tk] = true
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -161,7 +162,7 @@ func readImportCSV(in io.Reader, each func(int, sdk.ImportRecord, error) error) 
 	col := map[string]int{}
 	for i, h := range head {
 		h = strings.TrimSpace(strings.ToLower(h))
-		if !contains(importColumns, h) {
+		if !slices.Contains(importColumns, h) {
 			return fmt.Errorf("unknown CSV column %q (the columns are %s)", h, strings.Join(importColumns, ", "))
 		}
 		col[h] = i
@@ -239,13 +240,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
