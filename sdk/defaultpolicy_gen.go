@@ -4,7 +4,7 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "4c89781bb26d791c5292277ad504e3f0e5d94cee16db3a5cb70bb7f605a26bcb",
+	yamlSHA256: "86e096ca707b440e7bbac65c786571318a2299517e02c02856140401a3d391cd",
 	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
 	programs: []programMeta{
 		programMeta{
@@ -2677,6 +2677,208 @@ var genDefault = generatedDefault{
 					Rule:  "appealable_decision_kept",
 					Right: "a family may withdraw its own mediation or appeal at any time",
 				},
+			},
+		},
+		Labels: map[string]map[string]string{
+			"dispute.appeal_registered": map[string]string{
+				"cy": "Cofnodi'r apêl",
+				"en": "Record the appeal",
+			},
+			"dispute.certificate_issued": map[string]string{
+				"en": "Issue the mediation certificate",
+			},
+			"dispute.mediation_concluded": map[string]string{
+				"en": "Record the end of mediation",
+			},
+			"dispute.mediation_declined": map[string]string{
+				"en": "Record that mediation was declined",
+			},
+			"dispute.mediation_requested": map[string]string{
+				"cy": "Cofnodi cais am gyfryngu",
+				"en": "Record a request for mediation",
+			},
+			"dispute.order_complied": map[string]string{
+				"en": "Record that the order was carried out",
+			},
+			"dispute.tribunal_decided": map[string]string{
+				"en": "Record the Tribunal's decision",
+			},
+			"dispute.withdrawn": map[string]string{
+				"en": "Withdraw the mediation or appeal",
+			},
+			"ehc.advice_received": map[string]string{
+				"en": "Record advice received",
+			},
+			"ehc.advice_requested": map[string]string{
+				"en": "Request advice",
+			},
+			"ehc.brought_to_attention": map[string]string{
+				"en": "Record that the child was brought to our attention",
+			},
+			"ehc.decided_not_to_assess": map[string]string{
+				"cy": "Penderfynu peidio ag asesu",
+				"en": "Decide not to assess",
+			},
+			"ehc.decided_not_to_issue": map[string]string{
+				"en": "Decide not to issue a plan",
+			},
+			"ehc.decided_to_assess": map[string]string{
+				"cy": "Penderfynu asesu",
+				"en": "Decide to assess",
+			},
+			"ehc.draft_issued": map[string]string{
+				"cy": "Cyhoeddi'r cynllun drafft",
+				"en": "Issue the draft plan",
+			},
+			"ehc.exception_recorded": map[string]string{
+				"en": "Record an exception to the time limit",
+			},
+			"ehc.personal_budget_requested": map[string]string{
+				"en": "Record a request for a personal budget",
+			},
+			"ehc.plan_finalised": map[string]string{
+				"cy": "Cyhoeddi'r cynllun terfynol",
+				"en": "Issue the final plan",
+			},
+			"ehc.representations_made": map[string]string{
+				"en": "Record the family's comments on the draft",
+			},
+			"ehc.requested": map[string]string{
+				"cy": "Cofnodi'r cais",
+				"en": "Record the request",
+			},
+			"ehc.school_requested": map[string]string{
+				"en": "Record the school the family asked for",
+			},
+			"ehc.withdrawn": map[string]string{
+				"en": "Withdraw the request",
+			},
+			"hnf.applied": map[string]string{
+				"en": "Apply for high needs funding",
+			},
+			"hnf.approved": map[string]string{
+				"en": "Approve high needs funding",
+			},
+			"hnf.considered": map[string]string{
+				"en": "Consider high needs funding",
+			},
+			"hnf.declined": map[string]string{
+				"en": "Decline high needs funding",
+			},
+			"hnf.ended": map[string]string{
+				"en": "End high needs funding",
+			},
+			"lift.closed": map[string]string{
+				"en": "Close the LIFT referral",
+			},
+			"lift.consent_recorded": map[string]string{
+				"en": "Record the family's agreement to engage",
+			},
+			"lift.exhausted": map[string]string{
+				"en": "Record that LIFT is exhausted",
+			},
+			"lift.initial_contact_made": map[string]string{
+				"en": "Record first contact",
+			},
+			"lift.meeting_held": map[string]string{
+				"en": "Record the LIFT meeting",
+			},
+			"lift.professional_allocated": map[string]string{
+				"en": "Allocate a LIFT professional",
+			},
+			"lift.recommendations_adapted": map[string]string{
+				"en": "Adapt the recommendations",
+			},
+			"lift.referral_started": map[string]string{
+				"en": "Start a LIFT referral",
+			},
+			"lift.return_requested": map[string]string{
+				"en": "Ask to return to LIFT",
+			},
+			"lift.urgent_requested": map[string]string{
+				"en": "Ask for the next LIFT meeting",
+			},
+			"plan.amendment_abandoned": map[string]string{
+				"en": "Decide not to amend the plan",
+			},
+			"plan.amendment_finalised": map[string]string{
+				"en": "Issue the amended plan",
+			},
+			"plan.cease_decided": map[string]string{
+				"en": "Decide to cease the plan",
+			},
+			"plan.cease_proposed": map[string]string{
+				"en": "Propose to cease the plan",
+			},
+			"plan.cease_withdrawn": map[string]string{
+				"en": "Withdraw the proposal to cease",
+			},
+			"plan.ceased": map[string]string{
+				"en": "Cease the plan",
+			},
+			"plan.early_review_requested": map[string]string{
+				"en": "Record a request for an early review",
+			},
+			"plan.phase_transfer_amended": map[string]string{
+				"en": "Record the phase transfer amendment",
+			},
+			"plan.phase_transfer_set": map[string]string{
+				"en": "Set the phase transfer date",
+			},
+			"plan.reassessment_agreed": map[string]string{
+				"en": "Decide to reassess",
+			},
+			"plan.reassessment_completed": map[string]string{
+				"en": "Complete the reassessment",
+			},
+			"plan.reassessment_refused": map[string]string{
+				"en": "Decide not to reassess",
+			},
+			"plan.reassessment_requested": map[string]string{
+				"en": "Record a request to reassess",
+			},
+			"plan.review_decided": map[string]string{
+				"en": "Record the review decision",
+			},
+			"plan.review_invited": map[string]string{
+				"en": "Invite people to the annual review",
+			},
+			"plan.review_meeting_held": map[string]string{
+				"en": "Record the review meeting",
+			},
+			"plan.review_report_sent": map[string]string{
+				"en": "Send the review report",
+			},
+			"plan.transfer_notice_sent": map[string]string{
+				"en": "Send the transfer notice",
+			},
+			"plan.transferred_in": map[string]string{
+				"en": "Take on a plan from another council",
+			},
+			"plan.transferred_out": map[string]string{
+				"en": "Transfer the plan to another council",
+			},
+			"support.concern_raised": map[string]string{
+				"cy": "Cofnodi pryder",
+				"en": "Record a concern",
+			},
+			"support.cycle_restarted": map[string]string{
+				"en": "Start a new support cycle",
+			},
+			"support.exited": map[string]string{
+				"en": "End SEN support",
+			},
+			"support.placed": map[string]string{
+				"en": "Place on SEN support",
+			},
+			"support.plan_agreed": map[string]string{
+				"en": "Agree the support plan",
+			},
+			"support.plan_started": map[string]string{
+				"en": "Start the support plan",
+			},
+			"support.review_held": map[string]string{
+				"en": "Record the support review",
 			},
 		},
 	},
