@@ -145,6 +145,22 @@ function trackName(id) {
   return TRACK_NAMES[id] || humanise(id);
 }
 
+/** A trigger as the policy words it ("Record the request"): its label, else its id made readable. */
+function actionName(id) {
+  return S.engine?.label?.(id, document.documentElement.lang) || humanise(id);
+}
+
+/** A state as words: "sen_support.assess" → "Sen support › Assess". */
+function stateName(s) {
+  return String(s || '').split('.').map(humanise).join(' › ');
+}
+
+/** A details toggle holding the ids behind a line, for developers. */
+function idDetails(...lines) {
+  return el('details', { class: 'ids' }, el('summary', { text: 'Technical details' }),
+    el('ul', {}, ...lines.filter(Boolean).map(([k, v]) => el('li', {}, `${k}: `, el('code', { text: String(v) })))));
+}
+
 function triggerDef(id) {
   return (S.def?.triggers || []).find((t) => t.id === id) || null;
 }
@@ -265,8 +281,8 @@ function checkAt() {
   const at = currentAt();
   const last = lastEventDate();
   let msg = '';
-  if (!isDate(at)) msg = 'Choose the date of the next firing.';
-  else if (last && at < last) msg = `This is before the last event (${fmtDate(last)}): firings must be recorded in date order.`;
+  if (!isDate(at)) msg = 'Enter the date of this action.';
+  else if (last && at < last) msg = `This is before the last event (${fmtDate(last)}): actions must be recorded in date order.`;
   $('#at-error').textContent = msg;
   if (msg) $('#at').setAttribute('aria-invalid', 'true');
   else $('#at').removeAttribute('aria-invalid');
@@ -349,7 +365,7 @@ function renderTracks() {
   const box = $('#tracks');
   S.perms = [];
   if (!isDate(at)) {
-    box.replaceChildren(el('p', { class: 'error', text: 'Choose a valid firing date to see what can be done.' }));
+    box.replaceChildren(el('p', { class: 'error', text: 'Enter a valid date to see what can be done.' }));
     return;
   }
   try {
@@ -412,12 +428,12 @@ function renderTracks() {
         title,
         'aria-describedby': p.allowed ? null : rid,
         onclick: () => openFire(p.trigger),
-      }, humanise(p.trigger));
+      }, actionName(p.trigger));
       if (advice) btn.append(el('span', { class: 'advice-dot', 'aria-label': 'has advice' }));
       buttons.append(btn);
       if (!p.allowed) {
         buttons.append(el('span', { id: rid, class: 'visually-hidden', text: reason }));
-        blocked.push(el('li', {}, el('strong', { text: humanise(p.trigger) }), el('code', { class: 'muted', text: ` ${p.trigger}` }), el('br'), reason));
+        blocked.push(el('li', {}, el('strong', { text: actionName(p.trigger) }), el('br'), reason, idDetails(['Trigger', p.trigger], p.code && ['Code', p.code])));
       }
     }
     const why = blocked.length
@@ -434,7 +450,7 @@ function renderTracks() {
       why));
   }
   if (S.approximate) {
-    cards.unshift(el('p', { class: 'advice', text: 'This WASM build does not describe uploaded policies, so the diagram and forms follow the default policy; the engine still judges every firing on the uploaded one.' }));
+    cards.unshift(el('p', { class: 'advice', text: 'This WASM build does not describe uploaded policies, so the diagram and forms follow the default policy; the engine still judges every action on the uploaded one.' }));
   }
   box.replaceChildren(...cards);
   box.classList.toggle('only-allowed', $('#only-allowed').checked);
@@ -506,17 +522,17 @@ function renderTimeline() {
   list.replaceChildren(...[...events].reverse().map((ev) => {
     const changes = Object.keys(ev.states_after || {})
       .filter((k) => ev.states_before?.[k] !== ev.states_after[k])
-      .map((k) => el('li', {}, el('strong', { text: trackName(k) }), ` ${ev.states_before?.[k] ?? '—'} → `, el('strong', { text: ev.states_after[k] })));
+      .map((k) => el('li', {}, el('strong', { text: trackName(k) }), ` ${ev.states_before?.[k] ? stateName(ev.states_before[k]) : '—'} → `, el('strong', { text: stateName(ev.states_after[k]) })));
     const data = Object.entries(ev.data || {}).map(([k, v]) => el('li', {}, `${humanise(k)}: `, el('code', { text: Array.isArray(v) ? v.join(', ') : String(v) })));
     const ev2 = ev.facts?.evidence?.length ? el('li', {}, 'Evidence added: ', el('code', { text: ev.facts.evidence.join(', ') })) : null;
     return el('li', { class: 'event', 'data-seq': ev.seq, 'data-trigger': ev.trigger },
       el('div', { class: 'event-head' },
         el('time', { datetime: ukDate(ev.at), text: fmtDate(ev.at) }),
         el('span', { class: 'actor', text: roleName(ev.actor) })),
-      el('p', { class: 'event-title' }, humanise(ev.trigger), ' ', el('code', { class: 'muted', text: ev.trigger })),
+      el('p', { class: 'event-title', text: actionName(ev.trigger) }),
       changes.length ? el('ul', { class: 'changes' }, ...changes) : el('p', { class: 'muted small', text: 'No state change' }),
       data.length || ev2 ? el('ul', { class: 'data' }, ...data, ev2) : null,
-      el('p', { class: 'hash', title: `hash ${ev.hash}` }, `#${ev.seq} · `, el('code', { text: String(ev.hash || '').slice(0, 12) })));
+      idDetails(['Event', ev.seq], ['Trigger', ev.trigger], ['Hash', ev.hash]));
   }));
   let rep = null;
   try {
@@ -539,16 +555,16 @@ function openFire(trigger) {
   const role = $('#role').value;
   const at = currentAt();
   firing = { trigger, def };
-  $('#fire-track').textContent = `${trackName(trigger.split('.')[0])} · ${trigger}`;
-  $('#fire-title').textContent = humanise(trigger);
+  $('#fire-track').textContent = trackName(trigger.split('.')[0]);
+  $('#fire-title').textContent = actionName(trigger);
   $('#fire-desc').textContent = def?.description || '';
   const from = S.case.states?.[trigger.split('.')[0]] || '';
   const to = def?.to ? `to ${def.to}` : def ? 'the state does not change' : '';
   $('#fire-meta').replaceChildren(
     el('span', {}, 'As ', el('strong', { text: roleName(role) })),
     el('span', {}, ' on ', el('strong', { text: fmtDate(at) })),
-    from ? el('span', {}, ` · from ${from}${to ? ` ${to.startsWith('to') ? to : `(${to})`}` : ''}`) : null,
-    def?.citation ? el('span', { class: 'cite', text: ` · ${def.citation}` }) : null);
+    def?.citation ? el('span', { class: 'cite', text: ` · ${def.citation}` }) : null,
+    idDetails(['Trigger', trigger], from && ['From state', from], def && ['To', to]));
   const warn = $('#fire-warnings');
   const advice = perm?.warnings || [];
   warn.hidden = !advice.length;
@@ -557,7 +573,7 @@ function openFire(trigger) {
   const box = $('#fire-fields');
   if (def) {
     renderFields(box, fields, 'pay');
-    if (!fields.length) box.append(el('p', { class: 'muted', text: 'This action needs no details. Check the date and role, then fire it.' }));
+    if (!fields.length) box.append(el('p', { class: 'muted', text: 'This action needs no details. Check the date and role, then confirm.' }));
   } else {
     // An uploaded policy whose triggers the page cannot describe: raw JSON payload.
     box.replaceChildren(el('div', { class: 'field' },
@@ -605,7 +621,7 @@ function submitFire(ev) {
   try {
     out = S.engine.fire(S.case, f);
   } catch (err) {
-    const e = showProblems($('#fire-error'), err, 'The engine refused this firing');
+    const e = showProblems($('#fire-error'), err, 'This action cannot be recorded');
     // Point payload problems at their fields.
     if (def) {
       const errs = {};
@@ -622,9 +638,9 @@ function submitFire(ev) {
   firing = null;
   render();
   const moved = Object.keys(out.event?.states_after || {}).filter((k) => out.event.states_before?.[k] !== out.event.states_after[k])
-    .map((k) => `${k} → ${out.event.states_after[k]}`);
+    .map((k) => `${trackName(k)} is now “${stateName(out.event.states_after[k])}”.`);
   const warns = (out.warnings || []).map((w) => w.message);
-  toast(`${trigger} recorded${moved.length ? `: ${moved.join(', ')}` : ''}.${warns.length ? ` Advice: ${warns.join(' ')}` : ''}`, warns.length ? 'warn' : 'ok');
+  toast(`Done: ${actionName(trigger)}.${moved.length ? ` ${moved.join(' ')}` : ''}${warns.length ? ` Advice: ${warns.join(' ')}` : ''}`, warns.length ? 'warn' : 'ok');
   const btn = document.querySelector(`button[data-trigger="${CSS.escape(trigger)}"]`);
   if (btn && !btn.disabled) btn.focus();
   else $('#act').focus();
