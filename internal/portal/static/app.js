@@ -1,15 +1,16 @@
 // app.js: the sendflow case portal. Everything here runs in the browser on
 // the WASM build; the server only supplies files and the policy documents.
 import { loadSendflow, compilePolicy, describeError } from './engine.js';
+import { mountDate } from './datefields.js';
+import { loadCurrent, saveCurrent } from './store.js';
 import { humanise, isDate, payloadOf, readFields, renderFields, showFieldErrors, validate } from './forms.js';
 
 const $ = (sel) => document.querySelector(sel);
 
 // The facts a visitor's first case starts with, so they can act at once.
+// It runs on the default policy, so it names no authority; a case on an authority's policy takes its names.
 const EXAMPLE_FACTS = {
   id: 'demo-001',
-  la: 'kent',
-  district: 'dover',
   child: { date_of_birth: '2016-03-02', year_group: 4 },
   evidence: ['personalised_plan'],
 };
@@ -119,7 +120,7 @@ function showProblems(box, err, title) {
     if (p.location) li.append(el('code', { class: 'loc', text: p.location }), ' ');
     else if (p.pointer) li.append(el('code', { class: 'loc', text: p.pointer }), ' ');
     li.append(p.message || p.code);
-    if (p.snippet) li.append(el('pre', { class: 'snippet', text: p.snippet }));
+    if (p.snippet) li.append(el('pre', { class: 'snippet', tabindex: '0', 'aria-label': 'Where in the policy', text: p.snippet }));
     items.push(li);
   }
   if (!e.problems.length && e.location) items.push(el('li', {}, el('code', { class: 'loc', text: e.location })));
@@ -241,6 +242,24 @@ function fillCaseForm(facts) {
   $('#policy').value = S.doc?.id || 'default';
 }
 
+/** The authority and district a policy is for ("kent/dover": kent, dover); none for the default or an upload. */
+function placeOf(doc) {
+  if (!doc || doc.id === 'default' || doc.uploaded) return ['', ''];
+  const [la = '', district = ''] = doc.id.split('/');
+  return [la, district];
+}
+
+/** A new case starts blank, on the policy in use: nothing is carried over from the case before. */
+function resetCaseForm() {
+  const f = $('#case-form');
+  f.reset();
+  f.elements.date_of_birth.value = '';
+  $('#policy').value = S.doc?.id || 'default';
+  [f.elements.la.value, f.elements.district.value] = placeOf(S.doc);
+  $('#case-form-error').textContent = '';
+  setSummary('case', []);
+}
+
 function readCaseForm() {
   const f = $('#case-form');
   const errors = [];
@@ -284,8 +303,22 @@ function checkAt() {
   if (!isDate(at)) msg = 'Enter the date of this action.';
   else if (last && at < last) msg = `This is before the last event (${fmtDate(last)}): actions must be recorded in date order.`;
   $('#at-error').textContent = msg;
+  setSummary('at', msg ? [['#at-day', msg]] : []);
   if (msg) $('#at').setAttribute('aria-invalid', 'true');
   else $('#at').removeAttribute('aria-invalid');
+}
+
+/** The GOV.UK error summary at the top of the page: one link per problem, to its field (key: a source). */
+const summaryItems = new Map();
+function setSummary(key, items) {
+  if (items.length) summaryItems.set(key, items);
+  else summaryItems.delete(key);
+  const all = [...summaryItems.values()].flat();
+  const box = $('#error-summary');
+  $('#error-summary-list').replaceChildren(...all.map(([href, text]) => el('li', {}, el('a', { href, text }))));
+  const was = !box.hidden;
+  box.hidden = !all.length;
+  if (all.length && !was && key === 'case') box.focus();
 }
 
 function render() {
@@ -295,9 +328,67 @@ function render() {
   renderClocks();
   renderTimeline();
   document.body.dataset.events = String(S.case.history?.length || 0);
+  persist();
+}
+
+// ---------------------------------------------------------------- saved in the browser
+
+const saving = { pending: 0, failed: false, last: null };
+
+/** Keeps the case in IndexedDB (store.js); body[data-saved] is yes, pending or failed. */
+function persist() {
+  if (!S.case || !S.doc || saving.last === S.case) return;
+  saving.last = S.case;
+  saving.pending++;
+  document.body.dataset.saved = 'pending';
+  const policy = { id: S.doc.id, title: S.doc.title, ...(S.doc.uploaded ? { source: S.doc.source } : {}) };
+  saveCurrent({ case: S.case, policy })
+    .then(() => { saving.failed = false; })
+    .catch(() => {
+      if (!saving.failed) toast('This browser could not keep the case: export it before you leave the page.', 'warn');
+      saving.failed = true;
+    })
+    .finally(() => {
+      saving.pending--;
+      document.body.dataset.saved = saving.pending ? 'pending' : saving.failed ? 'failed' : 'yes';
+    });
+}
+
+/** Work that would be lost by leaving: a save not yet done or failed, or an action form being filled in. */
+function unsavedWork() {
+  const typing = $('#fire-dialog').open && [...$('#fire-fields').querySelectorAll('input, select, textarea')]
+    .some((i) => (i.type === 'checkbox' || i.type === 'radio' ? i.checked : i.value !== ''));
+  return saving.pending > 0 || saving.failed || typing;
+}
+
+/** The case saved in this browser, on its policy and verified, or false when there is none that verifies. */
+async function restoreSaved() {
+  const rec = await loadCurrent();
+  if (!rec?.case?.states || !rec.policy?.id) return false;
+  let doc = S.docs.find((d) => d.id === rec.policy.id && !d.uploaded);
+  if (!doc && rec.policy.source) {
+    doc = { id: rec.policy.id, title: rec.policy.title || rec.policy.id, source: rec.policy.source, uploaded: true };
+    S.docs.push(doc);
+    fillPolicySelect();
+  }
+  if (!doc) return false;
+  try {
+    await usePolicy(doc);
+    const rep = S.engine.verify(rec.case);
+    if (!rep?.ok) return false;
+  } catch {
+    return false;
+  }
+  S.case = rec.case;
+  saving.last = rec.case;
+  document.body.dataset.saved = 'yes';
+  const last = lastEventDate();
+  if (last && currentAt() < last) setAt(last);
+  return true;
 }
 
 function renderFacts() {
+  $('#page-title').textContent = `Case ${S.case.id || ''}`.trim();
   const c = S.case;
   const counts = {};
   for (const e of c.evidence || []) counts[e] = (counts[e] || 0) + 1;
@@ -797,10 +888,16 @@ function wire() {
     const f = e.target.files[0];
     if (f) await uploadPolicy(f);
   });
+  $('#new-case').addEventListener('toggle', () => { if ($('#new-case').open) resetCaseForm(); });
+  $('#policy').addEventListener('change', () => {
+    const f = $('#case-form');
+    [f.elements.la.value, f.elements.district.value] = placeOf(S.docs.find((d) => d.id === $('#policy').value));
+  });
   $('#case-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const err = $('#case-form-error');
     const { facts, errors } = readCaseForm();
+    setSummary('case', errors.map((m) => [/birth/i.test(m) ? '#dob-day' : '#case-id', m]));
     if (errors.length) { err.textContent = errors.join(' '); return; }
     err.textContent = '';
     const doc = S.docs.find((d) => d.id === $('#policy').value) || S.docs[0];
@@ -823,6 +920,7 @@ function wire() {
 }
 
 async function main() {
+  for (const id of ['at', 'as-of', 'dob']) mountDate($(`#${id}`), $(`#${id}-parts`));
   wire();
   // On a phone, start with only the actions the role can take (the toggle shows the rest).
   if (window.matchMedia('(max-width: 560px)').matches) $('#only-allowed').checked = true;
@@ -841,14 +939,23 @@ async function main() {
   if (!S.docs.length || S.docs[0].id !== 'default') S.docs.unshift({ id: 'default', title: 'Default (England)', source: '' });
   fillPolicySelect();
   setAt(today());
+  let restored = false;
   try {
-    await usePolicy(S.docs[0]);
-    startCase(EXAMPLE_FACTS);
+    restored = await restoreSaved();
+    if (!restored) {
+      await usePolicy(S.docs[0]);
+      startCase(EXAMPLE_FACTS);
+    }
   } catch (err) {
     banner(`The default policy could not be compiled: ${describeError(err).message}`);
     return;
   }
-  fillCaseForm(EXAMPLE_FACTS);
+  fillCaseForm(restored ? S.case : EXAMPLE_FACTS);
+  window.addEventListener('beforeunload', (e) => {
+    if (!unsavedWork()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
   render();
   $('#main').setAttribute('aria-busy', 'false');
   document.body.dataset.ready = 'true';
