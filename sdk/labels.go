@@ -15,7 +15,11 @@ func TriggerLabels(sources ...PolicySource) (map[string]map[string]string, error
 	out := map[string]map[string]string{}
 	loadDefault()
 	if defaultGenOK {
-		mergeLabels(out, genDefault.policy.Labels) // read only: genDefault is shared
+		var def map[string]map[string]string
+		if err := jsonUnmarshal([]byte(genDefault.labelsJSON), &def); err != nil {
+			return nil, &Error{Code: CodeInternal, Message: "the default policy's labels do not decode: " + err.Error()}
+		}
+		mergeLabels(out, def)
 	} else {
 		p, err := parsePolicy(PolicySource{Name: "default.yaml", Data: defaultPolicyYAML})
 		if err != nil {

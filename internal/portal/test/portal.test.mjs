@@ -172,6 +172,9 @@ test('the portal loads with an example case a visitor can act on', async () => {
   assert.equal(await page.locator('select[name=role]').inputValue(), 'parent');
   assert.match(await page.locator('input[name=at]').inputValue(), /^\d{4}-\d{2}-\d{2}$/, 'firing date defaults to today');
   assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').isEnabled(), true, 'a parent can raise a concern at once');
+  // Actions are worded by the policy's labels, not their ids.
+  assert.equal((await page.locator('button[data-trigger="ehc.requested"]').innerText()).trim(), 'Record the request');
+  assert.equal(await page.locator('text=ehc.requested').count(), 0, 'no trigger id shown outside Technical details');
   assert.ok(await page.locator('#policy option').count() >= 1);
   assert.equal(await page.locator('#policy option').first().getAttribute('value'), 'default');
   // Forms and the diagram come from the compiled policy, described by the WASM build itself.
