@@ -90,9 +90,11 @@ function ageOn(dob, on) {
 let toastTimer = 0;
 function toast(msg, kind = 'ok') {
   const t = $('#toast');
-  t.textContent = msg;
+  // Shown first, then filled: a live region hidden when its text changes is not read out.
   t.dataset.kind = kind;
   t.classList.add('show');
+  t.textContent = '';
+  requestAnimationFrame(() => { t.textContent = msg; });
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => t.classList.remove('show'), 5000);
 }

@@ -2,8 +2,6 @@
 // (YYYY-MM-DD) stays in a hidden input, which keeps the page's id and name (input[name=at]): reading or
 // setting its value, or a change event on it, works as before, and the visible fields follow it.
 
-const valueOf = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
-
 function pad(n, w) { return String(n).padStart(w, '0'); }
 
 /** The ISO date the three parts give, or '' when they do not give a real date. */
@@ -35,6 +33,7 @@ function part(hidden, key, label, width) {
 
 /** Puts day, month and year fields into box for the hidden input hidden. */
 export function mountDate(hidden, box) {
+  const valueOf = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
   const parts = { day: part(hidden, 'day', 'Day', 2), month: part(hidden, 'month', 'Month', 2), year: part(hidden, 'year', 'Year', 4) };
   box.classList.add('govuk-date-input');
   box.replaceChildren(parts.day.item, parts.month.item, parts.year.item);

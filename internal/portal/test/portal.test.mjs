@@ -88,6 +88,8 @@ async function accessible(where) {
   try {
     for (const width of [1440, 320]) {
       await page.setViewportSize({ width, height: was.height });
+      // Judge the page at rest: a toast half faded in has no settled contrast.
+      await page.evaluate(() => Promise.all(document.getAnimations().map((an) => an.finished.catch(() => {}))));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${where}: the page reflows at ${width}px (overflow ${overflow}px)`);
       const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
@@ -366,7 +368,13 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   await setDate('as_of', '2026-04-28'); // back in step with the firing date
 
   // Annual review: invited Mon 1 Mar 2027 to a meeting on Mon 22 Mar 2027 (2 weeks' notice, R20(3)).
-  await fire('school', 'plan.review_invited', '2027-03-01', (d) => d.locator('input[name=meeting_date]').fill('2027-03-22'));
+  // A date in an action's form is typed as day, month and year (GOV.UK date input).
+  await fire('school', 'plan.review_invited', '2027-03-01', async (d) => {
+    await d.getByLabel('Day', { exact: true }).fill('22');
+    await d.getByLabel('Month', { exact: true }).fill('3');
+    await d.getByLabel('Year', { exact: true }).fill('2027');
+    assert.equal(await d.locator('input[name=meeting_date]').inputValue(), '2027-03-22');
+  });
   await expectState('plan', 'review_preparing');
   // Meeting Mon 22 Mar 2027: report 2 weeks = Mon 5 Apr 2027; decision 4 weeks = Mon 19 Apr 2027.
   await fire('school', 'plan.review_meeting_held', '2027-03-22');
