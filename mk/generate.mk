@@ -3,6 +3,7 @@
 #   1. sdk/defaultpolicy_gen.go                             the default policy pre-parsed, as Go data (from default.yaml)
 #      sdk/names_gen.go                                      the default's trigger, role, track, clock and decision ids as Go constants
 #      wasm/bridge/fastjson_gen.go                           the bridge's JSON encoders (SDK types, appendgen)
+#      sdk/released_gen.go                                   the released defaults (policies/released) as edits of default.yaml
 #   2. schemas/*.schema.json                                 JSON Schemas (Go types + default policy)
 #   3. wasm/js/sendflow.d.ts                                 TypeScript declarations (from the schemas)
 #   4. docs/policies.md (its generated sections)             guard environment, limits, diagnostic codes
@@ -10,7 +11,7 @@
 #   6. internal/reliability/testdata/fuzz/*/seed-*           the fuzz seeds written from its seeds_test.go
 #   7. internal/examplepolicies/sources_gen.go               the example policies the CLI embeds (examples/policies)
 # A generator added later adds its command to `generate` and its files to GENERATED.
-GENERATED := sdk/defaultpolicy_gen.go sdk/names_gen.go wasm/bridge/fastjson_gen.go schemas wasm/js/sendflow.d.ts docs \
+GENERATED := sdk/defaultpolicy_gen.go sdk/names_gen.go sdk/released_gen.go wasm/bridge/fastjson_gen.go schemas wasm/js/sendflow.d.ts docs \
   internal/reliability/testdata/fuzz internal/examplepolicies/sources_gen.go
 
 .PHONY: generate generate-check
@@ -20,6 +21,7 @@ TEST_TARGETS += generate-check
 generate:
 	SENDFLOW_UPDATE_POLICY_GO=1 $(GO) test -count=1 -run TestDefaultPolicyGoIsCurrent ./sdk/
 	SENDFLOW_UPDATE_NAMES=1 $(GO) test -count=1 -run TestNamesAreCurrent ./sdk/
+	SENDFLOW_UPDATE_RELEASED=1 $(GO) test -count=1 -run TestReleasedDefaultsAreCurrent ./sdk/
 	$(GO) generate ./wasm/bridge
 	$(GO) generate ./schemas
 	SENDFLOW_UPDATE_DTS=1 $(GO) test -count=1 -run TestDeclarationsAreCurrent ./wasm/dtsgen/

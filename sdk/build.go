@@ -64,11 +64,26 @@ func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]progr
 	}
 	b.machines()
 	b.setStates()
+	b.sen2Marks()
 	if len(srcs) > 1 { // the floor binds overlays (and checkFloor is big: not compiled for nothing in WebAssembly)
 		checkFloor(c, srcs, o, d)
 	}
 	b.finish()
 	return c
+}
+
+// sen2Marks records the SEN2 marks of the default layer (srcs[0]): an
+// overlay's are ignored (TriggerDef.SEN2).
+func (b *builder) sen2Marks() {
+	b.c.sen2 = map[string]string{}
+	if len(b.srcs) == 0 {
+		return
+	}
+	for _, td := range b.srcs[0].policy.Triggers {
+		if td.SEN2 != "" {
+			b.c.sen2[td.ID] = td.SEN2
+		}
+	}
 }
 
 // origins records the layer that last defined each element (LayerOf).
@@ -148,7 +163,7 @@ func (b *builder) waivers() {
 		}
 		for i, a := range s.policy.Acknowledge {
 			path := elem("$.acknowledge", i)
-			if !slices.ContainsFunc(policyDiagnostics, func(d DiagnosticCode) bool { return d.Lint && d.Code == a.Code }) {
+			if !slices.ContainsFunc(policyDiagnostics, func(d DiagnosticCode) bool { return d.Lint && string(d.Code) == a.Code }) {
 				b.d.add("bad_value", path+".code", li, "acknowledge: %q is not a lint code (no_citation, similar_name, missing_translation)", clip(a.Code))
 			} else if a.ID == "" {
 				b.d.add("missing_field", path, li, "acknowledge %s names no trigger or guard (id: trigger or trigger/guard)", a.Code)
@@ -233,6 +248,13 @@ func (b *builder) tracks() {
 		walk("", "", t.States, w.path+".states")
 		b.c.tracks = append(b.c.tracks, tr)
 		b.c.trackBy[t.ID] = tr
+		if t.PerDecision != nil && !t.Disabled {
+			if b.c.perDecision != nil {
+				b.d.add("bad_value", w.path+".per_decision", w.layer, "track %s: only one track can be per decision (%s is)", t.ID, b.c.perDecision.def.ID)
+			} else {
+				b.c.perDecision = tr
+			}
+		}
 		b.pending = append(b.pending, &pendingTrack{t: tr, specs: states})
 	}
 }
@@ -242,8 +264,22 @@ func (b *builder) clocks() {
 	for _, cd := range b.p.Clocks {
 		b.c.clocks[cd.ID] = b.clock(cd, b.o.clocks[cd.ID])
 	}
+	for _, cd := range b.p.Clocks {
+		b.exceptionRules(cd, b.o.clocks[cd.ID])
+	}
 	if b.p.AppealClock != "" && b.c.clocks[b.p.AppealClock] == nil {
 		b.d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", b.p.AppealClock)
+	}
+	if tr := b.c.perDecision; tr != nil {
+		w := b.o.tracks[tr.def.ID]
+		pd := tr.def.PerDecision
+		for _, ids := range [...][]string{pd.TimeToAppeal, pd.Start} {
+			for _, id := range ids {
+				if cs := b.c.clocks[id]; cs == nil || !cs.def.PerDecision {
+					b.d.add("unknown_clock", w.path+".per_decision", w.layer, "track %s: %q is not a per-decision clock", tr.def.ID, id)
+				}
+			}
+		}
 	}
 }
 
@@ -252,20 +288,30 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	cs := &clockSpec{def: cd, unit: calendar.Unit(cd.Unit), length: cd.Length}
 	if cd.Kind == "" {
 		cs.def.Kind = ClockDuty
-	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow {
-		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty or window, not %q", cd.ID, cd.Kind)
+	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow && cd.Kind != ClockAdvisory {
+		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty, window or advisory, not %q", cd.ID, cd.Kind)
 	}
-	switch {
-	case cd.Unit == "before":
+	if cd.When != "" {
+		if pr, err := b.c.compileExpr(cd.When, reflect.Bool); err != nil {
+			d.addExpr(err, w.path+".when", w.layer, "clock %s: %s", cd.ID, err.Error())
+		} else {
+			cs.when = pr
+		}
+	}
+	counted := cs.unit.Valid() || cs.unit.BeforeValid()
+	if cd.Unit == "before" || cs.unit.BeforeValid() {
 		if cd.Before == "" {
-			d.add("missing_field", w.path, w.layer, "clock %s: unit before needs a before expression", cd.ID)
+			d.add("missing_field", w.path, w.layer, "clock %s: unit %s needs a before expression", cd.ID, cd.Unit)
 		} else if pr, err := b.c.compileExpr(cd.Before, reflect.String); err != nil {
 			d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
 		} else {
 			cs.before = pr
 		}
-	case !cs.unit.Valid():
-		d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, before)", cd.ID, cd.Unit)
+	}
+	switch {
+	case cd.Unit == "before":
+	case !counted:
+		d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with, before, weeks_before, months_before)", cd.ID, cd.Unit)
 	case cd.LengthParam != "":
 		v, ok := b.c.params[cd.LengthParam].(float64)
 		if !ok || v < 1 || v != float64(int(v)) {
@@ -277,6 +323,37 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 		d.add("bad_value", w.path+".length", w.layer, "clock %s: length must be at least 1", cd.ID)
 	}
 	return cs
+}
+
+// exceptionRules checks a clock's exception rules: each names a reason
+// once, with no negative number of days, and an advice clock (a clock id,
+// or a per-source clock's id.source) that the policy declares.
+func (b *builder) exceptionRules(cd ClockDef, w where) {
+	seen := map[string]bool{}
+	for i, r := range cd.Exceptions {
+		rp := elem(w.path+".exceptions", i)
+		switch {
+		case !validName(r.Reason):
+			b.d.add("bad_value", rp+".reason", w.layer, "clock %s: an exception rule needs a reason (lower_snake_case)", cd.ID)
+		case seen[r.Reason]:
+			b.d.add("duplicate", rp, w.layer, "clock %s: exception reason %s is listed twice", cd.ID, r.Reason)
+		case r.MinDays < 0 || r.AdviceDaysBefore < 0:
+			b.d.add("bad_value", rp, w.layer, "clock %s: exception %s: days cannot be negative", cd.ID, r.Reason)
+		}
+		seen[r.Reason] = true
+		for _, trig := range append(slices.Clone(r.StartedBy), r.NotStartedBy...) {
+			if !slices.ContainsFunc(b.p.Triggers, func(t TriggerDef) bool { return t.ID == trig }) {
+				b.d.add("unknown_trigger", rp, w.layer, "clock %s: exception %s names trigger %q, which the policy does not have", cd.ID, r.Reason, trig)
+			}
+		}
+		if r.AdviceClock == "" {
+			continue
+		}
+		id, src, _ := strings.Cut(r.AdviceClock, ".")
+		if cs := b.c.clocks[id]; cs == nil || cs.def.PerSource != (src != "") {
+			b.d.add("unknown_clock", rp+".advice_clock", w.layer, "clock %s: exception %s: advice_clock %q is not a clock key of the policy", cd.ID, r.Reason, r.AdviceClock)
+		}
+	}
 }
 
 // trigger compiles one trigger: its roles, payload, guards, effects,
@@ -295,6 +372,7 @@ func (b *builder) trigger(td TriggerDef) {
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
+	b.rightsFields(t, w)
 	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
 		d.add("bad_value", w.path+".family_right.rule", w.layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
 	}
@@ -342,6 +420,9 @@ func (b *builder) payload(t *trigger, w where) {
 		case "string", "integer", "number", "boolean", "date", "list":
 		default:
 			b.d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+		}
+		if f.NotAfterAt && f.Type != "date" {
+			b.d.add("bad_value", fp+".not_after_at", w.layer, "trigger %s: field %s: not_after_at is for date fields", td.ID, f.Name)
 		}
 		if _, dup := t.fields[f.Name]; dup {
 			b.d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
@@ -462,7 +543,7 @@ func (b *builder) needsClocks(t *trigger) bool {
 		}
 	}
 	for _, r := range startsOf(t.def) {
-		if cs := b.c.clocks[r.Clock]; cs != nil && cs.before != nil && cs.before.usesClocks {
+		if cs := b.c.clocks[r.Clock]; cs != nil && ((cs.before != nil && cs.before.usesClocks) || (cs.when != nil && cs.when.usesClocks)) {
 			return true
 		}
 	}

@@ -267,9 +267,11 @@ func TestEdgeTimestampsAlwaysVerify(t *testing.T) {
 		trig, actor string
 		data        map[string]any
 	}
+	// The school asks: in 2200 the child born in 2016 is long past
+	// compulsory school age, and a parent no longer holds the right.
 	sequences := [][]step{
-		{{"ehc.requested", "parent", nil}},
-		{{"ehc.requested", "parent", nil}, {"ehc.decided_not_to_assess", "la_officer", nil}},
+		{{"ehc.requested", "school", nil}},
+		{{"ehc.requested", "school", nil}, {"ehc.decided_not_to_assess", "la_officer", nil}},
 		{{"support.concern_raised", "senco", nil}, {"support.placed", "senco", map[string]any{"need_areas": []any{"semh"}}}},
 	}
 	accepted, refused := 0, 0
@@ -305,10 +307,10 @@ func TestEdgeTimestampsAlwaysVerify(t *testing.T) {
 	t.Logf("%d firings accepted, %d refused", accepted, refused)
 	// The ones the issue names are refused, and a firing well inside the years is not.
 	for _, at := range []string{"2200-12-31T23:00:00-05:00", "2200-12-31", "1900-01-01T00:00:00+14:00"} {
-		_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: at})
+		_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: at})
 		assert.Equal(t, sdk.CodeInvalidInput, codeOf(err), at)
 	}
-	_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2200-01-05"})
+	_, err := e.Fire(newCase(e), sdk.Firing{Trigger: "ehc.requested", Actor: "school", At: "2200-01-05"})
 	assert.NoError(t, err)
 }
 

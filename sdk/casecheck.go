@@ -110,12 +110,43 @@ func (e *Engine) checkFactsPart(prefix string, f *Facts, bad func(ptr, format st
 	if y := f.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
 		return bad(prefix+"/child/year_group", "year group %d is out of range (-3 to 20)", *y)
 	}
+	if probs := childProblems(&f.Child, prefix+"/child"); len(probs) > 0 {
+		return bad(probs[0].Pointer, "%s", probs[0].Message)
+	}
 	return nil
+}
+
+// post25Settings are the values of child.post25_setting (R46(1)).
+var post25Settings = []string{"fe", "apprenticeship", "other"}
+
+// childProblems checks the child's capacity and age-limit facts, at ptr
+// (".../child"). No message quotes a value: the representative is a
+// person's name.
+func childProblems(ch *Child, ptr string) []Problem {
+	var probs []Problem
+	if len(ch.Representative) > MaxIdentifierLen || !utf8.ValidString(ch.Representative) {
+		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr + "/representative",
+			Message: fmt.Sprintf("the representative must be valid UTF-8 text of at most %d bytes", MaxIdentifierLen)})
+	}
+	if ch.Post25Setting != "" && !slices.Contains(post25Settings, ch.Post25Setting) {
+		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr + "/post25_setting",
+			Message: "post25_setting must be one of: " + strings.Join(post25Settings, ", ")})
+	}
+	for _, d := range [...]struct{ name, v string }{{"apprenticeship_end", ch.ApprenticeshipEnd}, {"course_end", ch.CourseEnd}} {
+		if _, err := calendar.ParseDate(d.v); d.v != "" && err != nil {
+			probs = append(probs, Problem{Code: "bad_date", Pointer: ptr + "/" + d.name, Message: d.name + " must be a date (YYYY-MM-DD)"})
+		}
+	}
+	return probs
 }
 
 // factsBytes estimates the JSON size of facts.
 func factsBytes(f *Facts) int {
-	n := 120 + len(f.ID) + len(f.LA) + len(f.District) + len(f.Child.DateOfBirth)
+	ch := &f.Child
+	n := 120 + len(f.ID) + len(f.LA) + len(f.District) + len(ch.DateOfBirth)
+	if ch.LacksCapacity || ch.AuthorisedParent || ch.Representative != "" || ch.Post25Setting != "" || ch.ApprenticeshipEnd != "" || ch.CourseEnd != "" {
+		n += 160 + len(ch.Representative) + len(ch.Post25Setting) + len(ch.ApprenticeshipEnd) + len(ch.CourseEnd)
+	}
 	for _, ev := range f.Evidence {
 		n += len(ev) + 3
 	}
@@ -133,12 +164,16 @@ func caseBytes(c *Case) int {
 		n += factsBytes(c.Origin)
 	}
 	for k, cl := range c.Clocks {
-		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.Due) + len(cl.StoppedAt) +
+		n += 160 + len(k) + len(cl.ID) + len(cl.Source) + len(cl.Kind) + len(cl.StartedAt) + len(cl.StartedBy) + len(cl.Due) + len(cl.Date) + len(cl.StoppedAt) +
 			len(cl.StoppedBy) + len(cl.Exception) + len(cl.Status) + len(cl.Citation)
 	}
 	for i := range c.Decisions {
 		d := &c.Decisions[i]
 		n += 60 + len(d.Kind) + len(d.At) + len(d.Trigger)
+	}
+	for i := range c.Exceptions {
+		x := &c.Exceptions[i]
+		n += 100 + len(x.Reason) + len(x.Since) + len(x.Until) + len(x.AdviceRequestedOn) + len(x.Before)
 	}
 	return n
 }
@@ -161,6 +196,8 @@ func (e *Engine) checkCounts(c *Case) *Error {
 		return limit("/clocks", "clocks", len(c.Clocks), MaxClocks)
 	case len(c.Decisions) > MaxDecisions:
 		return limit("/decisions", "decisions", len(c.Decisions), MaxDecisions)
+	case len(c.Exceptions) > MaxHistory:
+		return limit("/exceptions", "exceptions", len(c.Exceptions), MaxHistory)
 	case len(c.States) > len(e.p.tracks):
 		return &Error{Code: CodeInvalidCase, Message: fmt.Sprintf("the case has %d states; the policy has %d tracks", len(c.States), len(e.p.tracks)), Pointer: "/states"}
 	}
@@ -188,12 +225,19 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		if cs == nil {
 			return bad(ptr, "unknown clock %s", clip(cl.ID))
 		}
+		base := k
+		if cl.Decision != "" {
+			if !cs.def.PerDecision || decisionIndex(c, cl.Decision) < 0 || !strings.HasSuffix(k, "."+cl.Decision) {
+				return bad(ptr+"/decision", "clock %s: decision is not one of the case's decisions, or the clock is not per decision", cl.ID)
+			}
+			base = strings.TrimSuffix(k, "."+cl.Decision)
+		}
 		if cs.def.PerSource {
 			src := e.sources[cl.ID]
-			if k != cl.ID+"."+cl.Source || src == nil || !(src.values[cl.Source] || (src.any && cl.Source != "" && textOK(cl.Source))) {
+			if base != cl.ID+"."+cl.Source || src == nil || !(src.values[cl.Source] || (src.any && cl.Source != "" && textOK(cl.Source))) {
 				return bad(ptr, "a clock key of %d characters does not match per-source clock %s and a source it can have", utf8.RuneCountInString(k), cl.ID)
 			}
-		} else if k != cl.ID || cl.Source != "" {
+		} else if base != cl.ID || cl.Source != "" {
 			return bad(ptr, "a clock key of %d characters is not the id of clock %s (which has no source)", utf8.RuneCountInString(k), cl.ID)
 		}
 		if cl.Kind != cs.def.Kind {
@@ -202,8 +246,8 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		if !clockStatuses[cl.Status] {
 			return bad(ptr+"/status", "clock %s has status %s, not one of running, met, missed, excused, ended, cancelled", cl.ID, clip(string(cl.Status)))
 		}
-		for _, d := range [...]struct{ name, v string }{{"started_at", cl.StartedAt}, {"due", cl.Due}, {"stopped_at", cl.StoppedAt}} {
-			if d.v == "" && d.name == "stopped_at" {
+		for _, d := range [...]struct{ name, v string }{{"started_at", cl.StartedAt}, {"due", cl.Due}, {"date", cl.Date}, {"stopped_at", cl.StoppedAt}} {
+			if d.v == "" && (d.name == "stopped_at" || d.name == "date") {
 				continue
 			}
 			if _, err := calendar.ParseDate(d.v); err != nil {
@@ -212,6 +256,9 @@ func (e *Engine) checkClocks(c *Case, bad func(ptr, format string, args ...any) 
 		}
 		if cl.StoppedBy != "" && (len(cl.StoppedBy) > MaxIdentifierLen || e.p.trigBy[cl.StoppedBy] == nil) {
 			return bad(ptr+"/stopped_by", "clock %s: stopped_by is not a trigger of the policy", cl.ID)
+		}
+		if cl.StartedBy != "" && (len(cl.StartedBy) > MaxIdentifierLen || e.p.trigBy[cl.StartedBy] == nil) {
+			return bad(ptr+"/started_by", "clock %s: started_by is not a trigger of the policy", cl.ID)
 		}
 		if !textOK(cl.Exception) {
 			return bad(ptr+"/exception", "clock %s: the exception is longer than %d bytes or not valid UTF-8 text", cl.ID, MaxStringLength)
@@ -231,7 +278,7 @@ func (e *Engine) checkDecisions(c *Case, bad func(ptr, format string, args ...an
 		switch {
 		case !e.p.decision[d.Kind]:
 			return bad(ptr+"/kind", "unknown decision kind %s", clip(d.Kind))
-		case len(d.Trigger) > MaxIdentifierLen || e.p.trigBy[d.Trigger] == nil:
+		case len(d.Trigger) > MaxIdentifierLen || (e.p.trigBy[d.Trigger] == nil && d.Trigger != ImportTrigger):
 			return bad(ptr+"/trigger", "unknown trigger %s", clip(d.Trigger))
 		case d.Seq < 1 || d.Seq > MaxHistory:
 			// Whether the event made it is Verify's to say (a dropped event is named there).
@@ -239,6 +286,35 @@ func (e *Engine) checkDecisions(c *Case, bad func(ptr, format string, args ...an
 		}
 		if _, err := calendar.ParseDate(d.At); err != nil {
 			return bad(ptr+"/at", "the decision's date is not a date")
+		}
+		if tr := e.p.perDecision; d.Dispute != "" && (tr == nil || !tr.m.HasState(d.Dispute)) {
+			return bad(ptr+"/dispute", "decision %d: %s is not a state of the per-decision track", i, clip(d.Dispute))
+		}
+		if len(d.Notes) > MaxListItems || slices.ContainsFunc(d.Notes, func(n string) bool { return !textOK(n) || len(n) > MaxIdentifierLen }) {
+			return bad(ptr+"/notes", "decision %d: more than %d notes, or a note longer than %d bytes or not valid UTF-8 text", i, MaxListItems, MaxIdentifierLen)
+		}
+		if !textOK(d.Order) || len(d.Order) > MaxIdentifierLen {
+			return bad(ptr+"/order", "decision %d: the order is longer than %d bytes or not valid UTF-8 text", i, MaxIdentifierLen)
+		}
+	}
+	return nil
+}
+
+// checkExceptions checks every exception names a reason (a policy-style
+// name), an event number, and dates where it has them.
+func checkExceptions(c *Case, bad func(ptr, format string, args ...any) *Error) *Error {
+	for i, x := range c.Exceptions {
+		ptr := fmt.Sprintf("/exceptions/%d", i)
+		if !looksLikeName(x.Reason) {
+			return bad(ptr+"/reason", "exception %d: the reason is not a reason name", i)
+		}
+		if x.Seq < 1 || x.Seq > MaxHistory {
+			return bad(ptr+"/seq", "exception %d names event %d, not one of 1 to %d", i, x.Seq, MaxHistory)
+		}
+		for _, d := range [...]struct{ name, v string }{{"since", x.Since}, {"until", x.Until}, {"advice_requested_on", x.AdviceRequestedOn}, {"before", x.Before}} {
+			if _, err := calendar.ParseDate(d.v); err != nil && (d.v != "" || d.name == "since") {
+				return bad(ptr+"/"+d.name, "exception %d: %s is not a date", i, d.name)
+			}
 		}
 	}
 	return nil
@@ -269,6 +345,9 @@ func (e *Engine) checkFresh(c *Case, bad func(ptr, format string, args ...any) *
 	}
 	if len(c.Decisions) > 0 {
 		return bad("/decisions", "the case has no history, so it can have no decisions")
+	}
+	if len(c.Exceptions) > 0 {
+		return bad("/exceptions", "the case has no history, so it can have no exceptions")
 	}
 	return nil
 }

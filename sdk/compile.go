@@ -93,12 +93,15 @@ type compiled struct {
 	decision map[string]bool
 	tracks   []*track
 	trackBy  map[string]*track
-	clocks   map[string]*clockSpec
-	triggers []*trigger
-	trigBy   map[string]*trigger
-	holidays *calendar.Holidays
-	warnings []Warning
-	opts     []expr.Option
+	// perDecision is the track with one instance per appealable decision
+	// (TrackDef.PerDecision), nil when none.
+	perDecision *track
+	clocks      map[string]*clockSpec
+	triggers    []*trigger
+	trigBy      map[string]*trigger
+	holidays    *calendar.Holidays
+	warnings    []Warning
+	opts        []expr.Option
 	// lazy, for the embedded default policy compiled alone, holds what
 	// compiling each of its expressions finds (defaultjson.go): those
 	// expressions are compiled on first use, with lazyOpts.
@@ -113,6 +116,10 @@ type compiled struct {
 	// cost together (Limits.CallSteps): one Fire evaluates them all.
 	callSteps int64
 	costs     []exprCost
+	sen2      map[string]string // the default layer's SEN2 marks (Engine.SEN2Marks)
+	// bare is true for a default policy compiled alone (no overlays): it
+	// accepts the released defaults' histories (released.go).
+	bare bool
 }
 
 type role struct {
@@ -132,6 +139,7 @@ type clockSpec struct {
 	unit   calendar.Unit
 	length int
 	before *program
+	when   *program // nil: the clock always starts
 }
 
 type trigger struct {
@@ -148,6 +156,9 @@ type trigger struct {
 	// rolesText and fromText are the trigger's roles and source states as
 	// written, joined once here for Permitted's reasons.
 	rolesText, fromText string
+	// passesToYoungPerson: the family rights rule governs the trigger
+	// (FamilyRight.PassesToYoungPerson; rights.go).
+	passesToYoungPerson bool
 }
 
 type guard struct {
@@ -169,13 +180,13 @@ type diag struct {
 	locate   func(layer int, path string, col int) (position, string)
 }
 
-func (d *diag) add(code, layerPath string, layer int, format string, args ...any) {
+func (d *diag) add(code Code, layerPath string, layer int, format string, args ...any) {
 	d.addCol(code, layerPath, layer, 0, format, args...)
 }
 
 // addCol adds a problem whose position is col characters into the value at
 // layerPath (a column inside a guard expression), when that can be placed.
-func (d *diag) addCol(code, layerPath string, layer, col int, format string, args ...any) {
+func (d *diag) addCol(code Code, layerPath string, layer, col int, format string, args ...any) {
 	p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityError}
 	// Problems past MaxProblems are counted, not shown: they are not placed.
 	if d.locate != nil && layerPath != "" && len(d.problems) < MaxProblems {
@@ -214,12 +225,24 @@ func Compile(sources ...PolicySource) (*Engine, error) {
 // policy's expressions are compiled on first use when the pre-parsed policy
 // matches the YAML (defaultjson.go); every answer is the same.
 func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callSteps int64) (eng *Engine, err error) {
+	return compileOn(nil, lazyDefault, sources, guardCost, callSteps)
+}
+
+// compileOn is compilePolicy on another default layer than the embedded
+// one when base is not nil: an earlier release of the default
+// (released.go). The engine is a default engine (compiled.bare) when there
+// are no sources.
+func compileOn(base *PolicySource, lazyDefault bool, sources []PolicySource, guardCost, callSteps int64) (eng *Engine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			eng, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("compile failed: %v", r)}
 		}
 	}()
-	all := append([]PolicySource{{Name: "default.yaml", Data: defaultPolicyYAML}}, sources...)
+	first := PolicySource{Name: "default.yaml", Data: defaultPolicyYAML}
+	if base != nil {
+		first, lazyDefault = *base, false
+	}
+	all := append([]PolicySource{first}, sources...)
 	var srcs []source
 	d := &diag{}
 	d.locate = func(layer int, path string, col int) (position, string) { return locateCol(srcs, layer, path, col) }
@@ -229,7 +252,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 		var p Policy
 		var f *ast.File
 		var perr error
-		if i == 0 {
+		if i == 0 && base == nil {
 			p, perr = defaultLayer() // pre-parsed Go data when it matches the YAML
 			if lazyDefault && len(sources) == 0 {
 				lazy = defaultPrograms()
@@ -259,7 +282,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 	if len(d.problems) > 0 {
 		code := CodeInvalidPolicy
 		for _, p := range d.problems {
-			if p.Code == string(CodeStatutoryFloor) {
+			if p.Code == CodeStatutoryFloor {
 				code = CodeStatutoryFloor
 			}
 		}
@@ -268,6 +291,7 @@ func compilePolicy(lazyDefault bool, sources []PolicySource, guardCost, callStep
 		e.Detail = e.Problems[0].Message
 		return nil, e
 	}
+	c.bare = len(sources) == 0
 	return newEngine(c), nil
 }
 
@@ -727,6 +751,11 @@ func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t 
 	pr, err := c.compileExpr(g.Expr, reflect.Bool)
 	if err != nil {
 		d.addExpr(err, path+".expr", layer, "guard %s: %s", g.ID, err.Error())
+		if errCode(err) == "unknown_fact" {
+			for _, h := range moreUnknownFacts(g.Expr, errCol(err)) {
+				d.addCol("unknown_fact", path+".expr", layer, h.col, "guard %s: %s", g.ID, h.msg)
+			}
+		}
 		return nil, false
 	}
 	lintExpr(c, pr, layer, path+".expr", "guard "+g.ID, d)
@@ -773,6 +802,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 				d.add("unknown_clock", rp, layer, "trigger %s: unknown clock %q%s", trig, r.Clock, suggest(r.Clock, keys(c.clocks)))
 				continue
 			}
+			if r.SourceActor && (kind == "start" || r.Source != "" || !cs.def.PerSource) {
+				d.add("bad_value", rp, layer, "trigger %s: source_actor names a per-source clock to stop or cancel, without source", trig)
+			}
 			if r.Source != "" {
 				if !cs.def.PerSource {
 					d.add("bad_value", rp, layer, "trigger %s: clock %s is not per-source", trig, r.Clock)
@@ -782,6 +814,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 				}
 			} else if kind == "start" && cs.def.PerSource {
 				d.add("missing_field", rp, layer, "trigger %s: per-source clock %s needs a source field to start", trig, r.Clock)
+			}
+			if (r.IfField != "") != (r.IfItem != "") || (r.IfField != "" && (kind != "start" || t.fields[r.IfField].Type != "list")) {
+				d.add("bad_value", rp, layer, "trigger %s: if_field and if_item go together, on a start, and if_field must be a list payload field", trig)
 			}
 			if kind == "start" && cs.before != nil {
 				checkDataFields(trig, cs.before, t, layer, rp, d)

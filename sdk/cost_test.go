@@ -36,7 +36,7 @@ type costlyGuard struct {
 	expr      string
 	data      map[string]any // the firing's payload (fields x and y)
 	permitted bool           // reads no payload, so Permitted runs it too
-	refused   string         // the problem code when not too_costly; it never compiles
+	refused   sdk.Code       // the problem code when not too_costly; it never compiles
 }
 
 var (
@@ -170,7 +170,7 @@ func TestGuardCostLimit(t *testing.T) {
 	require.NotNil(t, se)
 	assert.Equal(t, sdk.CodeInvalidPolicy, se.Code)
 	require.Len(t, se.Problems, 1, se.Error())
-	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("too_costly"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Location, "costly.yaml:")
 
 	// With: lowering the limit below a compiled expression's cost is refused.
@@ -181,7 +181,7 @@ func TestGuardCostLimit(t *testing.T) {
 	require.NotNil(t, se)
 	assert.Equal(t, sdk.CodeInvalidPolicy, se.Code)
 	require.Len(t, se.Problems, 1, se.Error())
-	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("too_costly"), se.Problems[0].Code)
 	// The default policy's expressions are costed too (lazily compiled).
 	def, err := sdk.Compile()
 	require.NoError(t, err)
@@ -296,16 +296,16 @@ func TestParameterBounds(t *testing.T) {
 	compileOverlay(t, param(`"`+strings.Repeat("x", sdk.MaxStringLength)+`"`))
 	se := overlayErr(t, "p.yaml", param(`"`+strings.Repeat("x", sdk.MaxStringLength+1)+`"`))
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 	list := func(n int) string { return "[" + strings.TrimSuffix(strings.Repeat("a, ", n), ", ") + "]" }
 	compileOverlay(t, param(list(sdk.MaxListItems)))
 	se = overlayErr(t, "p.yaml", param(list(sdk.MaxListItems+1)))
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 	for _, bad := range []string{"{a: 1}", "[[1]]", "null"} {
 		se = overlayErr(t, "p.yaml", param(bad))
 		require.NotEmpty(t, se.Problems, bad)
-		assert.Equal(t, "bad_value", se.Problems[0].Code, bad)
+		assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code, bad)
 	}
 }
 
@@ -365,7 +365,7 @@ func TestCallStepsBoundAWholeCall(t *testing.T) {
 	se := sdk.AsError(err)
 	require.NotNil(t, se)
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("too_costly"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Message, "Limits.CallSteps")
 	assert.NotEmpty(t, se.Problems[0].Location, "the problem is placed on the trigger")
 	_, err = sdk.CompileWith(over, sdk.WithLimits(sdk.Limits{CallSteps: 1 << 40}))
@@ -397,7 +397,7 @@ func TestRegexPatternsAreCostedByTheirProgram(t *testing.T) {
 			se := sdk.AsError(err)
 			require.NotNil(t, se)
 			require.NotEmpty(t, se.Problems)
-			assert.Equal(t, "too_costly", se.Problems[0].Code, se.Problems[0].Message)
+			assert.Equal(t, sdk.Code("too_costly"), se.Problems[0].Code, se.Problems[0].Message)
 			assert.Contains(t, se.Problems[0].Message, "instructions")
 		})
 	}

@@ -49,7 +49,7 @@ type programMeta struct {
 	Expr       string   // the expression
 	DataFields []string // payload fields read
 	UsesClocks bool     // reads clocks
-	Cost       int64    // worst-case cost in steps (cost.go)
+	Cost       int64    // worst-case cost in steps (guardlang.CostModel)
 }
 
 func programKey(kind reflect.Kind, src string) string { return metaKey(kind.String(), src) }

@@ -4,9 +4,14 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "86e096ca707b440e7bbac65c786571318a2299517e02c02856140401a3d391cd",
-	policyHash: "eac0385213dd0413935c8110f684e7af118cd06526d4e94ba7599837fd9b27e6",
+	yamlSHA256: "f79ecda87eed536e11ce2c7b7a4d47eb9062b8eb81d07b69aedce37061731135",
+	policyHash: "3b8910f04b3cca82f168b905c9f15efccbfebed14b63416e6b0a350c8a027621",
 	programs: []programMeta{
+		programMeta{
+			Kind: "bool",
+			Expr: "!(\"response_submitted\" in decision_notes)",
+			Cost: 65540,
+		},
 		programMeta{
 			Kind: "bool",
 			Expr: "!(states.plan in params.plan_maintained_states)",
@@ -22,9 +27,20 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind:       "bool",
-			Expr:       "!clocks.review_notice.running || clocks.review_notice.due <= today",
+			Expr:       "!clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
 			UsesClocks: true,
 			Cost:       14,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "!clocks.review_advice.exists || today >= clocks.review_advice.date",
+			UsesClocks: true,
+			Cost:       14,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "!exception_open",
+			Cost: 2,
 		},
 		programMeta{
 			Kind: "bool",
@@ -35,6 +51,19 @@ var genDefault = generatedDefault{
 			Kind: "bool",
 			Expr: "\"personalised_plan\" in evidence",
 			Cost: 65539,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "((data.order ?? \"\") == \"continue\" || ((data.order ?? \"\") == \"\" && decision == \"cease\")) && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 25,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(child.date_of_birth == \"\" && !child.year_group_known) || (child.past_compulsory_school_age && (child.date_of_birth == \"\" || child.age < 25 || states.plan in params.plan_maintained_states))",
+			Cost: 145,
 		},
 		programMeta{
 			Kind: "bool",
@@ -55,8 +84,98 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
-			Cost: 10051,
+			Expr: "(data.order ?? \"\") == \"amend\" || ((data.order ?? \"\") == \"\" && decision in [\"plan_contents\", \"amended_plan\", \"maintain_after_review\", \"refusal_to_amend\"])",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 27,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"assess\" || ((data.order ?? \"\") == \"\" && decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 23,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"change_school\" || ((data.order ?? \"\") == \"\" && data.placement_only == true && decision in [\"plan_contents\", \"amended_plan\"])",
+			DataFields: []string{
+				"order",
+				"placement_only",
+			},
+			Cost: 29,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"continue_and_amend\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 7,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"continue_and_amend\" && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "(data.order ?? \"\") == \"make_plan\" || ((data.order ?? \"\") == \"\" && decision == \"refusal_to_issue\")",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 19,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "actor == \"health\"",
+			Cost: 3,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "actor == \"health\" ? clocks.agreement_health.running : clocks.agreement_action.running",
+			UsesClocks: true,
+			Cost:       9,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
+			UsesClocks: true,
+			Cost:       9,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+			Cost: 30101,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.agreement_notify_la.running",
+			UsesClocks: true,
+			Cost:       5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "clocks.amendment_representations.due < today || data.no_more_representations == true",
+			DataFields: []string{
+				"no_more_representations",
+			},
+			UsesClocks: true,
+			Cost:       13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "clocks.appeal_after_certificate.exists || data.placement_only == true",
+			DataFields: []string{
+				"placement_only",
+			},
+			UsesClocks: true,
+			Cost:       11,
 		},
 		programMeta{
 			Kind: "bool",
@@ -66,6 +185,12 @@ var genDefault = generatedDefault{
 			},
 			UsesClocks: true,
 			Cost:       13,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.review_advice.exists && clocks.review_advice.started_at >= clocks.review_report.started_at",
+			UsesClocks: true,
+			Cost:       17,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -120,6 +245,15 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.la_party == false && \"health\" in (data.agreement ?? [])",
+			DataFields: []string{
+				"agreement",
+				"la_party",
+			},
+			Cost: 65549,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.meeting_date >= add_days(today, 14)",
 			DataFields: []string{
 				"meeting_date",
@@ -144,11 +278,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "data.order == \"assess\" && states.ehc == \"refused\"",
+			Expr: "data.order == \"assess\" && (states.ehc == \"refused\" || decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
 			DataFields: []string{
 				"order",
 			},
-			Cost: 11,
+			Cost: 19,
 		},
 		programMeta{
 			Kind: "bool",
@@ -168,11 +302,44 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.order == \"continue_and_amend\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.order == \"continue_and_amend\" && states.plan == \"ceasing\"",
+			DataFields: []string{
+				"order",
+			},
+			Cost: 11,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.order == \"make_plan\"",
 			DataFields: []string{
 				"order",
 			},
 			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
+			DataFields: []string{
+				"placement_only",
+			},
+			Cost: 13,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.placement_only == true || !clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+			DataFields: []string{
+				"placement_only",
+			},
+			UsesClocks: true,
+			Cost:       20,
 		},
 		programMeta{
 			Kind: "bool",
@@ -184,27 +351,57 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.time_extended == true || today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
+			DataFields: []string{
+				"time_extended",
+			},
+			UsesClocks: true,
+			Cost:       99,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "decision != \"refusal_to_assess\"",
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "decision_at != \"\"",
 			Cost: 3,
 		},
 		programMeta{
+			Kind: "bool",
+			Expr: "decision_order in [\"dismissed\", \"cease\"] || !(states.dispute in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+			Cost: 20,
+		},
+		programMeta{
 			Kind:       "bool",
-			Expr:       "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+			Expr:       "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 			UsesClocks: true,
-			Cost:       93,
+			Cost:       101,
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "states.dispute == \"certificate_issued\" || data.placement_only == true",
+			Expr: "exception_open",
+			Cost: 1,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
 			DataFields: []string{
-				"placement_only",
+				"training",
 			},
-			Cost: 11,
+			Cost: 1417,
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "states.dispute == \"none\"",
+			Expr: "states.dispute == \"decided\"",
 			Cost: 5,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "states.dispute == \"decided\" || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_make_plan_final.running || clocks.order_amend.running || clocks.order_change_school.running",
+			UsesClocks: true,
+			Cost:       47,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -217,6 +414,12 @@ var genDefault = generatedDefault{
 			Expr:       "states.ehc != \"refused\" || clocks.order_assess.running",
 			UsesClocks: true,
 			Cost:       11,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "states.ehc in [\"request_received\", \"assessing\", \"draft_issued\"] || clocks.reassessment_final.running || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_amend.running || clocks.order_change_school.running",
+			UsesClocks: true,
+			Cost:       53,
 		},
 		programMeta{
 			Kind: "bool",
@@ -234,6 +437,43 @@ var genDefault = generatedDefault{
 			Expr:       "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
 			UsesClocks: true,
 			Cost:       93,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "(data.response_due ?? \"\") != \"\" ? add_days(data.response_due, 1) : add_days(add_weeks(today, 5), 1)",
+			DataFields: []string{
+				"response_due",
+			},
+			Cost: 65573,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
+			DataFields: []string{
+				"move_date",
+			},
+			Cost: 66808,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "data.meeting_date",
+			DataFields: []string{
+				"meeting_date",
+			},
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "data.transfer_date",
+			DataFields: []string{
+				"transfer_date",
+			},
+			Cost: 3,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+			Cost: 30093,
 		},
 		programMeta{
 			Kind: "string",
@@ -265,13 +505,13 @@ var genDefault = generatedDefault{
 			},
 			RoleDef{
 				ID:          "young_person",
-				Description: "A person over compulsory school age and under 25 (CFA s83).",
+				Description: "A person over compulsory school age and under 25, or older while an EHC plan is kept for them (CFA s83(2), s46).",
 				Statutory:   true,
 				Eligibility: &GuardDef{
 					ID:       "young_person_age",
-					Expr:     "child.date_of_birth != \"\" ? is_young_person(child.date_of_birth, today) : (!child.year_group_known || child.year_group >= 12 || (child.year_group == 11 && today[5:7] in [\"07\", \"08\"]))",
-					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25. A younger child's parent acts for them.",
-					Citation: "CFA s83; CoP",
+					Expr:     "(child.date_of_birth == \"\" && !child.year_group_known) || (child.past_compulsory_school_age && (child.date_of_birth == \"\" || child.age < 25 || states.plan in params.plan_maintained_states))",
+					Reason:   "Only a young person can act as young_person: someone past the last Friday in June of the school year in which they turn 16, and under 25 (or older while an EHC plan is kept for them). A younger child's parent acts for them.",
+					Citation: "CFA s83(2); CFA s46; CoP",
 				},
 			},
 			RoleDef{
@@ -372,12 +612,34 @@ var genDefault = generatedDefault{
 				Max:         &genDefaultFloat2,
 			},
 			Parameter{
+				ID:          "early_years_review_months",
+				Value:       float64(6),
+				Description: "Months between reviews of the plan of a child under 5 (CoP 9.178: every 3 to 6 months; guidance, so the clock is advisory).",
+				Type:        "integer",
+				Min:         &genDefaultFloat3,
+				Max:         &genDefaultFloat4,
+			},
+			Parameter{
+				ID:          "order_make_plan_final_weeks",
+				Value:       float64(11),
+				Description: "Weeks from an order to make a plan (or an unopposed appeal against a refusal to issue) to the final plan (R44(2)(c), R45: read as 11; SPEC A8).",
+				Type:        "integer",
+				Min:         &genDefaultFloat5,
+				Max:         &genDefaultFloat6,
+			},
+			Parameter{
 				ID:          "lift_initial_contact_working_days",
 				Value:       float64(5),
 				Description: "Working days within which the allocated LIFT professional first contacts the school (SEED-0, SEED-1: five).",
 				Type:        "integer",
-				Min:         &genDefaultFloat3,
-				Max:         &genDefaultFloat4,
+				Min:         &genDefaultFloat7,
+				Max:         &genDefaultFloat8,
+			},
+			Parameter{
+				ID:          "lift_training_catalogue",
+				Value:       []any{},
+				Description: "The training a LIFT meeting may offer and a school may record as accessed; empty (the default) allows any (SEED-2).",
+				Type:        "list",
 			},
 		},
 		EvidenceKinds: []string{
@@ -566,7 +828,7 @@ var genDefault = generatedDefault{
 			},
 			TrackDef{
 				ID:          "dispute",
-				Description: "Mediation and SEND Tribunal appeal against an appealable decision.",
+				Description: "Mediation and SEND Tribunal appeal: one dispute per appealable decision d<seq> (CFA s51(2)).",
 				Initial:     "none",
 				States: []StateDef{
 					StateDef{
@@ -589,6 +851,19 @@ var genDefault = generatedDefault{
 					},
 				},
 				Statutory: true,
+				PerDecision: &PerDecision{
+					TimeToAppeal: []string{
+						"appeal_window",
+						"appeal_after_certificate",
+					},
+					TimedStates: []string{
+						"certificate_issued",
+					},
+					Start: []string{
+						"mediation_contact",
+					},
+					OrderField: "order",
+				},
 			},
 		},
 		Clocks: []ClockDef{
@@ -604,6 +879,7 @@ var genDefault = generatedDefault{
 				Description: "The allocated LIFT professional makes first contact with the school (a local expectation, not statute).",
 				Unit:        "working_days",
 				LengthParam: "lift_initial_contact_working_days",
+				PerSource:   true,
 				Citation:    "SEED-0; SEED-1",
 			},
 			ClockDef{
@@ -611,9 +887,23 @@ var genDefault = generatedDefault{
 				Description: "Decide whether to carry out an EHC needs assessment and notify the parent or young person.",
 				Unit:        "weeks",
 				Length:      6,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R5(1); R5(4)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R5(1); R5(4)",
 			},
 			ClockDef{
 				ID:          "ehc_advice",
@@ -621,18 +911,43 @@ var genDefault = generatedDefault{
 				Unit:        "weeks",
 				Length:      6,
 				PerSource:   true,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R8",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason: "missed_appointment",
+					},
+				},
+				Statutory: true,
+				Citation:  "R8(1); R8(2)",
 			},
 			ClockDef{
 				ID:          "ehc_no_plan_notice",
 				Description: "Notify a decision not to issue an EHC plan.",
 				Unit:        "weeks",
 				Length:      16,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R10(1); R10(4)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R10(1); R10(4)",
 			},
 			ClockDef{
 				ID:          "ehc_draft_representations",
@@ -648,9 +963,23 @@ var genDefault = generatedDefault{
 				Description: "Issue the final EHC plan.",
 				Unit:        "weeks",
 				Length:      20,
-				Excusable:   true,
-				Statutory:   true,
-				Citation:    "R13(2); R13(3)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R13(2); R13(3)",
 			},
 			ClockDef{
 				ID:          "annual_review",
@@ -661,13 +990,40 @@ var genDefault = generatedDefault{
 				Citation:    "CFA s44(1)",
 			},
 			ClockDef{
-				ID:          "review_notice",
-				Description: "Two weeks' notice of an early review meeting: the meeting is held on or after the due date.",
+				ID:          "early_years_review",
+				Description: "Review the plan of a child under 5 every 3 to 6 months (guidance: a miss is a warning). Starts only while the child is under 5 (date of birth known).",
+				Kind:        "advisory",
+				Unit:        "months",
+				LengthParam: "early_years_review_months",
+				When:        "child.date_of_birth != \"\" && child.age < 5",
+				Citation:    "CoP 9.178",
+			},
+			ClockDef{
+				ID:          "age_limit",
+				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education); then it ceases (plan.age_limit_reached).",
 				Kind:        "window",
+				Unit:        "before",
+				Before:      "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+				When:        "child.date_of_birth != \"\" && date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1) > today",
+				Statutory:   true,
+				Citation:    "CFA s46; R46(1)",
+			},
+			ClockDef{
+				ID:          "review_notice",
+				Description: "Invite to the review meeting within two weeks of an early review being asked for (guidance).",
+				Kind:        "advisory",
 				Unit:        "weeks",
 				Length:      2,
+				Citation:    "policy (not R20(3))",
+			},
+			ClockDef{
+				ID:          "review_advice",
+				Description: "Circulate the advice and information for the review at least two weeks before the notified meeting date.",
+				Unit:        "weeks_before",
+				Length:      2,
+				Before:      "data.meeting_date",
 				Statutory:   true,
-				Citation:    "R20(3)",
+				Citation:    "R20(4); R21(4)",
 			},
 			ClockDef{
 				ID:          "review_report",
@@ -696,11 +1052,11 @@ var genDefault = generatedDefault{
 			},
 			ClockDef{
 				ID:          "amendment_final",
-				Description: "Issue the final amended plan.",
+				Description: "Issue the final amended plan, or give notice of the decision not to amend (R22(4)), within 8 weeks of the proposed amendments.",
 				Unit:        "weeks",
 				Length:      8,
 				Statutory:   true,
-				Citation:    "R22(3)",
+				Citation:    "R22(3)-(4)",
 			},
 			ClockDef{
 				ID:          "reassessment_decision",
@@ -715,8 +1071,23 @@ var genDefault = generatedDefault{
 				Description: "Issue the amended or replacement plan after reassessment.",
 				Unit:        "weeks",
 				Length:      14,
-				Statutory:   true,
-				Citation:    "R27(2)",
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 28,
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+					},
+				},
+				Statutory: true,
+				Citation:  "R27(2); R27(3)",
 			},
 			ClockDef{
 				ID:          "phase_transfer",
@@ -725,6 +1096,23 @@ var genDefault = generatedDefault{
 				Before:      "date(int(data.transfer_year), data.post16 == true ? 3 : 2, data.post16 == true ? 31 : 15)",
 				Statutory:   true,
 				Citation:    "R18(1)",
+			},
+			ClockDef{
+				ID:          "post16_transfer",
+				Description: "Review and amend the plan naming the post-16 institution at least 5 months before the transfer.",
+				Unit:        "months_before",
+				Length:      5,
+				Before:      "data.transfer_date",
+				Statutory:   true,
+				Citation:    "R18(2)",
+			},
+			ClockDef{
+				ID:          "transfer_out",
+				Description: "Transfer the plan to the new LA: on the move date if it is at least 15 working days away, else within 15 working days beginning with the day the LA learnt of the move.",
+				Unit:        "before",
+				Before:      "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
+				Statutory:   true,
+				Citation:    "R15(2)",
 			},
 			ClockDef{
 				ID:          "transfer_notice",
@@ -749,8 +1137,19 @@ var genDefault = generatedDefault{
 				Unit:          "months",
 				Length:        2,
 				TribunalMoves: true,
+				PerDecision:   true,
 				Statutory:     true,
 				Citation:      "HESC r20(1)(c)(i); r12",
+			},
+			ClockDef{
+				ID:          "mediation_contact",
+				Description: "Contact the mediation adviser about the decision (2 months from the notice, never moved): the limit on every mediation contact.",
+				Kind:        "window",
+				Unit:        "months",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R33",
 			},
 			ClockDef{
 				ID:            "appeal_after_certificate",
@@ -759,6 +1158,7 @@ var genDefault = generatedDefault{
 				Unit:          "months",
 				Length:        1,
 				TribunalMoves: true,
+				PerDecision:   true,
 				Statutory:     true,
 				Citation:      "HESC r20(1)(c)(ii); r12",
 			},
@@ -767,6 +1167,7 @@ var genDefault = generatedDefault{
 				Description: "The mediation adviser issues the certificate.",
 				Unit:        "working_days",
 				Length:      3,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R34; R39",
 			},
@@ -775,6 +1176,7 @@ var genDefault = generatedDefault{
 				Description: "Mediation takes place.",
 				Unit:        "days",
 				Length:      30,
+				PerDecision: true,
 				Statutory:   true,
 				Citation:    "R37",
 			},
@@ -783,48 +1185,184 @@ var genDefault = generatedDefault{
 				Description: "Comply with a Tribunal order to assess.",
 				Unit:        "weeks",
 				Length:      2,
-				Statutory:   true,
-				Citation:    "R44(2)(b)",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(b); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_no_plan_notice",
 				Description: "After a Tribunal order to assess: notify a decision not to issue an EHC plan within 10 weeks of the order.",
 				Unit:        "weeks",
 				Length:      10,
-				Statutory:   true,
-				Citation:    "R44(2)(b)",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(b); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_final_plan",
 				Description: "After a Tribunal order to assess: issue the final EHC plan within 14 weeks of the order.",
 				Unit:        "weeks",
 				Length:      14,
-				Statutory:   true,
-				Citation:    "R44(2)(b)",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(b); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_make_plan",
 				Description: "Comply with a Tribunal order to make and maintain a plan.",
 				Unit:        "weeks",
 				Length:      5,
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(c); R44(3)",
+			},
+			ClockDef{
+				ID:          "order_make_plan_final",
+				Description: "After an order to make and maintain a plan: issue the final plan.",
+				Unit:        "weeks",
+				LengthParam: "order_make_plan_final_weeks",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(c); R44(3); R45",
+			},
+			ClockDef{
+				ID:          "agreement_action",
+				Description: "The LA does what it agreed at mediation (an item other than an order's).",
+				Unit:        "weeks",
+				Length:      2,
+				PerDecision: true,
 				Statutory:   true,
-				Citation:    "R44(2)(c)",
+				Citation:    "R42(3)",
+			},
+			ClockDef{
+				ID:          "agreement_health",
+				Description: "The health commissioning body does what it agreed at mediation.",
+				Unit:        "weeks",
+				Length:      2,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(3)",
+			},
+			ClockDef{
+				ID:          "agreement_notify_la",
+				Description: "The health body tells the LA what it agreed at a mediation the LA was not a party to.",
+				Unit:        "weeks",
+				Length:      1,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "R42(4)",
+			},
+			ClockDef{
+				ID:          "recommendation_response",
+				Description: "The health or social care body answers the Tribunal's recommendation, saying what it will do and why.",
+				Unit:        "before",
+				Before:      "(data.response_due ?? \"\") != \"\" ? add_days(data.response_due, 1) : add_days(add_weeks(today, 5), 1)",
+				PerSource:   true,
+				PerDecision: true,
+				Statutory:   true,
+				Citation:    "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
 			},
 			ClockDef{
 				ID:          "order_amend",
 				Description: "Comply with a Tribunal order to amend the plan.",
 				Unit:        "weeks",
 				Length:      5,
-				Statutory:   true,
-				Citation:    "R44(2)(e)",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(e); R44(3)",
 			},
 			ClockDef{
 				ID:          "order_change_school",
 				Description: "Comply with a Tribunal order to change the school named.",
 				Unit:        "weeks",
 				Length:      2,
-				Statutory:   true,
-				Citation:    "R44(2)(f)",
+				PerDecision: true,
+				Exceptions: []ExceptionRule{
+					ExceptionRule{
+						Reason: "exceptional_personal_circumstances",
+					},
+					ExceptionRule{
+						Reason:  "absent_from_area",
+						MinDays: 14,
+					},
+					ExceptionRule{
+						Reason: "late_representations",
+					},
+				},
+				Statutory: true,
+				Citation:  "R44(2)(f); R44(3)",
 			},
 		},
 		Triggers: []TriggerDef{
@@ -1061,8 +1599,42 @@ var genDefault = generatedDefault{
 							"sensory_physical",
 						},
 					},
+					FieldDef{
+						Name: "attendees",
+						Type: "list",
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The professionals who attended the meeting.",
+					},
+					FieldDef{
+						Name:        "meeting_id",
+						Type:        "string",
+						Description: "The district meeting (one id per meeting), so attendance is counted once per meeting.",
+					},
+					FieldDef{
+						Name:        "training",
+						Type:        "list",
+						Description: "The training offered to the school or setting.",
+					},
 				},
-				Citation: "SEED-0; SEED-1",
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "lift_training_in_catalogue",
+						Expr:     "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+						Reason:   "The training named is not in this authority's LIFT training catalogue.",
+						Citation: "SEED-2",
+					},
+				},
+				Citation: "SEED-0; SEED-1; SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.professional_allocated",
@@ -1072,13 +1644,39 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"lift_chair",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "professional",
+						Type:     "string",
+						Required: true,
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The profession allocated to work with the school or setting.",
+					},
+					FieldDef{
+						Name:        "service",
+						Type:        "string",
+						Description: "The service providing the professional.",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
-							Clock: "lift_initial_contact",
+							Clock:  "lift_initial_contact",
+							Source: "professional",
 						},
 					},
 				},
+				Citation: "SEED-0; SEED-1; SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.initial_contact_made",
@@ -1088,10 +1686,29 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"lift_professional",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "professional",
+						Type: "string",
+						Enum: []string{
+							"educational_psychologist",
+							"specialist_teacher",
+							"outreach_teacher",
+							"early_help",
+							"health",
+							"school_representative",
+							"senco",
+							"chair",
+							"other",
+						},
+						Description: "The profession making first contact; left out, the latest allocated.",
+					},
+				},
 				Effects: Effects{
 					Stop: []ClockRef{
 						ClockRef{
-							Clock: "lift_initial_contact",
+							Clock:  "lift_initial_contact",
+							Source: "professional",
 						},
 					},
 				},
@@ -1116,6 +1733,57 @@ var genDefault = generatedDefault{
 					"lift_chair",
 					"lift_professional",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "outcomes",
+						Type: "list",
+						Enum: []string{
+							"advice_to_try",
+							"training",
+							"school_to_school_support",
+							"specialist_intervention",
+							"refer_early_help",
+							"seek_health_advice",
+						},
+						Description: "The recommendations as adapted.",
+					},
+				},
+				Citation: "SEED-0; SEED-2",
+			},
+			TriggerDef{
+				ID:          "lift.training_accessed",
+				Description: "The school or setting records training it accessed after a LIFT referral.",
+				From: []string{
+					"referral_started",
+					"awaiting_meeting",
+					"in_intervention",
+					"return_review",
+					"exhausted",
+					"closed",
+				},
+				Roles: []string{
+					"senco",
+					"school",
+					"ey_setting",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "training",
+						Type:        "list",
+						Required:    true,
+						MinItems:    1,
+						Description: "The training accessed.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "lift_training_in_catalogue",
+						Expr:     "len(params.lift_training_catalogue) == 0 || data.training == nil || all(data.training, # in params.lift_training_catalogue)",
+						Reason:   "The training named is not in this authority's LIFT training catalogue.",
+						Citation: "SEED-2",
+					},
+				},
+				Citation: "SEED-2",
 			},
 			TriggerDef{
 				ID: "lift.exhausted",
@@ -1181,7 +1849,7 @@ var genDefault = generatedDefault{
 						Name:        "annual_provision_cost",
 						Type:        "number",
 						Required:    true,
-						Min:         &genDefaultFloat5,
+						Min:         &genDefaultFloat9,
 						Description: "Annual cost of the pupil's SEN provision, pounds.",
 					},
 				},
@@ -1272,6 +1940,24 @@ var genDefault = generatedDefault{
 					"young_person",
 					"school",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "plan_already_maintained",
@@ -1293,6 +1979,7 @@ var genDefault = generatedDefault{
 							Clock: "ehc_final_plan",
 						},
 					},
+					ResetExceptions: true,
 				},
 				Citation: "CFA s36(1); R5(1)",
 				FamilyRight: &FamilyRight{
@@ -1303,7 +1990,9 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
+				SEN2: "request",
 			},
 			TriggerDef{
 				ID:          "ehc.brought_to_attention",
@@ -1334,6 +2023,7 @@ var genDefault = generatedDefault{
 							Clock: "ehc_final_plan",
 						},
 					},
+					ResetExceptions: true,
 				},
 				Citation: "CFA s24; R5(1)",
 				FamilyRight: &FamilyRight{
@@ -1346,6 +2036,7 @@ var genDefault = generatedDefault{
 						"ey_setting",
 					},
 				},
+				SEN2: "brought_to_attention",
 			},
 			TriggerDef{
 				ID: "ehc.decided_not_to_assess",
@@ -1373,6 +2064,7 @@ var genDefault = generatedDefault{
 					Decision: "refusal_to_assess",
 				},
 				Citation: "R5; CFA s51(2)(a)",
+				SEN2:     "refuse_assessment",
 			},
 			TriggerDef{
 				ID:          "ehc.decided_to_assess",
@@ -1404,6 +2096,7 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "CFA s36(8); R5; R44(2)(b)",
+				SEN2:     "assess",
 			},
 			TriggerDef{
 				ID: "ehc.advice_requested",
@@ -1508,6 +2201,7 @@ var genDefault = generatedDefault{
 					Decision: "refusal_to_issue",
 				},
 				Citation: "R10; CFA s51(2)(b)",
+				SEN2:     "not_issued",
 			},
 			TriggerDef{
 				ID: "ehc.draft_issued",
@@ -1547,8 +2241,19 @@ var genDefault = generatedDefault{
 							Clock: "ehc_draft_representations",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "order_make_plan",
+						},
+					},
+					Void: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
 				Citation: "R13(1); CoP 9.77",
+				SEN2:     "draft_issued",
 			},
 			TriggerDef{
 				ID: "ehc.representations_made",
@@ -1559,10 +2264,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Citation: "R13(1)",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may make representations on a draft plan within 15 days (R13(1))",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1580,11 +2304,28 @@ var genDefault = generatedDefault{
 						Type:        "string",
 						Description: "The school or institution the parent or young person asks to be named.",
 					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Citation: "CFA s38(2)(b)(ii)",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may ask for a school or institution to be named in the plan (CFA s38(2)(b)(ii))",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1596,10 +2337,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Citation: "Personal Budgets Regulations 2014 reg 4",
 				FamilyRight: &FamilyRight{
-					Rule:  "family_right_kept",
-					Right: "a parent or young person may ask for a personal budget (CFA s49)",
+					Rule:                "family_right_kept",
+					Right:               "a parent or young person may ask for a personal budget (CFA s49)",
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -1657,6 +2417,12 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -1670,6 +2436,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan_final",
 						},
 					},
 					Cancel: []ClockRef{
@@ -1691,6 +2460,7 @@ var genDefault = generatedDefault{
 					Decision: "plan_contents",
 				},
 				Citation: "R13(2); R14; CFA s51(2)(c)",
+				SEN2:     "plan_issued",
 			},
 			TriggerDef{
 				ID: "ehc.withdrawn",
@@ -1704,6 +2474,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Effects: Effects{
 					Cancel: []ClockRef{
@@ -1738,15 +2526,22 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
+				SEN2: "withdrawn",
 			},
 			TriggerDef{
 				ID:          "ehc.exception_recorded",
-				Description: "An R10(4) exception applies: open EHC clocks that are missed become excused.",
+				Description: "An exception to the time limits applies: it excuses the missed clocks whose exceptions list its reason and whose run before due its period overlaps.",
 				From: []string{
+					"none",
 					"request_received",
+					"refused",
 					"assessing",
+					"not_issued",
 					"draft_issued",
+					"plan_issued",
+					"withdrawn",
 				},
 				Roles: []string{
 					"la_officer",
@@ -1760,7 +2555,39 @@ var genDefault = generatedDefault{
 							"institution_closed",
 							"exceptional_personal_circumstances",
 							"absent_from_area",
+							"missed_appointment",
+							"late_representations",
 						},
+					},
+					FieldDef{
+						Name:        "since",
+						Type:        "date",
+						NotAfterAt:  true,
+						Description: "The first day of the exception (default: the firing's date; not later than it).",
+					},
+					FieldDef{
+						Name:        "until",
+						Type:        "date",
+						Description: "The last day of the exception, if known (else it stays open until ehc.exception_ended).",
+					},
+					FieldDef{
+						Name:        "advice_requested_on",
+						Type:        "date",
+						Description: "institution_closed: when the LA asked the institution for advice (default: the latest request for educational advice).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "exception_during_time_limit",
+						Expr:     "states.ehc in [\"request_received\", \"assessing\", \"draft_issued\"] || clocks.reassessment_final.running || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "An exception can be recorded only while an EHC needs assessment is under way (request received, assessing, draft issued) or while a reassessment's final plan or a Tribunal order is still to be carried out.",
+						Citation: "R10(4); R27(3); R44(3); R45",
+					},
+					GuardDef{
+						ID:       "no_open_exception",
+						Expr:     "!exception_open",
+						Reason:   "An exception is already open: end it (ehc.exception_ended) before recording another.",
+						Citation: "R10(4)",
 					},
 				},
 				Effects: Effects{
@@ -1777,14 +2604,80 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "ehc_advice",
 						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
+							Clock: "order_assess",
+						},
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_amend",
+						},
+						ClockRef{
+							Clock: "order_change_school",
+						},
 					},
 				},
-				Citation: "R5(4); R10(4); R13(3)",
+				Citation: "R5(4); R8(2); R10(4); R13(3); R27(3); R44(3); R45",
+				SEN2:     "exception",
 			},
 			TriggerDef{
-				ID: "plan.review_invited",
+				ID:          "ehc.exception_ended",
+				Description: "The open exception ends (on data until, else the firing's date).",
+				From: []string{
+					"none",
+					"request_received",
+					"refused",
+					"assessing",
+					"not_issued",
+					"draft_issued",
+					"plan_issued",
+					"withdrawn",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "until",
+						Type:        "date",
+						Description: "The last day of the exception (default: the firing's date).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "exception_during_time_limit",
+						Expr:     "states.ehc in [\"request_received\", \"assessing\", \"draft_issued\"] || clocks.reassessment_final.running || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "An exception can be ended only while an EHC needs assessment is under way (request received, assessing, draft issued) or while a reassessment's final plan or a Tribunal order is still to be carried out.",
+						Citation: "R10(4); R27(3); R44(3); R45",
+					},
+					GuardDef{
+						ID:       "exception_open",
+						Expr:     "exception_open",
+						Reason:   "No exception is open.",
+						Citation: "R10(4)",
+					},
+				},
+				Effects: Effects{
+					EndException: true,
+				},
+				Citation: "R10(4)",
+			},
+			TriggerDef{
+				ID:          "plan.review_invited",
+				Description: "Invitations to the review meeting are sent; from review_preparing it re-notifies the date.",
 				From: []string{
 					"active",
+					"review_preparing",
 				},
 				To: "review_preparing",
 				Roles: []string{
@@ -1807,7 +2700,38 @@ var genDefault = generatedDefault{
 						Statutory: true,
 					},
 				},
-				Citation: "R20(2)-(3)",
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "review_advice",
+						},
+					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_notice",
+						},
+					},
+				},
+				Citation: "R20(2)-(3); R21(2)-(3)",
+			},
+			TriggerDef{
+				ID:          "plan.review_advice_circulated",
+				Description: "The advice and information for the review are circulated to those invited.",
+				From: []string{
+					"review_preparing",
+				},
+				Roles: []string{
+					"school",
+					"la_officer",
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "review_advice",
+						},
+					},
+				},
+				Citation: "R20(4); R21(4)",
 			},
 			TriggerDef{
 				ID: "plan.review_meeting_held",
@@ -1821,10 +2745,17 @@ var genDefault = generatedDefault{
 				},
 				Guards: []GuardDef{
 					GuardDef{
-						ID:        "early_review_notice",
-						Expr:      "!clocks.review_notice.running || clocks.review_notice.due <= today",
-						Reason:    "An early review meeting needs at least two weeks' notice: it cannot be held until two weeks after the early review was asked for.",
-						Citation:  "R20(3)",
+						ID:        "review_invited",
+						Expr:      "clocks.review_advice.exists && clocks.review_advice.started_at >= clocks.review_report.started_at",
+						Reason:    "Every review meeting, an early one included, needs invitations giving at least two weeks' notice: fire plan.review_invited first.",
+						Citation:  "R20(3); R21(3)",
+						Statutory: true,
+					},
+					GuardDef{
+						ID:        "not_before_notified_date",
+						Expr:      "!clocks.review_advice.exists || today >= clocks.review_advice.date",
+						Reason:    "The review meeting cannot be held before the date the invitations gave; to bring it forward, re-notify a date at least two weeks ahead.",
+						Citation:  "R20(3)-(4); R21(3)-(4)",
 						Statutory: true,
 					},
 				},
@@ -1837,13 +2768,9 @@ var genDefault = generatedDefault{
 							Clock: "review_decision",
 						},
 					},
-					Stop: []ClockRef{
-						ClockRef{
-							Clock: "review_notice",
-						},
-					},
 				},
 				Citation: "R20(5)-(6)",
+				SEN2:     "review_meeting",
 			},
 			TriggerDef{
 				ID: "plan.review_report_sent",
@@ -1888,6 +2815,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "annual_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
 					},
 					Stop: []ClockRef{
 						ClockRef{
@@ -1898,6 +2828,9 @@ var genDefault = generatedDefault{
 						},
 						ClockRef{
 							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
 						},
 					},
 				},
@@ -1929,6 +2862,44 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R20(10); CFA s44",
+				SEN2:     "review_decision",
+			},
+			TriggerDef{
+				ID: "plan.representations_made",
+				From: []string{
+					"amending",
+				},
+				Roles: []string{
+					"parent",
+					"young_person",
+				},
+				Citation: "R22(2)(c)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may make representations on the proposed amendments within 15 days (R22(2)(c))",
+				},
+			},
+			TriggerDef{
+				ID: "plan.school_requested",
+				From: []string{
+					"amending",
+				},
+				Roles: []string{
+					"parent",
+					"young_person",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "school",
+						Type:        "string",
+						Description: "The school or institution the parent or young person asks to be named.",
+					},
+				},
+				Citation: "R22(2)(c); CFA s38(2)(b)(ii)",
+				FamilyRight: &FamilyRight{
+					Rule:  "family_right_kept",
+					Right: "a parent or young person may ask for a school or institution to be named in the amended plan (R22(2)(c); CFA s38(2)(b)(ii))",
+				},
 			},
 			TriggerDef{
 				ID: "plan.amendment_finalised",
@@ -1938,6 +2909,21 @@ var genDefault = generatedDefault{
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "no_more_representations",
+						Type: "boolean",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "amendment_representations_ended",
+						Expr:      "clocks.amendment_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the proposed amendments have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R22(2)(c)",
+						Statutory: true,
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -1951,13 +2937,28 @@ var genDefault = generatedDefault{
 			},
 			TriggerDef{
 				ID:          "plan.amendment_abandoned",
-				Description: "The LA decides not to amend after all (R22(4)); that decision is appealable.",
+				Description: "The LA gives notice that it has decided not to amend the plan, with its reasons (R22(4)); that decision is appealable.",
 				From: []string{
 					"amending",
 				},
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "no_more_representations",
+						Type: "boolean",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "amendment_representations_ended",
+						Expr:      "clocks.amendment_representations.due < today || data.no_more_representations == true",
+						Reason:    "The 15 days for representations on the proposed amendments have not ended, and the parent or young person has not confirmed they have nothing more to say.",
+						Citation:  "R22(2)(c)",
+						Statutory: true,
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -1981,6 +2982,24 @@ var genDefault = generatedDefault{
 					"school",
 					"la_officer",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
@@ -1996,6 +3015,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2008,6 +3028,24 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -2025,6 +3063,7 @@ var genDefault = generatedDefault{
 						"young_person",
 						"school",
 					},
+					PassesToYoungPerson: true,
 				},
 			},
 			TriggerDef{
@@ -2096,6 +3135,9 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "reassessment_final",
 						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
 					},
 					Decision: "plan_contents",
 				},
@@ -2109,6 +3151,13 @@ var genDefault = generatedDefault{
 				To: "cease_proposed",
 				Roles: []string{
 					"la_officer",
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
 				Citation: "CFA s45; R31(1)",
 			},
@@ -2127,8 +3176,8 @@ var genDefault = generatedDefault{
 						Name:        "reason",
 						Type:        "integer",
 						Required:    true,
-						Min:         &genDefaultFloat6,
-						Max:         &genDefaultFloat7,
+						Min:         &genDefaultFloat10,
+						Max:         &genDefaultFloat11,
 						Description: "SEN2 cease reason code 1-9.",
 					},
 				},
@@ -2136,6 +3185,7 @@ var genDefault = generatedDefault{
 					Decision: "cease",
 				},
 				Citation: "R31; CFA s51(2)(f)",
+				SEN2:     "cease_decision",
 			},
 			TriggerDef{
 				ID: "plan.cease_withdrawn",
@@ -2147,6 +3197,7 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"la_officer",
 				},
+				SEN2: "cease_withdrawn",
 			},
 			TriggerDef{
 				ID: "plan.ceased",
@@ -2161,16 +3212,16 @@ var genDefault = generatedDefault{
 				Guards: []GuardDef{
 					GuardDef{
 						ID:        "no_open_appeal",
-						Expr:      "states.dispute == \"none\"",
-						Reason:    "The plan must be maintained while mediation or an appeal is in progress.",
+						Expr:      "decision_order in [\"dismissed\", \"cease\"] || !(states.dispute in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+						Reason:    "The plan must be maintained while mediation or an appeal on the decision to cease is in progress.",
 						Citation:  "CFA s45; EN para 247",
 						Statutory: true,
 					},
 					GuardDef{
 						ID:        "appeal_window_ended",
-						Expr:      "later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
+						Expr:      "decision_order in [\"dismissed\", \"cease\"] || later(clocks.appeal_window.due, clocks.appeal_after_certificate.due) < today",
 						Reason:    "The plan must be maintained until the time to appeal the decision to cease has ended.",
-						Citation:  "HESC r20; CFA s45",
+						Citation:  "HESC r20; CFA s45; R44(2)(a)",
 						Statutory: true,
 					},
 				},
@@ -2180,10 +3231,19 @@ var genDefault = generatedDefault{
 							Clock: "annual_review",
 						},
 						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
 							Clock: "review_report",
 						},
 						ClockRef{
 							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
 						},
 						ClockRef{
 							Clock: "amendment_final",
@@ -2198,19 +3258,161 @@ var genDefault = generatedDefault{
 							Clock: "phase_transfer",
 						},
 						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
+						},
+						ClockRef{
 							Clock: "transfer_notice",
 						},
 						ClockRef{
 							Clock: "transfer_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
-				Citation: "CFA s45; EN para 247",
+				Citation:   "CFA s45; EN para 247",
+				OnDecision: "cease",
+				SEN2:       "ceased",
+			},
+			TriggerDef{
+				ID:          "plan.age_limit_reached",
+				Description: "The plan ceases at the age limit (CFA s46; R46): SEN2 cease reason 1; not an appealable decision.",
+				From: []string{
+					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
+				},
+				To: "ceased",
+				Roles: []string{
+					"system",
+					"la_officer",
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "age_limit_passed",
+						Expr:      "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
+						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday).",
+						Citation:  "CFA s46; R46(1)",
+						Statutory: true,
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "age_limit",
+						},
+					},
+					Cancel: []ClockRef{
+						ClockRef{
+							Clock: "annual_review",
+						},
+						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
+							Clock: "review_report",
+						},
+						ClockRef{
+							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
+						},
+						ClockRef{
+							Clock: "amendment_final",
+						},
+						ClockRef{
+							Clock: "reassessment_decision",
+						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
+							Clock: "phase_transfer",
+						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
+						},
+						ClockRef{
+							Clock: "transfer_notice",
+						},
+						ClockRef{
+							Clock: "transfer_review",
+						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+					},
+				},
+				Citation: "CFA s46; R46",
+				SEN2:     "age_limit",
+			},
+			TriggerDef{
+				ID:          "plan.move_notified",
+				Description: "The LA learns that the child or young person is moving to another LA's area.",
+				From: []string{
+					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "move_date",
+						Type:     "date",
+						Required: true,
+					},
+					FieldDef{
+						Name:     "new_la",
+						Type:     "string",
+						Required: true,
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "transfer_out",
+						},
+					},
+				},
+				Citation: "R15(2)",
 			},
 			TriggerDef{
 				ID: "plan.transferred_out",
 				From: []string{
 					"active",
+					"review_preparing",
+					"review_held",
+					"amending",
+					"reassessment_requested",
+					"reassessing",
+					"cease_proposed",
+					"ceasing",
 				},
 				To: "transferred_out",
 				Roles: []string{
@@ -2224,12 +3426,47 @@ var genDefault = generatedDefault{
 					},
 				},
 				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "transfer_out",
+						},
+					},
 					Cancel: []ClockRef{
 						ClockRef{
 							Clock: "annual_review",
 						},
 						ClockRef{
+							Clock: "review_notice",
+						},
+						ClockRef{
+							Clock: "review_advice",
+						},
+						ClockRef{
+							Clock: "review_report",
+						},
+						ClockRef{
+							Clock: "review_decision",
+						},
+						ClockRef{
+							Clock: "amendment_representations",
+						},
+						ClockRef{
+							Clock: "amendment_final",
+						},
+						ClockRef{
+							Clock: "reassessment_decision",
+						},
+						ClockRef{
+							Clock: "reassessment_final",
+						},
+						ClockRef{
 							Clock: "phase_transfer",
+						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+						ClockRef{
+							Clock: "transfer_out",
 						},
 						ClockRef{
 							Clock: "transfer_notice",
@@ -2237,9 +3474,16 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
-				Citation: "R15",
+				Citation: "R15(2)",
+				SEN2:     "transfer_out",
 			},
 			TriggerDef{
 				ID: "plan.transferred_in",
@@ -2269,9 +3513,16 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "transfer_review",
 						},
+						ClockRef{
+							Clock: "early_years_review",
+						},
+						ClockRef{
+							Clock: "age_limit",
+						},
 					},
 				},
 				Citation: "R15(4)",
+				SEN2:     "transfer_in",
 			},
 			TriggerDef{
 				ID:          "plan.transfer_notice_sent",
@@ -2283,6 +3534,8 @@ var genDefault = generatedDefault{
 					"amending",
 					"reassessment_requested",
 					"reassessing",
+					"cease_proposed",
+					"ceasing",
 				},
 				Roles: []string{
 					"la_officer",
@@ -2318,8 +3571,8 @@ var genDefault = generatedDefault{
 						Name:     "transfer_year",
 						Type:     "integer",
 						Required: true,
-						Min:      &genDefaultFloat8,
-						Max:      &genDefaultFloat9,
+						Min:      &genDefaultFloat12,
+						Max:      &genDefaultFloat13,
 					},
 					FieldDef{
 						Name: "post16",
@@ -2334,6 +3587,33 @@ var genDefault = generatedDefault{
 					},
 				},
 				Citation: "R18(1)",
+				SEN2:     "phase_transfer",
+			},
+			TriggerDef{
+				ID:          "plan.post16_transfer_set",
+				Description: "A transfer to a post-16 institution is planned for transfer_date (not at a phase transfer under R18(1)).",
+				From: []string{
+					"active",
+				},
+				Roles: []string{
+					"la_officer",
+					"school",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:     "transfer_date",
+						Type:     "date",
+						Required: true,
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock: "post16_transfer",
+						},
+					},
+				},
+				Citation: "R18(2)",
 			},
 			TriggerDef{
 				ID: "plan.phase_transfer_amended",
@@ -2348,9 +3628,13 @@ var genDefault = generatedDefault{
 						ClockRef{
 							Clock: "phase_transfer",
 						},
+						ClockRef{
+							Clock: "post16_transfer",
+						},
 					},
 				},
-				Citation: "R18(1)",
+				Citation: "R18(1)-(2)",
+				SEN2:     "phase_transfer_final",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_declined",
@@ -2362,12 +3646,41 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "appealable_decision",
 						Expr:     "decision_at != \"\"",
 						Reason:   "There is no appealable decision on this case: mediation and appeals are about one.",
 						Citation: "CFA s51(2); CFA s53",
+					},
+					GuardDef{
+						ID:       "mediation_contact_in_time",
+						Expr:     "!clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+						Reason:   "The mediation adviser must be contacted within 2 months of the decision notice (R33); the appeal may still be made with a certificate already issued.",
+						Citation: "R33",
 					},
 				},
 				Effects: Effects{
@@ -2376,12 +3689,22 @@ var genDefault = generatedDefault{
 							Clock: "mediation_certificate",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "mediation_contact",
+						},
+					},
 				},
 				Citation: "R33; R34",
-				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "declining mediation and going on to appeal is a statutory right (CFA s55)",
+				DecisionOpen: []string{
+					"mediation_contact",
 				},
+				FamilyRight: &FamilyRight{
+					Rule:                "appealable_decision_kept",
+					Right:               "declining mediation and going on to appeal is a statutory right (CFA s55)",
+					PassesToYoungPerson: true,
+				},
+				SEN2: "mediation_declined",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_requested",
@@ -2393,12 +3716,46 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:        "placement_only",
+						Type:        "boolean",
+						Description: "The mediation is only about the school or type named (section I): R33's limit does not apply (CFA s55(3)).",
+					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Guards: []GuardDef{
 					GuardDef{
 						ID:       "appealable_decision",
 						Expr:     "decision_at != \"\"",
 						Reason:   "There is no appealable decision on this case: mediation and appeals are about one.",
 						Citation: "CFA s51(2); CFA s53",
+					},
+					GuardDef{
+						ID:       "mediation_contact_in_time",
+						Expr:     "data.placement_only == true || !clocks.mediation_contact.exists || today <= clocks.mediation_contact.due",
+						Reason:   "The mediation adviser must be contacted within 2 months of the decision notice (R33); the appeal may still be made with a certificate already issued.",
+						Citation: "R33",
 					},
 				},
 				Effects: Effects{
@@ -2407,12 +3764,22 @@ var genDefault = generatedDefault{
 							Clock: "mediation_held",
 						},
 					},
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "mediation_contact",
+						},
+					},
 				},
-				Citation: "R35-R37",
+				Citation: "R33; R35-R37",
+				DecisionOpen: []string{
+					"mediation_contact",
+				},
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+					Rule:                "appealable_decision_kept",
+					Right:               "seeking mediation on an appealable decision is a statutory right (CFA s51-s53)",
+					PassesToYoungPerson: true,
 				},
+				SEN2: "mediation",
 			},
 			TriggerDef{
 				ID: "dispute.mediation_concluded",
@@ -2424,10 +3791,80 @@ var genDefault = generatedDefault{
 					"mediation_adviser",
 					"la_officer",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "agreement",
+						Type: "list",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"other",
+							"health",
+						},
+						Description: "What the parties agreed in writing (R42): each item starts the clocks of the order it matches, other and health their own.",
+					},
+					FieldDef{
+						Name:        "la_party",
+						Type:        "boolean",
+						Description: "Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)).",
+					},
+				},
 				Effects: Effects{
 					Start: []ClockRef{
 						ClockRef{
 							Clock: "mediation_certificate",
+						},
+						ClockRef{
+							Clock:   "order_assess",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_no_plan_notice",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_final_plan",
+							IfField: "agreement",
+							IfItem:  "assess",
+						},
+						ClockRef{
+							Clock:   "order_make_plan",
+							IfField: "agreement",
+							IfItem:  "make_plan",
+						},
+						ClockRef{
+							Clock:   "order_make_plan_final",
+							IfField: "agreement",
+							IfItem:  "make_plan",
+						},
+						ClockRef{
+							Clock:   "order_amend",
+							IfField: "agreement",
+							IfItem:  "amend",
+						},
+						ClockRef{
+							Clock:   "order_change_school",
+							IfField: "agreement",
+							IfItem:  "change_school",
+						},
+						ClockRef{
+							Clock:   "agreement_action",
+							IfField: "agreement",
+							IfItem:  "other",
+						},
+						ClockRef{
+							Clock:   "agreement_health",
+							IfField: "agreement",
+							IfItem:  "health",
 						},
 					},
 					Stop: []ClockRef{
@@ -2436,7 +3873,19 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R39",
+				Branches: []Branch{
+					Branch{
+						When: "data.la_party == false && \"health\" in (data.agreement ?? [])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "agreement_notify_la",
+								},
+							},
+						},
+					},
+				},
+				Citation: "R39; R42",
 				FamilyRight: &FamilyRight{
 					Rule:     "appealable_decision_kept",
 					Right:    "the end of mediation is the mediation adviser's and the parties' to record, and opens the way to an appeal (R34-R39)",
@@ -2451,6 +3900,13 @@ var genDefault = generatedDefault{
 				To: "certificate_issued",
 				Roles: []string{
 					"mediation_adviser",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -2481,12 +3937,42 @@ var genDefault = generatedDefault{
 				Roles: []string{
 					"parent",
 					"young_person",
+					"tribunal",
 				},
 				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
 					FieldDef{
 						Name:        "placement_only",
 						Type:        "boolean",
 						Description: "The appeal is only about the school or type named (section I): no mediation certificate is needed.",
+					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+					FieldDef{
+						Name: "time_extended",
+						Type: "boolean",
+						Roles: []string{
+							"tribunal",
+						},
+						Description: "The Tribunal extended the time to appeal (HESC r5(3)(a)): registered out of time.",
 					},
 				},
 				Guards: []GuardDef{
@@ -2498,15 +3984,34 @@ var genDefault = generatedDefault{
 					},
 					GuardDef{
 						ID:       "certificate_or_placement_only",
-						Expr:     "states.dispute == \"certificate_issued\" || data.placement_only == true",
-						Reason:   "An appeal needs a mediation certificate unless it is only about the school or type of school named.",
-						Citation: "CFA s55",
+						Expr:     "clocks.appeal_after_certificate.exists || data.placement_only == true",
+						Reason:   "An appeal needs a mediation certificate for the decision (one issued before a withdrawal counts) unless it is only about the school or type of school named.",
+						Citation: "CFA s55(3)",
+					},
+					GuardDef{
+						ID:       "placement_only_on_contents",
+						Expr:     "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
+						Reason:   "Only an appeal against the contents of a plan (or an amended plan) can be about the school or type named alone.",
+						Citation: "CFA s51(2)(c); s55(3)",
 					},
 					GuardDef{
 						ID:       "appeal_in_time",
 						Expr:     "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
-						Reason:   "The time to appeal has passed: 2 months from the decision notice, or 1 month from the mediation certificate if later (late appeals are at the Tribunal's discretion).",
+						Reason:   "The time to appeal has passed: 2 months from the decision notice, or 1 month from the latest mediation certificate if later (late appeals need the Tribunal to extend the time).",
 						Citation: "HESC r20(1)(c); r12",
+						Roles: []string{
+							"parent",
+							"young_person",
+						},
+					},
+					GuardDef{
+						ID:       "appeal_in_time_or_extended",
+						Expr:     "data.time_extended == true || today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
+						Reason:   "The time to appeal has passed: the Tribunal registers a late appeal only with time_extended (HESC r5(3)(a)).",
+						Citation: "HESC r20(1)(c); r5(3)(a); r12",
+						Roles: []string{
+							"tribunal",
+						},
 					},
 				},
 				Effects: Effects{
@@ -2521,9 +4026,11 @@ var genDefault = generatedDefault{
 				},
 				Citation: "CFA s51; HESC r20; r12",
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+					Rule:                "appealable_decision_kept",
+					Right:               "appealing an appealable decision is a statutory right; the Tribunal, not the authority, decides whether an appeal is in time (CFA s51; HESC r20)",
+					PassesToYoungPerson: true,
 				},
+				SEN2: "appeal",
 			},
 			TriggerDef{
 				ID: "dispute.tribunal_decided",
@@ -2536,6 +4043,11 @@ var genDefault = generatedDefault{
 				},
 				Payload: []FieldDef{
 					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
 						Name:     "order",
 						Type:     "string",
 						Required: true,
@@ -2546,13 +4058,14 @@ var genDefault = generatedDefault{
 							"amend",
 							"change_school",
 							"continue",
+							"continue_and_amend",
 							"cease",
 						},
 					},
 				},
 				Branches: []Branch{
 					Branch{
-						When: "data.order == \"assess\" && states.ehc == \"refused\"",
+						When: "data.order == \"assess\" && (states.ehc == \"refused\" || decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
 						Effects: Effects{
 							Start: []ClockRef{
 								ClockRef{
@@ -2583,6 +4096,9 @@ var genDefault = generatedDefault{
 							Start: []ClockRef{
 								ClockRef{
 									Clock: "order_make_plan",
+								},
+								ClockRef{
+									Clock: "order_make_plan_final",
 								},
 							},
 						},
@@ -2615,6 +4131,29 @@ var genDefault = generatedDefault{
 							},
 						},
 					},
+					Branch{
+						When: "data.order == \"continue_and_amend\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+					Branch{
+						When: "data.order == \"continue_and_amend\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
 				},
 				Citation: "R43; R44",
 				FamilyRight: &FamilyRight{
@@ -2622,15 +4161,281 @@ var genDefault = generatedDefault{
 					Right:    "the Tribunal's decision is the Tribunal's (CFA s51; R43-R44)",
 					ByOthers: true,
 				},
+				SEN2: "tribunal_decision",
 			},
 			TriggerDef{
-				ID: "dispute.order_complied",
+				ID:          "dispute.response_submitted",
+				Description: "The LA's response to the appeal (HESC r21): after it, conceding needs a Tribunal order.",
+				From: []string{
+					"appealed",
+				},
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Effects: Effects{
+					Note: "response_submitted",
+				},
+				Citation: "HESC r21; R45(1)",
+			},
+			TriggerDef{
+				ID:          "dispute.appeal_unopposed",
+				Description: "The LA tells the Tribunal it will not oppose the appeal (R45): the appeal is treated as determined in the family's favour.",
+				From: []string{
+					"appealed",
+				},
+				To: "decided",
+				Roles: []string{
+					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "order",
+						Type: "string",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"continue",
+							"continue_and_amend",
+						},
+						Description: "What the appeal sought (default by the decision: refusal to assess or reassess -> assess; refusal to issue -> make_plan; contents -> amend; cease -> continue).",
+					},
+					FieldDef{
+						Name:        "placement_only",
+						Type:        "boolean",
+						Description: "The appeal was about the school or type named only: the default order is change_school.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "no_response_submitted",
+						Expr:     "!(\"response_submitted\" in decision_notes)",
+						Reason:   "The LA has responded to the appeal: it can no longer concede under R45; the Tribunal decides.",
+						Citation: "R45(1)",
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "(data.order ?? \"\") == \"assess\" || ((data.order ?? \"\") == \"\" && decision in [\"refusal_to_assess\", \"refusal_to_reassess\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_assess",
+								},
+								ClockRef{
+									Clock: "order_no_plan_notice",
+								},
+								ClockRef{
+									Clock: "order_final_plan",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"make_plan\" || ((data.order ?? \"\") == \"\" && decision == \"refusal_to_issue\")",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_make_plan",
+								},
+								ClockRef{
+									Clock: "order_make_plan_final",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"change_school\" || ((data.order ?? \"\") == \"\" && data.placement_only == true && decision in [\"plan_contents\", \"amended_plan\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_change_school",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"amend\" || ((data.order ?? \"\") == \"\" && decision in [\"plan_contents\", \"amended_plan\", \"maintain_after_review\", \"refusal_to_amend\"])",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"continue_and_amend\" && states.plan == \"ceasing\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+					Branch{
+						When: "(data.order ?? \"\") == \"continue_and_amend\"",
+						Effects: Effects{
+							Start: []ClockRef{
+								ClockRef{
+									Clock: "order_amend",
+								},
+							},
+						},
+					},
+					Branch{
+						When: "((data.order ?? \"\") == \"continue\" || ((data.order ?? \"\") == \"\" && decision == \"cease\")) && states.plan == \"ceasing\"",
+						Effects: Effects{
+							SetStates: map[string]string{
+								"plan": "active",
+							},
+						},
+					},
+				},
+				Citation: "R45",
+			},
+			TriggerDef{
+				ID:          "dispute.recommendation_made",
+				Description: "The Tribunal recommends health or social care provision (the extended appeal powers).",
 				From: []string{
 					"decided",
 				},
-				To: "none",
+				Roles: []string{
+					"tribunal",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:     "to",
+						Type:     "string",
+						Required: true,
+						Enum: []string{
+							"health",
+							"social_care",
+						},
+						Description: "The body the recommendation is made to.",
+					},
+					FieldDef{
+						Name:        "response_due",
+						Type:        "date",
+						Description: "The date the Tribunal set for the answer (default: 5 weeks).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "recommendation_on_plan_decision",
+						Expr:     "decision != \"refusal_to_assess\"",
+						Reason:   "The Tribunal can make health or social care recommendations only on an appeal about a plan, not a refusal to assess.",
+						Citation: "Rec Regs reg 3",
+					},
+				},
+				Effects: Effects{
+					Start: []ClockRef{
+						ClockRef{
+							Clock:  "recommendation_response",
+							Source: "to",
+						},
+					},
+				},
+				Citation: "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+			},
+			TriggerDef{
+				ID:          "dispute.recommendation_responded",
+				Description: "The health or social care body answers the Tribunal's recommendation.",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"health",
+					"social_care",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name:        "followed",
+						Type:        "boolean",
+						Description: "Whether the body will follow the recommendation (it gives reasons if not).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "recommendation_open",
+						Expr:     "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
+						Reason:   "No recommendation to this body is waiting for an answer on this decision.",
+						Citation: "Rec Regs",
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock:       "recommendation_response",
+							SourceActor: true,
+						},
+					},
+				},
+				Citation: "SEND (First-tier Tribunal Recommendations Power) Regulations 2017",
+				DecisionOpen: []string{
+					"recommendation_response",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.order_complied",
+				Description: "The LA records that it complied with the order (R44), an unopposed appeal (R45) or the order clocks of a mediation agreement (R42).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "order_to_comply_with",
+						Expr:     "states.dispute == \"decided\" || clocks.order_assess.running || clocks.order_no_plan_notice.running || clocks.order_final_plan.running || clocks.order_make_plan.running || clocks.order_make_plan_final.running || clocks.order_amend.running || clocks.order_change_school.running",
+						Reason:   "There is no order on this decision to comply with: it is not decided and no order clock of a mediation agreement is open.",
+						Citation: "R42; R44",
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -2638,7 +4443,16 @@ var genDefault = generatedDefault{
 							Clock: "order_assess",
 						},
 						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+						ClockRef{
+							Clock: "order_final_plan",
+						},
+						ClockRef{
 							Clock: "order_make_plan",
+						},
+						ClockRef{
+							Clock: "order_make_plan_final",
 						},
 						ClockRef{
 							Clock: "order_amend",
@@ -2648,7 +4462,123 @@ var genDefault = generatedDefault{
 						},
 					},
 				},
-				Citation: "R44",
+				Branches: []Branch{
+					Branch{
+						When: "states.dispute == \"decided\"",
+						To:   "none",
+					},
+				},
+				Citation: "R42; R44; R45",
+				DecisionOpen: []string{
+					"order_assess",
+					"order_no_plan_notice",
+					"order_final_plan",
+					"order_make_plan",
+					"order_make_plan_final",
+					"order_amend",
+					"order_change_school",
+				},
+				DecisionStates: []string{
+					"decided",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.agreement_complied",
+				Description: "The LA or the health body did what it agreed at mediation (R42(3)).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"la_officer",
+					"health",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreement_to_comply_with",
+						Expr:     "actor == \"health\" ? clocks.agreement_health.running : clocks.agreement_action.running",
+						Reason:   "Nothing agreed at mediation on this decision is waiting for this body to do it.",
+						Citation: "R42(3)",
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "actor == \"health\"",
+						Effects: Effects{
+							Stop: []ClockRef{
+								ClockRef{
+									Clock: "agreement_health",
+								},
+							},
+						},
+					},
+					Branch{
+						Effects: Effects{
+							Stop: []ClockRef{
+								ClockRef{
+									Clock: "agreement_action",
+								},
+							},
+						},
+					},
+				},
+				Citation: "R42(3)",
+				DecisionOpen: []string{
+					"agreement_action",
+					"agreement_health",
+				},
+			},
+			TriggerDef{
+				ID:          "dispute.agreement_notified",
+				Description: "The health body told the LA what it agreed at a mediation the LA was not a party to (R42(4)).",
+				From: []string{
+					"none",
+					"mediation",
+					"certificate_pending",
+					"certificate_issued",
+					"appealed",
+					"decided",
+				},
+				Roles: []string{
+					"health",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreement_notice_owed",
+						Expr:     "clocks.agreement_notify_la.running",
+						Reason:   "No notice to the LA of a mediation agreement is owed on this decision.",
+						Citation: "R42(4)",
+					},
+				},
+				Effects: Effects{
+					Stop: []ClockRef{
+						ClockRef{
+							Clock: "agreement_notify_la",
+						},
+					},
+				},
+				Citation: "R42(4)",
+				DecisionOpen: []string{
+					"agreement_notify_la",
+				},
 			},
 			TriggerDef{
 				ID: "dispute.withdrawn",
@@ -2663,6 +4593,29 @@ var genDefault = generatedDefault{
 					"parent",
 					"young_person",
 				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name:        "decision",
+						Type:        "string",
+						Description: "The decision d<seq> the firing is about (omitted: the one open decision it can move).",
+					},
+					FieldDef{
+						Name: "on_behalf_of",
+						Type: "string",
+						Enum: []string{
+							"young_person",
+						},
+						Description: "A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8).",
+					},
+					FieldDef{
+						Name: "acting_as",
+						Type: "string",
+						Enum: []string{
+							"representative",
+						},
+						Description: "The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64).",
+					},
+				},
 				Effects: Effects{
 					Cancel: []ClockRef{
 						ClockRef{
@@ -2674,13 +4627,14 @@ var genDefault = generatedDefault{
 					},
 				},
 				FamilyRight: &FamilyRight{
-					Rule:  "appealable_decision_kept",
-					Right: "a family may withdraw its own mediation or appeal at any time",
+					Rule:                "appealable_decision_kept",
+					Right:               "a family may withdraw its own mediation or appeal at any time",
+					PassesToYoungPerson: true,
 				},
 			},
 		},
 	},
-	labelsJSON: "{\"dispute.appeal_registered\":{\"cy\":\"Cofnodi'r apêl\",\"en\":\"Record the appeal\"},\"dispute.certificate_issued\":{\"en\":\"Issue the mediation certificate\"},\"dispute.mediation_concluded\":{\"en\":\"Record the end of mediation\"},\"dispute.mediation_declined\":{\"en\":\"Record that mediation was declined\"},\"dispute.mediation_requested\":{\"cy\":\"Cofnodi cais am gyfryngu\",\"en\":\"Record a request for mediation\"},\"dispute.order_complied\":{\"en\":\"Record that the order was carried out\"},\"dispute.tribunal_decided\":{\"en\":\"Record the Tribunal's decision\"},\"dispute.withdrawn\":{\"en\":\"Withdraw the mediation or appeal\"},\"ehc.advice_received\":{\"en\":\"Record advice received\"},\"ehc.advice_requested\":{\"en\":\"Request advice\"},\"ehc.brought_to_attention\":{\"en\":\"Record that the child was brought to our attention\"},\"ehc.decided_not_to_assess\":{\"cy\":\"Penderfynu peidio ag asesu\",\"en\":\"Decide not to assess\"},\"ehc.decided_not_to_issue\":{\"en\":\"Decide not to issue a plan\"},\"ehc.decided_to_assess\":{\"cy\":\"Penderfynu asesu\",\"en\":\"Decide to assess\"},\"ehc.draft_issued\":{\"cy\":\"Cyhoeddi'r cynllun drafft\",\"en\":\"Issue the draft plan\"},\"ehc.exception_recorded\":{\"en\":\"Record an exception to the time limit\"},\"ehc.personal_budget_requested\":{\"en\":\"Record a request for a personal budget\"},\"ehc.plan_finalised\":{\"cy\":\"Cyhoeddi'r cynllun terfynol\",\"en\":\"Issue the final plan\"},\"ehc.representations_made\":{\"en\":\"Record the family's comments on the draft\"},\"ehc.requested\":{\"cy\":\"Cofnodi'r cais\",\"en\":\"Record the request\"},\"ehc.school_requested\":{\"en\":\"Record the school the family asked for\"},\"ehc.withdrawn\":{\"en\":\"Withdraw the request\"},\"hnf.applied\":{\"en\":\"Apply for high needs funding\"},\"hnf.approved\":{\"en\":\"Approve high needs funding\"},\"hnf.considered\":{\"en\":\"Consider high needs funding\"},\"hnf.declined\":{\"en\":\"Decline high needs funding\"},\"hnf.ended\":{\"en\":\"End high needs funding\"},\"lift.closed\":{\"en\":\"Close the LIFT referral\"},\"lift.consent_recorded\":{\"en\":\"Record the family's agreement to engage\"},\"lift.exhausted\":{\"en\":\"Record that LIFT is exhausted\"},\"lift.initial_contact_made\":{\"en\":\"Record first contact\"},\"lift.meeting_held\":{\"en\":\"Record the LIFT meeting\"},\"lift.professional_allocated\":{\"en\":\"Allocate a LIFT professional\"},\"lift.recommendations_adapted\":{\"en\":\"Adapt the recommendations\"},\"lift.referral_started\":{\"en\":\"Start a LIFT referral\"},\"lift.return_requested\":{\"en\":\"Ask to return to LIFT\"},\"lift.urgent_requested\":{\"en\":\"Ask for the next LIFT meeting\"},\"plan.amendment_abandoned\":{\"en\":\"Decide not to amend the plan\"},\"plan.amendment_finalised\":{\"en\":\"Issue the amended plan\"},\"plan.cease_decided\":{\"en\":\"Decide to cease the plan\"},\"plan.cease_proposed\":{\"en\":\"Propose to cease the plan\"},\"plan.cease_withdrawn\":{\"en\":\"Withdraw the proposal to cease\"},\"plan.ceased\":{\"en\":\"Cease the plan\"},\"plan.early_review_requested\":{\"en\":\"Record a request for an early review\"},\"plan.phase_transfer_amended\":{\"en\":\"Record the phase transfer amendment\"},\"plan.phase_transfer_set\":{\"en\":\"Set the phase transfer date\"},\"plan.reassessment_agreed\":{\"en\":\"Decide to reassess\"},\"plan.reassessment_completed\":{\"en\":\"Complete the reassessment\"},\"plan.reassessment_refused\":{\"en\":\"Decide not to reassess\"},\"plan.reassessment_requested\":{\"en\":\"Record a request to reassess\"},\"plan.review_decided\":{\"en\":\"Record the review decision\"},\"plan.review_invited\":{\"en\":\"Invite people to the annual review\"},\"plan.review_meeting_held\":{\"en\":\"Record the review meeting\"},\"plan.review_report_sent\":{\"en\":\"Send the review report\"},\"plan.transfer_notice_sent\":{\"en\":\"Send the transfer notice\"},\"plan.transferred_in\":{\"en\":\"Take on a plan from another council\"},\"plan.transferred_out\":{\"en\":\"Transfer the plan to another council\"},\"support.concern_raised\":{\"cy\":\"Cofnodi pryder\",\"en\":\"Record a concern\"},\"support.cycle_restarted\":{\"en\":\"Start a new support cycle\"},\"support.exited\":{\"en\":\"End SEN support\"},\"support.placed\":{\"en\":\"Place on SEN support\"},\"support.plan_agreed\":{\"en\":\"Agree the support plan\"},\"support.plan_started\":{\"en\":\"Start the support plan\"},\"support.review_held\":{\"en\":\"Record the support review\"}}",
+	labelsJSON: "{\"dispute.agreement_complied\":{\"en\":\"Record that the mediation agreement was carried out\"},\"dispute.agreement_notified\":{\"en\":\"Record that the authority was told of the agreement\"},\"dispute.appeal_registered\":{\"cy\":\"Cofnodi'r apêl\",\"en\":\"Record the appeal\"},\"dispute.appeal_unopposed\":{\"en\":\"Record that the authority does not oppose the appeal\"},\"dispute.certificate_issued\":{\"en\":\"Issue the mediation certificate\"},\"dispute.mediation_concluded\":{\"en\":\"Record the end of mediation\"},\"dispute.mediation_declined\":{\"en\":\"Record that mediation was declined\"},\"dispute.mediation_requested\":{\"cy\":\"Cofnodi cais am gyfryngu\",\"en\":\"Record a request for mediation\"},\"dispute.order_complied\":{\"en\":\"Record that the order was carried out\"},\"dispute.recommendation_made\":{\"en\":\"Record the Tribunal's recommendation\"},\"dispute.recommendation_responded\":{\"en\":\"Record the response to the recommendation\"},\"dispute.response_submitted\":{\"en\":\"Record the authority's response to the appeal\"},\"dispute.tribunal_decided\":{\"en\":\"Record the Tribunal's decision\"},\"dispute.withdrawn\":{\"en\":\"Withdraw the mediation or appeal\"},\"ehc.advice_received\":{\"en\":\"Record advice received\"},\"ehc.advice_requested\":{\"en\":\"Request advice\"},\"ehc.brought_to_attention\":{\"en\":\"Record that the child was brought to our attention\"},\"ehc.decided_not_to_assess\":{\"cy\":\"Penderfynu peidio ag asesu\",\"en\":\"Decide not to assess\"},\"ehc.decided_not_to_issue\":{\"en\":\"Decide not to issue a plan\"},\"ehc.decided_to_assess\":{\"cy\":\"Penderfynu asesu\",\"en\":\"Decide to assess\"},\"ehc.draft_issued\":{\"cy\":\"Cyhoeddi'r cynllun drafft\",\"en\":\"Issue the draft plan\"},\"ehc.exception_ended\":{\"en\":\"End the exception\"},\"ehc.exception_recorded\":{\"en\":\"Record an exception to the time limit\"},\"ehc.personal_budget_requested\":{\"en\":\"Record a request for a personal budget\"},\"ehc.plan_finalised\":{\"cy\":\"Cyhoeddi'r cynllun terfynol\",\"en\":\"Issue the final plan\"},\"ehc.representations_made\":{\"en\":\"Record the family's comments on the draft\"},\"ehc.requested\":{\"cy\":\"Cofnodi'r cais\",\"en\":\"Record the request\"},\"ehc.school_requested\":{\"en\":\"Record the school the family asked for\"},\"ehc.withdrawn\":{\"en\":\"Withdraw the request\"},\"hnf.applied\":{\"en\":\"Apply for high needs funding\"},\"hnf.approved\":{\"en\":\"Approve high needs funding\"},\"hnf.considered\":{\"en\":\"Consider high needs funding\"},\"hnf.declined\":{\"en\":\"Decline high needs funding\"},\"hnf.ended\":{\"en\":\"End high needs funding\"},\"lift.closed\":{\"en\":\"Close the LIFT referral\"},\"lift.consent_recorded\":{\"en\":\"Record the family's agreement to engage\"},\"lift.exhausted\":{\"en\":\"Record that LIFT is exhausted\"},\"lift.initial_contact_made\":{\"en\":\"Record first contact\"},\"lift.meeting_held\":{\"en\":\"Record the LIFT meeting\"},\"lift.professional_allocated\":{\"en\":\"Allocate a LIFT professional\"},\"lift.recommendations_adapted\":{\"en\":\"Adapt the recommendations\"},\"lift.referral_started\":{\"en\":\"Start a LIFT referral\"},\"lift.return_requested\":{\"en\":\"Ask to return to LIFT\"},\"lift.training_accessed\":{\"en\":\"Record training taken up\"},\"lift.urgent_requested\":{\"en\":\"Ask for the next LIFT meeting\"},\"plan.age_limit_reached\":{\"en\":\"Cease the plan at the age limit\"},\"plan.amendment_abandoned\":{\"en\":\"Decide not to amend the plan\"},\"plan.amendment_finalised\":{\"en\":\"Issue the amended plan\"},\"plan.cease_decided\":{\"en\":\"Decide to cease the plan\"},\"plan.cease_proposed\":{\"en\":\"Propose to cease the plan\"},\"plan.cease_withdrawn\":{\"en\":\"Withdraw the proposal to cease\"},\"plan.ceased\":{\"en\":\"Cease the plan\"},\"plan.early_review_requested\":{\"en\":\"Record a request for an early review\"},\"plan.move_notified\":{\"en\":\"Record a move to another authority\"},\"plan.phase_transfer_amended\":{\"en\":\"Record the phase transfer amendment\"},\"plan.phase_transfer_set\":{\"en\":\"Set the phase transfer date\"},\"plan.post16_transfer_set\":{\"en\":\"Set a post-16 transfer\"},\"plan.reassessment_agreed\":{\"en\":\"Decide to reassess\"},\"plan.reassessment_completed\":{\"en\":\"Complete the reassessment\"},\"plan.reassessment_refused\":{\"en\":\"Decide not to reassess\"},\"plan.reassessment_requested\":{\"en\":\"Record a request to reassess\"},\"plan.representations_made\":{\"en\":\"Record representations on the amendments\"},\"plan.review_advice_circulated\":{\"en\":\"Record that the advice was circulated\"},\"plan.review_decided\":{\"en\":\"Record the review decision\"},\"plan.review_invited\":{\"en\":\"Invite people to the annual review\"},\"plan.review_meeting_held\":{\"en\":\"Record the review meeting\"},\"plan.review_report_sent\":{\"en\":\"Send the review report\"},\"plan.school_requested\":{\"en\":\"Record the school asked for\"},\"plan.transfer_notice_sent\":{\"en\":\"Send the transfer notice\"},\"plan.transferred_in\":{\"en\":\"Take on a plan from another council\"},\"plan.transferred_out\":{\"en\":\"Transfer the plan to another council\"},\"support.concern_raised\":{\"cy\":\"Cofnodi pryder\",\"en\":\"Record a concern\"},\"support.cycle_restarted\":{\"en\":\"Start a new support cycle\"},\"support.exited\":{\"en\":\"End SEN support\"},\"support.placed\":{\"en\":\"Place on SEN support\"},\"support.plan_agreed\":{\"en\":\"Agree the support plan\"},\"support.plan_started\":{\"en\":\"Start the support plan\"},\"support.review_held\":{\"en\":\"Record the support review\"}}",
 }
 
 var genDefaultFloat0 = float64(0)
@@ -2689,16 +4643,24 @@ var genDefaultFloat1 = float64(1)
 
 var genDefaultFloat2 = float64(52)
 
-var genDefaultFloat3 = float64(1)
+var genDefaultFloat3 = float64(3)
 
-var genDefaultFloat4 = float64(10)
+var genDefaultFloat4 = float64(6)
 
-var genDefaultFloat5 = float64(0)
+var genDefaultFloat5 = float64(5)
 
-var genDefaultFloat6 = float64(1)
+var genDefaultFloat6 = float64(11)
 
-var genDefaultFloat7 = float64(9)
+var genDefaultFloat7 = float64(1)
 
-var genDefaultFloat8 = float64(2000)
+var genDefaultFloat8 = float64(10)
 
-var genDefaultFloat9 = float64(2200)
+var genDefaultFloat9 = float64(0)
+
+var genDefaultFloat10 = float64(1)
+
+var genDefaultFloat11 = float64(9)
+
+var genDefaultFloat12 = float64(2000)
+
+var genDefaultFloat13 = float64(2200)

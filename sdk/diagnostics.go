@@ -10,7 +10,7 @@ import (
 // from PolicyDiagnostics(), and a test checks every code the compiler uses is
 // listed here.
 type DiagnosticCode struct {
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Meaning string `json:"meaning"`
 	// Lint is true for advice from Lint that does not stop a policy compiling.
 	Lint bool `json:"lint,omitempty"`
@@ -28,11 +28,12 @@ var policyDiagnostics = []DiagnosticCode{
 	{Code: "bad_value", Meaning: "A value is not allowed: an unknown clock unit or kind, a severity other than block or advice, a payload type, a length below 1, a non per-source clock given a source."},
 	{Code: "bad_date", Meaning: "A holiday is not a date (YYYY-MM-DD)."},
 	{Code: "bad_locale", Meaning: "A guard's reasons name a language the SDK does not know (en, cy), or put English in reasons.en instead of reason."},
-	{Code: "duplicate", Meaning: "A trigger or payload field is declared twice."},
+	{Code: "duplicate", Meaning: "A trigger or payload field is declared twice, or a clock lists an exception reason twice."},
 	{Code: "unknown_track", Meaning: "A trigger, set_states or a guard's states.X names a track that does not exist."},
 	{Code: "unknown_state", Meaning: "A from, to, branch or a guard's comparison with states.TRACK names a state the track does not have."},
 	{Code: "unknown_role", Meaning: "A trigger or guard names a role the policy does not declare."},
-	{Code: "unknown_clock", Meaning: "An effect, appeal_clock or a guard's clocks.X names a clock that does not exist."},
+	{Code: "unknown_clock", Meaning: "An effect, appeal_clock, an exception rule's advice_clock or a guard's clocks.X names a clock that does not exist."},
+	{Code: "unknown_trigger", Meaning: "A clock's exception rule (started_by, not_started_by) names a trigger the policy does not have."},
 	{Code: "unknown_decision", Meaning: "An effect records a decision kind not in decision_kinds."},
 	{Code: "unknown_field", Meaning: "An expression reads data.X that is not a payload field of its trigger, or a role's eligibility reads data at all."},
 	{Code: "unknown_fact", Meaning: "A guard names something the guard environment does not have (e.g. child.dob for child.date_of_birth)."},
@@ -40,7 +41,7 @@ var policyDiagnostics = []DiagnosticCode{
 	{Code: "unknown_evidence", Meaning: "A guard tests for an evidence kind not in evidence_kinds."},
 	{Code: "type_error", Meaning: "A guard does not type-check against the guard environment (e.g. comparing a list with a number) or does not return a boolean."},
 	{Code: "expr_error", Meaning: "An expression could not be compiled for another reason."},
-	{Code: "forbidden", Meaning: "A guard uses something not allowed in guards: variables (let), a built-in outside the allow-list (map, reduce, repeat, now, ...), + on anything but numbers, or matches with a pattern that is not a constant string."},
+	{Code: "forbidden", Meaning: "A guard uses something not allowed in guards: variables (let), a built-in or an operator outside the allow-lists (map, reduce, repeat, now, ...), + on anything but numbers, or matches with a pattern that is not a constant string."},
 	{Code: "nested_loop", Meaning: "A guard runs a loop (count, filter, all, any, none, one, find, sum) inside another loop's predicate (or add_working_days / working_days_between, which step through days); its cost would multiply."},
 	{Code: "too_costly", Meaning: "An expression's worst-case cost, worked out from the declared bounds of what it reads (payload strings and lists, evidence, the policy's parameters, loop lengths), is over Limits.GuardCost (default 2,000,000 steps), or a trigger's guards and branch conditions together are over Limits.CallSteps (default 3,000,000): it could run too long on the largest lawful inputs. See \"The cost model\"."},
 	{Code: "too_complex", Meaning: "A guard is longer than 4096 bytes or has more than 400 nodes (deep nesting included)."},
@@ -78,7 +79,7 @@ func (p *Problem) place(pos position) {
 }
 
 // policyProblem is a problem that stops a policy compiling, at pos.
-func policyProblem(code, msg string, pos position) Problem {
+func policyProblem(code Code, msg string, pos position) Problem {
 	p := Problem{Code: code, Message: msg, Severity: SeverityError}
 	p.place(pos)
 	return p

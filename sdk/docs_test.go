@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 var updateDocs = flag.Bool("update", false, "rewrite the generated sections of docs/policies.md")
@@ -56,13 +58,22 @@ func generatedDocs() string {
 	}
 	b.WriteString("\n### Built-ins allowed\n\n")
 	var bs []string
-	for _, n := range allowedBuiltins {
+	for _, n := range guardlang.Builtins() {
 		bs = append(bs, "`"+n+"`")
 	}
 	b.WriteString(strings.Join(bs, ", ") + ".\n\nEvery other expr built-in is refused with `forbidden`, as are variables (`let`).\n")
+	b.WriteString("\n### Operators allowed\n\n| operator | meaning |\n|---|---|\n")
+	for _, o := range guardlang.Operators() {
+		op := "`" + strings.ReplaceAll(o.Op, "|", "\\|") + "`"
+		if o.Unary {
+			op += " (prefix)"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", op, strings.ReplaceAll(o.Meaning, "|", "\\|"))
+	}
+	b.WriteString("\nEvery other operator is refused with `forbidden`. The conditional `c ? a : b`, `?.`, indexing and slicing (`x[i]`, `x[a:b]`) are allowed.\n")
 	fmt.Fprintf(&b, "\n### Limits\n\n| limit | value |\n|---|---|\n")
-	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", maxExprLength, maxGuardNodes)
-	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardMemoryBudget)
+	fmt.Fprintf(&b, "| expression length | %d bytes |\n| expression nodes | %d |\n| loops inside a loop's predicate | none (`nested_loop`) |\n", guardlang.MaxExprLength, guardlang.MaxNodes)
+	fmt.Fprintf(&b, "| memory one evaluation may allocate | %d list items (`limit_exceeded` at run time) |\n", guardlang.MemoryBudget)
 	fmt.Fprintf(&b, "| worst-case cost of one expression | %d steps (`too_costly` when the policy compiles; `Limits.GuardCost`) |\n", DefaultGuardCost)
 	fmt.Fprintf(&b, "| steps one evaluation may take | %d (`limit_exceeded` at run time; `Limits.GuardSteps`) |\n", DefaultGuardSteps)
 	fmt.Fprintf(&b, "| a parameter's value | a number, boolean, string of at most %d characters, or a list of at most %d of these |\n", MaxStringLength, MaxListItems)
@@ -134,7 +145,7 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
 			name := prefix + f.Tag.Get("expr")
-			if name == meterName || !f.IsExported() {
+			if name == guardlang.MeterName || !f.IsExported() {
 				continue // the step meter: no expression can name it
 			}
 			if f.Type.Kind() == reflect.Struct {
@@ -159,18 +170,19 @@ func TestGuardEnvironmentDocumentsEveryField(t *testing.T) {
 
 // Every diagnostic code the compiler can produce is documented.
 func TestEveryDiagnosticCodeIsDocumented(t *testing.T) {
-	known := map[string]bool{}
+	known := map[Code]bool{}
 	for _, d := range PolicyDiagnostics() {
 		known[d.Code] = true
 	}
 	re := regexp.MustCompile(`(?:d\.add|d\.addCol|l\.report|addP)\("([a-z_]+)"|code: "([a-z_]+)"|Code: "([a-z_]+)"`)
-	for _, f := range []string{"compile.go", "lint.go", "guards.go", "floor.go", "keys.go"} {
+	for _, f := range []string{"compile.go", "lint.go", "guards.go", "floor.go", "keys.go",
+		"internal/guard/compile.go", "internal/guard/cost.go", "internal/guard/regexcost.go"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			code := m[1] + m[2] + m[3]
+			code := Code(m[1] + m[2] + m[3])
 			if !known[code] {
 				t.Errorf("%s: diagnostic code %q is not in PolicyDiagnostics", f, code)
 			}

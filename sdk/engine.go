@@ -15,6 +15,7 @@ import (
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/canon"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // PolicySource is one policy document: an authority overlay or a district
@@ -76,6 +77,12 @@ func (e *Engine) Layers() []string { return append([]string(nil), e.p.layers...)
 // every outcome of Fire also carries.
 func (e *Engine) Warnings() []Warning { return append([]Warning(nil), e.p.warnings...) }
 
+// SEN2Marks maps each trigger the default policy marks for the DfE SEN2
+// return (TriggerDef.SEN2) to its mark, e.g. "ehc.requested" to "request".
+// Only the default policy's marks count, so every engine answers the same.
+// The map is a new copy on every call.
+func (e *Engine) SEN2Marks() map[string]string { return maps.Clone(e.p.sen2) }
+
 // Policy returns the merged policy document the engine was compiled from.
 func (e *Engine) Policy() Policy { return deepCopy(e.p.policy) }
 
@@ -132,8 +139,9 @@ func cloneCase(c Case, extraHistory int) Case {
 	out := c
 	out.Facts = copyFacts(c.Facts)
 	out.States = copyStates(c.States)
-	out.Clocks = maps.Clone(c.Clocks) // nil stays nil
-	out.Decisions = append([]Decision(nil), c.Decisions...)
+	out.Clocks = maps.Clone(c.Clocks)                       // nil stays nil
+	out.Decisions = append([]Decision(nil), c.Decisions...) // Notes are never appended to in place (slices.Clip)
+	out.Exceptions = slices.Clone(c.Exceptions)             // nil stays nil
 	if c.Origin != nil {
 		o := copyFacts(*c.Origin)
 		out.Origin = &o
@@ -178,6 +186,11 @@ func (e *Engine) checkParts(c *Case) *Error {
 		if t.m == nil || !t.m.HasState(st) {
 			return bad("/states/"+ptrEscape(tk), "%s is not a state of track %s", clip(st), tk)
 		}
+		if t.def.Disabled && st != t.initial {
+			// A disabled track never moves: the case was made under a
+			// policy that has it.
+			return bad("/states/"+ptrEscape(tk), "track %s is disabled in this policy, so it stays at %s, not %s", tk, t.initial, clip(st))
+		}
 	}
 	for _, t := range e.p.tracks {
 		if _, ok := c.States[t.def.ID]; !ok {
@@ -198,7 +211,7 @@ func (e *Engine) checkParts(c *Case) *Error {
 	if derr := e.checkDecisions(c, bad); derr != nil {
 		return derr
 	}
-	return nil
+	return checkExceptions(c, bad)
 }
 
 // unknownRole describes a role the policy does not have. A role is one
@@ -307,11 +320,25 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	if len(e.p.warnings) > 0 {
 		warns = append(append(make([]Warning, 0, len(e.p.warnings)+len(v.warns)), e.p.warnings...), v.warns...)
 	}
-	before, merr := e.transition(w, t, v.from, v.env, v.in.data, today)
+	if e.isPerDecision(t) && v.subj >= 0 && v.in.data["decision"] == nil {
+		// The event records the decision acted on, named or not: its
+		// history says which dispute moved (and SEN2 reads it).
+		data := maps.Clone(v.in.data)
+		if data == nil {
+			data = map[string]any{}
+		}
+		data["decision"] = w.Decisions[v.subj].ID()
+		v.in.data = data
+	}
+	before, merr := e.transition(w, t, v, today)
 	if merr != nil {
 		return Event{}, nil, merr
 	}
-	ev, oerr := e.record(w, t, f.Actor, f.By, v.env.At, v.in, before)
+	actor := f.Actor
+	if v.asYoungPerson {
+		actor = roleYoungPerson
+	}
+	ev, oerr := e.record(w, t, actor, f.By, v.env.At, v.in, before)
 	if oerr != nil {
 		return Event{}, nil, oerr
 	}
@@ -385,6 +412,10 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 		return firingInput{}, lerr
 	}
 	problems = append(problems, dprobs...)
+	if atErr == nil && len(dprobs) == 0 {
+		problems = append(problems, notAfterAt(t, data, calendar.UKDate(at))...)
+	}
+	problems = append(problems, fieldRoles(t, data, f.Actor)...)
 	facts, patch, fprobs, lerr := e.mergeFacts(w.Facts, f.Facts)
 	if lerr != nil {
 		return firingInput{}, lerr
@@ -396,6 +427,20 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 	}
 	in.data, in.facts, in.patch = data, facts, patch
 	return in, nil
+}
+
+// notAfterAt reports the date fields of data declared not_after_at that
+// are later than the firing's date.
+func notAfterAt(t *trigger, data map[string]any, today calendar.Date) []Problem {
+	var probs []Problem
+	for _, f := range t.def.Payload {
+		s, _ := data[f.Name].(string)
+		if d, err := calendar.ParseDate(s); f.NotAfterAt && err == nil && d.After(today) {
+			probs = append(probs, Problem{Code: "after_at", Pointer: "/data/" + ptrEscape(f.Name),
+				Message: fmt.Sprintf("data field %s (%s) is later than the firing's date %s", f.Name, s, today)})
+		}
+	}
+	return probs
 }
 
 // fireRefusal is a firing's refusal for the verdict, nil when it may fire.
@@ -422,7 +467,8 @@ func (v *verdict) fireRefusal(t *trigger, locale string) *Error {
 // transition chooses t's branch, fires its track's state machine from
 // from, and applies the effects of t and the branch. It returns the
 // states before.
-func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, data map[string]any, today calendar.Date) (map[string]string, *Error) {
+func (e *Engine) transition(w *Case, t *trigger, v verdict, today calendar.Date) (map[string]string, *Error) {
+	from, env, data := v.from, v.env, v.in.data
 	br, berr := e.branch(t, env)
 	if berr != nil {
 		return nil, berr
@@ -448,17 +494,39 @@ func (e *Engine) transition(w *Case, t *trigger, from string, env *guardEnv, dat
 		return nil, &Error{Code: CodeInternal, Message: "state machine: " + merr.Error()}
 	}
 	w.States[t.track.def.ID] = next
-	seq := len(w.History) + 1
-	if err := e.apply(w, t, t.def.Effects, data, env, today, seq); err != nil {
-		return nil, err
+	subj := ""
+	if e.isPerDecision(t) && v.subj >= 0 {
+		e.setDecisionState(w, v.subj, next)
+		subj = w.Decisions[v.subj].ID()
+		if f := t.track.def.PerDecision.OrderField; f != "" {
+			if o, ok := data[f].(string); ok {
+				w.Decisions[v.subj].Order = o
+			}
+		}
 	}
-	if br != nil {
-		if err := e.apply(w, t, br.def.Effects, data, env, today, seq); err != nil {
+	seq := len(w.History) + 1
+	for _, eff := range [...]*Effects{&t.def.Effects, branchEffects(br)} {
+		if eff == nil {
+			continue
+		}
+		if err := e.apply(w, t, *eff, data, env, today, seq, subj); err != nil {
 			return nil, err
 		}
 	}
-	e.restatus(w, env.Today)
+	if tr := e.p.perDecision; tr != nil && len(w.Decisions) > 0 && !e.legacyDispute(w) {
+		w.States[tr.def.ID] = e.unqualifiedState(w) // set_states never moves one dispute
+	}
+	derive := rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
+	e.restatus(w, env.Today, derive)
 	return before, nil
+}
+
+// branchEffects is br's effects, nil for no branch.
+func branchEffects(br *branch) *Effects {
+	if br == nil {
+		return nil
+	}
+	return &br.def.Effects
 }
 
 // branch is the first of t's branches whose condition holds (or that has
@@ -513,16 +581,16 @@ func stopError(err error, what string) *Error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, errBudget):
+	case errors.Is(err, guardlang.ErrBudget):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its memory budget and was stopped",
 			Detail: "The policy's expression builds too much data for one evaluation; fix it (see docs/policies.md, hostile guards)."}
-	case errors.Is(err, errSteps):
+	case errors.Is(err, guardlang.ErrSteps):
 		return &Error{Code: CodeLimitExceeded, Message: what + " exceeded its step budget (Limits.GuardSteps) and was stopped",
 			Detail: "The policy's expression does too much work for one evaluation; fix it (see docs/policies.md, the cost model) or raise Limits.GuardSteps."}
-	case errors.Is(err, errCall):
+	case errors.Is(err, guardlang.ErrCall):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's guards together exceeded its step budget (Limits.CallSteps)",
 			Detail: "The policy's guards together do too much work for one call; fix them (see docs/policies.md, the cost model) or raise Limits.CallSteps."}
-	case errors.Is(err, errDeadline):
+	case errors.Is(err, guardlang.ErrDeadline):
 		return &Error{Code: CodeLimitExceeded, Message: what + " was stopped: the call's context was cancelled or passed its deadline",
 			Detail: "The host's context ended the call; nothing was changed."}
 	}
@@ -569,7 +637,7 @@ func atString(raw string, at time.Time) string {
 func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.Time, today calendar.Date, data map[string]any, withClocks bool) *guardEnv {
 	env := &guardEnv{ID: w.ID, LA: w.LA, District: w.District, Evidence: w.Evidence, States: w.States,
 		Data: data, Actor: actor, Params: e.p.params, At: atString(rawAt, at), Today: dayString(rawAt, today)}
-	env.meter = meter{ctx: ctx, limit: e.steps(), call: e.callSteps()}
+	env.meter.Start(ctx, e.steps(), e.callSteps())
 	env.Meter = &env.meter
 	if env.Data == nil {
 		env.Data = emptyData
@@ -584,6 +652,10 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 	if dobErr == nil {
 		env.Child.Age = calendar.AgeOn(dob, today)
 	}
+	ch := &w.Child
+	env.Child.PastSchoolAge, _ = pastCompulsorySchoolAge(ch, today)
+	env.Child.LacksCapacity, env.Child.AuthorisedParent, env.Child.HasRepresentative = ch.LacksCapacity, ch.AuthorisedParent, ch.Representative != ""
+	env.Child.Post25Setting, env.Child.ApprenticeshipEnd, env.Child.CourseEnd = ch.Post25Setting, ch.ApprenticeshipEnd, ch.CourseEnd
 	if !withClocks || len(w.Clocks) == 0 {
 		env.Clocks = emptyClocks
 	} else {
@@ -596,19 +668,26 @@ func (e *Engine) env(ctx context.Context, w *Case, actor, rawAt string, at time.
 		}
 		st := clockStatusOn(cl, day)
 		env.Clocks[k] = clockEnv{Exists: true, Running: st == ClockRunning || ((st == ClockMissed || st == ClockExcused) && cl.StoppedAt == ""),
-			StartedAt: cl.StartedAt, Due: cl.Due, StoppedAt: cl.StoppedAt, Status: string(st)}
+			StartedAt: cl.StartedAt, Due: cl.Due, Date: cl.Date, StoppedAt: cl.StoppedAt, Status: string(st)}
 	}
 	if n := len(w.Decisions); n > 0 {
-		env.DecisionAt, env.Decision = w.Decisions[n-1].At, w.Decisions[n-1].Kind
+		env.DecisionAt, env.Decision, env.DecisionOrder = w.Decisions[n-1].At, w.Decisions[n-1].Kind, w.Decisions[n-1].Order
 	}
+	if withClocks && e.p.perDecision != nil && len(w.Decisions) > 0 {
+		e.aliasLatest(w, env.Clocks)
+	}
+	env.ExceptionOpen = openException(w) >= 0
 	return env
 }
 
 // apply carries out one set of effects.
-func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int) *Error {
+// subj is the id of the decision a per-decision trigger acts on ("" for
+// none): the per-decision clocks it starts, stops and cancels are that
+// decision's.
+func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, env *guardEnv, today calendar.Date, seq int, subj string) *Error {
 	day := env.Today
 	for _, r := range eff.Stop {
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy = day, t.def.ID
 				w.Clocks[k] = cl
@@ -616,7 +695,7 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Cancel {
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy, cl.Cancelled = day, t.def.ID, true
 				w.Clocks[k] = cl
@@ -624,34 +703,53 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 		})
 	}
 	for _, r := range eff.Void {
-		e.eachClock(w, r, data, func(k string, cl Clock) {
+		e.eachClock(w, r, data, subj, env.Actor, func(k string, cl Clock) {
 			if cl.StoppedAt == "" {
 				cl.StoppedAt, cl.StoppedBy, cl.Cancelled, cl.Void = day, t.def.ID, true, true
 				w.Clocks[k] = cl
 			}
 		})
 	}
-	for _, r := range eff.Except {
-		reason, _ := data["reason"].(string)
-		e.eachClock(w, r, data, func(k string, cl Clock) {
-			if cl.StoppedAt == "" && e.p.clocks[cl.ID].def.Excusable && cl.Exception == "" {
-				cl.Exception = reason
-				w.Clocks[k] = cl
-			}
-		})
+	if err := e.applyExceptions(w, eff, data, day, seq, subj, env.Actor); err != nil {
+		return err
 	}
 	for _, r := range eff.Start {
-		if err := e.startClock(w, r.Clock, r.Source, data, env, today); err != nil {
+		if r.IfField != "" && !listHolds(data[r.IfField], r.IfItem) {
+			continue
+		}
+		if err := e.startClock(w, r.Clock, r.Source, subj, data, env, today); err != nil {
 			return err
 		}
+		e.markStarter(w, r, data, t.def.ID, subj)
 	}
 	for tk, st := range eff.SetStates {
 		w.States[tk] = st
 	}
+	if i := decisionIndex(w, subj); eff.Note != "" && i >= 0 && !slices.Contains(w.Decisions[i].Notes, eff.Note) {
+		w.Decisions[i].Notes = append(slices.Clip(w.Decisions[i].Notes), eff.Note)
+	}
 	if eff.Decision != "" {
-		w.Decisions = append(w.Decisions, Decision{Kind: eff.Decision, At: day, Trigger: t.def.ID, Seq: seq})
-		env.DecisionAt, env.Decision = day, eff.Decision
-		if err := e.startClock(w, e.p.policy.AppealClock, "", data, env, today); err != nil {
+		return e.decide(w, t.def.ID, eff.Decision, data, env, today, seq)
+	}
+	return nil
+}
+
+// decide records decision kind, made by the firing seq of t, and starts its
+// clocks: the appeal clock and, with a per-decision track, its own clocks
+// keyed by the new decision.
+func (e *Engine) decide(w *Case, trig, kind string, data map[string]any, env *guardEnv, today calendar.Date, seq int) *Error {
+	d := Decision{Kind: kind, At: env.Today, Trigger: trig, Seq: seq}
+	if e.legacyDispute(w) { // a v1 dispute stays the earlier decision's
+		w.Decisions[len(w.Decisions)-1].Dispute = w.States[e.p.perDecision.def.ID]
+	}
+	w.Decisions = append(w.Decisions, d)
+	env.DecisionAt, env.Decision, env.DecisionOrder = d.At, kind, ""
+	ids := []string{e.p.policy.AppealClock}
+	if tr := e.p.perDecision; tr != nil {
+		ids = append(ids, tr.def.PerDecision.Start...)
+	}
+	for _, id := range ids {
+		if err := e.startClock(w, id, "", d.ID(), data, env, today); err != nil {
 			return err
 		}
 	}
@@ -660,13 +758,29 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 
 // eachClock visits the clocks a reference names: one key for a per-source
 // reference with a source field, every instance of the clock otherwise.
-func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(string, Clock)) {
+// A per-decision clock named by a firing that acts on decision subj is
+// only that decision's instance (or a v1 instance of no decision).
+func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, subj, actor string, fn func(string, Clock)) {
 	if w.Clocks == nil {
 		return
 	}
-	if r.Source != "" {
-		src, _ := data[r.Source].(string)
+	if subj != "" {
+		if cs := e.p.clocks[r.Clock]; cs == nil || !cs.def.PerDecision {
+			subj = ""
+		}
+	}
+	if r.Source != "" || r.SourceActor {
+		src, ok := data[r.Source].(string)
+		switch {
+		case r.SourceActor:
+			src = actor
+		case !ok:
+			src = latestSource(e.p, w, r)
+		}
 		k := r.Clock + "." + src
+		if subj != "" {
+			k += "." + subj
+		}
 		if cl, ok := w.Clocks[k]; ok {
 			fn(k, cl)
 		}
@@ -675,20 +789,56 @@ func (e *Engine) eachClock(w *Case, r ClockRef, data map[string]any, fn func(str
 	// Each instance is updated on its own, so the order does not matter
 	// (and updating existing keys while ranging is allowed).
 	for k, cl := range w.Clocks {
-		if cl.ID == r.Clock {
+		if cl.ID == r.Clock && (subj == "" || cl.Decision == subj || cl.Decision == "") {
 			fn(k, cl)
 		}
 	}
 }
 
-func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
+// latestSource is the source of the latest instance of the per-source
+// clock r names that a firing in w's history started: what a reference
+// without its source field means (a first contact by the professional
+// allocated last). It is "" when no firing started one.
+func latestSource(p *compiled, w *Case, r ClockRef) string {
+	for i := len(w.History) - 1; i >= 0; i-- {
+		ev := &w.History[i]
+		t := p.trigBy[ev.Trigger]
+		if t == nil {
+			continue
+		}
+		for _, s := range startsOf(t.def) {
+			if s.Clock == r.Clock && s.Source != "" {
+				src, _ := ev.Data[s.Source].(string)
+				return src
+			}
+		}
+	}
+	return ""
+}
+
+func (e *Engine) startClock(w *Case, id, sourceField, subj string, data map[string]any, env *guardEnv, today calendar.Date) *Error {
 	cs := e.p.clocks[id]
+	if cs.when != nil {
+		ok, err := cs.when.runBool(env)
+		if se := stopError(err, "the when condition of clock "+id); se != nil {
+			return se
+		}
+		if !ok {
+			return nil // the clock does not apply to this case now
+		}
+	}
 	key, src := id, ""
 	if sourceField != "" {
 		src, _ = data[sourceField].(string)
 		key = id + "." + src
 	}
+	if !cs.def.PerDecision {
+		subj = ""
+	} else if subj != "" {
+		key += "." + subj
+	}
 	var due calendar.Date
+	var from string
 	if cs.before != nil {
 		out, err := cs.before.run(env)
 		if se := stopError(err, "the date expression of clock "+id); se != nil {
@@ -699,7 +849,11 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 		if err != nil || perr != nil {
 			return &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("clock %s: its date could not be worked out from the data", id), Pointer: "/data"}
 		}
-		due = d.AddDays(-1)
+		var what string
+		from = d.String()
+		if due, what, err = beforeDue(d, cs); err != nil {
+			return &Error{Code: CodeInternal, Message: fmt.Sprintf("clock %s: %v", id, err)}
+		}
 		if due.DaysUntil(today) > 0 {
 			// A deadline already past when the clock would start (a transfer
 			// year gone by): a clock is never due before it starts.
@@ -708,7 +862,7 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 				ptr += "/" + ptrEscape(f[0])
 			}
 			return &Error{Code: CodeInvalidInput, Pointer: ptr,
-				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (the day before %s) has already passed", id, d)}
+				Message: fmt.Sprintf("clock %s: the deadline worked out from the data (%s %s) has already passed", id, what, d)}
 		}
 	} else {
 		d, err := calendar.Due(today, cs.unit, cs.length, cs.def.TribunalMoves, e.p.holidays)
@@ -720,8 +874,20 @@ func (e *Engine) startClock(w *Case, id, sourceField string, data map[string]any
 	if w.Clocks == nil {
 		w.Clocks = map[string]Clock{}
 	}
-	w.Clocks[key] = Clock{ID: id, Source: src, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Citation: cs.def.Citation}
+	w.Clocks[key] = Clock{ID: id, Source: src, Decision: subj, Kind: cs.def.Kind, StartedAt: env.Today, Due: due.String(), Date: from, Citation: cs.def.Citation}
 	return nil
+}
+
+// beforeDue is the due date of a clock counted back from the date d its
+// before expression gave: the day before d (unit before), or its length in
+// weeks or months before d. what says so in words.
+func beforeDue(d calendar.Date, cs *clockSpec) (calendar.Date, string, error) {
+	if cs.def.Unit == "before" {
+		return d.AddDays(-1), "the day before", nil
+	}
+	due, err := calendar.DueBefore(d, cs.unit, cs.length)
+	what := fmt.Sprintf("%d %s", cs.length, strings.TrimSuffix(cs.def.Unit, "_before")) + " before"
+	return due, what, err
 }
 
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.
@@ -752,10 +918,19 @@ func clockStatusOn(cl Clock, day string) ClockState {
 	}
 }
 
-func (e *Engine) restatus(w *Case, day string) {
+// restatus judges every clock of w as of day; with derive, it first works
+// out again which exception excuses each clock that has exception rules.
+func (e *Engine) restatus(w *Case, day string, derive bool) {
+	derive = derive && len(w.Exceptions) > 0
 	for k, cl := range w.Clocks {
-		if st := clockStatusOn(cl, day); st != cl.Status {
-			cl.Status = st
+		ex := cl.Exception
+		if derive && len(e.p.clocks[cl.ID].def.Exceptions) > 0 {
+			ex = e.excuse(w, cl)
+		}
+		judged := cl
+		judged.Exception = ex
+		if st := clockStatusOn(judged, day); st != cl.Status || ex != cl.Exception {
+			cl.Status, cl.Exception = st, ex
 			w.Clocks[k] = cl
 		}
 	}
@@ -865,6 +1040,26 @@ func (e *Engine) checkData(t *trigger, in map[string]any) (map[string]any, []Pro
 		data = nil
 	}
 	return data, probs, nil
+}
+
+// listHolds reports whether v, a payload list, holds item.
+func listHolds(v any, item string) bool {
+	l, _ := v.([]any)
+	return slices.Contains(l, any(item))
+}
+
+// fieldRoles refuses payload fields the actor's role may not set
+// (FieldDef.Roles: only the Tribunal extends the time to appeal).
+func fieldRoles(t *trigger, data map[string]any, actor string) []Problem {
+	var probs []Problem
+	for _, f := range t.def.Payload {
+		if _, set := data[f.Name]; !set || len(f.Roles) == 0 || slices.Contains(f.Roles, actor) {
+			continue
+		}
+		probs = append(probs, Problem{Code: "not_allowed", Pointer: "/data/" + ptrEscape(f.Name),
+			Message: fmt.Sprintf("data field %s may be set only by: %s", f.Name, strings.Join(f.Roles, ", "))})
+	}
+	return probs
 }
 
 func checkValue(f FieldDef, v any) string {
@@ -977,7 +1172,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 			if i := strings.Index(msg, "\""); i >= 0 {
 				name := strings.Trim(msg[i:], "\"")
 				ptr = ptrKey("/facts", name)
-				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, []string{"id", "la", "district", "child", "evidence", "date_of_birth", "year_group"}))
+				msg = fmt.Sprintf("unknown fact %s%s", clip(name), suggest(name, append(append([]string(nil), factFields...), childField...)))
 			}
 		} else if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
 			// Name the field and the type wanted, never the value given.
@@ -1010,6 +1205,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 	if y := out.Child.YearGroup; y != nil && (*y < -3 || *y > 20) {
 		probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/child/year_group", Message: "year group is out of range (-3 to 20)"})
 	}
+	probs = append(probs, childProblems(&out.Child, "/facts/child")...)
 	for _, s := range [...]struct{ name, v string }{{"id", out.ID}, {"la", out.LA}, {"district", out.District}} {
 		if len(s.v) > MaxIdentifierLen {
 			probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/" + s.name, Message: fmt.Sprintf("fact %s is longer than %d bytes", s.name, MaxIdentifierLen)})

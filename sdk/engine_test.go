@@ -67,8 +67,8 @@ func TestWorkedExamples(t *testing.T) {
 		c = fire(t, e, c, "lift.referral_started", "senco", "2026-12-01", nil).Case
 		c = fire(t, e, c, "lift.consent_recorded", "parent", "2026-12-02", map[string]any{"agreement_to_engage": true}).Case
 		c = fire(t, e, c, "lift.meeting_held", "lift_chair", "2026-12-15", map[string]any{"outcomes": []any{"specialist_intervention"}}).Case
-		o := fire(t, e, c, "lift.professional_allocated", "lift_chair", "2026-12-22", nil)
-		assert.Equal(t, "2026-12-31", clockOf(t, o, "lift_initial_contact").Due)
+		o := fire(t, e, c, "lift.professional_allocated", "lift_chair", "2026-12-22", map[string]any{"professional": "specialist_teacher"})
+		assert.Equal(t, "2026-12-31", clockOf(t, o, "lift_initial_contact.specialist_teacher").Due)
 	})
 	t.Run("draft plan served 2026-03-02", func(t *testing.T) {
 		c := fire(t, e, newCase(e), "ehc.requested", "parent", "2026-01-05", nil).Case
@@ -79,7 +79,9 @@ func TestWorkedExamples(t *testing.T) {
 	t.Run("appeal window from a decision dated 2026-06-30", func(t *testing.T) {
 		c := fire(t, e, newCase(e), "ehc.requested", "parent", "2026-05-20", nil).Case
 		o := fire(t, e, c, "ehc.decided_not_to_assess", "la_officer", "2026-06-30", nil)
-		assert.Equal(t, "2026-09-01", clockOf(t, o, "appeal_window").Due)
+		assert.Equal(t, "2026-09-01", clockOf(t, o, "appeal_window.d2").Due)
+		assert.Equal(t, "2026-08-30", clockOf(t, o, "mediation_contact.d2").Due, "R33: never moved")
+		assert.Equal(t, "d2", o.Case.Decisions[0].ID())
 		assert.Equal(t, "2026-06-30", o.Case.Decisions[0].At)
 		assert.Equal(t, "refusal_to_assess", o.Case.Decisions[0].Kind)
 	})
@@ -107,7 +109,7 @@ func TestClockStatuses(t *testing.T) {
 	refused := fire(t, e, c, "ehc.decided_not_to_assess", "la_officer", "2026-02-10", nil)
 	rep, _ = e.Clocks(refused.Case, "2026-12-01")
 	assert.Equal(t, sdk.ClockCancelled, find(rep, "ehc_final_plan").Status, "a refusal ends the 20-week clock; it is not missed")
-	assert.Equal(t, sdk.ClockEnded, find(rep, "appeal_window").Status, "a window passes by itself")
+	assert.Equal(t, sdk.ClockEnded, find(rep, "appeal_window.d2").Status, "a window passes by itself")
 }
 
 func find(r sdk.ClockReport, key string) sdk.ClockStatus {

@@ -6,11 +6,17 @@ import (
 	"strings"
 )
 
-// Code is a stable error code. Hosts switch on it; the message may change.
+// Code is a stable code: the code of an Error (the constants below), of a
+// Permission, or of one Problem (PolicyDiagnostics lists a policy's; an
+// input problem's are such as bad_value, bad_date, required). Hosts switch
+// on it; the message may change.
 type Code string
 
 // The error codes. The first six are the scenario codes of SCENARIOS.md, in
-// their order of precedence after invalid_case.
+// their order of precedence after invalid_case. The engine never returns
+// conflict: a store (sdk/store) does, when a firing was made from a case
+// that another firing changed after it was loaded (its message names the
+// event recorded first; load the case again and decide afresh).
 const (
 	CodeInvalidCase     Code = "invalid_case"
 	CodeUnknownTrigger  Code = "unknown_trigger"
@@ -22,13 +28,14 @@ const (
 	CodeStatutoryFloor  Code = "statutory_floor"
 	CodeLimitExceeded   Code = "limit_exceeded"
 	CodeHistoryMismatch Code = "history_mismatch"
+	CodeConflict        Code = "conflict"
 	CodeInternal        Code = "internal_error"
 )
 
 // codes lists every error code; Codes returns a copy.
 var codes = [...]Code{CodeInvalidCase, CodeUnknownTrigger, CodeNotAuthorised, CodeNotPermitted,
 	CodeInvalidInput, CodeGuardFailed, CodeInvalidPolicy, CodeStatutoryFloor, CodeLimitExceeded,
-	CodeHistoryMismatch, CodeInternal}
+	CodeHistoryMismatch, CodeConflict, CodeInternal}
 
 // Codes lists every error code the SDK can return, in the order above. The
 // list is a copy: a caller changing it changes nothing another caller sees.
@@ -51,6 +58,7 @@ const (
 	ErrStatutoryFloor  = CodeStatutoryFloor
 	ErrLimitExceeded   = CodeLimitExceeded
 	ErrHistoryMismatch = CodeHistoryMismatch
+	ErrConflict        = CodeConflict
 	ErrInternal        = CodeInternal
 )
 
@@ -76,7 +84,7 @@ type Error struct {
 // Problem is one fault among several, e.g. one bad payload field.
 type Problem struct {
 	// Code is a stable code for this problem.
-	Code string `json:"code"`
+	Code Code `json:"code"`
 	// Message says what is wrong.
 	Message string `json:"message"`
 	// Severity is set on policy problems: "error" for one that stops the

@@ -115,3 +115,31 @@ func ExampleEngine_Verify() {
 	fmt.Printf("%+v\n", e.Verify(out.Case))
 	// Output: {OK:true Events:1 FirstBad:0 Reason:}
 }
+
+// A district changed its overlay: cases recorded under the overlay it had
+// verify once the engine is given that overlay too.
+func ExampleWithEarlierPolicies() {
+	before := sdk.PolicySource{Name: "dover.yaml", Data: []byte("id: dover\nparameters:\n  - {id: hnf_threshold, value: 1}\n")}
+	now := sdk.PolicySource{Name: "dover.yaml", Data: []byte("id: dover\nparameters:\n  - {id: hnf_threshold, value: 2}\n")}
+	old, err := sdk.Compile(before)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o, err := old.Fire(old.NewCase(sdk.Facts{ID: "case-1"}), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, _ := sdk.Compile(now)
+	fmt.Println(e.Verify(o.Case).OK)
+	e, err = e.With(sdk.WithEarlierPolicies([]sdk.PolicySource{before}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e.Verify(o.Case).OK)
+	// Output:
+	// false
+	// true
+}

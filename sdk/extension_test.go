@@ -266,10 +266,10 @@ func TestWaiverCoversItsOwnLayerOnly(t *testing.T) {
 	// A waiver must name a rule and say why.
 	se = overlayErr(t, "w.yaml", "id: w\nwaivers:\n  - {rule: statutory_clock_not_lengthend, reason: \"r\"}\n  - {rule: family_right_kept}\n")
 	require.Len(t, se.Problems, 2)
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Message, `did you mean "statutory_clock_not_lengthened"?`)
 	assert.Contains(t, se.Problems[0].Location, "w.yaml:3:")
-	assert.Equal(t, "missing_field", se.Problems[1].Code)
+	assert.Equal(t, sdk.Code("missing_field"), se.Problems[1].Code)
 }
 
 // TestParametersWithinTheirDeclaration: the layer that adds a parameter
@@ -289,7 +289,7 @@ func TestParametersWithinTheirDeclaration(t *testing.T) {
 	for _, tc := range cases {
 		se := overlayErr(t, "p.yaml", "id: p\nparameters:\n"+tc.yaml)
 		require.NotEmpty(t, se.Problems, tc.yaml)
-		assert.Equal(t, "bad_value", se.Problems[0].Code, tc.yaml)
+		assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code, tc.yaml)
 		assert.Contains(t, se.Problems[0].Message, tc.want, tc.yaml)
 		assert.Contains(t, se.Problems[0].Location, tc.loc, tc.yaml)
 	}
@@ -340,5 +340,56 @@ triggers:
 	require.Len(t, probs, 1)
 	assert.Contains(t, probs[0].Message, "guard b")
 	se := overlayErr(t, "ack.yaml", src+"acknowledge:\n  - {code: no_cite, id: hnf.applied/a}\n")
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
+}
+
+// TestStatutoryDetailsKept: the smaller statutory details an overlay might
+// change are kept too: a payload field's bounds, a clock's kind and
+// whether it runs per source.
+func TestStatutoryDetailsKept(t *testing.T) {
+	for _, tc := range []struct{ name, rule, yaml string }{
+		{"a cease reason narrowed", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: plan.cease_decided
+    payload:
+      - {name: reason, type: integer, required: true, min: 1, max: 3}
+`},
+		{"a family's window made a duty", sdk.RuleWindowNotShortened, `id: x
+clocks:
+  - {id: ehc_draft_representations, kind: duty, unit: days_beginning_with, length: 15}
+`},
+		{"a local clock made per source in place of a statutory one", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_final_plan, unit: weeks, length: 20, per_source: true}
+`},
+	} {
+		se := overlayErr(t, "d.yaml", tc.yaml)
+		found := false
+		for _, p := range se.Problems {
+			found = found || strings.Contains(p.Message, "rule "+tc.rule+":")
+		}
+		assert.True(t, found, "%s: %v", tc.name, se.Problems)
+	}
+}
+
+// TestEveryUnknownFactReported: one unknown name does not hide the others
+// in the same expression; each is reported at its own column.
+func TestEveryUnknownFactReported(t *testing.T) {
+	se := overlayErr(t, "u.yaml", `id: u
+triggers:
+  - id: hnf.applied
+    guards:
+      - {id: g, expr: 'evidnce != nil && child.dob == "" && clocks.ehc_final_plan.runing', reason: "r"}
+`)
+	var msgs, locs []string
+	for _, p := range se.Problems {
+		assert.Equal(t, sdk.Code("unknown_fact"), p.Code)
+		msgs = append(msgs, p.Message)
+		locs = append(locs, p.Location)
+	}
+	require.Len(t, msgs, 3, msgs)
+	assert.Contains(t, msgs[0], `"evidnce" (did you mean "evidence"?)`)
+	assert.Contains(t, msgs[1], `"dob" (did you mean "date_of_birth"?)`)
+	assert.Contains(t, msgs[2], `"runing" (did you mean "running"?)`)
+	assert.Equal(t, []string{"u.yaml:5:24", "u.yaml:5:48", "u.yaml:5:83"}, locs)
 }

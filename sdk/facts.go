@@ -2,6 +2,8 @@ package sdk
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 )
@@ -9,7 +11,8 @@ import (
 // factFields are the facts a firing may merge, with the child's own.
 var (
 	factFields = []string{"id", "la", "district", "child", "evidence"}
-	childField = []string{"date_of_birth", "year_group"}
+	childField = []string{"date_of_birth", "year_group", "lacks_capacity", "representative", "authorised_parent",
+		"post25_setting", "apprenticeship_end", "course_end"}
 )
 
 // checkFactsPatch checks a firing's facts (normalised JSON) field by field
@@ -41,28 +44,51 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 		case "child":
 			m, ok := v.(map[string]any)
 			if !ok {
-				bad(ptr, "child must be an object with date_of_birth and year_group")
+				bad(ptr, "child must be an object of child facts (%s)", strings.Join(childField, ", "))
 				continue
 			}
-			for _, ck := range keys(m) {
-				cv, cptr := m[ck], ptrKey(ptr, ck)
-				switch ck {
-				case "date_of_birth":
-					s, ok := cv.(string)
-					if _, err := calendar.ParseDate(s); !ok || err != nil {
-						probs = append(probs, Problem{Code: "bad_date", Pointer: cptr, Message: "date of birth must be a date (YYYY-MM-DD)"})
-					}
-				case "year_group":
-					n, ok := cv.(float64)
-					if !ok || n != float64(int64(n)) || n < -3 || n > 20 {
-						bad(cptr, "year group must be a whole number from -3 to 20")
-					}
-				default:
-					bad(cptr, "unknown fact child.%s%s", clip(ck), suggest(ck, childField))
-				}
-			}
+			probs = append(probs, childPatchProblems(m, ptr)...)
 		default:
 			bad(ptr, "unknown fact %s%s", clip(k), suggest(k, factFields))
+		}
+	}
+	return probs
+}
+
+// childPatchProblems checks the child facts of a firing, key by key, at
+// ptr ("/facts/child"). No message quotes a value given.
+func childPatchProblems(m map[string]any, ptr string) []Problem {
+	var probs []Problem
+	bad := func(ptr, format string, args ...any) {
+		probs = append(probs, Problem{Code: "bad_value", Pointer: ptr, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, ck := range keys(m) {
+		cv, cptr := m[ck], ptrKey(ptr, ck)
+		switch ck {
+		case "date_of_birth", "apprenticeship_end", "course_end":
+			s, ok := cv.(string)
+			if _, err := calendar.ParseDate(s); !ok || err != nil {
+				probs = append(probs, Problem{Code: "bad_date", Pointer: cptr, Message: strings.ReplaceAll(ck, "_", " ") + " must be a date (YYYY-MM-DD)"})
+			}
+		case "year_group":
+			n, ok := cv.(float64)
+			if !ok || n != float64(int64(n)) || n < -3 || n > 20 {
+				bad(cptr, "year group must be a whole number from -3 to 20")
+			}
+		case "lacks_capacity", "authorised_parent":
+			if _, ok := cv.(bool); !ok {
+				bad(cptr, "fact child.%s must be true or false", ck)
+			}
+		case "representative":
+			if s, ok := cv.(string); !ok || len(s) > MaxIdentifierLen {
+				bad(cptr, "fact child.representative must be a string of at most %d bytes", MaxIdentifierLen)
+			}
+		case "post25_setting":
+			if s, ok := cv.(string); !ok || !slices.Contains(post25Settings, s) {
+				bad(cptr, "fact child.post25_setting must be one of: %s", strings.Join(post25Settings, ", "))
+			}
+		default:
+			bad(cptr, "unknown fact child.%s%s", clip(ck), suggest(ck, childField))
 		}
 	}
 	return probs

@@ -27,6 +27,7 @@ func TestFamilyRightsAreMarkedInTheDefault(t *testing.T) {
 		"ehc.requested": false, "ehc.brought_to_attention": false, "ehc.representations_made": false,
 		"ehc.school_requested": false, "ehc.personal_budget_requested": false, "ehc.withdrawn": false,
 		"plan.early_review_requested": false, "plan.reassessment_requested": false,
+		"plan.representations_made": false, "plan.school_requested": false,
 		"dispute.mediation_requested": false, "dispute.mediation_declined": false,
 		"dispute.appeal_registered": false, "dispute.withdrawn": false,
 		"dispute.mediation_concluded": true, "dispute.certificate_issued": true, "dispute.tribunal_decided": true,
@@ -45,7 +46,7 @@ triggers:
 `)
 	require.NotEmpty(t, se.Problems)
 	p := se.Problems[0]
-	assert.Equal(t, "statutory_floor", p.Code)
+	assert.Equal(t, sdk.Code("statutory_floor"), p.Code)
 	assert.Contains(t, p.Message, "statutory floor rule "+sdk.RuleDecisionKept+": guard pay_first blocks dispute.mediation_requested for a parent or young person: seeking mediation")
 	assert.NotContains(t, p.Message, "not a right")
 }
@@ -70,6 +71,6 @@ triggers:
     family_right: {rule: no_such_rule, right: "r"}
 `)
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "bad_value", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("bad_value"), se.Problems[0].Code)
 	assert.Contains(t, se.Problems[0].Message, `family_right.rule "no_such_rule" is not a statutory floor rule`)
 }

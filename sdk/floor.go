@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -88,13 +89,16 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 		w := o.triggers[t.def.ID]
 		if f.statutoryTrack[t.track.def.ID] && bt != nil {
 			f.familyRight(bt, t, w)
+			f.rightsRuleKept(bt, t, w)
 			f.stepKept(bt, t, w)
 			f.rolesKept(*bt, t, w)
 			f.guardsKept(*bt, t, w)
+			f.decisionNamingKept(*bt, t, w)
 		}
 		f.effectsKept(bt, t, w)
 	}
 	f.appealClockKept()
+	f.perDecisionKept()
 	f.eligibilityKept()
 	f.parametersKept()
 	// Statutory clocks may be shortened, never lengthened; statutory
@@ -168,7 +172,7 @@ func newFloor(c *compiled, srcs []source, o *originMap) *floor {
 // add records a violation of rule, at w.
 func (f *floor) add(rule string, w where, format string, args ...any) {
 	pos, sn := locate(f.srcs, w.layer, w.path)
-	p := policyProblem(string(CodeStatutoryFloor), "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
+	p := policyProblem(CodeStatutoryFloor, "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
 	p.Snippet = sn
 	f.violations = append(f.violations, violation{Problem: p, layer: w.layer, rule: rule})
 }
@@ -294,6 +298,35 @@ func (f *floor) appealClockKept() {
 	}
 }
 
+// perDecisionKept: the default's per-decision track and clocks stay as they
+// are: one dispute, with its own clocks, per appealable decision (CFA
+// s51(2); R33; HESC r20(1)(c)).
+func (f *floor) perDecisionKept() {
+	for _, bt := range f.base.Tracks {
+		t := f.c.trackBy[bt.ID]
+		if t == nil || (bt.PerDecision == nil && t.def.PerDecision == nil) {
+			continue
+		}
+		if bt.PerDecision == nil || t.def.PerDecision == nil || !reflect.DeepEqual(*bt.PerDecision, *t.def.PerDecision) {
+			f.add(RuleDecisionKept, f.o.tracks[bt.ID], "track %s: per_decision is set by the default policy: every appealable decision has its own dispute, time to appeal and clocks (CFA s51(2))", bt.ID)
+		}
+	}
+	for _, bc := range f.base.Clocks {
+		if cs := f.c.clocks[bc.ID]; cs != nil && cs.def.PerDecision != bc.PerDecision {
+			f.add(RuleDecisionKept, f.o.clocks[bc.ID], "clock %s: per_decision is set by the default policy (each decision keeps its own instance)", bc.ID)
+		}
+	}
+}
+
+// decisionNamingKept: a statutory trigger keeps the default's decision
+// naming (decision_open) and the decision its guards read (on_decision):
+// plan.ceased waits for the cease decision's own dispute.
+func (f *floor) decisionNamingKept(bt TriggerDef, t *trigger, w where) {
+	if bt.OnDecision != t.def.OnDecision || !slices.Equal(bt.DecisionOpen, t.def.DecisionOpen) || !slices.Equal(bt.DecisionStates, t.def.DecisionStates) {
+		f.add(RuleDecisionKept, w, "trigger %s: on_decision and decision_open are set by the default policy (which decision the step acts on is statute's)", bt.ID)
+	}
+}
+
 // eligibilityKept: statutory roles keep their eligibility.
 func (f *floor) eligibilityKept() {
 	for _, br := range f.base.Roles {
@@ -314,6 +347,44 @@ func (f *floor) eligibilityKept() {
 	}
 }
 
+// exceptionsWidened says how the exception rules of clock def widen those
+// of the default's bc ("" when they do not): a reason bc does not list, a
+// shorter minimum period, or an advice condition dropped or changed. A
+// clock bc gives rules keeps them (Excusable without rules would excuse
+// it for any reason).
+func exceptionsWidened(bc, def ClockDef) string {
+	if len(bc.Exceptions) == 0 {
+		return ""
+	}
+	if len(def.Exceptions) == 0 && def.Excusable {
+		return "excusable without exception rules would excuse it for any reason"
+	}
+	for _, r := range def.Exceptions {
+		i := slices.IndexFunc(bc.Exceptions, func(b ExceptionRule) bool { return b.Reason == r.Reason })
+		switch {
+		case i < 0:
+			return fmt.Sprintf("statute lists no exception %s for it", r.Reason)
+		case r.MinDays < bc.Exceptions[i].MinDays:
+			return fmt.Sprintf("exception %s needs at least %d days, not %d", r.Reason, bc.Exceptions[i].MinDays, r.MinDays)
+		case bc.Exceptions[i].AdviceClock != "" && (r.AdviceClock != bc.Exceptions[i].AdviceClock || r.AdviceDaysBefore != bc.Exceptions[i].AdviceDaysBefore):
+			return fmt.Sprintf("exception %s keeps its advice condition (%s, %d days)", r.Reason, bc.Exceptions[i].AdviceClock, bc.Exceptions[i].AdviceDaysBefore)
+		case !startersKept(bc.Exceptions[i], r):
+			return fmt.Sprintf("exception %s keeps the triggers it is limited to (started_by, not_started_by)", r.Reason)
+		}
+	}
+	return ""
+}
+
+// startersKept: rule r reaches no clock base does not: started by the
+// triggers base names (all of them, if r names none and base does) and by
+// none base leaves out.
+func startersKept(base, r ExceptionRule) bool {
+	if len(base.StartedBy) > 0 && (len(r.StartedBy) == 0 || slices.ContainsFunc(r.StartedBy, func(s string) bool { return !slices.Contains(base.StartedBy, s) })) {
+		return false
+	}
+	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !slices.Contains(r.NotStartedBy, s) })
+}
+
 // clockKept: the default's statutory clock bc stays a duty (or window) as
 // strict as it was: no later due date for a duty, no earlier end for a
 // window, for a start on any of samples.
@@ -330,16 +401,27 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	if baseKind == "" {
 		baseKind = ClockDuty
 	}
-	if baseKind == ClockDuty && cs.def.Kind == ClockWindow {
-		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a window (a window is never missed)", bc.ID)
+	kind := cs.def.Kind
+	if kind == "" {
+		kind = ClockDuty
 	}
-	if !bc.Excusable && cs.def.Excusable {
+	switch {
+	case baseKind == ClockDuty && kind != ClockDuty:
+		f.add(RuleClockNotLengthened, w, "clock %s is a statutory duty and cannot become a %s (a window is never missed)", bc.ID, kind)
+	case baseKind == ClockWindow && kind != ClockWindow:
+		f.add(RuleWindowNotShortened, w, "clock %s is a statutory window, the family's time to act, and cannot become a %s", bc.ID, kind)
+	}
+	if bc.PerSource != cs.def.PerSource {
+		f.add(RuleClockNotLengthened, w, "clock %s: whether it runs once per source is set by statute (R6, R8) and cannot be changed", bc.ID)
+	}
+	if !bc.Excusable && len(bc.Exceptions) == 0 && (cs.def.Excusable || len(cs.def.Exceptions) > 0) {
 		f.add(RuleClockNotLengthened, w, "clock %s: statute allows no exceptions to it, so it cannot be made excusable", bc.ID)
 	}
-	if bc.Unit == "before" || cs.def.Unit == "before" {
-		if bc.Unit != cs.def.Unit || bc.Before != cs.def.Before {
-			f.add(RuleClockNotLengthened, w, "clock %s: a statutory date limit cannot be changed", bc.ID)
-		}
+	if msg := exceptionsWidened(bc, cs.def); msg != "" {
+		f.add(RuleClockNotLengthened, w, "clock %s: %s: a policy may narrow the exceptions statute allows, never widen them", bc.ID, msg)
+	}
+	if isBeforeUnit(bc.Unit) || isBeforeUnit(cs.def.Unit) {
+		f.beforeKept(bc, baseKind, cs, w, samples)
 		return
 	}
 	if bc.LengthParam != "" {
@@ -358,6 +440,36 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 		}
 		if baseKind == ClockDuty && got.After(want) {
 			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for a start on %s, later than the statutory %s: a policy may tighten a statutory clock but never lengthen it", bc.ID, got, s, want)
+			return
+		}
+	}
+}
+
+// isBeforeUnit reports whether a clock unit counts back from a date D.
+func isBeforeUnit(u string) bool { return u == "before" || calendar.Unit(u).BeforeValid() }
+
+// beforeKept: a statutory clock counted back from a date D keeps its date
+// expression and stays as strict: a duty ("at least 2 weeks before the
+// meeting") may be made earlier but not later, a window may end later but
+// not earlier, for D on any of samples.
+func (f *floor) beforeKept(bc ClockDef, baseKind ClockKind, cs *clockSpec, w where, samples []calendar.Date) {
+	if !isBeforeUnit(bc.Unit) || !isBeforeUnit(cs.def.Unit) || bc.Before != cs.def.Before {
+		f.add(RuleClockNotLengthened, w, "clock %s: a statutory date limit cannot be changed", bc.ID)
+		return
+	}
+	base := &clockSpec{def: bc, unit: calendar.Unit(bc.Unit), length: bc.Length}
+	for _, d := range samples {
+		want, _, err1 := beforeDue(d, base)
+		got, _, err2 := beforeDue(d, cs)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if baseKind == ClockWindow && got.Before(want) {
+			f.add(RuleWindowNotShortened, w, "window %s would end %s for the date %s, before the statutory %s: a family's statutory time to act may be lengthened but never shortened", bc.ID, got, d, want)
+			return
+		}
+		if baseKind != ClockWindow && got.After(want) {
+			f.add(RuleClockNotLengthened, w, "clock %s would be due %s for the date %s, later than the statutory %s: a policy may make a statutory deadline earlier but never later", bc.ID, got, d, want)
 			return
 		}
 	}

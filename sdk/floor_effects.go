@@ -15,7 +15,7 @@ import (
 
 // statItem is one thing a firing does to the statutory process.
 type statItem struct {
-	verb string // starts, stops, cancels, voids, excepts, sets, records
+	verb string // starts, stops, cancels, voids, excepts, sets, records, exceptions
 	what string // the clock (and source), the "track to state", or the decision
 }
 
@@ -25,6 +25,8 @@ func (i statItem) String() string {
 		return "sets " + i.what
 	case "records":
 		return "records the appealable decision " + i.what
+	case "exceptions":
+		return i.what
 	}
 	return i.verb + " the statutory clock " + i.what
 }
@@ -55,6 +57,12 @@ func (f *floor) statItems(e Effects) []statItem {
 	}
 	if e.Decision != "" {
 		out = append(out, statItem{"records", e.Decision})
+	}
+	if e.EndException {
+		out = append(out, statItem{"exceptions", "ends the open exception"})
+	}
+	if e.ResetExceptions {
+		out = append(out, statItem{"exceptions", "starts a new request with no exception"})
 	}
 	slices.SortFunc(out, func(a, b statItem) int { return strings.Compare(a.String(), b.String()) })
 	return slices.Compact(out)
@@ -184,6 +192,13 @@ func (f *floor) itemsKept(id, branch string, had, has []statItem, local bool, w 
 	}
 }
 
+// sameBounds reports whether two payload fields are bounded and required
+// alike.
+func sameBounds(a, b FieldDef) bool {
+	eq := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.Required == b.Required && a.MinItems == b.MinItems && eq(a.Min, b.Min) && eq(a.Max, b.Max)
+}
+
 // stepKept: a default trigger on a statutory track keeps its from-states
 // and its payload (fields, types, values), and gains no required field.
 func (f *floor) stepKept(bt *TriggerDef, t *trigger, w where) {
@@ -205,6 +220,8 @@ func (f *floor) stepKept(bt *TriggerDef, t *trigger, w where) {
 			f.add(RuleProcessKept, w, "trigger %s no longer takes the data field %s", id, bf.Name)
 		case t.def.Payload[i].Type != bf.Type:
 			f.add(RuleProcessKept, w, "trigger %s: data field %s is now a %s, not a %s", id, bf.Name, t.def.Payload[i].Type, bf.Type)
+		case !sameBounds(t.def.Payload[i], bf):
+			f.add(RuleProcessKept, w, "trigger %s: data field %s keeps the default's bounds and whether it is required (min, max, min_items, required): a statutory step cannot refuse what the default accepts", id, bf.Name)
 		case len(t.def.Payload[i].Enum) > 0:
 			for _, v := range bf.Enum {
 				if !slices.Contains(t.def.Payload[i].Enum, v) {

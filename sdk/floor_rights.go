@@ -83,6 +83,21 @@ func (f *floor) familyRight(bt *TriggerDef, t *trigger, w where) {
 	}
 }
 
+// rightsRuleKept: the family rights rule (who holds a family right after
+// compulsory school age, and who acts for a young person who lacks
+// capacity) governs the default's triggers it marks, and no others.
+func (f *floor) rightsRuleKept(bt *TriggerDef, t *trigger, w where) {
+	base := bt.FamilyRight != nil && bt.FamilyRight.PassesToYoungPerson
+	if base == t.passesToYoungPerson {
+		return
+	}
+	if base {
+		f.add(RuleFamilyRightKept, w, "%s no longer passes to the young person: the family rights rule (CFA s83(2), s80; R64) cannot be changed", bt.ID)
+		return
+	}
+	f.add(RuleFamilyRightKept, w, "%s now passes to the young person: the family rights rule (CFA s83(2), s80; R64) cannot be changed", bt.ID)
+}
+
 // roleList is "a parent or young person"-style English for a few roles.
 func roleList(roles []string) string {
 	switch len(roles) {

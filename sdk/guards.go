@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // guardEnv is the typed environment every guard, branch condition and
@@ -36,11 +36,18 @@ type guardEnv struct {
 	Today      string              `expr:"today"`
 	DecisionAt string              `expr:"decision_at"`
 	Decision   string              `expr:"decision"`
-	// Meter counts the steps of the evaluation (cost.go). Its name holds a
-	// space, so no expression can name it; only the metering patch does.
-	Meter *meter `expr:"sendflow meter"`
+	// ExceptionOpen is true while the case has an open exception.
+	ExceptionOpen bool `expr:"exception_open"`
+	// DecisionOrder is the order recorded on the decision's dispute.
+	DecisionOrder string `expr:"decision_order"`
+	// DecisionNotes are the notes recorded on that decision's dispute.
+	DecisionNotes []string `expr:"decision_notes"`
+	// Meter counts the steps of the evaluation (guardlang.Meter). Its tag
+	// holds a space, so no expression can name it; only the metering patch
+	// does.
+	Meter *guardlang.Meter `expr:"sendflow meter"`
 	// meter is what Meter points to, allocated with the environment.
-	meter meter
+	meter guardlang.Meter
 }
 
 type childEnv struct {
@@ -48,6 +55,16 @@ type childEnv struct {
 	YearGroup      int    `expr:"year_group"`
 	YearGroupKnown bool   `expr:"year_group_known"`
 	Age            int    `expr:"age"`
+	// PastSchoolAge is whether the child is past compulsory school age
+	// (pastCompulsorySchoolAge), false when neither the date of birth nor
+	// the year group is known.
+	PastSchoolAge     bool   `expr:"past_compulsory_school_age"`
+	LacksCapacity     bool   `expr:"lacks_capacity"`
+	AuthorisedParent  bool   `expr:"authorised_parent"`
+	HasRepresentative bool   `expr:"has_representative"`
+	Post25Setting     string `expr:"post25_setting"`
+	ApprenticeshipEnd string `expr:"apprenticeship_end"`
+	CourseEnd         string `expr:"course_end"`
 }
 
 type clockEnv struct {
@@ -55,6 +72,7 @@ type clockEnv struct {
 	Running   bool   `expr:"running"`
 	StartedAt string `expr:"started_at"`
 	Due       string `expr:"due"`
+	Date      string `expr:"date"`
 	StoppedAt string `expr:"stopped_at"`
 	Status    string `expr:"status"`
 }
@@ -80,16 +98,26 @@ func GuardEnvironment() []EnvField {
 		{"child.year_group", "int", "The year group (reception 0, nursery -1); derived from the date of birth when not recorded."},
 		{"child.year_group_known", "bool", "Whether a year group was recorded or could be derived."},
 		{"child.age", "int", "The child's age in whole years on the firing date (0 when unknown)."},
+		{"child.past_compulsory_school_age", "bool", "Past compulsory school age on the firing date: after the last Friday in June of the school year in which they turn 16, from the date of birth, else the year group (12 or over, or 11 after that Friday); false when neither is known."},
+		{"child.lacks_capacity", "bool", "The young person lacks capacity (MCA s2-s3)."},
+		{"child.authorised_parent", "bool", "The young person has authorised a parent in writing to act for them."},
+		{"child.has_representative", "bool", "A deputy or attorney is recorded (child.representative; the name itself is not in the environment)."},
+		{"child.post25_setting", "string", "fe, apprenticeship or other (R46(1)); empty when not recorded."},
+		{"child.apprenticeship_end", "string (YYYY-MM-DD)", "When the apprenticeship ends; empty when unknown."},
+		{"child.course_end", "string (YYYY-MM-DD)", "When the course ends; empty when unknown."},
 		{"evidence", "[]string", "The evidence kinds held (a kind may repeat)."},
 		{"states", "map[string]string", "Every track's current state, e.g. states.lift == \"exhausted\"."},
-		{"clocks", "map[string]clock", "Clocks by key: exists, running, started_at, due, stopped_at, status. A missing clock has exists false and empty dates."},
+		{"clocks", "map[string]clock", "Clocks by key: exists, running, started_at, due, date (the date D a clock counted back from D was given), stopped_at, status. A missing clock has exists false and empty dates."},
 		{"data", "map[string]any", "The firing's payload."},
 		{"actor", "string", "The role firing."},
 		{"params", "map[string]any", "The policy parameters."},
 		{"at", "string (RFC 3339)", "The firing's time."},
 		{"today", "string (YYYY-MM-DD)", "The firing's date in UK time."},
-		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision; empty when none."},
-		{"decision", "string", "The kind of the latest appealable decision; empty when none."},
+		{"decision_at", "string (YYYY-MM-DD)", "The date of the latest appealable decision (on a dispute trigger, or one with on_decision, of the decision it acts on); empty when none."},
+		{"decision", "string", "The kind of the latest appealable decision (likewise); empty when none."},
+		{"decision_order", "string", "The order recorded on that decision's dispute (e.g. \"dismissed\"); empty when none."},
+		{"decision_notes", "[]string", "The notes recorded on that decision's dispute since it left none (e.g. \"response_submitted\")."},
+		{"exception_open", "bool", "Whether the case has an open exception (recorded, not yet ended)."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},
 		{"add_months(date, n)", "string", "The same day n months later (month-end clamped)."},
@@ -107,63 +135,25 @@ func GuardEnvironment() []EnvField {
 	}
 }
 
-// allowedBuiltins are the only expr built-ins a guard may call. Everything
-// that reads the wall clock or builds data that can grow (map, reduce,
-// repeat, concat, sort, now, date parsing) is left out: a guard asks a
-// yes/no question of the case, it never needs to build new lists.
-var allowedBuiltins = []string{
-	"len", "all", "none", "any", "one", "count", "filter", "find", "sum",
-	"abs", "ceil", "floor", "round", "int", "float", "string", "lower", "upper",
-	"trim", "trimPrefix", "trimSuffix", "hasPrefix", "hasSuffix", "first", "last", "max", "min", "keys",
-}
-
-// maxGuardNodes bounds the size of one expression.
-const maxGuardNodes = 400
-
-// maxWorkingDays and maxWorkingDaysRange bound the calendar functions that
-// step day by day (a year of working days, two years of dates): no time
-// limit a guard needs is longer, and each call stays in microseconds.
-const (
-	maxWorkingDays      = 260
-	maxWorkingDaysRange = 731
-)
-
-// maxExprLength bounds the source of one expression, in bytes.
-const maxExprLength = 4096
-
-// guardMemoryBudget bounds what one evaluation may allocate, in the expr
-// VM's units (one per list element or range item built). Lists a guard
-// reads are capped (MaxEvidence, MaxListItems), so a lawful guard stays
-// far below it; a range like 1..10000000 is stopped before it is built.
-const guardMemoryBudget = 50000
-
-// exprError is a problem with one expression: a stable diagnostic code, a
-// one-line message and the 1-based column in the expression (0 if unknown).
-type exprError struct {
-	code string
-	msg  string
-	col  int
-}
-
-func (e *exprError) Error() string { return e.msg }
+// costModel works out every expression's worst-case cost, under the caps
+// of the case and the firing.
+var costModel = guardlang.NewCostModel(guardlang.Caps{History: MaxHistory, Evidence: MaxEvidence, PayloadBytes: MaxPayloadBytes,
+	StringLength: MaxStringLength, ListItems: MaxListItems, IdentifierLen: MaxIdentifierLen})
 
 // errCode is the diagnostic code of an expression error.
-func errCode(err error) string {
-	if e, ok := err.(*exprError); ok {
-		return e.code
+func errCode(err error) Code {
+	if e, ok := err.(*guardlang.Error); ok {
+		return Code(e.Code)
 	}
 	return "expr_error"
 }
 
 func errCol(err error) int {
-	if e, ok := err.(*exprError); ok {
-		return e.col
+	if e, ok := err.(*guardlang.Error); ok {
+		return e.Col
 	}
 	return 0
 }
-
-// errBudget marks an evaluation stopped by the memory budget.
-var errBudget = fmt.Errorf("the expression exceeded its memory budget")
 
 // envNames are the top-level names and functions of the guard environment,
 // for "did you mean" suggestions.
@@ -176,293 +166,60 @@ func envNames() []string {
 		}
 		out = append(out, n)
 	}
-	return append(out, allowedBuiltins...)
+	return append(out, guardlang.Builtins()...)
 }
 
-var childFields = []string{"date_of_birth", "year_group", "year_group_known", "age"}
+var childFields = []string{"date_of_birth", "year_group", "year_group_known", "age", "past_compulsory_school_age",
+	"lacks_capacity", "authorised_parent", "has_representative", "post25_setting", "apprenticeship_end", "course_end"}
 var clockFields = []string{"exists", "running", "started_at", "due", "stopped_at", "status"}
 
-// classify turns an expr compile error into an exprError with a code and,
-// for an unknown name, a suggestion.
-func classify(err error) *exprError {
-	out := &exprError{code: "type_error", msg: oneLine(err)}
+// classify turns an expr compile error into a *guardlang.Error with a
+// code and, for an unknown name, a suggestion from the environment's names.
+func classify(err error) *guardlang.Error {
+	out := &guardlang.Error{Code: "type_error", Msg: oneLine(err)}
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		out.col = fe.Column + 1
+		out.Col = fe.Column + 1
 		msg := fe.Message
 		switch {
 		case strings.HasPrefix(msg, "unknown name "):
 			name := strings.TrimPrefix(msg, "unknown name ")
-			out.code = "unknown_fact"
-			out.msg = fmt.Sprintf("unknown name %q%s", name, suggest(name, envNames()))
+			out.Code = "unknown_fact"
+			out.Msg = fmt.Sprintf("unknown name %q%s", name, suggest(name, envNames()))
 			if slices.Contains([]string{"map", "reduce", "repeat", "now", "concat", "sort", "sortBy", "groupBy", "toJSON", "fromJSON", "split", "join"}, name) {
-				out.code = "forbidden"
-				out.msg = fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", name, strings.Join(allowedBuiltins, ", "))
+				out.Code = "forbidden"
+				out.Msg = fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", name, strings.Join(guardlang.Builtins(), ", "))
 			}
 		case strings.Contains(msg, " has no field "):
 			typ, field, _ := strings.Cut(msg, " has no field ")
-			out.code = "unknown_fact"
+			out.Code = "unknown_fact"
 			names := childFields
 			prefix := "child"
 			if strings.Contains(typ, "clockEnv") {
 				names, prefix = clockFields, "clocks.KEY"
 			}
-			out.msg = fmt.Sprintf("%s has no field %q%s", prefix, field, suggest(field, names))
+			out.Msg = fmt.Sprintf("%s has no field %q%s", prefix, field, suggest(field, names))
 		case strings.Contains(msg, "exceeds maximum allowed nodes"):
-			out.code = "too_complex"
-			out.msg = fmt.Sprintf("the expression has more than %d nodes; split it into several guards", maxGuardNodes)
+			out.Code = "too_complex"
+			out.Msg = fmt.Sprintf("the expression has more than %d nodes; split it into several guards", guardlang.MaxNodes)
 		default:
-			out.msg = msg
+			out.Msg = msg
 		}
 	}
 	return out
 }
 
-// safety rejects what could make one evaluation run long or allocate
-// without bound: variables (which let a string double itself at every
-// step) and a loop (count, filter, all, ...) inside another loop's
-// predicate (which multiplies list lengths).
-type safety struct {
-	err *exprError
-}
-
-func (v *safety) Visit(n *ast.Node) {
-	if v.err != nil {
-		return
-	}
-	switch m := (*n).(type) {
-	case *ast.BuiltinNode:
-		if !slices.Contains(allowedBuiltins, m.Name) {
-			v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
-				msg: fmt.Sprintf("%s is not available in guards (allowed built-ins: %s)", m.Name, strings.Join(allowedBuiltins, ", "))}
-		}
-	case *ast.BinaryNode:
-		// Building strings (a + a + a ...) is how an expression makes its
-		// own data grow; a guard only compares.
-		// Only numbers may be added: a + of unknown type (data.x + data.x)
-		// could join strings at run time.
-		if m.Operator == "+" {
-			numeric := false
-			if t := m.Type(); t != nil {
-				switch t.Kind() {
-				case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
-					reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-					numeric = true
-				}
-			}
-			_, ls := m.Left.(*ast.StringNode)
-			_, rs := m.Right.(*ast.StringNode)
-			if !numeric && !(ls && rs) {
-				v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
-					msg: "+ may only add numbers in guards (joining strings or lists is not allowed); add numbers read from data with float(data.a) + float(data.b)"}
-			}
-		}
-		if m.Operator == "matches" {
-			if _, ok := m.Right.(*ast.StringNode); !ok {
-				v.err = &exprError{code: "forbidden", col: m.Location().From + 1,
-					msg: "matches needs a constant pattern (a string in quotes): a pattern read from the case, payload or parameters could cost without bound"}
-			}
-		}
-	case *ast.VariableDeclaratorNode:
-		v.err = &exprError{code: "forbidden", msg: fmt.Sprintf("variables (let %s = ...) are not allowed in guards", m.Name), col: m.Location().From + 1}
-	case *ast.PredicateNode:
-		inner := &innerLoop{}
-		ast.Walk(&m.Node, inner)
-		if inner.found != nil {
-			v.err = &exprError{code: "nested_loop", col: inner.found.Location().From + 1,
-				msg: "a loop (count, filter, all, any, none, one, find, sum, or add_working_days / working_days_between, which step through days) inside another loop's predicate is not allowed: its cost multiplies; test each list in its own loop"}
-		}
-	}
-}
-
-type innerLoop struct{ found ast.Node }
-
-func (v *innerLoop) Visit(n *ast.Node) {
-	if v.found != nil {
-		return
-	}
-	switch m := (*n).(type) {
-	case *ast.PredicateNode:
-		v.found = *n
-	case *ast.CallNode:
-		// These step through the calendar day by day: in a loop they
-		// multiply like a loop.
-		if id, ok := m.Callee.(*ast.IdentifierNode); ok && (id.Value == "add_working_days" || id.Value == "working_days_between") {
-			v.found = *n
-		}
-	}
-}
-
 // exprOptions are the options every expression is compiled with: the
-// guard environment, the node limit, the allowed built-ins and the
+// guard environment, then the node limit, the allowed built-ins and the
 // calendar functions, which read the policy's bank holidays h.
 func exprOptions(h *calendar.Holidays) []expr.Option {
-	opts := []expr.Option{
-		expr.Env(guardEnv{}),
-		expr.DisableAllBuiltins(),
-		expr.MaxNodes(maxGuardNodes),
-	}
-	for _, b := range allowedBuiltins {
-		opts = append(opts, expr.EnableBuiltin(b))
-	}
-	opts = append(opts, dateArithmetic()...)
-	opts = append(opts, workingDayArithmetic(h)...)
-	opts = append(opts, dateComparisons()...)
-	opts = append(opts, ageFunctions()...)
-	return append(opts, dayFunctions(h)...)
-}
-
-// dateArg reads a guard's date argument.
-func dateArg(s any) (calendar.Date, error) { return calendar.ParseDate(s.(string)) }
-
-// dateArgs reads a guard function's two date arguments.
-func dateArgs(p []any) (calendar.Date, calendar.Date, error) {
-	a, err := dateArg(p[0])
-	if err != nil {
-		return a, calendar.Date{}, err
-	}
-	b, err := dateArg(p[1])
-	return a, b, err
-}
-
-// dateArithmetic: add_days, add_weeks and add_months (date, n) -> date.
-func dateArithmetic() []expr.Option {
-	dateOp := func(name string, f func(calendar.Date, int) calendar.Date) expr.Option {
-		return expr.Function(name, func(p ...any) (any, error) {
-			d, err := dateArg(p[0])
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			n := p[1].(int)
-			if n < -100000 || n > 100000 {
-				return nil, fmt.Errorf("%s: %d is out of range", name, n)
-			}
-			return f(d, n).String(), nil
-		}, new(func(string, int) string))
-	}
-	return []expr.Option{
-		dateOp("add_days", func(d calendar.Date, n int) calendar.Date { return d.AddDays(n) }),
-		dateOp("add_weeks", func(d calendar.Date, n int) calendar.Date { return d.AddDays(7 * n) }),
-		dateOp("add_months", func(d calendar.Date, n int) calendar.Date { return d.AddMonths(n) }),
-	}
-}
-
-// workingDayArithmetic: add_working_days and working_days_between, over
-// the policy's bank holidays h, each bounded (they step through days).
-func workingDayArithmetic(h *calendar.Holidays) []expr.Option {
-	return []expr.Option{
-		expr.Function("add_working_days", func(p ...any) (any, error) {
-			d, err := dateArg(p[0])
-			if err != nil {
-				return nil, fmt.Errorf("add_working_days: %w", err)
-			}
-			n := p[1].(int)
-			if n < 0 || n > maxWorkingDays {
-				return nil, fmt.Errorf("add_working_days: %d is out of range (0 to %d)", n, maxWorkingDays)
-			}
-			return h.AddWorkingDays(d, n).String(), nil
-		}, new(func(string, int) string)),
-		expr.Function("working_days_between", func(p ...any) (any, error) {
-			a, b, err := dateArgs(p)
-			if err != nil {
-				return nil, err
-			}
-			if a.DaysUntil(b) > maxWorkingDaysRange {
-				return nil, fmt.Errorf("working_days_between: the range is longer than %d days", maxWorkingDaysRange)
-			}
-			return h.WorkingDaysBetween(a, b), nil
-		}, new(func(string, string) int)),
-	}
-}
-
-// dateComparisons: days_between, date (y, m, d), later and earlier (of two
-// dates, "" for none).
-func dateComparisons() []expr.Option {
-	return []expr.Option{
-		expr.Function("days_between", func(p ...any) (any, error) {
-			a, b, err := dateArgs(p)
-			if err != nil {
-				return nil, err
-			}
-			return a.DaysUntil(b), nil
-		}, new(func(string, string) int)),
-		expr.Function("date", func(p ...any) (any, error) {
-			y, m, d := p[0].(int), p[1].(int), p[2].(int)
-			s := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
-			if _, err := calendar.ParseDate(s); err != nil {
-				return nil, fmt.Errorf("date(%d, %d, %d) is not a valid date", y, m, d)
-			}
-			return s, nil
-		}, new(func(int, int, int) string)),
-		expr.Function("later", func(p ...any) (any, error) {
-			a, b := p[0].(string), p[1].(string)
-			if a == "" || b > a {
-				return b, nil
-			}
-			return a, nil
-		}, new(func(string, string) string)),
-		expr.Function("earlier", func(p ...any) (any, error) {
-			a, b := p[0].(string), p[1].(string)
-			if a == "" || (b != "" && b < a) {
-				return b, nil
-			}
-			return a, nil
-		}, new(func(string, string) string)),
-	}
-}
-
-// ageFunctions: is_young_person, compulsory_school_age_end and age, from a
-// date of birth.
-func ageFunctions() []expr.Option {
-	return []expr.Option{
-		expr.Function("is_young_person", func(p ...any) (any, error) {
-			dob, on, err := dateArgs(p)
-			if err != nil {
-				return false, nil
-			}
-			return calendar.IsYoungPerson(dob, on), nil
-		}, new(func(string, string) bool)),
-		expr.Function("compulsory_school_age_end", func(p ...any) (any, error) {
-			dob, err := dateArg(p[0])
-			if err != nil {
-				return nil, err
-			}
-			return calendar.CompulsorySchoolAgeEnd(dob).String(), nil
-		}, new(func(string) string)),
-		expr.Function("age", func(p ...any) (any, error) {
-			dob, on, err := dateArgs(p)
-			if err != nil {
-				return nil, err
-			}
-			return calendar.AgeOn(dob, on), nil
-		}, new(func(string, string) int)),
-	}
-}
-
-// dayFunctions: weekday ("monday") and is_working_day, over h.
-func dayFunctions(h *calendar.Holidays) []expr.Option {
-	return []expr.Option{
-		expr.Function("weekday", func(p ...any) (any, error) {
-			d, err := dateArg(p[0])
-			if err != nil {
-				return nil, err
-			}
-			return strings.ToLower(d.Weekday().String()), nil
-		}, new(func(string) string)),
-		expr.Function("is_working_day", func(p ...any) (any, error) {
-			d, err := dateArg(p[0])
-			if err != nil {
-				return nil, err
-			}
-			return h.IsWorkingDay(d), nil
-		}, new(func(string) bool)),
-	}
+	return append([]expr.Option{expr.Env(guardEnv{})}, guardlang.Options(h)...)
 }
 
 // program is one compiled expression with what it reads.
 type program struct {
 	src        string
-	cost       int64       // worst-case cost in steps (cost.go)
+	cost       int64       // worst-case cost in steps (guardlang.CostModel)
 	node       ast.Node    // the checked tree, before the metering patch (nil when lazy)
 	prog       *vm.Program // nil when lazy
 	dataFields []string    // payload fields read (data.X)
@@ -506,7 +263,7 @@ func (p *program) vmProgram() (*vm.Program, error) {
 func (c *compiled) compileExpr(src string, kind reflect.Kind) (*program, error) {
 	if m, ok := c.lazy[programKey(kind, src)]; ok {
 		if m.Cost > c.guardCost {
-			return nil, tooCostly(m.Cost, c.guardCost)
+			return nil, guardlang.TooCostly(m.Cost, c.guardCost)
 		}
 		c.costs = append(c.costs, exprCost{src: src, cost: m.Cost})
 		return &program{src: src, cost: m.Cost, dataFields: m.DataFields, usesClocks: m.UsesClocks,
@@ -529,18 +286,10 @@ type exprCost struct {
 	cost int64
 }
 
-func kindOption(kind reflect.Kind) expr.Option {
-	if kind == reflect.Bool {
-		return expr.AsBool()
-	}
-	return expr.AsKind(kind)
-}
-
 // buildExpr compiles an expression already checked by compileExpr into a
 // program that charges the meter as it runs.
 func buildExpr(src string, opts []expr.Option, kind reflect.Kind) (*vm.Program, error) {
-	all := append(append(append([]expr.Option{}, opts...), kindOption(kind)), meterOptions()...)
-	p, err := expr.Compile(src, all...)
+	p, err := guardlang.Build(src, opts, kind)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -551,71 +300,18 @@ func buildExpr(src string, opts []expr.Option, kind reflect.Kind) (*vm.Program, 
 // worst-case cost against guardCost, given the policy's parameters and
 // number of tracks) and compiles it with the metering patch.
 func compileExpr(src string, opts []expr.Option, kind reflect.Kind, params map[string]any, tracks int, guardCost int64) (*program, error) {
-	if strings.TrimSpace(src) == "" {
-		return nil, &exprError{code: "missing_field", msg: "empty expression"}
-	}
-	if len(src) > maxExprLength {
-		return nil, &exprError{code: "too_complex", msg: fmt.Sprintf("expression is %d bytes; the limit is %d", len(src), maxExprLength)}
-	}
-	tree, err := checkTree(src, append(append([]expr.Option{}, opts...), kindOption(kind)))
-	if rerr, ok := err.(*exprError); ok {
-		return nil, rerr
-	}
+	p, err := guardlang.Compile(src, opts, kind, guardlang.Budget{Model: costModel, Params: params, Tracks: tracks, MaxCost: guardCost})
 	if err != nil {
+		if gerr, ok := err.(*guardlang.Error); ok {
+			return nil, gerr
+		}
 		return nil, classify(err)
 	}
-	node := tree.Node
-	sv := &safety{}
-	ast.Walk(&node, sv)
-	if sv.err != nil {
-		return nil, sv.err
-	}
-	fields := map[string]bool{}
-	v := &dataVisitor{fields: fields}
-	ast.Walk(&node, v)
-	if v.dynamic {
-		fields["*"] = true
-	}
-	cost := costOf(node, params, tracks)
-	if cost > guardCost {
-		return nil, tooCostly(cost, guardCost)
-	}
-	p, err := buildExpr(src, opts, kind)
-	if err != nil {
-		return nil, err
-	}
-	out := &program{src: src, prog: p, node: node, cost: cost, usesClocks: v.clocks}
-	for f := range fields {
-		out.dataFields = append(out.dataFields, f)
-	}
-	sort.Strings(out.dataFields)
-	return out, nil
+	return &program{src: src, prog: p.Prog, node: p.Node, cost: p.Cost, dataFields: p.DataFields, usesClocks: p.UsesClocks}, nil
 }
 
-type dataVisitor struct {
-	fields  map[string]bool
-	dynamic bool
-	clocks  bool
-}
-
-func (v *dataVisitor) Visit(n *ast.Node) {
-	switch m := (*n).(type) {
-	case *ast.MemberNode:
-		if id, ok := m.Node.(*ast.IdentifierNode); ok && id.Value == "data" {
-			if s, ok := m.Property.(*ast.StringNode); ok {
-				v.fields[s.Value] = true
-			} else {
-				v.dynamic = true
-			}
-		}
-	case *ast.IdentifierNode:
-		if m.Value == "clocks" || m.Value == "$env" {
-			v.clocks = true
-		}
-	}
-}
-
-// run evaluates a program against env with a panic guard.
+// run evaluates a program against env (guardlang.Run: a panic guard, the
+// memory budget and env's meter).
 func (p *program) run(env *guardEnv) (out any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -626,39 +322,7 @@ func (p *program) run(env *guardEnv) (out any, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if env.Meter != nil {
-		if err := env.Meter.reset(); err != nil {
-			return nil, err
-		}
-		defer func() {
-			if env.Meter.stop != nil {
-				out, err = nil, env.Meter.stop
-			}
-		}()
-	}
-	m := vmPool.Get().(*vm.VM)
-	defer putVM(m)
-	m.MemoryBudget = guardMemoryBudget
-	out, err = m.Run(prog, env)
-	if err != nil && strings.Contains(err.Error(), "memory budget exceeded") {
-		return nil, errBudget
-	}
-	return out, err
-}
-
-// vmPool holds expr VMs for reuse: Run resets a VM's stack, scopes and
-// memory count, so one evaluation does not allocate a VM and its stack.
-var vmPool = sync.Pool{New: func() any { return &vm.VM{} }}
-
-// putVM returns m to the pool without keeping the values of the last
-// evaluation alive.
-func putVM(m *vm.VM) {
-	clear(m.Stack[:cap(m.Stack)])
-	m.Stack = m.Stack[:0]
-	clear(m.Variables)
-	clear(m.Scopes)
-	m.Scopes = m.Scopes[:0]
-	vmPool.Put(m)
+	return guardlang.Run(prog, env, env.Meter)
 }
 
 func (p *program) runBool(env *guardEnv) (bool, error) {

@@ -5,23 +5,31 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // Replay rebuilds a case from the facts it was opened with and its events,
-// firing each event again through this engine. With the policy that made
-// the history it returns a case identical to the original. An event that
-// no longer fires, or fires differently, is a history_mismatch naming it.
+// firing each event again. Each event is judged under the policy it was
+// recorded under (its policy id and hash) when this engine knows it: its
+// own policy; for the default policy compiled alone, the released default
+// of that hash (a case recorded under an earlier release replays under
+// it); or an earlier policy registered with WithEarlierPolicies. Such an
+// event is rebuilt exactly, its policy identity and hash included, and a
+// clock it started keeps its dates when later events run under this
+// policy. An event that no longer fires, or fires differently, is a
+// history_mismatch naming it.
 //
-// Replay re-judges: it compares what the engine decides (times, actor,
-// trigger, states, data, facts), not who recorded the events. An event
-// recorded under another policy replays as long as this policy decides the
-// same, and the rebuilt events carry this engine's policy identity (so a
-// host can carry a case over to a new policy version). Signatures are not
-// compared or checked: a rebuilt event is unsigned, or signed by this
-// engine's signer (ed25519 is deterministic, so the key that signed a
-// history rebuilds it byte for byte). Verify is the check of where a
-// history came from; verify an imported history before replaying it with a
-// signing engine, which would otherwise vouch for it.
+// An event recorded under a policy this engine does not know is re-judged
+// under this engine's policy: it replays as long as this policy decides
+// the same (times, actor, trigger, states, data, facts), and the rebuilt
+// event carries this engine's policy identity (so a host can carry a case
+// over to another policy). Signatures are not compared or checked: a
+// rebuilt event is unsigned, or signed by this engine's signer (ed25519 is
+// deterministic, so the key that signed a history rebuilds it byte for
+// byte). Verify is the check of where a history came from; verify an
+// imported history before replaying it with a signing engine, which would
+// otherwise vouch for it.
 func (e *Engine) Replay(origin Facts, events []Event) (Case, error) {
 	return e.ReplayContext(context.Background(), origin, events)
 }
@@ -48,11 +56,25 @@ func (e *Engine) ReplayContext(ctx context.Context, origin Facts, events []Event
 	w.History = make([]Event, 0, len(events))
 	for i, ev := range events {
 		if ctx.Err() != nil {
-			se := stopError(errDeadline, fmt.Sprintf("replay at event %d", i+1))
+			se := stopError(guardlang.ErrDeadline, fmt.Sprintf("replay at event %d", i+1))
 			se.Pointer = fmt.Sprintf("/history/%d", i)
 			return Case{}, se
 		}
-		got, _, ferr := e.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, By: ev.By, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		j := e.policyFor(ev.PolicyID, ev.PolicyHash)
+		if j == nil {
+			j = e // a policy e does not know: re-judged under e's
+		}
+		aside := j.fitStates(e, &w)
+		var got Event
+		var ferr *Error
+		if i == 0 && ev.Trigger == ImportTrigger {
+			got, ferr = j.applyImport(&w, ev.Actor, ev.By, ev.At, ev.Data)
+		} else {
+			got, _, ferr = j.fire(ctx, &w, Firing{Trigger: ev.Trigger, Actor: ev.Actor, By: ev.By, At: ev.At, Data: ev.Data, Facts: ev.Facts})
+		}
+		for k := 0; k < len(aside); k += 2 {
+			w.States[aside[k]] = aside[k+1]
+		}
 		if ferr != nil && ferr.Code == CodeLimitExceeded {
 			// Stopped, not refused: the history may be sound.
 			ferr.Pointer = fmt.Sprintf("/history/%d", i)
@@ -73,6 +95,24 @@ func (e *Engine) ReplayContext(ctx context.Context, origin Facts, events []Event
 		}
 	}
 	return w, nil
+}
+
+// fitStates readies w for a firing under j, in a replay by e: when j is
+// another policy, w's tracks that j does not have (a later policy's) are
+// set aside, returned as track, state, ... to be put back after the
+// firing.
+func (j *Engine) fitStates(e *Engine, w *Case) []string {
+	if j.p == e.p {
+		return nil
+	}
+	var aside []string
+	for _, tk := range e.trackOrder {
+		if st, ok := w.States[tk]; ok && j.p.trackBy[tk] == nil {
+			aside = append(aside, tk, st)
+			delete(w.States, tk)
+		}
+	}
+	return aside
 }
 
 // sameEvent compares a replayed event with the recorded one on everything
@@ -112,9 +152,10 @@ func jsonEqual(a, b any) bool {
 
 // Verify checks a case's history: every event's hash, every chain link back
 // to the origin, that every event was recorded under this engine's policy
-// (its policy_id and policy_hash), its signature (below), and that replaying
-// the history from the origin reproduces the case's states, clocks,
-// decisions and facts. It names the first bad event.
+// or one it knows as an earlier version of it (its policy_id and
+// policy_hash; see Replay), its signature (below), and that replaying the
+// history from the origin, each event under its own policy, reproduces the
+// case's states, clocks, decisions and facts. It names the first bad event.
 //
 // Signatures: with WithVerifyKeys every event must carry a valid signature
 // by one of the keys (an unsigned event, one signed by another key and a
@@ -204,6 +245,8 @@ func (e *Engine) VerifyContext(ctx context.Context, c Case) (rep VerifyReport) {
 		rep.Reason = "the case's clocks do not match its history"
 	case !(len(got.Decisions) == 0 && len(c.Decisions) == 0) && !jsonEqual(got.Decisions, c.Decisions):
 		rep.Reason = "the case's decisions do not match its history"
+	case !(len(got.Exceptions) == 0 && len(c.Exceptions) == 0) && !jsonEqual(got.Exceptions, c.Exceptions):
+		rep.Reason = "the case's exceptions do not match its history"
 	default:
 		rep.OK = true
 	}

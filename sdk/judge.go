@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // One judge decides whether a role may fire a trigger, for Fire and for
@@ -43,6 +44,10 @@ type judgement struct {
 	firing Firing
 	w      *Case
 	atErr  error
+	// subj, when subjSet, is the decision a per-decision trigger is judged
+	// on (Permitted tries each); otherwise judge names it (nameDecision).
+	subj    int
+	subjSet bool
 }
 
 // stage is where judge stopped.
@@ -67,6 +72,9 @@ type verdict struct {
 	// as checked (Fire).
 	env *guardEnv
 	in  firingInput
+	// subj is the decision the firing acts on (perdecision.go), or
+	// noSubject.
+	subj int
 	// failed are the blocking guards that do not hold, warns the advisory
 	// ones, in policy order; needs the payload fields of the guards not run.
 	failed []GuardFailure
@@ -78,6 +86,9 @@ type verdict struct {
 	stop     *Error
 	stopped  *guard
 	deadline bool
+	// asYoungPerson: the family rights rule records a parent's firing as
+	// the young person's act (rights.go).
+	asYoungPerson bool
 }
 
 // judge authorises the actor, checks the track's state, checks the firing
@@ -87,7 +98,27 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 	if aerr := e.authorise(ctx, t, j.actor, j.c, j.at, j.today, j.haveAt, j.locale); aerr != nil {
 		return verdict{stage: stageAuthorise, refusal: aerr}
 	}
-	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID]}
+	var rv rightsVerdict
+	if j.haveAt {
+		rv = familyRights(t, j.actor, j.c, j.today, j.firing.Data, j.fires)
+		if rv.refusal != nil {
+			return verdict{stage: stageAuthorise, refusal: rv.refusal}
+		}
+	}
+	v := verdict{stage: stageState, from: j.c.States[t.track.def.ID], subj: j.subj, asYoungPerson: rv.asYoungPerson}
+	if rv.needs != "" {
+		v.needs = map[string]bool{rv.needs: true}
+	}
+	if !j.subjSet {
+		subj, serr := e.subject(j.c, t, j.firing.Data, j.today)
+		if serr != nil {
+			return verdict{stage: stageInput, refusal: serr, subj: noSubject}
+		}
+		v.subj = subj
+	}
+	if e.isPerDecision(t) {
+		v.from = e.decisionState(j.c, v.subj)
+	}
 	if !t.track.m.CanFire(v.from, t.def.ID) {
 		return v
 	}
@@ -98,6 +129,7 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 			return v
 		}
 	}
+	v.env = e.subjectEnv(v.env, j.c, v.subj)
 	v.stage = stageGuards
 	e.runGuards(j, &v)
 	return v
@@ -127,7 +159,7 @@ func (e *Engine) runGuards(j *judgement, v *verdict) {
 			continue
 		}
 		if se := stopError(gerr, "guard "+g.def.ID); se != nil {
-			v.stop, v.stopped, v.deadline = se, g, errors.Is(gerr, errDeadline)
+			v.stop, v.stopped, v.deadline = se, g, errors.Is(gerr, guardlang.ErrDeadline)
 			return
 		}
 		reason := reasonIn(g.def, j.locale)

@@ -17,7 +17,7 @@ func lintExpr(c *compiled, pr *program, layer int, path, what string, d *diag) {
 		return
 	}
 	node := pr.node
-	l := &linter{c: c, report: func(code string, n ast.Node, format string, args ...any) {
+	l := &linter{c: c, report: func(code Code, n ast.Node, format string, args ...any) {
 		d.addCol(code, path, layer, n.Location().From+1, "%s: %s", what, fmt.Sprintf(format, args...))
 	}}
 	ast.Walk(&node, l)
@@ -25,7 +25,7 @@ func lintExpr(c *compiled, pr *program, layer int, path, what string, d *diag) {
 
 type linter struct {
 	c      *compiled
-	report func(code string, n ast.Node, format string, args ...any)
+	report func(code Code, n ast.Node, format string, args ...any)
 }
 
 func (l *linter) trackIDs() []string {
@@ -192,7 +192,7 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
 	}
 	var out []Problem
-	addP := func(code string, layer int, path, id, format string, args ...any) {
+	addP := func(code Code, layer int, path, id, format string, args ...any) {
 		if acknowledged(srcs[layer].policy, code, id) {
 			return
 		}
@@ -237,6 +237,6 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 
 // acknowledged reports whether p keeps the lint code on id
 // (Policy.Acknowledge): the author has looked at it.
-func acknowledged(p Policy, code, id string) bool {
-	return slices.ContainsFunc(p.Acknowledge, func(a Acknowledgement) bool { return a.Code == code && a.ID == id })
+func acknowledged(p Policy, code Code, id string) bool {
+	return slices.ContainsFunc(p.Acknowledge, func(a Acknowledgement) bool { return a.Code == string(code) && a.ID == id })
 }

@@ -3,9 +3,11 @@ package sdk
 import (
 	"crypto/ed25519"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sendflow/sendflow/internal/textclip"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // Option configures an Engine: given to CompileWith, or to Engine.With to
@@ -25,6 +27,11 @@ type options struct {
 	// locale is the language of guard reasons when a call names none;
 	// empty means DefaultLocale.
 	locale string
+	// earlier are the earlier policies Replay and Verify know
+	// (WithEarlierPolicies); earlierSrc those given to this
+	// CompileWith or With, not yet compiled.
+	earlier    []*Engine
+	earlierSrc [][]PolicySource
 }
 
 // Limits bounds the work guard expressions may do. A zero field takes its
@@ -93,6 +100,50 @@ func WithLocale(locale string) Option {
 	return func(o *options) { o.locale = locale }
 }
 
+// WithEarlierPolicies registers policies the host recorded histories
+// under before it changed its policy: each is a layer list compiled as
+// Compile compiles it (the embedded default first, then the layers),
+// except that a list whose first layer is the exact text of a released
+// default (ReleasedDefault) is compiled on that default instead. Replay
+// and Verify judge an event recorded under one of them (its policy id and
+// hash) under it; a registered policy no event names is never used.
+// CompileWith and With compile them, and refuse one that does not compile
+// with its error (the message naming which).
+func WithEarlierPolicies(layers ...[]PolicySource) Option {
+	return func(o *options) {
+		for _, l := range layers {
+			o.earlierSrc = append(o.earlierSrc, append([]PolicySource(nil), l...))
+		}
+	}
+}
+
+// compileEarlier compiles the policies given to WithEarlierPolicies.
+func (o *options) compileEarlier() error {
+	if len(o.earlierSrc) == 0 {
+		return nil
+	}
+	all := append([]*Engine(nil), o.earlier...)
+	lim := o.limits.orDefault()
+	for i, layers := range o.earlierSrc {
+		var e *Engine
+		var err error
+		// A list that starts with a released default's text is compiled on it.
+		if len(layers) > 0 && releasedDefaultOf(yamlSum(layers[0].Data), true) != nil {
+			e, err = compileOn(&layers[0], false, layers[1:], lim.GuardCost, lim.CallSteps)
+		} else {
+			e, err = compilePolicy(false, layers, lim.GuardCost, lim.CallSteps)
+		}
+		if err != nil {
+			ae := AsError(err) // a new error of the compile's own
+			ae.Message = "earlier policy " + strconv.Itoa(i+1) + " (WithEarlierPolicies): " + ae.Message
+			return ae
+		}
+		all = append(all, e)
+	}
+	o.earlier, o.earlierSrc = all, nil
+	return nil
+}
+
 // check refuses options that could not work: a bad key (checkKeys) or an
 // unknown locale.
 func (o *options) check() error {
@@ -109,6 +160,7 @@ func (o *options) check() error {
 func buildOptions(base options, opts []Option) options {
 	o := base
 	o.verifyKeys = append([]ed25519.PublicKey(nil), base.verifyKeys...)
+	o.earlierSrc = nil
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
@@ -123,6 +175,9 @@ func buildOptions(base options, opts []Option) options {
 func CompileWith(sources []PolicySource, opts ...Option) (*Engine, error) {
 	o := buildOptions(options{}, opts)
 	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if err := o.compileEarlier(); err != nil {
 		return nil, err
 	}
 	lim := o.limits.orDefault()
@@ -145,11 +200,14 @@ func (e *Engine) With(opts ...Option) (*Engine, error) {
 	if err := out.opt.check(); err != nil {
 		return nil, err
 	}
+	if err := out.opt.compileEarlier(); err != nil {
+		return nil, err
+	}
 	limit := out.opt.limits.orDefault().GuardCost
 	var probs []Problem
 	for _, c := range e.p.costs {
 		if c.cost > limit {
-			probs = append(probs, Problem{Code: "too_costly", Message: fmt.Sprintf("expression %s: %s", clipExpr(c.src), tooCostly(c.cost, limit).msg)})
+			probs = append(probs, Problem{Code: "too_costly", Message: fmt.Sprintf("expression %s: %s", clipExpr(c.src), guardlang.TooCostly(c.cost, limit).Msg)})
 		}
 	}
 	calls := out.opt.limits.orDefault().CallSteps

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
+	guardlang "github.com/sendflow/sendflow/sdk/internal/guard"
 )
 
 // Permitted judges every trigger for one role as of asOf: allowed or not
@@ -83,10 +84,13 @@ func (e *Engine) permission(ctx context.Context, j *judgement, t *trigger) (Perm
 		return pm, nil
 	}
 	if ctx.Err() != nil {
-		return Permission{}, stopError(errDeadline, "permitted")
+		return Permission{}, stopError(guardlang.ErrDeadline, "permitted")
 	}
 	j.t = t
-	v := e.judge(ctx, j)
+	v := e.judgeAny(ctx, j)
+	if e.isPerDecision(t) && v.subj >= 0 && v.subj < len(j.c.Decisions) {
+		pm.Decision = j.c.Decisions[v.subj].ID()
+	}
 	switch v.stage {
 	case stageAuthorise:
 		aerr := v.refusal
@@ -135,4 +139,34 @@ func (v *verdict) permission(pm Permission) (Permission, *Error) {
 		pm.Allowed = true
 	}
 	return pm, nil
+}
+
+// judgeAny judges j's trigger; a per-decision trigger is permitted when it
+// is for at least one decision. Each open decision is tried, then the most
+// recent: the first allowed verdict is the answer, else the first whose
+// guards failed, else the most recent decision's.
+func (e *Engine) judgeAny(ctx context.Context, j *judgement) verdict {
+	w := j.c
+	if !e.isPerDecision(j.t) || len(w.Decisions) < 2 {
+		j.subjSet = false
+		return e.judge(ctx, j)
+	}
+	defer func() { j.subj, j.subjSet = 0, false }()
+	day, last := j.today.String(), len(w.Decisions)-1
+	tr := e.p.perDecision
+	var refused *verdict
+	for i := 0; i <= last; i++ {
+		if i < last && e.decisionState(w, i) == tr.initial && !e.anyRunsTo(w, tr.def.PerDecision.TimeToAppeal, i, day) {
+			continue // closed: nothing can be done on it
+		}
+		j.subj, j.subjSet = i, true
+		v := e.judge(ctx, j)
+		switch {
+		case v.stage == stageGuards && (len(v.failed) == 0 || v.stop != nil):
+			return v
+		case refused == nil && (v.stage != stageState || i == last):
+			refused = &v
+		}
+	}
+	return *refused
 }

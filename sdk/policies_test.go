@@ -99,11 +99,11 @@ triggers:
         reason: "x"
         reasons: {cyy: "y", en: "z"}
 `)
-	var codes []string
+	var codes []sdk.Code
 	for _, p := range se.Problems {
 		codes = append(codes, p.Code)
 	}
-	assert.Equal(t, []string{"bad_locale", "bad_locale"}, codes)
+	assert.Equal(t, []sdk.Code{"bad_locale", "bad_locale"}, codes)
 	assert.Contains(t, se.Problems[0].Message, `did you mean "cy"?`)
 	assert.Contains(t, se.Problems[1].Message, `reasons.en`)
 }
@@ -144,10 +144,55 @@ tracks:
 clocks:
   - {id: ehc_final_plan, kind: window}
 `, "floor.yaml:3:"},
+	{"an exception reason statute does not list for the clock", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_final_plan, exceptions: [{reason: exceptional_personal_circumstances}, {reason: late_representations}]}
+`, "floor.yaml:3:"},
+	{"a shorter absence excusing a miss", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_decision_to_assess, exceptions: [{reason: absent_from_area, min_days: 14}]}
+`, "floor.yaml:3:"},
+	{"a closure excusing a miss without its advice condition", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: ehc_no_plan_notice, exceptions: [{reason: institution_closed, min_days: 28}]}
+`, "floor.yaml:3:"},
+	{"exceptions to a clock statute allows none for", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_report, exceptions: [{reason: exceptional_personal_circumstances}]}
+`, "floor.yaml:3:"},
+	{"a new request that keeps the earlier exceptions", sdk.RuleProcessKept, `id: x
+triggers:
+  - id: ehc.brought_to_attention
+    effects: {start: [ehc_decision_to_assess, ehc_no_plan_notice, ehc_final_plan]}
+`, "floor.yaml:3:"},
+	{"duty turned into guidance", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, kind: advisory}
+`, "floor.yaml:3:"},
+	{"advice due 1 week before the meeting, not 2", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, unit: weeks_before, length: 1}
+`, "floor.yaml:3:"},
+	{"post-16 transfer reviewed 4 months before, not 5", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: post16_transfer, unit: months_before, length: 4}
+`, "floor.yaml:3:"},
+	{"transfer out on a rule of the policy's own", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: transfer_out, before: 'add_days(data.move_date, 1)'}
+`, "floor.yaml:3:"},
+	{"advice due the day before the meeting", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, unit: before}
+`, "floor.yaml:3:"},
+	{"advice counted back from another date", sdk.RuleClockNotLengthened, `id: x
+clocks:
+  - {id: review_advice, before: 'add_days(data.meeting_date, 7)'}
+`, "floor.yaml:3:"},
 	{"statutory clock no longer started", sdk.RuleClockNotLengthened, `id: x
 triggers:
   - id: ehc.requested
-    effects: {start: [ehc_decision_to_assess]}
+    effects: {start: [ehc_decision_to_assess], reset_exceptions: true}
 `, "floor.yaml:3:"},
 	{"required data field on a parent's EHC request", sdk.RuleEHCRequestUnguarded, `id: x
 triggers:
@@ -241,11 +286,12 @@ triggers:
 triggers:
   - id: dispute.tribunal_decided
     branches:
-      - {when: 'data.order == "assess" && states.ehc == "refused"', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
+      - {when: 'data.order == "assess" && (states.ehc == "refused" || decision in ["refusal_to_assess", "refusal_to_reassess"])', effects: {start: [order_assess, order_no_plan_notice, order_final_plan]}}
       - {when: 'data.order == "assess"', effects: {start: [order_assess]}}
-      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan]}}
+      - {when: 'data.order == "make_plan"', effects: {start: [order_make_plan, order_make_plan_final]}}
       - {when: 'data.order == "amend"', effects: {start: [order_amend]}}
       - {when: 'data.order == "change_school"', effects: {start: [order_change_school]}}
+      - {when: 'data.order == "continue_and_amend"', effects: {start: [order_amend]}}
 `, "floor.yaml:3:"},
 	{"maintain taken out of the review decisions", sdk.RuleProcessKept, `id: x
 triggers:
@@ -258,6 +304,20 @@ triggers:
   - id: dispute.appeal_registered
     payload:
       - {name: placement_only, type: string, enum: [confirmed_by_la]}
+      - {name: decision, type: string}
+      - {name: time_extended, type: boolean, roles: [tribunal]}
+`, "floor.yaml:3:"},
+	{"disputes no longer per decision", sdk.RuleDecisionKept, `id: x
+tracks:
+  - {id: dispute, per_decision: {time_to_appeal: [appeal_window]}}
+`, "floor.yaml:3:"},
+	{"the plan ceases on another decision's dispute", sdk.RuleDecisionKept, `id: x
+triggers:
+  - {id: plan.ceased, on_decision: plan_contents}
+`, "floor.yaml:3:"},
+	{"mediation named by the appeal window, not R33", sdk.RuleDecisionKept, `id: x
+triggers:
+  - {id: dispute.mediation_requested, decision_open: [appeal_window]}
 `, "floor.yaml:3:"},
 	{"the authority may withdraw a family's appeal", sdk.RuleProcessKept, `id: x
 triggers:
@@ -274,7 +334,7 @@ triggers:
 	{"a review invitation that ends the annual review clock", sdk.RuleProcessKept, `id: x
 triggers:
   - id: plan.review_invited
-    effects: {stop: [annual_review]}
+    effects: {start: [review_advice], stop: [review_notice, annual_review]}
 `, "floor.yaml:3:"},
 	{"a working day made a holiday", sdk.RuleClockNotLengthened, `id: x
 holidays: [2027-01-01, 2027-03-26, 2027-03-29, 2027-05-03, 2027-05-31, 2027-06-17, 2027-08-30, 2027-12-27, 2027-12-28]
@@ -288,6 +348,7 @@ func TestStatutoryFloorRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { checkFloorBreach(t, tc) })
 	}
 	checkFloorAllowsTightening(t)
+	checkFloorAllowsFewerExceptions(t)
 	checkFloorHolidaysOfOtherYears(t)
 }
 
@@ -299,7 +360,7 @@ func checkFloorBreach(t *testing.T, tc floorBreach) {
 	assert.Equal(t, sdk.CodeStatutoryFloor, se.Code)
 	require.NotEmpty(t, se.Problems)
 	p := se.Problems[0]
-	assert.Equal(t, "statutory_floor", p.Code)
+	assert.Equal(t, sdk.Code("statutory_floor"), p.Code)
 	assert.Contains(t, p.Message, "statutory floor rule ")
 	assert.Contains(t, p.Message, tc.rule)
 	assert.Contains(t, p.Location, tc.loc)
@@ -329,6 +390,8 @@ func checkFloorAllowsTightening(t *testing.T) {
 	compileOverlay(t, `id: ok
 clocks:
   - {id: ehc_decision_to_assess, unit: working_days, length: 25}
+  - {id: review_advice, unit: weeks_before, length: 3}
+  - {id: post16_transfer, unit: weeks_before, length: 26}
 triggers:
   - id: ehc.requested
     guards:
@@ -342,6 +405,35 @@ triggers:
     from: [active]
     roles: [la_officer]
 `)
+}
+
+// checkFloorAllowsFewerExceptions: an overlay may narrow a clock's
+// exceptions (fewer reasons, longer minimum periods), and a narrowed list
+// is what the engine applies.
+func checkFloorAllowsFewerExceptions(t *testing.T) {
+	e := compileOverlay(t, `id: narrow
+clocks:
+  - {id: ehc_decision_to_assess, exceptions: [{reason: absent_from_area, min_days: 35}]}
+`)
+	c := e.NewCase(sdk.Facts{Child: sdk.Child{DateOfBirth: "2018-03-02"}})
+	for _, f := range []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+		{Trigger: "ehc.exception_recorded", Actor: "la_officer", At: "2026-01-06", Data: map[string]any{"reason": "exceptional_personal_circumstances"}},
+	} {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err)
+		c = o.Case
+	}
+	r, err := e.Clocks(c, "2026-02-17")
+	require.NoError(t, err)
+	st := map[string]sdk.ClockState{}
+	for _, cl := range r.Clocks {
+		st[cl.Key] = cl.Status
+	}
+	assert.Equal(t, sdk.ClockMissed, st["ehc_decision_to_assess"], "the overlay no longer lists the reason")
+	assert.Equal(t, sdk.ClockRunning, st["ehc_final_plan"])
+	assert.Empty(t, c.Clocks["ehc_decision_to_assess"].Exception)
+	assert.Equal(t, "exceptional_personal_circumstances", c.Clocks["ehc_final_plan"].Exception, "the default's list for the 20 weeks")
 }
 
 // checkFloorHolidaysOfOtherYears: a family's window may be lengthened, and
@@ -364,7 +456,7 @@ holidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-08-2
 		c = o.Case
 	}
 	// 3 working days from Thu 10 April 2031 over Easter: 15, 16, 17 April.
-	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate"].Due)
+	assert.Equal(t, "2031-04-17", c.Clocks["mediation_certificate.d2"].Due)
 	// A weekday that is not a bank holiday is refused in any year.
 	se := overlayErr(t, "h.yaml", "id: h\nholidays: [2031-01-01, 2031-04-11, 2031-04-14, 2031-05-05, 2031-05-26, 2031-06-18, 2031-08-25, 2031-12-25, 2031-12-26]\n")
 	assert.Contains(t, se.Problems[0].Message, sdk.RuleClockNotLengthened)
@@ -384,7 +476,7 @@ tracks:
 	assert.Equal(t, sdk.CodeUnknownTrigger, se.Code)
 	assert.Contains(t, se.Message, "disables")
 	require.Len(t, se.Problems, 1)
-	assert.Equal(t, "track_disabled", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("track_disabled"), se.Problems[0].Code)
 	perms, err := e.Permitted(c, "senco", "2026-01-05")
 	require.NoError(t, err)
 	for _, p := range perms {
@@ -413,7 +505,10 @@ triggers:
     from: [considerng]
     to: applied
 `)
-	want := []struct{ code, hint, loc string }{
+	want := []struct {
+		code      sdk.Code
+		hint, loc string
+	}{
 		{"unknown_state", `did you mean "exhausted"?`, "typos.yaml:5:39"},
 		{"unknown_fact", `did you mean "date_of_birth"?`, "typos.yaml:5:"},
 		{"unknown_fact", `did you mean "evidence"?`, "typos.yaml:7:"},
@@ -454,7 +549,10 @@ func hostileGuard(expr string) string {
 }
 
 // hostileRejected are guards refused at compile, with the problem code.
-var hostileRejected = map[string]struct{ expr, code string }{
+var hostileRejected = map[string]struct {
+	expr string
+	code sdk.Code
+}{
 	"nested count over a list":     {`count(evidence, count(evidence, # == "sdq") > 0) > 0`, "nested_loop"},
 	"nested filter over a range":   {`len(filter(1..1000, len(filter(1..1000, # > 0)) > 0)) > 0`, "nested_loop"},
 	"string doubling with let":     {`let s = "xx"; let s2 = s + s; let s3 = s2 + s2; len(s3) > 0`, "forbidden"},
@@ -495,7 +593,7 @@ func TestHostileGuardsAreBounded(t *testing.T) {
 func checkHugeListGuard(t *testing.T) *sdk.Engine {
 	se := overlayErr(t, "hostile.yaml", hostileGuard(`len(1..100000000) > 0`))
 	require.NotEmpty(t, se.Problems)
-	assert.Equal(t, "too_costly", se.Problems[0].Code)
+	assert.Equal(t, sdk.Code("too_costly"), se.Problems[0].Code)
 	e, err := sdk.CompileWith([]sdk.PolicySource{{Name: "hostile.yaml", Data: []byte(hostileGuard(`len(1..100000000) > 0`))}},
 		sdk.WithLimits(sdk.Limits{GuardCost: 1 << 40, CallSteps: 1 << 40}))
 	require.NoError(t, err)
@@ -593,7 +691,7 @@ clocks:
 		{"keys.yaml:8:52", `did you mean "length"?`},
 	}
 	for i, w := range want {
-		assert.Equal(t, "unknown_key", se.Problems[i].Code)
+		assert.Equal(t, sdk.Code("unknown_key"), se.Problems[i].Code)
 		assert.Equal(t, w.loc, se.Problems[i].Location)
 		assert.Contains(t, se.Problems[i].Message, w.hint)
 		assert.Contains(t, se.Problems[i].Snippet, "^")

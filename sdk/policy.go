@@ -130,6 +130,32 @@ type TrackDef struct {
 	// triggers, shorter duties and longer windows there, and nothing else.
 	// Only the default policy's marks count.
 	Statutory bool `json:"statutory,omitempty"`
+	// PerDecision makes the track one instance per appealable decision
+	// (the dispute track): each decision "d<seq>" keeps its own state on
+	// its Decision record, a firing names the decision by data "decision"
+	// (or the naming rule, docs/decisions.md), and Case.States holds the
+	// unqualified view: the state of the most recent decision whose state
+	// is not the initial one.
+	PerDecision *PerDecision `json:"per_decision,omitempty"`
+}
+
+// PerDecision configures a per-decision track (TrackDef.PerDecision).
+type PerDecision struct {
+	// TimeToAppeal are the clocks whose latest due date is the time to
+	// appeal a decision (HESC r20(1)(c)): a decision is open while its
+	// track is not at the initial state or one of them has not ended.
+	TimeToAppeal []string `json:"time_to_appeal"`
+	// TimedStates are the states (besides the initial one) from which the
+	// naming rule picks a decision only while its time to appeal has not
+	// ended (certificate_issued).
+	TimedStates []string `json:"timed_states,omitempty"`
+	// Start are the per-decision clocks every decision starts besides the
+	// policy's appeal_clock (R33's mediation_contact).
+	Start []string `json:"start,omitempty"`
+	// OrderField is the data field whose value a firing records on the
+	// decision as its order (the Tribunal's order), read by guards as
+	// decision_order.
+	OrderField string `json:"order_field,omitempty"`
 }
 
 // StateDef is one state, possibly with sub-states.
@@ -150,28 +176,74 @@ type ClockDef struct {
 	ID string `json:"id"`
 	// Description says what must happen by the due date.
 	Description string `json:"description,omitempty"`
-	// Kind is "duty" (default) or "window" (ends by itself).
+	// Kind is "duty" (default), "window" (ends by itself) or "advisory"
+	// (guidance: a miss is a warning, not a statutory miss).
 	Kind ClockKind `json:"kind,omitempty"`
 	// Unit is weeks, days, days_beginning_with, months, months_starting_with,
-	// working_days, or before (a fixed date given by Before).
+	// working_days, working_days_beginning_with (counted from the start), or
+	// before, weeks_before, months_before (counted back from the date D
+	// given by Before: the day before D, or Length weeks or months before it).
 	Unit string `json:"unit"`
 	// Length is how many units; LengthParam names a parameter instead.
 	Length      int    `json:"length,omitempty"`
 	LengthParam string `json:"length_param,omitempty"`
 	// Before is an expression giving the date D of a "before D" deadline
-	// (the clock is due the day before D).
+	// (unit before: due the day before D; weeks_before, months_before: due
+	// Length weeks or months before D, D not counted).
 	Before string `json:"before,omitempty"`
+	// When is a boolean expression: when set, a trigger starts (or
+	// restarts) the clock only if it holds at that firing, e.g. the
+	// six-monthly review of a child under 5 (CoP 9.178).
+	When string `json:"when,omitempty"`
 	// TribunalMoves applies the HESC r12 moves to the due date.
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).
 	PerSource bool `json:"per_source,omitempty"`
-	// Excusable means a recorded exception excuses a miss (R10(4)).
+	// PerDecision makes one clock per appealable decision, keyed
+	// "clock.dN" ("clock.source.dN" when also per source): started by a
+	// decision for it, or by a per-decision track's firing for the decision
+	// it names. An unqualified id names the latest started instance.
+	PerDecision bool `json:"per_decision,omitempty"`
+	// Excusable means any exception recorded on the clock while it runs
+	// (Effects.Except) excuses a miss. A clock with Exceptions ignores it.
 	Excusable bool `json:"excusable,omitempty"`
+	// Exceptions lists the reasons that excuse a miss, each with its own
+	// conditions (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45): an
+	// exception recorded on the case (Case.Exceptions) excuses the clock
+	// only if its reason is listed here and its period overlaps the clock's
+	// run before due. An overlay may narrow the list, never widen it.
+	Exceptions []ExceptionRule `json:"exceptions,omitempty"`
 	// Statutory marks a clock set by law; a policy may shorten but not
 	// lengthen it.
 	Statutory bool `json:"statutory,omitempty"`
 	// Citation is the source of the time limit.
 	Citation string `json:"citation,omitempty"`
+}
+
+// ExceptionRule is one reason that excuses a clock's miss
+// (ClockDef.Exceptions).
+type ExceptionRule struct {
+	// Reason is the exception's reason, the data field reason of the
+	// trigger that records it.
+	Reason string `json:"reason"`
+	// MinDays is the shortest period that counts: an exception whose until
+	// is fewer days after its since excuses nothing (an open exception has
+	// no end yet, so it counts until it is ended).
+	MinDays int `json:"min_days,omitempty"`
+	// AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational")
+	// whose start is the default of the exception's advice_requested_on:
+	// the reason excuses only when that date lies between since and until,
+	// each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the
+	// closed institution for advice from a week before it closed until a
+	// week before it reopened).
+	AdviceClock      string `json:"advice_clock,omitempty"`
+	AdviceDaysBefore int    `json:"advice_days_before,omitempty"`
+	// StartedBy limits the rule to a clock started by one of these
+	// triggers; NotStartedBy leaves out a clock started by one of them
+	// (R44(3) and R45 list different reasons for the same order clock,
+	// made by an order or by an unopposed appeal).
+	StartedBy    []string `json:"started_by,omitempty"`
+	NotStartedBy []string `json:"not_started_by,omitempty"`
 }
 
 // TriggerDef declares a trigger: where it may fire from, who may fire it,
@@ -199,6 +271,21 @@ type TriggerDef struct {
 	Branches []Branch `json:"branches,omitempty"`
 	// Citation is the legal or local source.
 	Citation string `json:"citation,omitempty"`
+	// DecisionOpen, on a per-decision track's trigger, names the clocks of
+	// which one must not have ended for the naming rule to pick a decision
+	// whose state is the initial one (R33's mediation_contact for a
+	// mediation trigger); empty means the track's time to appeal.
+	DecisionOpen []string `json:"decision_open,omitempty"`
+	// DecisionStates are the from-states in which the naming rule picks a
+	// decision without looking at DecisionOpen's clocks; in every other
+	// state, when DecisionOpen is set, one of them must be open
+	// (dispute.order_complied: a decided dispute, or an agreement's order
+	// clock open in any state).
+	DecisionStates []string `json:"decision_states,omitempty"`
+	// OnDecision, on a trigger of another track, makes its guards read the
+	// per-decision view of the latest decision of this kind (plan.ceased
+	// reads its cease decision's dispute and clocks).
+	OnDecision string `json:"on_decision,omitempty"`
 	// FamilyRight marks a trigger by which a parent or young person uses a
 	// statutory right (requesting an assessment, seeking mediation,
 	// appealing), or a step someone else takes on the family's behalf. The
@@ -207,6 +294,11 @@ type TriggerDef struct {
 	// default policy's marks count: in an overlay the field is ignored, so
 	// an overlay can neither mark nor unmark a trigger.
 	FamilyRight *FamilyRight `json:"family_right,omitempty"`
+	// SEN2 names what the trigger is to the DfE SEN2 return (sdk/report):
+	// request, assess, plan_issued, mediation, ... (docs/sen2.md lists
+	// them). Only the default policy's marks count: in an overlay the field
+	// is ignored, so the return reads every case the same way.
+	SEN2 string `json:"sen2,omitempty"`
 }
 
 // FamilyRight says which statutory right a trigger is the family's way of
@@ -226,6 +318,15 @@ type FamilyRight struct {
 	// bringing a child to the LA's attention); empty means parent and
 	// young_person, or every role of the trigger when ByOthers.
 	Roles []string `json:"roles,omitempty"`
+	// PassesToYoungPerson marks a family rights trigger (LIFECYCLE.md
+	// "Family rights triggers"): before compulsory school age ends the
+	// right is the parent's, after it the young person's (CFA s83(2)),
+	// with a parent acting only on the young person's written authority
+	// (data on_behalf_of) or while the young person lacks capacity, and a
+	// deputy or attorney then acting as parent (data acting_as; CFA s80,
+	// R64). Such a trigger declares both data fields. Overlays cannot
+	// change the mark (statutory floor).
+	PassesToYoungPerson bool `json:"passes_to_young_person,omitempty"`
 }
 
 // Branch is one conditional outcome of a trigger.
@@ -252,6 +353,12 @@ type FieldDef struct {
 	Min      *float64 `json:"min,omitempty"`
 	Max      *float64 `json:"max,omitempty"`
 	MinItems int      `json:"min_items,omitempty"`
+	// NotAfterAt refuses a date later than the firing's own date
+	// (invalid_input), e.g. an exception's since.
+	NotAfterAt bool `json:"not_after_at,omitempty"`
+	// Roles limits who may set the field (empty: every role of the
+	// trigger); another role setting it is invalid_input.
+	Roles []string `json:"roles,omitempty"`
 	// Description says what it holds.
 	Description string `json:"description,omitempty"`
 }
@@ -298,12 +405,27 @@ type Effects struct {
 	// Void ends running clocks whose duty never arose: they show cancelled
 	// even when past their due date.
 	Void []ClockRef `json:"void,omitempty"`
-	// Except records an exception (the data field Reason) on running clocks.
+	// Except records an exception on the case (Case.Exceptions: the data
+	// fields reason, since, until, advice_requested_on), which excuses the
+	// clocks whose Exceptions rules it meets; on the listed clocks that are
+	// Excusable without rules it also marks the running ones (Clock.Exception).
 	Except []ClockRef `json:"except,omitempty"`
+	// EndException ends the case's open exception: its until is the data
+	// field until, or the firing's date.
+	EndException bool `json:"end_exception,omitempty"`
+	// ResetExceptions starts a new request with no exception: the
+	// exceptions recorded so far excuse no clock started from the firing's
+	// date on (a new request starts with none).
+	ResetExceptions bool `json:"reset_exceptions,omitempty"`
 	// SetStates moves other tracks directly (e.g. plan → active).
 	SetStates map[string]string `json:"set_states,omitempty"`
 	// Decision records an appealable decision and starts the appeal window.
 	Decision string `json:"decision,omitempty"`
+	// Note, on a per-decision track's trigger, records a note on the
+	// decision it acts on (Decision.notes, read by guards as decision_notes),
+	// e.g. that the LA responded to the appeal (R45(1)). A decision's notes
+	// are cleared when its dispute returns to the initial state.
+	Note string `json:"note,omitempty"`
 }
 
 // ClockRef names a clock, and for per-source clocks the data field holding
@@ -311,6 +433,15 @@ type Effects struct {
 type ClockRef struct {
 	Clock  string `json:"clock"`
 	Source string `json:"source,omitempty"`
+	// SourceActor, on a stop or cancel, names the per-source instance whose
+	// source is the firing actor's role (a recommendation answered by the
+	// body it was made to).
+	SourceActor bool `json:"source_actor,omitempty"`
+	// IfItem, on a start, starts the clock only when the list data field
+	// IfField holds this item (an R42 mediation agreement starts the clocks
+	// of the items agreed).
+	IfField string `json:"if_field,omitempty"`
+	IfItem  string `json:"if_item,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The

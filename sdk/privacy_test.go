@@ -84,6 +84,16 @@ var privacyFirings = []sdk.Firing{
 	{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-01-06", Facts: map[string]any{"id": []any{markerName}}},
 	{Trigger: "hnf.considered", Actor: "school", At: "2026-01-06", Data: map[string]any{"annual_provision_cost": markerText}},
 	{Trigger: "support.concern_raised", Actor: "young_person", At: "2026-01-06"},
+	// The capacity and age-limit facts: the representative is a person's name.
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"date_of_birth": "2004-01-01", "lacks_capacity": true, "representative": markerName}}},
+	{Trigger: "ehc.withdrawn", Actor: "young_person", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"date_of_birth": "2004-01-01", "lacks_capacity": true, "representative": markerName}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Data: map[string]any{"acting_as": markerName}, Facts: map[string]any{"child": map[string]any{"date_of_birth": "2004-01-01", "lacks_capacity": true, "representative": markerName}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Data: map[string]any{"on_behalf_of": markerName}, Facts: map[string]any{"child": map[string]any{"date_of_birth": "2004-01-01", "authorised_parent": true}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"representative": []any{markerName}}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"representative": strings.Repeat(markerName, 20)}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"lacks_capacity": markerText, "authorised_parent": markerName}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"post25_setting": markerName}}},
+	{Trigger: "ehc.withdrawn", Actor: "parent", At: "2026-01-06", Facts: map[string]any{"child": map[string]any{"apprenticeship_end": "19/07/2013", "course_end": markerName}}},
 }
 
 // privacyCases are req (a requested case) and cases carrying the markers in
@@ -102,7 +112,12 @@ func privacyCases(req sdk.Case) map[string]sdk.Case {
 			c.Clocks = map[string]sdk.Clock{markerName: c.Clocks["ehc_decision_to_assess"]}
 			return c
 		}(),
-		"bad due": {Clocks: map[string]sdk.Clock{"ehc_final_plan": {ID: "ehc_final_plan", StartedAt: markerDOB, Due: markerName}}},
+		"bad representative":     {Facts: sdk.Facts{Child: sdk.Child{Representative: markerName + "\xff"}}},
+		"long representative":    {Facts: sdk.Facts{Child: sdk.Child{Representative: strings.Repeat(markerName, 20)}}},
+		"bad post25 setting":     {Facts: sdk.Facts{Child: sdk.Child{Post25Setting: markerName}}},
+		"bad apprenticeship end": {Facts: sdk.Facts{Child: sdk.Child{ApprenticeshipEnd: "19/07/2013", CourseEnd: markerName}}},
+		"representative acting":  {Facts: sdk.Facts{Child: sdk.Child{DateOfBirth: "2004-01-01", LacksCapacity: true, Representative: markerName}}},
+		"bad due":                {Clocks: map[string]sdk.Clock{"ehc_final_plan": {ID: "ehc_final_plan", StartedAt: markerDOB, Due: markerName}}},
 	} {
 		cases[name] = c
 	}

@@ -143,16 +143,16 @@ func isKeyID(s string) bool {
 	return true
 }
 
-// policyMismatch says why event n's policy identity is not this engine's,
-// or "" when it is. It is the one place Verify decides which policies it
-// accepts: an engine that also accepts earlier policies would look the
-// (id, hash) pair up in a set here.
+// policyMismatch says why event n's policy identity is not one this
+// engine judges, or "" when it is: its own, a released default's (for a
+// default engine) or an earlier policy registered with
+// WithEarlierPolicies (policyFor, earlierdefaults.go).
 func (e *Engine) policyMismatch(n int, ev *Event) string {
 	switch {
+	case e.policyFor(ev.PolicyID, ev.PolicyHash) != nil:
+		return ""
 	case ev.PolicyID != e.p.id:
 		return fmt.Sprintf("event %d was recorded under another policy, %s, not %q, the policy this engine runs", n, clip(ev.PolicyID), e.p.id)
-	case ev.PolicyHash != e.p.hash && !e.isEarlierDefault(ev.PolicyID, ev.PolicyHash):
-		return fmt.Sprintf("event %d was recorded under another version of policy %q: its policy hash is not this engine's", n, e.p.id)
 	}
-	return ""
+	return fmt.Sprintf("event %d was recorded under another version of policy %q: its policy hash is neither this engine's nor one of the earlier policies it knows (the released defaults, for the default policy alone; those registered with WithEarlierPolicies)", n, e.p.id)
 }

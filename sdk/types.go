@@ -1,5 +1,7 @@
 package sdk
 
+import "strconv"
+
 // This file holds the plain, JSON-serialisable values the engine reads and
 // writes. None of them names a third-party type, so hosts can store them in
 // their own database as they are.
@@ -27,6 +29,28 @@ type Child struct {
 	// YearGroup is the national curriculum year: reception is 0, nursery -1.
 	// It is a pointer because reception (0) is not the same as unknown.
 	YearGroup *int `json:"year_group,omitempty"`
+	// LacksCapacity is true when the young person lacks capacity (MCA
+	// s2-s3) for the matter at hand: the alternative person, their deputy
+	// or attorney (Representative) or else a parent, acts for them (CFA
+	// s80; R64). One value, judged at each firing's date.
+	LacksCapacity bool `json:"lacks_capacity,omitempty"`
+	// Representative names the young person's deputy or attorney (CFA
+	// s80(6)), who fires as "parent" with data acting_as: representative
+	// while LacksCapacity is true. It is personal data: the engine never
+	// echoes it.
+	Representative string `json:"representative,omitempty"`
+	// AuthorisedParent is true when the young person has authorised a
+	// parent in writing to act for them (CoP ch. 8): a parent's firing
+	// with data on_behalf_of: young_person is then the young person's act.
+	AuthorisedParent bool `json:"authorised_parent,omitempty"`
+	// Post25Setting is where a young person over 25 is educated or trained,
+	// for the R46(1) age limit: "fe" (further education, the default),
+	// "apprenticeship" or "other".
+	Post25Setting string `json:"post25_setting,omitempty"`
+	// ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an
+	// apprenticeship or other course is expected to end (R46(1)).
+	ApprenticeshipEnd string `json:"apprenticeship_end,omitempty"`
+	CourseEnd         string `json:"course_end,omitempty"`
 }
 
 // Case is one child or young person: the facts, one current state per track,
@@ -50,6 +74,10 @@ type Case struct {
 	Clocks map[string]Clock `json:"clocks,omitempty"`
 	// Decisions lists the appealable decisions made on the case, oldest first.
 	Decisions []Decision `json:"decisions,omitempty"`
+	// Exceptions lists the exceptions recorded on the case, oldest first
+	// (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45). At most one is
+	// open (no until, no before).
+	Exceptions []Exception `json:"exceptions,omitempty"`
 	// Origin is the facts the case was opened with; Replay starts from them.
 	// Fire records it on a case that has none (then the facts are the
 	// origin, and the case must have no history).
@@ -64,13 +92,23 @@ type Clock struct {
 	ID string `json:"id"`
 	// Source is set for per-source clocks (the R6(1) advice source).
 	Source string `json:"source,omitempty"`
-	// Kind is "duty" (someone must act by Due) or "window" (a period that ends
-	// by itself, such as the 15 days for representations on a draft plan).
+	// Decision is set for per-decision clocks: the decision's id, "d<seq>".
+	Decision string `json:"decision,omitempty"`
+	// Kind is "duty" (someone must act by Due), "window" (a period that ends
+	// by itself, such as the 15 days for representations on a draft plan) or
+	// "advisory" (guidance: a miss is a warning, never a statutory miss).
 	Kind ClockKind `json:"kind"`
 	// StartedAt is the date the clock started, YYYY-MM-DD.
 	StartedAt string `json:"started_at"`
+	// StartedBy is the trigger that started the clock, recorded only when
+	// the clock's exception rules name it (ExceptionRule.StartedBy).
+	StartedBy string `json:"started_by,omitempty"`
 	// Due is the last day on which the clock is met, YYYY-MM-DD.
 	Due string `json:"due"`
+	// Date is, for a clock counted back from a date (units before,
+	// weeks_before, months_before), that date, YYYY-MM-DD: the notified
+	// meeting date of review_advice, the transfer date of post16_transfer.
+	Date string `json:"date,omitempty"`
 	// StoppedAt is the date the clock was stopped, if it was.
 	StoppedAt string `json:"stopped_at,omitempty"`
 	// StoppedBy is the trigger that stopped or cancelled the clock.
@@ -82,10 +120,15 @@ type Clock struct {
 	// Void is true when the duty never arose (a final plan means no notice of
 	// a decision not to issue was owed): cancelled whenever it happened.
 	Void bool `json:"void,omitempty"`
-	// Exception is the R10(4)-style exception recorded while the clock ran;
-	// a missed clock with an exception is "excused".
+	// Exception is the reason of the exception that excuses the clock if
+	// it is missed: the first of Case.Exceptions whose reason the clock's
+	// policy lists and whose period overlaps the clock's run before due (as
+	// of the case's last firing), or, for a clock excusable without such a
+	// list, the exception recorded while it ran. A missed clock with an
+	// exception is "excused".
 	Exception string `json:"exception,omitempty"`
-	// Status is "running", "met", "missed", "excused", "ended" (a window
+	// Status is "running", "met", "missed" (a duty or advisory clock not
+	// met; an advisory miss is only a warning), "excused", "ended" (a window
 	// that closed: windows are nobody's duty, so they are never missed) or
 	// "cancelled", as of the case's last firing.
 	// Engine.Clocks recomputes it as of any date.
@@ -94,7 +137,7 @@ type Clock struct {
 	Citation string `json:"citation,omitempty"`
 }
 
-// ClockKind is what a clock times: a duty or a window.
+// ClockKind is what a clock times: a duty, a window or guidance.
 type ClockKind string
 
 // The clock kinds (ClockDef.Kind in a policy, Clock.Kind on a case).
@@ -103,6 +146,10 @@ const (
 	ClockDuty ClockKind = "duty"
 	// ClockWindow is a period that ends by itself; past Due it has ended.
 	ClockWindow ClockKind = "window"
+	// ClockAdvisory is guidance (the six-monthly review of an under-5's plan,
+	// CoP 9.178): past Due it is missed, but a miss is a warning, never
+	// counted with the statutory misses.
+	ClockAdvisory ClockKind = "advisory"
 )
 
 // ClockState is a clock's status as of a day (Clock.Status).
@@ -114,7 +161,7 @@ const (
 	ClockRunning ClockState = "running"
 	// ClockMet: stopped on or before Due.
 	ClockMet ClockState = "met"
-	// ClockMissed: a duty past Due without being met.
+	// ClockMissed: a duty or advisory clock past Due without being met.
 	ClockMissed ClockState = "missed"
 	// ClockExcused: a missed duty with an exception recorded while it ran.
 	ClockExcused ClockState = "excused"
@@ -141,7 +188,38 @@ type Decision struct {
 	Trigger string `json:"trigger"`
 	// Seq is the history sequence number of that firing.
 	Seq int `json:"seq"`
+	// Dispute is the state of the decision's own dispute (the policy's
+	// per-decision track), empty while it is at its initial state.
+	Dispute string `json:"dispute,omitempty"`
+	// Order is the order last recorded on the decision's dispute (the
+	// Tribunal's, or an unopposed appeal's).
+	Order string `json:"order,omitempty"`
+	// Notes are what its current dispute recorded (Effects.Note), e.g.
+	// "response_submitted".
+	Notes []string `json:"notes,omitempty"`
 }
+
+// Exception is one exception recorded on a case (ehc.exception_recorded).
+type Exception struct {
+	// Seq is the history number of the firing that recorded it.
+	Seq int `json:"seq"`
+	// Reason is why the time limits may not be met, e.g. "absent_from_area".
+	Reason string `json:"reason"`
+	// Since is the first day of the exception's period, YYYY-MM-DD.
+	Since string `json:"since"`
+	// Until is the last day of its period; empty while it is open.
+	Until string `json:"until,omitempty"`
+	// AdviceRequestedOn is the day the LA asked the closed institution for
+	// advice, when given (institution_closed).
+	AdviceRequestedOn string `json:"advice_requested_on,omitempty"`
+	// Before is set when a new request began on that day: the exception
+	// excuses no clock started on or after it, and is no longer open.
+	Before string `json:"before,omitempty"`
+}
+
+// ID is the decision's id, "d<seq>": how firings, clock keys and
+// scenarios name it.
+func (d Decision) ID() string { return "d" + strconv.Itoa(d.Seq) }
 
 // Firing asks the engine to fire one trigger.
 type Firing struct {
@@ -283,6 +361,10 @@ type Permission struct {
 	// NeedsInput lists payload fields whose guards are checked only when the
 	// trigger is fired with data.
 	NeedsInput []string `json:"needs_input,omitempty"`
+	// Decision is, for a trigger of the per-decision (dispute) track, the
+	// decision "d<seq>" judged: the first it is allowed for, else the most
+	// recent. Fire it with data {"decision": Decision} to act on that one.
+	Decision string `json:"decision,omitempty"`
 }
 
 // GuardFailure is one guard that did not hold.

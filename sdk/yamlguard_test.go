@@ -166,7 +166,7 @@ func TestCompileManyProblemsIsLinear(t *testing.T) {
 	assert.Equal(t, "many.yaml:3:5", se.Problems[0].Location)
 	assert.Equal(t, fmt.Sprintf("many.yaml:%d:5", sdk.MaxProblems+1), se.Problems[sdk.MaxProblems-2].Location)
 	last := se.Problems[sdk.MaxProblems-1]
-	assert.Equal(t, "more_problems", last.Code)
+	assert.Equal(t, sdk.Code("more_problems"), last.Code)
 	assert.Contains(t, last.Message, fmt.Sprintf("%d more", 2500-sdk.MaxProblems+1))
 }
 
@@ -176,12 +176,12 @@ func TestMaxProblemsCap(t *testing.T) {
 	require.NotNil(t, se)
 	require.Len(t, se.Problems, sdk.MaxProblems, "at the cap every problem is shown")
 	for _, p := range se.Problems {
-		assert.Equal(t, "bad_date", p.Code)
+		assert.Equal(t, sdk.Code("bad_date"), p.Code)
 	}
 	_, err = sdk.Compile(sdk.PolicySource{Name: "many.yaml", Data: badHolidays(sdk.MaxProblems + 1)})
 	se = sdk.AsError(err)
 	require.Len(t, se.Problems, sdk.MaxProblems)
-	assert.Equal(t, "more_problems", se.Problems[sdk.MaxProblems-1].Code)
+	assert.Equal(t, sdk.Code("more_problems"), se.Problems[sdk.MaxProblems-1].Code)
 	assert.Contains(t, se.Problems[sdk.MaxProblems-1].Message, "2 more problem(s) not shown")
 
 	// Unknown keys are capped the same way.
@@ -193,7 +193,7 @@ func TestMaxProblemsCap(t *testing.T) {
 	_, err = sdk.Compile(sdk.PolicySource{Name: "many.yaml", Data: []byte(b.String())})
 	se = sdk.AsError(err)
 	require.Len(t, se.Problems, sdk.MaxProblems)
-	assert.Equal(t, "more_problems", se.Problems[sdk.MaxProblems-1].Code)
+	assert.Equal(t, sdk.Code("more_problems"), se.Problems[sdk.MaxProblems-1].Code)
 }
 
 // TestYAMLMessagesClipOversizeValues: a 200 kB value on one line is never

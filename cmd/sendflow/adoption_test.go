@@ -125,3 +125,72 @@ func TestHelpExamplesNameRealPaths(t *testing.T) {
 	walk(newRootCmd(&app{}))
 	assert.Positive(t, seen, "the help texts name some paths")
 }
+
+// TestImportCommand: CSV and JSON lines import, a refused record reported
+// on its line, and every imported case verifies.
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	csvFile := write(t, dir, "legacy.csv", "id,la,district,date_of_birth,at,states,clocks,decisions,by\n"+
+		"legacy-1,kent,dover,2016-03-02,2026-02-20,ehc=assessing,ehc_final_plan@2026-01-05;ehc_advice.educational@2026-02-09,,migration-1\n"+
+		"legacy-2,kent,dover,2015-01-01,2026-07-01,ehc=refused,,refusal_to_assess@2026-06-30,migration-1\n"+
+		"legacy-3,kent,,2015-01-01,2026-07-01,ehc=nonsense,,,\n")
+	code, out, errb := cli(t, "import", "--format", "csv", csvFile)
+	assert.Equal(t, exitFailed, code, "one record is refused")
+	assert.Contains(t, errb, "2 case(s) imported, 1 refused")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3)
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	for _, l := range lines[:2] {
+		var c sdk.Case
+		require.NoError(t, json.Unmarshal([]byte(l), &c))
+		assert.True(t, e.Verify(c).OK)
+		assert.Equal(t, sdk.ImportTrigger, c.History[0].Trigger)
+		assert.Equal(t, "migration-1", c.History[0].By)
+	}
+	var c sdk.Case
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &c))
+	assert.Equal(t, "2026-05-25", c.Clocks["ehc_final_plan"].Due)
+	assert.Contains(t, lines[2], `"line":4`)
+	assert.Contains(t, lines[2], "/data/states/ehc")
+
+	rec := `{"facts":{"id":"j1"},"at":"2026-02-20","states":{"ehc":"assessing"},"clocks":[{"clock":"ehc_final_plan","started_at":"2026-01-05"}]}`
+	code, out, errb = cliIn(t, strings.NewReader(rec+"\n"), "import", "-")
+	assert.Equal(t, 0, code, errb)
+	assert.Contains(t, out, `"sendflow.imported"`)
+	code, _, _ = cliIn(t, strings.NewReader("id,colour\n"), "import", "--format", "csv", "-")
+	assert.Equal(t, exitUsage, code, "an unknown column")
+}
+
+// TestBulkCommandsRefuseDuplicatesAndWarnOnEmpty: a case given twice is
+// counted once and the run fails; an empty input is warned about (#21).
+func TestBulkCommandsRefuseDuplicatesAndWarnOnEmpty(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	o1, err := e.Fire(e.NewCase(sdk.Facts{ID: "dup-1"}), sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"})
+	require.NoError(t, err)
+	o2, err := e.Fire(o1.Case, sdk.Firing{Trigger: "ehc.decided_to_assess", Actor: "la_officer", At: "2026-02-02"})
+	require.NoError(t, err)
+	older, _ := json.Marshal(o1.Case)
+	newer, _ := json.Marshal(o2.Case)
+	in := string(newer) + "\n" + string(older) + "\n"
+
+	code, out, errb := cliIn(t, strings.NewReader(in), "sen2", "--year", "2026", "-")
+	assert.Equal(t, exitFailed, code, errb)
+	assert.Contains(t, errb, "duplicate")
+	assert.Contains(t, out, `"counted": 1`)
+
+	code, out, _ = cliIn(t, strings.NewReader(in), "clocks", "--as-of", "2026-02-03", "-")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "already judged on line 1")
+
+	for _, args := range [][]string{{"sen2", "--year", "2026", "-"}, {"clocks", "--as-of", "2026-02-03", "-"}, {"import", "-"}} {
+		code, _, errb := cliIn(t, strings.NewReader(""), args...)
+		assert.Equal(t, 0, code, args)
+		assert.Contains(t, errb, "warning: the input held no cases", args)
+	}
+	rec := `{"facts":{"id":"j1"},"at":"2026-02-20"}`
+	code, out, _ = cliIn(t, strings.NewReader(rec+"\n"+rec+"\n"), "import", "-")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "already imported from line 1")
+}

@@ -31,15 +31,15 @@ func TestCheckReportsABehaviouralDifference(t *testing.T) {
 	assert.Contains(t, out, "first seen: journey ")
 	assert.Contains(t, out, "FAIL "+p+": 1 behavioural difference(s) from the default")
 
-	code, out, _ = cli(t, "check", "--json", "--journeys", "10", "--seed", "3", p)
+	code, out, _ = cli(t, "check", "--json", "--journeys", "30", "--seed", "1", p)
 	assert.Equal(t, 1, code, out)
 	var res []checkResult
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
 	require.Len(t, res, 1)
 	require.NotNil(t, res[0].Behaviour)
 	assert.False(t, res[0].OK)
-	assert.Equal(t, 10, res[0].Behaviour.Journeys)
-	assert.Equal(t, int64(3), res[0].Behaviour.Options.Seed)
+	assert.Equal(t, 30, res[0].Behaviour.Journeys)
+	assert.Equal(t, int64(1), res[0].Behaviour.Options.Seed)
 	require.NotEmpty(t, res[0].Behaviour.Differences)
 	assert.Equal(t, behaviour.StatutoryStepRefused, res[0].Behaviour.Differences[0].Kind)
 

@@ -125,7 +125,7 @@ func checkPolicy(ctx context.Context, path string, opt checkOptions) (checkResul
 		r.Code = string(se.Code)
 		r.Problems = se.Problems
 		if len(r.Problems) == 0 {
-			r.Problems = []sdk.Problem{{Code: string(se.Code), Message: se.Message, Location: se.Location}}
+			r.Problems = []sdk.Problem{{Code: se.Code, Message: se.Message, Location: se.Location}}
 		}
 		return r, nil
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sendflow/sendflow/internal/bulk"
 	"github.com/sendflow/sendflow/sdk"
 )
 
@@ -28,7 +29,10 @@ type clockLine struct {
 	Running   []sdk.ClockStatus `json:"running,omitempty"`
 	DueWithin []sdk.ClockStatus `json:"due_within,omitempty"`
 	Missed    []sdk.ClockStatus `json:"missed,omitempty"`
-	Error     *sdk.Error        `json:"error,omitempty"`
+	// Advice holds missed advisory clocks: guidance, so a warning, never
+	// counted with the statutory misses.
+	Advice []sdk.ClockStatus `json:"advisory_missed,omitempty"`
+	Error  *sdk.Error        `json:"error,omitempty"`
 }
 
 // clockSummary is printed on stderr at the end.
@@ -89,6 +93,9 @@ input cannot be read, 3 when the policy does not compile.`,
 			}
 			fmt.Fprintf(a.stderr, "%d case(s): %d with a missed clock, %d with a clock due within %d day(s), %d invalid\n",
 				sum.Cases, sum.WithMissed, sum.WithDue, within, sum.Errors)
+			if sum.Cases == 0 {
+				fmt.Fprintln(a.stderr, "sendflow: warning: the input held no cases")
+			}
 			if sum.Errors > 0 {
 				return fail(exitFailed, nil)
 			}
@@ -102,80 +109,133 @@ input cannot be read, 3 when the policy does not compile.`,
 	return cmd
 }
 
-// streamClocks judges one line at a time. A bad as_of date is reported on
-// the first case's line (it is the engine's to judge).
+// streamClocks judges the lines in batches on every core and writes them
+// in input order. A bad as_of date is reported on the first case's line
+// (it is the engine's to judge).
 func streamClocks(ctx context.Context, e *sdk.Engine, in io.Reader, out io.Writer, asOf string, within int, all bool) (clockSummary, error) {
-	var sum clockSummary
+	run := &clockRun{e: e, asOf: asOf, within: within, all: all, enc: json.NewEncoder(out), seen: map[string]int{}, workers: bulk.Workers(0)}
+	run.enc.SetEscapeHTML(false)
 	r := bufio.NewReaderSize(in, 64<<10)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	var buf []byte
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
-			return sum, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("stopped (interrupted) before line %d; %d case(s) were judged", n, sum.Cases)}
+			if err := run.flush(); err != nil {
+				return run.sum, err
+			}
+			return run.sum, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("stopped (interrupted) before line %d; %d case(s) were judged", n, run.sum.Cases)}
 		}
 		line, tooLong, err := readLine(r, &buf)
-		if err == io.EOF && len(line) == 0 && !tooLong {
-			return sum, nil
-		}
 		if err != nil && err != io.EOF {
-			return sum, err
+			return run.sum, err
 		}
-		last := err == io.EOF
-		if len(bytes.TrimSpace(line)) == 0 && !tooLong {
-			if last {
-				return sum, nil
-			}
-			continue
+		if len(bytes.TrimSpace(line)) > 0 || tooLong {
+			run.batch = append(run.batch, clockJob{n: n, line: append([]byte(nil), line...), tooLong: tooLong})
+			run.size += len(line)
 		}
-		sum.Cases++
-		cl := clockLine{Line: n}
-		if tooLong {
-			cl.Error = &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d is longer than %d bytes", n, maxCaseLine)}
-		} else {
-			var c sdk.Case
-			if derr := decodeJSON(line, &c, fmt.Sprintf("line %d", n)); derr != nil {
-				cl.Error = sdk.AsError(derr)
-				cl.Error.Code = sdk.CodeInvalidCase
-			} else {
-				cl.ID = c.ID
-				rep, cerr := e.Clocks(c, asOf)
-				if cerr != nil {
-					cl.Error = sdk.AsError(cerr)
-				} else {
-					cl.AsOf = rep.AsOf
-					for _, s := range rep.Clocks {
-						switch {
-						case s.Status == "running":
-							cl.Running = append(cl.Running, s)
-							if s.DaysLeft != nil && *s.DaysLeft <= within {
-								cl.DueWithin = append(cl.DueWithin, s)
-							}
-						case s.Status == "missed":
-							cl.Missed = append(cl.Missed, s)
-						}
-					}
-				}
+		if err == io.EOF || len(run.batch) == bulk.Lines || run.size >= bulk.Bytes {
+			if ferr := run.flush(); ferr != nil {
+				return run.sum, ferr
 			}
 		}
-		if cl.Error != nil {
-			sum.Errors++
-		}
-		if len(cl.Missed) > 0 {
-			sum.WithMissed++
-		}
-		if len(cl.DueWithin) > 0 {
-			sum.WithDue++
-		}
-		if all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 {
-			if err := enc.Encode(cl); err != nil {
-				return sum, err
-			}
-		}
-		if last {
-			return sum, nil
+		if err == io.EOF {
+			return run.sum, nil
 		}
 	}
+}
+
+// clockRun is one streamClocks's progress: the batch being read, the
+// case ids judged so far, and the summary.
+type clockRun struct {
+	e             *sdk.Engine
+	asOf          string
+	within        int
+	all           bool
+	enc           *json.Encoder
+	seen          map[string]int
+	workers, size int
+	batch         []clockJob
+	sum           clockSummary
+}
+
+// clockJob is one input line and its judgement.
+type clockJob struct {
+	n       int
+	line    []byte
+	tooLong bool
+	out     clockLine
+}
+
+// flush judges the batch in parallel, then in input order refuses a case
+// judged on an earlier line, counts and writes each, and empties the batch.
+func (run *clockRun) flush() error {
+	bulk.Each(run.batch, run.workers, func(j *clockJob) {
+		j.out = judgeClockLine(run.e, j.n, j.line, j.tooLong, run.asOf, run.within)
+	})
+	for i := range run.batch {
+		cl := &run.batch[i].out
+		if id := cl.ID; id != "" {
+			if first, dup := run.seen[id]; dup {
+				*cl = clockLine{Line: cl.Line, ID: id, Error: &sdk.Error{Code: sdk.CodeInvalidCase,
+					Message: fmt.Sprintf("this case was already judged on line %d: give each case once (remove the older snapshot)", first)}}
+			} else {
+				run.seen[id] = cl.Line
+			}
+		}
+		run.sum.Cases++
+		if cl.Error != nil {
+			run.sum.Errors++
+		}
+		if len(cl.Missed) > 0 {
+			run.sum.WithMissed++
+		}
+		if len(cl.DueWithin) > 0 {
+			run.sum.WithDue++
+		}
+		if run.all || cl.Error != nil || len(cl.Running) > 0 || len(cl.Missed) > 0 || len(cl.Advice) > 0 {
+			if err := run.enc.Encode(cl); err != nil {
+				return err
+			}
+		}
+	}
+	run.batch, run.size = run.batch[:0], 0
+	return nil
+}
+
+// judgeClockLine judges one input line as of asOf: its running, due and
+// missed clocks, or why it is not a case.
+func judgeClockLine(e *sdk.Engine, n int, line []byte, tooLong bool, asOf string, within int) clockLine {
+	cl := clockLine{Line: n}
+	if tooLong {
+		cl.Error = &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d is longer than %d bytes", n, maxCaseLine)}
+		return cl
+	}
+	var c sdk.Case
+	if derr := decodeJSON(line, &c, fmt.Sprintf("line %d", n)); derr != nil {
+		cl.Error = sdk.AsError(derr)
+		cl.Error.Code = sdk.CodeInvalidCase
+		return cl
+	}
+	cl.ID = c.ID
+	rep, cerr := e.Clocks(c, asOf)
+	if cerr != nil {
+		cl.Error = sdk.AsError(cerr)
+		return cl
+	}
+	cl.AsOf = rep.AsOf
+	for _, s := range rep.Clocks {
+		switch {
+		case s.Status == "running":
+			cl.Running = append(cl.Running, s)
+			if s.DaysLeft != nil && *s.DaysLeft <= within {
+				cl.DueWithin = append(cl.DueWithin, s)
+			}
+		case s.Status == "missed" && s.Kind == sdk.ClockAdvisory:
+			cl.Advice = append(cl.Advice, s)
+		case s.Status == "missed":
+			cl.Missed = append(cl.Missed, s)
+		}
+	}
+	return cl
 }
 
 // readLine reads one line into *buf (reused between lines). A line longer

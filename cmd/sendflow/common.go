@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sendflow/sendflow/sdk"
-	"github.com/sendflow/sendflow/sdk/scenario"
 )
 
 // exitPolicy is the exit code when the policy given with --policy does not
@@ -34,25 +33,7 @@ func (p *policyFlag) register(cmd *cobra.Command) {
 
 // engine compiles the layers. A policy that does not compile is reported on
 // stderr with every problem and exits 3.
-func (p *policyFlag) engine(a *app) (*sdk.Engine, error) {
-	if len(p.paths) == 0 {
-		e, err := sdk.Default()
-		if err != nil {
-			return nil, fail(exitPolicy, err)
-		}
-		return e, nil
-	}
-	srcs, err := scenario.PolicySources(p.paths...)
-	if err != nil {
-		return nil, fail(exitUsage, err)
-	}
-	e, err := sdk.Compile(srcs...)
-	if err != nil {
-		writeDiagnostics(a.stderr, sdk.AsError(err))
-		return nil, fail(exitPolicy, fmt.Errorf("the policy does not compile"))
-	}
-	return e, nil
-}
+func (p *policyFlag) engine(a *app) (*sdk.Engine, error) { return compileLayers(a, p.paths) }
 
 // writeDiagnostics prints a compile error as a policy author reads it: one
 // "file:line:col: code: message" per problem, each with its caret snippet.

@@ -136,7 +136,7 @@ compile (every problem is printed on stderr).`,
 		newDiffCmd(a),
 		newSchemaCmd(a),
 		newSen2Cmd(a), newGenCmd(a),
-		newServeCmd(a),
+		newServeCmd(a), newImportCmd(a),
 	)
 	return root
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sendflow/sendflow/internal/bulk"
 	"github.com/sendflow/sendflow/sdk"
 )
 
@@ -196,7 +197,7 @@ func TestClocksStreams(t *testing.T) {
 	code := execute(&app{stdout: out, stderr: io.Discard, stdin: src}, []string{"clocks", "--as-of", "2026-02-10", "--within", "7", "-"})
 	assert.Equal(t, 0, code)
 	require.Greater(t, out.firstAt, 0)
-	assert.Less(t, out.firstAt, 100, "the first results are written after reading a few cases, not all 5000")
+	assert.Less(t, out.firstAt, bulk.Lines+100, "the first results are written after reading one batch of cases, not all 5000")
 	sc := bufio.NewScanner(&out.buf)
 	sc.Buffer(nil, 1<<20)
 	n := 0
@@ -349,4 +350,43 @@ func TestReadLineAtTheCap(t *testing.T) {
 		assert.False(t, tooLong)
 		assert.Equal(t, "{}", strings.TrimSpace(string(line)))
 	}
+}
+
+// TestClocksAdvisoryMissIsNotAStatutoryMiss: a missed advisory clock (the
+// six-monthly review of an under-5's plan) is listed apart, as a warning,
+// and not counted with the statutory misses.
+func TestClocksAdvisoryMissIsNotAStatutoryMiss(t *testing.T) {
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	c := e.NewCase(sdk.Facts{ID: "ey", Child: sdk.Child{DateOfBirth: "2023-04-10"}})
+	for _, f := range []sdk.Firing{
+		{Trigger: "plan.transferred_in", Actor: "la_officer", At: "2026-06-01", Data: map[string]any{"from_la": "croydon", "last_reviewed": "2026-03-02"}},
+		{Trigger: "plan.transfer_notice_sent", Actor: "la_officer", At: "2026-06-08"},
+	} {
+		o, err := e.Fire(c, f)
+		require.NoError(t, err)
+		c = o.Case
+	}
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	code, out, stderr := cliIn(t, bytes.NewReader(append(b, '\n')), "clocks", "--as-of", "2026-12-02", "-")
+	require.Equal(t, 0, code, stderr)
+	var cl clockLine
+	require.NoError(t, json.Unmarshal([]byte(out), &cl))
+	assert.Empty(t, cl.Missed)
+	require.Len(t, cl.Advice, 1)
+	assert.Equal(t, "early_years_review", cl.Advice[0].ID)
+	assert.Contains(t, stderr, "0 with a missed clock")
+	assert.Contains(t, out, `"advisory_missed"`)
+}
+
+// TestWalkShowsAdvisoryMissesAsWarnings: the walk table shouts a missed duty
+// and shows a missed advisory clock in lower case.
+func TestWalkShowsAdvisoryMissesAsWarnings(t *testing.T) {
+	duty := sdk.ClockStatus{Clock: sdk.Clock{ID: "annual_review", Kind: sdk.ClockDuty, Status: sdk.ClockMissed}}
+	advice := sdk.ClockStatus{Clock: sdk.Clock{ID: "early_years_review", Kind: sdk.ClockAdvisory, Status: sdk.ClockMissed}}
+	assert.Equal(t, "MISSED", clockStatus(duty))
+	assert.Equal(t, "missed", clockStatus(advice))
+	advice.Status = sdk.ClockRunning
+	assert.Equal(t, "running", clockStatus(advice))
 }

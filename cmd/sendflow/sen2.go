@@ -206,6 +206,9 @@ func writeSen2Chart(path string, rep report.Report) error {
 // sen2Failures lists the cases not counted on stderr (up to 100) and fails
 // with exit 1 when there are any.
 func sen2Failures(a *app, rep report.Report) error {
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(a.stderr, "sendflow: warning: %s\n", w)
+	}
 	if rep.Failed <= 0 {
 		return nil
 	}

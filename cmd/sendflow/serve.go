@@ -17,13 +17,14 @@ import (
 
 	"github.com/sendflow/sendflow/internal/examplepolicies"
 	"github.com/sendflow/sendflow/internal/portal"
+	"github.com/sendflow/sendflow/sdk/store"
 )
 
 func newServeCmd(a *app) *cobra.Command {
 	var (
-		host    string
-		port    int
-		wasmDir string
+		host, wasmDir, db string
+		port              int
+		pf                policyFlag
 	)
 	defPort := 8080
 	if p, err := strconv.Atoi(os.Getenv("PORT")); err == nil && p >= 0 && p < 65536 {
@@ -38,6 +39,14 @@ is embedded in this binary; the WASM build is read from --wasm-dir (build it
 with "make wasm"). The policy picker offers the default policy and the example
 authority policies embedded from examples/policies.
 
+--db FILE (SQLite) or --db postgres://... also serves saved, shared cases
+under /api (sdk/store): GET /api/cases, POST /api/cases, GET /api/cases/ID,
+POST /api/cases/ID/fire ({firing, head}: 409 conflict when another officer
+fired first), GET /api/worklist and /api/worklist.ics. Every firing is judged
+again on the server's engine (--policy layers, default the embedded policy):
+the browser's answer is a preview, the server decides. There is no
+authentication: run it behind the authority's own.
+
 Listens on 127.0.0.1 by default and prints the address. The port defaults to
 $PORT, or 8080; --port 0 picks a free port.`,
 		Example: `  make wasm && sendflow serve
@@ -47,18 +56,11 @@ $PORT, or 8080; --port 0 picks a free port.`,
 			if port < 0 || port > 65535 {
 				return fail(exitUsage, fmt.Errorf("--port %d is not a TCP port", port))
 			}
-			var examples []portal.Example
-			for _, ex := range examplepolicies.Examples() {
-				pe := portal.Example{ID: ex.ID}
-				for _, l := range ex.Layers {
-					pe.Layers = append(pe.Layers, portal.DocLayer{Name: l.Name, Text: string(l.Data)})
-				}
-				examples = append(examples, pe)
-			}
-			h, err := portal.Handler(portal.Options{WasmDir: wasmDir, Examples: examples})
+			h, closeDB, err := serveHandler(a, wasmDir, db, &pf)
 			if err != nil {
-				return fail(exitFailed, err)
+				return err
 			}
+			defer closeDB()
 			ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 			if err != nil {
 				return fail(exitFailed, err)
@@ -86,5 +88,44 @@ $PORT, or 8080; --port 0 picks a free port.`,
 	cmd.Flags().StringVar(&host, "host", "127.0.0.1", "address to listen on")
 	cmd.Flags().IntVar(&port, "port", defPort, "TCP port (default $PORT or 8080; 0 picks a free port)")
 	cmd.Flags().StringVar(&wasmDir, "wasm-dir", "wasm/dist", "directory holding the WASM build (sendflow.wasm, sendflow.mjs, wasm_exec.js)")
+	cmd.Flags().StringVar(&db, "db", "", "also serve stored cases under /api: a SQLite file, or a postgres:// URL")
+	pf.register(cmd)
 	return cmd
+}
+
+// serveHandler is the portal, and with db the cases API under /api on the
+// --policy engine. closeDB closes the store.
+func serveHandler(a *app, wasmDir, db string, pf *policyFlag) (http.Handler, func(), error) {
+	var examples []portal.Example
+	for _, ex := range examplepolicies.Examples() {
+		pe := portal.Example{ID: ex.ID}
+		for _, l := range ex.Layers {
+			pe.Layers = append(pe.Layers, portal.DocLayer{Name: l.Name, Text: string(l.Data)})
+		}
+		examples = append(examples, pe)
+	}
+	ph, err := portal.Handler(portal.Options{WasmDir: wasmDir, Examples: examples})
+	if err != nil {
+		return nil, nil, fail(exitFailed, err)
+	}
+	if db == "" {
+		return ph, func() {}, nil
+	}
+	e, err := pf.engine(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := store.SQLite
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		d = store.Postgres
+	}
+	st, err := store.Open(context.Background(), d, db)
+	if err != nil {
+		return nil, nil, fail(exitFailed, err)
+	}
+	logf := func(err error) { fmt.Fprintf(a.stderr, "sendflow serve: %v\n", err) }
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", st.CasesHandler(e, logf)))
+	mux.Handle("/", ph)
+	return mux, func() { _ = st.Close() }, nil
 }

@@ -1,9 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/store"
 )
 
 func TestServeUsage(t *testing.T) {
@@ -18,4 +28,47 @@ func TestServeUsage(t *testing.T) {
 
 	code, _, _ = cli(t, "serve", "extra")
 	assert.Equal(t, exitUsage, code)
+}
+
+// TestServeWithDB: --db serves stored cases under /api beside the portal,
+// every firing judged on the server's engine (issue #18).
+func TestServeWithDB(t *testing.T) {
+	a := &app{stdout: io.Discard, stderr: io.Discard}
+	var pf policyFlag
+	h, closeDB, err := serveHandler(a, t.TempDir(), filepath.Join(t.TempDir(), "cases.db"), &pf)
+	require.NoError(t, err)
+	defer closeDB()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	body, _ := json.Marshal(e.NewCase(sdk.Facts{ID: "s-1"}))
+	res, err := http.Post(srv.URL+"/api/cases", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusCreated, res.StatusCode)
+	res, err = http.Get(srv.URL + "/api/cases/s-1")
+	require.NoError(t, err)
+	var sc store.StoredCase
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&sc))
+	res.Body.Close()
+	fire, _ := json.Marshal(store.FireRequest{Head: sc.Head, Firing: sdk.Firing{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"}})
+	res, err = http.Post(srv.URL+"/api/cases/s-1/fire", "application/json", bytes.NewReader(fire))
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	res, err = http.Post(srv.URL+"/api/cases/s-1/fire", "application/json", bytes.NewReader(fire))
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusConflict, res.StatusCode, "the same head again: another firing won")
+	res, err = http.Get(srv.URL + "/api/worklist.ics?as_of=2026-01-06&within=-1")
+	require.NoError(t, err)
+	ics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(ics), "BEGIN:VCALENDAR")
+	assert.Contains(t, string(ics), "ehc_decision_to_assess")
+	res, err = http.Get(srv.URL + "/app.js")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the portal is still served")
 }

@@ -204,7 +204,7 @@ func (tl *timeline) clocks(e scenario.Entry) {
 			if i == 0 {
 				prefix = tl.label("clocks")
 			}
-			line := fmt.Sprintf("%-*s  due %-10s  %-9s  %s", tl.keyW, clockKey(c), c.Due, clockStatus(string(c.Status)), clockNote(c))
+			line := fmt.Sprintf("%-*s  due %-10s  %-9s  %s", tl.keyW, clockKey(c), c.Due, clockStatus(c), clockNote(c))
 			tl.b.WriteString(prefix + strings.TrimRight(line, " ") + "\n")
 		}
 	}
@@ -220,12 +220,13 @@ func clockKey(c sdk.ClockStatus) string {
 	return c.ID
 }
 
-// clockStatus shows a missed clock so that it cannot be overlooked.
-func clockStatus(s string) string {
-	if s == "missed" {
+// clockStatus shows a missed clock so that it cannot be overlooked; an
+// advisory clock's miss is a warning, shown in lower case.
+func clockStatus(c sdk.ClockStatus) string {
+	if c.Status == sdk.ClockMissed && c.Kind != sdk.ClockAdvisory {
 		return "MISSED"
 	}
-	return s
+	return string(c.Status)
 }
 
 func clockNote(c sdk.ClockStatus) string {

@@ -248,6 +248,9 @@ func writeTrigger(b *strings.Builder, p sdk.Policy, t sdk.TriggerDef, clocks map
 		w("- **To:** the track stays where it is\n")
 	}
 	w("- **Who may fire it:** %s\n", codes(t.Roles))
+	if fr := t.FamilyRight; fr != nil && fr.PassesToYoungPerson {
+		w("- **Family rights rule:** before compulsory school age ends a `parent` acts, not a `young_person`; after it the `young_person`, and a `parent` only with data `on_behalf_of: young_person` and fact `child.authorised_parent` (recorded as the young person's act) or while `child.lacks_capacity` is true, when a deputy or attorney (`child.representative`) fires as `parent` with data `acting_as: representative` (CFA s80, s83(2); R64)\n")
+	}
 	if t.Citation != "" {
 		w("- **Source:** %s\n", t.Citation)
 	}
@@ -361,7 +364,13 @@ func effectLines(p sdk.Policy, e sdk.Effects, clocks map[string]sdk.ClockDef) []
 	refs("Stops clocks (met if on time, missed if late)", e.Stop)
 	refs("Cancels clocks (the process ended another way)", e.Cancel)
 	refs("Voids clocks (the duty never arose)", e.Void)
-	refs("Records an exception on clocks (data field `reason`)", e.Except)
+	refs("Records an exception (data fields `reason`, `since`, `until`, `advice_requested_on`) that may excuse clocks (each by its own exception rules)", e.Except)
+	if e.EndException {
+		out = append(out, "**Ends the open exception** (on `data.until`, else the firing's date)")
+	}
+	if e.ResetExceptions {
+		out = append(out, "**Starts a new request with no exception:** the exceptions recorded so far excuse no clock started from now on")
+	}
 	if len(e.SetStates) > 0 {
 		keys := make([]string, 0, len(e.SetStates))
 		for k := range e.SetStates {
@@ -445,8 +454,10 @@ func writeClocks(b *strings.Builder, p sdk.Policy) {
 	w("## Clocks\n\n")
 	w("A **duty** clock is met when a trigger stops it on or before its due date and missed when it is stopped late or its due date passes. ")
 	w("A **window** clock is a period that ends by itself (a time to make representations, to appeal). ")
+	w("An **advisory** clock is guidance: it is missed like a duty, but a miss is a warning, never counted as a statutory miss. ")
 	w("A **statutory** clock is set by law: an overlay may shorten it but not lengthen it. ")
-	w("An **excusable** clock's miss is excused when an exception is recorded on it.\n\n")
+	w("A clock's **exceptions** are the reasons that excuse its miss: an exception recorded on the case (`ehc.exception_recorded`) excuses it only if its reason is listed, it lasted the reason's minimum period (once ended), and its period overlaps the clock's run before due (`since` on or before the due date, `until`, if set, on or after the start). An overlay may narrow them, never widen them. ")
+	w("An **excusable** clock without such a list is excused by any exception recorded while it runs.\n\n")
 	for _, c := range p.Clocks {
 		w("### `%s`\n\n", c.ID)
 		if c.Description != "" {
@@ -471,15 +482,52 @@ func writeClocks(b *strings.Builder, p sdk.Policy) {
 			w(" (%s)", strings.Join(flags, ", "))
 		}
 		w("\n- **Length:** %s\n", length(p, c))
+		if c.When != "" {
+			w("- **Starts only when:** `%s`\n", c.When)
+		}
 		if c.TribunalMoves {
 			w("- **Due date moves** by the Tribunal's rules (HESC r12): from 25 December to 1 January, to the first working day after 1 January; in August, to the first working day after 31 August; on any other non-working day, to the next working day\n")
 		}
 		if c.Citation != "" {
 			w("- **Source:** %s\n", c.Citation)
 		}
+		if len(c.Exceptions) > 0 {
+			w("- **Exceptions:** %s\n", exceptionRules(c.Exceptions))
+		}
 		w("- **Started by:** %s\n", triggerLinks(starts[c.ID]))
 		w("- **Stopped by:** %s\n\n", triggerLinks(stops[c.ID]))
 	}
+}
+
+// exceptionRules says in words which exceptions excuse a clock's miss.
+func exceptionRules(rs []sdk.ExceptionRule) string {
+	var parts []string
+	for _, r := range rs {
+		s := "`" + r.Reason + "`"
+		var conds []string
+		if r.MinDays > 0 {
+			conds = append(conds, fmt.Sprintf("at least %d days", r.MinDays))
+		}
+		if r.AdviceClock != "" {
+			conds = append(conds, fmt.Sprintf("advice asked for (`advice_requested_on`, default: the start of `%s`) between `since` and `until`, each less %d days", r.AdviceClock, r.AdviceDaysBefore))
+		}
+		if len(r.StartedBy) > 0 {
+			conds = append(conds, "only for a clock started by "+codeList(r.StartedBy))
+		}
+		if len(r.NotStartedBy) > 0 {
+			conds = append(conds, "not for a clock started by "+codeList(r.NotStartedBy))
+		}
+		if len(conds) > 0 {
+			s += " (" + strings.Join(conds, "; ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// codeList writes names as code, joined with "or".
+func codeList(names []string) string {
+	return "`" + strings.Join(names, "` or `") + "`"
 }
 
 func triggerLinks(ids []string) string {
@@ -507,6 +555,10 @@ func length(p sdk.Policy, c sdk.ClockDef) string {
 	switch c.Unit {
 	case "before":
 		return "due the day before the date `" + c.Before + "`"
+	case "weeks_before", "months_before":
+		return n + " " + strings.TrimSuffix(c.Unit, "_before") + " before the date `" + c.Before + "` (that date not counted)"
+	case "working_days_beginning_with":
+		return n + " working days beginning with the day it starts (it counts if a working day; England and Wales bank holidays excluded)"
 	case "days_beginning_with":
 		return n + " days beginning with the day it starts"
 	case "months_starting_with":

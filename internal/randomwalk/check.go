@@ -185,12 +185,20 @@ func Status(cl sdk.Clock, day string) string {
 func (k *Checker) CheckClocks(c sdk.Case, today string) error {
 	for key, cl := range c.Clocks {
 		kind, ok := k.kinds[cl.ID]
+		base := key
+		if cl.Decision != "" {
+			// A per-decision clock is keyed clock[.source].dN, dN a decision of the case.
+			if !strings.HasSuffix(key, "."+cl.Decision) || !slices.ContainsFunc(c.Decisions, func(d sdk.Decision) bool { return d.ID() == cl.Decision }) {
+				return fmt.Errorf("clock %s: decision %q is not the key's suffix or not a decision of the case", key, cl.Decision)
+			}
+			base = strings.TrimSuffix(key, "."+cl.Decision)
+		}
 		switch {
 		case !ok:
 			return fmt.Errorf("clock %s: unknown clock id %q", key, cl.ID)
 		case cl.Kind != kind:
 			return fmt.Errorf("clock %s: kind %q, declared %q", key, cl.Kind, kind)
-		case key != cl.ID && key != cl.ID+"."+cl.Source:
+		case base != cl.ID && base != cl.ID+"."+cl.Source:
 			return fmt.Errorf("clock %s: key does not match id %q and source %q", key, cl.ID, cl.Source)
 		case cl.Due < cl.StartedAt:
 			return fmt.Errorf("clock %s: due %s is before its start %s", key, cl.Due, cl.StartedAt)

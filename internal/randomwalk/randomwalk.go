@@ -15,7 +15,9 @@ package randomwalk
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,10 +89,12 @@ type Walker struct {
 	// except for a Backdated firing).
 	Now time.Time
 
-	policy   sdk.Policy
-	roles    []string
-	triggers []sdk.TriggerDef
-	evidence []string
+	policy sdk.Policy
+	// perDecision is the per-decision (dispute) track, "" when none.
+	perDecision, pdInitial string
+	roles                  []string
+	triggers               []sdk.TriggerDef
+	evidence               []string
 }
 
 // New returns a walker on engine e with choices from r.
@@ -106,6 +110,11 @@ func New(e *sdk.Engine, r Source) *Walker {
 	for _, t := range w.policy.Triggers {
 		if tk, _, _ := strings.Cut(t.ID, "."); enabled[tk] {
 			w.triggers = append(w.triggers, t)
+		}
+	}
+	for _, t := range w.policy.Tracks {
+		if t.PerDecision != nil && enabled[t.ID] {
+			w.perDecision, w.pdInitial = t.ID, t.Initial
 		}
 	}
 	w.evidence = w.policy.EvidenceKinds
@@ -152,6 +161,45 @@ func covers(from []string, st string) bool {
 	return false
 }
 
+// Movable lists the states of t's track that t may fire from on case c:
+// the track's state or, on the per-decision track, each decision's own
+// dispute state ("d<seq>" → state; the initial state under "" when the
+// case has no decision).
+func (w *Walker) Movable(c sdk.Case, t sdk.TriggerDef) map[string]string {
+	tk, _, _ := strings.Cut(t.ID, ".")
+	out := map[string]string{}
+	if tk != w.perDecision || len(c.Decisions) == 0 {
+		st := c.States[tk]
+		if tk == w.perDecision {
+			st = w.pdInitial
+		}
+		if covers(t.From, st) {
+			out[""] = st
+		}
+		return out
+	}
+	for k, st := range sdk.DisputeStates(c, tk, w.pdInitial) {
+		if covers(t.From, st) {
+			out[strings.TrimPrefix(k, tk+".")] = st
+		}
+	}
+	return out
+}
+
+// nameDecision names in data a decision t can move (a per-decision
+// trigger acts on the decision its data names).
+func (w *Walker) nameDecision(c sdk.Case, t sdk.TriggerDef, data map[string]any) map[string]any {
+	ids := slices.Sorted(maps.Keys(w.Movable(c, t)))
+	if len(ids) == 0 || ids[0] == "" {
+		return data
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["decision"] = w.pick(ids)
+	return data
+}
+
 // Next chooses the next firing for case c and moves Now forward.
 func (w *Walker) Next(c sdk.Case) Step {
 	// Dates move forward: mostly by days or weeks, sometimes by months.
@@ -166,8 +214,7 @@ func (w *Walker) Next(c sdk.Case) Step {
 	}
 	var enabled []sdk.TriggerDef
 	for _, t := range w.triggers {
-		tk, _, _ := strings.Cut(t.ID, ".")
-		if covers(t.From, c.States[tk]) {
+		if len(w.Movable(c, t)) > 0 {
 			enabled = append(enabled, t)
 		}
 	}
@@ -201,10 +248,14 @@ func (w *Walker) Next(c sdk.Case) Step {
 			if w.chance(4) {
 				f.Facts = w.facts(true)
 			}
+			f.Data = w.nameDecision(c, t, f.Data)
 		case w.chance(60):
 			f.Data = w.payload(t, false)
+			if _, bad := f.Data["decision"]; !bad {
+				f.Data = w.nameDecision(c, t, f.Data)
+			}
 		default:
-			f.Data = w.payload(t, true)
+			f.Data = w.nameDecision(c, t, w.payload(t, true))
 			f.Facts = w.facts(false)
 		}
 	}
@@ -245,6 +296,12 @@ func (w *Walker) payload(t sdk.TriggerDef, valid bool) map[string]any {
 	}
 	data := map[string]any{}
 	for _, fd := range t.Payload {
+		if fd.Name == "decision" && strings.HasPrefix(t.ID, w.perDecision+".") {
+			continue // named by nameDecision
+		}
+		if len(fd.Roles) > 0 {
+			continue // only some roles may set it (the Tribunal's time_extended)
+		}
 		if fd.Required || w.chance(50) {
 			data[fd.Name] = w.value(fd)
 		}

@@ -199,30 +199,44 @@ func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case, validate func(string
 		byID[t.ID] = t
 	}
 	var fireable []sdk.TriggerDef
+	var decisionOf []string
 	for _, p := range perms {
 		t, ok := byID[p.Trigger]
 		if !ok {
 			return fmt.Errorf("unknown trigger %q in the answer", p.Trigger)
 		}
-		inFrom := covers(t.From, c.States[p.Track])
+		// On the per-decision track the state judged is the decision's.
+		movable := w.Movable(c, t)
+		st, inFrom := movable[p.Decision]
+		if !inFrom && p.Decision == "" {
+			st = c.States[p.Track]
+		}
 		switch {
 		case p.Code == sdk.CodeNotPermitted && inFrom:
-			return fmt.Errorf("%s is not_permitted for %s but %s is in %q, one of its from-states %v", t.ID, role, p.Track, c.States[p.Track], t.From)
+			return fmt.Errorf("%s is not_permitted for %s but %s is in %q, one of its from-states %v", t.ID, role, p.Track, st, t.From)
 		case (p.Allowed || p.Code == sdk.CodeGuardFailed) && !inFrom:
-			return fmt.Errorf("%s is %s for %s but %s is in %q, not one of %v", t.ID, p.Code, role, p.Track, c.States[p.Track], t.From)
+			return fmt.Errorf("%s is %s for %s but %s is in %q, not one of %v", t.ID, p.Code, role, p.Track, st, t.From)
 		case p.Allowed && p.Code != "":
 			return fmt.Errorf("%s is allowed with code %q", t.ID, p.Code)
 		case !p.Allowed && (p.Code == "" || p.Reason == ""):
 			return fmt.Errorf("%s is refused without a code and reason", t.ID)
 		case p.Allowed && len(p.NeedsInput) == 0:
 			fireable = append(fireable, t)
+			decisionOf = append(decisionOf, p.Decision)
 		}
 	}
 	if len(fireable) == 0 {
 		return nil
 	}
-	t := fireable[w.R.Intn(len(fireable))]
+	i := w.R.Intn(len(fireable))
+	t := fireable[i]
 	f := sdk.Firing{Trigger: t.ID, Actor: role, At: at, Data: w.payload(t, true)}
+	if d := decisionOf[i]; d != "" {
+		if f.Data == nil {
+			f.Data = map[string]any{}
+		}
+		f.Data["decision"] = d
+	}
 	if _, err := w.E.Fire(c, f); err != nil && sdk.AsError(err).Code != sdk.CodeInvalidInput {
 		return fmt.Errorf("%s is allowed for %s at %s but Fire refuses it: %v", t.ID, role, at, err)
 	}

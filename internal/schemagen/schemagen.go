@@ -188,6 +188,12 @@ func clockRefSchema() *jsonschema.Schema {
 	obj.Properties.Set("clock", &jsonschema.Schema{Type: "string", Description: "The clock id."})
 	obj.Properties.Set("source", &jsonschema.Schema{Type: "string",
 		Description: "For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except)."})
+	obj.Properties.Set("source_actor", &jsonschema.Schema{Type: "boolean",
+		Description: "On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role."})
+	obj.Properties.Set("if_field", &jsonschema.Schema{Type: "string",
+		Description: "On a start: a list payload field; the clock starts only when it holds if_item."})
+	obj.Properties.Set("if_item", &jsonschema.Schema{Type: "string",
+		Description: "On a start: the item if_field must hold."})
 	return &jsonschema.Schema{
 		Description: "A clock reference: a bare clock id, or {clock, source} for a per-source clock.",
 		AnyOf:       []*jsonschema.Schema{{Type: "string"}, obj},
@@ -203,7 +209,10 @@ type enums struct {
 	states             map[string][]string
 	trackDesc          map[string]string
 	clockKeys, sources []string
-	payload            map[string][]sdk.FieldDef
+	// decisionKeys are the keys of the per-decision clocks, which a case
+	// holds as key.dN (one instance per appealable decision).
+	decisionKeys []string
+	payload      map[string][]sdk.FieldDef
 }
 
 func enumsOf(e *sdk.Engine) enums {
@@ -263,11 +272,19 @@ func appendStateNames(names []string, prefix string, list []sdk.StateDef) []stri
 // clock keys: "id" for ordinary clocks, "id.source" for per-source ones,
 // the sources being the enum of the data field each start names.
 func (en *enums) addClocks(p sdk.Policy) {
-	perSource := map[string]bool{}
+	perSource, perDecision := map[string]bool{}, map[string]bool{}
 	for _, c := range p.Clocks {
 		en.clocks = append(en.clocks, c.ID)
-		perSource[c.ID] = c.PerSource
+		perSource[c.ID], perDecision[c.ID] = c.PerSource, c.PerDecision
 	}
+	defer func() {
+		for _, k := range en.clockKeys {
+			id, _, _ := strings.Cut(k, ".")
+			if perDecision[id] {
+				en.decisionKeys = append(en.decisionKeys, k)
+			}
+		}
+	}()
 	srcs := en.clockSources(p)
 	allSrc := map[string]bool{}
 	for _, c := range en.clocks {
@@ -414,6 +431,11 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 	strictCaps(root)
 	if ch := root["Child"]; ch != nil {
 		formatProp(ch, "date_of_birth", "date")
+		formatProp(ch, "apprenticeship_end", "date")
+		formatProp(ch, "course_end", "date")
+		if p := prop(ch, "post25_setting"); p != nil {
+			p.Enum = anys([]string{"fe", "apprenticeship", "other"})
+		}
 		if y := prop(ch, "year_group"); y != nil {
 			y.Minimum, y.Maximum = num(-3), num(20)
 		}
@@ -440,13 +462,31 @@ func strictCase(root map[string]*jsonschema.Schema, defs jsonschema.Definitions,
 		enumItems(prop(c, "evidence"), en.evidence)
 		setProp(c, "states", &jsonschema.Schema{Ref: "#/$defs/States"})
 		if cl := prop(c, "clocks"); cl != nil {
-			cl.PropertyNames = &jsonschema.Schema{Enum: anys(en.clockKeys)}
+			cl.PropertyNames = clockKeySchema(en)
 		}
 		defs["States"] = statesSchema(en)
 	}
 	if f := root["Facts"]; f != nil {
 		enumItems(prop(f, "evidence"), en.evidence)
 	}
+}
+
+// decisionIDPattern is a decision id, "d<seq>".
+const decisionIDPattern = `^d[1-9][0-9]*$`
+
+// clockKeySchema is a clock key of the policy: an ordinary or per-source
+// key, or a per-decision one followed by ".dN".
+func clockKeySchema(en enums) *jsonschema.Schema {
+	keys := &jsonschema.Schema{Type: "string", Enum: anys(en.clockKeys)}
+	if len(en.decisionKeys) == 0 {
+		return keys
+	}
+	quoted := make([]string, len(en.decisionKeys))
+	for i, k := range en.decisionKeys {
+		quoted[i] = regexp.QuoteMeta(k)
+	}
+	perDecision := &jsonschema.Schema{Type: "string", Pattern: `^(` + strings.Join(quoted, "|") + `)\.d[1-9][0-9]*$`}
+	return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{keys, perDecision}}
 }
 
 // strictCaps sets the caps on a case's parts (docs/reliability.md, Limits).
@@ -488,14 +528,17 @@ func strictClocks(root map[string]*jsonschema.Schema, en enums) {
 		if len(en.sources) > 0 {
 			enumProp(cl, "source", en.sources)
 		}
-		enumProp(cl, "kind", []string{"duty", "window"})
+		enumProp(cl, "kind", []string{"duty", "window", "advisory"})
 		enumProp(cl, "stopped_by", en.triggers)
 		enumProp(cl, "status", scenario.ClockStatuses())
 		for _, f := range []string{"started_at", "due", "stopped_at"} {
 			formatProp(cl, f, "date")
 		}
 		if name == "ClockStatus" {
-			enumProp(cl, "key", en.clockKeys)
+			setProp(cl, "key", clockKeySchema(en))
+		}
+		if d := prop(cl, "decision"); d != nil {
+			d.Pattern = decisionIDPattern
 		}
 	}
 }
@@ -585,10 +628,18 @@ func statesSchema(en enums) *jsonschema.Schema {
 // optional; unknown fields are refused (invalid_input).
 func factsPatchSchema(en enums) *jsonschema.Schema {
 	child := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
-		Description: "The child's date of birth and year group."}
+		Description: "The child's date of birth and year group, capacity and representatives, and the facts of the age limit."}
 	child.Properties.Set("date_of_birth", &jsonschema.Schema{Type: "string", Format: "date", Description: "A calendar date, YYYY-MM-DD."})
 	child.Properties.Set("year_group", &jsonschema.Schema{Type: "integer", Minimum: num(-3), Maximum: num(20),
 		Description: "The national curriculum year: reception is 0, nursery -1."})
+	child.Properties.Set("lacks_capacity", &jsonschema.Schema{Type: "boolean", Description: "The young person lacks capacity (MCA s2-s3)."})
+	child.Properties.Set("representative", &jsonschema.Schema{Type: "string", MaxLength: u64(sdk.MaxIdentifierLen),
+		Description: "The young person's deputy or attorney (CFA s80(6)); personal data, never echoed."})
+	child.Properties.Set("authorised_parent", &jsonschema.Schema{Type: "boolean", Description: "The young person has authorised a parent in writing to act for them."})
+	child.Properties.Set("post25_setting", &jsonschema.Schema{Type: "string", Enum: anys([]string{"fe", "apprenticeship", "other"}),
+		Description: "Where a young person over 25 is educated or trained (R46(1))."})
+	child.Properties.Set("apprenticeship_end", &jsonschema.Schema{Type: "string", Format: "date", Description: "When the apprenticeship ends, YYYY-MM-DD."})
+	child.Properties.Set("course_end", &jsonschema.Schema{Type: "string", Format: "date", Description: "When the course ends, YYYY-MM-DD."})
 	s := &jsonschema.Schema{Type: "object", Properties: jsonschema.NewProperties(), AdditionalProperties: jsonschema.FalseSchema,
 		Description: "Facts merged into the case by a firing: objects merge key by key, scalars replace, evidence is appended to."}
 	s.Properties.Set("id", &jsonschema.Schema{Type: "string", Description: "The host's identifier for the case."})
@@ -691,16 +742,15 @@ func structural(name string, s *jsonschema.Schema) {
 		dropRequired(defs["TrackDef"], "initial", "states")
 		dropRequired(defs["ClockDef"], "unit")
 		dropRequired(defs["TriggerDef"], "from", "roles")
-		// A guard needs expr and reason, unless it only switches off an
-		// inherited guard ({id, disabled: true}).
+		// A guard amends the inherited guard of its id field by field (a
+		// Welsh reason, a citation, disabled: true), so only its id is
+		// required here; compiling says when a new guard lacks its expr
+		// or reason.
 		if g := defs["GuardDef"]; g != nil {
 			dropRequired(g, "expr", "reason")
-			off := requires("disabled")
-			off.Properties.Set("disabled", &jsonschema.Schema{Const: true})
-			g.AnyOf = []*jsonschema.Schema{requires("expr", "reason"), off}
 		}
-		enumProp(defs["ClockDef"], "kind", []string{"duty", "window"})
-		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "before"})
+		enumProp(defs["ClockDef"], "kind", []string{"duty", "window", "advisory"})
+		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "working_days_beginning_with", "before", "weeks_before", "months_before"})
 		enumProp(defs["GuardDef"], "severity", []string{"block", "advice"})
 		enumProp(defs["FieldDef"], "type", []string{"string", "integer", "number", "boolean", "date", "list"})
 		if h := prop(s, "holidays"); h != nil && h.Items != nil {

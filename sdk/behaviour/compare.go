@@ -82,7 +82,10 @@ func (k *comparer) compareClocks(j *journey, f Firing, pb, pc, b, c sdk.Case) {
 			continue
 		}
 		cc, started := c.Clocks[key]
-		d := Difference{Trigger: f.Trigger, Clock: key, Base: clockText(bc)}
+		// A per-decision clock (appeal_window.d8) is reported by its
+		// unqualified id: one difference for every decision's instance.
+		name := strings.TrimSuffix(key, "."+bc.Decision)
+		d := Difference{Trigger: f.Trigger, Clock: name, Base: clockText(bc)}
 		cite := ""
 		if def.Citation != "" {
 			cite = " (" + def.Citation + ")"
@@ -91,14 +94,14 @@ func (k *comparer) compareClocks(j *journey, f Firing, pb, pc, b, c sdk.Case) {
 		case !started:
 			d.Kind, d.Candidate = ClockNotStarted, "not started"
 			d.Message = fmt.Sprintf("%s starts the statutory clock %s%s under %s but not under %s: the time limit is lost.",
-				f.Trigger, key, cite, k.baseName, k.candName)
+				f.Trigger, name, cite, k.baseName, k.candName)
 		case moved(bc, cc):
 			d.Kind, d.Candidate = ClockMoved, clockText(cc)
-			d.Message = movedMessage(f.Trigger, key+cite, k.baseName, k.candName, bc, cc)
+			d.Message = movedMessage(f.Trigger, name+cite, k.baseName, k.candName, bc, cc)
 		case ended(cc) && !ended(bc):
 			d.Kind, d.Candidate = ClockEnded, clockText(cc)
 			d.Message = fmt.Sprintf("After %s the statutory clock %s%s is %s under %s but %s under %s.",
-				f.Trigger, key, cite, bc.Status, k.baseName, cc.Status, k.candName)
+				f.Trigger, name, cite, bc.Status, k.baseName, cc.Status, k.candName)
 		default:
 			continue
 		}

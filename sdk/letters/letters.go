@@ -132,7 +132,13 @@ func (w *Writer) Write(e *sdk.Engine, c sdk.Case, kind Kind, p Params) (Letter, 
 		return Letter{}, fmt.Errorf("letters: case %s has no %s decision", c.ID, want)
 	}
 	l := Letter{Kind: kind, Decision: *dec}
-	appeal, ok := c.Clocks[e.Policy().AppealClock]
+	// One dispute per decision: its clocks are keyed clock.dN (a case
+	// recorded before that keys the latest decision's by the clock id).
+	ac := e.Policy().AppealClock
+	appeal, ok := c.Clocks[ac+"."+dec.ID()]
+	if !ok {
+		appeal, ok = c.Clocks[ac]
+	}
 	if !ok || appeal.StartedAt != dec.At {
 		return Letter{}, fmt.Errorf("letters: case %s: the appeal window does not start with the %s decision of %s", c.ID, want, dec.At)
 	}
@@ -142,6 +148,9 @@ func (w *Writer) Write(e *sdk.Engine, c sdk.Case, kind Kind, p Params) (Letter, 
 		return Letter{}, fmt.Errorf("letters: decision date %q: %w", dec.At, err)
 	}
 	l.MediationBy = at.AddMonths(2).String()
+	if mc, ok := c.Clocks["mediation_contact."+dec.ID()]; ok {
+		l.MediationBy = mc.Due // R33's limit, as the engine counts it
+	}
 	t, locale, err := w.template(kind, p.Locale)
 	if err != nil {
 		return Letter{}, err

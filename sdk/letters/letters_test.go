@@ -3,6 +3,7 @@ package letters_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -116,8 +117,9 @@ func writeSample(t *testing.T, l letters.Letter) {
 	}
 }
 
-// A case without the decision, or whose appeal window a later decision
-// restarted, has no such letter.
+// A case without the decision has no such letter; a later decision does
+// not take an earlier one's letter away (each decision has its own appeal
+// window, appeal_window.dN).
 func TestNoLetterWithoutItsDecision(t *testing.T) {
 	e, _ := sdk.Default()
 	w := letters.New(nil)
@@ -126,8 +128,11 @@ func TestNoLetterWithoutItsDecision(t *testing.T) {
 		t.Error("a letter for a decision the case does not have")
 	}
 	c = walk(t, e, requested, toAssess, draft, finalised, proposed, ceaseDecid)
-	if _, err := w.Write(e, c, letters.FinalPlan, params); err == nil || !strings.Contains(err.Error(), "appeal window") {
-		t.Errorf("a final plan letter after the appeal window restarted for a cease: %v", err)
+	fp, err := w.Write(e, c, letters.FinalPlan, params)
+	if err != nil {
+		t.Errorf("the final plan letter after a later cease decision: %v", err)
+	} else if fp.AppealBy != c.Clocks["appeal_window.d"+strconv.Itoa(fp.Decision.Seq)].Due {
+		t.Errorf("the final plan letter's appeal date %s is not its own decision's window", fp.AppealBy)
 	}
 	if _, err := w.Write(e, c, letters.Kind("nonsense"), params); err == nil {
 		t.Error("an unknown letter")

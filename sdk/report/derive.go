@@ -16,7 +16,8 @@ package report
 import (
 	"encoding/json"
 	"math"
-	"strings"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sendflow/sendflow/sdk"
@@ -52,6 +53,53 @@ const (
 	SubjectAssessment = "assessment" // a decision not to issue, or the contents of the plan issued
 	SubjectOther      = "other"      // any later decision (review, amendment, reassessment, cease)
 )
+
+// The SEN2 marks the report reads: the default policy marks each trigger
+// that tells the return something with one (TriggerDef.SEN2, set in
+// sdk/policies/default.yaml), so no trigger id is named here.
+const (
+	markRequest            = "request"              // a request for an EHC needs assessment; its actor is its source
+	markBroughtToAttention = "brought_to_attention" // a child brought to the LA's attention: a request, source other
+	markAssess             = "assess"               // the LA decides to assess (or carries out an order to)
+	markRefuseAssessment   = "refuse_assessment"    // the LA decides not to assess: appealable
+	markException          = "exception"            // an R10(4)/R13(3) exception to the time limits
+	markWithdrawn          = "withdrawn"            // the request or assessment is withdrawn
+	markNotIssued          = "not_issued"           // the LA decides not to issue a plan: appealable
+	markDraftIssued        = "draft_issued"         // a draft plan is issued
+	markPlanIssued         = "plan_issued"          // the final plan is issued: appealable
+	markTransferIn         = "transfer_in"          // a plan is transferred in from another LA
+	markReviewMeeting      = "review_meeting"       // an annual review meeting
+	markReviewDecision     = "review_decision"      // the decision after a review
+	markPhaseTransfer      = "phase_transfer"       // a phase transfer is set (R18)
+	markPhaseTransferFinal = "phase_transfer_final" // the plan is amended for the phase transfer
+	markCeaseDecision      = "cease_decision"       // the LA decides to cease the plan, with a SEN2 reason
+	markCeaseWithdrawn     = "cease_withdrawn"      // that decision is withdrawn
+	markCeased             = "ceased"               // the plan ceases
+	markTransferOut        = "transfer_out"         // the plan is transferred out (cease reason 5)
+	markAgeLimit           = "age_limit"            // the plan ceases at the age limit (cease reason 1)
+	markMediation          = "mediation"            // mediation is requested
+	markAppeal             = "appeal"               // an appeal is registered
+	markMediationDeclined  = "mediation_declined"   // mediation is declined (the dispute starts)
+	markTribunalDecision   = "tribunal_decision"    // the Tribunal decides, perhaps ordering an assessment or a plan
+)
+
+// marks lists every SEN2 mark the report reads (a test checks the default
+// policy marks one trigger with each, and no other).
+var marks = []string{markRequest, markBroughtToAttention, markAssess, markRefuseAssessment, markException,
+	markWithdrawn, markNotIssued, markDraftIssued, markPlanIssued, markTransferIn, markReviewMeeting,
+	markReviewDecision, markPhaseTransfer, markPhaseTransferFinal, markCeaseDecision, markCeaseWithdrawn,
+	markCeased, markTransferOut, markAgeLimit, markMediation, markAppeal, markMediationDeclined, markTribunalDecision}
+
+// defaultMarks is the default policy's SEN2 marks by trigger id
+// (Engine.SEN2Marks): only the default's marks count, so one map serves
+// every engine.
+var defaultMarks = sync.OnceValue(func() map[string]string {
+	e, err := sdk.Default()
+	if err != nil {
+		return nil
+	}
+	return e.SEN2Marks()
+})
 
 // TwentyWeeks is the R13(2) time limit in days: the final plan is due 20
 // weeks after the request was received (the start day is not counted).
@@ -136,7 +184,8 @@ type Plan struct {
 	// EndDate is plan.ceased or plan.transferred_out.
 	EndDate string `json:"ceasedate,omitempty"`
 	// CeaseReason is the SEN2 reason 1-9: plan.cease_decided's reason, or
-	// 5 (transfer out) for plan.transferred_out; 0 when not known.
+	// 5 (transfer out) for plan.transferred_out, 1 (maximum age) for
+	// plan.age_limit_reached; 0 when not known.
 	CeaseReason int `json:"ceasereason,omitempty"`
 	// Request is the index in Derived.Requests of the request whose
 	// assessment issued the plan, -1 for a plan transferred in.
@@ -215,12 +264,12 @@ func strOf(v any) string {
 	return s
 }
 
-// subjectOf classifies the trigger of an appealable decision.
-func subjectOf(trigger string) string {
-	switch trigger {
-	case "ehc.decided_not_to_assess":
+// subjectOf classifies an appealable decision by its trigger's mark.
+func subjectOf(mark string) string {
+	switch mark {
+	case markRefuseAssessment:
 		return SubjectRequest
-	case "ehc.decided_not_to_issue", "ehc.plan_finalised":
+	case markNotIssued, markPlanIssued:
 		return SubjectAssessment
 	}
 	return SubjectOther
@@ -243,14 +292,17 @@ func phaseDue(year int, post16 bool) string {
 // panics and never changes c.
 func Derive(c sdk.Case) Derived {
 	w := newDeriver(c)
+	marks := defaultMarks()
 	for _, ev := range c.History {
 		day := eventDate(ev.At)
 		if day == "" {
 			continue
 		}
-		w.event(ev, day)
+		m := marks[ev.Trigger]
+		w.event(ev, m, day)
 		if _, ok := w.decisions[ev.Seq]; ok {
-			w.noteDecision(ev.Trigger)
+			w.noteDecision(m)
+			w.bySeq["d"+strconv.Itoa(ev.Seq)] = subjectAt{w.lastDec, w.lastReq}
 		}
 	}
 	w.d.markExceptions()
@@ -276,6 +328,15 @@ type deriver struct {
 	// The requests a Tribunal ordered assessed, or ordered a plan for: the
 	// request of the dispute the order decided, whatever was decided since.
 	orderAssess, orderPlan int
+	// bySeq is each decision's subject and request, by its id "d<seq>":
+	// a dispute event naming its decision (data "decision") is about it.
+	bySeq map[string]subjectAt
+}
+
+// subjectAt is what an appealable decision was about.
+type subjectAt struct {
+	subject string
+	req     int
 }
 
 func newDeriver(c sdk.Case) *deriver {
@@ -285,7 +346,7 @@ func newDeriver(c sdk.Case) *deriver {
 		clocks:    c.Clocks,
 		decisions: make(map[int]string, len(c.Decisions)),
 		cur:       -1, plan: -1, lastReq: -1, lastPlanReq: -1, lastRefused: -1, subjReq: -1,
-		orderAssess: -1, orderPlan: -1,
+		orderAssess: -1, orderPlan: -1, bySeq: map[string]subjectAt{},
 	}
 	for _, dec := range c.Decisions {
 		w.decisions[dec.Seq] = dec.Trigger
@@ -293,57 +354,60 @@ func newDeriver(c sdk.Case) *deriver {
 	return w
 }
 
-// event folds one dated event into the derivation.
-func (w *deriver) event(ev sdk.Event, day string) {
-	switch {
-	case strings.HasPrefix(ev.Trigger, "ehc."):
-		w.requestEvent(ev, day)
-	case strings.HasPrefix(ev.Trigger, "plan."):
-		w.planEvent(ev, day)
-	case strings.HasPrefix(ev.Trigger, "dispute."):
-		w.disputeEvent(ev, day)
+// event folds one dated event into the derivation, by its trigger's mark
+// m ("" for a trigger the return does not read).
+func (w *deriver) event(ev sdk.Event, m, day string) {
+	switch m {
+	case markRequest, markBroughtToAttention, markAssess, markRefuseAssessment, markException,
+		markWithdrawn, markNotIssued, markDraftIssued, markPlanIssued:
+		w.requestEvent(ev, m, day)
+	case markTransferIn, markReviewMeeting, markReviewDecision, markPhaseTransfer, markPhaseTransferFinal, markAgeLimit,
+		markCeaseDecision, markCeaseWithdrawn, markCeased, markTransferOut:
+		w.planEvent(ev, m, day)
+	case markMediation, markAppeal, markMediationDeclined, markTribunalDecision:
+		w.disputeEvent(ev, m, day)
 	}
 }
 
-// requestEvent handles the EHC request and assessment triggers (ehc.*).
-func (w *deriver) requestEvent(ev sdk.Event, day string) {
-	switch ev.Trigger {
-	case "ehc.requested", "ehc.brought_to_attention":
-		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev)})
+// requestEvent handles an EHC request or assessment event, marked m.
+func (w *deriver) requestEvent(ev sdk.Event, m, day string) {
+	switch m {
+	case markRequest, markBroughtToAttention:
+		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev, m)})
 		w.cur = len(w.d.Requests) - 1
-	case "ehc.decided_to_assess", "ehc.decided_not_to_assess":
-		if ev.Trigger == "ehc.decided_to_assess" && ev.StatesBefore["ehc"] == "refused" {
+	case markAssess, markRefuseAssessment:
+		if m == markAssess && ev.StatesBefore["ehc"] == "refused" {
 			w.orderedAssessment()
 			return
 		}
-		w.requestDecided(ev.Trigger == "ehc.decided_to_assess", day)
-	case "ehc.exception_recorded":
+		w.requestDecided(m == markAssess, day)
+	case markException:
 		if w.cur >= 0 && w.d.Requests[w.cur].exception == "" {
 			w.d.Requests[w.cur].exception = strOf(ev.Data["reason"])
 			if w.d.Requests[w.cur].exception == "" {
 				w.d.Requests[w.cur].exception = "recorded"
 			}
 		}
-	case "ehc.withdrawn":
+	case markWithdrawn:
 		w.withdrawn(day)
-	case "ehc.decided_not_to_issue":
+	case markNotIssued:
 		if w.cur >= 0 && w.d.Requests[w.cur].Assessment != nil {
 			a := w.d.Requests[w.cur].Assessment
 			a.AssessmentOutcome, a.AssessmentOutcomeDate = ptr(AssessmentNotIssued), ptr(day)
 			w.lastPlanReq = w.cur
 			w.cur = -1
 		}
-	case "ehc.draft_issued":
+	case markDraftIssued:
 		w.draftIssued(ev)
-	case "ehc.plan_finalised":
+	case markPlanIssued:
 		w.planFinalised(day)
 	}
 }
 
-// requestSource is the SEN2 request source of ehc.requested (by its actor)
-// or ehc.brought_to_attention (always other).
-func requestSource(ev sdk.Event) string {
-	if ev.Trigger == "ehc.requested" {
+// requestSource is the SEN2 request source of a request (by its actor) or
+// of a child brought to the LA's attention (always other).
+func requestSource(ev sdk.Event, m string) string {
+	if m == markRequest {
 		switch ev.Actor {
 		case "parent":
 			return SourceParent
@@ -439,9 +503,9 @@ func (w *deriver) planFinalised(day string) {
 	}
 }
 
-// planEvent handles the triggers on a maintained plan (plan.*).
-func (w *deriver) planEvent(ev sdk.Event, day string) {
-	if ev.Trigger == "plan.transferred_in" {
+// planEvent handles an event on a maintained plan, marked m.
+func (w *deriver) planEvent(ev sdk.Event, m, day string) {
+	if m == markTransferIn {
 		w.d.Plans = append(w.d.Plans, Plan{BeganOn: day, TransferLA: strOf(ev.Data["from_la"]), Request: -1})
 		w.plan = len(w.d.Plans) - 1
 		return
@@ -450,28 +514,31 @@ func (w *deriver) planEvent(ev sdk.Event, day string) {
 		return
 	}
 	p := &w.d.Plans[w.plan]
-	switch ev.Trigger {
-	case "plan.review_meeting_held":
+	switch m {
+	case markReviewMeeting:
 		p.Reviews = append(p.Reviews, Review{MeetingDate: day})
-	case "plan.review_decided":
+	case markReviewDecision:
 		p.reviewDecided(day, strOf(ev.Data["decision"]))
-	case "plan.phase_transfer_set":
+	case markPhaseTransfer:
 		p.PhaseTransfers = append(p.PhaseTransfers, PhaseTransfer{SetDate: day, DueDate: w.phaseTransferDue(ev, day)})
-	case "plan.phase_transfer_amended":
+	case markPhaseTransferFinal:
 		if n := len(p.PhaseTransfers); n > 0 && p.PhaseTransfers[n-1].FinalDate == "" {
 			p.PhaseTransfers[n-1].FinalDate = day
 		}
-	case "plan.cease_decided":
+	case markCeaseDecision:
 		if r, ok := intOf(ev.Data["reason"]); ok && r >= 1 && r <= 9 {
 			p.pendingCease = r
 		}
-	case "plan.cease_withdrawn":
+	case markCeaseWithdrawn:
 		p.pendingCease = 0
-	case "plan.ceased":
+	case markCeased:
 		p.EndDate, p.CeaseReason = day, p.pendingCease
 		w.plan = -1
-	case "plan.transferred_out":
+	case markTransferOut:
 		p.EndDate, p.CeaseReason = day, 5
+		w.plan = -1
+	case markAgeLimit:
+		p.EndDate, p.CeaseReason = day, 1 // SEN2 1: reached the maximum age (CFA s46)
 		w.plan = -1
 	}
 }
@@ -498,18 +565,22 @@ func (w *deriver) phaseTransferDue(ev sdk.Event, day string) string {
 	return phaseDue(y, post16)
 }
 
-// disputeEvent handles mediation and appeals (dispute.*).
-func (w *deriver) disputeEvent(ev sdk.Event, day string) {
-	switch ev.Trigger {
-	case "dispute.mediation_requested":
+// disputeEvent handles a mediation or appeal event, marked m.
+func (w *deriver) disputeEvent(ev sdk.Event, m, day string) {
+	if at, ok := w.bySeq[strOf(ev.Data["decision"])]; ok {
+		// One dispute per decision: the event names the one it is about.
+		w.subject, w.subjReq = at.subject, at.req
+	}
+	switch m {
+	case markMediation:
 		w.openDispute(ev)
 		w.d.mark(w.subject, w.subjReq, "mediation", day)
-	case "dispute.appeal_registered":
+	case markAppeal:
 		w.openDispute(ev)
 		w.d.mark(w.subject, w.subjReq, "tribunal", day)
-	case "dispute.mediation_declined":
+	case markMediationDeclined:
 		w.openDispute(ev)
-	case "dispute.tribunal_decided":
+	case markTribunalDecision:
 		switch strOf(ev.Data["order"]) {
 		case "assess":
 			if w.subject == SubjectRequest && w.subjReq >= 0 {
@@ -526,15 +597,18 @@ func (w *deriver) disputeEvent(ev sdk.Event, day string) {
 // openDispute: a dispute that starts now is about the latest appealable
 // decision; one already running keeps its subject.
 func (w *deriver) openDispute(ev sdk.Event) {
+	if _, named := w.bySeq[strOf(ev.Data["decision"])]; named {
+		return
+	}
 	if ev.StatesBefore["dispute"] == "none" || ev.StatesBefore["dispute"] == "" {
 		w.subject, w.subjReq = w.lastDec, w.lastReq
 	}
 }
 
-// noteDecision remembers an appealable decision and the request it was
-// about, for the disputes that follow it.
-func (w *deriver) noteDecision(trigger string) {
-	w.lastDec = subjectOf(trigger)
+// noteDecision remembers an appealable decision (its trigger's mark) and
+// the request it was about, for the disputes that follow it.
+func (w *deriver) noteDecision(mark string) {
+	w.lastDec = subjectOf(mark)
 	switch w.lastDec {
 	case SubjectRequest:
 		w.lastReq = len(w.d.Requests) - 1

@@ -39,7 +39,7 @@ func appealed(order string) []sdk.Firing {
 func TestDeriveOrderToAssessCarriedOut(t *testing.T) {
 	steps := []sdk.Firing{
 		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
-		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-02-09"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-05-11"},
 	}
 	steps = append(steps, appealed("assess")...)
 	steps = append(steps,
@@ -133,4 +133,24 @@ func TestDeriveOrderToAssessFollowsTheAppealedRequest(t *testing.T) {
 	require.Equal(t, 1, tl.PlansIssued)
 	require.Equal(t, 1, tl.ExcludedDisputed, "the plan followed a Tribunal appeal")
 	require.Equal(t, 0, tl.IncExc, "no plan in the 20-week measure")
+}
+
+// One dispute per decision: an appeal registered on the first refusal after
+// a second request was refused too is about the first request (the event
+// names d2), not the request refused most recently.
+func TestDeriveDisputeFollowsTheDecisionItNames(t *testing.T) {
+	steps := []sdk.Firing{
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-02-09"},
+		{Trigger: "dispute.mediation_declined", Actor: "parent", At: "2026-02-16"},
+		{Trigger: "dispute.certificate_issued", Actor: "mediation_adviser", At: "2026-02-18"},
+		{Trigger: "dispute.withdrawn", Actor: "parent", At: "2026-02-20"},
+		{Trigger: "ehc.requested", Actor: "parent", At: "2026-03-02"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-03-30"},
+		{Trigger: "dispute.appeal_registered", Actor: "parent", At: "2026-04-06", Data: map[string]any{"decision": "d2"}},
+	}
+	d := report.Derive(fireAll(t, steps))
+	require.Len(t, d.Requests, 2)
+	require.True(t, d.Requests[0].RequestTribunal, "the appeal is on d2, the first request's refusal")
+	require.False(t, d.Requests[1].RequestTribunal)
 }

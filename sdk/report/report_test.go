@@ -624,3 +624,23 @@ func TestMaxLineBytesAtTheCap(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, sdk.CodeLimitExceeded, sdk.AsError(err).Code)
 }
+
+// TestAgeLimitCeaseReason: a plan ceased at the age limit (CFA s46) is SEN2
+// cease reason 1.
+func TestAgeLimitCeaseReason(t *testing.T) {
+	e := engine(t)
+	c := e.NewCase(sdk.Facts{ID: "N", LA: "kent", District: "canterbury", Child: sdk.Child{DateOfBirth: "2001-10-15"}})
+	for _, s := range []step{
+		{"2026-09-07", "la_officer", "plan.transferred_in", map[string]any{"from_la": "surrey"}},
+		{"2027-08-01", "system", "plan.age_limit_reached", nil},
+	} {
+		out, err := e.Fire(c, sdk.Firing{Trigger: s.trigger, Actor: s.actor, At: s.at, Data: s.data})
+		require.NoError(t, err, s.trigger)
+		c = out.Case
+	}
+	p := report.Derive(c).Person(report.Year(2027))
+	require.Len(t, p.Plans, 1)
+	require.NotNil(t, p.Plans[0].NamedPlan.CeaseReason)
+	assert.Equal(t, 1, *p.Plans[0].NamedPlan.CeaseReason)
+	assert.Equal(t, "2027-08-01", *p.Plans[0].NamedPlan.CeaseDate)
+}

@@ -8,9 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 
+	"github.com/sendflow/sendflow/internal/bulk"
 	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
@@ -48,8 +47,10 @@ type Options struct {
 type Failure struct {
 	Line int    `json:"line"`
 	ID   string `json:"id,omitempty"`
-	// Code is "invalid_case" (not a case: unreadable JSON) or
-	// "history_mismatch" (the history failed verification).
+	// Code is "invalid_case" (not a case: unreadable JSON),
+	// "history_mismatch" (the history failed verification) or "duplicate"
+	// (a case id already counted on an earlier line: a case is counted
+	// once, from its first line).
 	Code string `json:"code"`
 	// Event is the first bad event's sequence number, when known.
 	Event  int    `json:"event,omitempty"`
@@ -75,6 +76,9 @@ type Report struct {
 	// Districts is the 20-week measure per district over Period.
 	Period    Period        `json:"district_period"`
 	Districts []DistrictRow `json:"districts"`
+	// Warnings say what a reader of the figures must know: the input held
+	// no cases at all.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Aggregator folds derived cases into a report, one at a time, holding only
@@ -162,10 +166,7 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	if max <= 0 {
 		max = MaxLineBytes
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := bulk.Workers(opt.Workers)
 	sc := bufio.NewScanner(r)
 	// Room for a line of max bytes and its "\r\n": the scanner needs the
 	// line break in its buffer to end the line, so a buffer of max bytes
@@ -197,7 +198,11 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	if err := sc.Err(); err != nil {
 		return Report{}, readError(err, run.line+1, max)
 	}
-	return a.Report(), nil
+	rep := a.Report()
+	if rep.Lines == 0 {
+		rep.Warnings = append(rep.Warnings, "the input held no cases: every figure is zero")
+	}
+	return rep, nil
 }
 
 // batchRun is one RunContext's progress. Lines are read in batches (at
@@ -214,6 +219,8 @@ type batchRun struct {
 	batch []batchItem
 	size  int // bytes in batch
 	line  int // the last line read
+	// seen maps each counted case id to the line it was counted from.
+	seen map[string]int
 }
 
 // batchItem is one line of a batch, and what reading it gave.
@@ -230,7 +237,7 @@ func (run *batchRun) flush() error {
 	if run.ctx.Err() != nil {
 		return stopped(run.line)
 	}
-	process(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine) })
+	bulk.Each(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine) })
 	if run.ctx.Err() != nil {
 		return stopped(run.line)
 	}
@@ -250,6 +257,17 @@ func (run *batchRun) fold(it *batchItem) error {
 		it.fl.Line = it.line
 		run.agg.Fail(*it.fl)
 		return nil
+	}
+	if id := it.d.ID; id != "" {
+		if first, dup := run.seen[id]; dup {
+			run.agg.Fail(Failure{Line: it.line, ID: id, Code: "duplicate",
+				Reason: fmt.Sprintf("the case was already counted from line %d: a case is counted once (remove the older snapshot)", first)})
+			return nil
+		}
+		if run.seen == nil {
+			run.seen = map[string]int{}
+		}
+		run.seen[id] = it.line
 	}
 	run.agg.Add(&it.d)
 	if run.opt.Person != nil {
@@ -271,35 +289,9 @@ func readError(err error, line, max int) error {
 
 // Batch limits for Run.
 const (
-	batchLines = 256
-	batchBytes = 8 << 20
+	batchLines = bulk.Lines
+	batchBytes = bulk.Bytes
 )
-
-// process runs fn on every element of items with up to workers goroutines.
-func process[T any](items []T, workers int, fn func(*T)) {
-	if workers <= 1 || len(items) < 2 {
-		for i := range items {
-			fn(&items[i])
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(workers, len(items)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(&items[i])
-			}
-		}()
-	}
-	for i := range items {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
 
 // readCase decodes and verifies one case, or says why it cannot be counted.
 // stopped is the error when the run's context ends it.

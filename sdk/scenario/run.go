@@ -185,7 +185,7 @@ func runStep(t Target, c sdk.Case, st Step, fired map[string]bool) (sdk.Case, En
 		// would only repeat the same fault.
 		return c, entry, mm
 	}
-	mm.checkStates(ex.States, c.States)
+	mm.checkStates(ex.States, withDisputes(c))
 	if len(ex.Clocks) > 0 && entry.ClocksError == "" {
 		mm.checkClocks(ex.Clocks, clocks)
 	}
@@ -258,6 +258,19 @@ func reportClocks(t Target, c sdk.Case, when string, expected bool, entry *Entry
 	return rep.Clocks
 }
 
+// withDisputes is c's states and, for each decision dN, "dispute.dN": the
+// state of that decision's own dispute (a scenario's name for one dispute).
+func withDisputes(c sdk.Case) map[string]string {
+	if len(c.Decisions) == 0 {
+		return c.States
+	}
+	out := copyStates(c.States)
+	for k, v := range sdk.DisputeStates(c, "dispute", "none") {
+		out[k] = v
+	}
+	return out
+}
+
 // checkStates: each track expected is in the expected state.
 func (mm *mismatches) checkStates(want, states map[string]string) {
 	for _, track := range slices.Sorted(maps.Keys(want)) {
@@ -274,7 +287,9 @@ func (mm *mismatches) checkStates(want, states map[string]string) {
 // checkClocks: each clock expected is in the report, with the due date and
 // status expected when the expectation names them.
 func (mm *mismatches) checkClocks(want map[string]ClockExpect, clocks []sdk.ClockStatus) {
-	byKey := make(map[string]sdk.ClockStatus, len(clocks))
+	// An unqualified per-decision clock id ("appeal_window") names its latest
+	// started instance ("appeal_window.d8"), as in LIFECYCLE's Clocks.
+	byKey := sdk.UnqualifiedClocks(clocks)
 	for _, cs := range clocks {
 		byKey[clockKey(cs)] = cs
 	}

@@ -24,9 +24,9 @@ const (
 // "/case_ref"). ProblemCaseRefUnknown is the one a host answers by sending
 // the case itself: the ref was evicted, or never issued.
 const (
-	ProblemCaseRefUnknown     = "case_ref_unknown"
-	ProblemCaseRefOtherEngine = "case_ref_other_engine"
-	ProblemCaseRefInvalid     = "case_ref_invalid"
+	ProblemCaseRefUnknown     sdk.Code = "case_ref_unknown"
+	ProblemCaseRefOtherEngine sdk.Code = "case_ref_other_engine"
+	ProblemCaseRefInvalid     sdk.Code = "case_ref_invalid"
 )
 
 type cacheEntry struct {
@@ -104,7 +104,7 @@ func (cc *caseCache) recall(h int, ref int64) (sdk.Case, int, *sdk.Error) {
 	return e.c, e.size, nil
 }
 
-func refError(code, msg string) *sdk.Error {
+func refError(code sdk.Code, msg string) *sdk.Error {
 	return &sdk.Error{Code: sdk.CodeInvalidInput, Message: msg, Pointer: "/case_ref",
 		Detail:   "Send the case itself (case) instead of case_ref.",
 		Problems: []sdk.Problem{{Code: code, Message: msg, Pointer: "/case_ref"}}}
@@ -226,15 +226,23 @@ func deltaOutcome(old sdk.Case, out sdk.Outcome) deltaAnswer {
 	if maps.Equal(old.Clocks, nc.Clocks) {
 		same |= sameClocks
 	}
-	if slices.Equal(old.Decisions, nc.Decisions) {
+	if slices.EqualFunc(old.Decisions, nc.Decisions, sameDecision) {
 		same |= sameDecisions
 	}
 	return deltaAnswer{out: out, same: same}
 }
 
+// sameDecision reports whether two decisions encode to the same JSON.
+func sameDecision(a, b sdk.Decision) bool {
+	return a.Kind == b.Kind && a.At == b.At && a.Trigger == b.Trigger && a.Seq == b.Seq && a.Dispute == b.Dispute &&
+		a.Order == b.Order && slices.Equal(a.Notes, b.Notes)
+}
+
 // sameFacts reports whether two facts encode to the same JSON.
 func sameFactsAs(a, b *sdk.Facts) bool {
-	ya, yb := a.Child.YearGroup, b.Child.YearGroup
-	return a.ID == b.ID && a.LA == b.LA && a.District == b.District && a.Child.DateOfBirth == b.Child.DateOfBirth &&
+	ca, cb := a.Child, b.Child
+	ya, yb := ca.YearGroup, cb.YearGroup
+	ca.YearGroup, cb.YearGroup = nil, nil // Child is comparable without its pointer
+	return a.ID == b.ID && a.LA == b.LA && a.District == b.District && ca == cb &&
 		(ya == nil) == (yb == nil) && (ya == nil || *ya == *yb) && slices.Equal(a.Evidence, b.Evidence)
 }

@@ -326,8 +326,9 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 			data[fmt.Sprint("f", i)] = f
 		}
 		c := sdk.Case{Facts: sdk.Facts{ID: s, LA: s, District: s, Child: sdk.Child{DateOfBirth: s, YearGroup: &y0}, Evidence: []string{s, s}},
-			States: map[string]string{s: s, "a": s}, Clocks: map[string]sdk.Clock{s: {ID: s, Source: s, Kind: sdk.ClockKind(s), StartedAt: s, Due: s, StoppedAt: s, StoppedBy: s, Cancelled: true, Void: true, Exception: s, Status: sdk.ClockState(s), Citation: s}, "z": {}},
+			States: map[string]string{s: s, "a": s}, Clocks: map[string]sdk.Clock{s: {ID: s, Source: s, Kind: sdk.ClockKind(s), StartedAt: s, StartedBy: s, Due: s, StoppedAt: s, StoppedBy: s, Cancelled: true, Void: true, Exception: s, Status: sdk.ClockState(s), Citation: s}, "z": {}},
 			Decisions: []sdk.Decision{{Kind: s, At: s, Trigger: s, Seq: -7}}, Origin: &sdk.Facts{},
+			Exceptions: []sdk.Exception{{Seq: 3, Reason: s, Since: s, Until: s, AdviceRequestedOn: s, Before: s}, {Reason: s}},
 			History: []sdk.Event{{Seq: 1, At: s, Actor: s, Trigger: s, Data: data, Facts: map[string]any{"child": map[string]any{"year_group": 3.0}}, StatesBefore: map[string]string{}, PolicyID: s, PolicyHash: s, PrevHash: s, Hash: s},
 				{Seq: 2, StatesBefore: map[string]string{s: s}, KeyID: s, Signature: s}, {Seq: 3, Signature: s}, {Seq: 4, KeyID: s}}}
 		check(c)
@@ -364,12 +365,13 @@ func (r recordTarget) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 func TestFastJSONKnowsEveryField(t *testing.T) {
 	want := map[reflect.Type]string{
 		reflect.TypeOf(sdk.Outcome{}):     "Case:case Event:event Clocks:clocks Warnings:warnings",
-		reflect.TypeOf(sdk.Case{}):        "Facts: States:states Clocks:clocks,omitempty Decisions:decisions,omitempty Origin:origin,omitempty History:history,omitempty",
+		reflect.TypeOf(sdk.Case{}):        "Facts: States:states Clocks:clocks,omitempty Decisions:decisions,omitempty Exceptions:exceptions,omitempty Origin:origin,omitempty History:history,omitempty",
 		reflect.TypeOf(sdk.Facts{}):       "ID:id,omitempty LA:la,omitempty District:district,omitempty Child:child Evidence:evidence,omitempty",
-		reflect.TypeOf(sdk.Child{}):       "DateOfBirth:date_of_birth,omitempty YearGroup:year_group,omitempty",
-		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Kind:kind StartedAt:started_at Due:due StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
+		reflect.TypeOf(sdk.Child{}):       "DateOfBirth:date_of_birth,omitempty YearGroup:year_group,omitempty LacksCapacity:lacks_capacity,omitempty Representative:representative,omitempty AuthorisedParent:authorised_parent,omitempty Post25Setting:post25_setting,omitempty ApprenticeshipEnd:apprenticeship_end,omitempty CourseEnd:course_end,omitempty",
+		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Decision:decision,omitempty Kind:kind StartedAt:started_at StartedBy:started_by,omitempty Due:due Date:date,omitempty StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
-		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq",
+		reflect.TypeOf(sdk.Decision{}):    "Kind:kind At:at Trigger:trigger Seq:seq Dispute:dispute,omitempty Order:order,omitempty Notes:notes,omitempty",
+		reflect.TypeOf(sdk.Exception{}):   "Seq:seq Reason:reason Since:since Until:until,omitempty AdviceRequestedOn:advice_requested_on,omitempty Before:before,omitempty",
 		reflect.TypeOf(sdk.Warning{}):     "Code:code Message:message Guard:guard,omitempty Citation:citation,omitempty Layer:layer,omitempty",
 		reflect.TypeOf(sdk.Event{}):       "Seq:seq At:at Actor:actor By:by,omitempty Trigger:trigger Data:data,omitempty Facts:facts,omitempty StatesBefore:states_before StatesAfter:states_after PolicyID:policy_id PolicyHash:policy_hash PrevHash:prev_hash Hash:hash KeyID:key_id,omitempty Signature:signature,omitempty",
 	}
@@ -410,7 +412,7 @@ func TestHostileCaseRefsAreStructuredErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		req     any
-		problem string
+		problem sdk.Code
 	}{
 		{"a string", `{"op":"fire","engine":` + fmt.Sprint(h) + `,"case_ref":"17","firing":{}}`, ""},
 		{"a fraction", `{"op":"clocks","engine":` + fmt.Sprint(h) + `,"case_ref":1.5,"as_of":"2026-01-01"}`, ""},

@@ -97,6 +97,17 @@ func appendCase(b []byte, v *sdk.Case, same uint8) ([]byte, error) {
 			b = append(b, ']')
 		}
 	}
+	if len(v.Exceptions) > 0 {
+		b = appendField(b, start, `,"exceptions":`)
+		b = append(b, '[')
+		for i5 := range v.Exceptions {
+			if i5 > 0 {
+				b = append(b, ',')
+			}
+			b = appendException(b, &v.Exceptions[i5])
+		}
+		b = append(b, ']')
+	}
 	if v.Origin != nil {
 		b = appendField(b, start, `,"origin":`)
 		b = appendFacts(b, v.Origin)
@@ -104,11 +115,11 @@ func appendCase(b []byte, v *sdk.Case, same uint8) ([]byte, error) {
 	if len(v.History) > 0 {
 		b = appendField(b, start, `,"history":`)
 		b = append(b, '[')
-		for i5 := range v.History {
-			if i5 > 0 {
+		for i6 := range v.History {
+			if i6 > 0 {
 				b = append(b, ',')
 			}
-			if b, err = appendEvent(b, &v.History[i5]); err != nil {
+			if b, err = appendEvent(b, &v.History[i6]); err != nil {
 				return nil, err
 			}
 		}
@@ -229,11 +240,11 @@ func appendFactsFields(b []byte, start int, v *sdk.Facts) []byte {
 	if len(v.Evidence) > 0 {
 		b = append(b, `,"evidence":`...)
 		b = append(b, '[')
-		for i6 := range v.Evidence {
-			if i6 > 0 {
+		for i7 := range v.Evidence {
+			if i7 > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, v.Evidence[i6])
+			b = appendString(b, v.Evidence[i7])
 		}
 		b = append(b, ']')
 	}
@@ -254,12 +265,24 @@ func appendClockFields(b []byte, start int, v *sdk.Clock) []byte {
 		b = append(b, `,"source":`...)
 		b = appendString(b, v.Source)
 	}
+	if v.Decision != "" {
+		b = append(b, `,"decision":`...)
+		b = appendString(b, v.Decision)
+	}
 	b = append(b, `,"kind":`...)
 	b = appendString(b, string(v.Kind))
 	b = append(b, `,"started_at":`...)
 	b = appendString(b, v.StartedAt)
+	if v.StartedBy != "" {
+		b = append(b, `,"started_by":`...)
+		b = appendString(b, v.StartedBy)
+	}
 	b = append(b, `,"due":`...)
 	b = appendString(b, v.Due)
+	if v.Date != "" {
+		b = append(b, `,"date":`...)
+		b = appendString(b, v.Date)
+	}
 	if v.StoppedAt != "" {
 		b = append(b, `,"stopped_at":`...)
 		b = appendString(b, v.StoppedAt)
@@ -300,6 +323,49 @@ func appendDecision(b []byte, v *sdk.Decision) []byte {
 	b = appendString(b, v.Trigger)
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendInt(b, int64(v.Seq), 10)
+	if v.Dispute != "" {
+		b = append(b, `,"dispute":`...)
+		b = appendString(b, v.Dispute)
+	}
+	if v.Order != "" {
+		b = append(b, `,"order":`...)
+		b = appendString(b, v.Order)
+	}
+	if len(v.Notes) > 0 {
+		b = append(b, `,"notes":`...)
+		b = append(b, '[')
+		for i8 := range v.Notes {
+			if i8 > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, v.Notes[i8])
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendException writes an sdk.Exception as encoding/json does.
+func appendException(b []byte, v *sdk.Exception) []byte {
+	b = append(b, '{')
+	b = append(b, `"seq":`...)
+	b = strconv.AppendInt(b, int64(v.Seq), 10)
+	b = append(b, `,"reason":`...)
+	b = appendString(b, v.Reason)
+	b = append(b, `,"since":`...)
+	b = appendString(b, v.Since)
+	if v.Until != "" {
+		b = append(b, `,"until":`...)
+		b = appendString(b, v.Until)
+	}
+	if v.AdviceRequestedOn != "" {
+		b = append(b, `,"advice_requested_on":`...)
+		b = appendString(b, v.AdviceRequestedOn)
+	}
+	if v.Before != "" {
+		b = append(b, `,"before":`...)
+		b = appendString(b, v.Before)
+	}
 	return append(b, '}')
 }
 
@@ -314,6 +380,30 @@ func appendChild(b []byte, v *sdk.Child) []byte {
 	if v.YearGroup != nil {
 		b = appendField(b, start, `,"year_group":`)
 		b = strconv.AppendInt(b, int64((*v.YearGroup)), 10)
+	}
+	if v.LacksCapacity {
+		b = appendField(b, start, `,"lacks_capacity":`)
+		b = strconv.AppendBool(b, v.LacksCapacity)
+	}
+	if v.Representative != "" {
+		b = appendField(b, start, `,"representative":`)
+		b = appendString(b, v.Representative)
+	}
+	if v.AuthorisedParent {
+		b = appendField(b, start, `,"authorised_parent":`)
+		b = strconv.AppendBool(b, v.AuthorisedParent)
+	}
+	if v.Post25Setting != "" {
+		b = appendField(b, start, `,"post25_setting":`)
+		b = appendString(b, v.Post25Setting)
+	}
+	if v.ApprenticeshipEnd != "" {
+		b = appendField(b, start, `,"apprenticeship_end":`)
+		b = appendString(b, v.ApprenticeshipEnd)
+	}
+	if v.CourseEnd != "" {
+		b = appendField(b, start, `,"course_end":`)
+		b = appendString(b, v.CourseEnd)
 	}
 	return append(b, '}')
 }

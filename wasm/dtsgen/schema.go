@@ -117,7 +117,7 @@ var aliases = []struct{ schema, pointer, name, doc string }{
 	{"firing", "/properties/actor", "Role", "Every role of the default policy."},
 	{"permitted", "/$defs/Permission/properties/track", "Track", "Every track of the default policy."},
 	{"case", "/$defs/Clock/properties/id", "ClockId", "Every clock id of the default policy."},
-	{"clocks", "/$defs/ClockStatus/properties/key", "ClockKey", "Every clock key of the default policy: the clock id, or \"clock.source\" for a per-source clock."},
+	{"clocks", "/$defs/ClockStatus/properties/key/anyOf/0", "ClockKey", "Every clock key of the default policy: the clock id, or \"clock.source\" for a per-source clock; a per-decision clock's key adds \".dN\" (a string)."},
 	{"case", "/$defs/Clock/properties/source", "AdviceSource", "Every source of a per-source clock (the R6(1) advice sources)."},
 	{"case", "/$defs/Clock/properties/kind", "ClockKind", "A clock is a duty (someone must act by its due date) or a window (a period that ends by itself)."},
 	{"case", "/$defs/Clock/properties/status", "ClockState", "Where a clock stands."},
@@ -154,7 +154,17 @@ func enumKey(n *node) (string, bool) {
 }
 
 func pointer(n *node, p string) *node {
+	var list []any
 	for _, part := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
+		if i, err := strconv.Atoi(part); err == nil && list != nil && i >= 0 && i < len(list) {
+			n, _ = list[i].(*node)
+			list = nil
+			continue
+		}
+		if l, ok := n.get(part).([]any); ok {
+			list = l
+			continue
+		}
 		n = n.obj(part)
 	}
 	return n

@@ -16,6 +16,7 @@ export type ErrorCode =
   | "statutory_floor"
   | "limit_exceeded"
   | "history_mismatch"
+  | "conflict"
   | "internal_error";
 
 /** Every trigger of the default policy. From firing.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as Trigger`). */
@@ -35,6 +36,7 @@ export type Trigger =
   | "lift.initial_contact_made"
   | "lift.return_requested"
   | "lift.recommendations_adapted"
+  | "lift.training_accessed"
   | "lift.exhausted"
   | "lift.closed"
   | "hnf.considered"
@@ -56,10 +58,14 @@ export type Trigger =
   | "ehc.plan_finalised"
   | "ehc.withdrawn"
   | "ehc.exception_recorded"
+  | "ehc.exception_ended"
   | "plan.review_invited"
+  | "plan.review_advice_circulated"
   | "plan.review_meeting_held"
   | "plan.review_report_sent"
   | "plan.review_decided"
+  | "plan.representations_made"
+  | "plan.school_requested"
   | "plan.amendment_finalised"
   | "plan.amendment_abandoned"
   | "plan.early_review_requested"
@@ -71,10 +77,13 @@ export type Trigger =
   | "plan.cease_decided"
   | "plan.cease_withdrawn"
   | "plan.ceased"
+  | "plan.age_limit_reached"
+  | "plan.move_notified"
   | "plan.transferred_out"
   | "plan.transferred_in"
   | "plan.transfer_notice_sent"
   | "plan.phase_transfer_set"
+  | "plan.post16_transfer_set"
   | "plan.phase_transfer_amended"
   | "dispute.mediation_declined"
   | "dispute.mediation_requested"
@@ -82,7 +91,13 @@ export type Trigger =
   | "dispute.certificate_issued"
   | "dispute.appeal_registered"
   | "dispute.tribunal_decided"
+  | "dispute.response_submitted"
+  | "dispute.appeal_unopposed"
+  | "dispute.recommendation_made"
+  | "dispute.recommendation_responded"
   | "dispute.order_complied"
+  | "dispute.agreement_complied"
+  | "dispute.agreement_notified"
   | "dispute.withdrawn";
 
 /** Every role of the default policy. From firing.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as Role`). */
@@ -123,7 +138,10 @@ export type ClockId =
   | "ehc_draft_representations"
   | "ehc_final_plan"
   | "annual_review"
+  | "early_years_review"
+  | "age_limit"
   | "review_notice"
+  | "review_advice"
   | "review_report"
   | "review_decision"
   | "amendment_representations"
@@ -131,9 +149,12 @@ export type ClockId =
   | "reassessment_decision"
   | "reassessment_final"
   | "phase_transfer"
+  | "post16_transfer"
+  | "transfer_out"
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
+  | "mediation_contact"
   | "appeal_after_certificate"
   | "mediation_certificate"
   | "mediation_held"
@@ -141,13 +162,26 @@ export type ClockId =
   | "order_no_plan_notice"
   | "order_final_plan"
   | "order_make_plan"
+  | "order_make_plan_final"
+  | "agreement_action"
+  | "agreement_health"
+  | "agreement_notify_la"
+  | "recommendation_response"
   | "order_amend"
   | "order_change_school";
 
-/** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock. From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
+/** Every clock key of the default policy: the clock id, or "clock.source" for a per-source clock; a per-decision clock's key adds ".dN" (a string). From clocks.schema.json. The schemas are generated from the default policy, so an overlay that adds names needs a cast (`as ClockKey`). */
 export type ClockKey =
   | "support_review"
-  | "lift_initial_contact"
+  | "lift_initial_contact.chair"
+  | "lift_initial_contact.early_help"
+  | "lift_initial_contact.educational_psychologist"
+  | "lift_initial_contact.health"
+  | "lift_initial_contact.other"
+  | "lift_initial_contact.outreach_teacher"
+  | "lift_initial_contact.school_representative"
+  | "lift_initial_contact.senco"
+  | "lift_initial_contact.specialist_teacher"
   | "ehc_decision_to_assess"
   | "ehc_advice.educational"
   | "ehc_advice.medical"
@@ -160,7 +194,10 @@ export type ClockKey =
   | "ehc_draft_representations"
   | "ehc_final_plan"
   | "annual_review"
+  | "early_years_review"
+  | "age_limit"
   | "review_notice"
+  | "review_advice"
   | "review_report"
   | "review_decision"
   | "amendment_representations"
@@ -168,9 +205,12 @@ export type ClockKey =
   | "reassessment_decision"
   | "reassessment_final"
   | "phase_transfer"
+  | "post16_transfer"
+  | "transfer_out"
   | "transfer_notice"
   | "transfer_review"
   | "appeal_window"
+  | "mediation_contact"
   | "appeal_after_certificate"
   | "mediation_certificate"
   | "mediation_held"
@@ -178,23 +218,38 @@ export type ClockKey =
   | "order_no_plan_notice"
   | "order_final_plan"
   | "order_make_plan"
+  | "order_make_plan_final"
+  | "agreement_action"
+  | "agreement_health"
+  | "agreement_notify_la"
+  | "recommendation_response.health"
+  | "recommendation_response.social_care"
   | "order_amend"
   | "order_change_school";
 
 /** Every source of a per-source clock (the R6(1) advice sources). From case.schema.json. */
 export type AdviceSource =
+  | "chair"
+  | "early_help"
   | "educational"
+  | "educational_psychologist"
+  | "health"
   | "medical"
   | "other"
+  | "outreach_teacher"
   | "parent"
   | "preparation_for_adulthood"
   | "psychological"
-  | "social_care";
+  | "school_representative"
+  | "senco"
+  | "social_care"
+  | "specialist_teacher";
 
 /** A clock is a duty (someone must act by its due date) or a window (a period that ends by itself). From case.schema.json. */
 export type ClockKind =
   | "duty"
-  | "window";
+  | "window"
+  | "advisory";
 
 /** Where a clock stands. From case.schema.json. */
 export type ClockState =
@@ -268,9 +323,11 @@ export interface Case {
   /** States maps every track to its current state. Nested states are written with dots, e.g. "sen_support.plan". */
   states: States;
   /** Clocks maps a clock key to the latest instance of that clock. Per-source clocks are keyed "clock.source", e.g. "ehc_advice.medical". */
-  clocks?: Partial<Record<ClockKey, Clock>>;
+  clocks?: Record<string, Clock>;
   /** Decisions lists the appealable decisions made on the case, oldest first. */
   decisions?: Decision[];
+  /** Exceptions lists the exceptions recorded on the case, oldest first (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45). At most one is open (no until, no before). */
+  exceptions?: Exception[];
   /** Origin is the facts the case was opened with; Replay starts from them. Fire records it on a case that has none (then the facts are the origin, and the case must have no history). */
   origin?: Facts;
   /** History is every successful firing, in order, hash-chained. */
@@ -448,6 +505,18 @@ export interface Child {
   date_of_birth?: string;
   /** YearGroup is the national curriculum year: reception is 0, nursery -1. It is a pointer because reception (0) is not the same as unknown. */
   year_group?: number;
+  /** LacksCapacity is true when the young person lacks capacity (MCA s2-s3) for the matter at hand: the alternative person, their deputy or attorney (Representative) or else a parent, acts for them (CFA s80; R64). One value, judged at each firing's date. */
+  lacks_capacity?: boolean;
+  /** Representative names the young person's deputy or attorney (CFA s80(6)), who fires as "parent" with data acting_as: representative while LacksCapacity is true. It is personal data: the engine never echoes it. */
+  representative?: string;
+  /** AuthorisedParent is true when the young person has authorised a parent in writing to act for them (CoP ch. 8): a parent's firing with data on_behalf_of: young_person is then the young person's act. */
+  authorised_parent?: boolean;
+  /** Post25Setting is where a young person over 25 is educated or trained, for the R46(1) age limit: "fe" (further education, the default), "apprenticeship" or "other". */
+  post25_setting?: "fe" | "apprenticeship" | "other";
+  /** ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an apprenticeship or other course is expected to end (R46(1)). */
+  apprenticeship_end?: string;
+  /** ApprenticeshipEnd and CourseEnd are the dates (YYYY-MM-DD) an apprenticeship or other course is expected to end (R46(1)). */
+  course_end?: string;
 }
 
 /** Clock is one running or finished statutory (or policy) time limit. */
@@ -456,12 +525,18 @@ export interface Clock {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
-  /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
+  /** Decision is set for per-decision clocks: the decision's id, "d<seq>". */
+  decision?: string;
+  /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
+  /** StartedBy is the trigger that started the clock, recorded only when the clock's exception rules name it (ExceptionRule.StartedBy). */
+  started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
+  /** Date is, for a clock counted back from a date (units before, weeks_before, months_before), that date, YYYY-MM-DD: the notified meeting date of review_advice, the transfer date of post16_transfer. */
+  date?: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
   stopped_at?: string;
   /** StoppedBy is the trigger that stopped or cancelled the clock. */
@@ -470,9 +545,9 @@ export interface Clock {
   cancelled?: boolean;
   /** Void is true when the duty never arose (a final plan means no notice of a decision not to issue was owed): cancelled whenever it happened. */
   void?: boolean;
-  /** Exception is the R10(4)-style exception recorded while the clock ran; a missed clock with an exception is "excused". */
+  /** Exception is the reason of the exception that excuses the clock if it is missed: the first of Case.Exceptions whose reason the clock's policy lists and whose period overlaps the clock's run before due (as of the case's last firing), or, for a clock excusable without such a list, the exception recorded while it ran. A missed clock with an exception is "excused". */
   exception?: string;
-  /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
+  /** Status is "running", "met", "missed" (a duty or advisory clock not met; an advisory miss is only a warning), "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
@@ -488,6 +563,28 @@ export interface Decision {
   trigger: Trigger;
   /** Seq is the history sequence number of that firing. */
   seq: number;
+  /** Dispute is the state of the decision's own dispute (the policy's per-decision track), empty while it is at its initial state. */
+  dispute?: string;
+  /** Order is the order last recorded on the decision's dispute (the Tribunal's, or an unopposed appeal's). */
+  order?: string;
+  /** Notes are what its current dispute recorded (Effects.Note), e.g. "response_submitted". */
+  notes?: string[];
+}
+
+/** Exception is one exception recorded on a case (ehc.exception_recorded). */
+export interface Exception {
+  /** Seq is the history number of the firing that recorded it. */
+  seq: number;
+  /** Reason is why the time limits may not be met, e.g. "absent_from_area". */
+  reason: string;
+  /** Since is the first day of the exception's period, YYYY-MM-DD. */
+  since: string;
+  /** Until is the last day of its period; empty while it is open. */
+  until?: string;
+  /** AdviceRequestedOn is the day the LA asked the closed institution for advice, when given (institution_closed). */
+  advice_requested_on?: string;
+  /** Before is set when a new request began on that day: the exception excuses no clock started on or after it, and is no longer open. */
+  before?: string;
 }
 
 /** Facts are what a host knows about a child or young person. The default guards read them; a firing may merge more in (see Firing.Facts). */
@@ -512,12 +609,24 @@ export interface FactsPatch {
   la?: string;
   /** The authority's district, e.g. "dover". */
   district?: string;
-  /** The child's date of birth and year group. */
+  /** The child's date of birth and year group, capacity and representatives, and the facts of the age limit. */
   child?: {
     /** A calendar date, YYYY-MM-DD. */
     date_of_birth?: string;
     /** The national curriculum year: reception is 0, nursery -1. */
     year_group?: number;
+    /** The young person lacks capacity (MCA s2-s3). */
+    lacks_capacity?: boolean;
+    /** The young person's deputy or attorney (CFA s80(6)); personal data, never echoed. */
+    representative?: string;
+    /** The young person has authorised a parent in writing to act for them. */
+    authorised_parent?: boolean;
+    /** Where a young person over 25 is educated or trained (R46(1)). */
+    post25_setting?: "fe" | "apprenticeship" | "other";
+    /** When the apprenticeship ends, YYYY-MM-DD. */
+    apprenticeship_end?: string;
+    /** When the course ends, YYYY-MM-DD. */
+    course_end?: string;
   };
   /** Kinds of evidence to add to the case. */
   evidence?: EvidenceKind[];
@@ -535,7 +644,7 @@ export interface States {
   ehc?: "none" | "request_received" | "refused" | "assessing" | "not_issued" | "draft_issued" | "plan_issued" | "withdrawn";
   /** The plan track: The maintained EHC plan: reviews, amendments, reassessment, transfer, cease. */
   plan?: "none" | "active" | "review_preparing" | "review_held" | "amending" | "reassessment_requested" | "reassessing" | "cease_proposed" | "ceasing" | "ceased" | "transferred_out";
-  /** The dispute track: Mediation and SEND Tribunal appeal against an appealable decision. */
+  /** The dispute track: Mediation and SEND Tribunal appeal: one dispute per appealable decision d<seq> (CFA s51(2)). */
   dispute?: "none" | "mediation" | "certificate_pending" | "certificate_issued" | "appealed" | "decided";
 }
 
@@ -545,12 +654,18 @@ export interface ClockStatus {
   id: ClockId;
   /** Source is set for per-source clocks (the R6(1) advice source). */
   source?: AdviceSource;
-  /** Kind is "duty" (someone must act by Due) or "window" (a period that ends by itself, such as the 15 days for representations on a draft plan). */
+  /** Decision is set for per-decision clocks: the decision's id, "d<seq>". */
+  decision?: string;
+  /** Kind is "duty" (someone must act by Due), "window" (a period that ends by itself, such as the 15 days for representations on a draft plan) or "advisory" (guidance: a miss is a warning, never a statutory miss). */
   kind: ClockKind;
   /** StartedAt is the date the clock started, YYYY-MM-DD. */
   started_at: string;
+  /** StartedBy is the trigger that started the clock, recorded only when the clock's exception rules name it (ExceptionRule.StartedBy). */
+  started_by?: string;
   /** Due is the last day on which the clock is met, YYYY-MM-DD. */
   due: string;
+  /** Date is, for a clock counted back from a date (units before, weeks_before, months_before), that date, YYYY-MM-DD: the notified meeting date of review_advice, the transfer date of post16_transfer. */
+  date?: string;
   /** StoppedAt is the date the clock was stopped, if it was. */
   stopped_at?: string;
   /** StoppedBy is the trigger that stopped or cancelled the clock. */
@@ -559,14 +674,14 @@ export interface ClockStatus {
   cancelled?: boolean;
   /** Void is true when the duty never arose (a final plan means no notice of a decision not to issue was owed): cancelled whenever it happened. */
   void?: boolean;
-  /** Exception is the R10(4)-style exception recorded while the clock ran; a missed clock with an exception is "excused". */
+  /** Exception is the reason of the exception that excuses the clock if it is missed: the first of Case.Exceptions whose reason the clock's policy lists and whose period overlaps the clock's run before due (as of the case's last firing), or, for a clock excusable without such a list, the exception recorded while it ran. A missed clock with an exception is "excused". */
   exception?: string;
-  /** Status is "running", "met", "missed", "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
+  /** Status is "running", "met", "missed" (a duty or advisory clock not met; an advisory miss is only a warning), "excused", "ended" (a window that closed: windows are nobody's duty, so they are never missed) or "cancelled", as of the case's last firing. Engine.Clocks recomputes it as of any date. */
   status: ClockState;
   /** Citation is the legal or local source of the time limit. */
   citation?: string;
   /** Key is the clock's key in Case.Clocks ("id" or "id.source"). */
-  key: ClockKey;
+  key: ClockKey | string;
   /** DaysLeft is the number of calendar days from the as-of date to Due (negative once overdue); only set for running clocks. */
   days_left?: number;
 }
@@ -603,6 +718,8 @@ export interface Permission {
   warnings?: Warning[];
   /** NeedsInput lists payload fields whose guards are checked only when the trigger is fired with data. */
   needs_input?: string[];
+  /** Decision is, for a trigger of the per-decision (dispute) track, the decision "d<seq>" judged: the first it is allowed for, else the most recent. Fire it with data {"decision": Decision} to act on that one. */
+  decision?: string;
 }
 
 /** Acknowledgement keeps one lint (Policy.Acknowledge). */
@@ -631,22 +748,28 @@ export interface ClockDef {
   id: string;
   /** Description says what must happen by the due date. */
   description?: string;
-  /** Kind is "duty" (default) or "window" (ends by itself). */
+  /** Kind is "duty" (default), "window" (ends by itself) or "advisory" (guidance: a miss is a warning, not a statutory miss). */
   kind?: ClockKind;
-  /** Unit is weeks, days, days_beginning_with, months, months_starting_with, working_days, or before (a fixed date given by Before). */
-  unit?: "weeks" | "days" | "days_beginning_with" | "months" | "months_starting_with" | "working_days" | "before";
+  /** Unit is weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with (counted from the start), or before, weeks_before, months_before (counted back from the date D given by Before: the day before D, or Length weeks or months before it). */
+  unit?: "weeks" | "days" | "days_beginning_with" | "months" | "months_starting_with" | "working_days" | "working_days_beginning_with" | "before" | "weeks_before" | "months_before";
   /** Length is how many units; LengthParam names a parameter instead. */
   length?: number;
   /** Length is how many units; LengthParam names a parameter instead. */
   length_param?: string;
-  /** Before is an expression giving the date D of a "before D" deadline (the clock is due the day before D). */
+  /** Before is an expression giving the date D of a "before D" deadline (unit before: due the day before D; weeks_before, months_before: due Length weeks or months before D, D not counted). */
   before?: string;
+  /** When is a boolean expression: when set, a trigger starts (or restarts) the clock only if it holds at that firing, e.g. the six-monthly review of a child under 5 (CoP 9.178). */
+  when?: string;
   /** TribunalMoves applies the HESC r12 moves to the due date. */
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
   per_source?: boolean;
-  /** Excusable means a recorded exception excuses a miss (R10(4)). */
+  /** PerDecision makes one clock per appealable decision, keyed "clock.dN" ("clock.source.dN" when also per source): started by a decision for it, or by a per-decision track's firing for the decision it names. An unqualified id names the latest started instance. */
+  per_decision?: boolean;
+  /** Excusable means any exception recorded on the clock while it runs (Effects.Except) excuses a miss. A clock with Exceptions ignores it. */
   excusable?: boolean;
+  /** Exceptions lists the reasons that excuse a miss, each with its own conditions (R5(4), R8(2), R10(4), R13(3), R27(3), R44(3), R45): an exception recorded on the case (Case.Exceptions) excuses the clock only if its reason is listed here and its period overlaps the clock's run before due. An overlay may narrow the list, never widen it. */
+  exceptions?: ExceptionRule[];
   /** Statutory marks a clock set by law; a policy may shorten but not lengthen it. */
   statutory?: boolean;
   /** Citation is the source of the time limit. */
@@ -661,6 +784,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Stop stops running clocks: met if on time, missed if late. */
   stop?: (string | {
@@ -668,6 +797,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Cancel ends running clocks whose process ended another way (a duty already past its due date stays missed). */
   cancel?: (string | {
@@ -675,6 +810,12 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
   /** Void ends running clocks whose duty never arose: they show cancelled even when past their due date. */
   void?: (string | {
@@ -682,18 +823,52 @@ export interface Effects {
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
-  /** Except records an exception (the data field Reason) on running clocks. */
+  /** Except records an exception on the case (Case.Exceptions: the data fields reason, since, until, advice_requested_on), which excuses the clocks whose Exceptions rules it meets; on the listed clocks that are Excusable without rules it also marks the running ones (Clock.Exception). */
   except?: (string | {
     /** The clock id. */
     clock: string;
     /** For a per-source clock, the data field holding the source (every source when empty, for stop/cancel/except). */
     source?: string;
+    /** On a stop or cancel of a per-source clock: the instance whose source is the firing actor's role. */
+    source_actor?: boolean;
+    /** On a start: a list payload field; the clock starts only when it holds if_item. */
+    if_field?: string;
+    /** On a start: the item if_field must hold. */
+    if_item?: string;
   })[];
+  /** EndException ends the case's open exception: its until is the data field until, or the firing's date. */
+  end_exception?: boolean;
+  /** ResetExceptions starts a new request with no exception: the exceptions recorded so far excuse no clock started from the firing's date on (a new request starts with none). */
+  reset_exceptions?: boolean;
   /** SetStates moves other tracks directly (e.g. plan → active). */
   set_states?: Record<string, string>;
   /** Decision records an appealable decision and starts the appeal window. */
   decision?: string;
+  /** Note, on a per-decision track's trigger, records a note on the decision it acts on (Decision.notes, read by guards as decision_notes), e.g. that the LA responded to the appeal (R45(1)). A decision's notes are cleared when its dispute returns to the initial state. */
+  note?: string;
+}
+
+/** ExceptionRule is one reason that excuses a clock's miss (ClockDef.Exceptions). */
+export interface ExceptionRule {
+  /** Reason is the exception's reason, the data field reason of the trigger that records it. */
+  reason: string;
+  /** MinDays is the shortest period that counts: an exception whose until is fewer days after its since excuses nothing (an open exception has no end yet, so it counts until it is ended). */
+  min_days?: number;
+  /** AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational") whose start is the default of the exception's advice_requested_on: the reason excuses only when that date lies between since and until, each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the closed institution for advice from a week before it closed until a week before it reopened). */
+  advice_clock?: string;
+  /** AdviceClock, when set, is a clock key (e.g. "ehc_advice.educational") whose start is the default of the exception's advice_requested_on: the reason excuses only when that date lies between since and until, each less AdviceDaysBefore days (R5(4)(a)-(b): the LA asked the closed institution for advice from a week before it closed until a week before it reopened). */
+  advice_days_before?: number;
+  /** StartedBy limits the rule to a clock started by one of these triggers; NotStartedBy leaves out a clock started by one of them (R44(3) and R45 list different reasons for the same order clock, made by an order or by an unopposed appeal). */
+  started_by?: string[];
+  /** StartedBy limits the rule to a clock started by one of these triggers; NotStartedBy leaves out a clock started by one of them (R44(3) and R45 list different reasons for the same order clock, made by an order or by an unopposed appeal). */
+  not_started_by?: string[];
 }
 
 /** FamilyRight says which statutory right a trigger is the family's way of using, for the statutory floor (TriggerDef.FamilyRight). */
@@ -706,6 +881,8 @@ export interface FamilyRight {
   by_others?: boolean;
   /** Roles are the roles that hold the right (a school's request, anyone bringing a child to the LA's attention); empty means parent and young_person, or every role of the trigger when ByOthers. */
   roles?: string[];
+  /** PassesToYoungPerson marks a family rights trigger (LIFECYCLE.md "Family rights triggers"): before compulsory school age ends the right is the parent's, after it the young person's (CFA s83(2)), with a parent acting only on the young person's written authority (data on_behalf_of) or while the young person lacks capacity, and a deputy or attorney then acting as parent (data acting_as; CFA s80, R64). Such a trigger declares both data fields. Overlays cannot change the mark (statutory floor). */
+  passes_to_young_person?: boolean;
 }
 
 /** FieldDef declares one payload field. */
@@ -724,6 +901,10 @@ export interface FieldDef {
   max?: number;
   /** Min and Max bound numbers and integers; MinItems bounds lists. */
   min_items?: number;
+  /** NotAfterAt refuses a date later than the firing's own date (invalid_input), e.g. an exception's since. */
+  not_after_at?: boolean;
+  /** Roles limits who may set the field (empty: every role of the trigger); another role setting it is invalid_input. */
+  roles?: string[];
   /** Description says what it holds. */
   description?: string;
 }
@@ -770,6 +951,18 @@ export interface Parameter {
   fixed?: boolean;
 }
 
+/** PerDecision configures a per-decision track (TrackDef.PerDecision). */
+export interface PerDecision {
+  /** TimeToAppeal are the clocks whose latest due date is the time to appeal a decision (HESC r20(1)(c)): a decision is open while its track is not at the initial state or one of them has not ended. */
+  time_to_appeal: string[];
+  /** TimedStates are the states (besides the initial one) from which the naming rule picks a decision only while its time to appeal has not ended (certificate_issued). */
+  timed_states?: string[];
+  /** Start are the per-decision clocks every decision starts besides the policy's appeal_clock (R33's mediation_contact). */
+  start?: string[];
+  /** OrderField is the data field whose value a firing records on the decision as its order (the Tribunal's order), read by guards as decision_order. */
+  order_field?: string;
+}
+
 /** RoleDef declares a role. */
 export interface RoleDef {
   /** ID is the role name, e.g. "parent". */
@@ -808,6 +1001,8 @@ export interface TrackDef {
   disabled?: boolean;
   /** Statutory marks a track whose process statute sets (ehc, plan, dispute): an overlay may add advisory guards, reasons, record-only triggers, shorter duties and longer windows there, and nothing else. Only the default policy's marks count. */
   statutory?: boolean;
+  /** PerDecision makes the track one instance per appealable decision (the dispute track): each decision "d<seq>" keeps its own state on its Decision record, a firing names the decision by data "decision" (or the naming rule, docs/decisions.md), and Case.States holds the unqualified view: the state of the most recent decision whose state is not the initial one. */
+  per_decision?: PerDecision;
 }
 
 /** TriggerDef declares a trigger: where it may fire from, who may fire it, what it needs, and what it does. */
@@ -832,8 +1027,16 @@ export interface TriggerDef {
   branches?: Branch[];
   /** Citation is the legal or local source. */
   citation?: string;
+  /** DecisionOpen, on a per-decision track's trigger, names the clocks of which one must not have ended for the naming rule to pick a decision whose state is the initial one (R33's mediation_contact for a mediation trigger); empty means the track's time to appeal. */
+  decision_open?: string[];
+  /** DecisionStates are the from-states in which the naming rule picks a decision without looking at DecisionOpen's clocks; in every other state, when DecisionOpen is set, one of them must be open (dispute.order_complied: a decided dispute, or an agreement's order clock open in any state). */
+  decision_states?: string[];
+  /** OnDecision, on a trigger of another track, makes its guards read the per-decision view of the latest decision of this kind (plan.ceased reads its cease decision's dispute and clocks). */
+  on_decision?: string;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
+  /** SEN2 names what the trigger is to the DfE SEN2 return (sdk/report): request, assess, plan_issued, mediation, ... (docs/sen2.md lists them). Only the default policy's marks count: in an overlay the field is ignored, so the return reads every case the same way. */
+  sen2?: string;
 }
 
 /** Waiver waives one statutory floor rule for one layer (Policy.Waivers). */
@@ -884,15 +1087,37 @@ export interface TriggerPayloads {
   "lift.meeting_held": {
     outcomes: ("advice_to_try" | "training" | "school_to_school_support" | "specialist_intervention" | "refer_early_help" | "seek_health_advice")[];
     need_areas?: ("cognition_learning" | "communication_interaction" | "semh" | "sensory_physical")[] | null;
+    /** The professionals who attended the meeting. */
+    attendees?: ("educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other")[] | null;
+    /** The district meeting (one id per meeting), so attendance is counted once per meeting. */
+    meeting_id?: string | null;
+    /** The training offered to the school or setting. */
+    training?: string[] | null;
   };
-  /** The payload of lift.professional_allocated. It takes no data fields. */
-  "lift.professional_allocated": Record<string, never>;
-  /** The payload of lift.initial_contact_made. It takes no data fields. */
-  "lift.initial_contact_made": Record<string, never>;
+  /** The payload of lift.professional_allocated. The firing must carry data. */
+  "lift.professional_allocated": {
+    /** The profession allocated to work with the school or setting. */
+    professional: "educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other";
+    /** The service providing the professional. */
+    service?: string | null;
+  };
+  /** The payload of lift.initial_contact_made. */
+  "lift.initial_contact_made": {
+    /** The profession making first contact; left out, the latest allocated. */
+    professional?: "educational_psychologist" | "specialist_teacher" | "outreach_teacher" | "early_help" | "health" | "school_representative" | "senco" | "chair" | "other" | null;
+  };
   /** The payload of lift.return_requested. It takes no data fields. */
   "lift.return_requested": Record<string, never>;
-  /** The payload of lift.recommendations_adapted. It takes no data fields. */
-  "lift.recommendations_adapted": Record<string, never>;
+  /** The payload of lift.recommendations_adapted. */
+  "lift.recommendations_adapted": {
+    /** The recommendations as adapted. */
+    outcomes?: ("advice_to_try" | "training" | "school_to_school_support" | "specialist_intervention" | "refer_early_help" | "seek_health_advice")[] | null;
+  };
+  /** The payload of lift.training_accessed. The firing must carry data. */
+  "lift.training_accessed": {
+    /** The training accessed. */
+    training: string[];
+  };
   /** The payload of lift.exhausted. The firing must carry data. */
   "lift.exhausted": {
     summary_sheet_completed: boolean;
@@ -912,8 +1137,13 @@ export interface TriggerPayloads {
   "hnf.declined": Record<string, never>;
   /** The payload of hnf.ended. It takes no data fields. */
   "hnf.ended": Record<string, never>;
-  /** The payload of ehc.requested. It takes no data fields. */
-  "ehc.requested": Record<string, never>;
+  /** The payload of ehc.requested. */
+  "ehc.requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.brought_to_attention. It takes no data fields. */
   "ehc.brought_to_attention": Record<string, never>;
   /** The payload of ehc.decided_not_to_assess. It takes no data fields. */
@@ -935,15 +1165,29 @@ export interface TriggerPayloads {
     /** Must be absent or empty: a draft plan names no school. */
     named_school?: string | null;
   };
-  /** The payload of ehc.representations_made. It takes no data fields. */
-  "ehc.representations_made": Record<string, never>;
+  /** The payload of ehc.representations_made. */
+  "ehc.representations_made": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.school_requested. */
   "ehc.school_requested": {
     /** The school or institution the parent or young person asks to be named. */
     school?: string | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
   };
-  /** The payload of ehc.personal_budget_requested. It takes no data fields. */
-  "ehc.personal_budget_requested": Record<string, never>;
+  /** The payload of ehc.personal_budget_requested. */
+  "ehc.personal_budget_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.plan_finalised. */
   "ehc.plan_finalised": {
     named_school?: string | null;
@@ -951,16 +1195,34 @@ export interface TriggerPayloads {
     preparation_for_adulthood?: boolean | null;
     no_more_representations?: boolean | null;
   };
-  /** The payload of ehc.withdrawn. It takes no data fields. */
-  "ehc.withdrawn": Record<string, never>;
+  /** The payload of ehc.withdrawn. */
+  "ehc.withdrawn": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of ehc.exception_recorded. The firing must carry data. */
   "ehc.exception_recorded": {
-    reason: "institution_closed" | "exceptional_personal_circumstances" | "absent_from_area";
+    reason: "institution_closed" | "exceptional_personal_circumstances" | "absent_from_area" | "missed_appointment" | "late_representations";
+    /** The first day of the exception (default: the firing's date; not later than it). */
+    since?: string | null;
+    /** The last day of the exception, if known (else it stays open until ehc.exception_ended). */
+    until?: string | null;
+    /** institution_closed: when the LA asked the institution for advice (default: the latest request for educational advice). */
+    advice_requested_on?: string | null;
+  };
+  /** The payload of ehc.exception_ended. */
+  "ehc.exception_ended": {
+    /** The last day of the exception (default: the firing's date). */
+    until?: string | null;
   };
   /** The payload of plan.review_invited. The firing must carry data. */
   "plan.review_invited": {
     meeting_date: string;
   };
+  /** The payload of plan.review_advice_circulated. It takes no data fields. */
+  "plan.review_advice_circulated": Record<string, never>;
   /** The payload of plan.review_meeting_held. It takes no data fields. */
   "plan.review_meeting_held": Record<string, never>;
   /** The payload of plan.review_report_sent. It takes no data fields. */
@@ -969,14 +1231,35 @@ export interface TriggerPayloads {
   "plan.review_decided": {
     decision: "maintain" | "amend" | "cease";
   };
-  /** The payload of plan.amendment_finalised. It takes no data fields. */
-  "plan.amendment_finalised": Record<string, never>;
-  /** The payload of plan.amendment_abandoned. It takes no data fields. */
-  "plan.amendment_abandoned": Record<string, never>;
-  /** The payload of plan.early_review_requested. It takes no data fields. */
-  "plan.early_review_requested": Record<string, never>;
-  /** The payload of plan.reassessment_requested. It takes no data fields. */
-  "plan.reassessment_requested": Record<string, never>;
+  /** The payload of plan.representations_made. It takes no data fields. */
+  "plan.representations_made": Record<string, never>;
+  /** The payload of plan.school_requested. */
+  "plan.school_requested": {
+    /** The school or institution the parent or young person asks to be named. */
+    school?: string | null;
+  };
+  /** The payload of plan.amendment_finalised. */
+  "plan.amendment_finalised": {
+    no_more_representations?: boolean | null;
+  };
+  /** The payload of plan.amendment_abandoned. */
+  "plan.amendment_abandoned": {
+    no_more_representations?: boolean | null;
+  };
+  /** The payload of plan.early_review_requested. */
+  "plan.early_review_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of plan.reassessment_requested. */
+  "plan.reassessment_requested": {
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
   /** The payload of plan.reassessment_refused. It takes no data fields. */
   "plan.reassessment_refused": Record<string, never>;
   /** The payload of plan.reassessment_agreed. It takes no data fields. */
@@ -994,6 +1277,13 @@ export interface TriggerPayloads {
   "plan.cease_withdrawn": Record<string, never>;
   /** The payload of plan.ceased. It takes no data fields. */
   "plan.ceased": Record<string, never>;
+  /** The payload of plan.age_limit_reached. It takes no data fields. */
+  "plan.age_limit_reached": Record<string, never>;
+  /** The payload of plan.move_notified. The firing must carry data. */
+  "plan.move_notified": {
+    move_date: string;
+    new_la: string;
+  };
   /** The payload of plan.transferred_out. The firing must carry data. */
   "plan.transferred_out": {
     new_la: string;
@@ -1010,29 +1300,119 @@ export interface TriggerPayloads {
     transfer_year: number;
     post16?: boolean | null;
   };
+  /** The payload of plan.post16_transfer_set. The firing must carry data. */
+  "plan.post16_transfer_set": {
+    transfer_date: string;
+  };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
-  /** The payload of dispute.mediation_declined. It takes no data fields. */
-  "dispute.mediation_declined": Record<string, never>;
-  /** The payload of dispute.mediation_requested. It takes no data fields. */
-  "dispute.mediation_requested": Record<string, never>;
-  /** The payload of dispute.mediation_concluded. It takes no data fields. */
-  "dispute.mediation_concluded": Record<string, never>;
-  /** The payload of dispute.certificate_issued. It takes no data fields. */
-  "dispute.certificate_issued": Record<string, never>;
+  /** The payload of dispute.mediation_declined. */
+  "dispute.mediation_declined": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of dispute.mediation_requested. */
+  "dispute.mediation_requested": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The mediation is only about the school or type named (section I): R33's limit does not apply (CFA s55(3)). */
+    placement_only?: boolean | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
+  /** The payload of dispute.mediation_concluded. */
+  "dispute.mediation_concluded": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** What the parties agreed in writing (R42): each item starts the clocks of the order it matches, other and health their own. */
+    agreement?: ("assess" | "make_plan" | "amend" | "change_school" | "other" | "health")[] | null;
+    /** Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)). */
+    la_party?: boolean | null;
+  };
+  /** The payload of dispute.certificate_issued. */
+  "dispute.certificate_issued": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
   /** The payload of dispute.appeal_registered. */
   "dispute.appeal_registered": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
     /** The appeal is only about the school or type named (section I): no mediation certificate is needed. */
     placement_only?: boolean | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+    /** The Tribunal extended the time to appeal (HESC r5(3)(a)): registered out of time. */
+    time_extended?: boolean | null;
   };
   /** The payload of dispute.tribunal_decided. The firing must carry data. */
   "dispute.tribunal_decided": {
-    order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "cease";
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    order: "dismissed" | "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | "cease";
   };
-  /** The payload of dispute.order_complied. It takes no data fields. */
-  "dispute.order_complied": Record<string, never>;
-  /** The payload of dispute.withdrawn. It takes no data fields. */
-  "dispute.withdrawn": Record<string, never>;
+  /** The payload of dispute.response_submitted. */
+  "dispute.response_submitted": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.appeal_unopposed. */
+  "dispute.appeal_unopposed": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** What the appeal sought (default by the decision: refusal to assess or reassess -> assess; refusal to issue -> make_plan; contents -> amend; cease -> continue). */
+    order?: "assess" | "make_plan" | "amend" | "change_school" | "continue" | "continue_and_amend" | null;
+    /** The appeal was about the school or type named only: the default order is change_school. */
+    placement_only?: boolean | null;
+  };
+  /** The payload of dispute.recommendation_made. The firing must carry data. */
+  "dispute.recommendation_made": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** The body the recommendation is made to. */
+    to: "health" | "social_care";
+    /** The date the Tribunal set for the answer (default: 5 weeks). */
+    response_due?: string | null;
+  };
+  /** The payload of dispute.recommendation_responded. */
+  "dispute.recommendation_responded": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** Whether the body will follow the recommendation (it gives reasons if not). */
+    followed?: boolean | null;
+  };
+  /** The payload of dispute.order_complied. */
+  "dispute.order_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.agreement_complied. */
+  "dispute.agreement_complied": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.agreement_notified. */
+  "dispute.agreement_notified": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+  };
+  /** The payload of dispute.withdrawn. */
+  "dispute.withdrawn": {
+    /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */
+    decision?: string | null;
+    /** A parent acts with the young person's written authority (fact child.authorised_parent): recorded as the young person's act (CoP ch. 8). */
+    on_behalf_of?: "young_person" | null;
+    /** The young person's deputy or attorney (fact child.representative) acts, as parent, while the young person lacks capacity (CFA s80; R64). */
+    acting_as?: "representative" | null;
+  };
 }
 
 /** Go: github.com/sendflow/sendflow/sdk.VerifyReport */

@@ -180,18 +180,23 @@ test('the WASI build under node:wasi answers the suite like sendflow test', asyn
   assert.equal(w.exports.sendflow_alloc(-1), 0, 'a negative size is refused');
 });
 
-test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, wasm_exec.js', async () => {
-  const { mkdtempSync, readdirSync } = await import('node:fs');
+test('wasm/package.json packs wasm/dist offline: wrapper, types, both modules, wasm_exec.js, LICENSE, README', async () => {
+  const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
   const dest = mkdtempSync(path.join(os.tmpdir(), 'sendflow-pack-'));
   const r = run('npm', ['pack', '--offline', '--json', '--pack-destination', dest], { cwd: path.join(root, 'wasm') });
   assert.equal(r.status, 0, r.stderr);
   const [info] = JSON.parse(r.stdout);
   assert.deepEqual(info.files.map((f) => f.path).sort(),
-    ['dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/sendflow.wasm.gz', 'dist/wasm_exec.js', 'package.json']);
+    ['LICENSE', 'README.md', 'dist/sendflow-wasi.wasm', 'dist/sendflow.d.ts', 'dist/sendflow.mjs', 'dist/sendflow.wasm', 'dist/sendflow.wasm.gz', 'dist/wasm_exec.js', 'package.json']);
   assert.deepEqual(readdirSync(dest), [info.filename]);
+  // The package carries the repository's MIT licence, word for word, and says so.
+  assert.equal(JSON.parse(readFileSync(path.join(root, 'wasm', 'package.json'), 'utf8')).license, 'MIT');
+  assert.equal(readFileSync(path.join(root, 'wasm', 'LICENSE'), 'utf8'), readFileSync(path.join(root, 'LICENSE'), 'utf8'));
   // The packed wrapper loads its own module.
   const x = run('tar', ['-xzf', path.join(dest, info.filename), '-C', dest]);
   assert.equal(x.status, 0, x.stderr);
+  assert.match(readFileSync(path.join(dest, 'package', 'LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) 2026 The sendflow authors\n/);
+  assert.match(readFileSync(path.join(dest, 'package', 'README.md'), 'utf8'), /^# sendflow-wasm\n[\s\S]*npm install sendflow-wasm/);
   const pkg = await import(path.join(dest, 'package', 'dist', 'sendflow.mjs'));
   const e = (await pkg.create()).compile();
   assert.equal(e.policyId, 'default');
@@ -310,16 +315,20 @@ test('requests of every size go through the module exports', () => {
   assert.equal(sf.info().protocol, '1');
 });
 
-test('the browser module stays within its size budget: at most 2.6 MB gzipped (issue 5, raised by issue 14)', () => {
+test('the browser module stays within its size budget: at most 2.72 MB gzipped (issue 5, raised by issues 14 and 17)', () => {
   // The budget the browser build is held to (docs/performance.md); sendflow.wasm.gz is what a page fetches.
   // Issue 5 set 2.5 MB; the hostile-input defences of issue 14 (YAML guard, guard cost model and meter, case
-  // checks, ed25519 verification) added about 95 KB gzipped, so the budget is 2.6 MB.
+  // checks, ed25519 verification) added about 95 KB gzipped, so the budget was 2.6 MB. Issue 17 (each event
+  // replayed under its own policy; the released defaults kept as edits of default.yaml) added about 6 KB, with
+  // the module 2 KB under it: 2.61 MB. The rest of lifecycle v2 (one dispute per decision with its orders,
+  // agreements and recommendations; exceptions per clock; the family rights rule; the plan track's reviews,
+  // transfers and advisory clocks; LIFT activity) added about 87 KB: 2.72 MB.
   // Measured as make wasm-bench measures it: gzip level 9 of sendflow.wasm, 1 MB = 1,000,000 bytes.
   const wasm = readFileSync(path.join(root, 'wasm/dist/sendflow.wasm'));
   const gz = gzipSync(wasm, { level: 9 }).length;
-  assert.ok(gz <= 2_600_000, `sendflow.wasm is ${gz} bytes gzipped, over the 2,600,000-byte budget: see WASM_JS_INLINE in mk/wasm.mk`);
+  assert.ok(gz <= 2_720_000, `sendflow.wasm is ${gz} bytes gzipped, over the 2,720,000-byte budget: see WASM_JS_INLINE in mk/wasm.mk`);
   const shipped = readFileSync(path.join(root, 'wasm/dist/sendflow.wasm.gz'));
-  assert.ok(shipped.length <= 2_600_000, `sendflow.wasm.gz is ${shipped.length} bytes`);
+  assert.ok(shipped.length <= 2_720_000, `sendflow.wasm.gz is ${shipped.length} bytes`);
   assert.deepEqual(gunzipSync(shipped), wasm, 'sendflow.wasm.gz is sendflow.wasm, gzipped');
 });
 

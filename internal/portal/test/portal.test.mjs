@@ -229,10 +229,12 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
     await d.locator('input[name=need_areas][value=semh]').check();
   });
   await expectState('lift', 'in_intervention');
-  await fire('lift_chair', 'lift.professional_allocated', '2025-10-21');
-  await expectClock('lift_initial_contact', '2025-10-28', 'running');
+  await fire('lift_chair', 'lift.professional_allocated', '2025-10-21', async (d) => {
+    await d.locator('select[name=professional]').selectOption('educational_psychologist');
+  });
+  await expectClock('lift_initial_contact.educational_psychologist', '2025-10-28', 'running');
   await fire('lift_professional', 'lift.initial_contact_made', '2025-10-24');
-  await expectClock('lift_initial_contact', '2025-10-28', 'met');
+  await expectClock('lift_initial_contact.educational_psychologist', '2025-10-28', 'met');
 
   // High needs funding is considered only above the threshold: the engine's guard reads the payload,
   // so it refuses in the form, with its reason; a cost above 6,000 pounds goes through.

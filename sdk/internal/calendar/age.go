@@ -43,3 +43,10 @@ func CompulsorySchoolAgeEnd(dob Date) Date {
 func IsYoungPerson(dob Date, on Date) bool {
 	return on.After(CompulsorySchoolAgeEnd(dob)) && on.Before(birthday(dob, 25))
 }
+
+// PastSchoolAgeInYear11 reports whether a pupil in year 11 on date on is
+// past compulsory school age: after the last Friday in June of that school
+// year (which ends on 31 August), so from then until 31 August.
+func PastSchoolAgeInYear11(on Date) bool {
+	return on.Month >= time.June && on.Month <= time.August && on.After(lastWeekday(on.Year, time.June, time.Friday))
+}

@@ -61,6 +61,13 @@ func TestDue(t *testing.T) {
 		{"working days from a Saturday", "2026-01-03", WorkingDays, 1, false, "2026-01-05"},
 		{"working days over Easter 2026", "2026-04-01", WorkingDays, 3, false, "2026-04-08"},
 		{"3 working days mediation certificate", "2026-05-22", WorkingDays, 3, false, "2026-05-28"},
+		// R15(2): the start day counts as the first when it is a working day.
+		{"15 working days beginning with a Monday", "2026-01-05", WorkingDaysBeginningWith, 15, false, "2026-01-23"},
+		{"15 working days beginning with a Saturday", "2026-01-03", WorkingDaysBeginningWith, 15, false, "2026-01-23"},
+		{"15 working days after a Monday, for contrast", "2026-01-05", WorkingDays, 15, false, "2026-01-26"},
+		{"15 working days beginning with, over Christmas", "2026-12-22", WorkingDaysBeginningWith, 15, false, "2027-01-14"},
+		{"1 working day beginning with a working day is that day", "2026-03-02", WorkingDaysBeginningWith, 1, false, "2026-03-02"},
+		{"1 working day beginning with a bank holiday", "2026-12-25", WorkingDaysBeginningWith, 1, false, "2026-12-29"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,11 +104,60 @@ func TestDueErrors(t *testing.T) {
 }
 
 func TestUnitValid(t *testing.T) {
-	for _, u := range []Unit{Weeks, Days, DaysBeginningWith, Months, MonthsStartingWith, WorkingDays} {
+	for _, u := range []Unit{Weeks, Days, DaysBeginningWith, Months, MonthsStartingWith, WorkingDays, WorkingDaysBeginningWith} {
 		assert.True(t, u.Valid(), u)
+		assert.False(t, u.BeforeValid(), u)
 	}
-	for _, u := range []Unit{"", "week", "Weeks", "working days"} {
+	for _, u := range []Unit{"", "week", "Weeks", "working days", "before"} {
 		assert.False(t, u.Valid(), u)
+		assert.False(t, u.BeforeValid(), u)
+	}
+	for _, u := range []Unit{WeeksBefore, MonthsBefore} {
+		assert.True(t, u.BeforeValid(), u)
+		assert.False(t, u.Valid(), u)
+	}
+}
+
+func TestDueBefore(t *testing.T) {
+	tests := []struct {
+		name string
+		d    string
+		unit Unit
+		n    int
+		want string
+	}{
+		// LIFECYCLE-worked.md: review advice 2 weeks before the meeting (R20(4)).
+		{"advice before a Wednesday meeting", "2027-01-27", WeeksBefore, 2, "2027-01-13"},
+		{"advice before a Monday meeting", "2026-09-07", WeeksBefore, 2, "2026-08-24"},
+		{"advice before a meeting early in February", "2026-02-02", WeeksBefore, 2, "2026-01-19"},
+		{"weeks before across a year end", "2027-01-06", WeeksBefore, 2, "2026-12-23"},
+		// R18(2): 5 months before the transfer, the months rule run backwards.
+		{"months before a 1 September transfer", "2027-09-01", MonthsBefore, 5, "2027-04-01"},
+		{"months before 31 July: no 31 February", "2027-07-31", MonthsBefore, 5, "2027-02-28"},
+		{"months before 31 July in a leap year", "2028-07-31", MonthsBefore, 5, "2028-02-29"},
+		{"months before across a year end", "2027-03-15", MonthsBefore, 5, "2026-10-15"},
+		{"months before, due on a Saturday, not moved", "2027-08-27", MonthsBefore, 5, "2027-03-27"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := DueBefore(date(tc.d), tc.unit, tc.n)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got.String())
+		})
+	}
+	for _, bad := range []struct {
+		d    Date
+		unit Unit
+		n    int
+	}{
+		{date("2027-01-27"), Weeks, 2},
+		{date("2027-01-27"), Unit("before"), 1},
+		{date("2027-01-27"), WeeksBefore, 0},
+		{date("2027-01-27"), MonthsBefore, MaxLength + 1},
+		{Date{}, WeeksBefore, 2},
+	} {
+		_, err := DueBefore(bad.d, bad.unit, bad.n)
+		assert.Error(t, err, "%v %s %d", bad.d, bad.unit, bad.n)
 	}
 }
 
@@ -613,5 +669,21 @@ func TestDaysInMatchesTime(t *testing.T) {
 				t.Fatalf("daysIn(%d, %d) = %d, want %d", y, m, got, want)
 			}
 		}
+	}
+}
+
+// TestPastSchoolAgeInYear11: a pupil in year 11 is past compulsory school
+// age from the day after the last Friday in June to 31 August.
+func TestPastSchoolAgeInYear11(t *testing.T) {
+	for on, want := range map[string]bool{
+		"2026-06-26": false, // Fri, the last Friday in June 2026
+		"2026-06-27": true,
+		"2026-08-31": true,
+		"2026-09-01": false, // a new school year: year 11 starts again
+		"2027-01-15": false,
+		"2027-06-25": false, // Fri, the last Friday in June 2027
+		"2027-06-28": true,
+	} {
+		assert.Equal(t, want, PastSchoolAgeInYear11(date(on)), on)
 	}
 }

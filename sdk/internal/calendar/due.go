@@ -24,15 +24,27 @@ const (
 	MonthsStartingWith Unit = "months_starting_with"
 	// WorkingDays: the n-th working day after the start day.
 	WorkingDays Unit = "working_days"
+	// WorkingDaysBeginningWith: the start day counts as the first if it is a
+	// working day, as in "15 working days beginning with the date on which
+	// it became aware of the move" (R15(2)).
+	WorkingDaysBeginningWith Unit = "working_days_beginning_with"
+	// WeeksBefore: "at least n weeks before D" (R20(4)); due = D - 7n days,
+	// D not counted. Counted back from D with DueBefore, not from a start.
+	WeeksBefore Unit = "weeks_before"
+	// MonthsBefore: "at least n months before D" (R18(2)); due = the same
+	// day of the month n months before D, or the last day of that month
+	// where there is no such day. Counted back from D with DueBefore.
+	MonthsBefore Unit = "months_before"
 )
 
 // MaxLength is the largest clock length Due accepts.
 const MaxLength = 1000
 
-// Valid reports whether u is one of the defined units.
+// Valid reports whether u is one of the units counted forward from a start
+// (Due); the units counted back from a date are BeforeValid.
 func (u Unit) Valid() bool {
 	switch u {
-	case Weeks, Days, DaysBeginningWith, Months, MonthsStartingWith, WorkingDays:
+	case Weeks, Days, DaysBeginningWith, Months, MonthsStartingWith, WorkingDays, WorkingDaysBeginningWith:
 		return true
 	}
 	return false
@@ -64,6 +76,8 @@ func Due(start Date, unit Unit, n int, tribunalMoves bool, h *Holidays) (Date, e
 		due = start.AddMonths(n).AddDays(-1)
 	case WorkingDays:
 		due = h.AddWorkingDays(start, n)
+	case WorkingDaysBeginningWith:
+		due = h.AddWorkingDays(start.AddDays(-1), n)
 	default:
 		return Date{}, fmt.Errorf("calendar: unknown unit %q", unit)
 	}
@@ -101,4 +115,28 @@ func DayBefore(y int, m time.Month, d int) (Date, error) {
 		return Date{}, fmt.Errorf("calendar: invalid date %04d-%02d-%02d", y, int(m), d)
 	}
 	return date.AddDays(-1), nil
+}
+
+// BeforeValid reports whether u is a unit counted back from a date D.
+func (u Unit) BeforeValid() bool { return u == WeeksBefore || u == MonthsBefore }
+
+// DueBefore returns the due date of something required at least n units
+// before d: DueBefore(2027-01-27, WeeksBefore, 2) is 2027-01-13, and
+// DueBefore(2027-07-31, MonthsBefore, 5) is 2027-02-28 (no 31 February).
+// Such deadlines never move. It fails if d is not a valid date, unit is not
+// a before unit, or n is outside 1..MaxLength.
+func DueBefore(d Date, unit Unit, n int) (Date, error) {
+	if !d.valid() {
+		return Date{}, fmt.Errorf("calendar: invalid date %s", d)
+	}
+	if n < 1 || n > MaxLength {
+		return Date{}, fmt.Errorf("calendar: clock length %d out of range 1..%d", n, MaxLength)
+	}
+	switch unit {
+	case WeeksBefore:
+		return d.AddDays(-7 * n), nil
+	case MonthsBefore:
+		return d.AddMonths(-n), nil
+	}
+	return Date{}, fmt.Errorf("calendar: %q is not a unit counted back from a date", unit)
 }

@@ -153,6 +153,12 @@ func (g *journey) fire(d calendar.Date, trigger, actor string, data map[string]a
 		g.stopped = true
 		return false
 	}
+	if actor == family {
+		actor = "parent"
+		if calendar.IsYoungPerson(g.dob, d) {
+			actor = "young_person"
+		}
+	}
 	out, err := g.e.Fire(g.c, sdk.Firing{Trigger: trigger, Actor: actor, At: d.String(), Data: data})
 	if err != nil {
 		g.st.Refused++
@@ -218,13 +224,13 @@ func (g *journey) requester(d calendar.Date) (trigger, actor string) {
 	}
 }
 
-// appellant is who brings a dispute.
-func (g *journey) appellant() string {
-	if calendar.IsYoungPerson(g.dob, g.now) {
-		return "young_person"
-	}
-	return "parent"
-}
+// family is the actor fire turns into whoever holds the family's rights on
+// the firing date: the parent, or the young person once they are one (the
+// family rights rule, CFA s83(2)).
+const family = "family"
+
+// appellant is who brings a dispute: the family.
+func (g *journey) appellant() string { return family }
 
 // request walks one EHC request from receipt to its outcome, and on to the
 // plan's life if one is issued.
@@ -239,7 +245,7 @@ func (g *journey) request(r calendar.Date, onTime float64) {
 		g.fire(workday(r.AddDays(g.between(7, 35))), "ehc.exception_recorded", "la_officer", map[string]any{"reason": reasons[g.rng.IntN(3)]})
 	}
 	if g.chance(0.04) {
-		g.fire(r.AddDays(g.between(5, 30)), "ehc.withdrawn", actor0(actor), nil)
+		g.fire(r.AddDays(g.between(5, 30)), "ehc.withdrawn", withdrawer(actor), nil)
 		return
 	}
 	decide := workday(r.AddDays(g.between(21, 44)))
@@ -297,7 +303,7 @@ func (g *journey) assessment(from calendar.Date, deadline int, onTime float64, e
 		}
 		return
 	case x < 0.09:
-		g.fire(g.now.AddDays(g.between(5, 40)), "ehc.withdrawn", actor0(actor), nil)
+		g.fire(g.now.AddDays(g.between(5, 40)), "ehc.withdrawn", withdrawer(actor), nil)
 		return
 	}
 	// The final plan: on time with the district's likelihood (less with an
@@ -356,14 +362,13 @@ func (g *journey) issuePlan(draft, final calendar.Date, ordered bool) {
 // TwentyWeeksDays is R13(2)'s 20 weeks in days.
 const TwentyWeeksDays = 140
 
-// actor0 is who may withdraw a request: the requester if a parent, young
-// person or school, else the parent.
-func actor0(requester string) string {
-	switch requester {
-	case "parent", "young_person", "school":
+// withdrawer is who may withdraw a request: the school if it asked, else
+// the family.
+func withdrawer(requester string) string {
+	if requester == "school" {
 		return requester
 	}
-	return "parent"
+	return family
 }
 
 // dispute may take the latest appealable decision to mediation and on to

@@ -1,4 +1,4 @@
-package sdk
+package guard
 
 import (
 	"fmt"
@@ -52,7 +52,7 @@ func weightOf(re *syntax.Regexp) int64 {
 
 // regexVisitor finds the first `matches` whose constant pattern weighs too
 // much, before expr's checker or compiler compiles it.
-type regexVisitor struct{ err *exprError }
+type regexVisitor struct{ err *Error }
 
 func (v *regexVisitor) Visit(n *ast.Node) {
 	m, isBin := (*n).(*ast.BinaryNode)
@@ -64,14 +64,14 @@ func (v *regexVisitor) Visit(n *ast.Node) {
 		return
 	}
 	if w, ok := regexWeight(s.Value); ok && w > maxRegexWeight {
-		v.err = &exprError{code: "too_costly", col: m.Location().From + 1,
-			msg: fmt.Sprintf("the matches pattern compiles to about %d instructions, over the limit of %d: every character matched costs that much; write the pattern without large counted repeats", w, maxRegexWeight)}
+		v.err = &Error{Code: "too_costly", Col: m.Location().From + 1,
+			Msg: fmt.Sprintf("the matches pattern compiles to about %d instructions, over the limit of %d: every character matched costs that much; write the pattern without large counted repeats", w, maxRegexWeight)}
 	}
 }
 
 // checkRegexes refuses a parsed expression when a `matches` pattern in it
 // weighs more than maxRegexWeight.
-func checkRegexes(tree *parser.Tree) *exprError {
+func checkRegexes(tree *parser.Tree) *Error {
 	v := &regexVisitor{}
 	ast.Walk(&tree.Node, v)
 	return v.err
