@@ -14,7 +14,11 @@ $(BIN)/examplepolicies.current: $(EXAMPLE_POLICY_GEN) $(EXAMPLE_POLICY_SOURCES)
 	$(GO) test -count=1 -run TestSourcesAreCurrent ./internal/examplepolicies
 	@mkdir -p $(BIN) && touch $@
 
-.PHONY: demo-portal portal-test
+.PHONY: demo-portal portal-test portal-css
+
+## portal-css: vendor GOV.UK Frontend's styles from the pinned npm package into the portal (no GDS font).
+portal-css: $(NODE_DEPS)
+	node internal/portal/govuk.mjs
 
 ## demo-portal: build the WASM module and the CLI, then serve the portal on http://127.0.0.1:$(PORT).
 demo-portal: wasm $(SENDFLOW)
@@ -23,4 +27,5 @@ demo-portal: wasm $(SENDFLOW)
 ## portal-test: the portal in real headless Chromium (a whole case walked, screenshots in test-output/portal/).
 TEST_TARGETS += portal-test
 portal-test: wasm $(SENDFLOW) $(NODE_DEPS) $(CHROMIUM)
+	node internal/portal/govuk.mjs --check
 	SENDFLOW=$(SENDFLOW) WASM_DIR=$(PORTAL_WASM_DIR) node --test internal/portal/test/

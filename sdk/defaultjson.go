@@ -37,6 +37,10 @@ type generatedDefault struct {
 	// branch conditions, clock before expressions) finds.
 	programs []programMeta
 	policy   Policy
+	// labelsJSON is the policy's Labels as JSON, left out of policy: a
+	// map literal that size is code in the WebAssembly build, a string is
+	// data a tenth of it (TriggerLabels decodes it).
+	labelsJSON string
 }
 
 // programMeta is what a compile of one expression found.

@@ -48,6 +48,13 @@ type Policy struct {
 	Clocks []ClockDef `json:"clocks,omitempty"`
 	// Triggers are the events that move a case.
 	Triggers []TriggerDef `json:"triggers,omitempty"`
+	// Labels are the words a service shows for each trigger: a plain
+	// imperative action ("Record the request"), keyed by trigger id and then
+	// by locale ("en", "cy"); a locale without a label falls back to
+	// English. Labels are words, not law: a later layer overrides them one
+	// label at a time, and they are not part of the policy hash (see
+	// TriggerLabels).
+	Labels map[string]map[string]string `json:"labels,omitempty"`
 }
 
 // Waiver waives one statutory floor rule for one layer (Policy.Waivers).

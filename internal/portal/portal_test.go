@@ -35,7 +35,7 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 }
 
 func TestStaticHasThePage(t *testing.T) {
-	for _, f := range []string{"index.html", "app.js", "engine.js", "forms.js", "styles.css"} {
+	for _, f := range []string{"index.html", "app.js", "engine.js", "forms.js", "datefields.js", "styles.css", "govuk-frontend.min.css", "accessibility.html"} {
 		_, err := fs.Stat(Static(), f)
 		assert.NoError(t, err, f)
 	}

@@ -183,6 +183,9 @@ type Compiled struct {
 	Layers     []string `json:"layers"`
 	Tracks     []string `json:"tracks"`
 	Triggers   []string `json:"triggers"`
+	// Labels are the words for each of Triggers by locale (en, cy), from
+	// the policy's labels (sdk.TriggerLabels): show these, not the ids.
+	Labels map[string]map[string]string `json:"labels,omitempty"`
 }
 
 // RunFilesResult is the result of run_files: the report, the text

@@ -443,3 +443,17 @@ func TestOpsIsACopy(t *testing.T) {
 	assert.Equal(t, want, Ops())
 	assert.Equal(t, "info", Ops()[0])
 }
+
+// compile answers each trigger's label, with an overlay's over the default's.
+func TestCompileAnswersLabels(t *testing.T) {
+	br := New()
+	var c Compiled
+	ok(t, br, M{"op": "compile"}, &c)
+	assert.Equal(t, "Record the request", c.Labels["ehc.requested"]["en"])
+	assert.Equal(t, "Cofnodi'r cais", c.Labels["ehc.requested"]["cy"])
+	assert.Len(t, c.Labels, len(c.Triggers), "a label for every trigger")
+	ok(t, br, M{"op": "compile", "policy": "id: kent\nlabels:\n  ehc.requested: {en: Log the request}\n  no.such: {en: Ghost}\n"}, &c)
+	assert.Equal(t, "Log the request", c.Labels["ehc.requested"]["en"])
+	assert.Equal(t, "Cofnodi'r cais", c.Labels["ehc.requested"]["cy"])
+	assert.NotContains(t, c.Labels, "no.such", "labels only for the engine's triggers")
+}

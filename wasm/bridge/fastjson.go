@@ -75,6 +75,23 @@ func appendCompiled(b []byte, c *Compiled) []byte {
 		b = append(b, f.name...)
 		b = appendStrings(b, f.list)
 	}
+	if len(c.Labels) > 0 {
+		b = append(b, `,"labels":{`...)
+		keys := make([]string, 0, len(c.Labels))
+		for k := range c.Labels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			b = appendStringMap(b, c.Labels[k])
+		}
+		b = append(b, '}')
+	}
 	return append(b, '}')
 }
 

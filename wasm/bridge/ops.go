@@ -54,7 +54,26 @@ func (b *Bridge) compile(req *Request) (any, *sdk.Error) {
 	}
 	h := b.engines.add(e)
 	return Compiled{Engine: h, PolicyID: e.PolicyID(), PolicyHash: e.PolicyHash(), Layers: e.Layers(),
-		Tracks: e.Tracks(), Triggers: e.TriggerNames()}, nil
+		Tracks: e.Tracks(), Triggers: e.TriggerNames(), Labels: engineLabels(e, srcs)}, nil
+}
+
+// engineLabels is the labels of e's triggers (compiled from srcs), or nil
+// when there are none. The layers have compiled, so they parse.
+func engineLabels(e *sdk.Engine, srcs []sdk.PolicySource) map[string]map[string]string {
+	all, err := sdk.TriggerLabels(srcs...)
+	if err != nil {
+		return nil
+	}
+	out := map[string]map[string]string{}
+	for _, t := range e.TriggerNames() {
+		if l := all[t]; len(l) > 0 {
+			out[t] = l
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (b *Bridge) runScenario(req *Request) (any, *sdk.Error) {

@@ -206,6 +206,10 @@ export declare class Engine {
   readonly layers: string[];
   readonly tracks: string[];
   readonly triggers: string[];
+  /** Each trigger's label by locale: {'ehc.requested': {en: 'Record the request', cy: "Cofnodi'r cais"}}. */
+  readonly labels: Record<string, Record<string, string>>;
+  /** The label of trigger in locale (en, cy), falling back to English, then to the id. */
+  label(trigger: string, locale?: string): string;
   /** The case is deep-frozen (Object.freeze throughout): copy it with structuredClone to edit it. */
   newCase(facts?: Partial<Facts>): Frozen<Case>;
   /**

@@ -461,6 +461,8 @@ export interface Policy {
   clocks?: ClockDef[];
   /** Triggers are the events that move a case. */
   triggers?: TriggerDef[];
+  /** Labels are the words a service shows for each trigger: a plain imperative action ("Record the request"), keyed by trigger id and then by locale ("en", "cy"); a locale without a label falls back to English. Labels are words, not law: a later layer overrides them one label at a time, and they are not part of the policy hash (see TriggerLabels). */
+  labels?: Record<string, Record<string, string>>;
 }
 
 /** GuardFailure is one guard that did not hold. */
@@ -1492,6 +1494,7 @@ export interface CompiledPolicy {
   layers: string[];
   tracks: string[];
   triggers: string[];
+  labels?: Record<string, Record<string, string>>;
 }
 
 /** Go: github.com/sendflow/sendflow/wasm/bridge.RunFilesResult */
@@ -1545,6 +1548,10 @@ export declare class Engine {
   readonly layers: string[];
   readonly tracks: string[];
   readonly triggers: string[];
+  /** Each trigger's label by locale: {'ehc.requested': {en: 'Record the request', cy: "Cofnodi'r cais"}}. */
+  readonly labels: Record<string, Record<string, string>>;
+  /** The label of trigger in locale (en, cy), falling back to English, then to the id. */
+  label(trigger: string, locale?: string): string;
   /** The case is deep-frozen (Object.freeze throughout): copy it with structuredClone to edit it. */
   newCase(facts?: Partial<Facts>): Frozen<Case>;
   /**

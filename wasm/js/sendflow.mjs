@@ -272,6 +272,14 @@ export class Engine {
     this.layers = info.layers;
     this.tracks = info.tracks;
     this.triggers = info.triggers;
+    /** Each trigger's label by locale ({'ehc.requested': {en: 'Record the request', cy: …}}). */
+    this.labels = info.labels || {};
+  }
+  /** The label of trigger in locale (en, cy), falling back to English, then to the id. */
+  label(trigger, locale = 'en') {
+    const l = this.labels[trigger] || {};
+    const loc = String(locale || 'en').toLowerCase().split(/[-_]/)[0];
+    return l[loc] || l.en || trigger;
   }
   _req(op, args) { return this._sf.request({ op, engine: this.handle, ...args }); }
 

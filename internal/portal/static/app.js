@@ -1,15 +1,16 @@
 // app.js: the sendflow case portal. Everything here runs in the browser on
 // the WASM build; the server only supplies files and the policy documents.
 import { loadSendflow, compilePolicy, describeError } from './engine.js';
+import { mountDate } from './datefields.js';
+import { loadCurrent, saveCurrent } from './store.js';
 import { humanise, isDate, payloadOf, readFields, renderFields, showFieldErrors, validate } from './forms.js';
 
 const $ = (sel) => document.querySelector(sel);
 
 // The facts a visitor's first case starts with, so they can act at once.
+// It runs on the default policy, so it names no authority; a case on an authority's policy takes its names.
 const EXAMPLE_FACTS = {
   id: 'demo-001',
-  la: 'kent',
-  district: 'dover',
   child: { date_of_birth: '2016-03-02', year_group: 4 },
   evidence: ['personalised_plan'],
 };
@@ -89,9 +90,11 @@ function ageOn(dob, on) {
 let toastTimer = 0;
 function toast(msg, kind = 'ok') {
   const t = $('#toast');
-  t.textContent = msg;
+  // Shown first, then filled: a live region hidden when its text changes is not read out.
   t.dataset.kind = kind;
   t.classList.add('show');
+  t.textContent = '';
+  requestAnimationFrame(() => { t.textContent = msg; });
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => t.classList.remove('show'), 5000);
 }
@@ -119,7 +122,7 @@ function showProblems(box, err, title) {
     if (p.location) li.append(el('code', { class: 'loc', text: p.location }), ' ');
     else if (p.pointer) li.append(el('code', { class: 'loc', text: p.pointer }), ' ');
     li.append(p.message || p.code);
-    if (p.snippet) li.append(el('pre', { class: 'snippet', text: p.snippet }));
+    if (p.snippet) li.append(el('pre', { class: 'snippet', tabindex: '0', 'aria-label': 'Where in the policy', text: p.snippet }));
     items.push(li);
   }
   if (!e.problems.length && e.location) items.push(el('li', {}, el('code', { class: 'loc', text: e.location })));
@@ -143,6 +146,22 @@ function roleName(id) {
 
 function trackName(id) {
   return TRACK_NAMES[id] || humanise(id);
+}
+
+/** A trigger as the policy words it ("Record the request"): its label, else its id made readable. */
+function actionName(id) {
+  return S.engine?.label?.(id, document.documentElement.lang) || humanise(id);
+}
+
+/** A state as words: "sen_support.assess" → "Sen support › Assess". */
+function stateName(s) {
+  return String(s || '').split('.').map(humanise).join(' › ');
+}
+
+/** A details toggle holding the ids behind a line, for developers. */
+function idDetails(...lines) {
+  return el('details', { class: 'ids' }, el('summary', { text: 'Technical details' }),
+    el('ul', {}, ...lines.filter(Boolean).map(([k, v]) => el('li', {}, `${k}: `, el('code', { text: String(v) })))));
 }
 
 function triggerDef(id) {
@@ -225,6 +244,24 @@ function fillCaseForm(facts) {
   $('#policy').value = S.doc?.id || 'default';
 }
 
+/** The authority and district a policy is for ("kent/dover": kent, dover); none for the default or an upload. */
+function placeOf(doc) {
+  if (!doc || doc.id === 'default' || doc.uploaded) return ['', ''];
+  const [la = '', district = ''] = doc.id.split('/');
+  return [la, district];
+}
+
+/** A new case starts blank, on the policy in use: nothing is carried over from the case before. */
+function resetCaseForm() {
+  const f = $('#case-form');
+  f.reset();
+  f.elements.date_of_birth.value = '';
+  $('#policy').value = S.doc?.id || 'default';
+  [f.elements.la.value, f.elements.district.value] = placeOf(S.doc);
+  $('#case-form-error').textContent = '';
+  setSummary('case', []);
+}
+
 function readCaseForm() {
   const f = $('#case-form');
   const errors = [];
@@ -265,11 +302,25 @@ function checkAt() {
   const at = currentAt();
   const last = lastEventDate();
   let msg = '';
-  if (!isDate(at)) msg = 'Choose the date of the next firing.';
-  else if (last && at < last) msg = `This is before the last event (${fmtDate(last)}): firings must be recorded in date order.`;
+  if (!isDate(at)) msg = 'Enter the date of this action.';
+  else if (last && at < last) msg = `This is before the last event (${fmtDate(last)}): actions must be recorded in date order.`;
   $('#at-error').textContent = msg;
+  setSummary('at', msg ? [['#at-day', msg]] : []);
   if (msg) $('#at').setAttribute('aria-invalid', 'true');
   else $('#at').removeAttribute('aria-invalid');
+}
+
+/** The GOV.UK error summary at the top of the page: one link per problem, to its field (key: a source). */
+const summaryItems = new Map();
+function setSummary(key, items) {
+  if (items.length) summaryItems.set(key, items);
+  else summaryItems.delete(key);
+  const all = [...summaryItems.values()].flat();
+  const box = $('#error-summary');
+  $('#error-summary-list').replaceChildren(...all.map(([href, text]) => el('li', {}, el('a', { href, text }))));
+  const was = !box.hidden;
+  box.hidden = !all.length;
+  if (all.length && !was && key === 'case') box.focus();
 }
 
 function render() {
@@ -279,9 +330,67 @@ function render() {
   renderClocks();
   renderTimeline();
   document.body.dataset.events = String(S.case.history?.length || 0);
+  persist();
+}
+
+// ---------------------------------------------------------------- saved in the browser
+
+const saving = { pending: 0, failed: false, last: null };
+
+/** Keeps the case in IndexedDB (store.js); body[data-saved] is yes, pending or failed. */
+function persist() {
+  if (!S.case || !S.doc || saving.last === S.case) return;
+  saving.last = S.case;
+  saving.pending++;
+  document.body.dataset.saved = 'pending';
+  const policy = { id: S.doc.id, title: S.doc.title, ...(S.doc.uploaded ? { source: S.doc.source } : {}) };
+  saveCurrent({ case: S.case, policy })
+    .then(() => { saving.failed = false; })
+    .catch(() => {
+      if (!saving.failed) toast('This browser could not keep the case: export it before you leave the page.', 'warn');
+      saving.failed = true;
+    })
+    .finally(() => {
+      saving.pending--;
+      document.body.dataset.saved = saving.pending ? 'pending' : saving.failed ? 'failed' : 'yes';
+    });
+}
+
+/** Work that would be lost by leaving: a save not yet done or failed, or an action form being filled in. */
+function unsavedWork() {
+  const typing = $('#fire-dialog').open && [...$('#fire-fields').querySelectorAll('input, select, textarea')]
+    .some((i) => (i.type === 'checkbox' || i.type === 'radio' ? i.checked : i.value !== ''));
+  return saving.pending > 0 || saving.failed || typing;
+}
+
+/** The case saved in this browser, on its policy and verified, or false when there is none that verifies. */
+async function restoreSaved() {
+  const rec = await loadCurrent();
+  if (!rec?.case?.states || !rec.policy?.id) return false;
+  let doc = S.docs.find((d) => d.id === rec.policy.id && !d.uploaded);
+  if (!doc && rec.policy.source) {
+    doc = { id: rec.policy.id, title: rec.policy.title || rec.policy.id, source: rec.policy.source, uploaded: true };
+    S.docs.push(doc);
+    fillPolicySelect();
+  }
+  if (!doc) return false;
+  try {
+    await usePolicy(doc);
+    const rep = S.engine.verify(rec.case);
+    if (!rep?.ok) return false;
+  } catch {
+    return false;
+  }
+  S.case = rec.case;
+  saving.last = rec.case;
+  document.body.dataset.saved = 'yes';
+  const last = lastEventDate();
+  if (last && currentAt() < last) setAt(last);
+  return true;
 }
 
 function renderFacts() {
+  $('#page-title').textContent = `Case ${S.case.id || ''}`.trim();
   const c = S.case;
   const counts = {};
   for (const e of c.evidence || []) counts[e] = (counts[e] || 0) + 1;
@@ -349,7 +458,7 @@ function renderTracks() {
   const box = $('#tracks');
   S.perms = [];
   if (!isDate(at)) {
-    box.replaceChildren(el('p', { class: 'error', text: 'Choose a valid firing date to see what can be done.' }));
+    box.replaceChildren(el('p', { class: 'error', text: 'Enter a valid date to see what can be done.' }));
     return;
   }
   try {
@@ -412,12 +521,12 @@ function renderTracks() {
         title,
         'aria-describedby': p.allowed ? null : rid,
         onclick: () => openFire(p.trigger),
-      }, humanise(p.trigger));
+      }, actionName(p.trigger));
       if (advice) btn.append(el('span', { class: 'advice-dot', 'aria-label': 'has advice' }));
       buttons.append(btn);
       if (!p.allowed) {
         buttons.append(el('span', { id: rid, class: 'visually-hidden', text: reason }));
-        blocked.push(el('li', {}, el('strong', { text: humanise(p.trigger) }), el('code', { class: 'muted', text: ` ${p.trigger}` }), el('br'), reason));
+        blocked.push(el('li', {}, el('strong', { text: actionName(p.trigger) }), el('br'), reason, idDetails(['Trigger', p.trigger], p.code && ['Code', p.code])));
       }
     }
     const why = blocked.length
@@ -434,7 +543,7 @@ function renderTracks() {
       why));
   }
   if (S.approximate) {
-    cards.unshift(el('p', { class: 'advice', text: 'This WASM build does not describe uploaded policies, so the diagram and forms follow the default policy; the engine still judges every firing on the uploaded one.' }));
+    cards.unshift(el('p', { class: 'advice', text: 'This WASM build does not describe uploaded policies, so the diagram and forms follow the default policy; the engine still judges every action on the uploaded one.' }));
   }
   box.replaceChildren(...cards);
   box.classList.toggle('only-allowed', $('#only-allowed').checked);
@@ -506,17 +615,17 @@ function renderTimeline() {
   list.replaceChildren(...[...events].reverse().map((ev) => {
     const changes = Object.keys(ev.states_after || {})
       .filter((k) => ev.states_before?.[k] !== ev.states_after[k])
-      .map((k) => el('li', {}, el('strong', { text: trackName(k) }), ` ${ev.states_before?.[k] ?? '—'} → `, el('strong', { text: ev.states_after[k] })));
+      .map((k) => el('li', {}, el('strong', { text: trackName(k) }), ` ${ev.states_before?.[k] ? stateName(ev.states_before[k]) : '—'} → `, el('strong', { text: stateName(ev.states_after[k]) })));
     const data = Object.entries(ev.data || {}).map(([k, v]) => el('li', {}, `${humanise(k)}: `, el('code', { text: Array.isArray(v) ? v.join(', ') : String(v) })));
     const ev2 = ev.facts?.evidence?.length ? el('li', {}, 'Evidence added: ', el('code', { text: ev.facts.evidence.join(', ') })) : null;
     return el('li', { class: 'event', 'data-seq': ev.seq, 'data-trigger': ev.trigger },
       el('div', { class: 'event-head' },
         el('time', { datetime: ukDate(ev.at), text: fmtDate(ev.at) }),
         el('span', { class: 'actor', text: roleName(ev.actor) })),
-      el('p', { class: 'event-title' }, humanise(ev.trigger), ' ', el('code', { class: 'muted', text: ev.trigger })),
+      el('p', { class: 'event-title', text: actionName(ev.trigger) }),
       changes.length ? el('ul', { class: 'changes' }, ...changes) : el('p', { class: 'muted small', text: 'No state change' }),
       data.length || ev2 ? el('ul', { class: 'data' }, ...data, ev2) : null,
-      el('p', { class: 'hash', title: `hash ${ev.hash}` }, `#${ev.seq} · `, el('code', { text: String(ev.hash || '').slice(0, 12) })));
+      idDetails(['Event', ev.seq], ['Trigger', ev.trigger], ['Hash', ev.hash]));
   }));
   let rep = null;
   try {
@@ -539,16 +648,16 @@ function openFire(trigger) {
   const role = $('#role').value;
   const at = currentAt();
   firing = { trigger, def };
-  $('#fire-track').textContent = `${trackName(trigger.split('.')[0])} · ${trigger}`;
-  $('#fire-title').textContent = humanise(trigger);
+  $('#fire-track').textContent = trackName(trigger.split('.')[0]);
+  $('#fire-title').textContent = actionName(trigger);
   $('#fire-desc').textContent = def?.description || '';
   const from = S.case.states?.[trigger.split('.')[0]] || '';
   const to = def?.to ? `to ${def.to}` : def ? 'the state does not change' : '';
   $('#fire-meta').replaceChildren(
     el('span', {}, 'As ', el('strong', { text: roleName(role) })),
     el('span', {}, ' on ', el('strong', { text: fmtDate(at) })),
-    from ? el('span', {}, ` · from ${from}${to ? ` ${to.startsWith('to') ? to : `(${to})`}` : ''}`) : null,
-    def?.citation ? el('span', { class: 'cite', text: ` · ${def.citation}` }) : null);
+    def?.citation ? el('span', { class: 'cite', text: ` · ${def.citation}` }) : null,
+    idDetails(['Trigger', trigger], from && ['From state', from], def && ['To', to]));
   const warn = $('#fire-warnings');
   const advice = perm?.warnings || [];
   warn.hidden = !advice.length;
@@ -557,7 +666,7 @@ function openFire(trigger) {
   const box = $('#fire-fields');
   if (def) {
     renderFields(box, fields, 'pay');
-    if (!fields.length) box.append(el('p', { class: 'muted', text: 'This action needs no details. Check the date and role, then fire it.' }));
+    if (!fields.length) box.append(el('p', { class: 'muted', text: 'This action needs no details. Check the date and role, then confirm.' }));
   } else {
     // An uploaded policy whose triggers the page cannot describe: raw JSON payload.
     box.replaceChildren(el('div', { class: 'field' },
@@ -605,7 +714,7 @@ function submitFire(ev) {
   try {
     out = S.engine.fire(S.case, f);
   } catch (err) {
-    const e = showProblems($('#fire-error'), err, 'The engine refused this firing');
+    const e = showProblems($('#fire-error'), err, 'This action cannot be recorded');
     // Point payload problems at their fields.
     if (def) {
       const errs = {};
@@ -622,9 +731,9 @@ function submitFire(ev) {
   firing = null;
   render();
   const moved = Object.keys(out.event?.states_after || {}).filter((k) => out.event.states_before?.[k] !== out.event.states_after[k])
-    .map((k) => `${k} → ${out.event.states_after[k]}`);
+    .map((k) => `${trackName(k)} is now “${stateName(out.event.states_after[k])}”.`);
   const warns = (out.warnings || []).map((w) => w.message);
-  toast(`${trigger} recorded${moved.length ? `: ${moved.join(', ')}` : ''}.${warns.length ? ` Advice: ${warns.join(' ')}` : ''}`, warns.length ? 'warn' : 'ok');
+  toast(`Done: ${actionName(trigger)}.${moved.length ? ` ${moved.join(' ')}` : ''}${warns.length ? ` Advice: ${warns.join(' ')}` : ''}`, warns.length ? 'warn' : 'ok');
   const btn = document.querySelector(`button[data-trigger="${CSS.escape(trigger)}"]`);
   if (btn && !btn.disabled) btn.focus();
   else $('#act').focus();
@@ -781,10 +890,16 @@ function wire() {
     const f = e.target.files[0];
     if (f) await uploadPolicy(f);
   });
+  $('#new-case').addEventListener('toggle', () => { if ($('#new-case').open) resetCaseForm(); });
+  $('#policy').addEventListener('change', () => {
+    const f = $('#case-form');
+    [f.elements.la.value, f.elements.district.value] = placeOf(S.docs.find((d) => d.id === $('#policy').value));
+  });
   $('#case-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const err = $('#case-form-error');
     const { facts, errors } = readCaseForm();
+    setSummary('case', errors.map((m) => [/birth/i.test(m) ? '#dob-day' : '#case-id', m]));
     if (errors.length) { err.textContent = errors.join(' '); return; }
     err.textContent = '';
     const doc = S.docs.find((d) => d.id === $('#policy').value) || S.docs[0];
@@ -807,6 +922,7 @@ function wire() {
 }
 
 async function main() {
+  for (const id of ['at', 'as-of', 'dob']) mountDate($(`#${id}`), $(`#${id}-parts`));
   wire();
   // On a phone, start with only the actions the role can take (the toggle shows the rest).
   if (window.matchMedia('(max-width: 560px)').matches) $('#only-allowed').checked = true;
@@ -825,14 +941,23 @@ async function main() {
   if (!S.docs.length || S.docs[0].id !== 'default') S.docs.unshift({ id: 'default', title: 'Default (England)', source: '' });
   fillPolicySelect();
   setAt(today());
+  let restored = false;
   try {
-    await usePolicy(S.docs[0]);
-    startCase(EXAMPLE_FACTS);
+    restored = await restoreSaved();
+    if (!restored) {
+      await usePolicy(S.docs[0]);
+      startCase(EXAMPLE_FACTS);
+    }
   } catch (err) {
     banner(`The default policy could not be compiled: ${describeError(err).message}`);
     return;
   }
-  fillCaseForm(EXAMPLE_FACTS);
+  fillCaseForm(restored ? S.case : EXAMPLE_FACTS);
+  window.addEventListener('beforeunload', (e) => {
+    if (!unsavedWork()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
   render();
   $('#main').setAttribute('aria-busy', 'false');
   document.body.dataset.ready = 'true';

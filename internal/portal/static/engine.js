@@ -77,6 +77,13 @@ export class Engine {
 
   verify(c) { return this.raw.verify(c); }
 
+  /** The policy's words for a trigger ("Record the request") in locale, or null when the build has none. */
+  label(trigger, locale) {
+    if (typeof this.raw.label !== 'function') return null;
+    const s = this.raw.label(trigger, locale || 'en');
+    return s && s !== trigger ? s : null;
+  }
+
   hasGraph() { return typeof this.raw.graph === 'function'; }
 
   graph(format, c) { return this.raw.graph(format, c); }

@@ -2,6 +2,7 @@
 // (sdk.FieldDef: name, type, required, enum, min, max, min_items, description),
 // and the validation run before a firing reaches the engine. The pure parts
 // (validate, humanise) have no DOM and are unit-tested under Node.
+import { mountDate } from './datefields.js';
 
 /** "less_than_expected" -> "Less than expected"; "ehc.plan_finalised" -> "Plan finalised". */
 export function humanise(id) {
@@ -109,6 +110,15 @@ export function renderFields(container, fields, prefix = 'f') {
           document.createTextNode(' ' + humanise(opt))));
       }
       wrap.append(fs);
+    } else if (f.type === 'date') {
+      // GOV.UK date input: day, month and year fields over a hidden ISO date (datefields.js).
+      const fs = el('fieldset', { class: 'date-field', role: 'group', 'aria-describedby': describedBy });
+      fs.append(el('legend', { text: label }));
+      const parts = el('div', { id: `${id}-parts` });
+      const input = el('input', { id, name: f.name, type: 'hidden' });
+      fs.append(parts, input);
+      wrap.append(fs);
+      mountDate(input, parts);
     } else if (f.type === 'boolean' && f.required) {
       wrap.append(el('label', { class: 'check', for: id },
         el('input', { ...common, type: 'checkbox', value: 'true' }),
@@ -125,8 +135,6 @@ export function renderFields(container, fields, prefix = 'f') {
       } else if (f.type === 'integer' || f.type === 'number') {
         input = el('input', { ...common, type: 'number', inputmode: f.type === 'integer' ? 'numeric' : 'decimal',
           step: f.type === 'integer' ? '1' : 'any', min: f.min, max: f.max });
-      } else if (f.type === 'date') {
-        input = el('input', { ...common, type: 'date' });
       } else {
         input = el('input', { ...common, type: 'text', autocomplete: 'off' });
       }
@@ -159,7 +167,8 @@ export function readFields(container, fields) {
       values[f.name] = [...wrap.querySelectorAll('input[type=checkbox]:checked')].map((i) => i.value);
       continue;
     }
-    const input = wrap.querySelector('input, select');
+    // By name: a date's value is its hidden ISO input, not the day field before it.
+    const input = wrap.querySelector(`[name="${CSS.escape(f.name)}"]`) || wrap.querySelector('input, select');
     if (f.type === 'boolean' && f.required) {
       values[f.name] = input.checked;
       continue;

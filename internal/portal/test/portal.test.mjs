@@ -6,8 +6,10 @@
 // buttons' reasons (role, state, each failing guard with its citation);
 // payload validation; uploaded policies (with compile errors, and valid);
 // every example policy; export and import (a tampered file is rejected).
-// Any console error or page error fails the test. Screenshots go to
-// test-output/portal/.
+// Any console error or page error fails the test. At every screenshot (and
+// with the action dialog open) the page must reflow at 320 px and axe-core
+// must find no serious or critical violation at 1440 and 320 px. Screenshots
+// go to test-output/portal/.
 //
 // Run: node --test internal/portal/test/   (make portal-test builds what it needs)
 // Env: SENDFLOW (CLI binary, default bin/sendflow), WASM_DIR (default wasm/dist),
@@ -20,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SENDFLOW = process.env.SENDFLOW || join(root, 'bin/sendflow');
@@ -76,7 +79,30 @@ function noProblems(where) {
 
 async function shot(name, opts = {}) {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, ...opts });
+  await accessible(name);
 }
+
+/** axe-core finds no serious or critical violation at 1440 and 320 px, and nothing scrolls sideways at 320. */
+async function accessible(where) {
+  const was = page.viewportSize();
+  try {
+    for (const width of [1440, 320]) {
+      await page.setViewportSize({ width, height: was.height });
+      // Judge the page at rest: a toast half faded in has no settled contrast.
+      await page.evaluate(() => Promise.all(document.getAnimations().map((an) => an.finished.catch(() => {}))));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${where}: the page reflows at ${width}px (overflow ${overflow}px)`);
+      const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+      const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), [],
+        `${where}: axe-core at ${width}px`);
+    }
+  } finally {
+    await page.setViewportSize(was);
+  }
+}
+
+let dialogChecked = false;
 
 async function state(track) {
   return page.locator(`[data-track="${track}"]`).getAttribute('data-state');
@@ -100,9 +126,12 @@ async function expectClock(id, due, status) {
   if (status) assert.equal(c.status, status, `clock ${id} status`);
 }
 
+/** Sets the ISO date behind a day/month/year field (the hidden input[name=NAME]), as the fields would. */
 async function setDate(name, value) {
-  await page.fill(`input[name=${name}]`, value);
-  await page.locator(`input[name=${name}]`).dispatchEvent('change');
+  await page.locator(`input[name=${name}]`).evaluate((el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
 }
 
 /** Act as role on date at: open the trigger's form, fill it, fire it. */
@@ -115,6 +144,10 @@ async function fire(role, trigger, at, fill) {
   const dialog = page.locator('#fire-dialog');
   await dialog.waitFor({ state: 'visible' });
   if (fill) await fill(dialog);
+  if (fill && !dialogChecked) {
+    dialogChecked = true;
+    await accessible(`the ${trigger} dialog`);
+  }
   const before = Number(await page.locator('body').getAttribute('data-events'));
   await page.click('button[data-fire]');
   await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(async () => {
@@ -143,6 +176,9 @@ test('the portal loads with an example case a visitor can act on', async () => {
   assert.equal(await page.locator('select[name=role]').inputValue(), 'parent');
   assert.match(await page.locator('input[name=at]').inputValue(), /^\d{4}-\d{2}-\d{2}$/, 'firing date defaults to today');
   assert.equal(await page.locator('button[data-trigger="support.concern_raised"]').isEnabled(), true, 'a parent can raise a concern at once');
+  // Actions are worded by the policy's labels, not their ids.
+  assert.equal((await page.locator('button[data-trigger="ehc.requested"]').innerText()).trim(), 'Record the request');
+  assert.equal(await page.locator('text=ehc.requested').count(), 0, 'no trigger id shown outside Technical details');
   assert.ok(await page.locator('#policy option').count() >= 1);
   assert.equal(await page.locator('#policy option').first().getAttribute('value'), 'default');
   // Forms and the diagram come from the compiled policy, described by the WASM build itself.
@@ -151,7 +187,7 @@ test('the portal loads with an example case a visitor can act on', async () => {
 
   // Every control has a label.
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.closest('[hidden], dialog:not([open])'))
+    .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.closest('[hidden], dialog:not([open])'))
     .map((el) => el.id || el.name));
   assert.deepEqual(unlabelled, []);
 
@@ -336,7 +372,13 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   await setDate('as_of', '2026-04-28'); // back in step with the firing date
 
   // Annual review: invited Mon 1 Mar 2027 to a meeting on Mon 22 Mar 2027 (2 weeks' notice, R20(3)).
-  await fire('school', 'plan.review_invited', '2027-03-01', (d) => d.locator('input[name=meeting_date]').fill('2027-03-22'));
+  // A date in an action's form is typed as day, month and year (GOV.UK date input).
+  await fire('school', 'plan.review_invited', '2027-03-01', async (d) => {
+    await d.getByLabel('Day', { exact: true }).fill('22');
+    await d.getByLabel('Month', { exact: true }).fill('3');
+    await d.getByLabel('Year', { exact: true }).fill('2027');
+    assert.equal(await d.locator('input[name=meeting_date]').inputValue(), '2027-03-22');
+  });
   await expectState('plan', 'review_preparing');
   // Meeting Mon 22 Mar 2027: report 2 weeks = Mon 5 Apr 2027; decision 4 weeks = Mon 19 Apr 2027.
   await fire('school', 'plan.review_meeting_held', '2027-03-22');
@@ -383,6 +425,18 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   noProblems('after the walk');
 });
 
+test('a reload keeps the case (IndexedDB)', async () => {
+  const events = await page.locator('body').getAttribute('data-events');
+  const plan = await state('plan');
+  await page.waitForFunction(() => document.body.dataset.saved === 'yes', null, { timeout: 5000 });
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+  assert.equal(await page.locator('body').getAttribute('data-events'), events, 'the same history after a reload');
+  await expectState('plan', plan);
+  assert.match(await page.locator('#verify-badge').innerText(), /verified/i);
+  noProblems('after a reload');
+});
+
 test('export, import, and a tampered history is rejected', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   const path = join(OUT, 'case.json');
@@ -399,13 +453,17 @@ test('export, import, and a tampered history is rejected', async () => {
 
   // Start a fresh case, then import the exported one back.
   await page.click('#new-case summary');
+  // A new case starts blank: nothing is carried over from the case before.
+  await page.waitForFunction(() => document.querySelector('#case-id').value === '' && document.querySelector('#dob').value === '');
+  assert.equal(await page.locator('#year-group').inputValue(), '');
+  assert.equal(await page.locator('input[name=evidence]:checked').count(), 0);
   await page.fill('#case-id', 'fresh-002');
-  const dob = await page.locator('#dob').inputValue();
-  await page.fill('#dob', '');
+  const dob = '2016-03-02';
+  await setDate('date_of_birth', '');
   await page.click('#case-form button[type=submit]');
   assert.match(await page.locator('#case-form-error').innerText(), /date of birth/i, 'the start form is checked');
   assert.equal(await page.locator('body').getAttribute('data-events'), '28', 'no new case from an invalid form');
-  await page.fill('#dob', dob);
+  await setDate('date_of_birth', dob);
   await page.click('#case-form button[type=submit]');
   await page.waitForFunction(() => document.body.dataset.events === '0');
   await expectState('plan', 'none');
@@ -446,6 +504,7 @@ test('an uploaded policy with errors shows them with their positions', async () 
   await page.locator('#policy-errors[data-result=ok]').waitFor();
   assert.equal(await page.locator('#policy').inputValue(), 'upload-my-district');
   await page.fill('#case-id', 'uploaded-001');
+  await setDate('date_of_birth', '2016-03-02');
   await page.click('#case-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Uploaded policy');
   await expectState('ehc', 'none');
@@ -461,6 +520,11 @@ test('every policy in the picker compiles in the browser and starts a case', asy
     await page.evaluate(() => { document.querySelector('#new-case').open = true; });
     await page.selectOption('#policy', id);
     await page.fill('#case-id', `case-${id.replace('/', '-')}`);
+    await setDate('date_of_birth', '2016-03-02');
+    // The case is tied to the policy chosen: its authority and district come from the policy.
+    const [la, district] = id === 'default' ? ['', ''] : id.split('/');
+    assert.equal(await page.locator('#la').inputValue(), la, `authority for ${id}`);
+    assert.equal(await page.locator('#district').inputValue(), district ?? '', `district for ${id}`);
     await page.click('#case-form button[type=submit]');
     await page.waitForFunction((want) => document.querySelector('#case-facts dd')?.textContent === want, `case-${id.replace('/', '-')}`, { timeout: 10000 })
       .catch(async () => { throw new Error(`policy ${id} did not start a case: ${await page.locator('#policy-errors').innerText()}`); });
@@ -471,8 +535,43 @@ test('every policy in the picker compiles in the browser and starts a case', asy
   }
   await page.evaluate(() => { document.querySelector('#new-case').open = true; });
   await page.selectOption('#policy', 'default');
+  await page.fill('#case-id', 'case-default-2');
+  await setDate('date_of_birth', '2016-03-02');
   await page.click('#case-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Default policy');
+});
+
+test('a refusal walked to an appeal and a Tribunal order to assess', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  await page.selectOption('#policy', 'default');
+  await page.fill('#case-id', 'refusal-001');
+  await setDate('date_of_birth', '2019-11-20');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#case-facts dd')?.textContent === 'refusal-001');
+  await fire('parent', 'ehc.requested', '2026-05-19');
+  await fire('la_officer', 'ehc.decided_not_to_assess', '2026-06-30');
+  await expectState('ehc', 'refused');
+  // 2026-06-30 + 2 months = Sun 30 Aug, in August: the first working day after 31 August (a bank holiday).
+  await expectClock('appeal_window', '2026-09-01', 'running');
+  await shot('10-refused');
+  await fire('parent', 'dispute.mediation_requested', '2026-07-06');
+  await fire('la_officer', 'dispute.mediation_concluded', '2026-08-03');
+  await fire('mediation_adviser', 'dispute.certificate_issued', '2026-08-06');
+  await expectClock('appeal_after_certificate', '2026-09-07', 'running');
+  await fire('parent', 'dispute.appeal_registered', '2026-09-04');
+  await expectState('dispute', 'appealed');
+  await fire('tribunal', 'dispute.tribunal_decided', '2026-11-16', async (d) => {
+    await d.locator('select[name=order]').selectOption('assess');
+  });
+  await expectState('dispute', 'decided');
+  await expectClock('order_assess', '2026-11-30', 'running');
+  await fire('la_officer', 'ehc.decided_to_assess', '2026-11-20');
+  await expectState('ehc', 'assessing');
+  await expectClock('order_assess', '2026-11-30', 'met');
+  await fire('la_officer', 'dispute.order_complied', '2026-11-20');
+  await expectState('dispute', 'none');
+  await shot('11-order-complied');
+  noProblems('after the refusal walk');
 });
 
 test('readable on a phone-width screen', async () => {
@@ -488,4 +587,15 @@ test('readable on a phone-width screen', async () => {
   assert.equal(await page.locator('button[data-trigger="ehc.decided_to_assess"]').isVisible(), false);
   await shot('08-phone-first-visit', { fullPage: false });
   noProblems('at phone width');
+});
+
+test('the accessibility statement is published and accessible', async () => {
+  await page.goto(`${baseURL}accessibility.html`);
+  assert.equal(await page.locator('h1').count(), 1);
+  assert.match(await page.locator('h1').innerText(), /Accessibility statement/);
+  await shot('09-accessibility-statement');
+  await page.goto(baseURL);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+  assert.equal(await page.locator('a[href="/accessibility.html"]').first().isVisible(), true, 'the page links to it');
+  noProblems('on the accessibility statement');
 });
