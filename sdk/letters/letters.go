@@ -52,6 +52,10 @@ var decisionOf = map[Kind]string{
 	Cease:       "cease",
 }
 
+// DecisionKind is the appealable decision (sdk.Decision.Kind) letter kind
+// gives notice of, "" for an unknown kind.
+func DecisionKind(kind Kind) string { return decisionOf[kind] }
+
 // Contact is a person or service a letter points to.
 type Contact struct {
 	Name    string
