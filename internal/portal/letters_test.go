@@ -133,3 +133,12 @@ func TestLetterRequestCap(t *testing.T) {
 		assert.Equal(t, tc.status, rec.Code, "a body of %d bytes", tc.size)
 	}
 }
+
+// Without a store in front of it, the portal says there is no caseload.
+func TestNoStoreNoCaseload(t *testing.T) {
+	h, err := Handler(Options{WasmDir: wasmDir(t)})
+	require.NoError(t, err)
+	res, body := get(t, h, "/api/cases")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.JSONEq(t, `{"store": false}`, body)
+}

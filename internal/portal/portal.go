@@ -112,6 +112,13 @@ func Handler(opts Options) (http.Handler, error) {
 	ls := newLetterServer(opts.Letters, engines)
 	mux.HandleFunc("GET /letters.json", ls.kinds)
 	mux.HandleFunc("POST /letters/{kind}", ls.write)
+	// A host that keeps cases mounts sdk/store's CasesHandler at /api/ (sendflow serve --db), in front of
+	// this handler; without one, the page asks here and learns there is no caseload (a 200, so the
+	// browser logs no failed request).
+	mux.HandleFunc("GET /api/cases", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"store":false}` + "\n"))
+	})
 	mux.HandleFunc("GET /wasm/{file}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("file")
 		if !isWasmFile(name) {
