@@ -380,11 +380,13 @@ function persist() {
     });
 }
 
-/** Work that would be lost by leaving: a save not yet done or failed, or an action form being filled in. */
+let letterDraft = false; // reasons typed into the letter form and not yet written into a letter
+
+/** Work that would be lost by leaving: a save not yet done or failed, an action form being filled in, a letter's reasons. */
 function unsavedWork() {
   const typing = $('#fire-dialog').open && [...$('#fire-fields').querySelectorAll('input, select, textarea')]
     .some((i) => (i.type === 'checkbox' || i.type === 'radio' ? i.checked : i.value !== ''));
-  return saving.pending > 0 || saving.failed || typing;
+  return saving.pending > 0 || saving.failed || typing || letterDraft;
 }
 
 /** The case saved in this browser, on its policy and verified, or false when there is none that verifies. */
@@ -645,6 +647,7 @@ function writeLetter(e) {
   setSummary('letter', problems.map(([name, msg]) => [`#${form.elements[name].id}`, msg]));
   if (!problems.length) {
     box.hidden = true;
+    letterDraft = false;
     return; // the form posts itself to the letter, in a new tab
   }
   e.preventDefault();
@@ -1018,7 +1021,10 @@ function wire() {
     refreshCaseload();
   });
   $('#letter-form').addEventListener('submit', writeLetter);
+  $('#letter-reasons').addEventListener('input', () => { letterDraft = $('#letter-reasons').value.trim() !== ''; });
   $('#caseload-save').addEventListener('click', saveToCaseload);
+  // Clock ids are for developers: shown on request only.
+  $('#show-clock-ids').addEventListener('change', () => $('#clocks').classList.toggle('show-ids', $('#show-clock-ids').checked));
   for (const b of document.querySelectorAll('[data-graph]')) b.addEventListener('click', () => exportGraph(b.dataset.graph));
   $('#only-allowed').addEventListener('change', () => $('#tracks').classList.toggle('only-allowed', $('#only-allowed').checked));
   $('#fire-form').addEventListener('submit', submitFire);

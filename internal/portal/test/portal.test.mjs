@@ -217,6 +217,12 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   await fire('senco', 'support.plan_started', '2025-09-15');
   await expectState('support', 'sen_support.do');
   await expectClock('support_review', '2025-12-15', 'running');
+  // A clock is named in words; its id is for developers, shown only on request.
+  assert.match(await page.locator('[data-clock="support_review"] .clock-name').innerText(), /^Support review$/);
+  assert.equal(await page.locator('[data-clock="support_review"] .clock-id').isVisible(), false);
+  await page.check('#show-clock-ids');
+  assert.equal(await page.locator('[data-clock="support_review"] .clock-id').innerText(), 'support_review');
+  await page.uncheck('#show-clock-ids');
 
   // LIFT, alongside SEN support. lift_initial_contact: 5 working days from Tue 21 Oct 2025
   // (22, 23, 24, 27, 28 Oct; no bank holidays) = Tue 28 Oct 2025.
@@ -587,7 +593,7 @@ async function writeLetter(kind, locale, fields) {
 
 /** A letter is printable on A4 (its print stylesheet), accessible, and saved as a PDF for a person to read. */
 async function checkLetter(tab, name) {
-  assert.equal(await tab.evaluate(() => [...document.styleSheets].some((s) => [...s.cssRules].some((r) => /size: A4/.test(r.cssText)))), true, `${name} sets A4 pages`);
+  assert.equal(await tab.evaluate(() => [...document.styleSheets].some((s) => [...s.cssRules].some((r) => /size: a4/i.test(r.cssText)))), true, `${name} sets A4 pages`);
   const r = await new AxeBuilder({ page: tab }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   assert.deepEqual(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), [], `${name}: axe-core`);
   await tab.emulateMedia({ media: 'print' });
@@ -609,6 +615,8 @@ test('the letter for a refusal gives its reasons and exact deadlines', async () 
   await page.locator('#letter-error').waitFor({ state: 'visible' });
   assert.match(await page.locator('#letter-error').innerText(), /name/);
   assert.equal(context.pages().length, 1, 'no letter from an incomplete form');
+  assert.equal(await page.locator('#letter-child').getAttribute('aria-invalid'), 'true');
+  await accessible('the letter form with its errors');
   const tab = await writeLetter('decision_not_to_assess', 'en', { ...CONTACTS, reasons: 'SEN support has not yet run a full cycle.\n\nThe school can meet the needs.' });
   const text = await tab.locator('body').innerText();
   assert.match(text, /On Tuesday 30 June 2026 we decided not to carry out an EHC needs assessment/);
@@ -617,6 +625,8 @@ test('the letter for a refusal gives its reasons and exact deadlines', async () 
   assert.match(text, /Kent Mediation Service[\s\S]*01622 000000/);
   assert.match(text, /SEN support has not yet run a full cycle\.\s+The school can meet the needs\./);
   assert.match(text, /Our reference: refusal-001/);
+  await tab.setViewportSize({ width: 900, height: 1200 });
+  await tab.screenshot({ path: join(OUT, 'portal-letter.png'), fullPage: true }); // the README picture
   await checkLetter(tab, 'letter-decision-not-to-assess');
   noProblems('after the refusal letter');
 });
@@ -679,6 +689,7 @@ test('two disputes on one case, each with its own time limits (worked history 1)
   assert.match(await d13.innerText(), /Cease/);
   await page.locator('.decisions-card').scrollIntoViewIfNeeded();
   await shot('12-two-disputes');
+  await page.locator('.decisions-card').screenshot({ path: join(OUT, 'portal-disputes.png') }); // the README picture
 
   // A firing about a dispute names its decision from the case's decisions, in words.
   await fire('mediation_adviser', 'dispute.mediation_concluded', '2027-06-14', async (d) => {
@@ -786,6 +797,10 @@ test('served with a store: the caseload, actions judged by the server, and the w
     assert.match(await page.locator('#fire-error').innerText(), /Someone else changed this case/);
     await page.click('#fire-cancel');
     assert.equal(await page.locator('body').getAttribute('data-events'), '1', 'nothing recorded on the page either');
+    // The browser logs the refused request itself; the page handled it (above), so it is not a problem.
+    const i = problems.findIndex((p) => /status of 409 \(Conflict\)/.test(p));
+    assert.ok(i >= 0, 'the server refused the stale firing with 409');
+    problems.splice(i, 1);
 
     // Open it again from the caseload: the server's history, two events.
     await page.click('[data-open-case="shared-002"]');
@@ -803,6 +818,9 @@ test('served with a store: the caseload, actions judged by the server, and the w
     assert.match(await row.innerText(), /overdue/);
     await page.locator('#caseload-card').scrollIntoViewIfNeeded();
     await shot('13-caseload-worklist');
+    await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#toast').classList.remove('show'); });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(OUT, 'portal-caseload.png'), clip: { x: 0, y: 0, width: 1440, height: 1000 } }); // the README picture
     noProblems('with the caseload');
   } finally {
     await page.close();
