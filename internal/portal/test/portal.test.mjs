@@ -778,6 +778,7 @@ test('served with a store: the caseload, actions judged by the server, and the w
       await page.click('#caseload-save');
       await page.locator(`[data-saved-case="${id}"]`).waitFor();
       assert.equal(await page.locator('#stored-status').getAttribute('data-stored'), id);
+      assert.equal(await page.locator('#caseload-save').isVisible(), false, 'a stored case is not saved again');
     }
     // shared-002's request (Mon 5 Jan 2026): the decision to assess is due Mon 16 Feb 2026.
     await fire('parent', 'ehc.requested', '2026-01-05');
