@@ -635,9 +635,18 @@ function renderClocks() {
 
 /** The case's decisions, each with its dispute and time limits, and the letters they call for. */
 function renderDisputes() {
-  const ctx = { el, fmtDate, actionName, c: S.case, clocks: S.clocks, statusText: STATUS_TEXT, welsh: S.welsh, doc: S.doc };
+  const ctx = { el, fmtDate, actionName, c: S.case, clocks: S.clocks, statusText: STATUS_TEXT, welsh: S.welsh, doc: S.doc, onLetter: openLetter };
   renderDecisions($('#decisions'), ctx);
   renderLetterForm($('#letter-form'), ctx);
+}
+
+/** Open the letter form on letter kind, its first empty field focused. */
+function openLetter(kind) {
+  $('#letters').open = true;
+  $('#letter-kind').value = kind;
+  const form = $('#letter-form');
+  const empty = ['recipient', 'child_name', 'reasons'].map((n) => form.elements[n]).find((i) => !i.value.trim());
+  (empty || $('#letter-kind')).focus();
 }
 
 function writeLetter(e) {

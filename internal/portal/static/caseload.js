@@ -56,7 +56,8 @@ export function renderCaseload(box, cases, ctx) {
 export function renderWorklist(box, page, ctx) {
   const { el, fmtDate, statusText, onOpen } = ctx;
   const items = page.items || [];
-  const head = el('p', { class: 'muted small', text: `As of ${fmtDate(page.as_of)}: time limits missed, and those due within ${page.within_working_days} working days.` });
+  const head = el('p', { class: 'muted small' }, `As of ${fmtDate(page.as_of)}: time limits missed, and those due within ${page.within_working_days} working days. `,
+    el('a', { href: '/api/worklist.ics', class: 'govuk-link', 'data-worklist-feed': '' }, 'Calendar feed of the worklist (iCalendar)'));
   if (!items.length) {
     box.replaceChildren(head, el('p', { class: 'empty', text: 'Nothing is due or missed.' }));
     return;

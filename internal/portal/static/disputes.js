@@ -46,7 +46,7 @@ export function decisionOptions(c, fmtDate) {
  * Each decision: [data-decision=dN][data-kind][data-dispute], its clocks [data-decision-clock][data-due][data-status].
  */
 export function renderDecisions(box, ctx) {
-  const { el, fmtDate, actionName, c, clocks, statusText } = ctx;
+  const { el, fmtDate, actionName, c, clocks, statusText, onLetter } = ctx;
   const decs = [...(c.decisions || [])].reverse();
   if (!decs.length) {
     box.replaceChildren(el('p', { class: 'empty', text: 'No appealable decision yet. A decision the family can appeal (not to assess, not to issue a plan, a final or amended plan, to cease) opens its own dispute here.' }));
@@ -60,11 +60,17 @@ export function renderDecisions(box, ctx) {
       el('td', { 'data-label': 'Due' }, el('time', { datetime: k.due, text: fmtDate(k.due) })),
       el('td', { 'data-label': 'Status' }, el('span', { class: `badge badge-${k.status}`, text: statusText[k.status] || k.status }))));
     const dispute = DISPUTE_TEXT[d.dispute || ''] || humanise(d.dispute);
+    // The letter giving notice of this decision (a letter is written for the latest decision of its kind).
+    const letter = (letterKinds || []).find((k) => k.decision === d.kind);
+    const latest = letter && decs.find((x) => x.kind === d.kind) === d;
     return el('li', { class: `decision${d.dispute && d.dispute !== 'none' ? ' disputed' : ''}`, 'data-decision': id, 'data-kind': d.kind, 'data-dispute': d.dispute || 'none' },
       el('h3', { class: 'decision-title', text: decisionName(d, fmtDate) }),
       el('dl', { class: 'facts' },
         el('dt', { text: 'Made by' }), el('dd', { text: actionName(d.trigger) }),
         el('dt', { text: 'Dispute' }), el('dd', {}, el('strong', { text: dispute })),
+        latest && onLetter ? el('dt', { text: 'Letter' }) : null,
+        latest && onLetter ? el('dd', {}, el('button', { type: 'button', class: 'linkish', 'data-letter-for': id, onclick: () => onLetter(letter.kind) },
+          `Write the letter: ${LETTER_NAMES[letter.kind] || humanise(letter.kind)}`)) : null,
         d.order ? el('dt', { text: 'Order' }) : null, d.order ? el('dd', { text: humanise(d.order) }) : null),
       rows.length ? el('table', { class: 'clocks decision-clocks' },
         el('caption', { class: 'visually-hidden', text: `Time limits of the decision of ${fmtDate(d.at)}` }),

@@ -709,6 +709,12 @@ test('two disputes on one case, each with its own time limits (worked history 1)
   assert.equal(await d13.getAttribute('data-dispute'), 'appealed');
   assert.deepEqual(await dclock('d8', 'order_amend.d8'), ['2027-09-20', 'running']);
 
+  // Each decision a letter gives notice of offers it: d13 the cease notice; d8, an amended plan, none.
+  assert.equal(await page.locator('[data-letter-for=d8]').count(), 0);
+  await page.evaluate(() => { document.querySelector('#letters').open = false; });
+  await page.click('[data-letter-for=d13]');
+  assert.equal(await page.locator('#letters').evaluate((d) => d.open), true);
+  assert.equal(await page.locator('#letter-kind').inputValue(), 'cease_notice');
   // The cease notice in Welsh (the policy words its actions in Welsh): d13's deadlines as Welsh dates.
   const tab = await writeLetter('cease_notice', 'cy', { ...CONTACTS, reasons: 'Nid oes angen y cynllun mwyach.' });
   assert.equal(await tab.locator('html').getAttribute('lang'), 'cy');
@@ -817,6 +823,9 @@ test('served with a store: the caseload, actions judged by the server, and the w
     assert.equal(await row.getAttribute('data-due'), '2026-05-25');
     assert.equal(await row.getAttribute('data-status'), 'missed');
     assert.match(await row.innerText(), /overdue/);
+    const feed = await fetch(new URL(await page.locator('[data-worklist-feed]').getAttribute('href'), dbURL));
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /text\/calendar/);
     await page.locator('#caseload-card').scrollIntoViewIfNeeded();
     await shot('13-caseload-worklist');
     await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#toast').classList.remove('show'); });
