@@ -72,6 +72,9 @@ type Options struct {
 	WasmDir string
 	// Examples are the example overlays offered after the default, in order.
 	Examples []Example
+	// Letters are the host's own letter templates (LOCALE/KIND.html.tmpl,
+	// see sdk/letters), used before the SDK's; nil for the SDK's own.
+	Letters fs.FS
 }
 
 // Example is one example policy: one overlay (an authority's) or several
@@ -88,10 +91,11 @@ type DocLayer struct {
 }
 
 // Handler serves the portal: the page at /, the WASM build under /wasm/,
-// and the policy picker's documents at /policies.json. When the WASM build
+// the policy picker's documents at /policies.json, and the SDK's letters for
+// the page's case (POST /letters/{kind}). When the WASM build
 // is missing, / answers 503 with a page saying how to build it.
 func Handler(opts Options) (http.Handler, error) {
-	docs, err := policyDocs(opts.Examples)
+	docs, engines, err := policyDocs(opts.Examples)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +108,16 @@ func Handler(opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /policies.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(policiesJSON)
+	})
+	ls := newLetterServer(opts.Letters, engines)
+	mux.HandleFunc("GET /letters.json", ls.kinds)
+	mux.HandleFunc("POST /letters/{kind}", ls.write)
+	// A host that keeps cases mounts sdk/store's CasesHandler at /api/ (sendflow serve --db), in front of
+	// this handler; without one, the page asks here and learns there is no caseload (a 200, so the
+	// browser logs no failed request).
+	mux.HandleFunc("GET /api/cases", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"store":false}` + "\n"))
 	})
 	mux.HandleFunc("GET /wasm/{file}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("file")
@@ -247,13 +261,14 @@ func secure(h http.Handler) http.Handler {
 // policyDocs compiles the default and every example natively once, so the
 // page can describe them (tracks, triggers, payload fields) even when the
 // WASM API does not; the page still compiles and runs them in the browser.
-func policyDocs(examples []Example) ([]PolicyDoc, error) {
+func policyDocs(examples []Example) ([]PolicyDoc, map[string]*sdk.Engine, error) {
 	def, err := sdk.Default()
 	if err != nil {
-		return nil, fmt.Errorf("the default policy does not compile: %w", err)
+		return nil, nil, fmt.Errorf("the default policy does not compile: %w", err)
 	}
 	dp := def.Policy()
 	docs := []PolicyDoc{{ID: "default", Title: titleOr(dp.Title, "Default (England)"), Policy: &dp}}
+	engines := map[string]*sdk.Engine{"default": def}
 	for _, ex := range examples {
 		if len(ex.Layers) == 0 {
 			continue
@@ -272,6 +287,7 @@ func policyDocs(examples []Example) ([]PolicyDoc, error) {
 		if err != nil {
 			doc.Error = sdk.AsError(err)
 		} else {
+			engines[ex.ID] = eng
 			p := eng.Policy()
 			doc.Policy = &p
 			if p.Title != "" && p.Title != dp.Title {
@@ -280,7 +296,7 @@ func policyDocs(examples []Example) ([]PolicyDoc, error) {
 		}
 		docs = append(docs, doc)
 	}
-	return docs, nil
+	return docs, engines, nil
 }
 
 func titleOr(t, def string) string {

@@ -35,7 +35,8 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 }
 
 func TestStaticHasThePage(t *testing.T) {
-	for _, f := range []string{"index.html", "app.js", "engine.js", "forms.js", "datefields.js", "styles.css", "govuk-frontend.min.css", "accessibility.html"} {
+	for _, f := range []string{"index.html", "app.js", "engine.js", "forms.js", "datefields.js", "styles.css", "govuk-frontend.min.css", "accessibility.html",
+		"nav.js", "disputes.js", "caseload.js", "store.js"} {
 		_, err := fs.Stat(Static(), f)
 		assert.NoError(t, err, f)
 	}
@@ -44,6 +45,13 @@ func TestStaticHasThePage(t *testing.T) {
 	// The stable test hooks the issue names live in the page or are made by app.js.
 	for _, hook := range []string{`name="role"`, `name="at"`, `data-fire`} {
 		assert.Contains(t, string(page), hook)
+	}
+	// Every page has the one header navigation (nav.js), so a page added to its list is linked from all.
+	for _, p := range []string{"index.html", "accessibility.html"} {
+		b, err := fs.ReadFile(Static(), p)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `id="app-nav"`, p)
+		assert.Contains(t, string(b), `src="/nav.js"`, p)
 	}
 	app, err := fs.ReadFile(Static(), "app.js")
 	require.NoError(t, err)

@@ -11,8 +11,9 @@
 // stylesheet for A4. A district overrides any of them by giving its own
 // files (New with an fs.FS, such as os.DirFS or fstest.MapFS) laid out as
 // LOCALE/KIND.html.tmpl: "en/cease_notice.html.tmpl",
-// "cy/cease_notice.html.tmpl". A locale without a template falls back to
-// English, and the Letter says which locale it is in.
+// "cy/cease_notice.html.tmpl". Every letter is embedded in English ("en")
+// and Welsh ("cy"); a locale without a template falls back to English, and
+// the Letter says which locale it is in.
 package letters
 
 import (
@@ -50,6 +51,10 @@ var decisionOf = map[Kind]string{
 	FinalPlan:   "plan_contents",
 	Cease:       "cease",
 }
+
+// DecisionKind is the appealable decision (sdk.Decision.Kind) letter kind
+// gives notice of, "" for an unknown kind.
+func DecisionKind(kind Kind) string { return decisionOf[kind] }
 
 // Contact is a person or service a letter points to.
 type Contact struct {

@@ -139,21 +139,69 @@ func TestNoLetterWithoutItsDecision(t *testing.T) {
 	}
 }
 
-// A district's template replaces the embedded one; Welsh without a Welsh
-// template falls back to English, and a Welsh one is used with Welsh dates.
+// Every letter is written in Welsh too, with its deadlines as Welsh dates;
+// a locale without templates falls back to English.
+func TestWelshLetters(t *testing.T) {
+	e, _ := sdk.Default()
+	w := letters.New(nil)
+	// Not to assess on Tue 2026-02-10: appeal and mediation by Fri 10 April 2026 (see above).
+	c := walk(t, e, requested, step{"2026-02-10", "la_officer", "ehc.decided_not_to_assess", nil})
+	l, err := w.Write(e, c, letters.NotToAssess, letters.Params{Locale: "cy-GB", ChildName: "Sam", MediationAdviser: params.MediationAdviser})
+	if err != nil || l.Locale != "cy" {
+		t.Fatalf("Welsh: locale %q, %v", l.Locale, err)
+	}
+	for _, want := range []string{`lang="cy"`, "Dydd Gwener 10 Ebrill 2026", "Tribiwnlys Haen Gyntaf", "cynghorydd cyfryngu",
+		"Ffôn: 01234 567890", "Ein cyfeirnod: case-042", "beidio â chynnal asesiad", "@page { size: A4"} {
+		if !strings.Contains(l.HTML, want) {
+			t.Errorf("the Welsh letter does not say %q", want)
+		}
+	}
+	for _, english := range []string{"If you disagree", "Yours sincerely", "Friday", "April"} {
+		if strings.Contains(l.HTML, english) {
+			t.Errorf("the Welsh letter says %q in English", english)
+		}
+	}
+	writeSample(t, l)
+	// The cease notice of Fri 2026-10-30: appeal by Mon 4 January 2027.
+	c = walk(t, e, requested, toAssess, draft, finalised, proposed, ceaseDecid)
+	for _, k := range []letters.Kind{letters.FinalPlan, letters.Cease} {
+		l, err := w.Write(e, c, k, letters.Params{Locale: "cy", ChildName: "Sam", School: "Ysgol Glan"})
+		if err != nil || l.Locale != "cy" {
+			t.Fatalf("%s in Welsh: locale %q, %v", k, l.Locale, err)
+		}
+		want := map[letters.Kind]string{letters.FinalPlan: "Dydd Llun 27 Gorffennaf 2026", letters.Cease: "Dydd Llun 4 Ionawr 2027"}[k]
+		if !strings.Contains(l.HTML, want) {
+			t.Errorf("%s in Welsh does not give the appeal date %q", k, want)
+		}
+		writeSample(t, l)
+	}
+	l, err = w.Write(e, c, letters.Cease, letters.Params{Locale: "fr", ChildName: "Sam"})
+	if err != nil || l.Locale != "en" || !strings.Contains(l.HTML, "Monday 4 January 2027") {
+		t.Fatalf("no French template: locale %q, %v; want English", l.Locale, err)
+	}
+}
+
+// Each English template has a Welsh one, so the two stay in step.
+func TestEveryLetterHasWelsh(t *testing.T) {
+	for _, k := range letters.Kinds() {
+		for _, loc := range []string{"en", "cy"} {
+			if _, err := os.Stat(filepath.Join("templates", loc, string(k)+".html.tmpl")); err != nil {
+				t.Errorf("%s has no %s template: %v", k, loc, err)
+			}
+		}
+	}
+}
+
+// A district's template replaces the embedded one, in each locale.
 func TestDistrictTemplatesAndWelsh(t *testing.T) {
 	e, _ := sdk.Default()
 	c := walk(t, e, requested, step{"2026-02-10", "la_officer", "ehc.decided_not_to_assess", nil})
-	l, err := letters.New(nil).Write(e, c, letters.NotToAssess, letters.Params{Locale: "cy-GB", ChildName: "Sam"})
-	if err != nil || l.Locale != "en" {
-		t.Fatalf("no Welsh template: locale %q, %v; want English", l.Locale, err)
-	}
 	over := fstest.MapFS{
 		"en/decision_not_to_assess.html.tmpl": {Data: []byte(`{{define "title"}}Kent: no assessment{{end}}{{define "body"}}<p>Ours.</p>{{end}}`)},
 		"cy/decision_not_to_assess.html.tmpl": {Data: []byte(`{{define "title"}}Dim asesiad{{end}}{{define "body"}}<p>{{date .AppealBy}}</p>{{end}}`)},
 	}
 	w := letters.New(over)
-	l, err = w.Write(e, c, letters.NotToAssess, letters.Params{ChildName: "Sam"})
+	l, err := w.Write(e, c, letters.NotToAssess, letters.Params{ChildName: "Sam"})
 	if err != nil || !strings.Contains(l.HTML, "Kent: no assessment") || !strings.Contains(l.HTML, "Ours.") {
 		t.Fatalf("the district's template was not used: %v\n%s", err, l.HTML)
 	}

@@ -4,6 +4,8 @@ import { loadSendflow, compilePolicy, describeError } from './engine.js';
 import { mountDate } from './datefields.js';
 import { loadCurrent, saveCurrent } from './store.js';
 import { humanise, isDate, payloadOf, readFields, renderFields, showFieldErrors, validate } from './forms.js';
+import { fireStored, hasStore, headOf, listCases, loadCase, renderCaseload, renderWorklist, saveCase, worklist } from './caseload.js';
+import { decisionOptions, loadLetterKinds, prepareLetter, renderDecisions, renderLetterForm } from './disputes.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -27,6 +29,10 @@ const S = {
   approximate: false, // true when def is the default's, standing in for an uploaded policy
   case: null,
   perms: [],
+  clocks: [], // the clock report's clocks as of the "as of" date
+  welsh: false, // the policy words its actions in Welsh too
+  store: false, // served with a caseload (/api)
+  stored: null, // {id, head} when the case on the page is a stored one
   asOfLinked: true,
 };
 
@@ -187,12 +193,17 @@ async function usePolicy(doc) {
   S.def = engine.policy();
   S.approximate = !engine.describesItself() && !doc.policy;
   document.body.dataset.describedBy = engine.describesItself() ? 'wasm' : S.def ? 'server' : 'none';
+  S.welsh = (S.def?.triggers || []).some((t) => {
+    const cy = engine.label(t.id, 'cy');
+    return cy && cy !== engine.label(t.id, 'en');
+  });
   fillRoles();
   fillEvidenceOptions();
 }
 
 function startCase(facts) {
   S.case = S.engine.newCase(facts);
+  S.stored = null;
 }
 
 function policyLabel(d) {
@@ -251,13 +262,24 @@ function placeOf(doc) {
   return [la, district];
 }
 
+/** The case's authority and district are the policy's: set from it and fixed; free text only on the default or an upload. */
+function tiePlace(doc) {
+  const f = $('#case-form');
+  const [la, district] = placeOf(doc);
+  f.elements.la.value = la;
+  f.elements.district.value = district;
+  f.elements.la.readOnly = !!la;
+  f.elements.district.readOnly = !!la;
+  $('#place-hint').textContent = la ? `Set by the ${doc.title || la} policy. Choose another policy for another authority.` : 'The default policy is for any authority in England: name it, if you wish.';
+}
+
 /** A new case starts blank, on the policy in use: nothing is carried over from the case before. */
 function resetCaseForm() {
   const f = $('#case-form');
   f.reset();
   f.elements.date_of_birth.value = '';
   $('#policy').value = S.doc?.id || 'default';
-  [f.elements.la.value, f.elements.district.value] = placeOf(S.doc);
+  tiePlace(S.doc);
   $('#case-form-error').textContent = '';
   setSummary('case', []);
 }
@@ -328,9 +350,11 @@ function render() {
   renderFacts();
   renderTracks();
   renderClocks();
+  renderDisputes();
   renderTimeline();
   document.body.dataset.events = String(S.case.history?.length || 0);
   persist();
+  refreshCaseload();
 }
 
 // ---------------------------------------------------------------- saved in the browser
@@ -344,7 +368,7 @@ function persist() {
   saving.pending++;
   document.body.dataset.saved = 'pending';
   const policy = { id: S.doc.id, title: S.doc.title, ...(S.doc.uploaded ? { source: S.doc.source } : {}) };
-  saveCurrent({ case: S.case, policy })
+  saveCurrent({ case: S.case, policy, stored: S.stored })
     .then(() => { saving.failed = false; })
     .catch(() => {
       if (!saving.failed) toast('This browser could not keep the case: export it before you leave the page.', 'warn');
@@ -356,11 +380,13 @@ function persist() {
     });
 }
 
-/** Work that would be lost by leaving: a save not yet done or failed, or an action form being filled in. */
+let letterDraft = false; // reasons typed into the letter form and not yet written into a letter
+
+/** Work that would be lost by leaving: a save not yet done or failed, an action form being filled in, a letter's reasons. */
 function unsavedWork() {
   const typing = $('#fire-dialog').open && [...$('#fire-fields').querySelectorAll('input, select, textarea')]
     .some((i) => (i.type === 'checkbox' || i.type === 'radio' ? i.checked : i.value !== ''));
-  return saving.pending > 0 || saving.failed || typing;
+  return saving.pending > 0 || saving.failed || typing || letterDraft;
 }
 
 /** The case saved in this browser, on its policy and verified, or false when there is none that verifies. */
@@ -382,6 +408,7 @@ async function restoreSaved() {
     return false;
   }
   S.case = rec.case;
+  S.stored = rec.stored || null;
   saving.last = rec.case;
   document.body.dataset.saved = 'yes';
   const last = lastEventDate();
@@ -560,6 +587,7 @@ function renderClocks() {
     return;
   }
   let report;
+  S.clocks = [];
   try {
     report = S.engine.clocks(S.case, asOf);
   } catch (err) {
@@ -569,6 +597,7 @@ function renderClocks() {
     return;
   }
   const clocks = report.clocks || [];
+  S.clocks = clocks.map((c) => ({ ...c, key: c.key || (c.source ? `${c.id}.${c.source}` : c.id) }));
   const counts = {};
   for (const c of clocks) counts[c.status] = (counts[c.status] || 0) + 1;
   $('#clock-summary').textContent = `as of ${fmtDate(asOf)}` + (clocks.length ? ` · ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}` : '');
@@ -602,6 +631,114 @@ function renderClocks() {
     el('thead', {}, el('tr', {}, ...['Clock', 'Started', 'Due', 'Status'].map((h) => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, ...rows));
   box.replaceChildren(table);
+}
+
+/** The case's decisions, each with its dispute and time limits, and the letters they call for. */
+function renderDisputes() {
+  const ctx = { el, fmtDate, actionName, c: S.case, clocks: S.clocks, statusText: STATUS_TEXT, welsh: S.welsh, doc: S.doc, onLetter: openLetter };
+  renderDecisions($('#decisions'), ctx);
+  renderLetterForm($('#letter-form'), ctx);
+}
+
+/** Open the letter form on letter kind, its first empty field focused. */
+function openLetter(kind) {
+  $('#letters').open = true;
+  $('#letter-kind').value = kind;
+  const form = $('#letter-form');
+  const empty = ['recipient', 'child_name', 'reasons'].map((n) => form.elements[n]).find((i) => !i.value.trim());
+  (empty || $('#letter-kind')).focus();
+}
+
+function writeLetter(e) {
+  const form = $('#letter-form');
+  const box = $('#letter-error');
+  const problems = prepareLetter(form, { c: S.case, doc: S.doc });
+  setSummary('letter', problems.map(([name, msg]) => [`#${form.elements[name].id}`, msg]));
+  if (!problems.length) {
+    box.hidden = true;
+    letterDraft = false;
+    return; // the form posts itself to the letter, in a new tab
+  }
+  e.preventDefault();
+  box.hidden = false;
+  box.replaceChildren(el('p', {}, el('strong', { text: 'The letter cannot be written yet' })),
+    el('ul', {}, ...problems.map(([name, msg]) => el('li', {}, el('a', { href: `#${form.elements[name].id}`, text: msg })))));
+}
+
+// ---------------------------------------------------------------- the shared caseload (served with --db)
+
+async function refreshCaseload() {
+  if (!S.store) return;
+  $('#caseload-card').hidden = false;
+  const st = $('#stored-status');
+  st.dataset.stored = S.stored ? S.stored.id : '';
+  st.textContent = S.stored ? `This case (${S.stored.id}) is stored on the server: each action is judged there before it is recorded.` : 'This case is kept in this browser only.';
+  $('#caseload-save').hidden = !!S.stored;
+  const ctx = { el, fmtDate, statusText: STATUS_TEXT, current: S.stored?.id, onOpen: openStored };
+  try {
+    const cases = await listCases();
+    $('#caseload-count').textContent = `${cases.length} case${cases.length === 1 ? '' : 's'}`;
+    renderCaseload($('#caseload'), cases, ctx);
+    renderWorklist($('#worklist'), await worklist(isDate(currentAsOf()) ? currentAsOf() : today()), ctx);
+  } catch (err) {
+    const p = el('div', { class: 'problems' });
+    showProblems(p, err, 'The caseload could not be read');
+    $('#caseload').replaceChildren(p);
+  }
+}
+
+async function saveToCaseload() {
+  const box = $('#caseload-result');
+  box.replaceChildren();
+  try {
+    const res = await saveCase(S.case);
+    S.stored = { id: res.case.id, head: res.head };
+    saving.last = null;
+    render();
+    box.append(el('p', { class: 'alert alert-ok', 'data-saved-case': res.case.id, text: `Case ${res.case.id} is saved to the caseload.` }));
+  } catch (err) {
+    const p = el('div', { class: 'problems' });
+    showProblems(p, err, err.status === 409 ? 'A case with this reference is already stored' : 'The case could not be saved');
+    box.append(p);
+  }
+  await refreshCaseload();
+}
+
+/** Open a stored case on the policy it verifies on (the server's is the default unless it was given another). */
+async function openStored(id) {
+  const box = $('#caseload-result');
+  box.replaceChildren();
+  let res;
+  try {
+    res = await loadCase(id);
+  } catch (err) {
+    const p = el('div', { class: 'problems' });
+    showProblems(p, err, `Case ${id} could not be opened`);
+    box.append(p);
+    return;
+  }
+  const c = res.case;
+  const place = [c.la, c.district].filter(Boolean).join('/');
+  const order = [...S.docs.filter((d) => d.id === place || d.id === c.la), ...S.docs.filter((d) => d.id !== place && d.id !== c.la && !d.uploaded)];
+  for (const doc of order) {
+    try {
+      const engine = doc === S.doc ? S.engine : compilePolicy(S.mod, doc.layers?.length ? doc.layers : doc.source || '', doc.policy, doc.file);
+      if (!engine.verify(c)?.ok) continue;
+      if (doc !== S.doc) await usePolicy(doc);
+      S.case = c;
+      S.stored = { id, head: res.head };
+      const last = lastEventDate();
+      if (last && currentAt() < last) setAt(last);
+      fillCaseForm(c);
+      render();
+      toast(`Opened case ${id} from the caseload.`);
+      $('#act').focus();
+      return;
+    } catch {
+      // not this policy
+    }
+  }
+  box.append(el('p', { class: 'alert alert-bad', text: `Case ${id} does not verify on any policy this page has.` }));
 }
 
 function renderTimeline() {
@@ -662,7 +799,10 @@ function openFire(trigger) {
   const advice = perm?.warnings || [];
   warn.hidden = !advice.length;
   warn.replaceChildren(...advice.map((w) => el('p', {}, el('strong', { text: 'Advice: ' }), w.message, w.citation ? el('span', { class: 'cite', text: ` (${w.citation})` }) : null)));
-  const fields = def?.payload || [];
+  // A dispute's firing names its decision: offer the case's decisions, in words.
+  const fields = (def?.payload || []).map((f) => (f.name === 'decision' && f.type === 'string' && !f.enum?.length && S.case.decisions?.length
+    ? { ...f, options: decisionOptions(S.case, fmtDate), none: 'The one open decision it can move' } : f));
+  firing.fields = fields;
   const box = $('#fire-fields');
   if (def) {
     renderFields(box, fields, 'pay');
@@ -682,14 +822,14 @@ function openFire(trigger) {
   (first || $('#fire-form [data-fire]')).focus();
 }
 
-function submitFire(ev) {
+async function submitFire(ev) {
   ev.preventDefault();
   if (!firing) return;
   const { trigger, def } = firing;
   const box = $('#fire-fields');
   let data = {};
   if (def) {
-    const fields = def.payload || [];
+    const fields = firing.fields || def.payload || [];
     const values = readFields(box, fields);
     const errors = validate(fields, values);
     if (!showFieldErrors(box, fields, errors)) return;
@@ -725,6 +865,16 @@ function submitFire(ev) {
       if (Object.keys(errs).length) showFieldErrors(box, def.payload || [], errs);
     }
     return;
+  }
+  if (S.stored) {
+    // A stored case: the browser's answer was a preview; the server judges the firing again and records it.
+    try {
+      out = await fireStored(S.stored.id, f, S.stored.head);
+    } catch (err) {
+      showProblems($('#fire-error'), err, err.status === 409 ? 'Someone else changed this case: open it again from the caseload' : 'The server did not record this action');
+      return;
+    }
+    S.stored = { id: S.stored.id, head: headOf(out.case) };
   }
   S.case = out.case;
   $('#fire-dialog').close();
@@ -826,6 +976,7 @@ async function importCase(file) {
     await usePolicy(doc);
   }
   S.case = c;
+  S.stored = null;
   const last = c.history?.length ? ukDate(c.history[c.history.length - 1].at) : '';
   if (last && currentAt() < last) setAt(last);
   fillCaseForm(c);
@@ -874,8 +1025,15 @@ function wire() {
   $('#as-of').addEventListener('change', () => {
     S.asOfLinked = currentAsOf() === currentAt();
     renderClocks();
+    renderDisputes();
     renderFacts();
+    refreshCaseload();
   });
+  $('#letter-form').addEventListener('submit', writeLetter);
+  $('#letter-reasons').addEventListener('input', () => { letterDraft = $('#letter-reasons').value.trim() !== ''; });
+  $('#caseload-save').addEventListener('click', saveToCaseload);
+  // Clock ids are for developers: shown on request only.
+  $('#show-clock-ids').addEventListener('change', () => $('#clocks').classList.toggle('show-ids', $('#show-clock-ids').checked));
   for (const b of document.querySelectorAll('[data-graph]')) b.addEventListener('click', () => exportGraph(b.dataset.graph));
   $('#only-allowed').addEventListener('change', () => $('#tracks').classList.toggle('only-allowed', $('#only-allowed').checked));
   $('#fire-form').addEventListener('submit', submitFire);
@@ -893,7 +1051,7 @@ function wire() {
   $('#new-case').addEventListener('toggle', () => { if ($('#new-case').open) resetCaseForm(); });
   $('#policy').addEventListener('change', () => {
     const f = $('#case-form');
-    [f.elements.la.value, f.elements.district.value] = placeOf(S.docs.find((d) => d.id === $('#policy').value));
+    tiePlace(S.docs.find((d) => d.id === $('#policy').value));
   });
   $('#case-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -932,12 +1090,15 @@ async function main() {
     banner(`The sendflow WebAssembly build could not be loaded (${err?.message || err}). Build it with “make wasm” and reload.`);
     return;
   }
+  const kinds = loadLetterKinds();
   try {
     const res = await fetch('/policies.json');
     S.docs = res.ok ? await res.json() : [];
   } catch {
     S.docs = [];
   }
+  await kinds;
+  S.store = await hasStore();
   if (!S.docs.length || S.docs[0].id !== 'default') S.docs.unshift({ id: 'default', title: 'Default (England)', source: '' });
   fillPolicySelect();
   setAt(today());

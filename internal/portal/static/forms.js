@@ -41,6 +41,7 @@ export function validate(fields, values) {
       case 'string':
         if (typeof v !== 'string') errors[f.name] = `${label} must be text.`;
         else if (f.enum && f.enum.length && !f.enum.includes(v)) errors[f.name] = `${label} must be one of: ${f.enum.join(', ')}.`;
+        else if (f.options && f.options.length && !f.options.some((o) => o.value === v)) errors[f.name] = `Choose one of the ${label.toLowerCase()} options.`;
         break;
       case 'integer':
       case 'number':
@@ -126,7 +127,11 @@ export function renderFields(container, fields, prefix = 'f') {
     } else {
       wrap.append(el('label', { for: id, text: label }));
       let input;
-      if (f.type === 'string' && f.enum && f.enum.length) {
+      if (f.type === 'string' && f.options && f.options.length) {
+        // Choices the page knows with their own words (a case's decisions), beyond the policy's enum.
+        input = el('select', common, el('option', { value: '', text: f.required ? 'Choose…' : (f.none || '(none)') }),
+          ...f.options.map((o) => el('option', { value: o.value, text: o.text })));
+      } else if (f.type === 'string' && f.enum && f.enum.length) {
         input = el('select', common, el('option', { value: '', text: f.required ? 'Choose…' : '(none)' }),
           ...f.enum.map((o) => el('option', { value: o, text: humanise(o) })));
       } else if (f.type === 'boolean') {

@@ -56,3 +56,10 @@ test('labels', () => {
   assert.equal(humanise('sdq'), 'SDQ');
   assert.equal(humanise('dispute.appeal_registered'), 'Appeal registered');
 });
+
+test('a choice among options the page supplies (a case decision)', () => {
+  const decision = { name: 'decision', type: 'string', options: [{ value: 'd8', text: 'Amended plan' }, { value: 'd13', text: 'Cease' }] };
+  assert.deepEqual(validate([decision], { decision: 'd13' }), {});
+  assert.deepEqual(validate([decision], {}), {}, 'left out, the engine names the one open decision');
+  assert.match(validate([decision], { decision: 'd99' }).decision, /Choose one of the decision options/);
+});

@@ -217,6 +217,12 @@ test('a whole case walked in the browser: concern to an amended EHC plan', async
   await fire('senco', 'support.plan_started', '2025-09-15');
   await expectState('support', 'sen_support.do');
   await expectClock('support_review', '2025-12-15', 'running');
+  // A clock is named in words; its id is for developers, shown only on request.
+  assert.match(await page.locator('[data-clock="support_review"] .clock-name').innerText(), /^Support review$/);
+  assert.equal(await page.locator('[data-clock="support_review"] .clock-id').isVisible(), false);
+  await page.check('#show-clock-ids');
+  assert.equal(await page.locator('[data-clock="support_review"] .clock-id').innerText(), 'support_review');
+  await page.uncheck('#show-clock-ids');
 
   // LIFT, alongside SEN support. lift_initial_contact: 5 working days from Tue 21 Oct 2025
   // (22, 23, 24, 27, 28 Oct; no bank holidays) = Tue 28 Oct 2025.
@@ -574,6 +580,151 @@ test('a refusal walked to an appeal and a Tribunal order to assess', async () =>
   noProblems('after the refusal walk');
 });
 
+/** Opens the letter form, fills it, writes the letter; returns the letter's tab. */
+async function writeLetter(kind, locale, fields) {
+  await page.evaluate(() => { document.querySelector('#letters').open = true; });
+  await page.selectOption('#letter-kind', kind);
+  await page.selectOption('#letter-locale', locale);
+  for (const [name, v] of Object.entries(fields)) await page.fill(`#letter-form [name=${name}]`, v);
+  const [tab] = await Promise.all([context.waitForEvent('page'), page.click('#letter-write')]);
+  await tab.waitForLoadState();
+  return tab;
+}
+
+/** A letter is printable on A4 (its print stylesheet), accessible, and saved as a PDF for a person to read. */
+async function checkLetter(tab, name) {
+  assert.equal(await tab.evaluate(() => [...document.styleSheets].some((s) => [...s.cssRules].some((r) => /size: a4/i.test(r.cssText)))), true, `${name} sets A4 pages`);
+  const r = await new AxeBuilder({ page: tab }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  assert.deepEqual(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), [], `${name}: axe-core`);
+  await tab.emulateMedia({ media: 'print' });
+  await tab.pdf({ path: join(OUT, `${name}.pdf`), format: 'A4' });
+  await tab.close();
+}
+
+const CONTACTS = {
+  recipient: 'Ms A Parent', child_name: 'Sam', mediation_name: 'Kent Mediation Service', mediation_phone: '01622 000000',
+  advice_name: 'Kent SENDIASS', officer: 'J Officer, SEN team', authority: 'Kent County Council',
+};
+
+test('the letter for a refusal gives its reasons and exact deadlines', async () => {
+  // The refusal walked above: decision not to assess Tue 30 Jun 2026; appeal by Tue 1 Sep 2026 (the
+  // appeal_window clock); mediation adviser contacted by Sun 30 Aug 2026 (R33, 2 months, no move).
+  await page.evaluate(() => { document.querySelector('#letters').open = true; });
+  await page.fill('#letter-form [name=child_name]', '');
+  await page.click('#letter-write');
+  await page.locator('#letter-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#letter-error').innerText(), /name/);
+  assert.equal(context.pages().length, 1, 'no letter from an incomplete form');
+  assert.equal(await page.locator('#letter-child').getAttribute('aria-invalid'), 'true');
+  await accessible('the letter form with its errors');
+  const tab = await writeLetter('decision_not_to_assess', 'en', { ...CONTACTS, reasons: 'SEN support has not yet run a full cycle.\n\nThe school can meet the needs.' });
+  const text = await tab.locator('body').innerText();
+  assert.match(text, /On Tuesday 30 June 2026 we decided not to carry out an EHC needs assessment/);
+  assert.equal(await tab.locator('[data-deadline=appeal]').innerText(), 'Tuesday 1 September 2026');
+  assert.equal(await tab.locator('[data-deadline=mediation]').innerText(), 'Sunday 30 August 2026');
+  assert.match(text, /Kent Mediation Service[\s\S]*01622 000000/);
+  assert.match(text, /SEN support has not yet run a full cycle\.\s+The school can meet the needs\./);
+  assert.match(text, /Our reference: refusal-001/);
+  await tab.setViewportSize({ width: 900, height: 1200 });
+  await tab.screenshot({ path: join(OUT, 'portal-letter.png'), fullPage: true }); // the README picture
+  await checkLetter(tab, 'letter-decision-not-to-assess');
+  noProblems('after the refusal letter');
+});
+
+test('two disputes on one case, each with its own time limits (worked history 1)', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  await page.selectOption('#policy', 'default');
+  await page.fill('#case-id', 'we-1');
+  await setDate('date_of_birth', '2014-03-10');
+  await page.selectOption('#year-group', '8');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#case-facts dd')?.textContent === 'we-1');
+  const typeDate = async (d, iso) => {
+    const [y, m, day] = iso.split('-');
+    await d.getByLabel('Day', { exact: true }).fill(String(Number(day)));
+    await d.getByLabel('Month', { exact: true }).fill(String(Number(m)));
+    await d.getByLabel('Year', { exact: true }).fill(y);
+  };
+  await fire('la_officer', 'plan.transferred_in', '2027-01-04', async (d) => {
+    await d.locator('input[name=from_la]').fill('medway');
+    await typeDate(d, '2026-10-05');
+  });
+  await expectClock('transfer_review', '2027-10-04', 'running');
+  await fire('la_officer', 'plan.transfer_notice_sent', '2027-01-06');
+  await fire('school', 'plan.review_invited', '2027-01-11', (d) => typeDate(d, '2027-01-27'));
+  await expectClock('review_advice', '2027-01-13', 'running');
+  await fire('school', 'plan.review_advice_circulated', '2027-01-13');
+  await fire('school', 'plan.review_meeting_held', '2027-01-27');
+  await fire('school', 'plan.review_report_sent', '2027-02-03');
+  await fire('la_officer', 'plan.review_decided', '2027-02-08', (d) => d.locator('select[name=decision]').selectOption('amend'));
+  await expectClock('amendment_representations', '2027-02-22', 'running');
+  await fire('la_officer', 'plan.amendment_finalised', '2027-03-01');
+  // d8, the amended plan: 2 months = Sat 1 May 2027; Mon 3 May is a bank holiday: Tue 4 May 2027.
+  await expectClock('appeal_window.d8', '2027-05-04', 'running');
+  await fire('parent', 'dispute.mediation_declined', '2027-03-08');
+  await fire('mediation_adviser', 'dispute.certificate_issued', '2027-03-10');
+  await expectClock('appeal_after_certificate.d8', '2027-04-12', 'running');
+  await fire('parent', 'dispute.appeal_registered', '2027-04-06');
+  await fire('la_officer', 'plan.cease_proposed', '2027-04-19');
+  await fire('la_officer', 'plan.cease_decided', '2027-05-10', (d) => d.locator('input[name=reason]').fill('2'));
+  // d13, the cease: 2 months = Sat 10 Jul 2027, moved to Mon 12 Jul 2027.
+  await fire('parent', 'dispute.mediation_requested', '2027-05-17');
+
+  // Two disputes at once: d8 at appeal, d13 in mediation, each with its own clocks.
+  const d8 = page.locator('[data-decision=d8]');
+  const d13 = page.locator('[data-decision=d13]');
+  assert.equal(await d8.getAttribute('data-dispute'), 'appealed');
+  assert.equal(await d8.getAttribute('data-kind'), 'amended_plan');
+  assert.equal(await d13.getAttribute('data-dispute'), 'mediation');
+  assert.equal(await d13.getAttribute('data-kind'), 'cease');
+  assert.equal(await page.locator('[data-open-disputes]').getAttribute('data-open-disputes'), '2');
+  const dclock = async (dec, key) => {
+    const row = page.locator(`[data-decision=${dec}] [data-decision-clock="${key}"]`);
+    return [await row.getAttribute('data-due'), await row.getAttribute('data-status')];
+  };
+  assert.deepEqual(await dclock('d8', 'appeal_window.d8'), ['2027-05-04', 'met']);
+  assert.deepEqual(await dclock('d13', 'appeal_window.d13'), ['2027-07-12', 'running']);
+  assert.deepEqual(await dclock('d13', 'mediation_held.d13'), ['2027-06-16', 'running']);
+  assert.equal(await page.locator('[data-decision=d8] [data-decision-clock$=".d13"]').count(), 0, 'a decision shows only its own clocks');
+  assert.match(await d13.innerText(), /Cease/);
+  await page.locator('.decisions-card').scrollIntoViewIfNeeded();
+  await shot('12-two-disputes');
+  await page.locator('.decisions-card').screenshot({ path: join(OUT, 'portal-disputes.png') }); // the README picture
+
+  // A firing about a dispute names its decision from the case's decisions, in words.
+  await fire('mediation_adviser', 'dispute.mediation_concluded', '2027-06-14', async (d) => {
+    const opts = await d.locator('select[name=decision] option').allInnerTexts();
+    assert.ok(opts.some((o) => /^Cease, .*2027 \(mediation\)$/.test(o)), `decision options: ${opts}`);
+    await d.locator('select[name=decision]').selectOption('d13');
+  });
+  await fire('mediation_adviser', 'dispute.certificate_issued', '2027-06-16');
+  assert.deepEqual(await dclock('d13', 'appeal_after_certificate.d13'), ['2027-07-16', 'running']);
+  await fire('parent', 'dispute.appeal_registered', '2027-07-14');
+  assert.equal(await d13.getAttribute('data-dispute'), 'appealed');
+  await fire('tribunal', 'dispute.tribunal_decided', '2027-08-16', async (d) => {
+    await d.locator('select[name=decision]').selectOption('d8');
+    await d.locator('select[name=order]').selectOption('amend');
+  });
+  assert.equal(await d8.getAttribute('data-dispute'), 'decided');
+  assert.equal(await d13.getAttribute('data-dispute'), 'appealed');
+  assert.deepEqual(await dclock('d8', 'order_amend.d8'), ['2027-09-20', 'running']);
+
+  // Each decision a letter gives notice of offers it: d13 the cease notice; d8, an amended plan, none.
+  assert.equal(await page.locator('[data-letter-for=d8]').count(), 0);
+  await page.evaluate(() => { document.querySelector('#letters').open = false; });
+  await page.click('[data-letter-for=d13]');
+  assert.equal(await page.locator('#letters').evaluate((d) => d.open), true);
+  assert.equal(await page.locator('#letter-kind').inputValue(), 'cease_notice');
+  // The cease notice in Welsh (the policy words its actions in Welsh): d13's deadlines as Welsh dates.
+  const tab = await writeLetter('cease_notice', 'cy', { ...CONTACTS, reasons: 'Nid oes angen y cynllun mwyach.' });
+  assert.equal(await tab.locator('html').getAttribute('lang'), 'cy');
+  assert.equal(await tab.locator('[data-deadline=appeal]').innerText(), 'Dydd Llun 12 Gorffennaf 2027');
+  assert.equal(await tab.locator('[data-deadline=mediation]').innerText(), 'Dydd Sadwrn 10 Gorffennaf 2027');
+  assert.match(await tab.locator('body').innerText(), /Ar Dydd Llun 10 Mai 2027 penderfynasom roi'r gorau i gynnal/);
+  await checkLetter(tab, 'letter-cease-notice-cy');
+  noProblems('after two disputes');
+});
+
 test('readable on a phone-width screen', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -598,4 +749,93 @@ test('the accessibility statement is published and accessible', async () => {
   await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
   assert.equal(await page.locator('a[href="/accessibility.html"]').first().isVisible(), true, 'the page links to it');
   noProblems('on the accessibility statement');
+});
+
+test('served with a store: the caseload, actions judged by the server, and the worklist', async () => {
+  // A second server on a SQLite file (sendflow serve --db): the page finds /api and shows the caseload.
+  const dir = mkdtempSync(join(tmpdir(), 'sendflow-db-'));
+  const db = spawn(SENDFLOW, ['serve', '--port', '0', '--wasm-dir', WASM_DIR, '--db', join(dir, 'cases.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dbURL = await new Promise((res, rej) => {
+    let out = '';
+    const t = setTimeout(() => rej(new Error(`sendflow serve --db printed no address: ${out}`)), 15000);
+    db.stdout.on('data', (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) { clearTimeout(t); res(m[0]); }
+    });
+  });
+  const first = page;
+  page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  try {
+    await page.goto(dbURL);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+    await page.locator('#caseload-card').waitFor({ state: 'visible' });
+    await page.locator('#caseload .empty').waitFor();
+
+    // Two cases saved to the caseload; each firing on a stored case goes to the server.
+    for (const id of ['shared-001', 'shared-002']) {
+      await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+      await page.fill('#case-id', id);
+      await setDate('date_of_birth', '2016-03-02');
+      await page.click('#case-form button[type=submit]');
+      await page.waitForFunction((want) => document.querySelector('#case-facts dd')?.textContent === want, id);
+      await page.click('#caseload-save');
+      await page.locator(`[data-saved-case="${id}"]`).waitFor();
+      assert.equal(await page.locator('#stored-status').getAttribute('data-stored'), id);
+      assert.equal(await page.locator('#caseload-save').isVisible(), false, 'a stored case is not saved again');
+    }
+    // shared-002's request (Mon 5 Jan 2026): the decision to assess is due Mon 16 Feb 2026.
+    await fire('parent', 'ehc.requested', '2026-01-05');
+    const stored = await (await fetch(`${dbURL}api/cases/shared-002`)).json();
+    assert.equal(stored.case.history.length, 1, 'the server recorded the firing');
+    assert.equal(stored.head.seq, 1);
+    // The server judges again: a firing it refuses is not recorded, here one from a stale head
+    // (another officer acted first on the stored case).
+    const other = await fetch(`${dbURL}api/cases/shared-002/fire`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ firing: { trigger: 'ehc.decided_to_assess', actor: 'la_officer', at: '2026-02-02' }, head: stored.head }) });
+    assert.equal(other.status, 200);
+    await page.selectOption('select[name=role]', 'la_officer');
+    await setDate('at', '2026-02-03');
+    await page.click('button[data-trigger="ehc.decided_not_to_assess"]');
+    await page.click('button[data-fire]');
+    await page.locator('#fire-error').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#fire-error').innerText(), /Someone else changed this case/);
+    await page.click('#fire-cancel');
+    assert.equal(await page.locator('body').getAttribute('data-events'), '1', 'nothing recorded on the page either');
+    // The browser logs the refused request itself; the page handled it (above), so it is not a problem.
+    const i = problems.findIndex((p) => /status of 409 \(Conflict\)/.test(p));
+    assert.ok(i >= 0, 'the server refused the stale firing with 409');
+    problems.splice(i, 1);
+
+    // Open it again from the caseload: the server's history, two events.
+    await page.click('[data-open-case="shared-002"]');
+    await page.waitForFunction(() => document.body.dataset.events === '2');
+    await expectState('ehc', 'assessing');
+    assert.equal(await page.locator('#caseload li').count(), 2, 'the caseload lists both cases');
+
+    // The worklist: as of Mon 2 Feb 2026 shared-002's decision to assess (due Mon 16 Feb) was due within
+    // 10 working days; it is met now, so the worklist lists the 20-week final plan only when due or missed.
+    await setDate('as_of', '2026-06-22');
+    const row = page.locator('[data-work-case="shared-002"][data-work-clock="ehc_final_plan"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-due'), '2026-05-25');
+    assert.equal(await row.getAttribute('data-status'), 'missed');
+    assert.match(await row.innerText(), /overdue/);
+    const feed = await fetch(new URL(await page.locator('[data-worklist-feed]').getAttribute('href'), dbURL));
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /text\/calendar/);
+    await page.locator('#caseload-card').scrollIntoViewIfNeeded();
+    await shot('13-caseload-worklist');
+    await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#toast').classList.remove('show'); });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(OUT, 'portal-caseload.png'), clip: { x: 0, y: 0, width: 1440, height: 1000 } }); // the README picture
+    noProblems('with the caseload');
+  } finally {
+    await page.close();
+    page = first;
+    db.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
