@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -17,12 +18,13 @@ import (
 
 	"github.com/sendflow/sendflow/internal/examplepolicies"
 	"github.com/sendflow/sendflow/internal/portal"
+	"github.com/sendflow/sendflow/sdk/letters"
 	"github.com/sendflow/sendflow/sdk/store"
 )
 
 func newServeCmd(a *app) *cobra.Command {
 	var (
-		host, wasmDir, db string
+		host, wasmDir, db, lettersDir string
 		port              int
 		pf                policyFlag
 	)
@@ -56,7 +58,7 @@ $PORT, or 8080; --port 0 picks a free port.`,
 			if port < 0 || port > 65535 {
 				return fail(exitUsage, fmt.Errorf("--port %d is not a TCP port", port))
 			}
-			h, closeDB, err := serveHandler(a, wasmDir, db, &pf)
+			h, closeDB, err := serveHandler(a, serveOpts{wasmDir: wasmDir, db: db, letters: lettersDir}, &pf)
 			if err != nil {
 				return err
 			}
@@ -89,13 +91,40 @@ $PORT, or 8080; --port 0 picks a free port.`,
 	cmd.Flags().IntVar(&port, "port", defPort, "TCP port (default $PORT or 8080; 0 picks a free port)")
 	cmd.Flags().StringVar(&wasmDir, "wasm-dir", "wasm/dist", "directory holding the WASM build (sendflow.wasm, sendflow.mjs, wasm_exec.js)")
 	cmd.Flags().StringVar(&db, "db", "", "also serve stored cases under /api: a SQLite file, or a postgres:// URL")
+	cmd.Flags().StringVar(&lettersDir, "letters", "", "the authority's own letter templates, LOCALE/KIND.html.tmpl (see sdk/letters), used before the embedded ones")
 	pf.register(cmd)
 	return cmd
 }
 
+// serveOpts are serve's flags that shape the handler.
+type serveOpts struct {
+	wasmDir, db, letters string
+}
+
+// lettersFS is the --letters directory, its templates checked before the
+// server starts, or nil without one.
+func lettersFS(dir string) (fs.FS, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fail(exitUsage, fmt.Errorf("--letters %s is not a directory", dir))
+	}
+	over := os.DirFS(dir)
+	if err := letters.New(over).Check(); err != nil {
+		return nil, fail(exitFailed, err)
+	}
+	return over, nil
+}
+
 // serveHandler is the portal, and with db the cases API under /api on the
 // --policy engine. closeDB closes the store.
-func serveHandler(a *app, wasmDir, db string, pf *policyFlag) (http.Handler, func(), error) {
+func serveHandler(a *app, so serveOpts, pf *policyFlag) (http.Handler, func(), error) {
+	wasmDir, db := so.wasmDir, so.db
+	over, err := lettersFS(so.letters)
+	if err != nil {
+		return nil, nil, err
+	}
 	var examples []portal.Example
 	for _, ex := range examplepolicies.Examples() {
 		pe := portal.Example{ID: ex.ID}
@@ -104,7 +133,7 @@ func serveHandler(a *app, wasmDir, db string, pf *policyFlag) (http.Handler, fun
 		}
 		examples = append(examples, pe)
 	}
-	ph, err := portal.Handler(portal.Options{WasmDir: wasmDir, Examples: examples})
+	ph, err := portal.Handler(portal.Options{WasmDir: wasmDir, Examples: examples, Letters: over})
 	if err != nil {
 		return nil, nil, fail(exitFailed, err)
 	}

@@ -6,7 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,7 +38,7 @@ func TestServeUsage(t *testing.T) {
 func TestServeWithDB(t *testing.T) {
 	a := &app{stdout: io.Discard, stderr: io.Discard}
 	var pf policyFlag
-	h, closeDB, err := serveHandler(a, t.TempDir(), filepath.Join(t.TempDir(), "cases.db"), &pf)
+	h, closeDB, err := serveHandler(a, serveOpts{wasmDir: t.TempDir(), db: filepath.Join(t.TempDir(), "cases.db")}, &pf)
 	require.NoError(t, err)
 	defer closeDB()
 	srv := httptest.NewServer(h)
@@ -71,4 +74,44 @@ func TestServeWithDB(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode, "the portal is still served")
+}
+
+// TestServeWithLetters: --letters DIR gives the portal's letters the
+// authority's own templates, and a broken or misnamed template stops serve
+// before it listens.
+func TestServeWithLetters(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "en"), 0o755))
+	own := `{{define "title"}}Northshire: no assessment{{end}}{{define "body"}}<p>Our own words.</p>{{end}}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "en", "decision_not_to_assess.html.tmpl"), []byte(own), 0o644))
+	a := &app{stdout: io.Discard, stderr: io.Discard}
+	var pf policyFlag
+	h, closeDB, err := serveHandler(a, serveOpts{wasmDir: t.TempDir(), letters: dir}, &pf)
+	require.NoError(t, err)
+	defer closeDB()
+	e, err := sdk.Default()
+	require.NoError(t, err)
+	c := e.NewCase(sdk.Facts{ID: "l-1"})
+	for _, f := range []sdk.Firing{{Trigger: "ehc.requested", Actor: "parent", At: "2026-01-05"},
+		{Trigger: "ehc.decided_not_to_assess", Actor: "la_officer", At: "2026-02-10"}} {
+		out, err := e.Fire(c, f)
+		require.NoError(t, err)
+		c = out.Case
+	}
+	b, _ := json.Marshal(c)
+	form := url.Values{"case": {string(b)}, "policy": {"default"}, "child_name": {"Sam"}}
+	req := httptest.NewRequest(http.MethodPost, "/letters/decision_not_to_assess", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Contains(t, rec.Body.String(), "Our own words.")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "en", "cease.html.tmpl"), []byte(own), 0o644))
+	code, _, errOut := cli(t, "serve", "--port", "0", "--letters", dir)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errOut, "en/cease.html.tmpl")
+	code, _, errOut = cli(t, "serve", "--port", "0", "--letters", filepath.Join(dir, "missing"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "not a directory")
 }

@@ -119,6 +119,52 @@ type Writer struct {
 // the embedded ones.
 func New(override fs.FS) *Writer { return &Writer{over: override} }
 
+// Check parses every template a letter can use, overrides first, so a
+// host learns of a broken override when it starts rather than when an
+// officer asks for the letter. It also refuses an override file that is
+// not LOCALE/KIND.html.tmpl or LOCALE/layout.html.tmpl for a known kind,
+// which would otherwise be ignored without a word.
+func (w *Writer) Check() error {
+	if w.over != nil {
+		err := fs.WalkDir(w.over, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			loc, name, ok := strings.Cut(path, "/")
+			base, isTmpl := strings.CutSuffix(name, ".html.tmpl")
+			if !ok || !isTmpl || strings.Contains(name, "/") || loc == "" || (base != "layout" && decisionOf[Kind(base)] == "") {
+				return fmt.Errorf("letters: %s is not LOCALE/KIND.html.tmpl for a known letter (%s) or LOCALE/layout.html.tmpl", path, kindList())
+			}
+			if base == "layout" {
+				return nil
+			}
+			if _, _, err := w.template(Kind(base), loc); err != nil {
+				return fmt.Errorf("letters: %s: %w", path, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, k := range Kinds() {
+		for _, loc := range []string{"en", "cy"} {
+			if _, _, err := w.template(k, loc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func kindList() string {
+	var s []string
+	for _, k := range Kinds() {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
 // Write writes letter kind for case c (compiled by e) with p. It fails
 // when the case has no such decision, or its appeal window no longer
 // belongs to the latest one (a later decision restarted it).
@@ -210,8 +256,11 @@ func (w *Writer) template(kind Kind, locale string) (*template.Template, string,
 			}
 			layout, err := fs.ReadFile(src, l+"/layout.html.tmpl")
 			if err != nil {
+				// An override of one letter keeps the embedded layout in its locale.
 				sub, _ := fs.Sub(embedded, "templates")
-				layout, _ = fs.ReadFile(sub, "en/layout.html.tmpl")
+				if layout, err = fs.ReadFile(sub, l+"/layout.html.tmpl"); err != nil {
+					layout, _ = fs.ReadFile(sub, "en/layout.html.tmpl")
+				}
 			}
 			t, err := template.New("layout").Funcs(funcs(l)).Parse(string(layout))
 			if err == nil {

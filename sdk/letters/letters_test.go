@@ -215,3 +215,43 @@ func TestDistrictTemplatesAndWelsh(t *testing.T) {
 		t.Error("a template naming a field that does not exist wrote a letter")
 	}
 }
+
+func TestCheckFindsABrokenOverrideAtOnce(t *testing.T) {
+	if err := letters.New(nil).Check(); err != nil {
+		t.Fatalf("the embedded templates: %v", err)
+	}
+	good := fstest.MapFS{
+		"en/cease_notice.html.tmpl": {Data: []byte(`{{define "title"}}x{{end}}{{define "body"}}y{{end}}`)},
+		"cy/layout.html.tmpl":       {Data: []byte(`<html lang="cy">{{template "body" .}}</html>`)},
+	}
+	if err := letters.New(good).Check(); err != nil {
+		t.Fatalf("a valid override: %v", err)
+	}
+	for name, f := range map[string]string{
+		"en/cease_notice.html.tmpl": `{{define "body"}}{{if}}{{end}}`, // does not parse
+		"en/cease.html.tmpl":        `{{define "body"}}x{{end}}`,      // no such letter: would be ignored
+		"cease_notice.html.tmpl":    `{{define "body"}}x{{end}}`,      // no locale folder
+		"en/final_plan.txt":         `x`,                              // not a template
+	} {
+		err := letters.New(fstest.MapFS{name: {Data: []byte(f)}}).Check()
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: Check said %v, want an error naming the file", name, err)
+		}
+	}
+}
+
+func TestAnOverriddenWelshLetterKeepsTheWelshLayout(t *testing.T) {
+	e, _ := sdk.Default()
+	c := walk(t, e, requested, step{"2026-02-10", "la_officer", "ehc.decided_not_to_assess", nil})
+	over := fstest.MapFS{"cy/decision_not_to_assess.html.tmpl": {Data: []byte(`{{define "title"}}Dim asesiad{{end}}{{define "body"}}<p>Ein llythyr.</p>{{end}}`)}}
+	got, err := letters.New(over).Write(e, c, letters.NotToAssess, letters.Params{Locale: "cy", ChildName: "Sam"})
+	if err != nil || !strings.Contains(got.HTML, "Ein llythyr.") {
+		t.Fatalf("%v\n%s", err, got.HTML)
+	}
+	// The layout's own words (the reference line, the rights) are the embedded Welsh layout's.
+	for _, w := range []string{"Ein cyfeirnod", "Os ydych yn anghytuno"} {
+		if !strings.Contains(got.HTML, w) {
+			t.Errorf("the Welsh override was framed by another layout: no %q in\n%s", w, got.HTML)
+		}
+	}
+}
