@@ -25,8 +25,8 @@ import (
 func newServeCmd(a *app) *cobra.Command {
 	var (
 		host, wasmDir, db, lettersDir string
-		port              int
-		pf                policyFlag
+		port                          int
+		pf                            policyFlag
 	)
 	defPort := 8080
 	if p, err := strconv.Atoi(os.Getenv("PORT")); err == nil && p >= 0 && p < 65536 {
