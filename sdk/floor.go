@@ -85,7 +85,7 @@ func checkFloor(c *compiled, srcs []source, o *originMap, d *diag) {
 			continue // a disabled statutory track is reported once, by tracksKept
 		}
 		bt := f.baseTrig[t.def.ID]
-		w := o.triggers[t.def.ID]
+		w := o.Triggers[t.def.ID]
 		if f.statutoryTrack[t.track.def.ID] && bt != nil {
 			f.familyRight(bt, t, w)
 			f.rightsRuleKept(bt, t, w)
@@ -137,7 +137,7 @@ type violation struct {
 }
 
 func newFloor(c *compiled, srcs []source, o *originMap) *floor {
-	f := &floor{c: c, base: srcs[0].policy, o: o, srcs: srcs, baseTrig: map[string]*TriggerDef{},
+	f := &floor{c: c, base: srcs[0].Policy, o: o, srcs: srcs, baseTrig: map[string]*TriggerDef{},
 		statutoryRole: map[string]bool{}, statutoryClock: map[string]bool{}, statutoryTrack: map[string]bool{}}
 	for _, r := range f.base.Roles {
 		if r.Statutory {
@@ -170,10 +170,10 @@ func newFloor(c *compiled, srcs []source, o *originMap) *floor {
 
 // add records a violation of rule, at w.
 func (f *floor) add(rule string, w where, format string, args ...any) {
-	pos, sn := locate(f.srcs, w.layer, w.path)
+	pos, sn := locate(f.srcs, w.Layer, w.Path)
 	p := policyProblem(CodeStatutoryFloor, "statutory floor rule "+rule+": "+fmt.Sprintf(format, args...), pos)
 	p.Snippet = sn
-	f.violations = append(f.violations, violation{Problem: p, layer: w.layer, rule: rule})
+	f.violations = append(f.violations, violation{Problem: p, layer: w.Layer, rule: rule})
 }
 
 // report adds the violations to d, except those the layer they are in
@@ -186,7 +186,7 @@ func (f *floor) report(d *diag) {
 			d.problems = append(d.problems, v.Problem)
 			continue
 		}
-		f.c.warnings = append(f.c.warnings, Warning{Code: WarningBelowStatutoryFloor, Message: v.Message + " (waived by " + f.o.layerNames[v.layer] + " at " + v.Location + ")"})
+		f.c.warnings = append(f.c.warnings, Warning{Code: WarningBelowStatutoryFloor, Message: v.Message + " (waived by " + f.o.LayerNames[v.layer] + " at " + v.Location + ")"})
 	}
 }
 
@@ -195,7 +195,7 @@ func (f *floor) waived(layer int, rule string) bool {
 	if layer <= 0 || layer >= len(f.srcs) {
 		return false
 	}
-	p := f.srcs[layer].policy
+	p := f.srcs[layer].Policy
 	return p.AllowBelowStatutoryFloor || slices.ContainsFunc(p.Waivers, func(w Waiver) bool { return w.Rule == rule })
 }
 
@@ -206,7 +206,7 @@ func (f *floor) tracksKept() {
 		if !f.statutoryTrack[t.def.ID] {
 			continue
 		}
-		w := f.o.tracks[t.def.ID]
+		w := f.o.Tracks[t.def.ID]
 		if t.def.Disabled {
 			f.add(RuleRoleKept+", "+RuleDecisionKept, w, "track %s cannot be disabled: it carries statutory rights, duties and appealable decisions (CFA Part 3)", t.def.ID)
 			continue
@@ -261,7 +261,7 @@ func (f *floor) rolesKept(bt TriggerDef, t *trigger, w where) {
 // familyRight first, under its own rule.)
 func (f *floor) guardsKept(bt TriggerDef, t *trigger, w where) {
 	for _, g := range t.def.Guards {
-		gw := f.o.guard(bt.ID, g.ID, w)
+		gw := f.o.Guard(bt.ID, g.ID, w)
 		i := slices.IndexFunc(bt.Guards, func(b GuardDef) bool { return b.ID == g.ID })
 		if i < 0 {
 			if !g.Disabled && severity(g.Severity) == "block" && !f.rightHolderGuard(bt, g) {
@@ -293,7 +293,7 @@ func sameSet(a, b []string) bool {
 // window.
 func (f *floor) appealClockKept() {
 	if f.c.policy.AppealClock != f.base.AppealClock {
-		f.add(RuleDecisionKept, f.o.appealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(f.c.policy.AppealClock), f.base.AppealClock)
+		f.add(RuleDecisionKept, f.o.AppealClock, "appeal_clock is %s, not %s: every appealable decision starts the statutory appeal window (HESC r20(1)(c))", clip(f.c.policy.AppealClock), f.base.AppealClock)
 	}
 }
 
@@ -307,12 +307,12 @@ func (f *floor) perDecisionKept() {
 			continue
 		}
 		if bt.PerDecision == nil || t.def.PerDecision == nil || !reflect.DeepEqual(*bt.PerDecision, *t.def.PerDecision) {
-			f.add(RuleDecisionKept, f.o.tracks[bt.ID], "track %s: per_decision is set by the default policy: every appealable decision has its own dispute, time to appeal and clocks (CFA s51(2))", bt.ID)
+			f.add(RuleDecisionKept, f.o.Tracks[bt.ID], "track %s: per_decision is set by the default policy: every appealable decision has its own dispute, time to appeal and clocks (CFA s51(2))", bt.ID)
 		}
 	}
 	for _, bc := range f.base.Clocks {
 		if cs := f.c.clocks[bc.ID]; cs != nil && cs.def.PerDecision != bc.PerDecision {
-			f.add(RuleDecisionKept, f.o.clocks[bc.ID], "clock %s: per_decision is set by the default policy (each decision keeps its own instance)", bc.ID)
+			f.add(RuleDecisionKept, f.o.Clocks[bc.ID], "clock %s: per_decision is set by the default policy (each decision keeps its own instance)", bc.ID)
 		}
 	}
 }
@@ -341,7 +341,7 @@ func (f *floor) eligibilityKept() {
 			ne = r.def.Eligibility.Expr
 		}
 		if be != ne {
-			f.add(RuleRoleKept, f.o.roles[br.ID], "role %s: its eligibility is set by statute and cannot be changed", br.ID)
+			f.add(RuleRoleKept, f.o.Roles[br.ID], "role %s: its eligibility is set by statute and cannot be changed", br.ID)
 		}
 	}
 }
@@ -392,9 +392,9 @@ func (f *floor) clockKept(bc ClockDef, samples []calendar.Date) {
 	if !bc.Statutory || cs == nil {
 		return
 	}
-	w := f.o.clocks[bc.ID]
-	if w.layer == 0 && f.o.holidays.layer > 0 {
-		w = f.o.holidays // the clock is the default's: a holiday list moved it
+	w := f.o.Clocks[bc.ID]
+	if w.Layer == 0 && f.o.Holidays.Layer > 0 {
+		w = f.o.Holidays // the clock is the default's: a holiday list moved it
 	}
 	baseKind := bc.Kind
 	if baseKind == "" {
@@ -494,10 +494,10 @@ func checkHolidays(c *compiled, o *originMap, add func(string, where, string, ..
 			had, has := base.IsHoliday(d), c.holidays.IsHoliday(d)
 			switch {
 			case had && !has:
-				add(RuleWindowNotShortened, o.holidays, "holidays leaves out the bank holiday %s: tribunal windows that move over it would end sooner (HESC r12)", d)
+				add(RuleWindowNotShortened, o.Holidays, "holidays leaves out the bank holiday %s: tribunal windows that move over it would end sooner (HESC r12)", d)
 				return
 			case !had && has && base.IsWorkingDay(d):
-				add(RuleClockNotLengthened, o.holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs a waiver of this rule in the layer that adds it until sendflow's list has it)", d)
+				add(RuleClockNotLengthened, o.Holidays, "holidays adds %s, which is not an England & Wales bank holiday: statutory working-day clocks would be due later (a newly proclaimed bank holiday needs a waiver of this rule in the layer that adds it until sendflow's list has it)", d)
 				return
 			}
 		}

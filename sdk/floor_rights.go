@@ -67,7 +67,7 @@ func (f *floor) familyRight(bt *TriggerDef, t *trigger, w where) {
 		}) {
 			continue // the default's own guard, unchanged
 		}
-		gw := f.o.guard(bt.ID, g.def.ID, w)
+		gw := f.o.Guard(bt.ID, g.def.ID, w)
 		f.add(rule, gw, "guard %s blocks %s for %s: %s; make it severity: advice", g.def.ID, bt.ID, who, fr.Right)
 	}
 	for _, s := range bt.From {
@@ -178,7 +178,7 @@ func (f *floor) parametersKept() {
 			continue
 		}
 		if v, ok := f.c.params[bp.ID]; ok && !reflect.DeepEqual(v, canon.NormaliseJSON(bp.Value)) {
-			f.add(RuleParameterKept, f.o.params[bp.ID], "parameter %s is read by the statutory rules and cannot be changed", bp.ID)
+			f.add(RuleParameterKept, f.o.Params[bp.ID], "parameter %s is read by the statutory rules and cannot be changed", bp.ID)
 		}
 	}
 }
