@@ -448,24 +448,12 @@ func newTriggerHint(id string, base Policy) string {
 	return ""
 }
 
-// effectsOf lists a trigger's effects: its own, then each branch's.
-func effectsOf(td TriggerDef) []Effects {
-	out := make([]Effects, 0, 1+len(td.Branches))
-	out = append(out, td.Effects)
-	for _, b := range td.Branches {
-		out = append(out, b.Effects)
-	}
-	return out
-}
-
-// startsOf lists the clocks a trigger may start, on any branch.
-func startsOf(td TriggerDef) []ClockRef {
-	var out []ClockRef
-	for _, eff := range effectsOf(td) {
-		out = append(out, eff.Start...)
-	}
-	return out
-}
+// effectsOf, startsOf and decisionsOf list a trigger's effects (its own,
+// then each branch's), the clocks it may start and the appealable
+// decisions it may record, on any branch (policy.EffectsOf, ...).
+func effectsOf(td TriggerDef) []Effects  { return policy.EffectsOf(td) }
+func startsOf(td TriggerDef) []ClockRef  { return policy.StartsOf(td) }
+func decisionsOf(td TriggerDef) []string { return policy.DecisionsOf(td) }
 
 func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t *trigger, d *diag) (*guard, bool) {
 	ok := true
