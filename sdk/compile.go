@@ -448,10 +448,9 @@ func newTriggerHint(id string, base Policy) string {
 	return ""
 }
 
-// effectsOf, startsOf and decisionsOf list a trigger's effects (its own,
-// then each branch's), the clocks it may start and the appealable
-// decisions it may record, on any branch (policy.EffectsOf, ...).
-func effectsOf(td TriggerDef) []Effects  { return policy.EffectsOf(td) }
+// startsOf and decisionsOf list the clocks a trigger may start and the
+// appealable decisions it may record, on any branch (policy.StartsOf,
+// policy.DecisionsOf).
 func startsOf(td TriggerDef) []ClockRef  { return policy.StartsOf(td) }
 func decisionsOf(td TriggerDef) []string { return policy.DecisionsOf(td) }
 
