@@ -182,7 +182,11 @@ func newChecker(v *View) *checker {
 	return f
 }
 
-// add records a violation of rule, at w.
+// add records a violation of rule, at w. It is called from some sixty
+// places and never on a hot path: kept out of line, it costs the
+// WebAssembly module a few kilobytes less (docs/performance.md).
+//
+//go:noinline
 func (f *checker) add(rule string, w policy.Where, format string, args ...any) {
 	f.violations = append(f.violations, violation{rule: rule, w: w, message: "statutory floor rule " + rule + ": " + fmt.Sprintf(format, args...)})
 }
