@@ -139,10 +139,11 @@ func firstLines(s string) string {
 	return ""
 }
 
-// capProblems keeps at most limit problems, the last saying how many more
-// there were, and clips every message and snippet.
+// capProblems keeps at most limit problems (all of them when limit is not
+// positive), the last saying how many more there were, and clips every
+// message and snippet.
 func capProblems(ps []Problem, limit int) []Problem {
-	if len(ps) > limit {
+	if limit > 0 && len(ps) > limit {
 		more := len(ps) - (limit - 1)
 		ps = append(ps[:limit-1:limit-1], Problem{Code: "more_problems", Message: fmt.Sprintf("%d more problem(s) not shown", more)})
 	}
