@@ -69,7 +69,7 @@ func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (Progr
 		return Program{}, sv.err
 	}
 	fields := map[string]bool{}
-	v := &dataVisitor{fields: fields, params: map[string]bool{}}
+	v := &dataVisitor{fields: fields}
 	ast.Walk(&node, v)
 	if v.dynamic {
 		fields["*"] = true
@@ -98,7 +98,7 @@ func ParamsRead(src string) []string {
 	if err != nil {
 		return nil
 	}
-	v := &dataVisitor{fields: map[string]bool{}, params: map[string]bool{}}
+	v := &dataVisitor{fields: map[string]bool{}}
 	ast.Walk(&tree.Node, v)
 	return sortedKeys(v.params)
 }
@@ -113,7 +113,8 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 // dataVisitor finds what an expression reads: payload fields (data.X),
-// parameters by name (params.X) and whether it reads clocks.
+// parameters by name (params.X; nil until one is found) and whether it
+// reads clocks.
 type dataVisitor struct {
 	fields, params map[string]bool
 	dynamic        bool
@@ -131,6 +132,9 @@ func (v *dataVisitor) Visit(n *ast.Node) {
 		case ok && id.Value == "data":
 			v.dynamic = true
 		case ok && id.Value == "params" && named:
+			if v.params == nil {
+				v.params = map[string]bool{} // most expressions read none
+			}
 			v.params[s.Value] = true
 		}
 	case *ast.IdentifierNode:
