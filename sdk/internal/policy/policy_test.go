@@ -56,6 +56,11 @@ func TestParseCapsItsProblems(t *testing.T) {
 	require.Len(t, fe.Problems, 5)
 	assert.Equal(t, "more_problems", fe.Problems[4].Code)
 	assert.Equal(t, "8 more problem(s) not shown", fe.Problems[4].Message)
+
+	lim.Problems = 0 // no cap
+	_, _, err = Parse("many.yaml", []byte(b.String()), lim)
+	require.True(t, errors.As(err, &fe))
+	assert.Len(t, fe.Problems, 12)
 }
 
 func TestMergeOverlaysByIDAndRecordsOrigins(t *testing.T) {
