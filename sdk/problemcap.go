@@ -1,6 +1,7 @@
 package sdk
 
-// Problems a policy error lists are capped (MaxProblems) and clipped.
+// The problems a policy error lists are capped (MaxProblems) and clipped
+// (the front end caps its own; these are the compiler's).
 
 import (
 	"fmt"
