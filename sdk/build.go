@@ -44,7 +44,7 @@ type pendingTrack struct {
 }
 
 func build(p Policy, o *originMap, srcs []source, d *diag, lazy map[string]programMeta, guardCost, callSteps int64) *compiled {
-	c := &compiled{policy: p, id: p.ID, layers: o.layerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost, callSteps: callSteps,
+	c := &compiled{policy: p, id: p.ID, layers: o.LayerNames, roles: map[string]*role{}, params: map[string]any{}, guardCost: guardCost, callSteps: callSteps,
 		evidence: map[string]bool{}, decision: map[string]bool{}, trackBy: map[string]*track{},
 		clocks: map[string]*clockSpec{}, trigBy: map[string]*trigger{}, lazy: lazy}
 	b := &builder{c: c, p: p, o: o, srcs: srcs, d: d, transitions: map[string][]machine.Transition{}, entries: map[string][]string{}}
@@ -79,7 +79,7 @@ func (b *builder) sen2Marks() {
 	if len(b.srcs) == 0 {
 		return
 	}
-	for _, td := range b.srcs[0].policy.Triggers {
+	for _, td := range b.srcs[0].Policy.Triggers {
 		if td.SEN2 != "" {
 			b.c.sen2[td.ID] = td.SEN2
 		}
@@ -90,10 +90,10 @@ func (b *builder) sen2Marks() {
 func (b *builder) origins() {
 	o := b.o
 	b.c.origins = map[string]string{}
-	for kind, m := range map[string]map[string]where{"role": o.roles, "parameter": o.params, "track": o.tracks,
-		"clock": o.clocks, "trigger": o.triggers, "guard": o.guards} {
+	for kind, m := range map[string]map[string]where{"role": o.Roles, "parameter": o.Params, "track": o.Tracks,
+		"clock": o.Clocks, "trigger": o.Triggers, "guard": o.Guards} {
 		for id, w := range m {
-			b.c.origins[kind+":"+id] = o.layerNames[w.layer]
+			b.c.origins[kind+":"+id] = o.LayerNames[w.Layer]
 		}
 	}
 }
@@ -138,8 +138,8 @@ func (b *builder) parameters() {
 	for _, pr := range b.p.Parameters {
 		v := canon.NormaliseJSON(pr.Value)
 		if msg := paramProblem(v); msg != "" {
-			w := b.o.params[pr.ID]
-			b.d.add("bad_value", w.path+".value", w.layer, "parameter %s: %s", pr.ID, msg)
+			w := b.o.Params[pr.ID]
+			b.d.add("bad_value", w.Path+".value", w.Layer, "parameter %s: %s", pr.ID, msg)
 			continue
 		}
 		b.c.params[pr.ID] = v
@@ -152,7 +152,7 @@ func (b *builder) parameters() {
 // is about.
 func (b *builder) waivers() {
 	for li, s := range b.srcs {
-		for i, w := range s.policy.Waivers {
+		for i, w := range s.Policy.Waivers {
 			path := elem("$.waivers", i)
 			switch {
 			case !slices.Contains(floorRules, w.Rule):
@@ -161,7 +161,7 @@ func (b *builder) waivers() {
 				b.d.add("missing_field", path, li, "waiver of %s has no reason: say why this layer may go below the statutory floor", w.Rule)
 			}
 		}
-		for i, a := range s.policy.Acknowledge {
+		for i, a := range s.Policy.Acknowledge {
 			path := elem("$.acknowledge", i)
 			if !slices.ContainsFunc(policyDiagnostics, func(d DiagnosticCode) bool { return d.Lint && string(d.Code) == a.Code }) {
 				b.d.add("bad_value", path+".code", li, "acknowledge: %q is not a lint code (no_citation, similar_name, missing_translation)", clip(a.Code))
@@ -181,16 +181,16 @@ func (b *builder) paramDecls() {
 	decl := map[string]Parameter{}
 	declLayer := map[string]int{}
 	for li, s := range b.srcs {
-		for i, pr := range s.policy.Parameters {
+		for i, pr := range s.Policy.Parameters {
 			path := elem("$.parameters", i)
 			d, seen := decl[pr.ID]
 			if !seen {
 				decl[pr.ID], declLayer[pr.ID] = pr, li
 				d = pr
 			} else if pr.Type != "" || pr.Min != nil || pr.Max != nil || len(pr.Enum) > 0 || pr.Fixed {
-				b.d.add("bad_value", path, li, "parameter %s is declared by layer %s: a later layer sets only its value", pr.ID, b.o.layerNames[declLayer[pr.ID]])
+				b.d.add("bad_value", path, li, "parameter %s is declared by layer %s: a later layer sets only its value", pr.ID, b.o.LayerNames[declLayer[pr.ID]])
 			} else if d.Fixed && declLayer[pr.ID] > 0 && pr.Value != nil {
-				b.d.add("bad_value", path+".value", li, "parameter %s is fixed by layer %s and cannot be changed", pr.ID, b.o.layerNames[declLayer[pr.ID]])
+				b.d.add("bad_value", path+".value", li, "parameter %s is fixed by layer %s and cannot be changed", pr.ID, b.o.LayerNames[declLayer[pr.ID]])
 			}
 			if pr.Value == nil && seen {
 				continue
@@ -205,13 +205,13 @@ func (b *builder) paramDecls() {
 // roles compiles each role and its eligibility guard.
 func (b *builder) roles() {
 	for _, r := range b.p.Roles {
-		w := b.o.roles[r.ID]
+		w := b.o.Roles[r.ID]
 		if !validName(r.ID) {
-			b.d.add("bad_name", w.path+".id", w.layer, "role %q must be lower snake_case", r.ID)
+			b.d.add("bad_name", w.Path+".id", w.Layer, "role %q must be lower snake_case", r.ID)
 		}
 		ro := &role{def: r}
 		if r.Eligibility != nil {
-			g, ok := compileGuard(b.c, *r.Eligibility, w.layer, w.path+".eligibility", b.o.layerNames[w.layer], nil, b.d)
+			g, ok := compileGuard(b.c, *r.Eligibility, w.Layer, w.Path+".eligibility", b.o.LayerNames[w.Layer], nil, b.d)
 			if ok {
 				ro.eligibility = g
 			}
@@ -224,7 +224,7 @@ func (b *builder) roles() {
 // "parent.child" (machines are built after the triggers).
 func (b *builder) tracks() {
 	for i, t := range b.p.Tracks {
-		w := b.o.tracks[t.ID]
+		w := b.o.Tracks[t.ID]
 		tr := &track{def: t, index: i, initial: t.Initial}
 		var states []machine.State
 		var walk func(prefix string, parent string, list []StateDef, path string)
@@ -235,7 +235,7 @@ func (b *builder) tracks() {
 					name = prefix + "." + s.ID
 				}
 				if !validName(s.ID) {
-					b.d.add("bad_name", fmt.Sprintf("%s[%d].id", path, j), w.layer, "state %q must be lower snake_case", s.ID)
+					b.d.add("bad_name", fmt.Sprintf("%s[%d].id", path, j), w.Layer, "state %q must be lower snake_case", s.ID)
 				}
 				ms := machine.State{Name: name, Parent: parent}
 				if s.Initial != "" {
@@ -245,12 +245,12 @@ func (b *builder) tracks() {
 				walk(name, name, s.States, elem(path, j)+".states")
 			}
 		}
-		walk("", "", t.States, w.path+".states")
+		walk("", "", t.States, w.Path+".states")
 		b.c.tracks = append(b.c.tracks, tr)
 		b.c.trackBy[t.ID] = tr
 		if t.PerDecision != nil && !t.Disabled {
 			if b.c.perDecision != nil {
-				b.d.add("bad_value", w.path+".per_decision", w.layer, "track %s: only one track can be per decision (%s is)", t.ID, b.c.perDecision.def.ID)
+				b.d.add("bad_value", w.Path+".per_decision", w.Layer, "track %s: only one track can be per decision (%s is)", t.ID, b.c.perDecision.def.ID)
 			} else {
 				b.c.perDecision = tr
 			}
@@ -262,21 +262,21 @@ func (b *builder) tracks() {
 // clocks compiles each clock, then checks the appeal clock is one.
 func (b *builder) clocks() {
 	for _, cd := range b.p.Clocks {
-		b.c.clocks[cd.ID] = b.clock(cd, b.o.clocks[cd.ID])
+		b.c.clocks[cd.ID] = b.clock(cd, b.o.Clocks[cd.ID])
 	}
 	for _, cd := range b.p.Clocks {
-		b.exceptionRules(cd, b.o.clocks[cd.ID])
+		b.exceptionRules(cd, b.o.Clocks[cd.ID])
 	}
 	if b.p.AppealClock != "" && b.c.clocks[b.p.AppealClock] == nil {
 		b.d.add("unknown_clock", "$.appeal_clock", 0, "appeal_clock %q is not a declared clock", b.p.AppealClock)
 	}
 	if tr := b.c.perDecision; tr != nil {
-		w := b.o.tracks[tr.def.ID]
+		w := b.o.Tracks[tr.def.ID]
 		pd := tr.def.PerDecision
 		for _, ids := range [...][]string{pd.TimeToAppeal, pd.Start} {
 			for _, id := range ids {
 				if cs := b.c.clocks[id]; cs == nil || !cs.def.PerDecision {
-					b.d.add("unknown_clock", w.path+".per_decision", w.layer, "track %s: %q is not a per-decision clock", tr.def.ID, id)
+					b.d.add("unknown_clock", w.Path+".per_decision", w.Layer, "track %s: %q is not a per-decision clock", tr.def.ID, id)
 				}
 			}
 		}
@@ -289,11 +289,11 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	if cd.Kind == "" {
 		cs.def.Kind = ClockDuty
 	} else if cd.Kind != ClockDuty && cd.Kind != ClockWindow && cd.Kind != ClockAdvisory {
-		d.add("bad_value", w.path+".kind", w.layer, "clock %s: kind must be duty, window or advisory, not %q", cd.ID, cd.Kind)
+		d.add("bad_value", w.Path+".kind", w.Layer, "clock %s: kind must be duty, window or advisory, not %q", cd.ID, cd.Kind)
 	}
 	if cd.When != "" {
 		if pr, err := b.c.compileExpr(cd.When, reflect.Bool); err != nil {
-			d.addExpr(err, w.path+".when", w.layer, "clock %s: %s", cd.ID, err.Error())
+			d.addExpr(err, w.Path+".when", w.Layer, "clock %s: %s", cd.ID, err.Error())
 		} else {
 			cs.when = pr
 		}
@@ -301,9 +301,9 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	counted := cs.unit.Valid() || cs.unit.BeforeValid()
 	if cd.Unit == "before" || cs.unit.BeforeValid() {
 		if cd.Before == "" {
-			d.add("missing_field", w.path, w.layer, "clock %s: unit %s needs a before expression", cd.ID, cd.Unit)
+			d.add("missing_field", w.Path, w.Layer, "clock %s: unit %s needs a before expression", cd.ID, cd.Unit)
 		} else if pr, err := b.c.compileExpr(cd.Before, reflect.String); err != nil {
-			d.addExpr(err, w.path+".before", w.layer, "clock %s: %s", cd.ID, err.Error())
+			d.addExpr(err, w.Path+".before", w.Layer, "clock %s: %s", cd.ID, err.Error())
 		} else {
 			cs.before = pr
 		}
@@ -311,16 +311,16 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 	switch {
 	case cd.Unit == "before":
 	case !counted:
-		d.add("bad_value", w.path+".unit", w.layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with, before, weeks_before, months_before)", cd.ID, cd.Unit)
+		d.add("bad_value", w.Path+".unit", w.Layer, "clock %s: unknown unit %q (weeks, days, days_beginning_with, months, months_starting_with, working_days, working_days_beginning_with, before, weeks_before, months_before)", cd.ID, cd.Unit)
 	case cd.LengthParam != "":
 		v, ok := b.c.params[cd.LengthParam].(float64)
 		if !ok || v < 1 || v != float64(int(v)) {
-			d.add("bad_value", w.path+".length_param", w.layer, "clock %s: parameter %q must be a whole number of %s", cd.ID, cd.LengthParam, cd.Unit)
+			d.add("bad_value", w.Path+".length_param", w.Layer, "clock %s: parameter %q must be a whole number of %s", cd.ID, cd.LengthParam, cd.Unit)
 		} else {
 			cs.length = int(v)
 		}
 	case cd.Length < 1:
-		d.add("bad_value", w.path+".length", w.layer, "clock %s: length must be at least 1", cd.ID)
+		d.add("bad_value", w.Path+".length", w.Layer, "clock %s: length must be at least 1", cd.ID)
 	}
 	return cs
 }
@@ -331,19 +331,19 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 func (b *builder) exceptionRules(cd ClockDef, w where) {
 	seen := map[string]bool{}
 	for i, r := range cd.Exceptions {
-		rp := elem(w.path+".exceptions", i)
+		rp := elem(w.Path+".exceptions", i)
 		switch {
 		case !validName(r.Reason):
-			b.d.add("bad_value", rp+".reason", w.layer, "clock %s: an exception rule needs a reason (lower_snake_case)", cd.ID)
+			b.d.add("bad_value", rp+".reason", w.Layer, "clock %s: an exception rule needs a reason (lower_snake_case)", cd.ID)
 		case seen[r.Reason]:
-			b.d.add("duplicate", rp, w.layer, "clock %s: exception reason %s is listed twice", cd.ID, r.Reason)
+			b.d.add("duplicate", rp, w.Layer, "clock %s: exception reason %s is listed twice", cd.ID, r.Reason)
 		case r.MinDays < 0 || r.AdviceDaysBefore < 0:
-			b.d.add("bad_value", rp, w.layer, "clock %s: exception %s: days cannot be negative", cd.ID, r.Reason)
+			b.d.add("bad_value", rp, w.Layer, "clock %s: exception %s: days cannot be negative", cd.ID, r.Reason)
 		}
 		seen[r.Reason] = true
 		for _, trig := range append(slices.Clone(r.StartedBy), r.NotStartedBy...) {
 			if !slices.ContainsFunc(b.p.Triggers, func(t TriggerDef) bool { return t.ID == trig }) {
-				b.d.add("unknown_trigger", rp, w.layer, "clock %s: exception %s names trigger %q, which the policy does not have", cd.ID, r.Reason, trig)
+				b.d.add("unknown_trigger", rp, w.Layer, "clock %s: exception %s names trigger %q, which the policy does not have", cd.ID, r.Reason, trig)
 			}
 		}
 		if r.AdviceClock == "" {
@@ -351,7 +351,7 @@ func (b *builder) exceptionRules(cd ClockDef, w where) {
 		}
 		id, src, _ := strings.Cut(r.AdviceClock, ".")
 		if cs := b.c.clocks[id]; cs == nil || cs.def.PerSource != (src != "") {
-			b.d.add("unknown_clock", rp+".advice_clock", w.layer, "clock %s: exception %s: advice_clock %q is not a clock key of the policy", cd.ID, r.Reason, r.AdviceClock)
+			b.d.add("unknown_clock", rp+".advice_clock", w.Layer, "clock %s: exception %s: advice_clock %q is not a clock key of the policy", cd.ID, r.Reason, r.AdviceClock)
 		}
 	}
 }
@@ -360,25 +360,25 @@ func (b *builder) exceptionRules(cd ClockDef, w where) {
 // states and branches, and the transitions it adds to its track.
 func (b *builder) trigger(td TriggerDef) {
 	c, d := b.c, b.d
-	w := b.o.triggers[td.ID]
+	w := b.o.Triggers[td.ID]
 	trackID, _, ok := strings.Cut(td.ID, ".")
 	tr := c.trackBy[trackID]
 	if !ok || tr == nil {
-		d.add("unknown_track", w.path+".id", w.layer, "trigger %q must be named track.event with a declared track", td.ID)
+		d.add("unknown_track", w.Path+".id", w.Layer, "trigger %q must be named track.event with a declared track", td.ID)
 		return
 	}
-	t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: b.o.layerNames[w.layer],
+	t := &trigger{def: td, track: tr, roles: map[string]bool{}, fields: map[string]FieldDef{}, layer: b.o.LayerNames[w.Layer],
 		rolesText: strings.Join(td.Roles, ", "), fromText: strings.Join(td.From, ", ")}
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
 	b.rightsFields(t, w)
 	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
-		d.add("bad_value", w.path+".family_right.rule", w.layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
+		d.add("bad_value", w.Path+".family_right.rule", w.Layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
 	}
-	checkEffects(c, td.ID, td.Effects, w.layer, w.path+".effects", t, d)
+	checkEffects(c, td.ID, td.Effects, w.Layer, w.Path+".effects", t, d)
 	if len(td.From) == 0 {
-		d.add("missing_field", w.path+".from", w.layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, b.srcs[0].policy))
+		d.add("missing_field", w.Path+".from", w.Layer, "trigger %s lists no from-states%s", td.ID, newTriggerHint(td.ID, b.srcs[0].Policy))
 	}
 	b.triggerStates(td, trackID, w)
 	dests := b.branches(t, w)
@@ -387,11 +387,11 @@ func (b *builder) trigger(td TriggerDef) {
 		b.entries[tk] = append(b.entries[tk], st)
 	}
 	if _, dup := c.trigBy[td.ID]; dup {
-		d.add("duplicate", w.path+".id", w.layer, "trigger %s is declared twice", td.ID)
+		d.add("duplicate", w.Path+".id", w.Layer, "trigger %s is declared twice", td.ID)
 	}
 	t.needsClocks = b.needsClocks(t)
 	if sum := t.cost(); sum > c.callSteps {
-		d.add("too_costly", w.path, w.layer, "%s", triggerTooCostly(td.ID, sum, c.callSteps))
+		d.add("too_costly", w.Path, w.Layer, "%s", triggerTooCostly(td.ID, sum, c.callSteps))
 	}
 	c.trigBy[td.ID] = t
 	c.triggers = append(c.triggers, t)
@@ -402,12 +402,12 @@ func (b *builder) triggerRoles(t *trigger, w where) {
 	td := t.def
 	for i, r := range td.Roles {
 		if b.c.roles[r] == nil {
-			b.d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.path, i), w.layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(b.c.roles)))
+			b.d.add("unknown_role", fmt.Sprintf("%s.roles[%d]", w.Path, i), w.Layer, "trigger %s: unknown role %q%s", td.ID, r, suggest(r, keys(b.c.roles)))
 		}
 		t.roles[r] = true
 	}
 	if len(td.Roles) == 0 {
-		b.d.add("missing_field", w.path, w.layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, b.srcs[0].policy))
+		b.d.add("missing_field", w.Path, w.Layer, "trigger %s lists no roles%s", td.ID, newTriggerHint(td.ID, b.srcs[0].Policy))
 	}
 }
 
@@ -415,17 +415,17 @@ func (b *builder) triggerRoles(t *trigger, w where) {
 func (b *builder) payload(t *trigger, w where) {
 	td := t.def
 	for i, f := range td.Payload {
-		fp := elem(w.path+".payload", i)
+		fp := elem(w.Path+".payload", i)
 		switch f.Type {
 		case "string", "integer", "number", "boolean", "date", "list":
 		default:
-			b.d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+			b.d.add("bad_value", fp+".type", w.Layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
 		}
 		if f.NotAfterAt && f.Type != "date" {
-			b.d.add("bad_value", fp+".not_after_at", w.layer, "trigger %s: field %s: not_after_at is for date fields", td.ID, f.Name)
+			b.d.add("bad_value", fp+".not_after_at", w.Layer, "trigger %s: field %s: not_after_at is for date fields", td.ID, f.Name)
 		}
 		if _, dup := t.fields[f.Name]; dup {
-			b.d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
+			b.d.add("duplicate", fp, w.Layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
 		}
 		t.fields[f.Name] = f
 	}
@@ -439,13 +439,13 @@ func (b *builder) guards(t *trigger, w where) {
 		if g.Disabled {
 			continue
 		}
-		gw := b.o.guard(td.ID, g.ID, where{w.layer, elem(w.path+".guards", i)})
-		if ew, ok := b.o.guardExpr[td.ID+"/"+g.ID]; ok {
+		gw := b.o.Guard(td.ID, g.ID, where{Layer: w.Layer, Path: elem(w.Path+".guards", i)})
+		if ew, ok := b.o.GuardExpr[td.ID+"/"+g.ID]; ok {
 			// Amended field by field: the guard is its expression's, and
 			// its diagnostics point there.
 			gw = ew
 		}
-		if cg, ok := compileGuard(b.c, g, gw.layer, gw.path, b.o.layerNames[gw.layer], t, b.d); ok {
+		if cg, ok := compileGuard(b.c, g, gw.Layer, gw.Path, b.o.LayerNames[gw.Layer], t, b.d); ok {
 			t.guards = append(t.guards, cg)
 		}
 	}
@@ -456,15 +456,15 @@ func (b *builder) triggerStates(td TriggerDef, trackID string, w where) {
 	known, _ := (&linter{c: b.c}).states(trackID)
 	checkState := func(st, p string) {
 		if st != "" && !slices.Contains(known, st) {
-			b.d.add("unknown_state", p, w.layer, "trigger %s: %q is not a state of track %s%s", td.ID, st, trackID, suggest(st, known))
+			b.d.add("unknown_state", p, w.Layer, "trigger %s: %q is not a state of track %s%s", td.ID, st, trackID, suggest(st, known))
 		}
 	}
 	for i, f := range td.From {
-		checkState(f, elem(w.path+".from", i))
+		checkState(f, elem(w.Path+".from", i))
 	}
-	checkState(td.To, w.path+".to")
+	checkState(td.To, w.Path+".to")
 	for i, br := range td.Branches {
-		checkState(br.To, fmt.Sprintf("%s.branches[%d].to", w.path, i))
+		checkState(br.To, fmt.Sprintf("%s.branches[%d].to", w.Path, i))
 	}
 }
 
@@ -475,7 +475,7 @@ func (b *builder) branches(t *trigger, w where) []string {
 	dests := map[string]bool{}
 	hasDefault := false
 	for i, br := range td.Branches {
-		bp := elem(w.path+".branches", i)
+		bp := elem(w.Path+".branches", i)
 		cb := &branch{def: br, to: br.To}
 		if cb.to == "" {
 			cb.to = td.To
@@ -485,7 +485,7 @@ func (b *builder) branches(t *trigger, w where) []string {
 		} else {
 			hasDefault = true
 		}
-		checkEffects(b.c, td.ID, br.Effects, w.layer, bp+".effects", t, b.d)
+		checkEffects(b.c, td.ID, br.Effects, w.Layer, bp+".effects", t, b.d)
 		t.branches = append(t.branches, cb)
 		dests[cb.to] = true
 	}
@@ -498,14 +498,14 @@ func (b *builder) branches(t *trigger, w where) []string {
 // branchCondition compiles branch i's condition, at path; nil when it
 // does not compile.
 func (b *builder) branchCondition(t *trigger, i int, path string) *program {
-	td, w := t.def, b.o.triggers[t.def.ID]
+	td, w := t.def, b.o.Triggers[t.def.ID]
 	pr, err := b.c.compileExpr(td.Branches[i].When, reflect.Bool)
 	if err != nil {
-		b.d.addExpr(err, path, w.layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
+		b.d.addExpr(err, path, w.Layer, "trigger %s: branch %d: %s", td.ID, i+1, err.Error())
 		return nil
 	}
-	checkDataFields(td.ID, pr, t, w.layer, path, b.d)
-	lintExpr(b.c, pr, w.layer, path, fmt.Sprintf("trigger %s: branch %d", td.ID, i+1), b.d)
+	checkDataFields(td.ID, pr, t, w.Layer, path, b.d)
+	lintExpr(b.c, pr, w.Layer, path, fmt.Sprintf("trigger %s: branch %d", td.ID, i+1), b.d)
 	return pr
 }
 
@@ -554,7 +554,7 @@ func (b *builder) needsClocks(t *trigger) bool {
 // enabled track that cannot be reached.
 func (b *builder) machines() {
 	for _, pd := range b.pending {
-		w := b.o.tracks[pd.t.def.ID]
+		w := b.o.Tracks[pd.t.def.ID]
 		m, err := machine.New(machine.Spec{Track: pd.t.def.ID, Initial: pd.t.initial, States: pd.specs, Transitions: b.transitions[pd.t.def.ID],
 			Known: b.c.lazy != nil})
 		if err != nil {
@@ -562,7 +562,7 @@ func (b *builder) machines() {
 				if strings.Contains(e, "unknown from-state") || strings.Contains(e, "unknown destination state") {
 					continue // reported above, with the trigger's position
 				}
-				b.d.add("invalid_graph", w.path, w.layer, "%s", e)
+				b.d.add("invalid_graph", w.Path, w.Layer, "%s", e)
 			}
 			continue
 		}
@@ -570,7 +570,7 @@ func (b *builder) machines() {
 		reach := m.Reachable(b.entries[pd.t.def.ID]...)
 		for _, s := range pd.specs {
 			if !reach[s.Name] && !pd.t.def.Disabled {
-				b.d.add("unreachable_state", w.path, w.layer, "track %s: state %s cannot be reached from %s", pd.t.def.ID, s.Name, pd.t.initial)
+				b.d.add("unreachable_state", w.Path, w.Layer, "track %s: state %s cannot be reached from %s", pd.t.def.ID, s.Name, pd.t.initial)
 			}
 		}
 	}

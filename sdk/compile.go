@@ -10,18 +10,15 @@ import (
 	"math"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/expr-lang/expr"
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
 
-	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk/internal/calendar"
 	"github.com/sendflow/sendflow/sdk/internal/machine"
+	"github.com/sendflow/sendflow/sdk/internal/policy"
 )
 
 //go:embed policies/default.yaml
@@ -202,16 +199,19 @@ func (d *diag) addExpr(err error, layerPath string, layer int, format string, ar
 	d.addCol(errCode(err), layerPath, layer, errCol(err), format, args...)
 }
 
-// source is one parsed policy layer.
-type source struct {
-	name   string
-	policy Policy
-	data   []byte
-	// file is the layer's syntax tree when it was parsed here, and pos its
-	// position index, built from it (or by one parse) on first use.
-	file *ast.File
-	pos  *posIndex
-}
+// source is one parsed policy layer (the front end's Layer).
+type source = policy.Layer
+
+// where is where an element of the merged policy came from, and originMap
+// where every element did (the front end's Where and Origins).
+type (
+	where     = policy.Where
+	originMap = policy.Origins
+)
+
+// frontLimits are the caps the front end checks a document against.
+var frontLimits = policy.Limits{Bytes: MaxPolicyBytes, Depth: MaxYAMLDepth, Separators: MaxYAMLSeparators,
+	Nodes: MaxYAMLNodes, Problems: MaxProblems}
 
 // Compile compiles the embedded default policy with the given overlays on
 // top, in order (authority, then district). With no sources it compiles the
@@ -271,7 +271,7 @@ func compileOn(base *PolicySource, lazyDefault bool, sources []PolicySource, gua
 			}
 			continue
 		}
-		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data, file: f})
+		srcs = append(srcs, source{Name: s.Name, Policy: p, Data: s.Data, File: f, MaxDepth: MaxYAMLDepth})
 	}
 	if syntax != nil {
 		syntax.Problems = capProblems(syntax.Problems)
@@ -301,59 +301,30 @@ func parsePolicy(s PolicySource) (Policy, error) {
 }
 
 // parsePolicyFile is parsePolicy, also returning the document's syntax tree.
-// The document's size, depth and expansion are checked (guardYAML) before
-// it is parsed and decoded.
+// The document's size, depth and expansion are checked before it is parsed
+// and decoded (policy.Parse).
 func parsePolicyFile(s PolicySource) (Policy, *ast.File, error) {
-	var p Policy
-	if len(s.Data) > MaxPolicyBytes {
-		return p, nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s is %d bytes; the limit is %d", s.Name, len(s.Data), MaxPolicyBytes)}
-	}
-	if len(bytes.TrimSpace(s.Data)) == 0 {
-		return p, nil, &Error{Code: CodeInvalidPolicy, Message: fmt.Sprintf("policy %s is empty", s.Name), Location: s.Name}
-	}
-	f, err := guardYAML(s.Name, s.Data)
+	p, f, err := policy.Parse(s.Name, s.Data, frontLimits)
 	if err != nil {
-		return p, nil, err
-	}
-	if probs := unknownKeys(s.Name, f, s.Data); len(probs) > 0 {
-		probs = capProblems(probs)
-		return p, nil, &Error{Code: CodeInvalidPolicy, Message: probs[0].Message, Location: probs[0].Location, Problems: probs}
-	}
-	if err := decodeYAML(s.Data, &p); err != nil {
-		pos := position{file: s.Name}
-		msg := err.Error()
-		var se yaml.Error
-		if errors.As(err, &se) {
-			if tok := se.GetToken(); tok != nil && tok.Position != nil {
-				pos.line, pos.col = tok.Position.Line, tok.Position.Column
-			}
-			msg = se.GetMessage()
-		}
-		msg = textclip.Clip(msg, maxMessageBytes)
-		pr := policyProblem("syntax", msg, pos)
-		pr.Snippet = firstLines(err.Error())
-		return p, nil, &Error{Code: CodeInvalidPolicy, Message: msg, Location: pos.String(), Problems: capProblems([]Problem{pr})}
+		return p, nil, frontError(err)
 	}
 	return p, f, nil
 }
 
-// decodeYAML decodes a policy strictly. go-yaml panics on some malformed
-// documents (an empty "!" tag where a list is expected); that is a syntax
-// error in the policy, not a fault of the engine.
-func decodeYAML(data []byte, p *Policy) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the document could not be read as YAML (look for an empty or unknown \"!\" tag)")
-		}
-	}()
-	return yaml.UnmarshalWithOptions(data, p, yaml.Strict(), yaml.UseJSONUnmarshaler())
-}
-
-func firstLines(s string) string {
-	if i := strings.Index(s, "\n"); i >= 0 {
-		return strings.TrimRight(s[i+1:], "\n")
+// frontError is a front-end error as the *Error every entry point answers
+// with.
+func frontError(err error) error {
+	var fe *policy.Error
+	if !errors.As(err, &fe) {
+		return err
 	}
-	return ""
+	e := &Error{Code: Code(fe.Code), Message: fe.Message, Location: fe.Location}
+	for _, pr := range fe.Problems {
+		p := policyProblem(Code(pr.Code), pr.Message, pr.Pos)
+		p.Snippet = pr.Snippet
+		e.Problems = append(e.Problems, p)
+	}
+	return e
 }
 
 // locate finds the position of a YAML path in one layer's source, and its
@@ -363,245 +334,19 @@ func locate(srcs []source, layer int, path string) (position, string) {
 }
 
 // locateCol is locate with the caret moved col characters into a one-line
-// scalar (a column inside a guard expression). It looks the path up in the
-// layer's position index (built once per layer).
+// scalar (a column inside a guard expression).
 func locateCol(srcs []source, layer int, path string, col int) (position, string) {
 	if layer < 0 || layer >= len(srcs) {
 		return position{}, ""
 	}
-	s := &srcs[layer]
-	n := s.index().nodes[path]
-	for n == nil && path != "$" && path != "" {
-		// A key the layer leaves out (an empty expression, no from-states)
-		// is placed at the element that should hold it.
-		path = parentPath(path)
-		n, col = s.index().nodes[path], 0
-	}
-	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
-		return position{file: s.name}, ""
-	}
-	tok := n.GetToken()
-	pos := *tok.Position
-	if col > 0 && !strings.Contains(tok.Value, "\n") {
-		switch tok.Type {
-		case token.SingleQuoteType, token.DoubleQuoteType:
-			pos.Column += col
-		case token.StringType:
-			pos.Column += col - 1
-		}
-	}
-	sn := ""
-	if line, ok := s.index().line(pos.Line); ok {
-		sn = snippet(pos.Line, line, pos.Column-1)
-	}
-	return position{file: s.name, line: pos.Line, col: pos.Column}, sn
+	return srcs[layer].Locate(path, col)
 }
 
-// parentPath is the YAML path of the element that holds path: "$.a[1]"
-// for "$.a[1].b", "$.a" for "$.a[1]".
-func parentPath(path string) string {
-	i := strings.LastIndexAny(path, ".[")
-	if i <= 0 {
-		return "$"
-	}
-	return path[:i]
-}
-
-// where records, for every element of the merged policy, which layer it came
-// from and its YAML path there, so diagnostics point at the right file.
-type where struct {
-	layer int
-	path  string
-}
-
-type originMap struct {
-	roles, params, tracks, clocks, triggers map[string]where
-	// guards maps "trigger/guard" to where that guard was last defined;
-	// guardExpr to where its expression was last set.
-	guards, guardExpr map[string]where
-	// appealClock and holidays are where those were last set.
-	appealClock, holidays where
-	layerNames            []string
-}
-
-// mergePolicies overlays each layer on the one before: elements are matched
-// by id and replaced whole; scalars set in a later layer win.
-func mergePolicies(srcs []source) (Policy, *originMap) {
-	o := &originMap{roles: map[string]where{}, params: map[string]where{}, tracks: map[string]where{},
-		clocks: map[string]where{}, triggers: map[string]where{}, guards: map[string]where{}, guardExpr: map[string]where{}}
-	var out Policy
-	for li, s := range srcs {
-		p := s.policy
-		o.layerNames = append(o.layerNames, layerName(s, li))
-		if p.ID != "" {
-			out.ID = p.ID
-		}
-		if p.Title != "" {
-			out.Title = p.Title
-		}
-		if p.Version != "" {
-			out.Version = p.Version
-		}
-		if p.AppealClock != "" {
-			out.AppealClock = p.AppealClock
-			o.appealClock = where{li, "$.appeal_clock"}
-		}
-		out.AllowBelowStatutoryFloor = out.AllowBelowStatutoryFloor || p.AllowBelowStatutoryFloor
-		out.Waivers = append(out.Waivers, p.Waivers...)
-		out.Acknowledge = append(out.Acknowledge, p.Acknowledge...)
-		if len(p.Holidays) > 0 {
-			out.Holidays = p.Holidays
-			o.holidays = where{li, "$.holidays"}
-		}
-		out.EvidenceKinds = unionStrings(out.EvidenceKinds, p.EvidenceKinds)
-		out.DecisionKinds = unionStrings(out.DecisionKinds, p.DecisionKinds)
-		for i, r := range p.Roles {
-			out.Roles = upsert(out.Roles, r, func(x RoleDef) string { return x.ID })
-			o.roles[r.ID] = where{li, elem("$.roles", i)}
-		}
-		for i, r := range p.Parameters {
-			out.Parameters = upsert(out.Parameters, r, func(x Parameter) string { return x.ID })
-			o.params[r.ID] = where{li, elem("$.parameters", i)}
-		}
-		for i, r := range p.Tracks {
-			out.Tracks = upsert(out.Tracks, r, func(x TrackDef) string { return x.ID })
-			o.tracks[r.ID] = where{li, elem("$.tracks", i)}
-		}
-		for i, r := range p.Clocks {
-			out.Clocks = upsert(out.Clocks, r, func(x ClockDef) string { return x.ID })
-			o.clocks[r.ID] = where{li, elem("$.clocks", i)}
-		}
-		for i, r := range p.Triggers {
-			out.Triggers = upsert(out.Triggers, r, func(x TriggerDef) string { return x.ID })
-			o.triggers[r.ID] = where{li, elem("$.triggers", i)}
-			for j, g := range r.Guards {
-				gw := where{li, elem(elem("$.triggers", i)+".guards", j)}
-				o.guards[r.ID+"/"+g.ID] = gw
-				if g.Expr != "" {
-					o.guardExpr[r.ID+"/"+g.ID] = gw
-				}
-			}
-		}
-	}
-	return out, o
-}
-
-// guard is where guard id of trigger was last defined, or, when no layer
-// defined it, fallback.
-func (o *originMap) guard(trigger, id string, fallback where) where {
-	if w, ok := o.guards[trigger+"/"+id]; ok {
-		return w
-	}
-	return fallback
-}
+// mergePolicies overlays each layer on the one before (policy.Merge).
+func mergePolicies(srcs []source) (Policy, *originMap) { return policy.Merge(srcs) }
 
 // elem is the YAML path of element i of the list at path: path[i].
-func elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
-func layerName(s source, i int) string {
-	if s.policy.ID != "" {
-		return s.policy.ID
-	}
-	if i == 0 {
-		return "default"
-	}
-	return s.name
-}
-
-// upsert overlays v on the element of list with the same id, field by
-// field: every field the overlay sets replaces the base's, lists of guards
-// merge by guard id (same id replaces, a new id is added), and a field the
-// overlay leaves out keeps the base's value. An element with a new id is added.
-func upsert[T any](list []T, v T, id func(T) string) []T {
-	for i := range list {
-		if id(list[i]) == id(v) {
-			list[i] = overlayFields(list[i], v)
-			return list
-		}
-	}
-	return append(list, v)
-}
-
-func overlayFields[T any](base, over T) T {
-	var bm, om map[string]any
-	bb, _ := json.Marshal(base)
-	ob, _ := json.Marshal(over)
-	if json.Unmarshal(bb, &bm) != nil || json.Unmarshal(ob, &om) != nil {
-		return over
-	}
-	for k, v := range om {
-		if m, ok := v.(map[string]any); v == nil || v == "" || (ok && len(m) == 0) {
-			continue // a field the overlay left out (no omitempty on it)
-		}
-		if k == "guards" {
-			bm[k] = mergeByID(bm[k], v)
-			continue
-		}
-		bm[k] = v
-	}
-	out, _ := json.Marshal(bm)
-	var res T
-	if json.Unmarshal(out, &res) != nil {
-		return over
-	}
-	return res
-}
-
-func mergeByID(base, over any) any {
-	bl, _ := base.([]any)
-	ol, _ := over.([]any)
-	out := append([]any(nil), bl...)
-	for _, o := range ol {
-		om, _ := o.(map[string]any)
-		replaced := false
-		for i, b := range out {
-			if bm, _ := b.(map[string]any); bm != nil && om != nil && bm["id"] == om["id"] {
-				out[i] = amendGuard(bm, om)
-				replaced = true
-			}
-		}
-		if !replaced {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// amendGuard overlays the guard over on base field by field: a field over
-// sets replaces base's, reasons merge language by language, and a field
-// over leaves out keeps base's (so a layer can add a Welsh reason without
-// restating the expression). Disabled: true switches the guard off.
-func amendGuard(base, over map[string]any) map[string]any {
-	out := maps.Clone(base)
-	for k, v := range over {
-		if v == nil || v == "" {
-			continue
-		}
-		if k == "reasons" {
-			if bm, _ := base[k].(map[string]any); bm != nil {
-				if om, _ := v.(map[string]any); om != nil {
-					m := maps.Clone(bm)
-					maps.Copy(m, om)
-					v = m
-				}
-			}
-		}
-		out[k] = v
-	}
-	return out
-}
-
-func unionStrings(a, b []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range append(append([]string{}, a...), b...) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func elem(path string, i int) string { return policy.Elem(path, i) }
 
 // paramProblem says what is wrong with a parameter's value: it must be a
 // number, a boolean, a string of at most MaxStringLength characters, or a
@@ -703,24 +448,11 @@ func newTriggerHint(id string, base Policy) string {
 	return ""
 }
 
-// effectsOf lists a trigger's effects: its own, then each branch's.
-func effectsOf(td TriggerDef) []Effects {
-	out := make([]Effects, 0, 1+len(td.Branches))
-	out = append(out, td.Effects)
-	for _, b := range td.Branches {
-		out = append(out, b.Effects)
-	}
-	return out
-}
-
-// startsOf lists the clocks a trigger may start, on any branch.
-func startsOf(td TriggerDef) []ClockRef {
-	var out []ClockRef
-	for _, eff := range effectsOf(td) {
-		out = append(out, eff.Start...)
-	}
-	return out
-}
+// startsOf and decisionsOf list the clocks a trigger may start and the
+// appealable decisions it may record, on any branch (policy.StartsOf,
+// policy.DecisionsOf).
+func startsOf(td TriggerDef) []ClockRef  { return policy.StartsOf(td) }
+func decisionsOf(td TriggerDef) []string { return policy.DecisionsOf(td) }
 
 func compileGuard(c *compiled, g GuardDef, layer int, path, layerName string, t *trigger, d *diag) (*guard, bool) {
 	ok := true
@@ -876,63 +608,11 @@ func splitJoined(err error) []string {
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest name, if close.
-func suggest(s string, names []string) string {
-	if len(s) > MaxIdentifierLen {
-		// No name is that long; and the distance would cost len(s) per name.
-		return ""
-	}
-	best, bestD := "", 1<<30
-	for _, n := range names {
-		if dd := levenshtein(s, n); dd < bestD {
-			best, bestD = n, dd
-		}
-	}
-	if best != "" && bestD <= max(2, len(s)/3) {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	// A prefix ("ehc_final" for "ehc_final_plan") or initials ("dob" for
-	// "date_of_birth") of exactly one name.
-	var hits []string
-	for _, n := range names {
-		if (len(s) >= 3 && strings.HasPrefix(n, s)) || (len(s) >= 2 && initials(n) == s) {
-			hits = append(hits, n)
-		}
-	}
-	if len(hits) == 1 {
-		return fmt.Sprintf(" (did you mean %q?)", hits[0])
-	}
-	return ""
-}
+func suggest(s string, names []string) string { return policy.Suggest(s, names) }
 
-func initials(s string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(s, "_") {
-		if part != "" {
-			b.WriteByte(part[0])
-		}
-	}
-	return b.String()
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// policy.Suggest compares names up to MaxIdentifierLen bytes: a difference
+// would not compile (a negative constant is no uint).
+const _ = uint(MaxIdentifierLen-policy.MaxNameLen) + uint(policy.MaxNameLen-MaxIdentifierLen)
 
 func jsonUnmarshal(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))

@@ -138,7 +138,9 @@ func typeName(t reflect.Type) string {
 	if t.Name() != "" {
 		return t.Name()
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(t.String(), "sdk.", ""), "interface {}", "any")
+	// The policy types are sdk's aliases of sdk/internal/policy's.
+	r := strings.NewReplacer("sdk.", "", "policy.", "", "interface {}", "any")
+	return r.Replace(t.String())
 }
 
 // TestDefaultPolicyGoIsCurrent fails when defaultpolicy_gen.go was not

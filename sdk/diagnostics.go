@@ -1,8 +1,9 @@
 package sdk
 
 import (
-	"fmt"
 	"slices"
+
+	"github.com/sendflow/sendflow/sdk/internal/policy"
 )
 
 // DiagnosticCode documents one code a policy problem (Problem.Code from
@@ -54,28 +55,15 @@ var policyDiagnostics = []DiagnosticCode{
 	{Code: "missing_translation", Meaning: "A guard lacks a reason in a language other guards in the same file give.", Lint: true},
 }
 
-// position is a place in a policy file. Problem.Location ("file:line:col")
-// and Problem.File, Line and Column are all written from one (place), so
-// the two spellings always agree.
-type position struct {
-	file string
-	// line and col count from 1; both are 0 when only the file is known.
-	line, col int
-}
-
-// String is the position as Problem.Location spells it: "file:line:col",
-// or the file alone.
-func (p position) String() string {
-	if p.line == 0 {
-		return p.file
-	}
-	return fmt.Sprintf("%s:%d:%d", p.file, p.line, p.col)
-}
+// position is a place in a policy file (the front end's Position).
+// Problem.Location ("file:line:col") and Problem.File, Line and Column are
+// all written from one (place), so the two spellings always agree.
+type position = policy.Position
 
 // place sets the problem's Location, File, Line and Column to pos (an
 // empty pos clears them).
 func (p *Problem) place(pos position) {
-	p.Location, p.File, p.Line, p.Column = pos.String(), pos.file, pos.line, pos.col
+	p.Location, p.File, p.Line, p.Column = pos.String(), pos.File, pos.Line, pos.Col
 }
 
 // policyProblem is a problem that stops a policy compiling, at pos.

@@ -223,6 +223,7 @@ type program struct {
 	node       ast.Node    // the checked tree, before the metering patch (nil when lazy)
 	prog       *vm.Program // nil when lazy
 	dataFields []string    // payload fields read (data.X)
+	params     []string    // parameters read by name (params.X; nil when lazy)
 	usesClocks bool        // reads clocks (the env builds them only when needed)
 	// lazy is set for an expression of the embedded default policy, whose
 	// dataFields and usesClocks were found when defaultpolicy_gen.go was
@@ -307,7 +308,7 @@ func compileExpr(src string, opts []expr.Option, kind reflect.Kind, params map[s
 		}
 		return nil, classify(err)
 	}
-	return &program{src: src, prog: p.Prog, node: p.Node, cost: p.Cost, dataFields: p.DataFields, usesClocks: p.UsesClocks}, nil
+	return &program{src: src, prog: p.Prog, node: p.Node, cost: p.Cost, dataFields: p.DataFields, params: p.Params, usesClocks: p.UsesClocks}, nil
 }
 
 // run evaluates a program against env (guardlang.Run: a panic guard, the

@@ -189,11 +189,11 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 	var srcs []source
 	for _, s := range all {
 		p, _ := parsePolicy(s) // they parsed in Compile
-		srcs = append(srcs, source{name: s.Name, policy: p, data: s.Data})
+		srcs = append(srcs, source{Name: s.Name, Policy: p, Data: s.Data, MaxDepth: MaxYAMLDepth})
 	}
 	var out []Problem
 	addP := func(code Code, layer int, path, id, format string, args ...any) {
-		if acknowledged(srcs[layer].policy, code, id) {
+		if acknowledged(srcs[layer].Policy, code, id) {
 			return
 		}
 		p := Problem{Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning}
@@ -203,7 +203,7 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 		out = append(out, p)
 	}
 	for li := 1; li < len(srcs); li++ {
-		p := srcs[li].policy
+		p := srcs[li].Policy
 		locales := map[string]bool{}
 		for _, t := range p.Triggers {
 			for _, g := range t.Guards {
@@ -213,7 +213,7 @@ func Lint(sources ...PolicySource) (*Engine, []Problem, error) {
 			}
 		}
 		for i, t := range p.Triggers {
-			if h := newTriggerHint(t.ID, srcs[0].policy); h != "" && len(t.From) > 0 && len(t.Roles) > 0 {
+			if h := newTriggerHint(t.ID, srcs[0].Policy); h != "" && len(t.From) > 0 && len(t.Roles) > 0 {
 				addP("similar_name", li, fmt.Sprintf("$.triggers[%d].id", i), t.ID, "trigger %s is new%s; if it is meant to change that trigger, fix the id", t.ID, h)
 			}
 			for j, g := range t.Guards {

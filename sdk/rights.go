@@ -121,17 +121,17 @@ func (b *builder) rightsFields(t *trigger, w where) {
 		return
 	}
 	t.passesToYoungPerson = true
-	if len(b.srcs) > 1 && slices.ContainsFunc(b.srcs[0].policy.Triggers, func(d TriggerDef) bool { return d.ID == td.ID }) {
+	if len(b.srcs) > 1 && slices.ContainsFunc(b.srcs[0].Policy.Triggers, func(d TriggerDef) bool { return d.ID == td.ID }) {
 		return // a default trigger: the statutory floor keeps its fields and roles
 	}
 	for _, f := range [...]struct{ name, value string }{{fieldOnBehalfOf, roleYoungPerson}, {fieldActingAs, "representative"}} {
 		if fd, ok := t.fields[f.name]; !ok || fd.Type != "string" || fd.Required || !slices.Contains(fd.Enum, f.value) {
-			b.d.add("missing_field", w.path+".payload", w.layer, "trigger %s passes to the young person: it must declare the optional string field %s with the value %s", td.ID, f.name, f.value)
+			b.d.add("missing_field", w.Path+".payload", w.Layer, "trigger %s passes to the young person: it must declare the optional string field %s with the value %s", td.ID, f.name, f.value)
 		}
 	}
 	for _, r := range [...]string{roleParent, roleYoungPerson} {
 		if !t.roles[r] {
-			b.d.add("missing_field", w.path+".roles", w.layer, "trigger %s passes to the young person: role %s must be able to fire it", td.ID, r)
+			b.d.add("missing_field", w.Path+".roles", w.Layer, "trigger %s passes to the young person: role %s must be able to fire it", td.ID, r)
 		}
 	}
 }

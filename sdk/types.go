@@ -137,21 +137,6 @@ type Clock struct {
 	Citation string `json:"citation,omitempty"`
 }
 
-// ClockKind is what a clock times: a duty, a window or guidance.
-type ClockKind string
-
-// The clock kinds (ClockDef.Kind in a policy, Clock.Kind on a case).
-const (
-	// ClockDuty is a time limit someone must act by; past Due it is missed.
-	ClockDuty ClockKind = "duty"
-	// ClockWindow is a period that ends by itself; past Due it has ended.
-	ClockWindow ClockKind = "window"
-	// ClockAdvisory is guidance (the six-monthly review of an under-5's plan,
-	// CoP 9.178): past Due it is missed, but a miss is a warning, never
-	// counted with the statutory misses.
-	ClockAdvisory ClockKind = "advisory"
-)
-
 // ClockState is a clock's status as of a day (Clock.Status).
 type ClockState string
 

@@ -8,19 +8,20 @@ import (
 	"time"
 
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/internal/policy"
 )
 
 // refused handles a step the base accepted and the candidate refused: a
 // difference when the trigger is on a statutory track (it reports whether
 // it was), nothing otherwise (local practice may differ).
 func (k *comparer) refused(j *journey, f Firing, err error) bool {
-	if !k.tracks[trackOf(f.Trigger)] {
+	if !k.tracks[policy.TrackOf(f.Trigger)] {
 		return false
 	}
 	se := sdk.AsError(err)
 	d := Difference{Kind: StatutoryStepRefused, Trigger: f.Trigger, Actor: f.Actor, Code: se.Code,
 		Reasons: errorReasons(se), Base: "accepted", Candidate: "refused with " + string(se.Code)}
-	what := "a step on the statutory " + trackOf(f.Trigger) + " track"
+	what := "a step on the statutory " + policy.TrackOf(f.Trigger) + " track"
 	if desc := strings.TrimSuffix(k.triggers[f.Trigger].Description, "."); desc != "" {
 		what += ": " + desc
 	}
@@ -241,7 +242,7 @@ func (k *comparer) familyOpen(c sdk.Case, role string) bool {
 		if !roles[role] {
 			continue
 		}
-		st := c.States[trackOf(id)]
+		st := c.States[policy.TrackOf(id)]
 		for _, f := range k.triggers[id].From {
 			if st == f || strings.HasPrefix(st, f+".") {
 				return true

@@ -5,10 +5,10 @@ import (
 	"maps"
 	"reflect"
 	"sort"
-	"strings"
 
 	"github.com/sendflow/sendflow/internal/randomwalk"
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/internal/policy"
 )
 
 // The family roles: a parent and a young person use their rights
@@ -100,15 +100,10 @@ func statutoryTracks(p sdk.Policy, clocks map[string]sdk.ClockDef) map[string]bo
 			hit = hit || statutory(b.Effects)
 		}
 		if hit {
-			out[trackOf(t.ID)] = true
+			out[policy.TrackOf(t.ID)] = true
 		}
 	}
 	return out
-}
-
-func trackOf(trigger string) string {
-	tk, _, _ := strings.Cut(trigger, ".")
-	return tk
 }
 
 // isFamily reports whether actor firing t uses a family right.

@@ -140,3 +140,12 @@ func DueBefore(d Date, unit Unit, n int) (Date, error) {
 	}
 	return Date{}, fmt.Errorf("calendar: %q is not a unit counted back from a date", unit)
 }
+
+// Before is the due date of a clock counted back from the date d: the day
+// before d for the unit "before", else n units before d (DueBefore).
+func Before(d Date, unit Unit, n int) (Date, error) {
+	if unit == "before" {
+		return d.AddDays(-1), nil
+	}
+	return DueBefore(d, unit, n)
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -41,6 +42,7 @@ type Program struct {
 	Prog       *vm.Program // patched to charge the Meter
 	Cost       int64       // worst-case cost in steps
 	DataFields []string    // payload fields read (data.X), sorted; "*" for a computed one
+	Params     []string    // parameters read by name (params.X), sorted
 	UsesClocks bool        // reads clocks (or the whole environment)
 }
 
@@ -80,29 +82,60 @@ func Compile(src string, opts []expr.Option, kind reflect.Kind, b Budget) (Progr
 	if err != nil {
 		return Program{}, err
 	}
-	out := Program{Prog: p, Node: node, Cost: cost, UsesClocks: v.clocks}
-	for f := range fields {
-		out.DataFields = append(out.DataFields, f)
-	}
-	sort.Strings(out.DataFields)
+	out := Program{Prog: p, Node: node, Cost: cost, UsesClocks: v.clocks, Params: sortedKeys(v.params)}
+	out.DataFields = sortedKeys(fields)
 	return out, nil
 }
 
+// ParamsRead lists the parameters src reads by name (params.X or
+// params["X"]), sorted, from its syntax tree (nil when it does not parse):
+// Program.Params for an expression that is not compiled.
+func ParamsRead(src string) []string {
+	if strings.TrimSpace(src) == "" || len(src) > MaxExprLength {
+		return nil
+	}
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	v := &dataVisitor{fields: map[string]bool{}}
+	ast.Walk(&tree.Node, v)
+	return sortedKeys(v.params)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// dataVisitor finds what an expression reads: payload fields (data.X),
+// parameters by name (params.X; nil until one is found) and whether it
+// reads clocks.
 type dataVisitor struct {
-	fields  map[string]bool
-	dynamic bool
-	clocks  bool
+	fields, params map[string]bool
+	dynamic        bool
+	clocks         bool
 }
 
 func (v *dataVisitor) Visit(n *ast.Node) {
 	switch m := (*n).(type) {
 	case *ast.MemberNode:
-		if id, ok := m.Node.(*ast.IdentifierNode); ok && id.Value == "data" {
-			if s, ok := m.Property.(*ast.StringNode); ok {
-				v.fields[s.Value] = true
-			} else {
-				v.dynamic = true
+		id, ok := m.Node.(*ast.IdentifierNode)
+		s, named := m.Property.(*ast.StringNode)
+		switch {
+		case ok && id.Value == "data" && named:
+			v.fields[s.Value] = true
+		case ok && id.Value == "data":
+			v.dynamic = true
+		case ok && id.Value == "params" && named:
+			if v.params == nil {
+				v.params = map[string]bool{} // most expressions read none
 			}
+			v.params[s.Value] = true
 		}
 	case *ast.IdentifierNode:
 		if m.Value == "clocks" || m.Value == "$env" {

@@ -1,4 +1,17 @@
-package sdk
+// Package policy is the policy document and its front end: the types a
+// policy decodes into (Policy and its parts), parsing a document safely
+// (its size, depth and expansion checked before a parser reads it), the
+// keys it has that the format does not, merging layers (the default, then
+// each overlay) and where each element of the merged policy came from.
+//
+// The sdk package re-exports the types (sdk.Policy is policy.Policy), so
+// they are the public API; the rest is the compiler's front end.
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // The policy document: the whole lifecycle as data. The embedded default
 // (policies/default.yaml) is one of these; a district overlay is another.
@@ -464,4 +477,26 @@ func (r *ClockRef) UnmarshalJSON(b []byte) error {
 	}
 	type plain ClockRef
 	return jsonUnmarshal(b, (*plain)(r))
+}
+
+// ClockKind is what a clock times: a duty, a window or guidance.
+type ClockKind string
+
+// The clock kinds (ClockDef.Kind in a policy, Clock.Kind on a case).
+const (
+	// ClockDuty is a time limit someone must act by; past Due it is missed.
+	ClockDuty ClockKind = "duty"
+	// ClockWindow is a period that ends by itself; past Due it has ended.
+	ClockWindow ClockKind = "window"
+	// ClockAdvisory is guidance (the six-monthly review of an under-5's plan,
+	// CoP 9.178): past Due it is missed, but a miss is a warning, never
+	// counted with the statutory misses.
+	ClockAdvisory ClockKind = "advisory"
+)
+
+// jsonUnmarshal decodes b strictly: an unknown field is an error.
+func jsonUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }

@@ -1,4 +1,4 @@
-package sdk
+package policy
 
 import (
 	"fmt"
@@ -103,14 +103,14 @@ func (k *keyChecker) fields(pairs []*ast.MappingValueNode, t reflect.Type, path 
 // unknown reports the unknown key at node, under path, suggesting one of
 // names.
 func (k *keyChecker) unknown(node ast.MapKeyNode, key, path string, names []string) {
-	msg := fmt.Sprintf("unknown key %q%s", key, suggest(key, names))
+	msg := fmt.Sprintf("unknown key %q%s", key, Suggest(key, names))
 	if where := strings.TrimPrefix(path, "."); where != "" {
 		msg = where + ": " + msg
 	}
-	pr := Problem{Code: "unknown_key", Message: msg, Severity: SeverityError}
+	pr := Problem{Code: "unknown_key", Message: msg}
 	if tok := node.GetToken(); tok != nil && tok.Position != nil {
 		pos := tok.Position
-		pr.place(position{file: k.name, line: pos.Line, col: pos.Column})
+		pr.Pos = Position{File: k.name, Line: pos.Line, Col: pos.Column}
 		if pos.Line >= 1 && pos.Line <= len(k.lines) {
 			pr.Snippet = snippet(pos.Line, k.lines[pos.Line-1], pos.Column-1)
 		}

@@ -1,9 +1,11 @@
-package sdk
+package floor
 
 import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sendflow/sendflow/sdk/internal/policy"
 )
 
 // The statutory process as a trigger's effects carry it: what each firing
@@ -32,9 +34,9 @@ func (i statItem) String() string {
 }
 
 // statItems lists what effects e do to the statutory process, sorted.
-func (f *floor) statItems(e Effects) []statItem {
+func (f *checker) statItems(e policy.Effects) []statItem {
 	var out []statItem
-	refs := func(verb string, rs []ClockRef) {
+	refs := func(verb string, rs []policy.ClockRef) {
 		for _, r := range rs {
 			if f.statutoryClock[r.Clock] {
 				what := r.Clock
@@ -74,33 +76,33 @@ func (f *floor) statItems(e Effects) []statItem {
 // trigger's branches carry the statutory process, the branches keep their
 // number, order, conditions and destinations, so no new branch can shadow
 // one that starts a clock or records a decision.
-func (f *floor) effectsKept(bt *TriggerDef, t *trigger, w where) {
-	var base TriggerDef
+func (f *checker) effectsKept(bt *policy.TriggerDef, t *Trigger, w policy.Where) {
+	var base policy.TriggerDef
 	if bt != nil {
 		base = *bt
 	}
-	local := !f.statutoryTrack[t.track.def.ID]
-	id := t.def.ID
-	f.itemsKept(id, "", f.statItems(base.Effects), f.statItems(t.def.Effects), local, w)
-	if !local && base.To != t.def.To {
-		f.add(RuleProcessKept, w, "trigger %s would move the case to %q, not %q: %s", id, t.def.To, base.To, processWhy(bt))
+	local := !f.statutoryTrack[t.Track.ID]
+	id := t.Def.ID
+	f.itemsKept(id, "", f.statItems(base.Effects), f.statItems(t.Def.Effects), local, w)
+	if !local && base.To != t.Def.To {
+		f.add(RuleProcessKept, w, "trigger %s would move the case to %q, not %q: %s", id, t.Def.To, base.To, processWhy(bt))
 	}
-	fixed := (!local && bt != nil) || slices.ContainsFunc(base.Branches, func(b Branch) bool { return len(f.statItems(b.Effects)) > 0 })
+	fixed := (!local && bt != nil) || slices.ContainsFunc(base.Branches, func(b policy.Branch) bool { return len(f.statItems(b.Effects)) > 0 })
 	if !fixed {
-		for i, b := range t.def.Branches {
-			f.itemsKept(id, branchName(i, b), nil, f.statItems(b.Effects), local, w)
+		for i, b := range t.Def.Branches {
+			f.itemsKept(id, f.branchName(i, b), nil, f.statItems(b.Effects), local, w)
 			if !local && b.To != "" {
-				f.add(RuleProcessKept, w, "trigger %s, %s, would move the case to %s: %s", id, branchName(i, b), b.To, processWhy(bt))
+				f.add(RuleProcessKept, w, "trigger %s, %s, would move the case to %s: %s", id, f.branchName(i, b), b.To, processWhy(bt))
 			}
 		}
 		return
 	}
-	if len(t.def.Branches) != len(base.Branches) || !slices.EqualFunc(t.def.Branches, base.Branches, func(a, b Branch) bool { return a.When == b.When && (local || a.To == b.To) }) {
-		f.add(f.branchRule(base.Branches, t.def.Branches), w, "trigger %s: its branches carry the statutory process, so they keep the default's number, order, conditions and destinations (%d branch(es)); a new branch ahead of one could stop it ever running", id, len(base.Branches))
+	if len(t.Def.Branches) != len(base.Branches) || !slices.EqualFunc(t.Def.Branches, base.Branches, func(a, b policy.Branch) bool { return a.When == b.When && (local || a.To == b.To) }) {
+		f.add(f.branchRule(base.Branches, t.Def.Branches), w, "trigger %s: its branches carry the statutory process, so they keep the default's number, order, conditions and destinations (%d branch(es)); a new branch ahead of one could stop it ever running", id, len(base.Branches))
 		return
 	}
-	for i, b := range t.def.Branches {
-		f.itemsKept(id, branchName(i, b), f.statItems(base.Branches[i].Effects), f.statItems(b.Effects), local, w)
+	for i, b := range t.Def.Branches {
+		f.itemsKept(id, f.branchName(i, b), f.statItems(base.Branches[i].Effects), f.statItems(b.Effects), local, w)
 	}
 }
 
@@ -109,8 +111,8 @@ func (f *floor) effectsKept(bt *TriggerDef, t *trigger, w where) {
 // anywhere, or, when nothing is lost outright (a branch shadowed or
 // reordered), by what the default's branches do: a decision first, then a
 // clock started, else the process.
-func (f *floor) branchRule(had, has []Branch) string {
-	all := func(bs []Branch) []statItem {
+func (f *checker) branchRule(had, has []policy.Branch) string {
+	all := func(bs []policy.Branch) []statItem {
 		var out []statItem
 		for _, b := range bs {
 			out = append(out, f.statItems(b.Effects)...)
@@ -143,7 +145,7 @@ func (f *floor) branchRule(had, has []Branch) string {
 }
 
 // processWhy says why a statutory trigger may not move the case.
-func processWhy(bt *TriggerDef) string {
+func processWhy(bt *policy.TriggerDef) string {
 	if bt == nil {
 		return "a trigger a policy adds to a statutory track may record a step, not move the case"
 	}
@@ -151,16 +153,16 @@ func processWhy(bt *TriggerDef) string {
 }
 
 // branchName names branch i for a message.
-func branchName(i int, b Branch) string {
+func (f *checker) branchName(i int, b policy.Branch) string {
 	if b.When == "" {
 		return "branch " + strconv.Itoa(i+1) + " (no condition)"
 	}
-	return "branch " + strconv.Itoa(i+1) + " (when: " + clip(b.When) + ")"
+	return "branch " + strconv.Itoa(i+1) + " (when: " + f.v.Clip(b.When) + ")"
 }
 
 // itemsKept reports each statutory item had that has lost, and each it
 // gained, under the rule that change would break.
-func (f *floor) itemsKept(id, branch string, had, has []statItem, local bool, w where) {
+func (f *checker) itemsKept(id, branch string, had, has []statItem, local bool, w policy.Where) {
 	at := id
 	if branch != "" {
 		at += ", " + branch + ","
@@ -194,37 +196,37 @@ func (f *floor) itemsKept(id, branch string, had, has []statItem, local bool, w 
 
 // sameBounds reports whether two payload fields are bounded and required
 // alike.
-func sameBounds(a, b FieldDef) bool {
+func sameBounds(a, b policy.FieldDef) bool {
 	eq := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
 	return a.Required == b.Required && a.MinItems == b.MinItems && eq(a.Min, b.Min) && eq(a.Max, b.Max)
 }
 
 // stepKept: a default trigger on a statutory track keeps its from-states
 // and its payload (fields, types, values), and gains no required field.
-func (f *floor) stepKept(bt *TriggerDef, t *trigger, w where) {
+func (f *checker) stepKept(bt *policy.TriggerDef, t *Trigger, w policy.Where) {
 	id := bt.ID
-	for _, s := range t.def.From {
+	for _, s := range t.Def.From {
 		if !slices.Contains(bt.From, s) {
 			f.add(RuleProcessKept, w, "trigger %s can now be fired from %s: the guards that protect its statutory steps assume it cannot", id, s)
 		}
 	}
 	for _, s := range bt.From {
-		if !slices.Contains(t.def.From, s) && bt.FamilyRight == nil {
+		if !slices.Contains(t.Def.From, s) && bt.FamilyRight == nil {
 			f.add(RuleProcessKept, w, "trigger %s can no longer be fired from %s: the statutory process cannot be changed", id, s)
 		}
 	}
 	for _, bf := range bt.Payload {
-		i := slices.IndexFunc(t.def.Payload, func(x FieldDef) bool { return x.Name == bf.Name })
+		i := slices.IndexFunc(t.Def.Payload, func(x policy.FieldDef) bool { return x.Name == bf.Name })
 		switch {
 		case i < 0:
 			f.add(RuleProcessKept, w, "trigger %s no longer takes the data field %s", id, bf.Name)
-		case t.def.Payload[i].Type != bf.Type:
-			f.add(RuleProcessKept, w, "trigger %s: data field %s is now a %s, not a %s", id, bf.Name, t.def.Payload[i].Type, bf.Type)
-		case !sameBounds(t.def.Payload[i], bf):
+		case t.Def.Payload[i].Type != bf.Type:
+			f.add(RuleProcessKept, w, "trigger %s: data field %s is now a %s, not a %s", id, bf.Name, t.Def.Payload[i].Type, bf.Type)
+		case !sameBounds(t.Def.Payload[i], bf):
 			f.add(RuleProcessKept, w, "trigger %s: data field %s keeps the default's bounds and whether it is required (min, max, min_items, required): a statutory step cannot refuse what the default accepts", id, bf.Name)
-		case len(t.def.Payload[i].Enum) > 0:
+		case len(t.Def.Payload[i].Enum) > 0:
 			for _, v := range bf.Enum {
-				if !slices.Contains(t.def.Payload[i].Enum, v) {
+				if !slices.Contains(t.Def.Payload[i].Enum, v) {
 					f.add(RuleProcessKept, w, "trigger %s: data field %s no longer allows %s", id, bf.Name, v)
 				}
 			}
@@ -233,8 +235,8 @@ func (f *floor) stepKept(bt *TriggerDef, t *trigger, w where) {
 	if bt.FamilyRight != nil {
 		return // familyRight reports a new required field under the right's rule
 	}
-	for _, x := range t.def.Payload {
-		if x.Required && !slices.ContainsFunc(bt.Payload, func(b FieldDef) bool { return b.Name == x.Name && b.Required }) {
+	for _, x := range t.Def.Payload {
+		if x.Required && !slices.ContainsFunc(bt.Payload, func(b policy.FieldDef) bool { return b.Name == x.Name && b.Required }) {
 			f.add(RuleProcessKept, w, "trigger %s now requires the data field %s: a statutory step cannot be made to need more than the default asks; make the field optional", id, x.Name)
 		}
 	}

@@ -1,12 +1,11 @@
-package sdk
+package floor
 
 import (
 	"reflect"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/sendflow/sendflow/sdk/internal/canon"
+	"github.com/sendflow/sendflow/sdk/internal/policy"
 )
 
 // Family rights: the default marks every trigger by which a parent, young
@@ -16,7 +15,7 @@ import (
 // newly required data field, no from-state taken away.
 
 // rightHolders are the roles that hold the family right bt declares.
-func rightHolders(bt *TriggerDef) []string {
+func rightHolders(bt *policy.TriggerDef) []string {
 	fr := bt.FamilyRight
 	switch {
 	case fr == nil:
@@ -32,7 +31,7 @@ func rightHolders(bt *TriggerDef) []string {
 // rightHolderGuard reports whether g, a guard of the family-right trigger
 // bt, applies to a role that holds the right (a guard for every actor
 // does).
-func (f *floor) rightHolderGuard(bt TriggerDef, g GuardDef) bool {
+func (f *checker) rightHolderGuard(bt policy.TriggerDef, g policy.GuardDef) bool {
 	if bt.FamilyRight == nil {
 		return false
 	}
@@ -44,7 +43,7 @@ func (f *floor) rightHolderGuard(bt TriggerDef, g GuardDef) bool {
 
 // familyRight: the default trigger bt, marked a family right, is no harder
 // to fire for the roles that hold it.
-func (f *floor) familyRight(bt *TriggerDef, t *trigger, w where) {
+func (f *checker) familyRight(bt *policy.TriggerDef, t *Trigger, w policy.Where) {
 	fr := bt.FamilyRight
 	if fr == nil {
 		return
@@ -58,26 +57,26 @@ func (f *floor) familyRight(bt *TriggerDef, t *trigger, w where) {
 	if sameSet(holders, []string{"parent", "young_person"}) {
 		who = "a parent or young person"
 	}
-	for _, g := range t.guards {
-		if severity(g.def.Severity) != "block" || !f.rightHolderGuard(*bt, g.def) {
+	for _, g := range t.Guards {
+		if severity(g.Severity) != "block" || !f.rightHolderGuard(*bt, g) {
 			continue
 		}
-		if slices.ContainsFunc(bt.Guards, func(b GuardDef) bool {
-			return b.ID == g.def.ID && b.Expr == g.def.Expr && severity(b.Severity) == "block" && sameSet(b.Roles, g.def.Roles)
+		if slices.ContainsFunc(bt.Guards, func(b policy.GuardDef) bool {
+			return b.ID == g.ID && b.Expr == g.Expr && severity(b.Severity) == "block" && sameSet(b.Roles, g.Roles)
 		}) {
 			continue // the default's own guard, unchanged
 		}
-		gw := f.o.guard(bt.ID, g.def.ID, w)
-		f.add(rule, gw, "guard %s blocks %s for %s: %s; make it severity: advice", g.def.ID, bt.ID, who, fr.Right)
+		gw := f.v.Origins.Guard(bt.ID, g.ID, w)
+		f.add(rule, gw, "guard %s blocks %s for %s: %s; make it severity: advice", g.ID, bt.ID, who, fr.Right)
 	}
 	for _, s := range bt.From {
-		if !slices.Contains(t.def.From, s) {
-			f.add(rule, w, "%s can no longer be fired while %s is %s: %s", bt.ID, t.track.def.ID, s, fr.Right)
+		if !slices.Contains(t.Def.From, s) {
+			f.add(rule, w, "%s can no longer be fired while %s is %s: %s", bt.ID, t.Track.ID, s, fr.Right)
 		}
 	}
 	// A required payload field refuses a plain request as surely as a guard.
-	for _, x := range t.def.Payload {
-		if x.Required && !slices.ContainsFunc(bt.Payload, func(b FieldDef) bool { return b.Name == x.Name && b.Required }) {
+	for _, x := range t.Def.Payload {
+		if x.Required && !slices.ContainsFunc(bt.Payload, func(b policy.FieldDef) bool { return b.Name == x.Name && b.Required }) {
 			f.add(rule, w, "%s now requires the data field %s: %s; make the field optional", bt.ID, x.Name, fr.Right)
 		}
 	}
@@ -86,9 +85,9 @@ func (f *floor) familyRight(bt *TriggerDef, t *trigger, w where) {
 // rightsRuleKept: the family rights rule (who holds a family right after
 // compulsory school age, and who acts for a young person who lacks
 // capacity) governs the default's triggers it marks, and no others.
-func (f *floor) rightsRuleKept(bt *TriggerDef, t *trigger, w where) {
+func (f *checker) rightsRuleKept(bt *policy.TriggerDef, t *Trigger, w policy.Where) {
 	base := bt.FamilyRight != nil && bt.FamilyRight.PassesToYoungPerson
-	if base == t.passesToYoungPerson {
+	if base == t.PassesToYoungPerson {
 		return
 	}
 	if base {
@@ -120,23 +119,24 @@ func roleList(roles []string) string {
 	return out
 }
 
-// paramRead finds the parameters an expression reads.
-var paramRead = regexp.MustCompile(`params\.([A-Za-z_][A-Za-z0-9_]*)`)
-
 // statutoryParams are the default's parameters its statutory rules read: a
 // guard or branch of a statutory track's trigger, a statutory role's
 // eligibility, a statutory clock's length or date. A later layer may not
 // change them (unless the default gives them bounds), nor any parameter
-// the default marks fixed.
-func (f *floor) statutoryParams() map[string]bool {
+// the default marks fixed. What an expression reads comes from its
+// compiled program (View.ParamsRead).
+func (f *checker) statutoryParams() map[string]bool {
 	out := map[string]bool{}
 	read := func(s string) {
-		for _, m := range paramRead.FindAllStringSubmatch(s, -1) {
-			out[m[1]] = true
+		if s == "" {
+			return
+		}
+		for _, p := range f.v.ParamsRead(s) {
+			out[p] = true
 		}
 	}
 	for _, bt := range f.base.Triggers {
-		if !f.statutoryTrack[trackOfID(bt.ID)] {
+		if !f.statutoryTrack[policy.TrackOf(bt.ID)] {
 			continue
 		}
 		for _, g := range bt.Guards {
@@ -171,20 +171,14 @@ func (f *floor) statutoryParams() map[string]bool {
 
 // parametersKept: the parameters the statutory rules read keep the
 // default's values.
-func (f *floor) parametersKept() {
+func (f *checker) parametersKept() {
 	fixed := f.statutoryParams()
 	for _, bp := range f.base.Parameters {
 		if !fixed[bp.ID] {
 			continue
 		}
-		if v, ok := f.c.params[bp.ID]; ok && !reflect.DeepEqual(v, canon.NormaliseJSON(bp.Value)) {
-			f.add(RuleParameterKept, f.o.params[bp.ID], "parameter %s is read by the statutory rules and cannot be changed", bp.ID)
+		if v, ok := f.v.Params[bp.ID]; ok && !reflect.DeepEqual(v, canon.NormaliseJSON(bp.Value)) {
+			f.add(RuleParameterKept, f.v.Origins.Params[bp.ID], "parameter %s is read by the statutory rules and cannot be changed", bp.ID)
 		}
 	}
-}
-
-// trackOfID is the track of a trigger id ("ehc" of "ehc.requested").
-func trackOfID(id string) string {
-	tk, _, _ := strings.Cut(id, ".")
-	return tk
 }

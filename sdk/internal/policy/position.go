@@ -1,7 +1,6 @@
-package sdk
+package policy
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,75 +8,42 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/sendflow/sendflow/internal/textclip"
 	"github.com/sendflow/sendflow/sdk/internal/yamlsafe"
 )
 
-// guardYAML checks a policy document before any YAML parser reads it (its
-// depth, MaxYAMLDepth) and before it is decoded (the values it expands to,
-// MaxYAMLNodes). It returns the parsed file (nil when it does not parse: the
-// decoder reports the syntax error), or a limit_exceeded *Error.
-func guardYAML(name string, data []byte) (*ast.File, error) {
-	if err := yamlsafe.Depth(data, MaxYAMLDepth); err != nil {
-		return nil, yamlLimit(name, err, MaxYAMLDepth)
-	}
-	if err := yamlsafe.Breadth(data, MaxYAMLSeparators); err != nil {
-		return nil, yamlLimit(name, err, MaxYAMLSeparators)
-	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, nil
-	}
-	if err := yamlsafe.Nodes(f, MaxYAMLNodes); err != nil {
-		return nil, yamlLimit(name, err, MaxYAMLNodes)
-	}
-	return f, nil
+// Position is a place in a policy file. sdk's Problem.Location
+// ("file:line:col") and Problem.File, Line and Column are all written from
+// one, so the two spellings always agree.
+type Position struct {
+	File string
+	// Line and Col count from 1; both are 0 when only the file is known.
+	Line, Col int
 }
 
-func yamlLimit(name string, err error, limit int) *Error {
-	e := &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("policy %s: %v; the limit is %d", name, err, limit), Location: name}
-	var ye *yamlsafe.Error
-	if errors.As(err, &ye) && ye.NotYAML {
-		pos := position{file: name, line: ye.Line, col: ye.Column}
-		return &Error{Code: CodeInvalidPolicy, Message: ye.Message, Location: pos.String(),
-			Problems: []Problem{policyProblem("syntax", ye.Message, pos)}}
+// String is the position as Problem.Location spells it: "file:line:col",
+// or the file alone.
+func (p Position) String() string {
+	if p.Line == 0 {
+		return p.File
 	}
-	if errors.As(err, &ye) {
-		e.Message = fmt.Sprintf("policy %s: %s; the limit is %d", name, ye.Message, limit)
-		if ye.Line > 0 {
-			e.Location = position{file: name, line: ye.Line, col: ye.Column}.String()
-		}
-	}
-	return e
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// maxMessageBytes bounds one problem's message, and snippetWidth the source
-// text a snippet shows around its caret: a policy line can be a megabyte.
+// MaxMessageBytes bounds one problem's message, and snippetWidth the
+// source text a snippet shows around its caret: a policy line can be a
+// megabyte.
 const (
-	maxMessageBytes = 512
+	MaxMessageBytes = 512
 	snippetWidth    = 120
 	snippetLines    = 8
 )
 
-// capProblems keeps at most MaxProblems problems, the last saying how many
-// more there were, and clips every message and snippet.
-func capProblems(ps []Problem) []Problem {
-	if len(ps) > MaxProblems {
-		more := len(ps) - (MaxProblems - 1)
-		ps = append(ps[:MaxProblems-1:MaxProblems-1], Problem{Code: "more_problems",
-			Message: fmt.Sprintf("%d more problem(s) not shown", more), Severity: SeverityError})
-	}
-	for i := range ps {
-		ps[i].Message = textclip.Clip(ps[i].Message, maxMessageBytes)
-		ps[i].Snippet = clipLines(ps[i].Snippet)
-	}
-	return ps
-}
-
-// clipLines clips each line of s to snippetWidth bytes and keeps at most
+// ClipSnippet clips each line of s to snippetWidth bytes and keeps at most
 // snippetLines lines (go-yaml's errors quote whole source lines).
-func clipLines(s string) string {
+func ClipSnippet(s string) string {
 	if len(s) <= snippetWidth && !strings.Contains(s, "\n") {
 		return s
 	}
@@ -114,6 +80,19 @@ func snippet(n int, line string, col int) string {
 		text += "…"
 	}
 	return fmt.Sprintf("%4d | %s\n     | %s^", n, text, strings.Repeat(" ", caret))
+}
+
+// Layer is one parsed policy layer: the default, then each overlay.
+type Layer struct {
+	Name   string
+	Policy Policy
+	Data   []byte
+	// File is the layer's syntax tree when it was parsed with it, and pos
+	// its position index, built from it (or by one parse, when the source
+	// is at most MaxDepth deep) on first use.
+	File     *ast.File
+	MaxDepth int
+	pos      *posIndex
 }
 
 // posIndex places problems in one layer's source: the node at every YAML
@@ -181,16 +160,61 @@ func (x *posIndex) line(n int) (string, bool) {
 }
 
 // index returns the layer's position index, built on first use.
-func (s *source) index() *posIndex {
+func (s *Layer) index() *posIndex {
 	if s.pos == nil {
-		f := s.file
+		f := s.File
 		if f == nil {
-			if yamlsafe.Depth(s.data, MaxYAMLDepth) == nil {
-				f, _ = parser.ParseBytes(s.data, 0)
+			if yamlsafe.Depth(s.Data, s.MaxDepth) == nil {
+				f, _ = parser.ParseBytes(s.Data, 0)
 			}
 		}
-		s.pos = newPosIndex(f, s.data)
-		s.file = nil
+		s.pos = newPosIndex(f, s.Data)
+		s.File = nil
 	}
 	return s.pos
 }
+
+// Locate finds the position of a YAML path ("$.triggers[3].guards[0].expr")
+// in the layer's source, and its snippet, with the caret moved col
+// characters into a one-line scalar (a column inside a guard expression).
+// It looks the path up in the layer's position index (built once).
+func (s *Layer) Locate(path string, col int) (Position, string) {
+	n := s.index().nodes[path]
+	for n == nil && path != "$" && path != "" {
+		// A key the layer leaves out (an empty expression, no from-states)
+		// is placed at the element that should hold it.
+		path = parentPath(path)
+		n, col = s.index().nodes[path], 0
+	}
+	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+		return Position{File: s.Name}, ""
+	}
+	tok := n.GetToken()
+	pos := *tok.Position
+	if col > 0 && !strings.Contains(tok.Value, "\n") {
+		switch tok.Type {
+		case token.SingleQuoteType, token.DoubleQuoteType:
+			pos.Column += col
+		case token.StringType:
+			pos.Column += col - 1
+		}
+	}
+	sn := ""
+	if line, ok := s.index().line(pos.Line); ok {
+		sn = snippet(pos.Line, line, pos.Column-1)
+	}
+	return Position{File: s.Name, Line: pos.Line, Col: pos.Column}, sn
+}
+
+// parentPath is the YAML path of the element that holds path: "$.a[1]"
+// for "$.a[1].b", "$.a" for "$.a[1]".
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i <= 0 {
+		return "$"
+	}
+	return path[:i]
+}
+
+// Elem is the YAML path of element i of the list at path: path[i].
+func Elem(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
