@@ -21,6 +21,9 @@ type acc struct {
 
 func newAcc() *acc { return &acc{n: map[mk]int{}, wd: map[int]int{}} }
 
+// maxMeetings is MaxMeetings (a variable so a test can lower it).
+var maxMeetings = MaxMeetings
+
 // cell is one district in one term.
 type cell struct{ district, term string }
 
@@ -152,7 +155,7 @@ func (a *Aggregator) add(line int, d *derived) error {
 		k := m.district + "\x00" + m.key
 		mt, ok := a.meetings[k]
 		if !ok {
-			if len(a.meetings) >= MaxMeetings {
+			if len(a.meetings) >= maxMeetings {
 				return &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d: the caseload names more than %d LIFT meetings", line, MaxMeetings)}
 			}
 			mt = &meeting{district: m.district, date: m.date, attendees: map[string]bool{}}
