@@ -103,7 +103,7 @@ func districtsSVG(r Report) string {
 	scale := maxOf(peak)
 	for i, d := range r.Districts {
 		y := top + i*rowH
-		w := d.CasesDiscussed * plotW / scale
+		w := d.CasesDiscussed * (plotW - 60) / scale
 		fmt.Fprintf(&b, `<g class="district" data-district="%s">`+"\n", esc(d.District))
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" fill="%s" text-anchor="end">%s</text>`+"\n", nameW, y+15, colText, esc(d.District))
 		fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%d" height="18" fill="%s"><title>%s: %d cases discussed</title></rect>`+"\n", plotX, y+2, w, palette[0], esc(d.District), d.CasesDiscussed)
@@ -174,7 +174,7 @@ func allocationsSVG(r Report) string {
 func trendSVG(r Report) string {
 	n := len(r.Terms)
 	plotH := 260
-	h := top + plotH + 90
+	h := top + plotH + 110
 	peak := 0
 	var desc strings.Builder
 	for _, t := range r.Terms {
@@ -200,8 +200,15 @@ func trendSVG(r Report) string {
 		for j, v := range []int{t.CasesDiscussed, t.FirstContact.Allocations} {
 			hgt := v * plotH / scale
 			fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s: %d</title></rect>`+"\n", x+j*bw, base-hgt, bw, hgt, palette[j], esc(t.Key), v)
+			if bw >= 14 {
+				fmt.Fprintf(&b, `<text class="value" x="%d" y="%d" font-size="11" fill="%s" text-anchor="middle">%d</text>`+"\n", x+j*bw+bw/2, base-hgt-4, colText, v)
+			}
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end" transform="rotate(-40 %d %d)">%s</text>`+"\n", x+bw, base+16, colText, x+bw, base+16, esc(t.Key))
+		if slot >= 110 {
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="%s" text-anchor="middle">%s</text>`+"\n", x+bw, base+18, colText, esc(t.Key))
+		} else {
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s" text-anchor="end" transform="rotate(-40 %d %d)">%s</text>`+"\n", x+bw, base+16, colText, x+bw, base+16, esc(t.Key))
+		}
 		b.WriteString("</g>\n")
 	}
 	fmt.Fprintf(&b, `<text x="24" y="%d" font-size="11" fill="%s">%s.</text>`+"\n</svg>\n", h-12, colMute, esc(source(r)))
