@@ -1,8 +1,6 @@
 package lift
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 	"strings"
 )
@@ -39,11 +37,11 @@ func SVG(r Report, chart string) (string, error) {
 	return "", fmt.Errorf("no chart %q: the charts are %s", chart, strings.Join(Charts, ", "))
 }
 
-func esc(s string) string {
-	var b bytes.Buffer
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
-}
+// xmlEscaper escapes text for SVG content and attribute values (a small
+// replacer, not encoding/xml: the browser build stays small).
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "\t", "&#x9;", "\n", "&#xA;", "\r", "&#xD;")
+
+func esc(s string) string { return xmlEscaper.Replace(s) }
 
 // head opens a chart with its title, subtitle and description.
 func head(b *strings.Builder, id string, h int, title, sub, desc string) {
