@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sendflow/sendflow/internal/fuzzcheck"
 	"github.com/sendflow/sendflow/sdk"
 	"github.com/sendflow/sendflow/sdk/report/lift"
 	"github.com/sendflow/sendflow/sdk/report/synth"
@@ -30,6 +31,7 @@ func FuzzLift(f *testing.F) {
 	f.Add(`{"history":[{"at":"2026-02-03","trigger":"lift.professional_allocated","data":{"professional":"<&>"},"facts":{"district":"<a>"}}]}`, false)
 	f.Add("{\"history\":null}\n[]\nnull\n", false)
 	f.Fuzz(func(t *testing.T, text string, verify bool) {
+		defer fuzzcheck.Start().Check(t)
 		rep, err := lift.Run(strings.NewReader(text), lift.Options{NoVerify: !verify, AsOf: "2026-12-31"})
 		if err != nil {
 			assert.NotEqual(t, sdk.CodeInternal, sdk.AsError(err).Code)
@@ -40,6 +42,7 @@ func FuzzLift(f *testing.F) {
 		var back lift.Report
 		require.NoError(t, json.Unmarshal(b, &back))
 		assert.Equal(t, rep, back)
+		require.NoError(t, lift.WriteCSV(io.Discard, rep))
 		for _, name := range lift.Charts {
 			svg, err := lift.SVG(rep, name)
 			require.NoError(t, err)
