@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // UK time wherever the tests run
@@ -21,34 +22,31 @@ import (
 // definitions in docs/lift.md without the report's code: each figure is a
 // plain loop over the histories.
 type tally struct {
-	meetings      map[string]map[string]bool // district|meeting -> attendees
-	cases         int
-	children      map[string]bool
-	referrals     int
-	alloc         map[string]int
-	recs          map[string]int
-	offered       map[string]int
-	accessed      map[string]int
-	met, missed   int
-	awaiting      int
-	cancelled     int
-	contactDays   []int
-	returned      int
-	exhausted     int
-	closed        int
-	thenHNF       int
-	thenEHC       int
-	expected      int
-	lessExpected  int
-	hnfChildren   map[string]bool
-	meetingDistr  map[string]string
-	meetingTermOf map[string]string
+	meetings     map[string]map[string]bool // district|meeting -> attendees
+	cases        int
+	children     map[string]bool
+	referrals    int
+	alloc        map[string]int
+	recs         map[string]int
+	offered      map[string]int
+	accessed     map[string]int
+	met, missed  int
+	awaiting     int
+	cancelled    int
+	contactDays  []int
+	returned     int
+	exhausted    int
+	closed       int
+	thenHNF      int
+	thenEHC      int
+	expected     int
+	lessExpected int
+	hnfChildren  map[string]bool
 }
 
 func newTally() *tally {
 	return &tally{meetings: map[string]map[string]bool{}, children: map[string]bool{}, alloc: map[string]int{},
-		recs: map[string]int{}, offered: map[string]int{}, accessed: map[string]int{}, hnfChildren: map[string]bool{},
-		meetingDistr: map[string]string{}, meetingTermOf: map[string]string{}}
+		recs: map[string]int{}, offered: map[string]int{}, accessed: map[string]int{}, hnfChildren: map[string]bool{}}
 }
 
 // easter is Easter Sunday, from published tables.
@@ -123,147 +121,36 @@ func workingDaysAfter(a, b string) int {
 	return n
 }
 
+// walk is one case's count in progress.
+type walk struct {
+	tl        *tally
+	id        string
+	in        func(day, district string) bool
+	open      map[string][2]string // profession -> allocation day, district
+	latest    string
+	afterLIFT bool
+	exhs      []*exh
+}
+
+type exh struct {
+	day, district string
+	hnf, ehc      bool
+}
+
 // count adds one case's events dated in [from, to] whose district and term
-// pass keep.
+// pass keep; allocations still waiting are judged at asOf.
 func (tl *tally) count(t *testing.T, c sdk.Case, from, to, asOf string, keep func(district, term string) bool) {
-	in := func(day, district string) bool { return day >= from && day <= to && keep(district, termKey(day)) }
-	type alloc struct{ day, district string }
-	open := map[string]alloc{}
-	latest := ""
-	afterLIFT := false
-	type exh struct {
-		day, district string
-		hnf, ehc      bool
-	}
-	var exhs []*exh
+	w := &walk{tl: tl, id: c.ID, open: map[string][2]string{},
+		in: func(day, district string) bool { return day >= from && day <= to && keep(district, termKey(day)) }}
 	for _, ev := range c.History {
-		day, district := ukDay(t, ev.At), c.District
-		trig := ev.Trigger
-		if len(trig) > 5 && trig[:5] == "lift." && ev.StatesBefore["hnf"] == "approved" && in(day, district) {
-			tl.hnfChildren[c.ID] = true
-		}
-		switch trig {
-		case "lift.referral_started":
-			if in(day, district) {
-				tl.referrals++
-			}
-		case "lift.meeting_held":
-			afterLIFT = true
-			if !in(day, district) {
-				continue
-			}
-			tl.cases++
-			tl.children[c.ID] = true
-			key := district + "|" + ev.Data["meeting_id"].(string)
-			if tl.meetings[key] == nil {
-				tl.meetings[key] = map[string]bool{}
-				tl.meetingDistr[key] = district
-				tl.meetingTermOf[key] = termKey(day)
-			}
-			for _, a := range list(ev.Data["attendees"]) {
-				tl.meetings[key][a] = true
-			}
-			for _, o := range list(ev.Data["outcomes"]) {
-				tl.recs[o]++
-			}
-			for _, x := range list(ev.Data["training"]) {
-				tl.offered[x]++
-			}
-		case "lift.recommendations_adapted":
-			afterLIFT = true
-			if in(day, district) {
-				for _, o := range list(ev.Data["outcomes"]) {
-					tl.recs[o]++
-				}
-			}
-		case "lift.professional_allocated":
-			p := ev.Data["professional"].(string)
-			if in(day, district) {
-				tl.alloc[p]++
-			}
-			if a, ok := open[p]; ok && in(a.day, a.district) {
-				tl.cancelled++
-			}
-			open[p] = alloc{day, district}
-			latest = p
-		case "lift.initial_contact_made":
-			p, _ := ev.Data["professional"].(string)
-			if p == "" {
-				p = latest
-			}
-			a, ok := open[p]
-			if !ok {
-				continue
-			}
-			delete(open, p)
-			if !in(a.day, a.district) {
-				continue
-			}
-			n := workingDaysAfter(a.day, day)
-			tl.contactDays = append(tl.contactDays, n)
-			if n <= 5 {
-				tl.met++
-			} else {
-				tl.missed++
-			}
-		case "lift.training_accessed":
-			if in(day, district) {
-				for _, x := range list(ev.Data["training"]) {
-					tl.accessed[x]++
-				}
-			}
-		case "lift.return_requested":
-			if in(day, district) {
-				tl.returned++
-			}
-		case "lift.exhausted":
-			exhs = append(exhs, &exh{day: day, district: district})
-			if in(day, district) {
-				tl.exhausted++
-			}
-		case "lift.closed":
-			if in(day, district) {
-				tl.closed++
-			}
-			for p, a := range open {
-				if in(a.day, a.district) {
-					tl.cancelled++
-				}
-				delete(open, p)
-			}
-		case "support.review_held":
-			if afterLIFT {
-				afterLIFT = false
-				if in(day, district) {
-					if ev.Data["progress"] == "expected" {
-						tl.expected++
-					} else {
-						tl.lessExpected++
-					}
-				}
-			}
-		case "hnf.applied", "ehc.requested", "ehc.brought_to_attention":
-			for _, x := range exhs {
-				if trig == "hnf.applied" && !x.hnf {
-					x.hnf = true
-					if in(x.day, x.district) {
-						tl.thenHNF++
-					}
-				} else if trig != "hnf.applied" && !x.ehc {
-					x.ehc = true
-					if in(x.day, x.district) {
-						tl.thenEHC++
-					}
-				}
-			}
-		}
+		w.event(ev, ukDay(t, ev.At), c.District)
 	}
-	for _, a := range open {
-		if !in(a.day, a.district) {
+	for _, a := range w.open {
+		if !w.in(a[0], a[1]) {
 			continue
 		}
 		// due: the fifth working day after the allocation
-		due, _ := calendar.ParseDate(a.day)
+		due, _ := calendar.ParseDate(a[0])
 		for n := 0; n < 5; {
 			due = due.AddDays(1)
 			if workingDaysAfter(due.AddDays(-1).String(), due.String()) == 1 {
@@ -274,6 +161,133 @@ func (tl *tally) count(t *testing.T, c sdk.Case, from, to, asOf string, keep fun
 			tl.missed++
 		} else {
 			tl.awaiting++
+		}
+	}
+}
+
+func (w *walk) event(ev sdk.Event, day, district string) {
+	tl := w.tl
+	in := w.in(day, district)
+	if strings.HasPrefix(ev.Trigger, "lift.") && ev.StatesBefore["hnf"] == "approved" && in {
+		tl.hnfChildren[w.id] = true
+	}
+	switch ev.Trigger {
+	case "lift.referral_started":
+		tl.referrals += one(in)
+	case "lift.meeting_held":
+		w.afterLIFT = true
+		if in {
+			w.meeting(ev, day, district)
+		}
+	case "lift.recommendations_adapted":
+		w.afterLIFT = true
+		for _, o := range list(ev.Data["outcomes"]) {
+			tl.recs[o] += one(in)
+		}
+	case "lift.professional_allocated":
+		w.allocated(ev, day, district)
+	case "lift.initial_contact_made":
+		w.contact(ev, day)
+	case "lift.training_accessed":
+		for _, x := range list(ev.Data["training"]) {
+			tl.accessed[x] += one(in)
+		}
+	case "lift.return_requested":
+		tl.returned += one(in)
+	case "lift.exhausted":
+		w.exhs = append(w.exhs, &exh{day: day, district: district})
+		tl.exhausted += one(in)
+	case "lift.closed":
+		tl.closed += one(in)
+		for p, a := range w.open {
+			tl.cancelled += one(w.in(a[0], a[1]))
+			delete(w.open, p)
+		}
+	case "support.review_held":
+		w.review(ev, in)
+	case "hnf.applied", "ehc.requested", "ehc.brought_to_attention":
+		w.onwards(ev.Trigger == "hnf.applied")
+	}
+}
+
+func one(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (w *walk) meeting(ev sdk.Event, day, district string) {
+	tl := w.tl
+	tl.cases++
+	tl.children[w.id] = true
+	key := district + "|" + ev.Data["meeting_id"].(string)
+	if tl.meetings[key] == nil {
+		tl.meetings[key] = map[string]bool{}
+	}
+	for _, a := range list(ev.Data["attendees"]) {
+		tl.meetings[key][a] = true
+	}
+	for _, o := range list(ev.Data["outcomes"]) {
+		tl.recs[o]++
+	}
+	for _, x := range list(ev.Data["training"]) {
+		tl.offered[x]++
+	}
+}
+
+func (w *walk) allocated(ev sdk.Event, day, district string) {
+	p := ev.Data["professional"].(string)
+	w.tl.alloc[p] += one(w.in(day, district))
+	if a, ok := w.open[p]; ok {
+		w.tl.cancelled += one(w.in(a[0], a[1]))
+	}
+	w.open[p] = [2]string{day, district}
+	w.latest = p
+}
+
+func (w *walk) contact(ev sdk.Event, day string) {
+	p, _ := ev.Data["professional"].(string)
+	if p == "" {
+		p = w.latest
+	}
+	a, ok := w.open[p]
+	if !ok {
+		return
+	}
+	delete(w.open, p)
+	if !w.in(a[0], a[1]) {
+		return
+	}
+	n := workingDaysAfter(a[0], day)
+	w.tl.contactDays = append(w.tl.contactDays, n)
+	if n <= 5 {
+		w.tl.met++
+	} else {
+		w.tl.missed++
+	}
+}
+
+func (w *walk) review(ev sdk.Event, in bool) {
+	if !w.afterLIFT {
+		return
+	}
+	w.afterLIFT = false
+	if ev.Data["progress"] == "expected" {
+		w.tl.expected += one(in)
+	} else {
+		w.tl.lessExpected += one(in)
+	}
+}
+
+func (w *walk) onwards(hnf bool) {
+	for _, x := range w.exhs {
+		if hnf && !x.hnf {
+			x.hnf = true
+			w.tl.thenHNF += one(w.in(x.day, x.district))
+		} else if !hnf && !x.ehc {
+			x.ehc = true
+			w.tl.thenEHC += one(w.in(x.day, x.district))
 		}
 	}
 }
@@ -307,10 +321,10 @@ func (tl *tally) check(t *testing.T, what string, f lift.Figures) {
 	assert.Equal(t, tl.cases, f.CasesDiscussed, what+": cases discussed")
 	assert.Equal(t, len(tl.children), f.ChildrenDiscussed, what+": children discussed")
 	assert.Equal(t, tl.referrals, f.Referrals, what+": referrals")
-	assert.Equal(t, tl.alloc, nonZero(f.Allocations), what+": allocations")
-	assert.Equal(t, tl.recs, nonZero(f.Recommendations), what+": recommendations")
-	assert.Equal(t, tl.offered, nonZero(f.TrainingOffered), what+": training offered")
-	assert.Equal(t, tl.accessed, nonZero(f.TrainingAccessed), what+": training accessed")
+	assert.Equal(t, nonZero(tl.alloc), nonZero(f.Allocations), what+": allocations")
+	assert.Equal(t, nonZero(tl.recs), nonZero(f.Recommendations), what+": recommendations")
+	assert.Equal(t, nonZero(tl.offered), nonZero(f.TrainingOffered), what+": training offered")
+	assert.Equal(t, nonZero(tl.accessed), nonZero(f.TrainingAccessed), what+": training accessed")
 	assert.Equal(t, [4]int{tl.met, tl.missed, tl.awaiting, tl.cancelled},
 		[4]int{f.FirstContact.Met, f.FirstContact.Missed, f.FirstContact.Awaiting, f.FirstContact.Cancelled}, what+": first contact")
 	assert.Equal(t, tl.median(), f.FirstContact.MedianWorkingDays, what+": median working days")
