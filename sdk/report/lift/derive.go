@@ -51,6 +51,9 @@ const (
 	mHNFChildren = "hnf_children_supported" // distinct per case
 )
 
+// unspecified names a profession or an area of need a history left out.
+const unspecified = "unspecified"
+
 // event is what the report reads from one history event.
 type event struct {
 	date      calendar.Date
@@ -235,7 +238,7 @@ func (w *deriver) recommend(e *event, day string) {
 	for _, o := range e.data.outcomes {
 		w.add(day, e.district, mRec, o, 1, 0)
 		if len(w.needs) == 0 {
-			w.add(day, e.district, mRecNeed, "unspecified\x00"+o, 1, 0)
+			w.add(day, e.district, mRecNeed, unspecified+"\x00"+o, 1, 0)
 		}
 		for _, n := range w.needs {
 			w.add(day, e.district, mRecNeed, n+"\x00"+o, 1, 0)
@@ -246,11 +249,15 @@ func (w *deriver) recommend(e *event, day string) {
 // allocated counts an allocation and starts waiting for its first contact
 // (a second allocation of the same profession cancels the first's wait).
 func (w *deriver) allocated(e *event, day string) {
+	// A history recorded before the profession was required (lifecycle
+	// v1) allocates an unnamed one: counted as unspecified, waited for
+	// under "".
 	p := e.data.professional
-	if p == "" {
-		return
+	kind := p
+	if kind == "" {
+		kind = unspecified
 	}
-	w.add(day, e.district, mAlloc, p, 1, 0)
+	w.add(day, e.district, mAlloc, kind, 1, 0)
 	if e.data.service != "" {
 		w.add(day, e.district, mService, e.data.service, 1, 0)
 	}

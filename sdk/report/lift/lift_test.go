@@ -276,3 +276,17 @@ func TestChartsAndCSV(t *testing.T) {
 	}
 	assert.Empty(t, want)
 }
+
+// A lifecycle v1 history allocates with no profession and records first
+// contact with none: the allocation counts as unspecified and its first
+// contact is judged.
+func TestV1AllocationWithoutAProfession(t *testing.T) {
+	line := `{"id":"v1","district":"dover","history":[` +
+		`{"seq":1,"at":"2026-03-02T00:00:00Z","trigger":"lift.professional_allocated","states_before":{"hnf":"none"}},` +
+		`{"seq":2,"at":"2026-03-05T00:00:00Z","trigger":"lift.initial_contact_made","states_before":{"hnf":"none"}}]}`
+	rep, err := lift.Run(strings.NewReader(line), lift.Options{NoVerify: true})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"unspecified": 1}, rep.Totals.Allocations)
+	assert.Equal(t, 1, rep.Totals.FirstContact.Met)
+	assert.Equal(t, ptr(3), rep.Totals.FirstContact.MedianWorkingDays)
+}
