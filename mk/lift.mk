@@ -31,10 +31,10 @@ $(LIFT_CORES_DATA): $(wildcard sdk/report/synth/*.go) sdk/policies/default.yaml 
 
 # Runs one bulk command under /usr/bin/time and fails unless user time > wall time.
 define lift_cores_check
-	/usr/bin/time -f '%U %e' -o $(LIFT_OUT)/time-$(1).txt $(SENDFLOW) $(2) $(LIFT_CORES_DATA) > /dev/null 2> $(LIFT_OUT)/stderr-$(1).txt || \
+	/usr/bin/time -f '%U %e %S %M' -o $(LIFT_OUT)/time-$(1).txt $(SENDFLOW) $(2) $(LIFT_CORES_DATA) > /dev/null 2> $(LIFT_OUT)/stderr-$(1).txt || \
 	  { tail -3 $(LIFT_OUT)/stderr-$(1).txt; exit 1; }
-	@read user wall < <(tail -1 $(LIFT_OUT)/time-$(1).txt); \
-	  echo "lift-cores: $(1) on $(LIFT_CORES_CASES) cases: user $${user} s, wall $${wall} s, load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	@read user wall sys rss < <(tail -1 $(LIFT_OUT)/time-$(1).txt); \
+	  echo "lift-cores: $(1) on $(LIFT_CORES_CASES) cases: user $${user} s, system $${sys} s, wall $${wall} s, peak RSS $${rss} KB, load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 	  awk -v u="$$user" -v w="$$wall" 'BEGIN { exit !(u > w) }' || \
 	  { echo "lift-cores: $(1) used one core at most (user $${user} s <= wall $${wall} s)"; exit 1; }
 endef
