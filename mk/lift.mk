@@ -25,7 +25,7 @@ lift-smoke: $(SENDFLOW)
 	@for c in districts allocations trend; do grep -q '</svg>' $(LIFT_OUT)/charts/lift-$$c.svg || { echo "lift-smoke: chart $$c"; exit 1; }; done
 	@echo "lift-smoke: JSON, CSV and charts written to $(LIFT_OUT)"
 
-$(LIFT_CORES_DATA): $(wildcard sdk/report/synth/*.go) sdk/policies/default.yaml | $(SENDFLOW)
+$(LIFT_CORES_DATA): $(filter-out %_test.go,$(wildcard sdk/report/synth/*.go)) sdk/policies/default.yaml | $(SENDFLOW)
 	@mkdir -p $(LIFT_OUT)
 	$(SENDFLOW) gen --cases $(LIFT_CORES_CASES) --seed 1 --year 2026 -o $@.tmp && mv $@.tmp $@
 
