@@ -3,6 +3,7 @@ package bulk
 import (
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -20,4 +21,28 @@ func TestEachVisitsEveryItemOnce(t *testing.T) {
 	}
 	assert.Positive(t, Workers(0))
 	assert.Equal(t, 3, Workers(3))
+}
+
+// TestEachRunsItemsAtOnce: with two workers, two items are worked on at
+// the same time (each waits for the other to start), so a batch keeps as
+// many cores busy as there are workers.
+func TestEachRunsItemsAtOnce(t *testing.T) {
+	started := make(chan struct{}, 2)
+	both := make(chan struct{})
+	var timedOut atomic.Bool
+	go func() {
+		<-started
+		<-started
+		close(both)
+	}()
+	items := make([]int, 2)
+	Each(items, 2, func(*int) {
+		started <- struct{}{}
+		select {
+		case <-both:
+		case <-time.After(10 * time.Second):
+			timedOut.Store(true)
+		}
+	})
+	assert.False(t, timedOut.Load(), "the second item did not start while the first was running")
 }
