@@ -41,36 +41,20 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, min(64<<10, max)), max+2)
-	run := &batchRun{ctx: ctx, agg: a, e: e, noVerify: opt.NoVerify, workers: bulk.Workers(opt.Workers)}
-	for sc.Scan() {
-		run.line++
-		if len(sc.Bytes()) > max {
-			return Report{}, &sdk.Error{Code: sdk.CodeLimitExceeded,
-				Message: fmt.Sprintf("line %d is longer than the %d-byte limit for one case", run.line, max),
-				Detail:  "Each line must hold one case as JSON. Split the input, or raise the limit (--max-line-bytes)."}
+	rd := &reader{ctx: ctx, sc: sc, max: max}
+	err = bulk.Pipeline(bulk.Workers(opt.Workers), rd.batch, func(it *item) {
+		id, evs, fl := readCase(ctx, it.b, e, opt.NoVerify)
+		it.b = nil
+		if fl != nil {
+			it.fl = fl
+			return
 		}
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		a.rep.Lines++
-		run.batch = append(run.batch, item{line: run.line, b: append([]byte(nil), b...)})
-		run.size += len(b)
-		if len(run.batch) == bulk.Lines || run.size >= bulk.Bytes {
-			if err := run.flush(); err != nil {
-				return Report{}, err
-			}
-		}
-	}
-	if err := run.flush(); err != nil {
+		it.d = derive(&a.cfg, id, evs)
+	}, func(batch []item) error { return fold(ctx, a, batch) })
+	if err != nil {
 		return Report{}, err
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return Report{}, &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("line %d is longer than the %d-byte limit for one case", run.line+1, max)}
-		}
-		return Report{}, &sdk.Error{Code: sdk.CodeInternal, Message: "reading cases: " + err.Error()}
-	}
+	a.rep.Lines = rd.lines
 	rep := a.Report()
 	if rep.Lines == 0 {
 		rep.Warnings = append(rep.Warnings, "the input held no cases: every figure is zero")
@@ -78,18 +62,16 @@ func RunContext(ctx context.Context, r io.Reader, opt Options) (Report, error) {
 	return rep, nil
 }
 
-// batchRun is one run's progress: lines are read in batches, each batch is
-// decoded, verified and derived by the workers in parallel, then folded in
-// input order, so the report does not depend on scheduling.
-type batchRun struct {
-	ctx      context.Context
-	agg      *Aggregator
-	e        *sdk.Engine
-	noVerify bool
-	workers  int
-	batch    []item
-	size     int
-	line     int
+// reader reads the input's lines in batches (at most bulk.Lines lines or
+// bulk.Bytes bytes), skipping blank lines. Batches are decoded, verified
+// and derived by the workers in parallel, then folded in input order, so
+// the report does not depend on scheduling.
+type reader struct {
+	ctx   context.Context
+	sc    *bufio.Scanner
+	max   int
+	line  int // the last line read
+	lines int // the non-blank lines read
 }
 
 // item is one line of a batch and what reading it gave.
@@ -100,35 +82,61 @@ type item struct {
 	fl   *Failure
 }
 
-func (run *batchRun) flush() error {
-	if run.ctx.Err() != nil {
-		return stopped(run.line)
+// batch is the next batch of lines (nil at the end), or why reading
+// stopped: the context, a line over the limit, or the reader's error.
+func (rd *reader) batch() ([]item, error) {
+	if rd.ctx.Err() != nil {
+		return nil, stopped(rd.line)
 	}
-	cfg := &run.agg.cfg
-	bulk.Each(run.batch, run.workers, func(it *item) {
-		id, evs, fl := readCase(run.ctx, it.b, run.e, run.noVerify)
-		it.b = nil
-		if fl != nil {
-			it.fl = fl
-			return
+	var batch []item
+	size := 0
+	for rd.sc.Scan() {
+		rd.line++
+		if len(rd.sc.Bytes()) > rd.max {
+			return nil, tooLong(rd.line, rd.max)
 		}
-		it.d = derive(cfg, id, evs)
-	})
-	if run.ctx.Err() != nil {
-		return stopped(run.line)
-	}
-	for i := range run.batch {
-		it := &run.batch[i]
-		if it.fl != nil {
-			it.fl.Line = it.line
-			run.agg.Fail(*it.fl)
+		b := bytes.TrimSpace(rd.sc.Bytes())
+		if len(b) == 0 {
 			continue
 		}
-		if err := run.agg.add(it.line, &it.d); err != nil {
+		rd.lines++
+		batch = append(batch, item{line: rd.line, b: append([]byte(nil), b...)})
+		if size += len(b); len(batch) == bulk.Lines || size >= bulk.Bytes {
+			return batch, nil
+		}
+	}
+	if err := rd.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, tooLong(rd.line+1, rd.max)
+		}
+		return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "reading cases: " + err.Error()}
+	}
+	return batch, nil
+}
+
+func tooLong(line, max int) error {
+	return &sdk.Error{Code: sdk.CodeLimitExceeded,
+		Message: fmt.Sprintf("line %d is longer than the %d-byte limit for one case", line, max),
+		Detail:  "Each line must hold one case as JSON. Split the input, or raise the limit (--max-line-bytes)."}
+}
+
+// fold adds a worked batch to the aggregates in input order; it stops
+// with limit_exceeded when the context is done.
+func fold(ctx context.Context, a *Aggregator, batch []item) error {
+	if ctx.Err() != nil {
+		return stopped(batch[len(batch)-1].line)
+	}
+	for i := range batch {
+		it := &batch[i]
+		if it.fl != nil {
+			it.fl.Line = it.line
+			a.Fail(*it.fl)
+			continue
+		}
+		if err := a.add(it.line, &it.d); err != nil {
 			return err
 		}
 	}
-	run.batch, run.size = run.batch[:0], 0
 	return nil
 }
 
