@@ -67,6 +67,16 @@ func batches(n, size int) func() ([]int, error) {
 // TestPipelineFoldsInInputOrder: every item is worked on once and folded
 // in input order, whatever the workers.
 func TestPipelineFoldsInInputOrder(t *testing.T) {
+	for _, p := range pipelines {
+		pipelineFoldsInInputOrder(t, p)
+	}
+}
+
+// pipelines are Pipeline and the one-batch-at-a-time inOrder the
+// WebAssembly builds use: both must give the same results.
+var pipelines = []func(int, func() ([]int, error), func(*int), func([]int) error) error{Pipeline[int], inOrder[int]}
+
+func pipelineFoldsInInputOrder(t *testing.T, Pipeline func(int, func() ([]int, error), func(*int), func([]int) error) error) {
 	for _, w := range []int{1, 2, 7} {
 		var got []int
 		err := Pipeline(w, batches(1000, 33), func(p *int) { *p *= 2 }, func(b []int) error {
@@ -85,6 +95,12 @@ func TestPipelineFoldsInInputOrder(t *testing.T) {
 // TestPipelineErrors: a read error is returned after what was read before
 // it is folded; a fold error stops the folding and is returned.
 func TestPipelineErrors(t *testing.T) {
+	for _, p := range pipelines {
+		pipelineErrors(t, p)
+	}
+}
+
+func pipelineErrors(t *testing.T, Pipeline func(int, func() ([]int, error), func(*int), func([]int) error) error) {
 	bad := errors.New("bad line")
 	read := batches(100, 10)
 	calls := 0
