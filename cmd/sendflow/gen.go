@@ -27,8 +27,11 @@ Every case is made by firing triggers through the default policy's engine, so
 every history is one the engine recorded and verifies: EHC requests from
 parents, young people, schools and others; refusals, withdrawals, assessments,
 R10(4) exceptions, plans on time and late, mediation and appeals, annual
-reviews, amendments, phase transfers, transfers in and out, and ceased plans,
-across twelve Kent districts. The same --seed gives the same cases.
+reviews, amendments, phase transfers, transfers in and out, and ceased plans;
+SEN support and LIFT referrals (meetings with their attendees, allocations,
+first contact, training, returns, exhaustion, high needs funding), for
+sendflow lift-report; across twelve Kent districts. The same --seed gives the
+same cases.
 
 Requests start from three years before --year; no event is later than
 31 December of --year. Writes one case per line to stdout (or -o FILE) and a

@@ -135,7 +135,7 @@ compile (every problem is printed on stderr).`,
 		newGraphCmd(a),
 		newDiffCmd(a),
 		newSchemaCmd(a),
-		newSen2Cmd(a), newGenCmd(a),
+		newSen2Cmd(a), newGenCmd(a), newLiftReportCmd(a),
 		newServeCmd(a), newImportCmd(a),
 	)
 	return root

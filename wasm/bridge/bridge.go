@@ -39,6 +39,8 @@
 //	graph           engine, format, case?|case_ref             string (dot or mermaid)
 //	run_scenario    text, name?, engine?, policies?            scenario.Report
 //	run_files       files, policies?, coverage?                RunFilesResult
+//	lift_report     engine, text, from?, to?, as_of?,          LiftReport (the LIFT figures and their
+//	                no_verify?                                 SVG charts, from JSON lines of cases)
 //
 // compile with no policy and no layers is the embedded default policy;
 // policy (with name, default "policy.yaml") is one overlay on top of it;
@@ -139,7 +141,7 @@ const Version = "1"
 func Ops() []string { return slices.Clone(ops) }
 
 var ops = []string{"info", "compile", "free", "policy", "default_policy", "new_case", "fire", "permitted",
-	"clocks", "replay", "verify", "graph", "run_scenario", "run_files"}
+	"clocks", "replay", "verify", "graph", "run_scenario", "run_files", "lift_report"}
 
 // Layer is one policy overlay given to compile.
 type Layer struct {
@@ -400,6 +402,8 @@ func (b *Bridge) onEngine(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error
 		return b.verify(e, req)
 	case "graph":
 		return b.graph(e, req)
+	case "lift_report":
+		return liftReport(e, req)
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }

@@ -34,6 +34,11 @@ type Request struct {
 	// Keys are the ed25519 public keys (base64) verify checks signatures
 	// against.
 	Keys []string `json:"keys,omitempty"`
+	// From, To and NoVerify are lift_report's period and whether it skips
+	// verifying the histories (AsOf is its as-of date).
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
+	NoVerify bool   `json:"no_verify,omitempty"`
 	// CaseRef names a case the bridge returned earlier (see Case refs)
 	// instead of sending it again; Remember asks for the returned case to
 	// be kept under a new ref; Delta asks fire to answer with what changed.

@@ -195,6 +195,9 @@ func (g *journey) run(cfg Config, i int) sdk.Case {
 	g.c = g.e.NewCase(sdk.Facts{ID: fmt.Sprintf("synth-%d-%06d", cfg.Year, i+1), LA: cfg.LA, District: dist.Name,
 		Child: sdk.Child{DateOfBirth: g.dob.String(), YearGroup: &yg}, Evidence: []string{"personalised_plan"}})
 	g.now = calendar.Date{Year: calendar.MinYear, Month: time.January, Day: 1}
+	if g.lift(cfg, i, start, dist.Name, dist.OnTime) { // LIFT activity (lift.go); true: a LIFT-only child
+		return g.c
+	}
 
 	if g.chance(0.05) {
 		g.transferredIn(start)

@@ -117,7 +117,7 @@ func TestTribunalOrdersAreCarriedOut(t *testing.T) {
 	e, err := sdk.Default()
 	require.NoError(t, err)
 	var assessed, drafted, complied int
-	st, err := synth.Each(e, synth.Config{Cases: 3000, Seed: 11, Year: 2026}, func(c sdk.Case) error {
+	st, err := synth.Each(e, synth.Config{Cases: 3000, Seed: 12, Year: 2026}, func(c sdk.Case) error {
 		for _, ev := range c.History {
 			switch {
 			case ev.Trigger == "ehc.decided_to_assess" && ev.StatesBefore["ehc"] == "refused":
