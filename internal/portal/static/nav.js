@@ -2,6 +2,7 @@
 // every page that has <nav id="app-nav"> and loads this module shows it, the current page marked.
 export const PAGES = [
   { href: '/', text: 'Case' },
+  { href: '/lift.html', text: 'LIFT review' },
   { href: '/accessibility.html', text: 'Accessibility' },
 ];
 
