@@ -371,7 +371,7 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 	want := map[reflect.Type]string{
 		reflect.TypeOf(sdk.Outcome{}):     "Case:case Event:event Clocks:clocks Warnings:warnings",
 		reflect.TypeOf(sdk.Case{}):        "Facts: States:states Clocks:clocks,omitempty Decisions:decisions,omitempty Exceptions:exceptions,omitempty Origin:origin,omitempty History:history,omitempty",
-		reflect.TypeOf(sdk.Facts{}):       "ID:id,omitempty LA:la,omitempty District:district,omitempty Child:child Evidence:evidence,omitempty",
+		reflect.TypeOf(sdk.Facts{}):       "ID:id,omitempty LA:la,omitempty District:district,omitempty Child:child Evidence:evidence,omitempty Person:person,omitempty",
 		reflect.TypeOf(sdk.Child{}):       "DateOfBirth:date_of_birth,omitempty YearGroup:year_group,omitempty LacksCapacity:lacks_capacity,omitempty Representative:representative,omitempty AuthorisedParent:authorised_parent,omitempty Post25Setting:post25_setting,omitempty ApprenticeshipEnd:apprenticeship_end,omitempty CourseEnd:course_end,omitempty",
 		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Decision:decision,omitempty Kind:kind StartedAt:started_at StartedBy:started_by,omitempty Due:due Date:date,omitempty StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
