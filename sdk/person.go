@@ -341,3 +341,7 @@ func (p *PersonDetails) clone() *PersonDetails {
 	}
 	return deepCopy(p)
 }
+
+// CheckPersonDetails reports every problem with person details, each with
+// its JSON pointer under "/person"; no message quotes a value.
+func CheckPersonDetails(p *PersonDetails) []Problem { return personProblems(p, "/person") }

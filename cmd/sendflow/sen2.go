@@ -26,6 +26,7 @@ type sen2Flags struct {
 	noVerify      bool
 	verifyKeys    []string
 	maxLine       int
+	xml           sen2XMLFlags
 }
 
 func newSen2Cmd(a *app) *cobra.Command {
@@ -66,7 +67,7 @@ signatures are not required.`,
 
 func (f *sen2Flags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.year, "year", 0, "the SEN2 reporting year (calendar year), e.g. 2026 (required)")
-	cmd.Flags().StringVar(&f.format, "format", "json", "output: json, csv, or table (the district timeliness table)")
+	cmd.Flags().StringVar(&f.format, "format", "json", "output: json, csv, table (the district timeliness table), or xml (the person-level return)")
 	cmd.Flags().StringVar(&f.chart, "chart", "", "also write the district 20-week timeliness chart as SVG to this file")
 	cmd.Flags().StringVar(&f.from, "from", "", "start of the district timeliness period, YYYY-MM-DD (default 1 January of --year)")
 	cmd.Flags().StringVar(&f.to, "to", "", "end of the district timeliness period, YYYY-MM-DD (default 31 December of --year)")
@@ -75,13 +76,21 @@ func (f *sen2Flags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not verify histories (the report says so)")
 	cmd.Flags().StringArrayVar(&f.verifyKeys, "verify-key", nil, "require every event signed by this ed25519 public key (PEM, or base64); repeat for several")
 	cmd.Flags().IntVar(&f.maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
+	f.xml.register(cmd)
 }
 
 // runSen2 checks the flags, streams the cases from path ("-" for stdin)
 // into the report, writes it, and fails when a case was not counted.
 func runSen2(a *app, cmd *cobra.Command, args []string, f *sen2Flags) error {
+	if f.xml.printXSD {
+		_, err := a.stdout.Write(report.SEN2XSD)
+		return err
+	}
 	if err := f.check(cmd); err != nil {
 		return err
+	}
+	if f.format == "xml" {
+		return runSen2XML(a, cmd, args, f)
 	}
 	e, err := f.engine(a)
 	if err != nil {
@@ -127,8 +136,15 @@ func (f *sen2Flags) check(cmd *cobra.Command) error {
 	}
 	switch f.format {
 	case "json", "csv", "table":
+		if f.xml.output != "" || f.xml.summary != "" {
+			return fmt.Errorf("--output and --summary go with --format xml")
+		}
+	case "xml":
+		if f.persons != "" || f.chart != "" || f.from != "" || f.to != "" {
+			return fmt.Errorf("--persons, --chart, --from and --to do not go with --format xml")
+		}
 	default:
-		return fmt.Errorf("--format must be json, csv or table, not %q", f.format)
+		return fmt.Errorf("--format must be json, csv, table or xml, not %q", f.format)
 	}
 	if f.noVerify && len(f.verifyKeys) > 0 {
 		return fail(exitUsage, fmt.Errorf("give --verify-key or --no-verify, not both"))

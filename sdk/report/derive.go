@@ -188,8 +188,11 @@ type Plan struct {
 	// plan.age_limit_reached; 0 when not known.
 	CeaseReason int `json:"ceasereason,omitempty"`
 	// Request is the index in Derived.Requests of the request whose
-	// assessment issued the plan, -1 for a plan transferred in.
-	Request        int             `json:"request"`
+	// assessment issued the plan, -1 for a plan transferred in or imported.
+	Request int `json:"request"`
+	// Imported is set for a plan the case held when it was imported
+	// (sendflow.imported): this LA maintained it before the history began.
+	Imported       bool            `json:"imported,omitempty"`
 	Reviews        []Review        `json:"reviews,omitempty"`
 	PhaseTransfers []PhaseTransfer `json:"phase_transfers,omitempty"`
 
@@ -213,6 +216,10 @@ type Derived struct {
 	Requests  []Request `json:"requests"`
 	Plans     []Plan    `json:"plans"`
 	Disputes  []Dispute `json:"disputes,omitempty"`
+
+	// details are the case's person details (facts.person), for the
+	// person-level XML return only: never in a JSON output.
+	details *sdk.PersonDetails
 }
 
 // eventDate is the UK calendar date of an event time ("" when unreadable).
@@ -298,6 +305,9 @@ func Derive(c sdk.Case) Derived {
 		if day == "" {
 			continue
 		}
+		if ev.Trigger == sdk.ImportTrigger {
+			w.imported(ev, day)
+		}
 		m := marks[ev.Trigger]
 		w.event(ev, m, day)
 		if _, ok := w.decisions[ev.Seq]; ok {
@@ -342,7 +352,7 @@ type subjectAt struct {
 func newDeriver(c sdk.Case) *deriver {
 	w := &deriver{
 		d: Derived{ID: c.ID, LA: c.LA, District: c.District, BirthDate: c.Child.DateOfBirth,
-			Requests: []Request{}, Plans: []Plan{}},
+			Requests: []Request{}, Plans: []Plan{}, details: c.Person},
 		clocks:    c.Clocks,
 		decisions: make(map[int]string, len(c.Decisions)),
 		cur:       -1, plan: -1, lastReq: -1, lastPlanReq: -1, lastRefused: -1, subjReq: -1,
@@ -501,6 +511,17 @@ func (w *deriver) planFinalised(day string) {
 		w.d.Plans = append(w.d.Plans, Plan{StartDate: day, BeganOn: day, Request: req})
 		w.plan = len(w.d.Plans) - 1
 	}
+}
+
+// imported: a case imported with its plan track in a maintained state held
+// a plan before its history began: this LA maintains it from the import.
+func (w *deriver) imported(ev sdk.Event, day string) {
+	switch ev.StatesAfter["plan"] {
+	case "", "none", "ceased", "transferred_out":
+		return
+	}
+	w.d.Plans = append(w.d.Plans, Plan{BeganOn: day, Request: -1, Imported: true})
+	w.plan = len(w.d.Plans) - 1
 }
 
 // planEvent handles an event on a maintained plan, marked m.
