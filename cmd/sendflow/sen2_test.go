@@ -182,7 +182,11 @@ func TestSen2Usage(t *testing.T) {
 	}{
 		{[]string{"sen2", cases}, "--year is required"},
 		{[]string{"sen2", "--year", "2026", cases, cases}, "accepts at most 1 arg"},
-		{[]string{"sen2", "--year", "2026", "--format", "xml", cases}, "--format must be json, csv or table"},
+		{[]string{"sen2", "--year", "2026", "--format", "xls", cases}, "--format must be json, csv, table or xml"},
+		{[]string{"sen2", "--year", "2026", "--format", "xml", cases}, "the LA number must be the DfE 3-digit number"},
+		{[]string{"sen2", "--year", "2026", "--format", "xml", "--la-number", "886", "--dmo", "X", "--dco", "N", cases}, "dmo must be Y, N or R"},
+		{[]string{"sen2", "--year", "2026", "--format", "xml", "--chart", "c.svg", cases}, "do not go with --format xml"},
+		{[]string{"sen2", "--year", "2026", "--output", "r.xml", cases}, "go with --format xml"},
 		{[]string{"sen2", "--year", "2026", "--from", "2026-02-30", cases}, "invalid_input"},
 		{[]string{"sen2", "--year", "12", cases}, "invalid_input"},
 		{[]string{"sen2", "--year", "2026", filepath.Join(dir, "missing.jsonl")}, "no such file"},
