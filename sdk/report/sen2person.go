@@ -227,13 +227,10 @@ func (c *recordBuilder) namedPlan(pi int) *XMLNamedPlan {
 			np.CeaseReason = strconv.Itoa(pl.CeaseReason)
 		}
 	}
-	asAt := c.s.census
-	if pl.EndDate != "" && pl.EndDate < asAt {
-		asAt = pl.EndDate
-	}
+	from, to := c.window(pl)
 	for _, id := range c.placementIDs() {
 		p := det.Placements[id]
-		if p.NamedInPlan && (p.LeavingDate == "" || p.LeavingDate >= asAt) {
+		if p.NamedInPlan && (p.LeavingDate == "" || p.LeavingDate >= from) && (p.EntryDate == "" || p.EntryDate <= to) {
 			np.PlanDetail = append(np.PlanDetail, XMLPlanDetail{URN: p.URN, UKPRN: p.UKPRN, SENSetting: p.Setting,
 				SENSettingOther: p.SettingOther, PlacementRank: rankOf(p), SENunitIndicator: flag(p.SENUnit),
 				ResourcedProvisionIndicator: flag(p.ResourcedProvision)})
@@ -350,14 +347,21 @@ func (c *recordBuilder) activePlans(pi int) *XMLActivePlans {
 	return ap
 }
 
+// window is the span of the return a plan was maintained in: from the
+// period's start (or the plan's) to the census date (or the plan's end).
+func (c *recordBuilder) window(pl Plan) (from, to string) {
+	from, to = max(c.s.period.From, pl.BeganOn), c.s.census
+	if pl.EndDate != "" && pl.EndDate < to {
+		to = pl.EndDate
+	}
+	return from, to
+}
+
 // placements adds the settings attended while the plan was maintained,
 // from the period's start to the census date (or the plan's end).
 func (c *recordBuilder) placements(ap *XMLActivePlans, pl Plan) {
 	det := c.details()
-	from, to := max(c.s.period.From, pl.BeganOn), c.s.census
-	if pl.EndDate != "" && pl.EndDate < to {
-		to = pl.EndDate
-	}
+	from, to := c.window(pl)
 	for _, id := range c.placementIDs() {
 		p := det.Placements[id]
 		if p.EntryDate == "" || p.EntryDate > to || (p.LeavingDate != "" && p.LeavingDate < from) {
