@@ -55,7 +55,9 @@ func xcase(t *testing.T, e *sdk.Engine, id string, person map[string]any, steps 
 	return c
 }
 
-func plan(req, assess, draft, final string) []step { return planSteps("parent", req, assess, draft, final) }
+func plan(req, assess, draft, final string) []step {
+	return planSteps("parent", req, assess, draft, final)
+}
 
 // appealSteps: a dispute on the latest decision, mediation declined, up to
 // the Tribunal's order.
