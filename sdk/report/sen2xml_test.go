@@ -631,3 +631,151 @@ func xmllintValidates(t *testing.T, doc []byte) {
 	require.NoError(t, err, "xmllint: %s", out)
 	assert.Contains(t, string(out), "validates")
 }
+
+// A person missing a required fact is reported by case id and element,
+// with no value of theirs in any issue.
+func TestReturnReportsMissingFacts(t *testing.T) {
+	e := engine(t)
+	noUPN := details("Quartermain", nil)
+	delete(noUPN, "upn")
+	delete(noUPN, "sen_need")
+	noUPN["placements"] = map[string]any{"p1": map[string]any{"urn": "118000", "rank": 1, "entry_date": "2022-09-05"}}
+	cs := []sdk.Case{
+		xcase(t, e, "case-1", noUPN, plan("2025-01-06", "2025-02-03", "2025-04-28", "2025-05-26")...),
+		xcase(t, e, "case-2", nil, step{"2025-03-03", "school", "ehc.requested", nil}),
+		xcase(t, e, "case-3", details("Example", nil), step{"2025-02-03", "la_officer", "plan.transferred_in", map[string]any{"from_la": "bromley"}}),
+	}
+	_, sum, _ := runReturn(t, e, cs, handOptions)
+	type key struct{ Case, Element, Code string }
+	var got []key
+	for _, is := range sum.Issues {
+		got = append(got, key{is.Case, is.Element, is.Code})
+		assert.NotEmpty(t, is.Message)
+	}
+	assert.ElementsMatch(t, []key{
+		{"case-1", "Person/UPN", "missing"},
+		{"case-1", "Requests/Assessment/NamedPlan/PlanDetail", "missing"},
+		{"case-1", "Requests/ActivePlans/SENneed", "missing"},
+		{"case-2", "Person", "missing"},
+		{"case-3", "Requests/Assessment/NamedPlan/StartDate", "missing"},
+		{"case-3", "Requests/ActivePlans/TransferLA", "missing"},
+	}, got)
+	assert.Equal(t, len(got), sum.IssueCount)
+	b, err := json.Marshal(sum)
+	require.NoError(t, err)
+	for _, v := range []string{"Quartermain", "2015-10-10", "CT16", "ct161aa", "118000", "bromley"} {
+		assert.NotContains(t, string(b), v, "an issue never quotes a value")
+	}
+}
+
+// Person details a host wrote into a case without the engine are checked
+// again, without echoing them.
+func TestReturnRechecksDetails(t *testing.T) {
+	e := engine(t)
+	c := xcase(t, e, "case-9", details("Sample", nil), step{"2025-03-03", "school", "ehc.requested", nil})
+	c.Person.UPN, c.Person.Ethnicity = "Z801200001001", "Quartermain"
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	ret, err := report.NewReturn(&out, handOptions)
+	require.NoError(t, err)
+	_, err = report.Run(bytes.NewReader(b), report.Options{Year: 2025, AsOf: ret.CutOff(), Case: ret.Add})
+	require.NoError(t, err)
+	sum, err := ret.Close()
+	require.NoError(t, err)
+	require.Equal(t, 2, sum.IssueCount, "%v", sum.Issues)
+	for _, is := range sum.Issues {
+		assert.Equal(t, "case-9", is.Case)
+		assert.Equal(t, "invalid", is.Code)
+		assert.NotContains(t, is.Message, "Z801200001001")
+		assert.NotContains(t, is.Message, "Quartermain")
+	}
+}
+
+// Dates after the census date, and out of order, are issues.
+func TestReturnDateChecks(t *testing.T) {
+	e := engine(t)
+	late := details("Sample", map[string]any{"placements": map[string]any{
+		"p1": map[string]any{"urn": "118000", "rank": 1, "named_in_plan": true, "entry_date": "2014-09-01"}}})
+	cs := []sdk.Case{xcase(t, e, "case-5", late, plan("2025-01-06", "2025-02-03", "2025-04-28", "2025-05-26")...)}
+	_, sum, _ := runReturn(t, e, cs, handOptions)
+	require.Len(t, sum.Issues, 1)
+	assert.Equal(t, report.Issue{Case: "case-5", Element: "Requests/ActivePlans/PlacementDetail/EntryDate", Code: "date_order",
+		Message: "the date is not after the date of birth"}, sum.Issues[0])
+	opt := handOptions
+	opt.ReferenceDate, opt.CutOff = "2026-01-15", "2026-01-31" // outcomes as of after the census
+	cs = []sdk.Case{xcase(t, e, "case-6", details("Sample", nil), step{"2025-12-15", "parent", "ehc.requested", nil},
+		step{"2026-01-26", "la_officer", "ehc.decided_to_assess", nil})}
+	_, sum, _ = runReturn(t, e, cs, opt)
+	require.Len(t, sum.Issues, 1)
+	assert.Equal(t, "Requests/RequestOutcomeDate", sum.Issues[0].Element)
+	assert.Equal(t, "after_reference_date", sum.Issues[0].Code)
+}
+
+func TestReturnOptionsAndCensusDates(t *testing.T) {
+	assert.Equal(t, "2026-01-15", report.CensusDate(2026))
+	assert.Equal(t, "2027-01-21", report.CensusDate(2027))
+	assert.Equal(t, "2028-01-20", report.CensusDate(2028), "1 January 2028 is a Saturday: Thursdays 6, 13, 20")
+	assert.Equal(t, "2030-01-17", report.CensusDate(2030), "1 January 2030 is a Tuesday: Thursdays 3, 10, 17")
+	for _, tc := range []struct {
+		edit func(*report.ReturnOptions)
+		ptr  string
+	}{
+		{func(o *report.ReturnOptions) { o.LA = "kent" }, "/la"},
+		{func(o *report.ReturnOptions) { o.DMO = "yes" }, "/dmo"},
+		{func(o *report.ReturnOptions) { o.DCO = "" }, "/dco"},
+		{func(o *report.ReturnOptions) { o.Year = 12 }, "/year"},
+		{func(o *report.ReturnOptions) { o.ReferenceDate = "2025-12-01" }, "/reference_date"},
+		{func(o *report.ReturnOptions) { o.CutOff = "2026-02-30" }, "/cut_off"},
+		{func(o *report.ReturnOptions) { o.SerialNo = "1" }, "/serial_no"},
+		{func(o *report.ReturnOptions) { o.DateTime = "today" }, "/date_time"},
+	} {
+		o := handOptions
+		tc.edit(&o)
+		_, err := report.NewReturn(io.Discard, o)
+		var se *sdk.Error
+		require.ErrorAs(t, err, &se, tc.ptr)
+		assert.Equal(t, sdk.CodeInvalidInput, se.Code)
+		assert.Equal(t, tc.ptr, se.Pointer)
+	}
+}
+
+// An empty caseload gives no person: that is an issue (the message needs
+// one), and the document still validates structurally up to it.
+func TestReturnWithNoPerson(t *testing.T) {
+	_, sum, _ := runReturn(t, engine(t), nil, handOptions)
+	require.Equal(t, 1, sum.IssueCount)
+	assert.Equal(t, "Persons", sum.Issues[0].Element)
+}
+
+// The schema's code lists are the SDK's: they cannot drift apart.
+func TestSchemaCodeListsMatchTheSDK(t *testing.T) {
+	enums := map[string][]string{}
+	dec := xml.NewDecoder(bytes.NewReader(report.SEN2XSD))
+	cur := ""
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		if se, ok := tok.(xml.StartElement); ok {
+			for _, a := range se.Attr {
+				switch {
+				case se.Name.Local == "simpleType" && a.Name.Local == "name":
+					cur = a.Value
+				case se.Name.Local == "enumeration" && a.Name.Local == "value":
+					enums[cur] = append(enums[cur], a.Value)
+				}
+			}
+		}
+	}
+	assert.Equal(t, sdk.SEN2Sexes, enums["SexType"])
+	assert.Equal(t, sdk.SEN2Ethnicities, enums["EthnicityType"])
+	assert.Equal(t, sdk.SEN2UPNUnknown, enums["UPNunknownType"])
+	assert.Equal(t, sdk.SEN2Settings, enums["SENSettingType"])
+	assert.Equal(t, sdk.SEN2Types, enums["SENtypeType"])
+	assert.Equal(t, sdk.SEN2Res, enums["ResType"])
+	assert.Equal(t, sdk.SEN2WBP, enums["WBPType"])
+	assert.Equal(t, sdk.SEN2DP, enums["DPType"])
+}
