@@ -227,19 +227,37 @@ func (c *recordBuilder) namedPlan(pi int) *XMLNamedPlan {
 			np.CeaseReason = strconv.Itoa(pl.CeaseReason)
 		}
 	}
-	from, to := c.window(pl)
-	for _, id := range c.placementIDs() {
-		p := det.Placements[id]
-		if p.NamedInPlan && (p.LeavingDate == "" || p.LeavingDate >= from) && (p.EntryDate == "" || p.EntryDate <= to) {
-			np.PlanDetail = append(np.PlanDetail, XMLPlanDetail{URN: p.URN, UKPRN: p.UKPRN, SENSetting: p.Setting,
-				SENSettingOther: p.SettingOther, PlacementRank: rankOf(p), SENunitIndicator: flag(p.SENUnit),
-				ResourcedProvisionIndicator: flag(p.ResourcedProvision)})
-			c.checkSetting("Requests/Assessment/NamedPlan/PlanDetail", p)
-		}
+	for _, p := range c.namedSettings(pl) {
+		np.PlanDetail = append(np.PlanDetail, XMLPlanDetail{URN: p.URN, UKPRN: p.UKPRN, SENSetting: p.Setting,
+			SENSettingOther: p.SettingOther, PlacementRank: rankOf(p), SENunitIndicator: flag(p.SENUnit),
+			ResourcedProvisionIndicator: flag(p.ResourcedProvision)})
+		c.checkSetting("Requests/Assessment/NamedPlan/PlanDetail", p)
 	}
-	c.checkRanks("Requests/Assessment/NamedPlan/PlanDetail", len(np.PlanDetail), func(i int) string { return np.PlanDetail[i].PlacementRank }, true,
+	c.checkRanks("Requests/Assessment/NamedPlan/PlanDetail", len(np.PlanDetail), func(i int) string { return np.PlanDetail[i].PlacementRank },
 		"no setting named in the plan is recorded (a placement with named_in_plan)")
 	return np
+}
+
+// namedSettings are the settings the plan names, one per rank: of the
+// placements marked named_in_plan and current at some time in the plan's
+// window, the one entered last (a plan amended to name a new school names
+// it, not the old one).
+func (c *recordBuilder) namedSettings(pl Plan) []sdk.Placement {
+	det := c.details()
+	from, to := c.window(pl)
+	var out []sdk.Placement
+	for _, id := range c.placementIDs() { // by rank, then entry date
+		p := det.Placements[id]
+		if !p.NamedInPlan || (p.LeavingDate != "" && p.LeavingDate < from) || (p.EntryDate != "" && p.EntryDate > to) {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].Rank == p.Rank && p.Rank != 0 {
+			out[n-1] = p
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // details are the person details, or none.
@@ -299,19 +317,14 @@ func (c *recordBuilder) checkSetting(el string, p sdk.Placement) {
 	}
 }
 
-// checkRanks: at least one item and one of rank 1; with unique, no rank
-// repeated (a plan names one main setting; settings attended one after
-// another may share a rank).
-func (c *recordBuilder) checkRanks(el string, n int, rank func(int) string, unique bool, none string) {
+// checkRanks: at least one item, and one of rank 1.
+func (c *recordBuilder) checkRanks(el string, n int, rank func(int) string, none string) {
 	if n == 0 {
 		c.issue(el, "missing", none)
 		return
 	}
 	seen := map[string]bool{}
 	for i := 0; i < n; i++ {
-		if r := rank(i); unique && r != "" && seen[r] {
-			c.issue(el+"/PlacementRank", "invalid", "two settings named in the plan have rank "+r)
-		}
 		seen[rank(i)] = true
 	}
 	if !seen["1"] {
@@ -376,7 +389,7 @@ func (c *recordBuilder) placements(ap *XMLActivePlans, pl Plan) {
 			SENunitIndicator: flag(p.SENUnit), ResourcedProvisionIndicator: flag(p.ResourcedProvision), Res: p.Res, WBP: p.WBP})
 		c.checkSetting("Requests/ActivePlans/PlacementDetail", p)
 	}
-	c.checkRanks("Requests/ActivePlans/PlacementDetail", len(ap.PlacementDetail), func(i int) string { return ap.PlacementDetail[i].PlacementRank }, false,
+	c.checkRanks("Requests/ActivePlans/PlacementDetail", len(ap.PlacementDetail), func(i int) string { return ap.PlacementDetail[i].PlacementRank },
 		"no setting attended while the plan was maintained is recorded (a placement with entry_date)")
 }
 

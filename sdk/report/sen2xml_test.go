@@ -141,6 +141,11 @@ func handCaseload(t *testing.T, e *sdk.Engine) []sdk.Case {
 		xcase(t, e, "R", details("Romeo", nil), plan("2024-09-02", "2024-10-07", "2024-12-16", "2025-01-20")...),
 		imported(t, e),
 		xcase(t, e, "U", details("Uniform", nil), plan("2025-08-04", "2025-09-01", "2025-12-08", "2026-01-05")...),
+		xcase(t, e, "W", details("Whiskey", map[string]any{"placements": map[string]any{
+			"p1": map[string]any{"urn": "118000", "rank": 1, "named_in_plan": true, "entry_date": "2022-09-05", "leaving_date": "2025-07-18"},
+			"p2": map[string]any{"urn": "118555", "rank": 1, "named_in_plan": true, "entry_date": "2025-09-03"},
+			"p3": map[string]any{"setting": "OLA", "rank": 2, "entry_date": "2025-09-03", "resourced_provision": true}}}),
+			plan("2023-01-09", "2023-02-06", "2023-05-02", "2023-05-30")...),
 		xcase(t, e, "V", details("Victor", map[string]any{"personal_budget": true, "direct_payments": "E",
 			"sen_need": map[string]any{"primary": "SLCN", "secondary": "SEMH"}}),
 			with(plan("2025-03-03", "2025-04-07", "2025-06-23", "2025-07-14"),
@@ -444,6 +449,46 @@ Requests
 ` + attended,
 	// U: received 2025-08-04, plan 2026-01-05 (before the census; +154: late).
 	"U": "Uniform\n" + newPlan("2025-08-04", "2025-09-01", "2026-01-05", "0"),
+	// W: plan issued 2023 (H); moved school in the summer of 2025 (the plan names the new one),
+	// with a second setting (LA arrangements, rank 2, resourced provision) since September.
+	"W": `Whiskey
+Requests
+  RequestOutcome H
+  Assessment
+    AssessmentOutcome H
+    OtherMediation 0
+    OtherTribunal 0
+    NamedPlan
+      StartDate 2023-05-30
+      PlanDetail
+        URN 118555
+        PlacementRank 1
+        SENunitIndicator 0
+        ResourcedProvisionIndicator 0
+  ActivePlans
+    PlacementDetail
+      URN 118000
+      PlacementRank 1
+      EntryDate 2022-09-05
+      LeavingDate 2025-07-18
+      SENunitIndicator 0
+      ResourcedProvisionIndicator 0
+    PlacementDetail
+      URN 118555
+      PlacementRank 1
+      EntryDate 2025-09-03
+      SENunitIndicator 0
+      ResourcedProvisionIndicator 0
+    PlacementDetail
+      SENSetting OLA
+      PlacementRank 2
+      EntryDate 2025-09-03
+      SENunitIndicator 0
+      ResourcedProvisionIndicator 1
+    SENneed
+      SENtype ASD
+      SENtypeRank 1
+`,
 	// V: plan 2025-07-14, then mediation on its contents: assessment mediation; a personal budget
 	// and direct payments (education); two SEN types.
 	"V": `Victor
@@ -546,7 +591,7 @@ func personText(p *node) string {
 	return b.String()
 }
 
-var handOrder = []string{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "J2", "K", "L", "M", "N", "O", "P", "R", "S", "U", "V"}
+var handOrder = []string{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "J2", "K", "L", "M", "N", "O", "P", "R", "S", "U", "W", "V"}
 
 // runReturn streams the cases through Run into a Return and gives the XML
 // and the summary.
@@ -600,15 +645,16 @@ func TestHandWorkedXMLReturn(t *testing.T) {
 		assert.Equal(t, want, personText(persons[i]), "case %s", id)
 	}
 	c := sum.Counts
-	assert.Equal(t, 21, c.Persons)
-	assert.Equal(t, map[string]int{"Y": 11, "N": 3, "W": 1, "A": 1, "H": 5}, c.Requests)
-	assert.Equal(t, map[string]int{"Y": 8, "N": 2, "A": 2, "H": 5}, c.Assessments)
-	assert.Equal(t, 14, c.NamedPlans)
+	assert.Equal(t, 22, c.Persons)
+	assert.Equal(t, map[string]int{"Y": 11, "N": 3, "W": 1, "A": 1, "H": 6}, c.Requests)
+	assert.Equal(t, map[string]int{"Y": 8, "N": 2, "A": 2, "H": 6}, c.Assessments)
+	assert.Equal(t, 15, c.NamedPlans)
+	assert.Equal(t, 15, c.PlanDetails)
 	assert.Equal(t, map[string]int{"3": 1, "5": 1}, c.PlansCeased)
-	assert.Equal(t, 14, c.ActivePlans)
+	assert.Equal(t, 15, c.ActivePlans)
 	assert.Equal(t, 2, c.TransferredIn)
-	assert.Equal(t, 14, c.PlacementDetails)
-	assert.Equal(t, 15, c.SENneeds)
+	assert.Equal(t, 17, c.PlacementDetails)
+	assert.Equal(t, 16, c.SENneeds)
 	xmllintValidates(t, b)
 }
 

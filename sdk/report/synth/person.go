@@ -119,7 +119,6 @@ func placements(rng *rand.Rand, c sdk.Case, dob calendar.Date) map[string]any {
 	if rng.Float64() < 0.08 { // a move: the first setting left, a new one entered
 		move := workday(entry.AddDays(200 + rng.IntN(300)))
 		p1["leaving_date"] = move.AddDays(-1).String()
-		p1["named_in_plan"] = false
 		p2 := setting("p2")
 		p2["entry_date"] = move.String()
 		pls["p2"] = p2
