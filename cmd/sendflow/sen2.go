@@ -101,7 +101,8 @@ func runSen2(a *app, cmd *cobra.Command, args []string, f *sen2Flags) error {
 		return err
 	}
 	defer closeIn()
-	opt := report.Options{Year: f.year, Period: report.Period{From: f.from, To: f.to}, Engine: e, MaxLineBytes: f.maxLine}
+	opt := report.Options{Year: f.year, Period: report.Period{From: f.from, To: f.to}, Engine: e, MaxLineBytes: f.maxLine,
+		ReferenceDate: f.xml.referenceDate}
 	if f.persons != "" {
 		person, closePersons, err := personWriter(f.persons)
 		if err != nil {
@@ -243,9 +244,17 @@ func writeSen2Table(w io.Writer, r report.Report) error {
 		verified = "NOT verified"
 	}
 	fmt.Fprintf(w, "SEN2 %d (%s to %s): %d cases counted, %d not counted, histories %s\n", t.Year, t.Period.From, t.Period.To, r.Counted, r.Failed, verified)
-	fmt.Fprintf(w, "requests received %d; refused %d; plans issued %d; within 20 weeks %d/%d (%s%%) including exceptions, %d/%d (%s%%) excluding\n\n",
+	fmt.Fprintf(w, "requests received %d; refused %d; plans issued %d; within 20 weeks %d/%d (%s%%) including exceptions, %d/%d (%s%%) excluding\n",
 		t.RequestsReceived, t.AssessmentsRefused, t.PlansIssued, t.Timeliness.IncExcWithin, t.Timeliness.IncExc, rateText(t.Timeliness.IncExcRate),
 		t.Timeliness.NoExcWithin, t.Timeliness.NoExc, rateText(t.Timeliness.NoExcRate))
+	fmt.Fprintf(w, "plans on the census date %s: %d (", t.Census.ReferenceDate, t.Census.Plans)
+	for i, b := range report.AgeBands {
+		if i > 0 {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%s %d", b, t.Census.ByAge[b])
+	}
+	fmt.Fprint(w, ")\n\n")
 	return report.WriteDistrictTable(w, r)
 }
 

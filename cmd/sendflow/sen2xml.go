@@ -30,7 +30,7 @@ func (x *sen2XMLFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&x.la, "la-number", "", "--format xml: the LA's DfE 3-digit number, e.g. 886 (required)")
 	fl.StringVar(&x.dmo, "dmo", "", "--format xml: a designated medical officer? Y, N or R (required)")
 	fl.StringVar(&x.dco, "dco", "", "--format xml: a designated clinical officer? Y, N or R (required)")
-	fl.StringVar(&x.referenceDate, "reference-date", "", "--format xml: the census date (default: January of --year+1's published date)")
+	fl.StringVar(&x.referenceDate, "reference-date", "", "the census date the plans are counted on (default: the published date in January of --year+1)")
 	fl.StringVar(&x.cutOff, "cut-off", "", "--format xml: report outcomes as of this date (default: the census date)")
 	fl.StringVar(&x.serialNo, "serial-no", "", "--format xml: the file's serial number, 3 or more digits (default 001)")
 	fl.StringVar(&x.dateTime, "date-time", "", "--format xml: the header's DateTime, RFC 3339 (default: now)")

@@ -825,3 +825,50 @@ func TestSchemaCodeListsMatchTheSDK(t *testing.T) {
 	assert.Equal(t, sdk.SEN2WBP, enums["WBPType"])
 	assert.Equal(t, sdk.SEN2DP, enums["DPType"])
 }
+
+// The census-day stock: plans maintained on the census date (one begun
+// that day counts, one ended that day does not), by age that day.
+func TestCensusStockByAge(t *testing.T) {
+	e := engine(t)
+	in := func(id, dob, at string, more ...step) sdk.Case {
+		c := e.NewCase(sdk.Facts{ID: id, LA: "kent", Child: sdk.Child{DateOfBirth: dob}})
+		steps := append([]step{{at, "la_officer", "plan.transferred_in", map[string]any{"from_la": "305"}}}, more...)
+		for _, s := range steps {
+			o, err := e.Fire(c, sdk.Firing{Trigger: s.trigger, Actor: s.actor, At: s.at, Data: s.data})
+			require.NoError(t, err, id)
+			c = o.Case
+		}
+		return c
+	}
+	out := step{"2026-01-15", "la_officer", "plan.transferred_out", map[string]any{"new_la": "surrey"}}
+	cases := []sdk.Case{
+		in("age3", "2022-03-01", "2025-05-01"),      // 3 on 2026-01-15: under 5
+		in("age4", "2021-01-16", "2025-05-01"),      // 4 (5 the next day): under 5
+		in("age5", "2021-01-15", "2026-01-15"),      // 5 that day, plan begun that day: 5 to 10
+		in("age15", "2010-01-16", "2025-05-01"),     // 15: 11 to 15
+		in("age16", "2010-01-15", "2025-05-01"),     // 16: 16 to 19
+		in("age19", "2006-01-16", "2025-05-01"),     // 19: 16 to 19
+		in("age20", "2006-01-15", "2025-05-01"),     // 20: 20 to 25
+		in("gone", "2006-01-15", "2025-05-01", out), // transferred out on the census date: not counted
+		in("later", "2012-01-01", "2026-01-16"),     // begun after the census date: not counted
+		in("nodob", "", "2025-05-01"),               // no date of birth: unknown
+	}
+	var b bytes.Buffer
+	for _, c := range cases {
+		j, err := json.Marshal(c)
+		require.NoError(t, err)
+		b.Write(append(j, '\n'))
+	}
+	rep, err := report.Run(&b, report.Options{Year: 2025, Engine: e})
+	require.NoError(t, err)
+	require.Equal(t, 0, rep.Failed, "%v", rep.Failures)
+	assert.Equal(t, report.CensusStock{ReferenceDate: "2026-01-15", Plans: 8, ByAge: map[string]int{"under_5": 2, "5_to_10": 1,
+		"11_to_15": 1, "16_to_19": 2, "20_to_25": 1, "over_25": 0, "unknown": 1}}, rep.Totals.Census)
+	var csvOut bytes.Buffer
+	require.NoError(t, report.WriteCSV(&csvOut, rep))
+	assert.Contains(t, csvOut.String(), "census_date,,2026-01-15,\nplans_on_census_date,,8,\nplans_on_census_date,age=under_5,2,\n"+
+		"plans_on_census_date,age=5_to_10,1,\nplans_on_census_date,age=11_to_15,1,\nplans_on_census_date,age=16_to_19,2,\n"+
+		"plans_on_census_date,age=20_to_25,1,\nplans_on_census_date,age=over_25,0,\nplans_on_census_date,age=unknown,1,\n")
+	_, err = report.Run(strings.NewReader(""), report.Options{Year: 2025, ReferenceDate: "2025-12-31"})
+	require.Error(t, err, "a census date within the year is refused")
+}

@@ -45,6 +45,9 @@ type Options struct {
 	// read; an error from it stops the run. The person-level XML return
 	// (Return) is built from it.
 	Case func(*Derived) error
+	// ReferenceDate is the census date the stock of plans is counted on;
+	// empty means CensusDate(Year+1).
+	ReferenceDate string
 	// AsOf, when set (YYYY-MM-DD), derives each case as its history stood
 	// at the end of that day: later events are left out (after the whole
 	// history is verified). The XML return's cut-off.
@@ -114,6 +117,9 @@ func NewAggregator(opt Options) (*Aggregator, error) {
 	if _, err := calendar.ParseDate(p.To); err != nil {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("period end %q is not a date (YYYY-MM-DD)", clip(p.To)), Pointer: "/period/to"}
 	}
+	if _, err := calendar.ParseDate(opt.ReferenceDate); opt.ReferenceDate != "" && (err != nil || opt.ReferenceDate <= Year(opt.Year).To) {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("the census date must be a date (YYYY-MM-DD) after %d", opt.Year), Pointer: "/reference_date"}
+	}
 	if _, err := calendar.ParseDate(opt.AsOf); opt.AsOf != "" && err != nil {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("as-of date %q is not a date (YYYY-MM-DD)", clip(opt.AsOf)), Pointer: "/as_of"}
 	}
@@ -121,7 +127,7 @@ func NewAggregator(opt Options) (*Aggregator, error) {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("the period starts (%s) after it ends (%s)", p.From, p.To), Pointer: "/period"}
 	}
 	a := &Aggregator{dis: districts{period: p, rows: map[string]*Timeliness{}}}
-	a.rep = Report{Verified: opt.Engine != nil, Failures: []Failure{}, Totals: newTotals(opt.Year), Period: p}
+	a.rep = Report{Verified: opt.Engine != nil, Failures: []Failure{}, Totals: newTotals(opt.Year, opt.ReferenceDate), Period: p}
 	if opt.Engine != nil {
 		a.rep.PolicyID = opt.Engine.PolicyID()
 	}
