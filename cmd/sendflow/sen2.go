@@ -50,6 +50,17 @@ counted; the report names them (up to 100) and the command exits 1. It exits
 2 when the input cannot be read or a line is too long. docs/sen2.md explains
 every figure.
 
+--format xml writes the SEN2 person-level XML return of collection --year+1
+(census in January of --year+1): one record per person with a request live in
+--year or a plan maintained from 1 January to the census date, each case as its
+history stood on the cut-off (the census date), with the person details held in
+facts.person. Every person is checked first (required items, codes, dates in
+order); each problem is listed by case id and element, never a value, with the
+counts per module, and the file is written (to -o, or stdout) only when there
+is none and every case was counted: otherwise the command exits 1. --la-number,
+--dmo and --dco are required. --print-xsd prints the schema it is checked
+against.
+
 --verify-key (repeatable) also requires every event to be signed by one of
 these ed25519 public keys (a PEM "PUBLIC KEY" file, or the 32-byte key in
 base64): cases with an unsigned or forged event are not counted. Without it
@@ -57,7 +68,8 @@ signatures are not required.`,
 		Example: `  sendflow sen2 --year 2026 cases.jsonl
   sendflow sen2 --year 2026 --format csv cases.jsonl > sen2-2026.csv
   sendflow sen2 --year 2026 --from 2026-04-01 --to 2026-09-30 --format table --chart q2q3.svg cases.jsonl
-  sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -`,
+  sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -
+  sendflow sen2 --year 2025 --format xml --la-number 886 --dmo Y --dco N -o sen2-2026.xml cases.jsonl`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSen2(a, cmd, args, &f) },
 	}
