@@ -110,7 +110,7 @@ func requestOutcome(r Request) string {
 	if r.RequestOutcome == nil {
 		return "A"
 	}
-	return map[string]string{RequestAssess: "Y", RequestRefused: "N", RequestWithdrawn: "W"}[*r.RequestOutcome]
+	return outcomeCode(*r.RequestOutcome)
 }
 
 // assessmentOutcome is the SEN2 code of an assessment's outcome.
@@ -118,7 +118,33 @@ func assessmentOutcome(a *Assessment) string {
 	if a.AssessmentOutcome == nil {
 		return "A"
 	}
-	return map[string]string{AssessmentIssued: "Y", AssessmentNotIssued: "N", AssessmentWithdrawn: "W"}[*a.AssessmentOutcome]
+	return outcomeCode(*a.AssessmentOutcome)
+}
+
+// outcomeCode is the SEN2 code of a request's or an assessment's outcome.
+func outcomeCode(o string) string {
+	switch o {
+	case RequestAssess, AssessmentIssued:
+		return "Y"
+	case RequestRefused, AssessmentNotIssued:
+		return "N"
+	case RequestWithdrawn: // the same word as AssessmentWithdrawn
+		return "W"
+	}
+	return ""
+}
+
+// reviewCode is the SEN2 code of a review decision.
+func reviewCode(d string) string {
+	switch d {
+	case "amend":
+		return "A"
+	case "cease":
+		return "C"
+	case "maintain":
+		return "M"
+	}
+	return ""
 }
 
 // request is the record of a request live in the period, with its
@@ -402,7 +428,7 @@ func (c *recordBuilder) review(ap *XMLActivePlans, pl Plan) {
 		}
 		ap.ReviewMeeting, ap.ReviewOutcome, ap.LastReview = rv.MeetingDate, "", ""
 		if rv.DecisionDate != "" {
-			ap.ReviewOutcome = map[string]string{"amend": "A", "cease": "C", "maintain": "M"}[rv.Decision]
+			ap.ReviewOutcome = reviewCode(rv.Decision)
 			ap.LastReview = rv.DecisionDate
 		}
 	}

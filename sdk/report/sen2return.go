@@ -2,10 +2,13 @@ package report
 
 import (
 	"bufio"
-	"encoding/xml"
+	"bytes"
+	"context"
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/sendflow/sendflow/sdk"
 )
 
 // MaxIssuesListed bounds how many pre-submission issues a return summary
@@ -53,6 +56,60 @@ type Return struct {
 	w   *bufio.Writer
 	sum ReturnSummary
 	err error
+	// For AddJSON: the case ids added, the lines read, the failures.
+	seen map[string]bool
+	read ReadCounts
+}
+
+// ReadCounts are what AddJSON read: lines, cases counted, and the lines
+// not counted (the first MaxFailuresListed listed).
+type ReadCounts struct {
+	Lines    int       `json:"lines"`
+	Counted  int       `json:"counted"`
+	Failed   int       `json:"failed"`
+	Failures []Failure `json:"failures"`
+}
+
+// AddJSON reads one case (one JSON line, blank lines skipped), verifies
+// its history with e (when e is not nil), derives it as of the cut-off and
+// adds it, as Run does for Add but one line at a time and without the
+// aggregate figures: the way to build the return where the whole report
+// is not wanted (the browser). A line that cannot be counted is recorded
+// in ReadCounts, as Run records it.
+func (r *Return) AddJSON(line []byte, e *sdk.Engine) error {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return nil
+	}
+	r.read.Lines++
+	if len(line) > MaxLineBytes {
+		return readError(bufio.ErrTooLong, r.read.Lines, MaxLineBytes)
+	}
+	d, fl := readCase(context.Background(), line, e, r.opt.CutOff)
+	if fl == nil && d.ID != "" && r.seen[d.ID] {
+		fl = &Failure{ID: d.ID, Code: "duplicate", Reason: "the case was already counted from an earlier line: a case is counted once"}
+	}
+	if fl != nil {
+		fl.Line = r.read.Lines
+		r.read.Failed++
+		if len(r.read.Failures) < MaxFailuresListed {
+			r.read.Failures = append(r.read.Failures, *fl)
+		}
+		return nil
+	}
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	r.seen[d.ID] = true
+	r.read.Counted++
+	return r.Add(&d)
+}
+
+// Read is what AddJSON has read so far.
+func (r *Return) Read() ReadCounts {
+	c := r.read
+	c.Failures = append([]Failure{}, r.read.Failures...)
+	return c
 }
 
 // NewReturn checks the options and writes the message's header to w.
@@ -64,12 +121,8 @@ func NewReturn(w io.Writer, opt ReturnOptions) (*Return, error) {
 	r := &Return{opt: o, w: bufio.NewWriter(w)}
 	r.sum = ReturnSummary{Collection: o.Year + 1, ReferenceDate: o.ReferenceDate, CutOff: o.CutOff, Period: Year(o.Year),
 		Issues: []Issue{}, Counts: ReturnCounts{Requests: map[string]int{}, Assessments: map[string]int{}, PlansCeased: map[string]int{}}}
-	h, err := xml.MarshalIndent(o.header(), "  ", "  ")
-	if err != nil {
-		return nil, err
-	}
-	r.write(xml.Header + "<Message>\n")
-	r.write(string(h) + "\n  <Persons>\n")
+	r.write(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Message>\n")
+	r.write(marshalElement("Header", o.header(), 1) + "  <Persons>\n")
 	return r, r.err
 }
 
@@ -97,11 +150,7 @@ func (r *Return) Add(d *Derived) error {
 		}
 	}
 	r.count(&p)
-	b, err := xml.MarshalIndent(p, "    ", "  ")
-	if err != nil {
-		return err
-	}
-	r.write(string(b) + "\n")
+	r.write(marshalElement("Person", p, 2))
 	return r.err
 }
 

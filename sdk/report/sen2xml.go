@@ -2,7 +2,6 @@ package report
 
 import (
 	_ "embed"
-	"encoding/xml"
 	"fmt"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 
 // XMLHeader is the message header: the collection and its source.
 type XMLHeader struct {
-	XMLName           xml.Name `xml:"Header"`
 	CollectionDetails struct {
 		Collection    string `xml:"Collection"`
 		Year          int    `xml:"Year"`
@@ -36,7 +34,6 @@ type XMLHeader struct {
 
 // XMLPerson is module 1, one child or young person, with their requests.
 type XMLPerson struct {
-	XMLName             xml.Name     `xml:"Person"`
 	Surname             string       `xml:"Surname"`
 	Forename            string       `xml:"Forename"`
 	PersonBirthDate     string       `xml:"PersonBirthDate"`
@@ -136,22 +133,25 @@ type XMLSENneed struct {
 // year of the activity reported (as for Run): the return is the SEN2
 // collection of Year+1, counted at its January census.
 type ReturnOptions struct {
-	Year int
+	Year int `json:"year"`
 	// ReferenceDate is the census date; empty means CensusDate(Year+1).
-	ReferenceDate string
+	ReferenceDate string `json:"reference_date,omitempty"`
 	// CutOff is the day the outcomes are reported as of (a decision not
 	// made by then is "A", not yet decided); empty means the census date.
-	CutOff string
+	CutOff string `json:"cut_off,omitempty"`
 	// LA is the authority's DfE 3-digit number (the header's LEA).
-	LA string
+	LA string `json:"la"`
 	// DMO and DCO answer whether the LA has a designated medical officer
 	// and a designated clinical officer: Y, N or R.
-	DMO, DCO string
+	DMO string `json:"dmo"`
+	DCO string `json:"dco"`
 	// SoftwareCode, Release and SerialNo name the software and the file;
 	// empty means "sendflow", "1" and "001".
-	SoftwareCode, Release, SerialNo string
+	SoftwareCode string `json:"software_code,omitempty"`
+	Release      string `json:"release,omitempty"`
+	SerialNo     string `json:"serial_no,omitempty"`
 	// DateTime is when the file is made (RFC 3339); empty means now.
-	DateTime string
+	DateTime string `json:"date_time,omitempty"`
 }
 
 // censusDates are the SEN2 census (reference) dates published for each

@@ -39,6 +39,7 @@
 //	graph           engine, format, case?|case_ref             string (dot or mermaid)
 //	run_scenario    text, name?, engine?, policies?            scenario.Report
 //	run_files       files, policies?, coverage?                RunFilesResult
+//	sen2_return     engine, text, sen2                         Sen2Return
 //
 // compile with no policy and no layers is the embedded default policy;
 // policy (with name, default "policy.yaml") is one overlay on top of it;
@@ -51,6 +52,13 @@
 // joined to the directory of name, as the native CLI would read it).
 // run_files is what `sendflow test` does, over files already read: the
 // same report, text and exit code.
+//
+// sen2_return is `sendflow sen2 --format xml` over a caseload already read:
+// text holds the cases as JSON lines, each verified with the engine;
+// sen2 holds the return's options (report.ReturnOptions: year, la, dmo,
+// dco, reference_date?, cut_off?, serial_no?, date_time?). The result has
+// the counts and every issue (by case id, never a value), the lines not
+// counted, and the XML only when there is no issue and every case counted.
 //
 // verify with keys (ed25519 public keys, 32 bytes each in standard base64,
 // at most MaxVerifyKeys) checks every event's signature against them, as
@@ -139,7 +147,7 @@ const Version = "1"
 func Ops() []string { return slices.Clone(ops) }
 
 var ops = []string{"info", "compile", "free", "policy", "default_policy", "new_case", "fire", "permitted",
-	"clocks", "replay", "verify", "graph", "run_scenario", "run_files"}
+	"clocks", "replay", "verify", "graph", "run_scenario", "run_files", "sen2_return"}
 
 // Layer is one policy overlay given to compile.
 type Layer struct {
@@ -400,6 +408,8 @@ func (b *Bridge) onEngine(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error
 		return b.verify(e, req)
 	case "graph":
 		return b.graph(e, req)
+	case "sen2_return":
+		return sen2Return(e, req)
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }

@@ -166,7 +166,7 @@ func TestRawRequestTakesTheFieldsOfRequest(t *testing.T) {
 	every := `{"op":"fire","engine":1,"policy":"p","name":"n","layers":[{"name":"a","text":"b"}],"case":{"states":{}},
 		"firing":{"trigger":"t"},"facts":{"id":"i"},"role":"r","as_of":"2026-01-01","locale":"cy","origin":{"id":"o"},
 		"events":[],"format":"dot","text":"x","files":[{"path":"p","text":"t"}],"policies":{"a":"b"},"coverage":true,
-		"keys":["k"],"case_ref":3,"remember":true,"delta":true}`
+		"keys":["k"],"case_ref":3,"remember":true,"delta":true,"sen2":{"year":2025,"la":"886","dmo":"Y","dco":"N"}}`
 	var req Request
 	require.NoError(t, strict([]byte(every), &req))
 	var rr rawRequest

@@ -2,7 +2,7 @@
 // Regenerate with `make wasm-dts`; a test fails when this file is stale.
 
 /** Every op of the bridge protocol. */
-export type Op = "clocks" | "compile" | "default_policy" | "fire" | "free" | "graph" | "info" | "new_case" | "permitted" | "policy" | "replay" | "run_files" | "run_scenario" | "verify";
+export type Op = "clocks" | "compile" | "default_policy" | "fire" | "free" | "graph" | "info" | "new_case" | "permitted" | "policy" | "replay" | "run_files" | "run_scenario" | "sen2_return" | "verify";
 
 /** Every stable error code. From error.schema.json. */
 export type ErrorCode =
