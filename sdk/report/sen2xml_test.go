@@ -872,3 +872,22 @@ func TestCensusStockByAge(t *testing.T) {
 	_, err = report.Run(strings.NewReader(""), report.Options{Year: 2025, ReferenceDate: "2025-12-31"})
 	require.Error(t, err, "a census date within the year is refused")
 }
+
+// Text is escaped, and a character XML cannot hold is replaced, so the
+// file always parses and validates.
+func TestReturnEscapesText(t *testing.T) {
+	e := engine(t)
+	p := details("O'Brien & <Sons>", map[string]any{"forename": "Zoë \"Jo\""})
+	p["placements"] = map[string]any{"p1": map[string]any{"setting": "OTH", "setting_other": "Farm & <garden> project", "rank": 1,
+		"named_in_plan": true, "entry_date": "2022-09-05"}}
+	cs := []sdk.Case{xcase(t, e, "esc", p, plan("2025-01-06", "2025-02-03", "2025-04-28", "2025-05-26")...)}
+	b, sum, _ := runReturn(t, e, cs, handOptions)
+	require.Zero(t, sum.IssueCount, "%v", sum.Issues)
+	assert.Contains(t, string(b), "<Surname>O&apos;Brien &amp; &lt;Sons&gt;</Surname>")
+	assert.Contains(t, string(b), "<Forename>Zoë &quot;Jo&quot;</Forename>")
+	person := readXML(t, b).child("Persons").kids[0]
+	assert.Equal(t, "O'Brien & <Sons>", person.child("Surname").text)
+	pd := person.child("Requests").child("ActivePlans").child("PlacementDetail")
+	assert.Equal(t, "Farm & <garden> project", pd.child("SENSettingOther").text)
+	xmllintValidates(t, b)
+}
