@@ -51,7 +51,9 @@ func personSchema() *jsonschema.Schema {
 	s.Properties.Set("forename", str("Legal forename."))
 	s.Properties.Set("sex", code(sdk.SEN2Sexes, "M, F or U (not known)."))
 	s.Properties.Set("ethnicity", code(sdk.SEN2Ethnicities, "CBDS main ethnicity code, REFU or NOBT."))
-	s.Properties.Set("postcode", str("Home postcode (UK shape, any case and spacing)."))
+	pc := str("Home postcode (UK shape, any case and spacing).")
+	pc.Pattern = "^ *[A-Za-z]{1,2}[0-9][0-9A-Za-z]? *[0-9][A-Za-z]{2} *$"
+	s.Properties.Set("postcode", pc)
 	s.Properties.Set("upn", pat("^[A-Za-z][0-9]{11}[0-9A-Za-z]$", "Unique pupil number (with a valid check letter)."))
 	s.Properties.Set("uln", pat("^[0-9]{10}$", "Unique learner number (with a valid check digit)."))
 	s.Properties.Set("upn_unknown", code(sdk.SEN2UPNUnknown, "Why there is no UPN or ULN."))
