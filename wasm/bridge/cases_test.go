@@ -171,6 +171,8 @@ func (b *bridgeTarget) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 			out.Case.Child = c.Child
 		case "evidence":
 			out.Case.Evidence = c.Evidence
+		case "person":
+			out.Case.Person = c.Person
 		case "states":
 			out.Case.States = c.States
 		case "clocks":
@@ -647,7 +649,7 @@ func TestDeltaLeavesOutWhatDidNotChange(t *testing.T) {
 	}
 	// ehc.requested starts clocks and changes a state; the facts stay.
 	d, c := fire(ref, M{"trigger": "ehc.requested", "actor": "parent", "at": "2026-01-05"})
-	assert.Equal(t, []string{"id", "la", "district", "child", "evidence", "decisions"}, d.Same)
+	assert.Equal(t, []string{"id", "la", "district", "child", "evidence", "person", "decisions"}, d.Same)
 	assert.Contains(t, c, "states")
 	assert.Contains(t, c, "clocks")
 	assert.NotContains(t, c, "child")
