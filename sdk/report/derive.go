@@ -11,6 +11,11 @@
 // Reports stream: Run reads cases one JSON line at a time, verifies each
 // history with the engine, folds it into the aggregates and drops it, so
 // memory does not grow with the caseload.
+//
+// The SEN2 person-level XML return (Return, NewReturn) is built the same
+// way: each case derived as of the cut-off, its record in the return's
+// scope written with the person details the case holds (facts.person),
+// and every pre-submission issue collected by case id, never a value.
 package report
 
 import (

@@ -891,3 +891,20 @@ func TestReturnEscapesText(t *testing.T) {
 	assert.Equal(t, "Farm & <garden> project", pd.child("SENSettingOther").text)
 	xmllintValidates(t, b)
 }
+
+// Return.AddJSON takes a line of MaxLineBytes and refuses one byte more,
+// as Run does.
+func TestAddJSONMaxLineBytes(t *testing.T) {
+	ret, err := report.NewReturn(io.Discard, handOptions)
+	require.NoError(t, err)
+	head, tail := `{"id":"c1","states":{},"la":"`, `"}`
+	line := head + strings.Repeat("a", report.MaxLineBytes-len(head)-len(tail)) + tail
+	require.Len(t, line, report.MaxLineBytes)
+	require.NoError(t, ret.AddJSON([]byte(line), nil))
+	assert.Equal(t, 1, ret.Read().Counted)
+	line = head + strings.Repeat("a", report.MaxLineBytes+1-len(head)-len(tail)) + tail
+	err = ret.AddJSON([]byte(line), nil)
+	var se *sdk.Error
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, sdk.CodeLimitExceeded, se.Code)
+}
