@@ -37,6 +37,7 @@ func (x *sen2XMLFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&x.output, "output", "o", "", "--format xml: write the return to this file (default stdout); written only when no issue is found")
 	fl.StringVar(&x.summary, "summary", "", "--format xml: also write the counts and issues as JSON to this file (written even when the return is not)")
 	fl.BoolVar(&x.printXSD, "print-xsd", false, "print the XML schema the return is checked against, and exit")
+	fl.BoolVar(&x.requestSource, "request-source", false, "--format xml: write each request's RequestSource code (1 parent/young person, 2 school/setting, 3 health, 4 social care, 5 other; not in the 2024 message)")
 }
 
 // runSen2XML derives the person-level return: every case as of the
@@ -45,7 +46,7 @@ func (x *sen2XMLFlags) register(cmd *cobra.Command) {
 func runSen2XML(a *app, cmd *cobra.Command, args []string, f *sen2Flags) error {
 	x := &f.xml
 	ropt := report.ReturnOptions{Year: f.year, ReferenceDate: x.referenceDate, CutOff: x.cutOff, LA: x.la, DMO: x.dmo, DCO: x.dco,
-		SerialNo: x.serialNo, DateTime: x.dateTime}
+		SerialNo: x.serialNo, DateTime: x.dateTime, RequestSource: x.requestSource}
 	e, err := f.engine(a)
 	if err != nil {
 		return err

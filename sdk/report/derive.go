@@ -136,6 +136,7 @@ type Request struct {
 	Assessment *Assessment `json:"assessment"`
 
 	exception string // the R10(4) reason recorded while the request was open
+	actor     string // the role that made the request or brought the child to attention
 }
 
 // Assessment is one EHC needs assessment (SEN2 module 3).
@@ -388,7 +389,7 @@ func (w *deriver) event(ev sdk.Event, m, day string) {
 func (w *deriver) requestEvent(ev sdk.Event, m, day string) {
 	switch m {
 	case markRequest, markBroughtToAttention:
-		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev, m)})
+		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev, m), actor: ev.Actor})
 		w.cur = len(w.d.Requests) - 1
 	case markAssess, markRefuseAssessment:
 		if m == markAssess && ev.StatesBefore["ehc"] == "refused" {
@@ -697,6 +698,23 @@ func (r Request) PlanIssued() (string, bool) {
 		return "", false
 	}
 	return *r.Assessment.AssessmentOutcomeDate, true
+}
+
+// SourceCode is the request's SEN2 RequestSource code by the role that
+// made it: 1 the parent or young person, 2 a school or early years setting,
+// 3 health, 4 social care, 5 anyone else (codes not confirmed by the DfE).
+func (r Request) SourceCode() string {
+	switch r.actor {
+	case "parent", "young_person":
+		return "1"
+	case "school", "ey_setting":
+		return "2"
+	case "health":
+		return "3"
+	case "social_care":
+		return "4"
+	}
+	return "5"
 }
 
 // FinalDue is the last day a plan for this request is within 20 weeks.

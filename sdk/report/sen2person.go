@@ -31,6 +31,7 @@ type scope struct {
 	census  string
 	cutOff  string
 	details *sdk.PersonDetails
+	sources bool // write RequestSource
 }
 
 // flag is an SEN2 yes/no flag.
@@ -154,6 +155,9 @@ func (c *recordBuilder) request(r Request, pi int, linked bool) XMLRequest {
 		RequestMediation: flag(r.RequestMediation), RequestTribunal: flag(r.RequestTribunal)}
 	if r.RequestOutcomeDate != nil {
 		x.RequestOutcomeDate = *r.RequestOutcomeDate
+	}
+	if c.s.sources {
+		x.RequestSource = r.SourceCode()
 	}
 	if a := r.Assessment; a != nil {
 		x.Assessment = &XMLAssessment{AssessmentOutcome: assessmentOutcome(a), AssessmentMediation: flag(a.AssessmentMediation),

@@ -138,7 +138,7 @@ func (r *Return) write(s string) {
 // Add builds one case's record (derived as of CutOff), counts it and
 // writes it; a case with nothing in the return's scope is left out.
 func (r *Return) Add(d *Derived) error {
-	s := &scope{period: Year(r.opt.Year), census: r.opt.ReferenceDate, cutOff: r.opt.CutOff, details: d.details}
+	s := &scope{period: Year(r.opt.Year), census: r.opt.ReferenceDate, cutOff: r.opt.CutOff, details: d.details, sources: r.opt.RequestSource}
 	p, issues, ok := d.personRecord(s)
 	if !ok {
 		return nil

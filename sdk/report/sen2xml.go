@@ -50,6 +50,7 @@ type XMLPerson struct {
 // historical record, outcome H, a plan from before the period hangs on).
 type XMLRequest struct {
 	ReceivedDate       string          `xml:"ReceivedDate,omitempty"`
+	RequestSource      string          `xml:"RequestSource,omitempty"`
 	RequestOutcomeDate string          `xml:"RequestOutcomeDate,omitempty"`
 	RequestOutcome     string          `xml:"RequestOutcome"`
 	RequestMediation   string          `xml:"RequestMediation,omitempty"`
@@ -152,6 +153,10 @@ type ReturnOptions struct {
 	SerialNo     string `json:"serial_no,omitempty"`
 	// DateTime is when the file is made (RFC 3339); empty means now.
 	DateTime string `json:"date_time,omitempty"`
+	// RequestSource writes each request's RequestSource code (who asked:
+	// Request.SourceCode). Later collections have it; the 2024 message did
+	// not, and the codes are not confirmed, so it is off unless asked for.
+	RequestSource bool `json:"request_source,omitempty"`
 }
 
 // censusDates are the SEN2 census (reference) dates published for each

@@ -908,3 +908,35 @@ func TestAddJSONMaxLineBytes(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, sdk.CodeLimitExceeded, se.Code)
 }
+
+// With RequestSource asked for, each request says who made it: 1 parent or
+// young person, 2 school or setting, 3 health, 4 social care, 5 anyone else;
+// a historical record has none.
+func TestReturnRequestSource(t *testing.T) {
+	e := engine(t)
+	bta := func(id, actor string) sdk.Case {
+		return xcase(t, e, id, details("Sample", nil), step{"2025-03-03", actor, "ehc.brought_to_attention", nil})
+	}
+	cs := []sdk.Case{
+		xcase(t, e, "parent", details("Sample", nil), step{"2025-03-03", "parent", "ehc.requested", nil}),
+		xcase(t, e, "school", details("Sample", nil), step{"2025-03-03", "school", "ehc.requested", nil}),
+		bta("ey", "ey_setting"), bta("health", "health"), bta("social", "social_care"), bta("anyone", "anyone"),
+		xcase(t, e, "old", details("Sample", nil), plan("2023-01-09", "2023-02-06", "2023-05-02", "2023-05-30")...),
+	}
+	opt := handOptions
+	opt.RequestSource = true
+	b, sum, _ := runReturn(t, e, cs, opt)
+	require.Zero(t, sum.IssueCount, "%v", sum.Issues)
+	var got []string
+	for _, p := range readXML(t, b).child("Persons").kids {
+		if s := p.child("Requests").child("RequestSource"); s != nil {
+			got = append(got, s.text)
+		} else {
+			got = append(got, "-")
+		}
+	}
+	assert.Equal(t, []string{"1", "2", "2", "3", "4", "5", "-"}, got)
+	xmllintValidates(t, b)
+	b, _, _ = runReturn(t, e, cs[:1], handOptions)
+	assert.NotContains(t, string(b), "RequestSource", "off unless asked for")
+}
