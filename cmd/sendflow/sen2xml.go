@@ -23,6 +23,7 @@ type sen2XMLFlags struct {
 	dateTime, output string
 	summary          string
 	printXSD         bool
+	requestSource    bool
 }
 
 func (x *sen2XMLFlags) register(cmd *cobra.Command) {
