@@ -262,6 +262,10 @@ func TestSen2XMLReturn(t *testing.T) {
 	code, stdout, errOut = cli(t, args...)
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, string(doc), stdout, "the same return on stdout")
+	assert.NotContains(t, stdout, "<RequestSource>")
+	code, stdout, errOut = cli(t, append(args, "--request-source")...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, stdout, "<RequestSource>1</RequestSource>")
 
 	code, stdout, _ = cli(t, "sen2", "--print-xsd")
 	assert.Equal(t, 0, code)
