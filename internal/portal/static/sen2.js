@@ -89,15 +89,18 @@ async function readForm() {
   if (!/^\d{3}$/.test(la)) errors.push(['la', 'Enter the local authority number as 3 digits, for example 886']);
   if (!$('dmo').value) errors.push(['dmo', 'Select whether the authority has a designated medical officer']);
   if (!$('dco').value) errors.push(['dco', 'Select whether the authority has a designated clinical officer']);
-  return [{ text, sen2: { year: Number(year), la, dmo: $('dmo').value, dco: $('dco').value } }, errors];
+  const sen2 = { year: Number(year), la, dmo: $('dmo').value, dco: $('dco').value, request_source: $('request-source').checked };
+  return [{ text, sen2 }, errors];
 }
 
 /** Checks the caseload and shows the result. */
 async function build() {
+  const out = $('result');
+  delete out.dataset.ready;
+  out.replaceChildren();
   const [opts, errors] = await readForm();
   showErrors(errors);
   if (errors.length) return;
-  const out = $('result');
   out.replaceChildren(el('p', { class: 'govuk-body', text: 'Checking the caseload…' }));
   let res;
   try {

@@ -138,6 +138,17 @@ test('a generated caseload gives the same return as the CLI, downloaded from the
   await download.saveAs(file);
   const xml = readFileSync(file, 'utf8');
   assert.equal(undated(xml), undated(cli.out), 'every element as the CLI writes it');
+  // Asked for, each request says who made it, as --request-source does.
+  await page.check('#request-source');
+  await page.click('#build');
+  await page.waitForSelector('#result[data-ready="true"]');
+  const [again] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  await again.saveAs(join(dir, 'sources.xml'));
+  const withSources = sendflow(['sen2', '--year', '2025', '--format', 'xml', '--la-number', '886', '--dmo', 'Y', '--dco', 'N',
+    '--request-source', cases]);
+  assert.equal(undated(readFileSync(join(dir, 'sources.xml'), 'utf8')), undated(withSources.out));
+  assert.match(withSources.out, /<RequestSource>[1-5]<\/RequestSource>/);
+  await page.uncheck('#request-source');
   const lint = spawnSync('xmllint', ['--noout', '--schema', join(root, 'sdk/report/sen2.xsd'), file], { encoding: 'utf8' });
   if (!lint.error) assert.equal(lint.status, 0, lint.stderr);
   assert.deepEqual(problems, []);
