@@ -113,6 +113,9 @@ func (e *Engine) checkFactsPart(prefix string, f *Facts, bad func(ptr, format st
 	if probs := childProblems(&f.Child, prefix+"/child"); len(probs) > 0 {
 		return bad(probs[0].Pointer, "%s", probs[0].Message)
 	}
+	if probs := personProblems(f.Person, prefix+"/person"); len(probs) > 0 {
+		return bad(probs[0].Pointer, "%s", probs[0].Message)
+	}
 	return nil
 }
 
@@ -150,7 +153,7 @@ func factsBytes(f *Facts) int {
 	for _, ev := range f.Evidence {
 		n += len(ev) + 3
 	}
-	return n
+	return n + personBytes(f.Person)
 }
 
 // caseBytes estimates the JSON size of a whole case, to enforce

@@ -130,6 +130,7 @@ func copyFacts(f Facts) Facts {
 		y := *f.Child.YearGroup
 		out.Child.YearGroup = &y
 	}
+	out.Person = f.Person.clone()
 	return out
 }
 
@@ -1206,6 +1207,7 @@ func (e *Engine) mergeFacts(cur Facts, patch map[string]any) (Facts, map[string]
 		probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/child/year_group", Message: "year group is out of range (-3 to 20)"})
 	}
 	probs = append(probs, childProblems(&out.Child, "/facts/child")...)
+	probs = append(probs, personProblems(out.Person, "/facts/person")...)
 	for _, s := range [...]struct{ name, v string }{{"id", out.ID}, {"la", out.LA}, {"district", out.District}} {
 		if len(s.v) > MaxIdentifierLen {
 			probs = append(probs, Problem{Code: "bad_value", Pointer: "/facts/" + s.name, Message: fmt.Sprintf("fact %s is longer than %d bytes", s.name, MaxIdentifierLen)})

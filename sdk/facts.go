@@ -10,7 +10,7 @@ import (
 
 // factFields are the facts a firing may merge, with the child's own.
 var (
-	factFields = []string{"id", "la", "district", "child", "evidence"}
+	factFields = []string{"id", "la", "district", "child", "evidence", "person"}
 	childField = []string{"date_of_birth", "year_group", "lacks_capacity", "representative", "authorised_parent",
 		"post25_setting", "apprenticeship_end", "course_end"}
 )
@@ -48,6 +48,10 @@ func (e *Engine) checkFactsPatch(patch map[string]any) []Problem {
 				continue
 			}
 			probs = append(probs, childPatchProblems(m, ptr)...)
+		case "person": // checked once merged (personProblems)
+			if _, ok := v.(map[string]any); !ok {
+				bad(ptr, "person must be an object of person details")
+			}
 		default:
 			bad(ptr, "unknown fact %s%s", clip(k), suggest(k, factFields))
 		}

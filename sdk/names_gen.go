@@ -68,6 +68,7 @@ const (
 	TriggerPlanPhaseTransferSet           = "plan.phase_transfer_set"
 	TriggerPlanPost16TransferSet          = "plan.post16_transfer_set"
 	TriggerPlanPhaseTransferAmended       = "plan.phase_transfer_amended"
+	TriggerPlanPersonDetailsRecorded      = "plan.person_details_recorded"
 	TriggerDisputeMediationDeclined       = "dispute.mediation_declined"
 	TriggerDisputeMediationRequested      = "dispute.mediation_requested"
 	TriggerDisputeMediationConcluded      = "dispute.mediation_concluded"

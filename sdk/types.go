@@ -20,6 +20,9 @@ type Facts struct {
 	// Evidence lists the kinds of evidence held. A kind may appear more than
 	// once (two personalised plans count as two).
 	Evidence []string `json:"evidence,omitempty"`
+	// Person holds the person details the SEN2 person-level return needs
+	// (sdk/person.go). Personal data: never echoed.
+	Person *PersonDetails `json:"person,omitempty"`
 }
 
 // Child is the part of the facts that describes the child or young person.

@@ -26,6 +26,7 @@ type sen2Flags struct {
 	noVerify      bool
 	verifyKeys    []string
 	maxLine       int
+	xml           sen2XMLFlags
 }
 
 func newSen2Cmd(a *app) *cobra.Command {
@@ -49,6 +50,17 @@ counted; the report names them (up to 100) and the command exits 1. It exits
 2 when the input cannot be read or a line is too long. docs/sen2.md explains
 every figure.
 
+--format xml writes the SEN2 person-level XML return of collection --year+1
+(census in January of --year+1): one record per person with a request live in
+--year or a plan maintained from 1 January to the census date, each case as its
+history stood on the cut-off (the census date), with the person details held in
+facts.person. Every person is checked first (required items, codes, dates in
+order); each problem is listed by case id and element, never a value, with the
+counts per module, and the file is written (to -o, or stdout) only when there
+is none and every case was counted: otherwise the command exits 1. --la-number,
+--dmo and --dco are required. --print-xsd prints the schema it is checked
+against.
+
 --verify-key (repeatable) also requires every event to be signed by one of
 these ed25519 public keys (a PEM "PUBLIC KEY" file, or the 32-byte key in
 base64): cases with an unsigned or forged event are not counted. Without it
@@ -56,7 +68,8 @@ signatures are not required.`,
 		Example: `  sendflow sen2 --year 2026 cases.jsonl
   sendflow sen2 --year 2026 --format csv cases.jsonl > sen2-2026.csv
   sendflow sen2 --year 2026 --from 2026-04-01 --to 2026-09-30 --format table --chart q2q3.svg cases.jsonl
-  sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -`,
+  sendflow gen --cases 1000 --year 2026 | sendflow sen2 --year 2026 -
+  sendflow sen2 --year 2025 --format xml --la-number 886 --dmo Y --dco N -o sen2-2026.xml cases.jsonl`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSen2(a, cmd, args, &f) },
 	}
@@ -66,7 +79,7 @@ signatures are not required.`,
 
 func (f *sen2Flags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.year, "year", 0, "the SEN2 reporting year (calendar year), e.g. 2026 (required)")
-	cmd.Flags().StringVar(&f.format, "format", "json", "output: json, csv, or table (the district timeliness table)")
+	cmd.Flags().StringVar(&f.format, "format", "json", "output: json, csv, table (the district timeliness table), or xml (the person-level return)")
 	cmd.Flags().StringVar(&f.chart, "chart", "", "also write the district 20-week timeliness chart as SVG to this file")
 	cmd.Flags().StringVar(&f.from, "from", "", "start of the district timeliness period, YYYY-MM-DD (default 1 January of --year)")
 	cmd.Flags().StringVar(&f.to, "to", "", "end of the district timeliness period, YYYY-MM-DD (default 31 December of --year)")
@@ -75,13 +88,21 @@ func (f *sen2Flags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not verify histories (the report says so)")
 	cmd.Flags().StringArrayVar(&f.verifyKeys, "verify-key", nil, "require every event signed by this ed25519 public key (PEM, or base64); repeat for several")
 	cmd.Flags().IntVar(&f.maxLine, "max-line-bytes", report.MaxLineBytes, "the longest input line (one case) accepted")
+	f.xml.register(cmd)
 }
 
 // runSen2 checks the flags, streams the cases from path ("-" for stdin)
 // into the report, writes it, and fails when a case was not counted.
 func runSen2(a *app, cmd *cobra.Command, args []string, f *sen2Flags) error {
+	if f.xml.printXSD {
+		_, err := a.stdout.Write(report.SEN2XSD)
+		return err
+	}
 	if err := f.check(cmd); err != nil {
 		return err
+	}
+	if f.format == "xml" {
+		return runSen2XML(a, cmd, args, f)
 	}
 	e, err := f.engine(a)
 	if err != nil {
@@ -92,7 +113,8 @@ func runSen2(a *app, cmd *cobra.Command, args []string, f *sen2Flags) error {
 		return err
 	}
 	defer closeIn()
-	opt := report.Options{Year: f.year, Period: report.Period{From: f.from, To: f.to}, Engine: e, MaxLineBytes: f.maxLine}
+	opt := report.Options{Year: f.year, Period: report.Period{From: f.from, To: f.to}, Engine: e, MaxLineBytes: f.maxLine,
+		ReferenceDate: f.xml.referenceDate}
 	if f.persons != "" {
 		person, closePersons, err := personWriter(f.persons)
 		if err != nil {
@@ -127,8 +149,15 @@ func (f *sen2Flags) check(cmd *cobra.Command) error {
 	}
 	switch f.format {
 	case "json", "csv", "table":
+		if f.xml.output != "" || f.xml.summary != "" {
+			return fmt.Errorf("--output and --summary go with --format xml")
+		}
+	case "xml":
+		if f.persons != "" || f.chart != "" || f.from != "" || f.to != "" {
+			return fmt.Errorf("--persons, --chart, --from and --to do not go with --format xml")
+		}
 	default:
-		return fmt.Errorf("--format must be json, csv or table, not %q", f.format)
+		return fmt.Errorf("--format must be json, csv, table or xml, not %q", f.format)
 	}
 	if f.noVerify && len(f.verifyKeys) > 0 {
 		return fail(exitUsage, fmt.Errorf("give --verify-key or --no-verify, not both"))
@@ -227,9 +256,17 @@ func writeSen2Table(w io.Writer, r report.Report) error {
 		verified = "NOT verified"
 	}
 	fmt.Fprintf(w, "SEN2 %d (%s to %s): %d cases counted, %d not counted, histories %s\n", t.Year, t.Period.From, t.Period.To, r.Counted, r.Failed, verified)
-	fmt.Fprintf(w, "requests received %d; refused %d; plans issued %d; within 20 weeks %d/%d (%s%%) including exceptions, %d/%d (%s%%) excluding\n\n",
+	fmt.Fprintf(w, "requests received %d; refused %d; plans issued %d; within 20 weeks %d/%d (%s%%) including exceptions, %d/%d (%s%%) excluding\n",
 		t.RequestsReceived, t.AssessmentsRefused, t.PlansIssued, t.Timeliness.IncExcWithin, t.Timeliness.IncExc, rateText(t.Timeliness.IncExcRate),
 		t.Timeliness.NoExcWithin, t.Timeliness.NoExc, rateText(t.Timeliness.NoExcRate))
+	fmt.Fprintf(w, "plans on the census date %s: %d (", t.Census.ReferenceDate, t.Census.Plans)
+	for i, b := range report.AgeBands {
+		if i > 0 {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%s %d", b, t.Census.ByAge[b])
+	}
+	fmt.Fprint(w, ")\n\n")
 	return report.WriteDistrictTable(w, r)
 }
 

@@ -182,7 +182,11 @@ func TestSen2Usage(t *testing.T) {
 	}{
 		{[]string{"sen2", cases}, "--year is required"},
 		{[]string{"sen2", "--year", "2026", cases, cases}, "accepts at most 1 arg"},
-		{[]string{"sen2", "--year", "2026", "--format", "xml", cases}, "--format must be json, csv or table"},
+		{[]string{"sen2", "--year", "2026", "--format", "xls", cases}, "--format must be json, csv, table or xml"},
+		{[]string{"sen2", "--year", "2026", "--format", "xml", cases}, "the LA number must be the DfE 3-digit number"},
+		{[]string{"sen2", "--year", "2026", "--format", "xml", "--la-number", "886", "--dmo", "X", "--dco", "N", cases}, "dmo must be Y, N or R"},
+		{[]string{"sen2", "--year", "2026", "--format", "xml", "--chart", "c.svg", cases}, "do not go with --format xml"},
+		{[]string{"sen2", "--year", "2026", "--output", "r.xml", cases}, "go with --format xml"},
 		{[]string{"sen2", "--year", "2026", "--from", "2026-02-30", cases}, "invalid_input"},
 		{[]string{"sen2", "--year", "12", cases}, "invalid_input"},
 		{[]string{"sen2", "--year", "2026", filepath.Join(dir, "missing.jsonl")}, "no such file"},
@@ -226,4 +230,81 @@ func TestSen2PolicyIsReadOnlyToItsCap(t *testing.T) {
 	}
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "limit_exceeded")
+}
+
+// The person-level return end to end: a generated caseload (with its
+// synthetic person details) gives a return written to -o, or stdout, with
+// the counts on stderr and in --summary.
+func TestSen2XMLReturn(t *testing.T) {
+	dir := t.TempDir()
+	cases := genFile(t, dir, "--cases", "60", "--seed", "3", "--year", "2025")
+	out, summary := filepath.Join(dir, "sen2.xml"), filepath.Join(dir, "summary.json")
+	args := []string{"sen2", "--year", "2025", "--format", "xml", "--la-number", "886", "--dmo", "Y", "--dco", "N",
+		"--date-time", "2026-02-10T09:30:00Z", cases}
+	code, stdout, errOut := cli(t, append(args, "-o", out, "--summary", summary)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Empty(t, stdout)
+	assert.Contains(t, errOut, "SEN2 2026 person-level return (census 2026-01-15")
+	doc, err := os.ReadFile(out)
+	require.NoError(t, err)
+	var sum struct {
+		Counts     struct{ Persons int }
+		IssueCount int `json:"issue_count"`
+	}
+	b, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &sum))
+	assert.Equal(t, 0, sum.IssueCount)
+	assert.Positive(t, sum.Counts.Persons)
+	assert.Equal(t, sum.Counts.Persons, strings.Count(string(doc), "<Person>"))
+	require.NoError(t, xml.Unmarshal(doc, new(struct{})))
+
+	code, stdout, errOut = cli(t, args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, string(doc), stdout, "the same return on stdout")
+	assert.NotContains(t, stdout, "<RequestSource>")
+	code, stdout, errOut = cli(t, append(args, "--request-source")...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, stdout, "<RequestSource>1</RequestSource>")
+
+	code, stdout, _ = cli(t, "sen2", "--print-xsd")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, `<xs:element name="Message" type="MessageType"/>`)
+}
+
+// A person missing a required fact: the issue names the case, the file is
+// not written, the summary is, and the command exits 1.
+func TestSen2XMLNotWrittenWithIssues(t *testing.T) {
+	dir := t.TempDir()
+	cases := genFile(t, dir, "--cases", "30", "--seed", "3", "--year", "2025")
+	raw, err := os.ReadFile(cases)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	var c map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &c))
+	delete(c, "person") // the first case's person details are lost
+	id := c["id"].(string)
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	lines[0] = string(b)
+	edited := write(t, dir, "edited.jsonl", strings.Join(lines, "\n")+"\n")
+	out, summary := filepath.Join(dir, "sen2.xml"), filepath.Join(dir, "summary.json")
+	code, stdout, errOut := cli(t, "sen2", "--year", "2025", "--format", "xml", "--la-number", "886", "--dmo", "Y", "--dco", "N",
+		"--no-verify", "-o", out, "--summary", summary, edited)
+	assert.Equal(t, exitFailed, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, errOut, `case "`+id+`": Person: missing`)
+	assert.Contains(t, errOut, "the return was not written")
+	assert.NoFileExists(t, out)
+	assert.FileExists(t, summary)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.False(t, strings.HasPrefix(e.Name(), ".sen2-"), "the temporary file is removed")
+	}
+	// Verified, the edited case fails verification: not counted, so not written either.
+	code, _, errOut = cli(t, "sen2", "--year", "2025", "--format", "xml", "--la-number", "886", "--dmo", "Y", "--dco", "N", "-o", out, edited)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errOut, "history_mismatch")
+	assert.NoFileExists(t, out)
 }

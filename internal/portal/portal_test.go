@@ -47,7 +47,7 @@ func TestStaticHasThePage(t *testing.T) {
 		assert.Contains(t, string(page), hook)
 	}
 	// Every page has the one header navigation (nav.js), so a page added to its list is linked from all.
-	for _, p := range []string{"index.html", "accessibility.html", "lift.html"} {
+	for _, p := range []string{"index.html", "accessibility.html", "lift.html", "sen2.html"} {
 		b, err := fs.ReadFile(Static(), p)
 		require.NoError(t, err)
 		assert.Contains(t, string(b), `id="app-nav"`, p)

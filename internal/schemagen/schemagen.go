@@ -440,6 +440,7 @@ func strict(s *jsonschema.Schema, en enums, rootName string) {
 			y.Minimum, y.Maximum = num(-3), num(20)
 		}
 	}
+	strictPerson(defs)
 	strictClocks(root, en)
 	strictRecords(root, en)
 	firing := strictFiring(root, defs, en)
@@ -646,6 +647,7 @@ func factsPatchSchema(en enums) *jsonschema.Schema {
 	s.Properties.Set("la", &jsonschema.Schema{Type: "string", Description: "The local authority responsible for the child, e.g. \"kent\"."})
 	s.Properties.Set("district", &jsonschema.Schema{Type: "string", Description: "The authority's district, e.g. \"dover\"."})
 	s.Properties.Set("child", child)
+	s.Properties.Set("person", personSchema())
 	s.Properties.Set("evidence", &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "string", Enum: anys(en.evidence)},
 		Description: "Kinds of evidence to add to the case."})
 	return s

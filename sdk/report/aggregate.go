@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/sendflow/sendflow/sdk/internal/calendar"
 )
 
 // Person is one case as the SEN2 return for one reporting year sees it:
@@ -258,6 +260,58 @@ type Totals struct {
 	// the history holds no reason).
 	CeasedByReason       map[string]int `json:"ceased_by_reason"`
 	PlansMaintainedAtEnd int            `json:"plans_maintained_at_year_end"`
+	// Census is the stock of plans on the census (reference) date of the
+	// collection after the year: the plans maintained that day, by the
+	// person's age on it.
+	Census CensusStock `json:"census"`
+}
+
+// CensusStock is the plans maintained on the census date, by age band.
+type CensusStock struct {
+	ReferenceDate string `json:"reference_date"`
+	Plans         int    `json:"plans"`
+	// ByAge keys are AgeBands: under_5, 5_to_10, 11_to_15, 16_to_19,
+	// 20_to_25, over_25 and unknown (no date of birth); every key is
+	// present.
+	ByAge map[string]int `json:"by_age"`
+}
+
+// AgeBands are the census stock's age bands (age in whole years on the
+// census date), in order.
+var AgeBands = []string{"under_5", "5_to_10", "11_to_15", "16_to_19", "20_to_25", "over_25", "unknown"}
+
+// ageBand is the band of a person born on dob, on day.
+func ageBand(dob, day string) string {
+	b, err1 := calendar.ParseDate(dob)
+	d, err2 := calendar.ParseDate(day)
+	if err1 != nil || err2 != nil || d.Before(b) {
+		return "unknown"
+	}
+	switch age := calendar.AgeOn(b, d); {
+	case age < 5:
+		return "under_5"
+	case age <= 10:
+		return "5_to_10"
+	case age <= 15:
+		return "11_to_15"
+	case age <= 19:
+		return "16_to_19"
+	case age <= 25:
+		return "20_to_25"
+	}
+	return "over_25"
+}
+
+// addCensus counts the case's plan maintained on the census date.
+func (t *Totals) addCensus(d *Derived) {
+	day := t.Census.ReferenceDate
+	for _, pl := range d.Plans {
+		if pl.BeganOn <= day && (pl.EndDate == "" || pl.EndDate > day) {
+			t.Census.Plans++
+			t.Census.ByAge[ageBand(d.BirthDate, day)]++
+			return // one plan a person at a time
+		}
+	}
 }
 
 // CeaseReasons names the SEN2 cease reason codes (SPEC.md §5, 2025 item 4.6).
@@ -266,10 +320,18 @@ var CeaseReasons = map[string]string{
 	"6": "no_engagement", "7": "left_england", "8": "deceased", "9": "other", "unknown": "unknown",
 }
 
-func newTotals(y int) Totals {
+func newTotals(y int, census string) Totals {
 	p := Year(y)
-	return Totals{Year: y, Period: p, RequestsBySource: map[string]int{}, ReviewOutcomes: map[string]int{},
-		CeasedByReason: map[string]int{}, Timeliness: Timeliness{Period: p}}
+	if census == "" {
+		census = CensusDate(y + 1)
+	}
+	t := Totals{Year: y, Period: p, RequestsBySource: map[string]int{}, ReviewOutcomes: map[string]int{},
+		CeasedByReason: map[string]int{}, Timeliness: Timeliness{Period: p},
+		Census: CensusStock{ReferenceDate: census, ByAge: map[string]int{}}}
+	for _, b := range AgeBands {
+		t.Census.ByAge[b] = 0
+	}
+	return t
 }
 
 // add counts one case's history into the year's totals.
@@ -281,6 +343,7 @@ func (t *Totals) add(d *Derived) {
 		}
 	}
 	t.Timeliness.add(d)
+	t.addCensus(d)
 	for _, ds := range d.Disputes {
 		t.addDispute(ds)
 	}

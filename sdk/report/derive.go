@@ -11,6 +11,11 @@
 // Reports stream: Run reads cases one JSON line at a time, verifies each
 // history with the engine, folds it into the aggregates and drops it, so
 // memory does not grow with the caseload.
+//
+// The SEN2 person-level XML return (Return, NewReturn) is built the same
+// way: each case derived as of the cut-off, its record in the return's
+// scope written with the person details the case holds (facts.person),
+// and every pre-submission issue collected by case id, never a value.
 package report
 
 import (
@@ -131,6 +136,7 @@ type Request struct {
 	Assessment *Assessment `json:"assessment"`
 
 	exception string // the R10(4) reason recorded while the request was open
+	actor     string // the role that made the request or brought the child to attention
 }
 
 // Assessment is one EHC needs assessment (SEN2 module 3).
@@ -188,8 +194,11 @@ type Plan struct {
 	// plan.age_limit_reached; 0 when not known.
 	CeaseReason int `json:"ceasereason,omitempty"`
 	// Request is the index in Derived.Requests of the request whose
-	// assessment issued the plan, -1 for a plan transferred in.
-	Request        int             `json:"request"`
+	// assessment issued the plan, -1 for a plan transferred in or imported.
+	Request int `json:"request"`
+	// Imported is set for a plan the case held when it was imported
+	// (sendflow.imported): this LA maintained it before the history began.
+	Imported       bool            `json:"imported,omitempty"`
 	Reviews        []Review        `json:"reviews,omitempty"`
 	PhaseTransfers []PhaseTransfer `json:"phase_transfers,omitempty"`
 
@@ -213,6 +222,10 @@ type Derived struct {
 	Requests  []Request `json:"requests"`
 	Plans     []Plan    `json:"plans"`
 	Disputes  []Dispute `json:"disputes,omitempty"`
+
+	// details are the case's person details (facts.person), for the
+	// person-level XML return only: never in a JSON output.
+	details *sdk.PersonDetails
 }
 
 // eventDate is the UK calendar date of an event time ("" when unreadable).
@@ -298,6 +311,9 @@ func Derive(c sdk.Case) Derived {
 		if day == "" {
 			continue
 		}
+		if ev.Trigger == sdk.ImportTrigger {
+			w.imported(ev, day)
+		}
 		m := marks[ev.Trigger]
 		w.event(ev, m, day)
 		if _, ok := w.decisions[ev.Seq]; ok {
@@ -342,7 +358,7 @@ type subjectAt struct {
 func newDeriver(c sdk.Case) *deriver {
 	w := &deriver{
 		d: Derived{ID: c.ID, LA: c.LA, District: c.District, BirthDate: c.Child.DateOfBirth,
-			Requests: []Request{}, Plans: []Plan{}},
+			Requests: []Request{}, Plans: []Plan{}, details: c.Person},
 		clocks:    c.Clocks,
 		decisions: make(map[int]string, len(c.Decisions)),
 		cur:       -1, plan: -1, lastReq: -1, lastPlanReq: -1, lastRefused: -1, subjReq: -1,
@@ -373,7 +389,7 @@ func (w *deriver) event(ev sdk.Event, m, day string) {
 func (w *deriver) requestEvent(ev sdk.Event, m, day string) {
 	switch m {
 	case markRequest, markBroughtToAttention:
-		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev, m)})
+		w.d.Requests = append(w.d.Requests, Request{Seq: ev.Seq, ReceivedDate: day, RequestSource: requestSource(ev, m), actor: ev.Actor})
 		w.cur = len(w.d.Requests) - 1
 	case markAssess, markRefuseAssessment:
 		if m == markAssess && ev.StatesBefore["ehc"] == "refused" {
@@ -501,6 +517,17 @@ func (w *deriver) planFinalised(day string) {
 		w.d.Plans = append(w.d.Plans, Plan{StartDate: day, BeganOn: day, Request: req})
 		w.plan = len(w.d.Plans) - 1
 	}
+}
+
+// imported: a case imported with its plan track in a maintained state held
+// a plan before its history began: this LA maintains it from the import.
+func (w *deriver) imported(ev sdk.Event, day string) {
+	switch ev.StatesAfter["plan"] {
+	case "", "none", "ceased", "transferred_out":
+		return
+	}
+	w.d.Plans = append(w.d.Plans, Plan{BeganOn: day, Request: -1, Imported: true})
+	w.plan = len(w.d.Plans) - 1
 }
 
 // planEvent handles an event on a maintained plan, marked m.
@@ -671,6 +698,23 @@ func (r Request) PlanIssued() (string, bool) {
 		return "", false
 	}
 	return *r.Assessment.AssessmentOutcomeDate, true
+}
+
+// SourceCode is the request's SEN2 RequestSource code by the role that
+// made it: 1 the parent or young person, 2 a school or early years setting,
+// 3 health, 4 social care, 5 anyone else (codes not confirmed by the DfE).
+func (r Request) SourceCode() string {
+	switch r.actor {
+	case "parent", "young_person":
+		return "1"
+	case "school", "ey_setting":
+		return "2"
+	case "health":
+		return "3"
+	case "social_care":
+		return "4"
+	}
+	return "5"
 }
 
 // FinalDue is the last day a plan for this request is within 20 weeks.

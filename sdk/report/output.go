@@ -105,7 +105,12 @@ func Rows(r Report) []Row {
 		}
 		rows = append(rows, Row{"plans_ceased", "reason=" + k + " " + CeaseReasons[k], itoa(t.CeasedByReason[k]), dfe[k]})
 	}
-	rows = append(rows, Row{"plans_maintained_at_year_end", "", itoa(t.PlansMaintainedAtEnd), ""})
+	rows = append(rows, Row{"plans_maintained_at_year_end", "", itoa(t.PlansMaintainedAtEnd), ""},
+		Row{"census_date", "", t.Census.ReferenceDate, ""},
+		Row{"plans_on_census_date", "", itoa(t.Census.Plans), ""})
+	for _, b := range AgeBands {
+		rows = append(rows, Row{"plans_on_census_date", "age=" + b, itoa(t.Census.ByAge[b]), ""})
+	}
 	for _, d := range r.Districts {
 		rows = append(rows, timelinessRows(d.Timeliness, "district="+d.District+" "+d.Period.From+".."+d.Period.To)...)
 	}

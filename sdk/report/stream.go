@@ -41,6 +41,17 @@ type Options struct {
 	// Person, when set, is given each counted case's SEN2 person record for
 	// the year, as it is read; an error from it stops the run.
 	Person func(Person) error
+	// Case, when set, is given each counted case's derivation, as it is
+	// read; an error from it stops the run. The person-level XML return
+	// (Return) is built from it.
+	Case func(*Derived) error
+	// ReferenceDate is the census date the stock of plans is counted on;
+	// empty means CensusDate(Year+1).
+	ReferenceDate string
+	// AsOf, when set (YYYY-MM-DD), derives each case as its history stood
+	// at the end of that day: later events are left out (after the whole
+	// history is verified). The XML return's cut-off.
+	AsOf string
 }
 
 // Failure is one input line that was not counted.
@@ -106,11 +117,17 @@ func NewAggregator(opt Options) (*Aggregator, error) {
 	if _, err := calendar.ParseDate(p.To); err != nil {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("period end %q is not a date (YYYY-MM-DD)", clip(p.To)), Pointer: "/period/to"}
 	}
+	if _, err := calendar.ParseDate(opt.ReferenceDate); opt.ReferenceDate != "" && (err != nil || opt.ReferenceDate <= Year(opt.Year).To) {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("the census date must be a date (YYYY-MM-DD) after %d", opt.Year), Pointer: "/reference_date"}
+	}
+	if _, err := calendar.ParseDate(opt.AsOf); opt.AsOf != "" && err != nil {
+		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("as-of date %q is not a date (YYYY-MM-DD)", clip(opt.AsOf)), Pointer: "/as_of"}
+	}
 	if p.From > p.To {
 		return nil, &sdk.Error{Code: sdk.CodeInvalidInput, Message: fmt.Sprintf("the period starts (%s) after it ends (%s)", p.From, p.To), Pointer: "/period"}
 	}
 	a := &Aggregator{dis: districts{period: p, rows: map[string]*Timeliness{}}}
-	a.rep = Report{Verified: opt.Engine != nil, Failures: []Failure{}, Totals: newTotals(opt.Year), Period: p}
+	a.rep = Report{Verified: opt.Engine != nil, Failures: []Failure{}, Totals: newTotals(opt.Year, opt.ReferenceDate), Period: p}
 	if opt.Engine != nil {
 		a.rep.PolicyID = opt.Engine.PolicyID()
 	}
@@ -237,7 +254,7 @@ func (run *batchRun) flush() error {
 	if run.ctx.Err() != nil {
 		return stopped(run.line)
 	}
-	bulk.Each(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine) })
+	bulk.Each(run.batch, run.workers, func(it *batchItem) { it.d, it.fl = readCase(run.ctx, it.b, run.opt.Engine, run.opt.AsOf) })
 	if run.ctx.Err() != nil {
 		return stopped(run.line)
 	}
@@ -270,6 +287,11 @@ func (run *batchRun) fold(it *batchItem) error {
 		run.seen[id] = it.line
 	}
 	run.agg.Add(&it.d)
+	if run.opt.Case != nil {
+		if err := run.opt.Case(&it.d); err != nil {
+			return err
+		}
+	}
 	if run.opt.Person != nil {
 		return run.opt.Person(it.d.Person(run.period))
 	}
@@ -299,7 +321,7 @@ func stopped(line int) error {
 	return &sdk.Error{Code: sdk.CodeLimitExceeded, Message: fmt.Sprintf("the run was stopped (cancelled or past its deadline) after line %d; no report was made", line)}
 }
 
-func readCase(ctx context.Context, b []byte, e *sdk.Engine) (d Derived, fl *Failure) {
+func readCase(ctx context.Context, b []byte, e *sdk.Engine, asOf string) (d Derived, fl *Failure) {
 	defer func() {
 		if r := recover(); r != nil {
 			d, fl = Derived{}, &Failure{Code: string(sdk.CodeInternal), Reason: fmt.Sprintf("could not read the case: %v", r)}
@@ -314,5 +336,19 @@ func readCase(ctx context.Context, b []byte, e *sdk.Engine) (d Derived, fl *Fail
 			return Derived{}, &Failure{ID: c.ID, Code: string(sdk.CodeHistoryMismatch), Event: v.FirstBad, Reason: v.Reason}
 		}
 	}
+	if asOf != "" {
+		c.History = historyUntil(c.History, asOf)
+	}
 	return Derive(c), nil
+}
+
+// historyUntil is the events of h dated on or before day (the history is
+// in time order, so it is a prefix).
+func historyUntil(h []sdk.Event, day string) []sdk.Event {
+	for i, ev := range h {
+		if d := eventDate(ev.At); d != "" && d > day {
+			return h[:i]
+		}
+	}
+	return h
 }

@@ -41,6 +41,7 @@
 //	run_files       files, policies?, coverage?                RunFilesResult
 //	lift_report     engine, text, from?, to?, as_of?,          LiftReport (the LIFT figures and their
 //	                no_verify?                                 SVG charts, from JSON lines of cases)
+//	sen2_return     engine, text, sen2                         Sen2Return
 //
 // compile with no policy and no layers is the embedded default policy;
 // policy (with name, default "policy.yaml") is one overlay on top of it;
@@ -53,6 +54,13 @@
 // joined to the directory of name, as the native CLI would read it).
 // run_files is what `sendflow test` does, over files already read: the
 // same report, text and exit code.
+//
+// sen2_return is `sendflow sen2 --format xml` over a caseload already read:
+// text holds the cases as JSON lines, each verified with the engine;
+// sen2 holds the return's options (report.ReturnOptions: year, la, dmo,
+// dco, reference_date?, cut_off?, serial_no?, date_time?). The result has
+// the counts and every issue (by case id, never a value), the lines not
+// counted, and the XML only when there is no issue and every case counted.
 //
 // verify with keys (ed25519 public keys, 32 bytes each in standard base64,
 // at most MaxVerifyKeys) checks every event's signature against them, as
@@ -141,7 +149,7 @@ const Version = "1"
 func Ops() []string { return slices.Clone(ops) }
 
 var ops = []string{"info", "compile", "free", "policy", "default_policy", "new_case", "fire", "permitted",
-	"clocks", "replay", "verify", "graph", "run_scenario", "run_files", "lift_report"}
+	"clocks", "replay", "verify", "graph", "run_scenario", "run_files", "lift_report", "sen2_return"}
 
 // Layer is one policy overlay given to compile.
 type Layer struct {
@@ -404,6 +412,8 @@ func (b *Bridge) onEngine(e *sdk.Engine, req *Request, k *keep) (any, *sdk.Error
 		return b.graph(e, req)
 	case "lift_report":
 		return liftReport(e, req)
+	case "sen2_return":
+		return sen2Return(e, req)
 	}
 	return nil, &sdk.Error{Code: sdk.CodeInternal, Message: "op " + req.Op + " is listed but not handled"}
 }

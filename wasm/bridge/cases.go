@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -185,7 +186,7 @@ func (d deltaAnswer) appendSame(b []byte) []byte {
 		bit  uint8
 		keys string
 	}{
-		{sameFacts, `,"id","la","district","child","evidence"`},
+		{sameFacts, `,"id","la","district","child","evidence","person"`},
 		{sameStates, `,"states"`},
 		{sameClocks, `,"clocks"`},
 		{sameDecisions, `,"decisions"`},
@@ -244,5 +245,6 @@ func sameFactsAs(a, b *sdk.Facts) bool {
 	ya, yb := ca.YearGroup, cb.YearGroup
 	ca.YearGroup, cb.YearGroup = nil, nil // Child is comparable without its pointer
 	return a.ID == b.ID && a.LA == b.LA && a.District == b.District && ca == cb &&
-		(ya == nil) == (yb == nil) && (ya == nil || *ya == *yb) && slices.Equal(a.Evidence, b.Evidence)
+		(ya == nil) == (yb == nil) && (ya == nil || *ya == *yb) && slices.Equal(a.Evidence, b.Evidence) &&
+		reflect.DeepEqual(a.Person, b.Person)
 }

@@ -171,6 +171,8 @@ func (b *bridgeTarget) Fire(c sdk.Case, f sdk.Firing) (sdk.Outcome, error) {
 			out.Case.Child = c.Child
 		case "evidence":
 			out.Case.Evidence = c.Evidence
+		case "person":
+			out.Case.Person = c.Person
 		case "states":
 			out.Case.States = c.States
 		case "clocks":
@@ -371,7 +373,7 @@ func TestFastJSONKnowsEveryField(t *testing.T) {
 	want := map[reflect.Type]string{
 		reflect.TypeOf(sdk.Outcome{}):     "Case:case Event:event Clocks:clocks Warnings:warnings",
 		reflect.TypeOf(sdk.Case{}):        "Facts: States:states Clocks:clocks,omitempty Decisions:decisions,omitempty Exceptions:exceptions,omitempty Origin:origin,omitempty History:history,omitempty",
-		reflect.TypeOf(sdk.Facts{}):       "ID:id,omitempty LA:la,omitempty District:district,omitempty Child:child Evidence:evidence,omitempty",
+		reflect.TypeOf(sdk.Facts{}):       "ID:id,omitempty LA:la,omitempty District:district,omitempty Child:child Evidence:evidence,omitempty Person:person,omitempty",
 		reflect.TypeOf(sdk.Child{}):       "DateOfBirth:date_of_birth,omitempty YearGroup:year_group,omitempty LacksCapacity:lacks_capacity,omitempty Representative:representative,omitempty AuthorisedParent:authorised_parent,omitempty Post25Setting:post25_setting,omitempty ApprenticeshipEnd:apprenticeship_end,omitempty CourseEnd:course_end,omitempty",
 		reflect.TypeOf(sdk.Clock{}):       "ID:id Source:source,omitempty Decision:decision,omitempty Kind:kind StartedAt:started_at StartedBy:started_by,omitempty Due:due Date:date,omitempty StoppedAt:stopped_at,omitempty StoppedBy:stopped_by,omitempty Cancelled:cancelled,omitempty Void:void,omitempty Exception:exception,omitempty Status:status Citation:citation,omitempty",
 		reflect.TypeOf(sdk.ClockStatus{}): "Clock: Key:key DaysLeft:days_left,omitempty",
@@ -647,7 +649,7 @@ func TestDeltaLeavesOutWhatDidNotChange(t *testing.T) {
 	}
 	// ehc.requested starts clocks and changes a state; the facts stay.
 	d, c := fire(ref, M{"trigger": "ehc.requested", "actor": "parent", "at": "2026-01-05"})
-	assert.Equal(t, []string{"id", "la", "district", "child", "evidence", "decisions"}, d.Same)
+	assert.Equal(t, []string{"id", "la", "district", "child", "evidence", "person", "decisions"}, d.Same)
 	assert.Contains(t, c, "states")
 	assert.Contains(t, c, "clocks")
 	assert.NotContains(t, c, "child")

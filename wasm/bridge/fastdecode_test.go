@@ -166,7 +166,8 @@ func TestRawRequestTakesTheFieldsOfRequest(t *testing.T) {
 	every := `{"op":"fire","engine":1,"policy":"p","name":"n","layers":[{"name":"a","text":"b"}],"case":{"states":{}},
 		"firing":{"trigger":"t"},"facts":{"id":"i"},"role":"r","as_of":"2026-01-01","locale":"cy","origin":{"id":"o"},
 		"events":[],"format":"dot","text":"x","files":[{"path":"p","text":"t"}],"policies":{"a":"b"},"coverage":true,
-		"keys":["k"],"case_ref":3,"remember":true,"delta":true,"from":"2026-01-01","to":"2026-12-31","no_verify":true}`
+		"keys":["k"],"case_ref":3,"remember":true,"delta":true,"from":"2026-01-01","to":"2026-12-31","no_verify":true,
+		"sen2":{"year":2025,"la":"886","dmo":"Y","dco":"N"}}`
 	var req Request
 	require.NoError(t, strict([]byte(every), &req))
 	var rr rawRequest

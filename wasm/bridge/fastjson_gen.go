@@ -248,6 +248,10 @@ func appendFactsFields(b []byte, start int, v *sdk.Facts) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.Person != nil {
+		b = append(b, `,"person":`...)
+		b = appendPersonDetails(b, v.Person)
+	}
 	return b
 }
 
@@ -404,6 +408,167 @@ func appendChild(b []byte, v *sdk.Child) []byte {
 	if v.CourseEnd != "" {
 		b = appendField(b, start, `,"course_end":`)
 		b = appendString(b, v.CourseEnd)
+	}
+	return append(b, '}')
+}
+
+// appendPersonDetails writes an sdk.PersonDetails as encoding/json does.
+func appendPersonDetails(b []byte, v *sdk.PersonDetails) []byte {
+	b = append(b, '{')
+	start := len(b)
+	if v.Surname != "" {
+		b = append(b, `"surname":`...)
+		b = appendString(b, v.Surname)
+	}
+	if v.Forename != "" {
+		b = appendField(b, start, `,"forename":`)
+		b = appendString(b, v.Forename)
+	}
+	if v.Sex != "" {
+		b = appendField(b, start, `,"sex":`)
+		b = appendString(b, v.Sex)
+	}
+	if v.Ethnicity != "" {
+		b = appendField(b, start, `,"ethnicity":`)
+		b = appendString(b, v.Ethnicity)
+	}
+	if v.Postcode != "" {
+		b = appendField(b, start, `,"postcode":`)
+		b = appendString(b, v.Postcode)
+	}
+	if v.UPN != "" {
+		b = appendField(b, start, `,"upn":`)
+		b = appendString(b, v.UPN)
+	}
+	if v.ULN != "" {
+		b = appendField(b, start, `,"uln":`)
+		b = appendString(b, v.ULN)
+	}
+	if v.UPNUnknown != "" {
+		b = appendField(b, start, `,"upn_unknown":`)
+		b = appendString(b, v.UPNUnknown)
+	}
+	if v.PlanStartDate != "" {
+		b = appendField(b, start, `,"plan_start_date":`)
+		b = appendString(b, v.PlanStartDate)
+	}
+	if v.TransferLA != "" {
+		b = appendField(b, start, `,"transfer_la":`)
+		b = appendString(b, v.TransferLA)
+	}
+	if v.PlanRes != "" {
+		b = appendField(b, start, `,"plan_res":`)
+		b = appendString(b, v.PlanRes)
+	}
+	if v.PlanWBP != "" {
+		b = appendField(b, start, `,"plan_wbp":`)
+		b = appendString(b, v.PlanWBP)
+	}
+	if v.PersonalBudget != nil {
+		b = appendField(b, start, `,"personal_budget":`)
+		b = strconv.AppendBool(b, (*v.PersonalBudget))
+	}
+	if v.OA != nil {
+		b = appendField(b, start, `,"organised_arrangements":`)
+		b = strconv.AppendBool(b, (*v.OA))
+	}
+	if v.DirectPayments != "" {
+		b = appendField(b, start, `,"direct_payments":`)
+		b = appendString(b, v.DirectPayments)
+	}
+	if v.SENNeed != nil {
+		b = appendField(b, start, `,"sen_need":`)
+		b = appendSENNeed(b, v.SENNeed)
+	}
+	if len(v.Placements) > 0 {
+		b = appendField(b, start, `,"placements":`)
+		var arr [32]string
+		keys9 := arr[:0]
+		for k := range v.Placements {
+			keys9 = append(keys9, k)
+		}
+		sort.Strings(keys9)
+		b = append(b, '{')
+		for i, k9 := range keys9 {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k9)
+			b = append(b, ':')
+			e9 := v.Placements[k9]
+			b = appendPlacement(b, &e9)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// appendSENNeed writes an sdk.SENNeed as encoding/json does.
+func appendSENNeed(b []byte, v *sdk.SENNeed) []byte {
+	b = append(b, '{')
+	start := len(b)
+	if v.Primary != "" {
+		b = append(b, `"primary":`...)
+		b = appendString(b, v.Primary)
+	}
+	if v.Secondary != "" {
+		b = appendField(b, start, `,"secondary":`)
+		b = appendString(b, v.Secondary)
+	}
+	return append(b, '}')
+}
+
+// appendPlacement writes an sdk.Placement as encoding/json does.
+func appendPlacement(b []byte, v *sdk.Placement) []byte {
+	b = append(b, '{')
+	start := len(b)
+	if v.URN != "" {
+		b = append(b, `"urn":`...)
+		b = appendString(b, v.URN)
+	}
+	if v.UKPRN != "" {
+		b = appendField(b, start, `,"ukprn":`)
+		b = appendString(b, v.UKPRN)
+	}
+	if v.Setting != "" {
+		b = appendField(b, start, `,"setting":`)
+		b = appendString(b, v.Setting)
+	}
+	if v.SettingOther != "" {
+		b = appendField(b, start, `,"setting_other":`)
+		b = appendString(b, v.SettingOther)
+	}
+	if v.Rank != 0 {
+		b = appendField(b, start, `,"rank":`)
+		b = strconv.AppendInt(b, int64(v.Rank), 10)
+	}
+	if v.NamedInPlan {
+		b = appendField(b, start, `,"named_in_plan":`)
+		b = strconv.AppendBool(b, v.NamedInPlan)
+	}
+	if v.EntryDate != "" {
+		b = appendField(b, start, `,"entry_date":`)
+		b = appendString(b, v.EntryDate)
+	}
+	if v.LeavingDate != "" {
+		b = appendField(b, start, `,"leaving_date":`)
+		b = appendString(b, v.LeavingDate)
+	}
+	if v.SENUnit {
+		b = appendField(b, start, `,"sen_unit":`)
+		b = strconv.AppendBool(b, v.SENUnit)
+	}
+	if v.ResourcedProvision {
+		b = appendField(b, start, `,"resourced_provision":`)
+		b = strconv.AppendBool(b, v.ResourcedProvision)
+	}
+	if v.Res != "" {
+		b = appendField(b, start, `,"res":`)
+		b = appendString(b, v.Res)
+	}
+	if v.WBP != "" {
+		b = appendField(b, start, `,"wbp":`)
+		b = appendString(b, v.WBP)
 	}
 	return append(b, '}')
 }

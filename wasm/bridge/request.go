@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sendflow/sendflow/sdk"
+	"github.com/sendflow/sendflow/sdk/report"
 )
 
 // Request is every argument any op takes; each op reads its own.
@@ -45,6 +46,8 @@ type Request struct {
 	CaseRef  *int64 `json:"case_ref,omitempty"`
 	Remember bool   `json:"remember,omitempty"`
 	Delta    bool   `json:"delta,omitempty"`
+	// SEN2 are the options of sen2_return (the person-level XML return).
+	SEN2 *report.ReturnOptions `json:"sen2,omitempty"`
 }
 
 // rawRequest is Request with the arguments of SDK types (and case_ref)

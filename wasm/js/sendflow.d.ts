@@ -2,7 +2,7 @@
 // Regenerate with `make wasm-dts`; a test fails when this file is stale.
 
 /** Every op of the bridge protocol. */
-export type Op = "clocks" | "compile" | "default_policy" | "fire" | "free" | "graph" | "info" | "lift_report" | "new_case" | "permitted" | "policy" | "replay" | "run_files" | "run_scenario" | "verify";
+export type Op = "clocks" | "compile" | "default_policy" | "fire" | "free" | "graph" | "info" | "lift_report" | "new_case" | "permitted" | "policy" | "replay" | "run_files" | "run_scenario" | "sen2_return" | "verify";
 
 /** Every stable error code. From error.schema.json. */
 export type ErrorCode =
@@ -85,6 +85,7 @@ export type Trigger =
   | "plan.phase_transfer_set"
   | "plan.post16_transfer_set"
   | "plan.phase_transfer_amended"
+  | "plan.person_details_recorded"
   | "dispute.mediation_declined"
   | "dispute.mediation_requested"
   | "dispute.mediation_concluded"
@@ -320,6 +321,8 @@ export interface Case {
   child?: Child;
   /** Evidence lists the kinds of evidence held. A kind may appear more than once (two personalised plans count as two). */
   evidence?: EvidenceKind[];
+  /** Person holds the person details the SEN2 person-level return needs (sdk/person.go). Personal data: never echoed. */
+  person?: PersonDetails;
   /** States maps every track to its current state. Nested states are written with dots, e.g. "sen_support.plan". */
   states: States;
   /** Clocks maps a clock key to the latest instance of that clock. Per-source clocks are keyed "clock.source", e.g. "ehc_advice.medical". */
@@ -599,6 +602,8 @@ export interface Facts {
   child?: Child;
   /** Evidence lists the kinds of evidence held. A kind may appear more than once (two personalised plans count as two). */
   evidence?: EvidenceKind[];
+  /** Person holds the person details the SEN2 person-level return needs (sdk/person.go). Personal data: never echoed. */
+  person?: PersonDetails;
 }
 
 /** Facts merged into the case by a firing: objects merge key by key, scalars replace, evidence is appended to. */
@@ -628,8 +633,143 @@ export interface FactsPatch {
     /** When the course ends, YYYY-MM-DD. */
     course_end?: string;
   };
+  /** Person details for the SEN2 person-level return; personal data, never echoed in an error. */
+  person?: {
+    /** Legal surname. */
+    surname?: string;
+    /** Legal forename. */
+    forename?: string;
+    /** M, F or U (not known). */
+    sex?: "M" | "F" | "U";
+    /** CBDS main ethnicity code, REFU or NOBT. */
+    ethnicity?: "WBRI" | "WIRI" | "WIRT" | "WOTH" | "WROM" | "MWBC" | "MWBA" | "MWAS" | "MOTH" | "AIND" | "APKN" | "ABAN" | "AOTH" | "BCRB" | "BAFR" | "BOTH" | "CHNE" | "OOTH" | "REFU" | "NOBT";
+    /** Home postcode (UK shape, any case and spacing). */
+    postcode?: string;
+    /** Unique pupil number (with a valid check letter). */
+    upn?: string;
+    /** Unique learner number (with a valid check digit). */
+    uln?: string;
+    /** Why there is no UPN or ULN. */
+    upn_unknown?: "UN1" | "UN2" | "UN3" | "UN4" | "UN5" | "UN6" | "UN7" | "UN8" | "UN9" | "UN10";
+    /** Start date of a plan this LA did not issue (transferred in or imported). */
+    plan_start_date?: string;
+    /** DfE number of the LA a plan was transferred in from. */
+    transfer_la?: string;
+    /** Residential placement named in the plan. */
+    plan_res?: "A" | "B";
+    /** Work-based learning named in the plan. */
+    plan_wbp?: "A" | "T" | "S";
+    /** A personal budget was taken up. */
+    personal_budget?: boolean;
+    /** Organised arrangements are in place. */
+    organised_arrangements?: boolean;
+    /** Direct payments: E education, S social care, H health, I integrated. */
+    direct_payments?: "E" | "S" | "H" | "I";
+    /** The primary and any secondary SEN type. */
+    sen_need?: {
+      /** The SEN type ranked 1. */
+      primary?: "SPLD" | "MLD" | "SLD" | "PMLD" | "SEMH" | "SLCN" | "HI" | "VI" | "MSI" | "PD" | "ASD" | "OTH" | "DS";
+      /** The SEN type ranked 2. */
+      secondary?: "SPLD" | "MLD" | "SLD" | "PMLD" | "SEMH" | "SLCN" | "HI" | "VI" | "MSI" | "PD" | "ASD" | "OTH" | "DS";
+    };
+    /** Placements keyed by the host's placement id; a later firing merges into one by its id. */
+    placements?: Record<string, {
+      /** The setting's 6-digit URN (GIAS). */
+      urn?: string;
+      /** The setting's 8-digit UKPRN. */
+      ukprn?: string;
+      /** A SEN2 setting code, for a setting with no URN or UKPRN. */
+      setting?: "OLA" | "OPA" | "EHE" | "EYP" | "OTH" | "NEET" | "NIEC" | "NIEO";
+      /** The setting described, for setting OTH or NIEO. */
+      setting_other?: string;
+      /** 1 for the main setting, 2 for a second one. */
+      rank?: 1 | 2;
+      /** The plan names this setting. */
+      named_in_plan?: boolean;
+      /** The first day attended, YYYY-MM-DD. */
+      entry_date?: string;
+      /** The last day attended, YYYY-MM-DD. */
+      leaving_date?: string;
+      /** Attended in an SEN unit. */
+      sen_unit?: boolean;
+      /** Attended in resourced provision. */
+      resourced_provision?: boolean;
+      /** Residential: A 38 to 51 weeks, B 52 weeks. */
+      res?: "A" | "B";
+      /** Work-based learning: A apprenticeship, T traineeship, S supported internship. */
+      wbp?: "A" | "T" | "S";
+    }>;
+  };
   /** Kinds of evidence to add to the case. */
   evidence?: EvidenceKind[];
+}
+
+/** Person details for the SEN2 person-level return; personal data, never echoed in an error. */
+export interface PersonDetails {
+  /** Legal surname. */
+  surname?: string;
+  /** Legal forename. */
+  forename?: string;
+  /** M, F or U (not known). */
+  sex?: "M" | "F" | "U";
+  /** CBDS main ethnicity code, REFU or NOBT. */
+  ethnicity?: "WBRI" | "WIRI" | "WIRT" | "WOTH" | "WROM" | "MWBC" | "MWBA" | "MWAS" | "MOTH" | "AIND" | "APKN" | "ABAN" | "AOTH" | "BCRB" | "BAFR" | "BOTH" | "CHNE" | "OOTH" | "REFU" | "NOBT";
+  /** Home postcode (UK shape, any case and spacing). */
+  postcode?: string;
+  /** Unique pupil number (with a valid check letter). */
+  upn?: string;
+  /** Unique learner number (with a valid check digit). */
+  uln?: string;
+  /** Why there is no UPN or ULN. */
+  upn_unknown?: "UN1" | "UN2" | "UN3" | "UN4" | "UN5" | "UN6" | "UN7" | "UN8" | "UN9" | "UN10";
+  /** Start date of a plan this LA did not issue (transferred in or imported). */
+  plan_start_date?: string;
+  /** DfE number of the LA a plan was transferred in from. */
+  transfer_la?: string;
+  /** Residential placement named in the plan. */
+  plan_res?: "A" | "B";
+  /** Work-based learning named in the plan. */
+  plan_wbp?: "A" | "T" | "S";
+  /** A personal budget was taken up. */
+  personal_budget?: boolean;
+  /** Organised arrangements are in place. */
+  organised_arrangements?: boolean;
+  /** Direct payments: E education, S social care, H health, I integrated. */
+  direct_payments?: "E" | "S" | "H" | "I";
+  /** The primary and any secondary SEN type. */
+  sen_need?: {
+    /** The SEN type ranked 1. */
+    primary?: "SPLD" | "MLD" | "SLD" | "PMLD" | "SEMH" | "SLCN" | "HI" | "VI" | "MSI" | "PD" | "ASD" | "OTH" | "DS";
+    /** The SEN type ranked 2. */
+    secondary?: "SPLD" | "MLD" | "SLD" | "PMLD" | "SEMH" | "SLCN" | "HI" | "VI" | "MSI" | "PD" | "ASD" | "OTH" | "DS";
+  };
+  /** Placements keyed by the host's placement id; a later firing merges into one by its id. */
+  placements?: Record<string, {
+    /** The setting's 6-digit URN (GIAS). */
+    urn?: string;
+    /** The setting's 8-digit UKPRN. */
+    ukprn?: string;
+    /** A SEN2 setting code, for a setting with no URN or UKPRN. */
+    setting?: "OLA" | "OPA" | "EHE" | "EYP" | "OTH" | "NEET" | "NIEC" | "NIEO";
+    /** The setting described, for setting OTH or NIEO. */
+    setting_other?: string;
+    /** 1 for the main setting, 2 for a second one. */
+    rank?: 1 | 2;
+    /** The plan names this setting. */
+    named_in_plan?: boolean;
+    /** The first day attended, YYYY-MM-DD. */
+    entry_date?: string;
+    /** The last day attended, YYYY-MM-DD. */
+    leaving_date?: string;
+    /** Attended in an SEN unit. */
+    sen_unit?: boolean;
+    /** Attended in resourced provision. */
+    resourced_provision?: boolean;
+    /** Residential: A 38 to 51 weeks, B 52 weeks. */
+    res?: "A" | "B";
+    /** Work-based learning: A apprenticeship, T traineeship, S supported internship. */
+    wbp?: "A" | "T" | "S";
+  }>;
 }
 
 /** Every track's current state; nested states are written with dots, e.g. "sen_support.plan". A track left out is at its initial state. */
@@ -1306,6 +1446,8 @@ export interface TriggerPayloads {
   };
   /** The payload of plan.phase_transfer_amended. It takes no data fields. */
   "plan.phase_transfer_amended": Record<string, never>;
+  /** The payload of plan.person_details_recorded. It takes no data fields. */
+  "plan.person_details_recorded": Record<string, never>;
   /** The payload of dispute.mediation_declined. */
   "dispute.mediation_declined": {
     /** The decision d<seq> the firing is about (omitted: the one open decision it can move). */

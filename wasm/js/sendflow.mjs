@@ -34,7 +34,7 @@ function deepFreeze(v) {
 }
 
 // A case's keys in the order Go writes them (origin and history, last, are added by fire).
-const CASE_KEYS = ['id', 'la', 'district', 'child', 'evidence', 'states', 'clocks', 'decisions'];
+const CASE_KEYS = ['id', 'la', 'district', 'child', 'evidence', 'person', 'states', 'clocks', 'decisions'];
 
 /**
  * The delta case d with the parts listed in same taken from the old case (frozen, so they can be shared),

@@ -3,6 +3,7 @@
 export const PAGES = [
   { href: '/', text: 'Case' },
   { href: '/lift.html', text: 'LIFT review' },
+  { href: '/sen2.html', text: 'SEN2 return' },
   { href: '/accessibility.html', text: 'Accessibility' },
 ];
 

@@ -94,6 +94,7 @@ func Each(e *sdk.Engine, cfg Config, fn func(sdk.Case) error) (Stats, error) {
 	for i := 0; i < cfg.Cases; i++ {
 		g := &journey{e: e, rng: rng, horizon: calendar.Date{Year: cfg.Year, Month: time.December, Day: 31}, st: &st}
 		c := g.run(cfg, i)
+		c = withPerson(e, cfg, i, c, g.dob) // SEN2 person details (person.go)
 		st.Cases++
 		st.Events += len(c.History)
 		if err := fn(c); err != nil {

@@ -31,6 +31,18 @@ test('CSV agrees with JSON', () => {
   assert.ok(lines.includes(`requests_received,,${r.totals.requests_received},inreq_ehc`));
 });
 
+test('census-day stock: the age bands add up, and CSV agrees', () => {
+  const r = JSON.parse(read('smoke.json'));
+  const c = r.totals.census;
+  assert.equal(c.reference_date, '2027-01-21');
+  assert.ok(c.plans > 0);
+  assert.equal(Object.values(c.by_age).reduce((s, n) => s + n, 0), c.plans);
+  const lines = read('smoke.csv').trim().split('\n');
+  assert.ok(lines.includes(`plans_on_census_date,,${c.plans},`));
+  for (const [band, n] of Object.entries(c.by_age)) assert.ok(lines.includes(`plans_on_census_date,age=${band},${n},`), band);
+  assert.match(read('smoke.txt'), /plans on the census date 2027-01-21: \d+ \(under_5 \d+/);
+});
+
 test('SVG chart: titled, two bars per district plus the total', () => {
   const r = JSON.parse(read('smoke.json'));
   const svg = read('smoke.svg');
