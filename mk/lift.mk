@@ -13,6 +13,12 @@ LIFT_CORES_DATA := $(LIFT_OUT)/cases-$(LIFT_CORES_CASES).jsonl
 
 .PHONY: lift-smoke lift-cores
 
+# GNU time (Debian's `time` package), installed with apt-get when missing, as chromium is.
+GNU_TIME := /usr/bin/time
+$(GNU_TIME):
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time
+
 TEST_TARGETS += lift-smoke lift-cores
 
 lift-smoke: $(SENDFLOW)
@@ -31,7 +37,7 @@ $(LIFT_CORES_DATA): $(filter-out %_test.go,$(wildcard sdk/report/synth/*.go)) sd
 
 # Runs one bulk command under /usr/bin/time and fails unless user time > wall time.
 define lift_cores_check
-	/usr/bin/time -f '%U %e %S %M' -o $(LIFT_OUT)/time-$(1).txt $(SENDFLOW) $(2) $(LIFT_CORES_DATA) > /dev/null 2> $(LIFT_OUT)/stderr-$(1).txt || \
+	$(GNU_TIME) -f '%U %e %S %M' -o $(LIFT_OUT)/time-$(1).txt $(SENDFLOW) $(2) $(LIFT_CORES_DATA) > /dev/null 2> $(LIFT_OUT)/stderr-$(1).txt || \
 	  { tail -3 $(LIFT_OUT)/stderr-$(1).txt; exit 1; }
 	@read user wall sys rss < <(tail -1 $(LIFT_OUT)/time-$(1).txt); \
 	  echo "lift-cores: $(1) on $(LIFT_CORES_CASES) cases: user $${user} s, system $${sys} s, wall $${wall} s, peak RSS $${rss} KB, load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
@@ -40,7 +46,7 @@ define lift_cores_check
 endef
 
 # Both commands are timed; the target then fails if either kept fewer than two cores busy.
-lift-cores: $(LIFT_CORES_DATA) $(SENDFLOW)
+lift-cores: $(LIFT_CORES_DATA) $(SENDFLOW) $(GNU_TIME)
 	@rm -f $(LIFT_OUT)/cores-failed
 	$(call lift_cores_check,clocks,clocks --as-of 2026-12-31)
 	$(call lift_cores_check,lift-report,lift-report --from 2025-08-01 --to 2026-07-31)
