@@ -308,6 +308,9 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 			cs.before = pr
 		}
 	}
+	if cd.Recompute && (cs.before == nil || len(cs.before.dataFields) > 0) {
+		d.add("bad_value", w.path+".recompute", w.layer, "clock %s: recompute needs a before expression that reads no payload field (it is worked out again from the case's facts)", cd.ID)
+	}
 	switch {
 	case cd.Unit == "before":
 	case !counted:

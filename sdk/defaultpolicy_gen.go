@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "f79ecda87eed536e11ce2c7b7a4d47eb9062b8eb81d07b69aedce37061731135",
-	policyHash: "3b8910f04b3cca82f168b905c9f15efccbfebed14b63416e6b0a350c8a027621",
+	yamlSHA256: "8e89de52e56592d813fce63aa360a2933ba7c9eeced582b78adeba29735deab4",
+	policyHash: "150d231f06c141f3a0a867784e0cb81a89d8e64ca5343cd324cb6b49b9af5442",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -149,9 +149,10 @@ var genDefault = generatedDefault{
 			Cost:       9,
 		},
 		programMeta{
-			Kind: "bool",
-			Expr: "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-			Cost: 30101,
+			Kind:       "bool",
+			Expr:       "clocks.age_limit.exists && clocks.age_limit.stopped_at == \"\" ? today > clocks.age_limit.due : (child.date_of_birth != \"\" && today > age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end))",
+			UsesClocks: true,
+			Cost:       40035,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -448,6 +449,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "string",
+			Expr: "add_days(age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end), 1)",
+			Cost: 40079,
+		},
+		programMeta{
+			Kind: "string",
 			Expr: "add_days(data.move_date >= add_working_days(today, 15) ? data.move_date : add_working_days(add_days(today, -1), 15), 1)",
 			DataFields: []string{
 				"move_date",
@@ -469,11 +475,6 @@ var genDefault = generatedDefault{
 				"transfer_date",
 			},
 			Cost: 3,
-		},
-		programMeta{
-			Kind: "string",
-			Expr: "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-			Cost: 30093,
 		},
 		programMeta{
 			Kind: "string",
@@ -1000,11 +1001,12 @@ var genDefault = generatedDefault{
 			},
 			ClockDef{
 				ID:          "age_limit",
-				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education); then it ceases (plan.age_limit_reached).",
+				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education), or for an apprenticeship or other course ending after it, to the earlier of its end and the day before the 26th birthday; then it ceases (plan.age_limit_reached).",
 				Kind:        "window",
 				Unit:        "before",
-				Before:      "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-				When:        "child.date_of_birth != \"\" && date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1) > today",
+				Before:      "add_days(age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end), 1)",
+				When:        "child.date_of_birth != \"\" && age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end) >= today",
+				Recompute:   true,
 				Statutory:   true,
 				Citation:    "CFA s46; R46(1)",
 			},
@@ -3302,8 +3304,8 @@ var genDefault = generatedDefault{
 				Guards: []GuardDef{
 					GuardDef{
 						ID:        "age_limit_passed",
-						Expr:      "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday).",
+						Expr:      "clocks.age_limit.exists && clocks.age_limit.stopped_at == \"\" ? today > clocks.age_limit.due : (child.date_of_birth != \"\" && today > age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end))",
+						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday, or the end of an apprenticeship or other course continuing past it, at the latest the day before the 26th birthday).",
 						Citation:  "CFA s46; R46(1)",
 						Statutory: true,
 					},

@@ -516,7 +516,7 @@ func (e *Engine) transition(w *Case, t *trigger, v verdict, today calendar.Date)
 	if tr := e.p.perDecision; tr != nil && len(w.Decisions) > 0 && !e.legacyDispute(w) {
 		w.States[tr.def.ID] = e.unqualifiedState(w) // set_states never moves one dispute
 	}
-	derive := rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
+	derive := len(v.in.patch) > 0 || rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
 	e.restatus(w, env.Today, derive)
 	return before, nil
 }

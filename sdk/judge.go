@@ -190,6 +190,12 @@ func (e *Engine) checkFiring(ctx context.Context, j *judgement, v *verdict) *Err
 		in.origin = &pf
 	}
 	w.Facts = in.facts
+	if len(in.patch) > 0 {
+		// The guards see the clocks as the new facts leave them (the age limit, R46(1)).
+		if rerr := e.recompute(w, e.env(ctx, w, f.Actor, f.At, j.at, j.today, in.data, false)); rerr != nil {
+			return rerr
+		}
+	}
 	v.in, v.env = in, e.env(ctx, w, f.Actor, f.At, j.at, j.today, in.data, j.t.needsClocks)
 	return nil
 }

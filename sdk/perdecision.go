@@ -247,6 +247,12 @@ func (e *Engine) subjectEnv(env *guardEnv, w *Case, i int) *guardEnv {
 	tk := e.p.perDecision.def.ID
 	out.States = copyStates(env.States)
 	out.States[tk] = e.decisionState(w, i)
+	out.OtherDisputes = nil
+	for j := range w.Decisions {
+		if st := e.decisionState(w, j); j != i && st != e.p.perDecision.initial {
+			out.OtherDisputes = append(out.OtherDisputes, st)
+		}
+	}
 	if len(env.Clocks) == 0 {
 		return &out
 	}

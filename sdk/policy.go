@@ -195,6 +195,11 @@ type ClockDef struct {
 	// restarts) the clock only if it holds at that firing, e.g. the
 	// six-monthly review of a child under 5 (CoP 9.178).
 	When string `json:"when,omitempty"`
+	// Recompute works the due date of an open instance out again whenever
+	// a firing changes the case's facts (the age limit, from
+	// child.post25_setting and its end dates, R46(1)). Only for a clock
+	// with Before reading no payload field.
+	Recompute bool `json:"recompute,omitempty"`
 	// TribunalMoves applies the HESC r12 moves to the due date.
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).

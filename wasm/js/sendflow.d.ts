@@ -760,6 +760,8 @@ export interface ClockDef {
   before?: string;
   /** When is a boolean expression: when set, a trigger starts (or restarts) the clock only if it holds at that firing, e.g. the six-monthly review of a child under 5 (CoP 9.178). */
   when?: string;
+  /** Recompute works the due date of an open instance out again whenever a firing changes the case's facts (the age limit, from child.post25_setting and its end dates, R46(1)). Only for a clock with Before reading no payload field. */
+  recompute?: boolean;
   /** TribunalMoves applies the HESC r12 moves to the due date. */
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
