@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "8e89de52e56592d813fce63aa360a2933ba7c9eeced582b78adeba29735deab4",
-	policyHash: "150d231f06c141f3a0a867784e0cb81a89d8e64ca5343cd324cb6b49b9af5442",
+	yamlSHA256: "f3a08a52366dd854f2629918f8871792a7818f8414fc9344c746fa2cbaa9f8e0",
+	policyHash: "076dcd807e9f785481a460f8be339b51f5af6a5812aa807c3e773d7abe412cd8",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -1198,10 +1198,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(b); R44(3)",
+				Citation:  "R44(2)(b); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_no_plan_notice",
@@ -1219,10 +1231,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(b); R44(3)",
+				Citation:  "R44(2)(b); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_final_plan",
@@ -1240,10 +1264,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(b); R44(3)",
+				Citation:  "R44(2)(b); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_make_plan",
@@ -1261,10 +1297,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(c); R44(3)",
+				Citation:  "R44(2)(c); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_make_plan_final",
@@ -1282,6 +1330,18 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
@@ -1340,10 +1400,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(e); R44(3)",
+				Citation:  "R44(2)(e); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_change_school",
@@ -1361,10 +1433,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(f); R44(3)",
+				Citation:  "R44(2)(f); R44(3); R45",
 			},
 		},
 		Triggers: []TriggerDef{
