@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "f3a08a52366dd854f2629918f8871792a7818f8414fc9344c746fa2cbaa9f8e0",
-	policyHash: "076dcd807e9f785481a460f8be339b51f5af6a5812aa807c3e773d7abe412cd8",
+	yamlSHA256: "d62e7e2920071d6e3fbee390fcc1ea216d9baf4a9c8a7beba118fb49d15042a9",
+	policyHash: "1f7758f0b82aad9762a59d23f109c29d3c4fb9482e42a472ee6aea3a5d3c4329",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -392,6 +392,11 @@ var genDefault = generatedDefault{
 				"training",
 			},
 			Cost: 1417,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "none(other_disputes, # in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+			Cost: 100002,
 		},
 		programMeta{
 			Kind: "bool",
@@ -3309,6 +3314,13 @@ var genDefault = generatedDefault{
 						Reason:    "The plan must be maintained until the time to appeal the decision to cease has ended.",
 						Citation:  "HESC r20; CFA s45; R44(2)(a)",
 						Statutory: true,
+					},
+					GuardDef{
+						ID:       "no_other_dispute_pending",
+						Expr:     "none(other_disputes, # in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+						Reason:   "A mediation or appeal on another decision about this plan is still in progress. It does not stop the plan ceasing, but its outcome may still need acting on.",
+						Citation: "CFA s45; CFA s51(2)",
+						Severity: "advice",
 					},
 				},
 				Effects: Effects{
