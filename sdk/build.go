@@ -420,12 +420,15 @@ func (b *builder) payload(t *trigger, w where) {
 	for i, f := range td.Payload {
 		fp := elem(w.path+".payload", i)
 		switch f.Type {
-		case "string", "integer", "number", "boolean", "date", "list":
+		case "string", "integer", "number", "boolean", "date", "list", "map":
 		default:
-			b.d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+			b.d.add("bad_value", fp+".type", w.layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list, map)", td.ID, f.Name, f.Type)
 		}
 		if f.NotAfterAt && f.Type != "date" {
 			b.d.add("bad_value", fp+".not_after_at", w.layer, "trigger %s: field %s: not_after_at is for date fields", td.ID, f.Name)
+		}
+		if f.NotBeforeAt && f.Type != "date" && f.Type != "map" {
+			b.d.add("bad_value", fp+".not_before_at", w.layer, "trigger %s: field %s: not_before_at is for date and map fields", td.ID, f.Name)
 		}
 		if _, dup := t.fields[f.Name]; dup {
 			b.d.add("duplicate", fp, w.layer, "trigger %s: field %s is declared twice", td.ID, f.Name)

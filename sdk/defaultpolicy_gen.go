@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "d62e7e2920071d6e3fbee390fcc1ea216d9baf4a9c8a7beba118fb49d15042a9",
-	policyHash: "1f7758f0b82aad9762a59d23f109c29d3c4fb9482e42a472ee6aea3a5d3c4329",
+	yamlSHA256: "50c7fe214b7d0305e5ae8dba8d978e4ed4e85c290b8b2ad52195d9fc37c8e49b",
+	policyHash: "3c03994b8d8d511f754fb6a8bb0362df7c55f6e092ff28d4284c52d0e38760fb",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -147,6 +147,15 @@ var genDefault = generatedDefault{
 			Expr:       "actor == \"health\" ? clocks[\"recommendation_response.health\"].running : clocks[\"recommendation_response.social_care\"].running",
 			UsesClocks: true,
 			Cost:       9,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "all([\"assess\", \"make_plan\", \"amend\", \"change_school\", \"other\", \"health\"], (data.agreed_due ?? {})[#] == nil || # in (data.agreement ?? []))",
+			DataFields: []string{
+				"agreed_due",
+				"agreement",
+			},
+			Cost: 393332,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -3913,6 +3922,28 @@ var genDefault = generatedDefault{
 						Type:        "boolean",
 						Description: "Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)).",
 					},
+					FieldDef{
+						Name: "agreed_due",
+						Type: "map",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"other",
+							"health",
+						},
+						NotBeforeAt: true,
+						Description: "The date agreed in writing for an item of the agreement (R42(5)), by item: the due date of every clock the item starts (not of agreement_notify_la). Not before the agreement.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreed_due_items_agreed",
+						Expr:     "all([\"assess\", \"make_plan\", \"amend\", \"change_school\", \"other\", \"health\"], (data.agreed_due ?? {})[#] == nil || # in (data.agreement ?? []))",
+						Reason:   "A date can be agreed only for an item of the agreement: add the item to agreement, or remove its date from agreed_due.",
+						Citation: "R42(5)",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -3923,46 +3954,55 @@ var genDefault = generatedDefault{
 							Clock:   "order_assess",
 							IfField: "agreement",
 							IfItem:  "assess",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_no_plan_notice",
 							IfField: "agreement",
 							IfItem:  "assess",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_final_plan",
 							IfField: "agreement",
 							IfItem:  "assess",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_make_plan",
 							IfField: "agreement",
 							IfItem:  "make_plan",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_make_plan_final",
 							IfField: "agreement",
 							IfItem:  "make_plan",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_amend",
 							IfField: "agreement",
 							IfItem:  "amend",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_change_school",
 							IfField: "agreement",
 							IfItem:  "change_school",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "agreement_action",
 							IfField: "agreement",
 							IfItem:  "other",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "agreement_health",
 							IfField: "agreement",
 							IfItem:  "health",
+							DueFrom: "agreed_due",
 						},
 					},
 					Stop: []ClockRef{

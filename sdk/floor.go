@@ -376,12 +376,16 @@ func exceptionsWidened(bc, def ClockDef) string {
 
 // startersKept: rule r reaches no clock base does not: started by the
 // triggers base names (all of them, if r names none and base does) and by
-// none base leaves out.
+// none base leaves out (r leaves them out too, or names only others).
 func startersKept(base, r ExceptionRule) bool {
 	if len(base.StartedBy) > 0 && (len(r.StartedBy) == 0 || slices.ContainsFunc(r.StartedBy, func(s string) bool { return !slices.Contains(base.StartedBy, s) })) {
 		return false
 	}
-	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !slices.Contains(r.NotStartedBy, s) })
+	leftOut := func(s string) bool { return slices.Contains(r.NotStartedBy, s) }
+	if len(r.StartedBy) > 0 {
+		return !slices.ContainsFunc(r.StartedBy, func(s string) bool { return slices.Contains(base.NotStartedBy, s) && !leftOut(s) })
+	}
+	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !leftOut(s) })
 }
 
 // clockKept: the default's statutory clock bc stays a duty (or window) as

@@ -348,11 +348,13 @@ type Branch struct {
 type FieldDef struct {
 	// Name is the field's key in data.
 	Name string `json:"name"`
-	// Type is string, integer, number, boolean, date or list (of strings).
+	// Type is string, integer, number, boolean, date, list (of strings) or
+	// map (an object from a key, among Enum when set, to a date; at most
+	// MaxMapEntries entries), e.g. the dates agreed at mediation per item.
 	Type string `json:"type"`
 	// Required fields must be present.
 	Required bool `json:"required,omitempty"`
-	// Enum restricts string values (or list items).
+	// Enum restricts string values (or list items, or map keys).
 	Enum []string `json:"enum,omitempty"`
 	// Min and Max bound numbers and integers; MinItems bounds lists.
 	Min      *float64 `json:"min,omitempty"`
@@ -361,6 +363,9 @@ type FieldDef struct {
 	// NotAfterAt refuses a date later than the firing's own date
 	// (invalid_input), e.g. an exception's since.
 	NotAfterAt bool `json:"not_after_at,omitempty"`
+	// NotBeforeAt refuses a date (or a map's date) earlier than the
+	// firing's own date (invalid_input), e.g. a date agreed for the future.
+	NotBeforeAt bool `json:"not_before_at,omitempty"`
 	// Roles limits who may set the field (empty: every role of the
 	// trigger); another role setting it is invalid_input.
 	Roles []string `json:"roles,omitempty"`
@@ -447,6 +452,10 @@ type ClockRef struct {
 	// of the items agreed).
 	IfField string `json:"if_field,omitempty"`
 	IfItem  string `json:"if_item,omitempty"`
+	// DueFrom, on a start with IfItem, names a map data field: when it
+	// holds IfItem, that date is the clock's due date (R42(5): the dates
+	// agreed in writing at mediation).
+	DueFrom string `json:"due_from,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The

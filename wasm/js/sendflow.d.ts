@@ -792,6 +792,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Stop stops running clocks: met if on time, missed if late. */
   stop?: (string | {
@@ -805,6 +807,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Cancel ends running clocks whose process ended another way (a duty already past its due date stays missed). */
   cancel?: (string | {
@@ -818,6 +822,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Void ends running clocks whose duty never arose: they show cancelled even when past their due date. */
   void?: (string | {
@@ -831,6 +837,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Except records an exception on the case (Case.Exceptions: the data fields reason, since, until, advice_requested_on), which excuses the clocks whose Exceptions rules it meets; on the listed clocks that are Excusable without rules it also marks the running ones (Clock.Exception). */
   except?: (string | {
@@ -844,6 +852,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** EndException ends the case's open exception: its until is the data field until, or the firing's date. */
   end_exception?: boolean;
@@ -891,11 +901,11 @@ export interface FamilyRight {
 export interface FieldDef {
   /** Name is the field's key in data. */
   name: string;
-  /** Type is string, integer, number, boolean, date or list (of strings). */
-  type: "string" | "integer" | "number" | "boolean" | "date" | "list";
+  /** Type is string, integer, number, boolean, date, list (of strings) or map (an object from a key, among Enum when set, to a date; at most MaxMapEntries entries), e.g. the dates agreed at mediation per item. */
+  type: "string" | "integer" | "number" | "boolean" | "date" | "list" | "map";
   /** Required fields must be present. */
   required?: boolean;
-  /** Enum restricts string values (or list items). */
+  /** Enum restricts string values (or list items, or map keys). */
   enum?: string[];
   /** Min and Max bound numbers and integers; MinItems bounds lists. */
   min?: number;
@@ -905,6 +915,8 @@ export interface FieldDef {
   min_items?: number;
   /** NotAfterAt refuses a date later than the firing's own date (invalid_input), e.g. an exception's since. */
   not_after_at?: boolean;
+  /** NotBeforeAt refuses a date (or a map's date) earlier than the firing's own date (invalid_input), e.g. a date agreed for the future. */
+  not_before_at?: boolean;
   /** Roles limits who may set the field (empty: every role of the trigger); another role setting it is invalid_input. */
   roles?: string[];
   /** Description says what it holds. */
@@ -1336,6 +1348,8 @@ export interface TriggerPayloads {
     agreement?: ("assess" | "make_plan" | "amend" | "change_school" | "other" | "health")[] | null;
     /** Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)). */
     la_party?: boolean | null;
+    /** The date agreed in writing for an item of the agreement (R42(5)), by item: the due date of every clock the item starts (not of agreement_notify_la). Not before the agreement. */
+    agreed_due?: Partial<Record<"assess" | "make_plan" | "amend" | "change_school" | "other" | "health", string>> | null;
   };
   /** The payload of dispute.certificate_issued. */
   "dispute.certificate_issued": {
