@@ -91,10 +91,10 @@ func TestMapFieldCap(t *testing.T) {
 // recompute and due_from are checked when the policy compiles.
 func TestRecomputeAndDueFromAreChecked(t *testing.T) {
 	for name, overlay := range map[string]string{
-		"recompute without before": "id: r\nclocks:\n  - {id: support_review, recompute: true}\n",
-		"recompute reading data": "id: r\nclocks:\n  - {id: post16_transfer, recompute: true}\n",
-		"due_from not a map": "id: r\ntriggers:\n  - id: dispute.mediation_concluded\n    effects:\n      start: [{clock: agreement_action, if_field: agreement, if_item: other, due_from: la_party}]\n",
-		"due_from without if_item": "id: r\ntriggers:\n  - id: dispute.mediation_concluded\n    effects:\n      start: [{clock: agreement_action, due_from: agreed_due}]\n",
+		"recompute without before":  "id: r\nclocks:\n  - {id: support_review, recompute: true}\n",
+		"recompute reading data":    "id: r\nclocks:\n  - {id: post16_transfer, recompute: true}\n",
+		"due_from not a map":        "id: r\ntriggers:\n  - id: dispute.mediation_concluded\n    effects:\n      start: [{clock: agreement_action, if_field: agreement, if_item: other, due_from: la_party}]\n",
+		"due_from without if_item":  "id: r\ntriggers:\n  - id: dispute.mediation_concluded\n    effects:\n      start: [{clock: agreement_action, due_from: agreed_due}]\n",
 		"not_before_at on a string": "id: r\ntriggers:\n  - id: support.plan_agreed\n    payload:\n      - {name: s, type: string, not_before_at: true}\n",
 	} {
 		_, err := Compile(PolicySource{Name: "r.yaml", Data: []byte(overlay)})

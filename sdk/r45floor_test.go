@@ -18,7 +18,7 @@ func TestR45ExceptionsAreAFloor(t *testing.T) {
 		rules string
 		ok    bool
 	}{
-		"late representations for every starter":        {"{reason: late_representations}", false},
+		"late representations for every starter":         {"{reason: late_representations}", false},
 		"a closure for every starter":                    {"{reason: institution_closed, min_days: 28, advice_clock: ehc_advice.educational, advice_days_before: 7}", false},
 		"a closure for a Tribunal order":                 {"{reason: institution_closed, min_days: 28, advice_clock: ehc_advice.educational, advice_days_before: 7, started_by: [dispute.tribunal_decided]}", false},
 		"late representations for a Tribunal order only": {"{reason: late_representations, started_by: [dispute.tribunal_decided]}", true},
