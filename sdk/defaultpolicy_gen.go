@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "50c7fe214b7d0305e5ae8dba8d978e4ed4e85c290b8b2ad52195d9fc37c8e49b",
-	policyHash: "3c03994b8d8d511f754fb6a8bb0362df7c55f6e092ff28d4284c52d0e38760fb",
+	yamlSHA256: "5d33769065fdd0af69c6153252e6de97ab948033c25374d5e6fd581f389058b2",
+	policyHash: "018831290d72e73a10d63b031864a775a1a71cca029161c94d2b4a948ab783c0",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -336,6 +336,14 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.outcome == \"unchanged\"",
+			DataFields: []string{
+				"outcome",
+			},
+			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
 			DataFields: []string{
 				"placement_only",
@@ -446,6 +454,11 @@ var genDefault = generatedDefault{
 			Expr:       "states.plan != \"active\" || clocks.order_assess.running",
 			UsesClocks: true,
 			Cost:       11,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "states.plan == \"reassessing\"",
+			Cost: 5,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -3222,13 +3235,26 @@ var genDefault = generatedDefault{
 				Citation: "R25; R26; R44(2)(b)",
 			},
 			TriggerDef{
-				ID: "plan.reassessment_completed",
+				ID:          "plan.reassessment_completed",
+				Description: "The reassessment ends with the plan amended or replaced (appealable contents), or with a decision not to amend it (CFA s51(2)(e)).",
 				From: []string{
 					"reassessing",
 				},
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "outcome",
+						Type: "string",
+						Enum: []string{
+							"amended",
+							"replaced",
+							"unchanged",
+						},
+						Description: "amended (default) or replaced: the new plan's contents; unchanged: a decision not to amend.",
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -3239,14 +3265,32 @@ var genDefault = generatedDefault{
 							Clock: "order_final_plan",
 						},
 					},
-					Decision: "plan_contents",
+					Void: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
-				Citation: "R27",
+				Branches: []Branch{
+					Branch{
+						When: "data.outcome == \"unchanged\"",
+						Effects: Effects{
+							Decision: "refusal_to_amend",
+						},
+					},
+					Branch{
+						Effects: Effects{
+							Decision: "plan_contents",
+						},
+					},
+				},
+				Citation: "R27; CFA s51(2)(c), (e)",
 			},
 			TriggerDef{
 				ID: "plan.cease_proposed",
 				From: []string{
 					"active",
+					"reassessing",
 				},
 				To: "cease_proposed",
 				Roles: []string{
@@ -3256,6 +3300,21 @@ var genDefault = generatedDefault{
 					Stop: []ClockRef{
 						ClockRef{
 							Clock: "order_no_plan_notice",
+						},
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "states.plan == \"reassessing\"",
+						Effects: Effects{
+							Void: []ClockRef{
+								ClockRef{
+									Clock: "reassessment_final",
+								},
+								ClockRef{
+									Clock: "order_final_plan",
+								},
+							},
 						},
 					},
 				},

@@ -1278,8 +1278,11 @@ export interface TriggerPayloads {
   "plan.reassessment_refused": Record<string, never>;
   /** The payload of plan.reassessment_agreed. It takes no data fields. */
   "plan.reassessment_agreed": Record<string, never>;
-  /** The payload of plan.reassessment_completed. It takes no data fields. */
-  "plan.reassessment_completed": Record<string, never>;
+  /** The payload of plan.reassessment_completed. */
+  "plan.reassessment_completed": {
+    /** amended (default) or replaced: the new plan's contents; unchanged: a decision not to amend. */
+    outcome?: "amended" | "replaced" | "unchanged" | null;
+  };
   /** The payload of plan.cease_proposed. It takes no data fields. */
   "plan.cease_proposed": Record<string, never>;
   /** The payload of plan.cease_decided. The firing must carry data. */
