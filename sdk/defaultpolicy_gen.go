@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "5d33769065fdd0af69c6153252e6de97ab948033c25374d5e6fd581f389058b2",
-	policyHash: "018831290d72e73a10d63b031864a775a1a71cca029161c94d2b4a948ab783c0",
+	yamlSHA256: "91269db3d208f803ed9ba621f707f882e51bb996582d42678b161ba33e079b17",
+	policyHash: "90860d67ee3233757ac9de3bab2cd59eaa4311affc7f7440bee0e3e8a4ad97b3",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -358,6 +358,14 @@ var genDefault = generatedDefault{
 			},
 			UsesClocks: true,
 			Cost:       20,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.reason != 6 || (child.date_of_birth != \"\" && child.age >= 18 && entered_by == \"plan.review_decided\")",
+			DataFields: []string{
+				"reason",
+			},
+			Cost: 21,
 		},
 		programMeta{
 			Kind: "bool",
@@ -3338,6 +3346,15 @@ var genDefault = generatedDefault{
 						Min:         &genDefaultFloat10,
 						Max:         &genDefaultFloat11,
 						Description: "SEN2 cease reason code 1-9.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "reason_6_at_18_after_review",
+						Expr:      "data.reason != 6 || (child.date_of_birth != \"\" && child.age >= 18 && entered_by == \"plan.review_decided\")",
+						Reason:    "Cease reason 6 (no longer in education or training) needs a young person of 18 or over (R29(1)) and a review that proposed ceasing the plan (R30).",
+						Citation:  "R29(1); R30",
+						Statutory: true,
 					},
 				},
 				Effects: Effects{

@@ -124,3 +124,21 @@ func (e *Engine) recompute(w *Case, env *guardEnv) *Error {
 	}
 	return nil
 }
+
+// enteredBy is the trigger of the latest event of w that moved track into
+// its current state, "" when none did (guard environment entered_by: a
+// cease proposed by a review, R30).
+func enteredBy(w *Case, track string) string {
+	for i := len(w.History) - 1; i >= 0; i-- {
+		if ev := &w.History[i]; ev.StatesBefore[track] != ev.StatesAfter[track] {
+			return ev.Trigger
+		}
+	}
+	return ""
+}
+
+// readsEnteredBy is whether a guard of t reads entered_by (the environment
+// works it out only then: it walks the history back).
+func readsEnteredBy(t *trigger) bool {
+	return slices.ContainsFunc(t.guards, func(g *guard) bool { return g.prog != nil && strings.Contains(g.prog.src, "entered_by") })
+}

@@ -42,6 +42,10 @@ type guardEnv struct {
 	DecisionOrder string `expr:"decision_order"`
 	// DecisionNotes are the notes recorded on that decision's dispute.
 	DecisionNotes []string `expr:"decision_notes"`
+	// EnteredBy is the trigger of the latest event that moved the firing
+	// trigger's track into its current state ("" when none did); set only
+	// for a trigger whose guards read it.
+	EnteredBy string `expr:"entered_by"`
 	// OtherDisputes are the states of the disputes on the other decisions,
 	// those not at the initial state, on a firing that acts on a decision.
 	OtherDisputes []string `expr:"other_disputes"`
@@ -120,6 +124,7 @@ func GuardEnvironment() []EnvField {
 		{"decision", "string", "The kind of the latest appealable decision (likewise); empty when none."},
 		{"decision_order", "string", "The order recorded on that decision's dispute (e.g. \"dismissed\"); empty when none."},
 		{"decision_notes", "[]string", "The notes recorded on that decision's dispute since it left none (e.g. \"response_submitted\")."},
+		{"entered_by", "string", "The trigger that moved the firing trigger's track into its current state, e.g. \"plan.review_decided\" for a cease a review proposed; empty when none did."},
 		{"other_disputes", "[]string", "On a firing that acts on one decision (a dispute trigger, or one with on_decision): the states of the disputes on every other decision that are not at none (e.g. \"appealed\"); empty otherwise."},
 		{"exception_open", "bool", "Whether the case has an open exception (recorded, not yet ended)."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},

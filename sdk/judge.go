@@ -130,6 +130,11 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 		}
 	}
 	v.env = e.subjectEnv(v.env, j.c, v.subj)
+	if readsEnteredBy(t) {
+		env := *v.env
+		env.EnteredBy = enteredBy(j.c, t.track.def.ID)
+		v.env = &env
+	}
 	v.stage = stageGuards
 	e.runGuards(j, &v)
 	return v

@@ -243,7 +243,7 @@ func (c *coster) identifier(name string) *bound {
 		return dateB
 	case "exception_open":
 		return scalarB
-	case "decision_order":
+	case "decision_order", "entered_by":
 		return c.caseStr
 	case "decision_notes":
 		return c.evidence
