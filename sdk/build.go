@@ -375,6 +375,7 @@ func (b *builder) trigger(td TriggerDef) {
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
+	b.instead(t, w)
 	b.rightsFields(t, w)
 	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
 		d.add("bad_value", w.path+".family_right.rule", w.layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
@@ -608,5 +609,32 @@ func (b *builder) finish() {
 	if b.p.AllowBelowStatutoryFloor {
 		c.warnings = append(c.warnings, Warning{Code: "below_statutory_floor",
 			Message: "This policy sets allow_below_statutory_floor: it may break the statutory floor, so its outcomes may not be lawful."})
+	}
+}
+
+// instead compiles t's Instead: a condition over the case and, when set,
+// another trigger of the policy that has no Instead of its own.
+func (b *builder) instead(t *trigger, w where) {
+	in := t.def.Instead
+	if in == nil {
+		return
+	}
+	p := w.path + ".instead"
+	if pr, err := b.c.compileExpr(in.When, reflect.Bool); err != nil {
+		b.d.addExpr(err, p+".when", w.layer, "trigger %s: instead: %s", t.def.ID, err.Error())
+	} else if len(pr.dataFields) > 0 {
+		b.d.add("unknown_field", p+".when", w.layer, "trigger %s: instead.when reads the case, not the payload", t.def.ID)
+	} else {
+		t.instead = pr
+	}
+	if in.Reason == "" {
+		b.d.add("missing_field", p+".reason", w.layer, "trigger %s: instead needs a reason", t.def.ID)
+	}
+	if in.Trigger == "" {
+		return
+	}
+	i := slices.IndexFunc(b.p.Triggers, func(o TriggerDef) bool { return o.ID == in.Trigger })
+	if i < 0 || in.Trigger == t.def.ID || b.p.Triggers[i].Instead != nil {
+		b.d.add("unknown_trigger", p+".trigger", w.layer, "trigger %s: instead.trigger %q must be another trigger of the policy, without an instead of its own", t.def.ID, in.Trigger)
 	}
 }

@@ -143,6 +143,8 @@ type clockSpec struct {
 }
 
 type trigger struct {
+	// instead is the compiled condition of def.Instead (nil: none).
+	instead *program
 	// needsClocks is true when a guard, branch or clock expression of the
 	// trigger reads clocks.
 	needsClocks bool

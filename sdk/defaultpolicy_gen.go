@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "91269db3d208f803ed9ba621f707f882e51bb996582d42678b161ba33e079b17",
-	policyHash: "90860d67ee3233757ac9de3bab2cd59eaa4311affc7f7440bee0e3e8a4ad97b3",
+	yamlSHA256: "0467766e8df21d191c3a0e4327f5af3c94cf20dbc5af6caa7ee32da7c0c86930",
+	policyHash: "5cafad23e2b95dbfde26a6782db252ebac551a9c18aa918d0bd3aaeebfe64a03",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -2103,6 +2103,11 @@ var genDefault = generatedDefault{
 					ResetExceptions: true,
 				},
 				Citation: "CFA s36(1); R5(1)",
+				Instead: &Instead{
+					When:    "states.plan in params.plan_maintained_states",
+					Trigger: "plan.reassessment_requested",
+					Reason:  "A plan is maintained: a request for an EHC needs assessment is a request for a reassessment (CFA s44(2); R25).",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:  "ehc_request_unguarded",
 					Right: "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))",
@@ -2147,6 +2152,10 @@ var genDefault = generatedDefault{
 					ResetExceptions: true,
 				},
 				Citation: "CFA s24; R5(1)",
+				Instead: &Instead{
+					When:   "states.plan in params.plan_maintained_states",
+					Reason: "A plan is maintained for the child: it already answers the duty to assess (CFA s24). The family may ask for a reassessment.",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:  "family_right_kept",
 					Right: "anyone may bring a child who may have SEN to the LA's attention, and health and social care bodies must (CFA s24, s23)",

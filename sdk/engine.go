@@ -311,6 +311,11 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	}
 	at, atErr := calendar.ParseAt(f.At)
 	today := calendar.UKDate(at)
+	if atErr == nil {
+		if t, terr = e.insteadOf(ctx, e.judgedCase(w, f.Facts), t, f.Actor, f.At, at, today); terr != nil {
+			return Event{}, nil, terr
+		}
+	}
 	j := judgement{t: t, actor: f.Actor, locale: e.locale(f.Locale), c: e.judgedCase(w, f.Facts), at: at, today: today, haveAt: atErr == nil,
 		fires: true, firing: f, w: w, atErr: atErr}
 	v := e.judge(ctx, &j)

@@ -324,6 +324,9 @@ func (f *floor) decisionNamingKept(bt TriggerDef, t *trigger, w where) {
 	if bt.OnDecision != t.def.OnDecision || !slices.Equal(bt.DecisionOpen, t.def.DecisionOpen) || !slices.Equal(bt.DecisionStates, t.def.DecisionStates) {
 		f.add(RuleDecisionKept, w, "trigger %s: on_decision and decision_open are set by the default policy (which decision the step acts on is statute's)", bt.ID)
 	}
+	if !reflect.DeepEqual(bt.Instead, t.def.Instead) {
+		f.add(RuleProcessKept, w, "trigger %s: instead is set by the default policy (what a step is, and when it is not possible, is statute's)", bt.ID)
+	}
 }
 
 // eligibilityKept: statutory roles keep their eligibility.

@@ -225,6 +225,17 @@ type ClockDef struct {
 	Citation string `json:"citation,omitempty"`
 }
 
+// Instead redirects or refuses a trigger while When holds
+// (TriggerDef.Instead).
+type Instead struct {
+	// When is a boolean expression over the case (no payload).
+	When string `json:"when"`
+	// Trigger is the trigger fired instead; empty: not_permitted.
+	Trigger string `json:"trigger,omitempty"`
+	// Reason says why, for the refusal or Permitted.
+	Reason string `json:"reason"`
+}
+
 // ExceptionRule is one reason that excuses a clock's miss
 // (ClockDef.Exceptions).
 type ExceptionRule struct {
@@ -291,6 +302,12 @@ type TriggerDef struct {
 	// per-decision view of the latest decision of this kind (plan.ceased
 	// reads its cease decision's dispute and clocks).
 	OnDecision string `json:"on_decision,omitempty"`
+	// Instead, while its condition holds, makes a firing of this trigger a
+	// firing of another (recorded as it, judged by its roles, from-states
+	// and guards), or refuses it as not_permitted when it names none: a
+	// request for an assessment while a plan is maintained is a request
+	// for a reassessment (CFA s44(2)).
+	Instead *Instead `json:"instead,omitempty"`
 	// FamilyRight marks a trigger by which a parent or young person uses a
 	// statutory right (requesting an assessment, seeking mediation,
 	// appealing), or a step someone else takes on the family's behalf. The

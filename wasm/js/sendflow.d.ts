@@ -945,6 +945,16 @@ export interface GuardDef {
   statutory?: boolean;
 }
 
+/** Instead redirects or refuses a trigger while When holds (TriggerDef.Instead). */
+export interface Instead {
+  /** When is a boolean expression over the case (no payload). */
+  when: string;
+  /** Trigger is the trigger fired instead; empty: not_permitted. */
+  trigger?: string;
+  /** Reason says why, for the refusal or Permitted. */
+  reason: string;
+}
+
 /** Parameter is a named policy value. */
 export interface Parameter {
   /** ID is the parameter name, read as params.ID. */
@@ -1047,6 +1057,8 @@ export interface TriggerDef {
   decision_states?: string[];
   /** OnDecision, on a trigger of another track, makes its guards read the per-decision view of the latest decision of this kind (plan.ceased reads its cease decision's dispute and clocks). */
   on_decision?: string;
+  /** Instead, while its condition holds, makes a firing of this trigger a firing of another (recorded as it, judged by its roles, from-states and guards), or refuses it as not_permitted when it names none: a request for an assessment while a plan is maintained is a request for a reassessment (CFA s44(2)). */
+  instead?: Instead;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
   /** SEN2 names what the trigger is to the DfE SEN2 return (sdk/report): request, assess, plan_issued, mediation, ... (docs/sen2.md lists them). Only the default policy's marks count: in an overlay the field is ignored, so the return reads every case the same way. */
