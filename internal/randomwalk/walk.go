@@ -96,7 +96,7 @@ func Walk(e *sdk.Engine, src Source, opt Options) (Result, error) {
 			if cerr := CheckError(err); cerr != nil {
 				return fail(cerr)
 			}
-			if !slices.Contains(allowed[st.Kind], code) {
+			if !slices.Contains(allowed[st.Kind], code) && !k.redirected(st.Firing.Trigger, code) {
 				return fail(fmt.Errorf("refused with %s, which a %s firing should not get: %v", code, st.Kind, err))
 			}
 			if cerr := checkRefusal(st, sdk.AsError(err)); cerr != nil {
