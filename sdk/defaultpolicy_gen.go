@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "0467766e8df21d191c3a0e4327f5af3c94cf20dbc5af6caa7ee32da7c0c86930",
-	policyHash: "5cafad23e2b95dbfde26a6782db252ebac551a9c18aa918d0bd3aaeebfe64a03",
+	yamlSHA256: "8aef5bccfd21fffa87f69a1c41b262552fc753723889df36a5d2a01bb69ed244",
+	policyHash: "ab21439fb9b377776ad632a9c6167f36b8e88ef519fbd368c6c49862a2f5d39c",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -462,6 +462,11 @@ var genDefault = generatedDefault{
 			Expr:       "states.plan != \"active\" || clocks.order_assess.running",
 			UsesClocks: true,
 			Cost:       11,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "states.plan != \"ceased\"",
+			Cost: 5,
 		},
 		programMeta{
 			Kind: "bool",
@@ -4235,6 +4240,13 @@ var genDefault = generatedDefault{
 						Roles: []string{
 							"tribunal",
 						},
+					},
+					GuardDef{
+						ID:       "ceased_plan_not_reopened",
+						Expr:     "states.plan != \"ceased\"",
+						Reason:   "The plan has ceased: registering the appeal does not reopen it. If the Tribunal orders the plan to continue, the authority makes a plan again.",
+						Citation: "CFA s45; R44(2)",
+						Severity: "advice",
 					},
 				},
 				Effects: Effects{
