@@ -308,6 +308,9 @@ func (b *builder) clock(cd ClockDef, w where) *clockSpec {
 			cs.before = pr
 		}
 	}
+	if cd.Recompute && (cs.before == nil || len(cs.before.dataFields) > 0) {
+		d.add("bad_value", w.Path+".recompute", w.Layer, "clock %s: recompute needs a before expression that reads no payload field (it is worked out again from the case's facts)", cd.ID)
+	}
 	switch {
 	case cd.Unit == "before":
 	case !counted:
@@ -372,6 +375,7 @@ func (b *builder) trigger(td TriggerDef) {
 	b.triggerRoles(t, w)
 	b.payload(t, w)
 	b.guards(t, w)
+	b.instead(t, w)
 	b.rightsFields(t, w)
 	if fr := td.FamilyRight; fr != nil && !slices.Contains(floorRules, fr.Rule) {
 		d.add("bad_value", w.Path+".family_right.rule", w.Layer, "trigger %s: family_right.rule %q is not a statutory floor rule (%s)", td.ID, fr.Rule, strings.Join(floorRules, ", "))
@@ -417,12 +421,15 @@ func (b *builder) payload(t *trigger, w where) {
 	for i, f := range td.Payload {
 		fp := elem(w.Path+".payload", i)
 		switch f.Type {
-		case "string", "integer", "number", "boolean", "date", "list":
+		case "string", "integer", "number", "boolean", "date", "list", "map":
 		default:
-			b.d.add("bad_value", fp+".type", w.Layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list)", td.ID, f.Name, f.Type)
+			b.d.add("bad_value", fp+".type", w.Layer, "trigger %s: field %s: unknown type %q (string, integer, number, boolean, date, list, map)", td.ID, f.Name, f.Type)
 		}
 		if f.NotAfterAt && f.Type != "date" {
 			b.d.add("bad_value", fp+".not_after_at", w.Layer, "trigger %s: field %s: not_after_at is for date fields", td.ID, f.Name)
+		}
+		if f.NotBeforeAt && f.Type != "date" && f.Type != "map" {
+			b.d.add("bad_value", fp+".not_before_at", w.Layer, "trigger %s: field %s: not_before_at is for date and map fields", td.ID, f.Name)
 		}
 		if _, dup := t.fields[f.Name]; dup {
 			b.d.add("duplicate", fp, w.Layer, "trigger %s: field %s is declared twice", td.ID, f.Name)
@@ -602,5 +609,32 @@ func (b *builder) finish() {
 	if b.p.AllowBelowStatutoryFloor {
 		c.warnings = append(c.warnings, Warning{Code: "below_statutory_floor",
 			Message: "This policy sets allow_below_statutory_floor: it may break the statutory floor, so its outcomes may not be lawful."})
+	}
+}
+
+// instead compiles t's Instead: a condition over the case and, when set,
+// another trigger of the policy that has no Instead of its own.
+func (b *builder) instead(t *trigger, w where) {
+	in := t.def.Instead
+	if in == nil {
+		return
+	}
+	p := w.Path + ".instead"
+	if pr, err := b.c.compileExpr(in.When, reflect.Bool); err != nil {
+		b.d.addExpr(err, p+".when", w.Layer, "trigger %s: instead: %s", t.def.ID, err.Error())
+	} else if len(pr.dataFields) > 0 {
+		b.d.add("unknown_field", p+".when", w.Layer, "trigger %s: instead.when reads the case, not the payload", t.def.ID)
+	} else {
+		t.instead = pr
+	}
+	if in.Reason == "" {
+		b.d.add("missing_field", p+".reason", w.Layer, "trigger %s: instead needs a reason", t.def.ID)
+	}
+	if in.Trigger == "" {
+		return
+	}
+	i := slices.IndexFunc(b.p.Triggers, func(o TriggerDef) bool { return o.ID == in.Trigger })
+	if i < 0 || in.Trigger == t.def.ID || b.p.Triggers[i].Instead != nil {
+		b.d.add("unknown_trigger", p+".trigger", w.Layer, "trigger %s: instead.trigger %q must be another trigger of the policy, without an instead of its own", t.def.ID, in.Trigger)
 	}
 }

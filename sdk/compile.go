@@ -55,10 +55,10 @@ const MaxYAMLNodes = 20_000
 // time and memory growing faster than the tokens on some shapes (an
 // unclosed flow list of 16,000 items cost 1 GB; a scenario's flow list of
 // tagged items 2 GB), so documents are kept well below them. The largest
-// lawful document, the default policy, has 2,833; lawful overlays and
-// scenario files a few hundred. Past the cap: limit_exceeded (a
-// *scenario.ParseError), at the separator that passed it.
-const MaxYAMLSeparators = 6_000
+// lawful document, the default policy, has about 6,000 (lifecycle v2);
+// lawful overlays and scenario files a few hundred. Past the cap:
+// limit_exceeded (a *scenario.ParseError), at the separator that passed it.
+const MaxYAMLSeparators = 8_000
 
 // MaxProblems caps the problems one invalid_policy (or statutory_floor)
 // error lists. When there are more, the first MaxProblems-1 are listed and
@@ -140,6 +140,8 @@ type clockSpec struct {
 }
 
 type trigger struct {
+	// instead is the compiled condition of def.Instead (nil: none).
+	instead *program
 	// needsClocks is true when a guard, branch or clock expression of the
 	// trigger reads clocks.
 	needsClocks bool
@@ -549,6 +551,9 @@ func checkEffects(c *compiled, trig string, e Effects, layer int, path string, t
 			}
 			if (r.IfField != "") != (r.IfItem != "") || (r.IfField != "" && (kind != "start" || t.fields[r.IfField].Type != "list")) {
 				d.add("bad_value", rp, layer, "trigger %s: if_field and if_item go together, on a start, and if_field must be a list payload field", trig)
+			}
+			if r.DueFrom != "" && (r.IfItem == "" || t.fields[r.DueFrom].Type != "map") {
+				d.add("bad_value", rp, layer, "trigger %s: due_from goes with if_item and must name a map payload field", trig)
 			}
 			if kind == "start" && cs.before != nil {
 				checkDataFields(trig, cs.before, t, layer, rp, d)

@@ -4,8 +4,8 @@ package sdk
 
 // genDefault is policies/default.yaml parsed (see defaultjson.go).
 var genDefault = generatedDefault{
-	yamlSHA256: "9e06f2f5fc56dc30c45b7987639e283e59b9f58e459839a3af68fd51428bebf7",
-	policyHash: "8c2c967f4084d9d0553ccc05a7828988af3d3d0e4be04bb4038f9771558ceb93",
+	yamlSHA256: "9bd232633bf9b481d108fdb8a5ab2ab327e2bec3ee511077078e6ec629b823d2",
+	policyHash: "109b8f2c19a44745d80991fefb856ab6ebbfee9f0e4344b9544b980791455d82",
 	programs: []programMeta{
 		programMeta{
 			Kind: "bool",
@@ -150,8 +150,18 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
-			Expr: "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-			Cost: 30101,
+			Expr: "all([\"assess\", \"make_plan\", \"amend\", \"change_school\", \"other\", \"health\"], (data.agreed_due ?? {})[#] == nil || # in (data.agreement ?? []))",
+			DataFields: []string{
+				"agreed_due",
+				"agreement",
+			},
+			Cost: 393332,
+		},
+		programMeta{
+			Kind:       "bool",
+			Expr:       "clocks.age_limit.exists && clocks.age_limit.stopped_at == \"\" ? today > clocks.age_limit.due : (child.date_of_birth != \"\" && today > age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end))",
+			UsesClocks: true,
+			Cost:       40035,
 		},
 		programMeta{
 			Kind:       "bool",
@@ -326,6 +336,14 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "data.outcome == \"unchanged\"",
+			DataFields: []string{
+				"outcome",
+			},
+			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "data.placement_only != true || decision in [\"plan_contents\", \"amended_plan\"]",
 			DataFields: []string{
 				"placement_only",
@@ -340,6 +358,14 @@ var genDefault = generatedDefault{
 			},
 			UsesClocks: true,
 			Cost:       20,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "data.reason != 6 || (child.date_of_birth != \"\" && child.age >= 18 && entered_by == \"plan.review_decided\")",
+			DataFields: []string{
+				"reason",
+			},
+			Cost: 21,
 		},
 		programMeta{
 			Kind: "bool",
@@ -394,6 +420,11 @@ var genDefault = generatedDefault{
 		},
 		programMeta{
 			Kind: "bool",
+			Expr: "none(other_disputes, # in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+			Cost: 100002,
+		},
+		programMeta{
+			Kind: "bool",
 			Expr: "states.dispute == \"decided\"",
 			Cost: 5,
 		},
@@ -433,6 +464,16 @@ var genDefault = generatedDefault{
 			Cost:       11,
 		},
 		programMeta{
+			Kind: "bool",
+			Expr: "states.plan != \"ceased\"",
+			Cost: 5,
+		},
+		programMeta{
+			Kind: "bool",
+			Expr: "states.plan == \"reassessing\"",
+			Cost: 5,
+		},
+		programMeta{
 			Kind:       "bool",
 			Expr:       "today <= later(clocks.appeal_window.due, clocks.appeal_after_certificate.due)",
 			UsesClocks: true,
@@ -445,6 +486,11 @@ var genDefault = generatedDefault{
 				"response_due",
 			},
 			Cost: 65573,
+		},
+		programMeta{
+			Kind: "string",
+			Expr: "add_days(age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end), 1)",
+			Cost: 40079,
 		},
 		programMeta{
 			Kind: "string",
@@ -469,11 +515,6 @@ var genDefault = generatedDefault{
 				"transfer_date",
 			},
 			Cost: 3,
-		},
-		programMeta{
-			Kind: "string",
-			Expr: "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-			Cost: 30093,
 		},
 		programMeta{
 			Kind: "string",
@@ -1000,11 +1041,12 @@ var genDefault = generatedDefault{
 			},
 			ClockDef{
 				ID:          "age_limit",
-				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education); then it ceases (plan.age_limit_reached).",
+				Description: "The plan may be maintained to 31 July ending the academic year of the 25th birthday (further education), or for an apprenticeship or other course ending after it, to the earlier of its end and the day before the 26th birthday; then it ceases (plan.age_limit_reached).",
 				Kind:        "window",
 				Unit:        "before",
-				Before:      "date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-				When:        "child.date_of_birth != \"\" && date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1) > today",
+				Before:      "add_days(age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end), 1)",
+				When:        "child.date_of_birth != \"\" && age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end) >= today",
+				Recompute:   true,
 				Statutory:   true,
 				Citation:    "CFA s46; R46(1)",
 			},
@@ -1196,10 +1238,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(b); R44(3)",
+				Citation:  "R44(2)(b); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_no_plan_notice",
@@ -1217,10 +1271,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(b); R44(3)",
+				Citation:  "R44(2)(b); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_final_plan",
@@ -1238,10 +1304,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(b); R44(3)",
+				Citation:  "R44(2)(b); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_make_plan",
@@ -1259,10 +1337,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(c); R44(3)",
+				Citation:  "R44(2)(c); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_make_plan_final",
@@ -1280,6 +1370,18 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
@@ -1338,10 +1440,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(e); R44(3)",
+				Citation:  "R44(2)(e); R44(3); R45",
 			},
 			ClockDef{
 				ID:          "order_change_school",
@@ -1359,10 +1473,22 @@ var genDefault = generatedDefault{
 					},
 					ExceptionRule{
 						Reason: "late_representations",
+						NotStartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
+					},
+					ExceptionRule{
+						Reason:           "institution_closed",
+						MinDays:          28,
+						AdviceClock:      "ehc_advice.educational",
+						AdviceDaysBefore: 7,
+						StartedBy: []string{
+							"dispute.appeal_unopposed",
+						},
 					},
 				},
 				Statutory: true,
-				Citation:  "R44(2)(f); R44(3)",
+				Citation:  "R44(2)(f); R44(3); R45",
 			},
 		},
 		Triggers: []TriggerDef{
@@ -1982,6 +2108,11 @@ var genDefault = generatedDefault{
 					ResetExceptions: true,
 				},
 				Citation: "CFA s36(1); R5(1)",
+				Instead: &Instead{
+					When:    "states.plan in params.plan_maintained_states",
+					Trigger: "plan.reassessment_requested",
+					Reason:  "A plan is maintained: a request for an EHC needs assessment is a request for a reassessment (CFA s44(2); R25).",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:  "ehc_request_unguarded",
 					Right: "requesting an EHC needs assessment is a statutory right with no precondition (CFA s36(1))",
@@ -2026,6 +2157,10 @@ var genDefault = generatedDefault{
 					ResetExceptions: true,
 				},
 				Citation: "CFA s24; R5(1)",
+				Instead: &Instead{
+					When:   "states.plan in params.plan_maintained_states",
+					Reason: "A plan is maintained for the child: it already answers the duty to assess (CFA s24). The family may ask for a reassessment.",
+				},
 				FamilyRight: &FamilyRight{
 					Rule:  "family_right_kept",
 					Right: "anyone may bring a child who may have SEN to the LA's attention, and health and social care bodies must (CFA s24, s23)",
@@ -3122,13 +3257,26 @@ var genDefault = generatedDefault{
 				Citation: "R25; R26; R44(2)(b)",
 			},
 			TriggerDef{
-				ID: "plan.reassessment_completed",
+				ID:          "plan.reassessment_completed",
+				Description: "The reassessment ends with the plan amended or replaced (appealable contents), or with a decision not to amend it (CFA s51(2)(e)).",
 				From: []string{
 					"reassessing",
 				},
 				To: "active",
 				Roles: []string{
 					"la_officer",
+				},
+				Payload: []FieldDef{
+					FieldDef{
+						Name: "outcome",
+						Type: "string",
+						Enum: []string{
+							"amended",
+							"replaced",
+							"unchanged",
+						},
+						Description: "amended (default) or replaced: the new plan's contents; unchanged: a decision not to amend.",
+					},
 				},
 				Effects: Effects{
 					Stop: []ClockRef{
@@ -3139,14 +3287,32 @@ var genDefault = generatedDefault{
 							Clock: "order_final_plan",
 						},
 					},
-					Decision: "plan_contents",
+					Void: []ClockRef{
+						ClockRef{
+							Clock: "order_no_plan_notice",
+						},
+					},
 				},
-				Citation: "R27",
+				Branches: []Branch{
+					Branch{
+						When: "data.outcome == \"unchanged\"",
+						Effects: Effects{
+							Decision: "refusal_to_amend",
+						},
+					},
+					Branch{
+						Effects: Effects{
+							Decision: "plan_contents",
+						},
+					},
+				},
+				Citation: "R27; CFA s51(2)(c), (e)",
 			},
 			TriggerDef{
 				ID: "plan.cease_proposed",
 				From: []string{
 					"active",
+					"reassessing",
 				},
 				To: "cease_proposed",
 				Roles: []string{
@@ -3156,6 +3322,21 @@ var genDefault = generatedDefault{
 					Stop: []ClockRef{
 						ClockRef{
 							Clock: "order_no_plan_notice",
+						},
+					},
+				},
+				Branches: []Branch{
+					Branch{
+						When: "states.plan == \"reassessing\"",
+						Effects: Effects{
+							Void: []ClockRef{
+								ClockRef{
+									Clock: "reassessment_final",
+								},
+								ClockRef{
+									Clock: "order_final_plan",
+								},
+							},
 						},
 					},
 				},
@@ -3179,6 +3360,15 @@ var genDefault = generatedDefault{
 						Min:         &genDefaultFloat10,
 						Max:         &genDefaultFloat11,
 						Description: "SEN2 cease reason code 1-9.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:        "reason_6_at_18_after_review",
+						Expr:      "data.reason != 6 || (child.date_of_birth != \"\" && child.age >= 18 && entered_by == \"plan.review_decided\")",
+						Reason:    "Cease reason 6 (no longer in education or training) needs a young person of 18 or over (R29(1)) and a review that proposed ceasing the plan (R30).",
+						Citation:  "R29(1); R30",
+						Statutory: true,
 					},
 				},
 				Effects: Effects{
@@ -3223,6 +3413,13 @@ var genDefault = generatedDefault{
 						Reason:    "The plan must be maintained until the time to appeal the decision to cease has ended.",
 						Citation:  "HESC r20; CFA s45; R44(2)(a)",
 						Statutory: true,
+					},
+					GuardDef{
+						ID:       "no_other_dispute_pending",
+						Expr:     "none(other_disputes, # in [\"mediation\", \"certificate_pending\", \"appealed\"])",
+						Reason:   "A mediation or appeal on another decision about this plan is still in progress. It does not stop the plan ceasing, but its outcome may still need acting on.",
+						Citation: "CFA s45; CFA s51(2)",
+						Severity: "advice",
 					},
 				},
 				Effects: Effects{
@@ -3302,8 +3499,8 @@ var genDefault = generatedDefault{
 				Guards: []GuardDef{
 					GuardDef{
 						ID:        "age_limit_passed",
-						Expr:      "child.date_of_birth != \"\" && today >= date(int(child.date_of_birth[0:4]) + (child.date_of_birth[5:7] >= \"08\" ? 26 : 25), 8, 1)",
-						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday).",
+						Expr:      "clocks.age_limit.exists && clocks.age_limit.stopped_at == \"\" ? today > clocks.age_limit.due : (child.date_of_birth != \"\" && today > age_limit_date(child.date_of_birth, child.post25_setting, child.apprenticeship_end, child.course_end))",
+						Reason:    "The plan may be maintained until the age limit's date has passed (31 July ending the academic year of the 25th birthday, or the end of an apprenticeship or other course continuing past it, at the latest the day before the 26th birthday).",
 						Citation:  "CFA s46; R46(1)",
 						Statutory: true,
 					},
@@ -3835,6 +4032,28 @@ var genDefault = generatedDefault{
 						Type:        "boolean",
 						Description: "Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)).",
 					},
+					FieldDef{
+						Name: "agreed_due",
+						Type: "map",
+						Enum: []string{
+							"assess",
+							"make_plan",
+							"amend",
+							"change_school",
+							"other",
+							"health",
+						},
+						NotBeforeAt: true,
+						Description: "The date agreed in writing for an item of the agreement (R42(5)), by item: the due date of every clock the item starts (not of agreement_notify_la). Not before the agreement.",
+					},
+				},
+				Guards: []GuardDef{
+					GuardDef{
+						ID:       "agreed_due_items_agreed",
+						Expr:     "all([\"assess\", \"make_plan\", \"amend\", \"change_school\", \"other\", \"health\"], (data.agreed_due ?? {})[#] == nil || # in (data.agreement ?? []))",
+						Reason:   "A date can be agreed only for an item of the agreement: add the item to agreement, or remove its date from agreed_due.",
+						Citation: "R42(5)",
+					},
 				},
 				Effects: Effects{
 					Start: []ClockRef{
@@ -3845,46 +4064,55 @@ var genDefault = generatedDefault{
 							Clock:   "order_assess",
 							IfField: "agreement",
 							IfItem:  "assess",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_no_plan_notice",
 							IfField: "agreement",
 							IfItem:  "assess",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_final_plan",
 							IfField: "agreement",
 							IfItem:  "assess",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_make_plan",
 							IfField: "agreement",
 							IfItem:  "make_plan",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_make_plan_final",
 							IfField: "agreement",
 							IfItem:  "make_plan",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_amend",
 							IfField: "agreement",
 							IfItem:  "amend",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "order_change_school",
 							IfField: "agreement",
 							IfItem:  "change_school",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "agreement_action",
 							IfField: "agreement",
 							IfItem:  "other",
+							DueFrom: "agreed_due",
 						},
 						ClockRef{
 							Clock:   "agreement_health",
 							IfField: "agreement",
 							IfItem:  "health",
+							DueFrom: "agreed_due",
 						},
 					},
 					Stop: []ClockRef{
@@ -4032,6 +4260,13 @@ var genDefault = generatedDefault{
 						Roles: []string{
 							"tribunal",
 						},
+					},
+					GuardDef{
+						ID:       "ceased_plan_not_reopened",
+						Expr:     "states.plan != \"ceased\"",
+						Reason:   "The plan has ceased: registering the appeal does not reopen it. If the Tribunal orders the plan to continue, the authority makes a plan again.",
+						Citation: "CFA s45; R44(2)",
+						Severity: "advice",
 					},
 				},
 				Effects: Effects{

@@ -77,8 +77,8 @@ func generatedDocs() string {
 	fmt.Fprintf(&b, "| worst-case cost of one expression | %d steps (`too_costly` when the policy compiles; `Limits.GuardCost`) |\n", DefaultGuardCost)
 	fmt.Fprintf(&b, "| steps one evaluation may take | %d (`limit_exceeded` at run time; `Limits.GuardSteps`) |\n", DefaultGuardSteps)
 	fmt.Fprintf(&b, "| a parameter's value | a number, boolean, string of at most %d characters, or a list of at most %d of these |\n", MaxStringLength, MaxListItems)
-	fmt.Fprintf(&b, "| evidence items in a case | %d |\n| items in a payload list | %d |\n| characters in a payload string | %d |\n| payload or facts of one firing | %d bytes |\n| events in a case | %d |\n| policy document | %d bytes |\n",
-		MaxEvidence, MaxListItems, MaxStringLength, MaxPayloadBytes, MaxHistory, MaxPolicyBytes)
+	fmt.Fprintf(&b, "| evidence items in a case | %d |\n| items in a payload list | %d |\n| entries in a payload map | %d |\n| characters in a payload string | %d |\n| payload or facts of one firing | %d bytes |\n| events in a case | %d |\n| policy document | %d bytes |\n",
+		MaxEvidence, MaxListItems, MaxMapEntries, MaxStringLength, MaxPayloadBytes, MaxHistory, MaxPolicyBytes)
 	b.WriteString("\n### Diagnostic codes\n\n| code | meaning |\n|---|---|\n")
 	for _, d := range PolicyDiagnostics() {
 		m := d.Meaning

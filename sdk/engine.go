@@ -58,6 +58,7 @@ const (
 	MaxPayloadBytes  = 64 << 10 // one firing's data plus facts, as JSON
 	MaxStringLength  = 10000    // one string value in a payload
 	MaxListItems     = 200      // one list value in a payload
+	MaxMapEntries    = 64       // one map value in a payload (FieldDef type map)
 	MaxIdentifierLen = 200      // a trigger, role or clock name; a case's id, la and district
 	MaxCaseBytes     = 16 << 20 // one case (history, facts, origin, states, clocks, decisions), estimated as JSON
 	MaxClocks        = 1000     // clocks in one case (one per policy clock, one per source of a per-source clock)
@@ -311,6 +312,11 @@ func (e *Engine) fire(ctx context.Context, w *Case, f Firing) (Event, []Warning,
 	}
 	at, atErr := calendar.ParseAt(f.At)
 	today := calendar.UKDate(at)
+	if atErr == nil {
+		if t, terr = e.insteadOf(ctx, e.judgedCase(w, f.Facts), t, f.Actor, f.At, at, today); terr != nil {
+			return Event{}, nil, terr
+		}
+	}
 	j := judgement{t: t, actor: f.Actor, locale: e.locale(f.Locale), c: e.judgedCase(w, f.Facts), at: at, today: today, haveAt: atErr == nil,
 		fires: true, firing: f, w: w, atErr: atErr}
 	v := e.judge(ctx, &j)
@@ -431,7 +437,8 @@ func (e *Engine) checkInput(w *Case, t *trigger, f *Firing, at time.Time, atErr 
 }
 
 // notAfterAt reports the date fields of data declared not_after_at that
-// are later than the firing's date.
+// are later than the firing's date, and those declared not_before_at (a
+// date, or each date of a map) that are earlier.
 func notAfterAt(t *trigger, data map[string]any, today calendar.Date) []Problem {
 	var probs []Problem
 	for _, f := range t.def.Payload {
@@ -439,6 +446,24 @@ func notAfterAt(t *trigger, data map[string]any, today calendar.Date) []Problem 
 		if d, err := calendar.ParseDate(s); f.NotAfterAt && err == nil && d.After(today) {
 			probs = append(probs, Problem{Code: "after_at", Pointer: "/data/" + ptrEscape(f.Name),
 				Message: fmt.Sprintf("data field %s (%s) is later than the firing's date %s", f.Name, s, today)})
+		}
+		if !f.NotBeforeAt {
+			continue
+		}
+		vals := map[string]any{"": data[f.Name]}
+		if m, ok := data[f.Name].(map[string]any); ok {
+			vals = m
+		}
+		for _, k := range keys(vals) {
+			s, _ := vals[k].(string)
+			if d, err := calendar.ParseDate(s); err == nil && d.Before(today) {
+				ptr, name := "/data/"+ptrEscape(f.Name), f.Name
+				if k != "" {
+					ptr, name = ptr+"/"+ptrEscape(k), f.Name+"."+k
+				}
+				probs = append(probs, Problem{Code: "before_at", Pointer: ptr,
+					Message: fmt.Sprintf("data field %s (%s) is earlier than the firing's date %s", name, s, today)})
+			}
 		}
 	}
 	return probs
@@ -517,7 +542,7 @@ func (e *Engine) transition(w *Case, t *trigger, v verdict, today calendar.Date)
 	if tr := e.p.perDecision; tr != nil && len(w.Decisions) > 0 && !e.legacyDispute(w) {
 		w.States[tr.def.ID] = e.unqualifiedState(w) // set_states never moves one dispute
 	}
-	derive := rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
+	derive := len(v.in.patch) > 0 || rejudgesExceptions(t.def.Effects) || (br != nil && rejudgesExceptions(br.def.Effects))
 	e.restatus(w, env.Today, derive)
 	return before, nil
 }
@@ -719,6 +744,9 @@ func (e *Engine) apply(w *Case, t *trigger, eff Effects, data map[string]any, en
 			continue
 		}
 		if err := e.startClock(w, r.Clock, r.Source, subj, data, env, today); err != nil {
+			return err
+		}
+		if err := e.agreedDue(w, r, data, subj, today); err != nil {
 			return err
 		}
 		e.markStarter(w, r, data, t.def.ID, subj)
@@ -1132,6 +1160,31 @@ func checkValue(f FieldDef, v any) string {
 			if !inEnum(s) {
 				return "items must be among: " + strings.Join(f.Enum, ", ")
 			}
+		}
+	case "map":
+		return mapProblem(f, v, inEnum)
+	}
+	return ""
+}
+
+// mapProblem says what is wrong with v as the value of a map field f: an
+// object of at most MaxMapEntries keys (among f.Enum when set), each
+// mapped to a date.
+func mapProblem(f FieldDef, v any, inEnum func(string) bool) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "must be an object mapping each item to a date (YYYY-MM-DD)"
+	}
+	if len(m) > MaxMapEntries {
+		return fmt.Sprintf("has more than %d entries", MaxMapEntries)
+	}
+	for _, k := range keys(m) {
+		if !inEnum(k) {
+			return "keys must be among: " + strings.Join(f.Enum, ", ")
+		}
+		s, ok := m[k].(string)
+		if _, err := calendar.ParseDate(s); !ok || err != nil {
+			return "must map each item to a date (YYYY-MM-DD)"
 		}
 	}
 	return ""

@@ -140,7 +140,7 @@ func orderCase(t *testing.T, e *sdk.Engine) sdk.Case {
 func TestExceptionRulesByStartingTrigger(t *testing.T) {
 	d := engine(t)
 	c := orderCase(t, d)
-	assert.Empty(t, latestClock(c, "order_assess").StartedBy, "no rule of the default names a trigger")
+	assert.Empty(t, latestClock(c, "order_assess").StartedBy, "no rule of the default names the trigger that started it")
 	assert.Equal(t, "late_representations", latestClock(c, "order_assess").Exception)
 
 	status := func(overlay string) (sdk.Clock, sdk.ClockState) {
@@ -156,7 +156,7 @@ func TestExceptionRulesByStartingTrigger(t *testing.T) {
 	cl, st := status("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, started_by: [dispute.tribunal_decided]}]}\n")
 	assert.Equal(t, "dispute.tribunal_decided", cl.StartedBy)
 	assert.Equal(t, sdk.ClockExcused, st)
-	cl, st = status("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, not_started_by: [dispute.tribunal_decided]}]}\n")
+	cl, st = status("id: r45\nclocks:\n  - {id: order_assess, exceptions: [{reason: late_representations, not_started_by: [dispute.tribunal_decided, dispute.appeal_unopposed]}]}\n")
 	assert.Equal(t, "dispute.tribunal_decided", cl.StartedBy)
 	assert.Equal(t, sdk.ClockMissed, st)
 	assert.Empty(t, cl.Exception)

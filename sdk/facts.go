@@ -97,3 +97,52 @@ func childPatchProblems(m map[string]any, ptr string) []Problem {
 	}
 	return probs
 }
+
+// recompute works out again, from the case's facts as a firing leaves
+// them, the due date of every open clock whose policy says so
+// (ClockDef.Recompute: the age limit, when child.post25_setting or its end
+// dates change, R46(1)). A date that cannot be worked out leaves the clock
+// as it was; one already past ends a window at once.
+func (e *Engine) recompute(w *Case, env *guardEnv) *Error {
+	for _, k := range keys(w.Clocks) {
+		cl := w.Clocks[k]
+		cs := e.p.clocks[cl.ID]
+		if cs == nil || !cs.def.Recompute || cs.before == nil || cl.StoppedAt != "" {
+			continue
+		}
+		out, err := cs.before.run(env)
+		if se := stopError(err, "the date expression of clock "+cl.ID); se != nil {
+			return se
+		}
+		s, _ := out.(string)
+		d, perr := calendar.ParseDate(s)
+		if err != nil || perr != nil {
+			continue
+		}
+		due, _, derr := beforeDue(d, cs)
+		if derr != nil || due.String() == cl.Due {
+			continue
+		}
+		cl.Due, cl.Date = due.String(), d.String()
+		w.Clocks[k] = cl
+	}
+	return nil
+}
+
+// enteredBy is the trigger of the latest event of w that moved track into
+// its current state, "" when none did (guard environment entered_by: a
+// cease proposed by a review, R30).
+func enteredBy(w *Case, track string) string {
+	for i := len(w.History) - 1; i >= 0; i-- {
+		if ev := &w.History[i]; ev.StatesBefore[track] != ev.StatesAfter[track] {
+			return ev.Trigger
+		}
+	}
+	return ""
+}
+
+// readsEnteredBy is whether a guard of t reads entered_by (the environment
+// works it out only then: it walks the history back).
+func readsEnteredBy(t *trigger) bool {
+	return slices.ContainsFunc(t.guards, func(g *guard) bool { return g.prog != nil && strings.Contains(g.prog.src, "entered_by") })
+}

@@ -42,6 +42,13 @@ type guardEnv struct {
 	DecisionOrder string `expr:"decision_order"`
 	// DecisionNotes are the notes recorded on that decision's dispute.
 	DecisionNotes []string `expr:"decision_notes"`
+	// EnteredBy is the trigger of the latest event that moved the firing
+	// trigger's track into its current state ("" when none did); set only
+	// for a trigger whose guards read it.
+	EnteredBy string `expr:"entered_by"`
+	// OtherDisputes are the states of the disputes on the other decisions,
+	// those not at the initial state, on a firing that acts on a decision.
+	OtherDisputes []string `expr:"other_disputes"`
 	// Meter counts the steps of the evaluation (guardlang.Meter). Its tag
 	// holds a space, so no expression can name it; only the metering patch
 	// does.
@@ -117,6 +124,8 @@ func GuardEnvironment() []EnvField {
 		{"decision", "string", "The kind of the latest appealable decision (likewise); empty when none."},
 		{"decision_order", "string", "The order recorded on that decision's dispute (e.g. \"dismissed\"); empty when none."},
 		{"decision_notes", "[]string", "The notes recorded on that decision's dispute since it left none (e.g. \"response_submitted\")."},
+		{"entered_by", "string", "The trigger that moved the firing trigger's track into its current state, e.g. \"plan.review_decided\" for a cease a review proposed; empty when none did."},
+		{"other_disputes", "[]string", "On a firing that acts on one decision (a dispute trigger, or one with on_decision): the states of the disputes on every other decision that are not at none (e.g. \"appealed\"); empty otherwise."},
 		{"exception_open", "bool", "Whether the case has an open exception (recorded, not yet ended)."},
 		{"add_days(date, n)", "string", "The date n calendar days after date."},
 		{"add_weeks(date, n)", "string", "The date n weeks after date."},
@@ -129,6 +138,7 @@ func GuardEnvironment() []EnvField {
 		{"earlier(a, b)", "string", "The earlier of two dates; an empty date counts as none."},
 		{"is_young_person(dob, date)", "bool", "Over compulsory school age and under 25 on date."},
 		{"compulsory_school_age_end(dob)", "string", "The last Friday in June of the school year in which the child turns 16."},
+		{"age_limit_date(dob, setting, apprenticeship_end, course_end)", "string", "The last day a plan may be kept (CFA s46; R46(1)): for setting apprenticeship or other with its end date after the 25th birthday, the earlier of that date and the day before the 26th birthday; else 31 July ending the academic year of the 25th birthday."},
 		{"age(dob, date)", "int", "Age in whole years."},
 		{"is_working_day(date)", "bool", "Monday to Friday and not a holiday."},
 		{"weekday(date)", "string", "The day of the week in lower case, e.g. \"tuesday\"."},

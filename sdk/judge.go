@@ -130,6 +130,11 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 		}
 	}
 	v.env = e.subjectEnv(v.env, j.c, v.subj)
+	if readsEnteredBy(t) {
+		env := *v.env
+		env.EnteredBy = enteredBy(j.c, t.track.def.ID)
+		v.env = &env
+	}
 	v.stage = stageGuards
 	e.runGuards(j, &v)
 	return v
@@ -190,6 +195,12 @@ func (e *Engine) checkFiring(ctx context.Context, j *judgement, v *verdict) *Err
 		in.origin = &pf
 	}
 	w.Facts = in.facts
+	if len(in.patch) > 0 {
+		// The guards see the clocks as the new facts leave them (the age limit, R46(1)).
+		if rerr := e.recompute(w, e.env(ctx, w, f.Actor, f.At, j.at, j.today, in.data, false)); rerr != nil {
+			return rerr
+		}
+	}
 	v.in, v.env = in, e.env(ctx, w, f.Actor, f.At, j.at, j.today, in.data, j.t.needsClocks)
 	return nil
 }

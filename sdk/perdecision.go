@@ -247,6 +247,12 @@ func (e *Engine) subjectEnv(env *guardEnv, w *Case, i int) *guardEnv {
 	tk := e.p.perDecision.def.ID
 	out.States = copyStates(env.States)
 	out.States[tk] = e.decisionState(w, i)
+	out.OtherDisputes = nil
+	for j := range w.Decisions {
+		if st := e.decisionState(w, j); j != i && st != e.p.perDecision.initial {
+			out.OtherDisputes = append(out.OtherDisputes, st)
+		}
+	}
 	if len(env.Clocks) == 0 {
 		return &out
 	}
@@ -366,4 +372,35 @@ func DisputeStates(c Case, track, initial string) map[string]string {
 		out[track+"."+d.ID()] = st
 	}
 	return out
+}
+
+// agreedDue gives the clock a start r made the date its map data field
+// r.DueFrom holds for r.IfItem, when it holds one (R42(5): agreed_due, the
+// date agreed in writing at mediation for an item). A date before the
+// firing's is invalid_input: a clock is never due before it starts.
+func (e *Engine) agreedDue(w *Case, r ClockRef, data map[string]any, subj string, today calendar.Date) *Error {
+	if r.DueFrom == "" {
+		return nil
+	}
+	m, _ := data[r.DueFrom].(map[string]any)
+	s, _ := m[r.IfItem].(string)
+	d, err := calendar.ParseDate(s)
+	if s == "" || err != nil {
+		return nil
+	}
+	ptr := "/data/" + ptrEscape(r.DueFrom) + "/" + ptrEscape(r.IfItem)
+	if d.Before(today) {
+		msg := fmt.Sprintf("data field %s gives %s a date (%s) before the firing's (%s)", r.DueFrom, r.IfItem, s, today)
+		return &Error{Code: CodeInvalidInput, Pointer: ptr, Message: msg,
+			Problems: []Problem{{Code: "before_at", Pointer: ptr, Message: msg}}}
+	}
+	k := r.Clock
+	if cs := e.p.clocks[r.Clock]; cs != nil && cs.def.PerDecision && subj != "" {
+		k += "." + subj
+	}
+	if cl, ok := w.Clocks[k]; ok && cl.StartedAt == today.String() {
+		cl.Due = d.String()
+		w.Clocks[k] = cl
+	}
+	return nil
 }

@@ -86,9 +86,14 @@ func (e *Engine) permission(ctx context.Context, j *judgement, t *trigger) (Perm
 	if ctx.Err() != nil {
 		return Permission{}, stopError(guardlang.ErrDeadline, "permitted")
 	}
-	j.t = t
+	tt, rerr := e.insteadOf(ctx, j.c, t, j.actor, "", j.at, j.today)
+	if rerr != nil {
+		pm.Code, pm.Reason = rerr.Code, rerr.Message
+		return pm, nil
+	}
+	j.t = tt
 	v := e.judgeAny(ctx, j)
-	if e.isPerDecision(t) && v.subj >= 0 && v.subj < len(j.c.Decisions) {
+	if e.isPerDecision(tt) && v.subj >= 0 && v.subj < len(j.c.Decisions) {
 		pm.Decision = j.c.Decisions[v.subj].ID()
 	}
 	switch v.stage {
@@ -105,7 +110,7 @@ func (e *Engine) permission(ctx context.Context, j *judgement, t *trigger) (Perm
 		return pm, nil
 	case stageState:
 		pm.Code = CodeNotPermitted
-		pm.Reason = "Not possible while " + t.track.def.ID + " is " + v.from + " (possible from: " + t.fromText + ")."
+		pm.Reason = "Not possible while " + tt.track.def.ID + " is " + v.from + " (possible from: " + tt.fromText + ")."
 		return pm, nil
 	}
 	return v.permission(pm)

@@ -42,6 +42,11 @@ type ExceptionRule = policy.ExceptionRule
 // what it needs, and what it does.
 type TriggerDef = policy.TriggerDef
 
+// Instead redirects or refuses a trigger while its condition holds
+// (TriggerDef.Instead): a request while a plan is maintained is a request
+// for reassessment (CFA s44(2)).
+type Instead = policy.Instead
+
 // FamilyRight says which statutory right a trigger is the family's way of
 // using, for the statutory floor (TriggerDef.FamilyRight).
 type FamilyRight = policy.FamilyRight

@@ -251,6 +251,13 @@ func writeTrigger(b *strings.Builder, p sdk.Policy, t sdk.TriggerDef, clocks map
 	if fr := t.FamilyRight; fr != nil && fr.PassesToYoungPerson {
 		w("- **Family rights rule:** before compulsory school age ends a `parent` acts, not a `young_person`; after it the `young_person`, and a `parent` only with data `on_behalf_of: young_person` and fact `child.authorised_parent` (recorded as the young person's act) or while `child.lacks_capacity` is true, when a deputy or attorney (`child.representative`) fires as `parent` with data `acting_as: representative` (CFA s80, s83(2); R64)\n")
 	}
+	if in := t.Instead; in != nil {
+		if in.Trigger != "" {
+			w("- **Instead:** while `%s`, a firing is judged and recorded as `%s`. %s\n", in.When, in.Trigger, in.Reason)
+		} else {
+			w("- **Not possible:** while `%s`. %s\n", in.When, in.Reason)
+		}
+	}
 	if t.Citation != "" {
 		w("- **Source:** %s\n", t.Citation)
 	}

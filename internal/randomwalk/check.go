@@ -100,11 +100,19 @@ type Checker struct {
 	E      *sdk.Engine
 	states map[string]map[string]bool
 	kinds  map[string]sdk.ClockKind
+	// instead maps a trigger with instead to the trigger it may be
+	// recorded as ("" when it is only refused).
+	instead map[string]string
 }
 
 // NewChecker returns a checker for e.
 func NewChecker(e *sdk.Engine) *Checker {
-	c := &Checker{E: e, states: declaredStates(e.Policy()), kinds: map[string]sdk.ClockKind{}}
+	c := &Checker{E: e, states: declaredStates(e.Policy()), kinds: map[string]sdk.ClockKind{}, instead: map[string]string{}}
+	for _, t := range e.Policy().Triggers {
+		if t.Instead != nil {
+			c.instead[t.ID] = t.Instead.Trigger
+		}
+	}
 	for _, cl := range e.Policy().Clocks {
 		k := cl.Kind
 		if k == "" {
@@ -322,7 +330,7 @@ func (k *Checker) CheckOutcome(before sdk.Case, f sdk.Firing, o sdk.Outcome) err
 	if Snapshot(ev) != Snapshot(o.Event) {
 		return fmt.Errorf("the outcome's event is not the history's last")
 	}
-	if ev.Seq != len(h) || ev.Trigger != f.Trigger || ev.Actor != f.Actor {
+	if to, ok := k.instead[f.Trigger]; ev.Seq != len(h) || (ev.Trigger != f.Trigger && !(ok && ev.Trigger == to)) || ev.Actor != f.Actor {
 		return fmt.Errorf("event %d records seq %d, %s by %s", len(h), ev.Seq, ev.Trigger, ev.Actor)
 	}
 	if len(ev.Hash) != 64 || strings.Trim(ev.Hash, "0123456789abcdef") != "" {
@@ -357,4 +365,12 @@ func (k *Checker) CheckOutcome(before sdk.Case, f sdk.Firing, o sdk.Outcome) err
 		return fmt.Errorf("the outcome's clocks are not the clock report as of %s", today)
 	}
 	return nil
+}
+
+// redirected is whether a refusal code of a firing of trigger may come of
+// its instead: refused, or judged as another trigger from that trigger's
+// states, while its condition holds.
+func (k *Checker) redirected(trigger string, code sdk.Code) bool {
+	_, ok := k.instead[trigger]
+	return ok && code == sdk.CodeNotPermitted
 }

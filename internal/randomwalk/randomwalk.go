@@ -339,6 +339,16 @@ func (w *Walker) value(fd sdk.FieldDef) any {
 		return w.pick([]string{"medical", "psychological", "educational", "social_care", "Some free text", "Oakfield Primary"})
 	case "date":
 		return w.Now.AddDate(0, 0, w.R.Intn(240)-120).Format("2006-01-02")
+	case "map":
+		out := map[string]any{}
+		keys := fd.Enum
+		if len(keys) == 0 {
+			keys = []string{"item"}
+		}
+		for i := w.R.Intn(3); i > 0; i-- {
+			out[w.pick(keys)] = w.Now.AddDate(0, 0, w.R.Intn(120)).Format("2006-01-02")
+		}
+		return out
 	case "boolean":
 		return w.chance(50)
 	case "integer", "number":
@@ -405,6 +415,9 @@ func (w *Walker) badValue(fd sdk.FieldDef) any {
 			return []any{"not_in_enum"}
 		}
 		return "not a list"
+	case "map":
+		bad := []any{map[string]any{"not_in_enum": "2026-01-01"}, map[string]any{"x": "31/12/2026"}, "not a map", []any{"2026-01-01"}}
+		return bad[w.R.Intn(len(bad))]
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func Walk(e *sdk.Engine, src Source, opt Options) (Result, error) {
 			if cerr := CheckError(err); cerr != nil {
 				return fail(cerr)
 			}
-			if !slices.Contains(allowed[st.Kind], code) {
+			if !slices.Contains(allowed[st.Kind], code) && !k.redirected(st.Firing.Trigger, code) {
 				return fail(fmt.Errorf("refused with %s, which a %s firing should not get: %v", code, st.Kind, err))
 			}
 			if cerr := checkRefusal(st, sdk.AsError(err)); cerr != nil {
@@ -211,10 +211,13 @@ func crossCheckPermitted(w *Walker, k *Checker, c sdk.Case, validate func(string
 		if !inFrom && p.Decision == "" {
 			st = c.States[p.Track]
 		}
+		// A trigger with instead is judged as another, or refused, while its
+		// condition holds: its own from-states do not decide.
+		redirected := t.Instead != nil
 		switch {
-		case p.Code == sdk.CodeNotPermitted && inFrom:
+		case p.Code == sdk.CodeNotPermitted && inFrom && !redirected:
 			return fmt.Errorf("%s is not_permitted for %s but %s is in %q, one of its from-states %v", t.ID, role, p.Track, st, t.From)
-		case (p.Allowed || p.Code == sdk.CodeGuardFailed) && !inFrom:
+		case (p.Allowed || p.Code == sdk.CodeGuardFailed) && !inFrom && !redirected:
 			return fmt.Errorf("%s is %s for %s but %s is in %q, not one of %v", t.ID, p.Code, role, p.Track, st, t.From)
 		case p.Allowed && p.Code != "":
 			return fmt.Errorf("%s is allowed with code %q", t.ID, p.Code)

@@ -76,7 +76,7 @@ func guardPolicy(expr string) []byte {
 			"payload": []any{
 				map[string]any{"name": "n", "type": "number"}, map[string]any{"name": "s", "type": "string"},
 				map[string]any{"name": "d", "type": "date"}, map[string]any{"name": "l", "type": "list"},
-				map[string]any{"name": "b", "type": "boolean"},
+				map[string]any{"name": "b", "type": "boolean"}, map[string]any{"name": "m", "type": "map"},
 			},
 			"guards":   []any{map[string]any{"id": "g", "expr": expr, "reason": "The fuzzed guard does not hold."}},
 			"branches": []any{map[string]any{"when": expr, "to": "b"}, map[string]any{"to": "a"}},

@@ -194,6 +194,8 @@ func clockRefSchema() *jsonschema.Schema {
 		Description: "On a start: a list payload field; the clock starts only when it holds if_item."})
 	obj.Properties.Set("if_item", &jsonschema.Schema{Type: "string",
 		Description: "On a start: the item if_field must hold."})
+	obj.Properties.Set("due_from", &jsonschema.Schema{Type: "string",
+		Description: "On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5))."})
 	return &jsonschema.Schema{
 		Description: "A clock reference: a bare clock id, or {clock, source} for a per-source clock.",
 		AnyOf:       []*jsonschema.Schema{{Type: "string"}, obj},
@@ -714,6 +716,12 @@ func payloadSchema(trigger string, fields []sdk.FieldDef) *jsonschema.Schema {
 			if f.MinItems > 0 {
 				p.MinItems = u64(uint64(f.MinItems))
 			}
+		case "map":
+			p = &jsonschema.Schema{Type: "object", MaxProperties: u64(sdk.MaxMapEntries),
+				AdditionalProperties: &jsonschema.Schema{Type: "string", Format: "date"}}
+			if len(f.Enum) > 0 {
+				p.PropertyNames = &jsonschema.Schema{Type: "string", Enum: anys(f.Enum)}
+			}
 		default:
 			panic("schemagen: unknown field type " + f.Type)
 		}
@@ -754,7 +762,7 @@ func structural(name string, s *jsonschema.Schema) {
 		enumProp(defs["ClockDef"], "kind", []string{"duty", "window", "advisory"})
 		enumProp(defs["ClockDef"], "unit", []string{"weeks", "days", "days_beginning_with", "months", "months_starting_with", "working_days", "working_days_beginning_with", "before", "weeks_before", "months_before"})
 		enumProp(defs["GuardDef"], "severity", []string{"block", "advice"})
-		enumProp(defs["FieldDef"], "type", []string{"string", "integer", "number", "boolean", "date", "list"})
+		enumProp(defs["FieldDef"], "type", []string{"string", "integer", "number", "boolean", "date", "list", "map"})
 		if h := prop(s, "holidays"); h != nil && h.Items != nil {
 			h.Items.Format = "date"
 		}

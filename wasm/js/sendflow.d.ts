@@ -900,6 +900,8 @@ export interface ClockDef {
   before?: string;
   /** When is a boolean expression: when set, a trigger starts (or restarts) the clock only if it holds at that firing, e.g. the six-monthly review of a child under 5 (CoP 9.178). */
   when?: string;
+  /** Recompute works the due date of an open instance out again whenever a firing changes the case's facts (the age limit, from child.post25_setting and its end dates, R46(1)). Only for a clock with Before reading no payload field. */
+  recompute?: boolean;
   /** TribunalMoves applies the HESC r12 moves to the due date. */
   tribunal_moves?: boolean;
   /** PerSource makes one clock per source (the firing's data field Source). */
@@ -930,6 +932,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Stop stops running clocks: met if on time, missed if late. */
   stop?: (string | {
@@ -943,6 +947,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Cancel ends running clocks whose process ended another way (a duty already past its due date stays missed). */
   cancel?: (string | {
@@ -956,6 +962,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Void ends running clocks whose duty never arose: they show cancelled even when past their due date. */
   void?: (string | {
@@ -969,6 +977,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** Except records an exception on the case (Case.Exceptions: the data fields reason, since, until, advice_requested_on), which excuses the clocks whose Exceptions rules it meets; on the listed clocks that are Excusable without rules it also marks the running ones (Clock.Exception). */
   except?: (string | {
@@ -982,6 +992,8 @@ export interface Effects {
     if_field?: string;
     /** On a start: the item if_field must hold. */
     if_item?: string;
+    /** On a start with if_item: a map payload field; the date it holds for if_item is the clock's due date (R42(5)). */
+    due_from?: string;
   })[];
   /** EndException ends the case's open exception: its until is the data field until, or the firing's date. */
   end_exception?: boolean;
@@ -1029,11 +1041,11 @@ export interface FamilyRight {
 export interface FieldDef {
   /** Name is the field's key in data. */
   name: string;
-  /** Type is string, integer, number, boolean, date or list (of strings). */
-  type: "string" | "integer" | "number" | "boolean" | "date" | "list";
+  /** Type is string, integer, number, boolean, date, list (of strings) or map (an object from a key, among Enum when set, to a date; at most MaxMapEntries entries), e.g. the dates agreed at mediation per item. */
+  type: "string" | "integer" | "number" | "boolean" | "date" | "list" | "map";
   /** Required fields must be present. */
   required?: boolean;
-  /** Enum restricts string values (or list items). */
+  /** Enum restricts string values (or list items, or map keys). */
   enum?: string[];
   /** Min and Max bound numbers and integers; MinItems bounds lists. */
   min?: number;
@@ -1043,6 +1055,8 @@ export interface FieldDef {
   min_items?: number;
   /** NotAfterAt refuses a date later than the firing's own date (invalid_input), e.g. an exception's since. */
   not_after_at?: boolean;
+  /** NotBeforeAt refuses a date (or a map's date) earlier than the firing's own date (invalid_input), e.g. a date agreed for the future. */
+  not_before_at?: boolean;
   /** Roles limits who may set the field (empty: every role of the trigger); another role setting it is invalid_input. */
   roles?: string[];
   /** Description says what it holds. */
@@ -1069,6 +1083,16 @@ export interface GuardDef {
   disabled?: boolean;
   /** Statutory marks a default guard that protects a statutory right of the child or family (the 15 days to comment on a draft plan, two weeks' notice of a review, a plan kept while an appeal may be made). An overlay may not disable it, change its expression or severity, or limit it to some roles (statutory floor rule statutory_guard_kept). */
   statutory?: boolean;
+}
+
+/** Instead redirects or refuses a trigger while When holds (TriggerDef.Instead). */
+export interface Instead {
+  /** When is a boolean expression over the case (no payload). */
+  when: string;
+  /** Trigger is the trigger fired instead; empty: not_permitted. */
+  trigger?: string;
+  /** Reason says why, for the refusal or Permitted. */
+  reason: string;
 }
 
 /** Parameter is a named policy value. */
@@ -1173,6 +1197,8 @@ export interface TriggerDef {
   decision_states?: string[];
   /** OnDecision, on a trigger of another track, makes its guards read the per-decision view of the latest decision of this kind (plan.ceased reads its cease decision's dispute and clocks). */
   on_decision?: string;
+  /** Instead, while its condition holds, makes a firing of this trigger a firing of another (recorded as it, judged by its roles, from-states and guards), or refuses it as not_permitted when it names none: a request for an assessment while a plan is maintained is a request for a reassessment (CFA s44(2)). */
+  instead?: Instead;
   /** FamilyRight marks a trigger by which a parent or young person uses a statutory right (requesting an assessment, seeking mediation, appealing), or a step someone else takes on the family's behalf. The statutory floor refuses an overlay that puts a new blocking guard or a new required data field on it, or takes a from-state away. Only the default policy's marks count: in an overlay the field is ignored, so an overlay can neither mark nor unmark a trigger. */
   family_right?: FamilyRight;
   /** SEN2 names what the trigger is to the DfE SEN2 return (sdk/report): request, assess, plan_issued, mediation, ... (docs/sen2.md lists them). Only the default policy's marks count: in an overlay the field is ignored, so the return reads every case the same way. */
@@ -1404,8 +1430,11 @@ export interface TriggerPayloads {
   "plan.reassessment_refused": Record<string, never>;
   /** The payload of plan.reassessment_agreed. It takes no data fields. */
   "plan.reassessment_agreed": Record<string, never>;
-  /** The payload of plan.reassessment_completed. It takes no data fields. */
-  "plan.reassessment_completed": Record<string, never>;
+  /** The payload of plan.reassessment_completed. */
+  "plan.reassessment_completed": {
+    /** amended (default) or replaced: the new plan's contents; unchanged: a decision not to amend. */
+    outcome?: "amended" | "replaced" | "unchanged" | null;
+  };
   /** The payload of plan.cease_proposed. It takes no data fields. */
   "plan.cease_proposed": Record<string, never>;
   /** The payload of plan.cease_decided. The firing must carry data. */
@@ -1476,6 +1505,8 @@ export interface TriggerPayloads {
     agreement?: ("assess" | "make_plan" | "amend" | "change_school" | "other" | "health")[] | null;
     /** Whether the LA was a party to the agreement (default true); if not, the health body must tell it within a week (R42(4)). */
     la_party?: boolean | null;
+    /** The date agreed in writing for an item of the agreement (R42(5)), by item: the due date of every clock the item starts (not of agreement_notify_la). Not before the agreement. */
+    agreed_due?: Partial<Record<"assess" | "make_plan" | "amend" | "change_school" | "other" | "health", string>> | null;
   };
   /** The payload of dispute.certificate_issued. */
   "dispute.certificate_issued": {

@@ -50,3 +50,26 @@ func IsYoungPerson(dob Date, on Date) bool {
 func PastSchoolAgeInYear11(on Date) bool {
 	return on.Month >= time.June && on.Month <= time.August && on.After(lastWeekday(on.Year, time.June, time.Friday))
 }
+
+// AgeLimit returns the last day an EHC plan may be maintained for a young
+// person born on dob (CFA s46; R46(1)), by their post-25 setting: "fe" (or
+// anything else; further education): 31 July ending the academic year
+// (1 August-31 July) in which they turn 25; "apprenticeship" or "other"
+// (another course of education or training) with an end date after the
+// 25th birthday: the earlier of that end date and the day before the 26th
+// birthday. end is the apprenticeship's or the course's end, by setting.
+func AgeLimit(dob Date, setting string, end *Date) Date {
+	b25 := birthday(dob, 25)
+	if (setting == "apprenticeship" || setting == "other") && end != nil && end.After(b25) {
+		last := birthday(dob, 26).AddDays(-1)
+		if end.Before(last) {
+			return *end
+		}
+		return last
+	}
+	y := b25.Year
+	if b25.Month >= time.August {
+		y++
+	}
+	return Date{Year: y, Month: time.July, Day: 31}
+}

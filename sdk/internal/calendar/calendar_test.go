@@ -687,3 +687,42 @@ func TestPastSchoolAgeInYear11(t *testing.T) {
 		assert.Equal(t, want, PastSchoolAgeInYear11(date(on)), on)
 	}
 }
+
+// AgeLimit follows R46(1) (LIFECYCLE-worked.md example 7's dates).
+func TestAgeLimit(t *testing.T) {
+	d := func(s string) Date {
+		x, err := ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	p := func(s string) *Date { x := d(s); return &x }
+	for _, c := range []struct {
+		dob, setting string
+		end          *Date
+		want         string
+	}{
+		{"2001-10-15", "fe", nil, "2027-07-31"},
+		{"2001-10-15", "", nil, "2027-07-31"},
+		{"2001-10-15", "apprenticeship", p("2027-03-31"), "2027-03-31"},
+		{"2001-10-15", "apprenticeship", p("2027-12-20"), "2027-10-14"},
+		{"2001-10-15", "apprenticeship", p("2026-09-30"), "2027-07-31"},
+		{"2001-10-15", "apprenticeship", p("2026-10-15"), "2027-07-31"}, // on the 25th birthday: not after it
+		{"2001-10-15", "apprenticeship", p("2026-10-16"), "2026-10-16"},
+		{"2001-10-15", "other", p("2027-06-30"), "2027-06-30"},
+		{"2001-10-15", "other", p("2027-12-20"), "2027-10-14"},
+		{"2001-10-15", "fe", p("2027-03-31"), "2027-07-31"},
+		{"2001-10-15", "apprenticeship", nil, "2027-07-31"},
+		{"2002-07-20", "fe", nil, "2027-07-31"},
+		{"2002-08-01", "fe", nil, "2028-07-31"},
+		{"2002-07-31", "fe", nil, "2027-07-31"},
+		{"2004-02-29", "apprenticeship", p("2030-06-30"), "2030-02-28"}, // 26 on 1 March 2030
+		{"2004-02-29", "apprenticeship", p("2029-03-01"), "2029-07-31"}, // 25 on 1 March 2029: not after it
+		{"2004-02-29", "fe", nil, "2029-07-31"},
+	} {
+		if got := AgeLimit(d(c.dob), c.setting, c.end).String(); got != c.want {
+			t.Errorf("AgeLimit(%s, %q, %v) = %s, want %s", c.dob, c.setting, c.end, got, c.want)
+		}
+	}
+}

@@ -348,6 +348,9 @@ func (f *checker) decisionNamingKept(bt policy.TriggerDef, t *Trigger, w policy.
 	if bt.OnDecision != t.Def.OnDecision || !slices.Equal(bt.DecisionOpen, t.Def.DecisionOpen) || !slices.Equal(bt.DecisionStates, t.Def.DecisionStates) {
 		f.add(RuleDecisionKept, w, "trigger %s: on_decision and decision_open are set by the default policy (which decision the step acts on is statute's)", bt.ID)
 	}
+	if !reflect.DeepEqual(bt.Instead, t.Def.Instead) {
+		f.add(RuleProcessKept, w, "trigger %s: instead is set by the default policy (what a step is, and when it is not possible, is statute's)", bt.ID)
+	}
 }
 
 // eligibilityKept: statutory roles keep their eligibility.
@@ -400,12 +403,16 @@ func exceptionsWidened(bc, def policy.ClockDef) string {
 
 // startersKept: rule r reaches no clock base does not: started by the
 // triggers base names (all of them, if r names none and base does) and by
-// none base leaves out.
+// none base leaves out (r leaves them out too, or names only others).
 func startersKept(base, r policy.ExceptionRule) bool {
 	if len(base.StartedBy) > 0 && (len(r.StartedBy) == 0 || slices.ContainsFunc(r.StartedBy, func(s string) bool { return !slices.Contains(base.StartedBy, s) })) {
 		return false
 	}
-	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !slices.Contains(r.NotStartedBy, s) })
+	leftOut := func(s string) bool { return slices.Contains(r.NotStartedBy, s) }
+	if len(r.StartedBy) > 0 {
+		return !slices.ContainsFunc(r.StartedBy, func(s string) bool { return slices.Contains(base.NotStartedBy, s) && !leftOut(s) })
+	}
+	return !slices.ContainsFunc(base.NotStartedBy, func(s string) bool { return !leftOut(s) })
 }
 
 // clockKept: the default's statutory clock bc stays a duty (or window) as

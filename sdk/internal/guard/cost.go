@@ -66,7 +66,9 @@ type CostModel struct {
 	// dataEl is a payload value: a string up to StringLength or a list up
 	// to ListItems, all within PayloadBytes.
 	dataEl, data, caseStr, evidence, clocks, child *bound
-	identifierLen                                  int64
+	// disputes are other_disputes: a state per decision.
+	disputes      *bound
+	identifierLen int64
 }
 
 // NewCostModel is the cost model under caps.
@@ -81,6 +83,7 @@ func NewCostModel(caps Caps) *CostModel {
 		caseStr:  caseStr,
 		evidence: &bound{n: caps.Evidence, tot: caps.PayloadBytes, el: strB(caps.StringLength)},
 		clocks:   &bound{n: caps.History, tot: caps.History * (6*40 + 14 + caps.IdentifierLen + 2), el: clockB},
+		disputes: &bound{n: caps.History, tot: caps.History * (caps.IdentifierLen + 2), el: strB(caps.IdentifierLen)},
 		child:    &bound{n: 11, tot: 4*caps.StringLength + 120, el: caseStr},
 	}
 }
@@ -240,10 +243,12 @@ func (c *coster) identifier(name string) *bound {
 		return dateB
 	case "exception_open":
 		return scalarB
-	case "decision_order":
+	case "decision_order", "entered_by":
 		return c.caseStr
 	case "decision_notes":
 		return c.evidence
+	case "other_disputes":
+		return c.disputes
 	case "child":
 		return c.child
 	case "evidence":

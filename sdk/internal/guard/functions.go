@@ -146,8 +146,8 @@ func dateComparisons() []expr.Option {
 	}
 }
 
-// ageFunctions: is_young_person, compulsory_school_age_end and age, from a
-// date of birth.
+// ageFunctions: is_young_person, compulsory_school_age_end, age_limit_date
+// and age, from a date of birth.
 func ageFunctions() []expr.Option {
 	return []expr.Option{
 		expr.Function("is_young_person", func(p ...any) (any, error) {
@@ -164,6 +164,24 @@ func ageFunctions() []expr.Option {
 			}
 			return calendar.CompulsorySchoolAgeEnd(dob).String(), nil
 		}, new(func(string) string)),
+		expr.Function("age_limit_date", func(p ...any) (any, error) {
+			dob, err := dateArg(p[0])
+			if err != nil {
+				return nil, fmt.Errorf("age_limit_date: %w", err)
+			}
+			setting, end := p[1].(string), ""
+			switch setting {
+			case "apprenticeship":
+				end = p[2].(string)
+			case "other":
+				end = p[3].(string)
+			}
+			var endDate *calendar.Date
+			if d, err := calendar.ParseDate(end); end != "" && err == nil {
+				endDate = &d
+			}
+			return calendar.AgeLimit(dob, setting, endDate).String(), nil
+		}, new(func(string, string, string, string) string)),
 		expr.Function("age", func(p ...any) (any, error) {
 			dob, on, err := dateArgs(p)
 			if err != nil {

@@ -238,7 +238,7 @@ var (
 
 // customFunctions are the calendar functions Options declares.
 var customFunctions = []string{"add_days", "add_weeks", "add_months", "add_working_days", "working_days_between",
-	"days_between", "date", "later", "earlier", "is_young_person", "compulsory_school_age_end", "age", "weekday", "is_working_day"}
+	"days_between", "date", "later", "earlier", "is_young_person", "compulsory_school_age_end", "age_limit_date", "age", "weekday", "is_working_day"}
 
 // stringWeight is what string() is charged per unit of its argument's
 // size: formatting a list or map costs several times reading a string.

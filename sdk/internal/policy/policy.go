@@ -208,6 +208,11 @@ type ClockDef struct {
 	// restarts) the clock only if it holds at that firing, e.g. the
 	// six-monthly review of a child under 5 (CoP 9.178).
 	When string `json:"when,omitempty"`
+	// Recompute works the due date of an open instance out again whenever
+	// a firing changes the case's facts (the age limit, from
+	// child.post25_setting and its end dates, R46(1)). Only for a clock
+	// with Before reading no payload field.
+	Recompute bool `json:"recompute,omitempty"`
 	// TribunalMoves applies the HESC r12 moves to the due date.
 	TribunalMoves bool `json:"tribunal_moves,omitempty"`
 	// PerSource makes one clock per source (the firing's data field Source).
@@ -231,6 +236,17 @@ type ClockDef struct {
 	Statutory bool `json:"statutory,omitempty"`
 	// Citation is the source of the time limit.
 	Citation string `json:"citation,omitempty"`
+}
+
+// Instead redirects or refuses a trigger while When holds
+// (TriggerDef.Instead).
+type Instead struct {
+	// When is a boolean expression over the case (no payload).
+	When string `json:"when"`
+	// Trigger is the trigger fired instead; empty: not_permitted.
+	Trigger string `json:"trigger,omitempty"`
+	// Reason says why, for the refusal or Permitted.
+	Reason string `json:"reason"`
 }
 
 // ExceptionRule is one reason that excuses a clock's miss
@@ -299,6 +315,12 @@ type TriggerDef struct {
 	// per-decision view of the latest decision of this kind (plan.ceased
 	// reads its cease decision's dispute and clocks).
 	OnDecision string `json:"on_decision,omitempty"`
+	// Instead, while its condition holds, makes a firing of this trigger a
+	// firing of another (recorded as it, judged by its roles, from-states
+	// and guards), or refuses it as not_permitted when it names none: a
+	// request for an assessment while a plan is maintained is a request
+	// for a reassessment (CFA s44(2)).
+	Instead *Instead `json:"instead,omitempty"`
 	// FamilyRight marks a trigger by which a parent or young person uses a
 	// statutory right (requesting an assessment, seeking mediation,
 	// appealing), or a step someone else takes on the family's behalf. The
@@ -356,11 +378,13 @@ type Branch struct {
 type FieldDef struct {
 	// Name is the field's key in data.
 	Name string `json:"name"`
-	// Type is string, integer, number, boolean, date or list (of strings).
+	// Type is string, integer, number, boolean, date, list (of strings) or
+	// map (an object from a key, among Enum when set, to a date; at most
+	// MaxMapEntries entries), e.g. the dates agreed at mediation per item.
 	Type string `json:"type"`
 	// Required fields must be present.
 	Required bool `json:"required,omitempty"`
-	// Enum restricts string values (or list items).
+	// Enum restricts string values (or list items, or map keys).
 	Enum []string `json:"enum,omitempty"`
 	// Min and Max bound numbers and integers; MinItems bounds lists.
 	Min      *float64 `json:"min,omitempty"`
@@ -369,6 +393,9 @@ type FieldDef struct {
 	// NotAfterAt refuses a date later than the firing's own date
 	// (invalid_input), e.g. an exception's since.
 	NotAfterAt bool `json:"not_after_at,omitempty"`
+	// NotBeforeAt refuses a date (or a map's date) earlier than the
+	// firing's own date (invalid_input), e.g. a date agreed for the future.
+	NotBeforeAt bool `json:"not_before_at,omitempty"`
 	// Roles limits who may set the field (empty: every role of the
 	// trigger); another role setting it is invalid_input.
 	Roles []string `json:"roles,omitempty"`
@@ -455,6 +482,10 @@ type ClockRef struct {
 	// of the items agreed).
 	IfField string `json:"if_field,omitempty"`
 	IfItem  string `json:"if_item,omitempty"`
+	// DueFrom, on a start with IfItem, names a map data field: when it
+	// holds IfItem, that date is the clock's due date (R42(5): the dates
+	// agreed in writing at mediation).
+	DueFrom string `json:"due_from,omitempty"`
 }
 
 // UnmarshalYAML accepts a bare clock id as well as {clock, source}. (The

@@ -535,7 +535,11 @@ func (g *journey) afterReview(decision string) bool {
 		g.dispute(0.03, "other")
 	case "cease":
 		reason := []int{1, 2, 2, 3, 4, 6, 7, 8, 9, 2, 1, 3}[g.rng.IntN(12)]
-		if !g.fire(workday(g.now.AddDays(g.between(5, 20))), "plan.cease_decided", "la_officer", map[string]any{"reason": reason}) {
+		on := workday(g.now.AddDays(g.between(5, 20)))
+		if reason == 6 && calendar.AgeOn(g.dob, on) < 18 {
+			reason = 2 // reason 6 only at 18 or over (R29(1))
+		}
+		if !g.fire(on, "plan.cease_decided", "la_officer", map[string]any{"reason": reason}) {
 			return false
 		}
 		if g.chance(0.12) {
