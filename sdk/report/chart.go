@@ -1,10 +1,11 @@
 package report
 
 import (
+	"github.com/sendflow/sendflow/internal/xmltext"
+
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Chart colours: the UK Government Analysis Function's accessible palette
@@ -29,40 +30,6 @@ const (
 	groupGap   = 18
 	topMargin  = 96
 )
-
-// esc escapes text for the SVG as encoding/xml's EscapeText does (that
-// package is not imported: the report is also built into the browser
-// module, where its size counts).
-func esc(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '"':
-			b.WriteString("&#34;")
-		case r == '\'':
-			b.WriteString("&#39;")
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '\t':
-			b.WriteString("&#x9;")
-		case r == '\n':
-			b.WriteString("&#xA;")
-		case r == '\r':
-			b.WriteString("&#xD;")
-		case r == utf8.RuneError && size == 1, r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
-			b.WriteRune('\uFFFD')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
 
 func pct(f *float64) string {
 	if f == nil {
@@ -212,3 +179,6 @@ func chartNote(r Report) string {
 	}
 	return note
 }
+
+// esc escapes text for the SVG (xmltext: the one XML escaper).
+func esc(s string) string { return xmltext.Escape(s) }

@@ -883,8 +883,8 @@ func TestReturnEscapesText(t *testing.T) {
 	cs := []sdk.Case{xcase(t, e, "esc", p, plan("2025-01-06", "2025-02-03", "2025-04-28", "2025-05-26")...)}
 	b, sum, _ := runReturn(t, e, cs, handOptions)
 	require.Zero(t, sum.IssueCount, "%v", sum.Issues)
-	assert.Contains(t, string(b), "<Surname>O&apos;Brien &amp; &lt;Sons&gt;</Surname>")
-	assert.Contains(t, string(b), "<Forename>Zoë &quot;Jo&quot;</Forename>")
+	assert.Contains(t, string(b), "<Surname>O&#39;Brien &amp; &lt;Sons&gt;</Surname>")
+	assert.Contains(t, string(b), "<Forename>Zoë &#34;Jo&#34;</Forename>")
 	person := readXML(t, b).child("Persons").kids[0]
 	assert.Equal(t, "O'Brien & <Sons>", person.child("Surname").text)
 	pd := person.child("Requests").child("ActivePlans").child("PlacementDetail")

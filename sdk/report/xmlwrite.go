@@ -1,10 +1,11 @@
 package report
 
 import (
+	"github.com/sendflow/sendflow/internal/xmltext"
+
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // This file writes the return's elements as indented XML from the `xml`
@@ -47,36 +48,12 @@ func writeElement(b *strings.Builder, name string, v reflect.Value, depth int, o
 	}
 }
 
-// escapeXML escapes text for an element's content; a character XML 1.0
-// cannot hold (a control character, invalid UTF-8) becomes U+FFFD.
-func escapeXML(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '"':
-			b.WriteString("&quot;")
-		case r == '\'':
-			b.WriteString("&apos;")
-		case r == utf8.RuneError && size == 1, r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
-			b.WriteRune('\uFFFD')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // marshalElement writes v (a struct) as element name at depth.
 func marshalElement(name string, v any, depth int) string {
 	var b strings.Builder
 	writeElement(&b, name, reflect.ValueOf(v), depth, false)
 	return b.String()
 }
+
+// escapeXML escapes text for an element's content (xmltext: the one XML escaper).
+func escapeXML(s string) string { return xmltext.Escape(s) }

@@ -8,8 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
+// The return's text is escaped as the charts' is (internal/xmltext): a
+// character XML cannot hold becomes U+FFFD.
 func TestEscapeXML(t *testing.T) {
-	assert.Equal(t, "a\uFFFDb\uFFFDc\td&amp;&lt;&gt;&quot;&apos;\uFFFD", escapeXML("a\x01b\xffc\td&<>\"'\uFFFE"))
+	assert.Equal(t, "a\uFFFDb\uFFFDc&#x9;d&amp;&lt;&gt;&#34;&#39;\uFFFD", escapeXML("a\x01b\xffc\td&<>\"'\uFFFE"))
 }
 
 // The chart's escaping is encoding/xml's EscapeText, written out.

@@ -1,6 +1,8 @@
 package lift
 
 import (
+	"github.com/sendflow/sendflow/internal/xmltext"
+
 	"fmt"
 	"strings"
 )
@@ -37,11 +39,10 @@ func SVG(r Report, chart string) (string, error) {
 	return "", fmt.Errorf("no chart %q: the charts are %s", chart, strings.Join(Charts, ", "))
 }
 
-// xmlEscaper escapes text for SVG content and attribute values (a small
-// replacer, not encoding/xml: the browser build stays small).
-var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "\t", "&#x9;", "\n", "&#xA;", "\r", "&#xD;")
-
-func esc(s string) string { return xmlEscaper.Replace(s) }
+// esc escapes text for SVG content and attribute values (xmltext: the one
+// XML escaper, which also keeps a control character or invalid UTF-8 in a
+// district's name from making the chart ill-formed).
+func esc(s string) string { return xmltext.Escape(s) }
 
 // head opens a chart with its title, subtitle and description.
 func head(b *strings.Builder, id string, h int, title, sub, desc string) {
