@@ -108,3 +108,37 @@ func TestRecomputeAndDueFromAreChecked(t *testing.T) {
 		assert.True(t, found, "%s: %v", name, se.Problems)
 	}
 }
+
+// A date of birth corrected after the plan was made can put the R46 date
+// before the age_limit clock started: the limit had already passed, so the
+// clock is due on its first day (never before it) and the plan can be
+// ceased at once. Found by the random walks.
+func TestAgeLimitRecomputedBeforeItsStart(t *testing.T) {
+	e, err := Default()
+	require.NoError(t, err)
+	c := e.NewCase(Facts{ID: "r46-late", LA: "kent", Child: Child{DateOfBirth: "2003-10-15"}})
+	o, err := e.Fire(c, Firing{Trigger: "plan.transferred_in", Actor: "la_officer", At: "2026-09-07", Data: map[string]any{"from_la": "surrey"}})
+	require.NoError(t, err)
+	require.Equal(t, "2029-07-31", o.Case.Clocks["age_limit"].Due)
+	o, err = e.Fire(o.Case, Firing{Trigger: "plan.transfer_notice_sent", Actor: "la_officer", At: "2026-09-14",
+		Facts: map[string]any{"child": map[string]any{"date_of_birth": "2000-10-15"}}})
+	require.NoError(t, err)
+	cl := o.Case.Clocks["age_limit"]
+	assert.Equal(t, "2026-09-07", cl.Due, "the limit (31 July 2026) had passed when the clock started")
+	assert.Equal(t, "2026-09-07", cl.StartedAt)
+	rep, err := e.Clocks(o.Case, "2026-09-15")
+	require.NoError(t, err)
+	for _, st := range rep.Clocks {
+		if st.Key == "age_limit" {
+			assert.Equal(t, ClockEnded, st.Status, "the window ended on its first day")
+		}
+	}
+	o, err = e.Fire(o.Case, Firing{Trigger: "plan.age_limit_reached", Actor: "la_officer", At: "2026-09-15"})
+	require.NoError(t, err)
+	assert.Equal(t, "ceased", o.Case.States["plan"])
+	b, err := json.Marshal(o.Case)
+	require.NoError(t, err)
+	var back Case
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.True(t, e.Verify(back).OK)
+}

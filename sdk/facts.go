@@ -102,7 +102,8 @@ func childPatchProblems(m map[string]any, ptr string) []Problem {
 // them, the due date of every open clock whose policy says so
 // (ClockDef.Recompute: the age limit, when child.post25_setting or its end
 // dates change, R46(1)). A date that cannot be worked out leaves the clock
-// as it was; one already past ends a window at once.
+// as it was; one already past when the clock started is due on its first
+// day, so a window ends at once.
 func (e *Engine) recompute(w *Case, env *guardEnv) *Error {
 	for _, k := range keys(w.Clocks) {
 		cl := w.Clocks[k]
@@ -120,7 +121,17 @@ func (e *Engine) recompute(w *Case, env *guardEnv) *Error {
 			continue
 		}
 		due, _, derr := beforeDue(d, cs)
-		if derr != nil || due.String() == cl.Due {
+		if derr != nil {
+			continue
+		}
+		// Facts that put the date before the clock's start (a date of birth
+		// corrected after the plan was made) mean the limit had passed when
+		// it started: due on its first day, never before it, so a window
+		// has ended by the next day.
+		if start, serr := calendar.ParseDate(cl.StartedAt); serr == nil && due.Before(start) {
+			due = start
+		}
+		if due.String() == cl.Due {
 			continue
 		}
 		cl.Due, cl.Date = due.String(), d.String()
