@@ -191,7 +191,7 @@ export function renderFields(container, fields, prefix = 'f') {
       wrap.append(fs);
       mountDate(input, parts);
     } else if (f.type === 'map') {
-      wrap.append(mapField(f, id, label, describedBy));
+      wrap.append(mapField(f, id, label, describedBy, hint && el('p', { class: 'hint', id: hintId, text: hint })));
     } else if (f.type === 'boolean' && f.required) {
       wrap.append(el('label', { class: 'check', for: id },
         el('input', { ...common, type: 'checkbox', value: 'true' }),
@@ -217,7 +217,7 @@ export function renderFields(container, fields, prefix = 'f') {
       }
       wrap.append(input);
     }
-    if (hint) wrap.append(el('p', { class: 'hint', id: hintId, text: hint }));
+    if (hint && f.type !== 'map') wrap.append(el('p', { class: 'hint', id: hintId, text: hint }));
     wrap.append(el('p', { class: 'error', id: errId, 'aria-live': 'polite' }));
     container.append(wrap);
   }
@@ -228,9 +228,10 @@ export function renderFields(container, fields, prefix = 'f') {
  * date input named by the item's label, each with its own error line. The
  * parts of item k are ID-k-day, ID-k-month and ID-k-year.
  */
-function mapField(f, id, label, describedBy) {
+function mapField(f, id, label, describedBy, hint) {
   const fs = el('fieldset', { class: 'map-field', id, 'aria-describedby': describedBy });
   fs.append(el('legend', { class: 'map-legend', text: label }));
+  if (hint) fs.append(hint); // GOV.UK: the hint under the legend, before a long run of inputs
   for (const k of f.enum || []) {
     const kid = `${id}-${k}`;
     const item = el('fieldset', { class: 'date-field', role: 'group', 'data-item': k, 'aria-describedby': `${kid}-err` });

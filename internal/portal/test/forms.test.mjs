@@ -142,6 +142,7 @@ test('the map field in Chromium: a date per item, read back, errors in place and
     await page.evaluate((f) => window.forms.renderFields(document.querySelector('#box'), [f], 'pay'), field);
 
     // One date input per item, its legend the item's plain label.
+    assert.equal(await page.locator('#pay-agreed_due > legend + p.hint').innerText(), field.description, 'the hint under the legend');
     const legends = await page.locator('[data-field=agreed_due] fieldset[data-item] > legend').allTextContents();
     assert.deepEqual(legends, agreedDue.enum.map((k) => `${itemLabel('agreed_due', k)} (optional)`));
     assert.equal(await page.locator('[data-field=agreed_due] > fieldset > legend').innerText(), 'Dates agreed in writing (optional)');
