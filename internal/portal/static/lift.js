@@ -142,7 +142,8 @@ function headline(r) {
 function table(id, caption, head, rows) {
   const t = $(id);
   t.replaceChildren(
-    el('caption', { class: 'govuk-table__caption govuk-table__caption--s' }, caption),
+    // The caption's words stay in view and wrap to the region's width, however wide the table scrolls.
+    el('caption', { class: 'govuk-table__caption govuk-table__caption--s' }, el('span', { class: 'lift-caption-text' }, caption)),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
       ...head.map((h, i) => el('th', { scope: 'col', class: `govuk-table__header${i ? ' govuk-table__header--numeric' : ''}` }, h)))),
     el('tbody', { class: 'govuk-table__body' }, ...rows.map((cells) => el('tr', { class: 'govuk-table__row', 'data-row': cells[0] },

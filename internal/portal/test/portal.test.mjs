@@ -638,7 +638,7 @@ test('a mediation agreement with a date agreed in writing sets its clocks\' due 
   assert.equal(await summary.isVisible(), false, 'the form itself is now correct');
 
   await typeDate('pay-agreed_due-health', '');
-  await shot('12-agreement-dialog');
+  await shot('14-agreement-dialog');
   await page.click('button[data-fire]');
   await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(async () => {
     throw new Error(`the agreement was not recorded: ${await page.locator('#fire-error').innerText()}`);
@@ -649,7 +649,7 @@ test('a mediation agreement with a date agreed in writing sets its clocks\' due 
   await expectClock('order_no_plan_notice', '2026-08-24', 'running');
   await expectClock('order_final_plan', '2026-08-24', 'running');
   await expectClock('agreement_action', '2026-08-17', 'running');
-  await shot('13-agreement-recorded');
+  await shot('15-agreement-recorded');
   noProblems('after the agreement walk');
 });
 
