@@ -547,39 +547,6 @@ test('every policy in the picker compiles in the browser and starts a case', asy
   await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Default policy');
 });
 
-test('a refusal walked to an appeal and a Tribunal order to assess', async () => {
-  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
-  await page.selectOption('#policy', 'default');
-  await page.fill('#case-id', 'refusal-001');
-  await setDate('date_of_birth', '2019-11-20');
-  await page.click('#case-form button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('#case-facts dd')?.textContent === 'refusal-001');
-  await fire('parent', 'ehc.requested', '2026-05-19');
-  await fire('la_officer', 'ehc.decided_not_to_assess', '2026-06-30');
-  await expectState('ehc', 'refused');
-  // 2026-06-30 + 2 months = Sun 30 Aug, in August: the first working day after 31 August (a bank holiday).
-  await expectClock('appeal_window', '2026-09-01', 'running');
-  await shot('10-refused');
-  await fire('parent', 'dispute.mediation_requested', '2026-07-06');
-  await fire('la_officer', 'dispute.mediation_concluded', '2026-08-03');
-  await fire('mediation_adviser', 'dispute.certificate_issued', '2026-08-06');
-  await expectClock('appeal_after_certificate', '2026-09-07', 'running');
-  await fire('parent', 'dispute.appeal_registered', '2026-09-04');
-  await expectState('dispute', 'appealed');
-  await fire('tribunal', 'dispute.tribunal_decided', '2026-11-16', async (d) => {
-    await d.locator('select[name=order]').selectOption('assess');
-  });
-  await expectState('dispute', 'decided');
-  await expectClock('order_assess', '2026-11-30', 'running');
-  await fire('la_officer', 'ehc.decided_to_assess', '2026-11-20');
-  await expectState('ehc', 'assessing');
-  await expectClock('order_assess', '2026-11-30', 'met');
-  await fire('la_officer', 'dispute.order_complied', '2026-11-20');
-  await expectState('dispute', 'none');
-  await shot('11-order-complied');
-  noProblems('after the refusal walk');
-});
-
 /** Types an ISO date into the day, month and year fields whose ids start with prefix ('' clears them). */
 async function typeDate(prefix, iso) {
   const [y, m, d] = iso ? iso.split('-') : ['', '', ''];
@@ -651,6 +618,39 @@ test('a mediation agreement with a date agreed in writing sets its clocks\' due 
   await expectClock('agreement_action', '2026-08-17', 'running');
   await shot('15-agreement-recorded');
   noProblems('after the agreement walk');
+});
+
+test('a refusal walked to an appeal and a Tribunal order to assess', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  await page.selectOption('#policy', 'default');
+  await page.fill('#case-id', 'refusal-001');
+  await setDate('date_of_birth', '2019-11-20');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#case-facts dd')?.textContent === 'refusal-001');
+  await fire('parent', 'ehc.requested', '2026-05-19');
+  await fire('la_officer', 'ehc.decided_not_to_assess', '2026-06-30');
+  await expectState('ehc', 'refused');
+  // 2026-06-30 + 2 months = Sun 30 Aug, in August: the first working day after 31 August (a bank holiday).
+  await expectClock('appeal_window', '2026-09-01', 'running');
+  await shot('10-refused');
+  await fire('parent', 'dispute.mediation_requested', '2026-07-06');
+  await fire('la_officer', 'dispute.mediation_concluded', '2026-08-03');
+  await fire('mediation_adviser', 'dispute.certificate_issued', '2026-08-06');
+  await expectClock('appeal_after_certificate', '2026-09-07', 'running');
+  await fire('parent', 'dispute.appeal_registered', '2026-09-04');
+  await expectState('dispute', 'appealed');
+  await fire('tribunal', 'dispute.tribunal_decided', '2026-11-16', async (d) => {
+    await d.locator('select[name=order]').selectOption('assess');
+  });
+  await expectState('dispute', 'decided');
+  await expectClock('order_assess', '2026-11-30', 'running');
+  await fire('la_officer', 'ehc.decided_to_assess', '2026-11-20');
+  await expectState('ehc', 'assessing');
+  await expectClock('order_assess', '2026-11-30', 'met');
+  await fire('la_officer', 'dispute.order_complied', '2026-11-20');
+  await expectState('dispute', 'none');
+  await shot('11-order-complied');
+  noProblems('after the refusal walk');
 });
 
 /** Opens the letter form, fills it, writes the letter; returns the letter's tab. */
