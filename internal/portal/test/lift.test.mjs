@@ -81,13 +81,18 @@ async function accessible(where) {
   }
 }
 
+/** Sets the ISO date behind a day/month/year field (the hidden input #ID), as the fields would. */
+async function setDate(id, value) {
+  await page.locator(`#${id}`).evaluate((el, v) => { el.value = v; }, value);
+}
+
 /** Chooses file in the page, with the period, and makes the report. */
 async function makeReport(file, { from = '', to = '', verify = true } = {}) {
   await page.goto(`${baseURL}lift.html`);
   await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
   await page.setInputFiles('#cases', file);
-  await page.fill('#from', from);
-  await page.fill('#to', to);
+  await setDate('from', from);
+  await setDate('to', to);
   await page.setChecked('#verify', verify);
   await page.click('#run');
   await page.waitForSelector('body[data-report=shown]', { timeout: 60000 });
@@ -185,6 +190,29 @@ test('the LIFT page names a case given twice and warns about an empty file', asy
   assert.equal(await page.locator('#error-summary').isVisible(), true, 'no file chosen is an error');
   assert.match(await page.locator('#error-list').innerText(), /Choose a caseload/);
   await accessible('no caseload chosen');
+
+  // Dates are GOV.UK day, month and year fields: one half typed, or a period ending before it starts, is named
+  // in the summary and at its field.
+  await page.setInputFiles('#cases', join(work, 'cases.jsonl'));
+  await page.fill('#from-day', '1');
+  await page.fill('#from-month', '8');
+  await page.fill('#to-day', '31');
+  await page.fill('#to-month', '2');
+  await page.fill('#to-year', '2026');
+  await page.click('#run');
+  assert.deepEqual(await page.locator('#error-list a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent])),
+    [['#from-day', 'Period from must include a day, month and year'], ['#to-day', 'Period to must be a real date']]);
+  assert.equal(await page.locator('#from-error').innerText(), 'Period from must include a day, month and year');
+  assert.equal(await page.locator('#to-year').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('body').getAttribute('data-report'), null, 'no report from a bad date');
+  await accessible('dates in error');
+  await page.fill('#from-year', '2026');
+  await page.fill('#to-day', '28');
+  await page.fill('#to-month', '2');
+  await page.click('#run');
+  assert.match(await page.locator('#error-list').innerText(), /must not end before it starts/);
+  assert.equal(await page.locator('#to-error').innerText(), 'The period must not end before it starts');
+  assert.equal(await page.locator('#from-error').isVisible(), false, 'a corrected date loses its error');
   assert.deepEqual(problems, [], 'no console or page errors');
 });
 
