@@ -3,7 +3,7 @@
 import { loadSendflow, compilePolicy, describeError } from './engine.js';
 import { mountDate } from './datefields.js';
 import { loadCurrent, saveCurrent } from './store.js';
-import { humanise, isDate, payloadOf, readFields, renderFields, showFieldErrors, validate } from './forms.js';
+import { errorLinks, humanise, isDate, payloadOf, readFields, renderFields, showFieldErrors, validate } from './forms.js';
 import { fireStored, hasStore, headOf, listCases, loadCase, renderCaseload, renderWorklist, saveCase, worklist } from './caseload.js';
 import { decisionOptions, loadLetterKinds, prepareLetter, renderDecisions, renderLetterForm } from './disputes.js';
 
@@ -779,6 +779,25 @@ function renderTimeline() {
 
 let firing = null;
 
+/** The action form's own GOV.UK error summary (the page's is behind the modal dialog); focused when shown. */
+function setFireSummary(links) {
+  const box = $('#fire-error-summary');
+  $('#fire-error-summary-list').replaceChildren(...links.map(([href, text]) => el('li', {}, el('a', { href, text }))));
+  box.hidden = !links.length;
+  if (links.length) box.focus();
+}
+
+/** A link in an error summary moves focus to its field, as GOV.UK Frontend's does, without changing the address. */
+function followSummaryLink(ev) {
+  const a = ev.target.closest('a[href^="#"]');
+  const target = a && document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+  if (!target) return;
+  ev.preventDefault();
+  const legend = target.closest('fieldset')?.querySelector('legend');
+  (legend || target).scrollIntoView({ block: 'start' });
+  target.focus({ preventScroll: true });
+}
+
 function openFire(trigger) {
   const perm = S.perms.find((p) => p.trigger === trigger);
   const def = triggerDef(trigger);
@@ -817,6 +836,7 @@ function openFire(trigger) {
   for (const b of $('#fire-evidence').querySelectorAll('input')) b.checked = false;
   $('#fire-evidence-wrap').open = false;
   $('#fire-error').hidden = true;
+  setFireSummary([]);
   $('#fire-dialog').showModal();
   const first = box.querySelector('input, select, textarea');
   (first || $('#fire-form [data-fire]')).focus();
@@ -831,8 +851,10 @@ async function submitFire(ev) {
   if (def) {
     const fields = firing.fields || def.payload || [];
     const values = readFields(box, fields);
-    const errors = validate(fields, values);
-    if (!showFieldErrors(box, fields, errors)) return;
+    const errors = validate(fields, values, { at: currentAt() });
+    const ok = showFieldErrors(box, fields, errors, false);
+    setFireSummary(errorLinks(box, fields, errors));
+    if (!ok) return;
     data = payloadOf(values);
   } else {
     const raw = box.querySelector('#pay-raw').value.trim();
@@ -857,12 +879,19 @@ async function submitFire(ev) {
     const e = showProblems($('#fire-error'), err, 'This action cannot be recorded');
     // Point payload problems at their fields.
     if (def) {
+      const fields = firing.fields || def.payload || [];
       const errs = {};
       for (const p of e.problems) {
-        const m = /^\/data\/([^/]+)/.exec(p.pointer || '');
-        if (m) errs[m[1]] = p.message;
+        // A map's item (/data/agreed_due/assess) is shown at that item's date.
+        const m = /^\/data\/([^/]+)(?:\/([^/]+))?/.exec(p.pointer || '');
+        if (!m) continue;
+        const f = fields.find((x) => x.name === m[1]);
+        errs[f?.type === 'map' && m[2] ? `${m[1]}.${m[2]}` : m[1]] = p.message;
       }
-      if (Object.keys(errs).length) showFieldErrors(box, def.payload || [], errs);
+      if (Object.keys(errs).length) {
+        showFieldErrors(box, fields, errs, false);
+        setFireSummary(errorLinks(box, fields, errs));
+      }
     }
     return;
   }
@@ -1037,6 +1066,8 @@ function wire() {
   for (const b of document.querySelectorAll('[data-graph]')) b.addEventListener('click', () => exportGraph(b.dataset.graph));
   $('#only-allowed').addEventListener('change', () => $('#tracks').classList.toggle('only-allowed', $('#only-allowed').checked));
   $('#fire-form').addEventListener('submit', submitFire);
+  $('#fire-error-summary').addEventListener('click', followSummaryLink);
+  $('#error-summary').addEventListener('click', followSummaryLink);
   $('#fire-cancel').addEventListener('click', () => { $('#fire-dialog').close(); firing = null; });
   $('#export').addEventListener('click', exportCase);
   $('#import-file').addEventListener('change', async (e) => {

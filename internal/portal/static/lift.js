@@ -1,6 +1,7 @@
 // lift.js: the LIFT review page. It reads a caseload (JSON lines) chosen by the user, asks the engine's
 // lift_report op (the WASM build, in this browser) for the figures and their SVG charts, and draws them with
 // tables of every figure. Nothing leaves the browser.
+import { isoOf, mountDate } from './datefields.js';
 import { loadSendflow } from './engine.js';
 
 const $ = (id) => document.getElementById(id);
@@ -28,22 +29,42 @@ function el(tag, attrs = {}, ...kids) {
   return e;
 }
 
-function showErrors(items, field) {
+// The page's fields that can be in error: the file and the three dates.
+const FIELDS = ['cases', 'from', 'to', 'as-of'];
+
+/** The GOV.UK error summary, and each item's message at its field (item.field). */
+function showErrors(items) {
   const list = $('error-list');
   list.replaceChildren(...items.map((i) => el('li', {}, i.href ? el('a', { href: i.href }, i.text) : i.text)));
   $('error-summary').hidden = false;
   $('error-summary').focus();
-  if (field === 'cases') {
-    $('cases-group').classList.add('govuk-form-group--error');
-    $('cases-error').hidden = false;
-    $('cases-error').textContent = items[0].text;
+  for (const i of items) {
+    if (!i.field) continue;
+    $(`${i.field}-group`).classList.add('govuk-form-group--error');
+    $(`${i.field}-error`).hidden = false;
+    $(`${i.field}-error`).textContent = i.text;
+    if (i.field !== 'cases') $(i.field).setAttribute('aria-invalid', 'true');
   }
 }
 
 function clearErrors() {
   $('error-summary').hidden = true;
-  $('cases-group').classList.remove('govuk-form-group--error');
-  $('cases-error').hidden = true;
+  for (const f of FIELDS) {
+    $(`${f}-group`).classList.remove('govuk-form-group--error');
+    $(`${f}-error`).hidden = true;
+    if (f !== 'cases') $(f).removeAttribute('aria-invalid');
+  }
+}
+
+/** A date field's ISO date ('' when left empty), or an error item when it is half typed or not a real date. */
+function dateOf(id, label) {
+  const part = (k) => $(`${id}-${k}`).value.trim();
+  const [d, m, y] = [part('day'), part('month'), part('year')];
+  if (!d && !m && !y) return { value: '' };
+  const iso = isoOf(d, m, y);
+  if (iso) return { value: iso };
+  const text = d && m && y ? `${label} must be a real date` : `${label} must include a day, month and year`;
+  return { error: { text, href: `#${id}-day`, field: id } };
 }
 
 async function start() {
@@ -61,11 +82,12 @@ async function run(ev) {
   ev.preventDefault();
   clearErrors();
   const file = $('cases').files[0];
-  if (!file) return showErrors([{ text: 'Choose a caseload file (JSON lines)', href: '#cases' }], 'cases');
-  const from = $('from').value;
-  const to = $('to').value;
-  const asOf = $('as-of').value;
-  if (from && to && from > to) return showErrors([{ text: 'The period must not end before it starts', href: '#to' }]);
+  if (!file) return showErrors([{ text: 'Choose a caseload file (JSON lines)', href: '#cases', field: 'cases' }]);
+  const dates = [dateOf('from', 'Period from'), dateOf('to', 'Period to'), dateOf('as-of', 'First contact judged as of')];
+  const bad = dates.filter((d) => d.error).map((d) => d.error);
+  if (bad.length) return showErrors(bad);
+  const [from, to, asOf] = dates.map((d) => d.value);
+  if (from && to && from > to) return showErrors([{ text: 'The period must not end before it starts', href: '#to-day', field: 'to' }]);
   if (!engine) return showErrors([{ text: 'The engine has not loaded: reload the page' }]);
   $('status').textContent = `Reading ${file.name}…`;
   const req = { op: 'lift_report', engine: engine.handle, text: await file.text() };
@@ -142,7 +164,8 @@ function headline(r) {
 function table(id, caption, head, rows) {
   const t = $(id);
   t.replaceChildren(
-    el('caption', { class: 'govuk-table__caption govuk-table__caption--s' }, caption),
+    // The caption's words stay in view and wrap to the region's width, however wide the table scrolls.
+    el('caption', { class: 'govuk-table__caption govuk-table__caption--s' }, el('span', { class: 'lift-caption-text' }, caption)),
     el('thead', { class: 'govuk-table__head' }, el('tr', { class: 'govuk-table__row' },
       ...head.map((h, i) => el('th', { scope: 'col', class: `govuk-table__header${i ? ' govuk-table__header--numeric' : ''}` }, h)))),
     el('tbody', { class: 'govuk-table__body' }, ...rows.map((cells) => el('tr', { class: 'govuk-table__row', 'data-row': cells[0] },
@@ -200,4 +223,6 @@ function download() {
 
 $('lift-form').addEventListener('submit', run);
 $('download').addEventListener('click', download);
+// GOV.UK day, month and year fields over each hidden ISO date (datefields.js).
+for (const id of ['from', 'to', 'as-of']) mountDate($(id), $(`${id}-parts`));
 start();

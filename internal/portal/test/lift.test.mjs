@@ -81,16 +81,53 @@ async function accessible(where) {
   }
 }
 
+/** Sets the ISO date behind a day/month/year field (the hidden input #ID), as the fields would. */
+async function setDate(id, value) {
+  await page.locator(`#${id}`).evaluate((el, v) => { el.value = v; }, value);
+}
+
 /** Chooses file in the page, with the period, and makes the report. */
 async function makeReport(file, { from = '', to = '', verify = true } = {}) {
   await page.goto(`${baseURL}lift.html`);
   await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
   await page.setInputFiles('#cases', file);
-  await page.fill('#from', from);
-  await page.fill('#to', to);
+  await setDate('from', from);
+  await setDate('to', to);
   await page.setChecked('#verify', verify);
   await page.click('#run');
   await page.waitForSelector('body[data-report=shown]', { timeout: 60000 });
+}
+
+/**
+ * At 320 px every wide table scrolls inside its region with its caption wrapped in view, and scrolled to its
+ * far end its caption and row headers (what each row is) are still in view.
+ */
+async function tablesReadableAt320() {
+  const was = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: was.height });
+  try {
+    const regions = page.locator('.lift-scroll');
+    const n = await regions.count();
+    assert.ok(n >= 4, `${n} table regions`);
+    for (let i = 0; i < n; i++) {
+      const r = await regions.nth(i).evaluate((box) => {
+        const edge = () => box.getBoundingClientRect();
+        const cap = () => box.querySelector('caption span').getBoundingClientRect();
+        const rowHead = () => box.querySelector('tbody th[scope=row]')?.getBoundingClientRect() || edge();
+        const at = (c, b) => ({ left: Math.round(c.left - b.left), right: Math.round(b.right - c.right) });
+        const start = { cap: at(cap(), edge()) };
+        box.scrollLeft = box.scrollWidth;
+        const end = { cap: at(cap(), edge()), row: at(rowHead(), edge()), scrolled: box.scrollLeft };
+        box.scrollLeft = 0;
+        return { label: box.getAttribute('aria-label'), start, end };
+      });
+      assert.ok(r.start.cap.left >= -1 && r.start.cap.right >= -1, `${r.label}: the caption fits at 320 px: ${JSON.stringify(r)}`);
+      assert.ok(r.end.cap.left >= -1 && r.end.cap.right >= -1, `${r.label}: scrolled, the caption is in view: ${JSON.stringify(r)}`);
+      assert.ok(r.end.row.left >= -1, `${r.label}: scrolled, the row headers are in view: ${JSON.stringify(r)}`);
+    }
+  } finally {
+    await page.setViewportSize(was);
+  }
 }
 
 /** Each chart in the page is laid out, with a drawn bar for every district (or term) it names. */
@@ -126,6 +163,7 @@ test('the LIFT page draws the figures and charts of a caseload, as the CLI count
   await chartsRender({ districts: cli.districts.length, allocations: cli.districts.length, trend: cli.terms.length });
   await page.screenshot({ path: join(OUT, 'lift-page.png'), fullPage: true });
   await accessible('the LIFT report');
+  await tablesReadableAt320();
   assert.deepEqual(problems, [], 'no console or page errors');
 });
 
@@ -147,9 +185,34 @@ test('the LIFT page names a case given twice and warns about an empty file', asy
 
   await page.goto(`${baseURL}lift.html`);
   await page.waitForSelector('body[data-ready=true]');
+  await accessible('the LIFT form');
   await page.click('#run');
   assert.equal(await page.locator('#error-summary').isVisible(), true, 'no file chosen is an error');
   assert.match(await page.locator('#error-list').innerText(), /Choose a caseload/);
+  await accessible('no caseload chosen');
+
+  // Dates are GOV.UK day, month and year fields: one half typed, or a period ending before it starts, is named
+  // in the summary and at its field.
+  await page.setInputFiles('#cases', join(work, 'cases.jsonl'));
+  await page.fill('#from-day', '1');
+  await page.fill('#from-month', '8');
+  await page.fill('#to-day', '31');
+  await page.fill('#to-month', '2');
+  await page.fill('#to-year', '2026');
+  await page.click('#run');
+  assert.deepEqual(await page.locator('#error-list a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent])),
+    [['#from-day', 'Period from must include a day, month and year'], ['#to-day', 'Period to must be a real date']]);
+  assert.equal(await page.locator('#from-error').innerText(), 'Period from must include a day, month and year');
+  assert.equal(await page.locator('#to-year').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('body').getAttribute('data-report'), null, 'no report from a bad date');
+  await accessible('dates in error');
+  await page.fill('#from-year', '2026');
+  await page.fill('#to-day', '28');
+  await page.fill('#to-month', '2');
+  await page.click('#run');
+  assert.match(await page.locator('#error-list').innerText(), /must not end before it starts/);
+  assert.equal(await page.locator('#to-error').innerText(), 'The period must not end before it starts');
+  assert.equal(await page.locator('#from-error').isVisible(), false, 'a corrected date loses its error');
   assert.deepEqual(problems, [], 'no console or page errors');
 });
 
@@ -167,4 +230,30 @@ test('the charts sendflow lift-report writes render in Chromium', async () => {
     assert.equal(parseErrors, 0);
     await page.locator('svg').screenshot({ path: join(OUT, `lift-cli-${name}.png`) });
   }
+});
+
+test('every page has the service navigation, its own page marked, inside a padded header', async () => {
+  problems.length = 0; // the test before writes chart files into a page under the portal's CSP, which refuses its inline style
+  const pages = { '': 'Case', 'index.html': 'Case', 'lift.html': 'LIFT review', 'sen2.html': 'SEN2 return', 'accessibility.html': 'Accessibility' };
+  for (const [path, current] of Object.entries(pages)) {
+    await page.goto(`${baseURL}${path}`);
+    await page.waitForSelector('#app-nav li');
+    assert.deepEqual(await page.locator('#app-nav a').allInnerTexts(), ['Case', 'LIFT review', 'SEN2 return', 'Accessibility'], path);
+    assert.deepEqual(await page.locator('#app-nav a[aria-current=page]').allInnerTexts(), [current], `${path || '/'}: the current page`);
+    // Marked by more than its weight: a bar beneath it that the other links do not have.
+    const marks = await page.locator('#app-nav a').evaluateAll((as) => as.map((a) => getComputedStyle(a).boxShadow));
+    assert.equal(marks.filter((m) => m !== 'none').length, 1, `${path}: one link has the bar: ${marks}`);
+    for (const width of [1440, 320]) {
+      await page.setViewportSize({ width, height: 1000 });
+      const gap = await page.evaluate(() => {
+        const h = document.querySelector('.app-header__container').getBoundingClientRect();
+        const s = document.querySelector('.app-header__service').getBoundingClientRect();
+        const n = document.querySelector('#app-nav').getBoundingClientRect();
+        return { top: Math.round(s.top - h.top), bottom: Math.round(h.bottom - Math.max(s.bottom, n.bottom)) };
+      });
+      assert.ok(gap.top >= 8 && gap.bottom >= 8, `${path} at ${width}px: the header has room above and below: ${JSON.stringify(gap)}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  }
+  assert.deepEqual(problems, [], 'no console or page errors');
 });

@@ -547,6 +547,79 @@ test('every policy in the picker compiles in the browser and starts a case', asy
   await page.waitForFunction(() => document.querySelector('#policy-badge')?.textContent === 'Default policy');
 });
 
+/** Types an ISO date into the day, month and year fields whose ids start with prefix ('' clears them). */
+async function typeDate(prefix, iso) {
+  const [y, m, d] = iso ? iso.split('-') : ['', '', ''];
+  await page.fill(`#${prefix}-day`, d ? String(Number(d)) : '');
+  await page.fill(`#${prefix}-month`, m ? String(Number(m)) : '');
+  await page.fill(`#${prefix}-year`, y || '');
+}
+
+test('a mediation agreement with a date agreed in writing sets its clocks\' due date (R42(5))', async () => {
+  await page.evaluate(() => { document.querySelector('#new-case').open = true; });
+  await page.selectOption('#policy', 'default');
+  await page.fill('#case-id', 'agreement-001');
+  await setDate('date_of_birth', '2019-11-20');
+  await page.click('#case-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#case-facts dd')?.textContent === 'agreement-001');
+  await fire('parent', 'ehc.requested', '2026-05-19');
+  await fire('la_officer', 'ehc.decided_not_to_assess', '2026-06-30');
+  await fire('parent', 'dispute.mediation_requested', '2026-07-06');
+
+  // The agreement of 3 August 2026: an assessment by 24 August, and another action with no date agreed.
+  await page.selectOption('select[name=role]', 'la_officer');
+  await setDate('at', '2026-08-03');
+  await page.click('button[data-trigger="dispute.mediation_concluded"]');
+  const dialog = page.locator('#fire-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  assert.equal(await dialog.locator('[data-field=agreed_due] fieldset[data-item=assess] > legend').innerText(),
+    'Carry out an EHC needs assessment (optional)');
+  await dialog.locator('input[name=agreement][value=assess]').check();
+  await dialog.locator('input[name=agreement][value=other]').check();
+  // Mistakes first: a date before the agreement, and one half typed.
+  await typeDate('pay-agreed_due-assess', '2026-07-31');
+  await page.fill('#pay-agreed_due-other-day', '14');
+  const before = Number(await page.locator('body').getAttribute('data-events'));
+  await page.click('button[data-fire]');
+  const summary = dialog.locator('#fire-error-summary');
+  await summary.waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'fire-error-summary', 'the summary takes focus');
+  const links = summary.locator('a');
+  assert.deepEqual(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ['#pay-agreed_due-assess-day', '#pay-agreed_due-other-day']);
+  assert.match(await links.nth(0).innerText(), /carry out an EHC needs assessment must be the same as or after the date of this action/);
+  assert.match(await links.nth(1).innerText(), /must include a day, month and year/);
+  assert.equal(await dialog.locator('#pay-agreed_due-assess-err').innerText(), await links.nth(0).innerText());
+  assert.equal(await page.locator('body').getAttribute('data-events'), String(before), 'nothing recorded');
+  await accessible('the agreement dialog with errors');
+  await links.nth(1).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'pay-agreed_due-other-day', 'a summary link focuses its field');
+
+  // A date for an item the parties did not agree is refused by the policy's guard.
+  await typeDate('pay-agreed_due-assess', '2026-08-24');
+  await typeDate('pay-agreed_due-other', '');
+  await typeDate('pay-agreed_due-health', '2026-08-20');
+  await page.click('button[data-fire]');
+  await dialog.locator('#fire-error').waitFor({ state: 'visible' });
+  assert.match(await dialog.locator('#fire-error').innerText(), /A date can be agreed only for an item of the agreement/);
+  assert.equal(await summary.isVisible(), false, 'the form itself is now correct');
+
+  await typeDate('pay-agreed_due-health', '');
+  await shot('14-agreement-dialog');
+  await page.click('button[data-fire]');
+  await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(async () => {
+    throw new Error(`the agreement was not recorded: ${await page.locator('#fire-error').innerText()}`);
+  });
+  assert.equal(Number(await page.locator('body').getAttribute('data-events')), before + 1);
+  // The date agreed for the assessment is the due date of every clock the item starts; other keeps its 2 weeks.
+  await expectClock('order_assess', '2026-08-24', 'running');
+  await expectClock('order_no_plan_notice', '2026-08-24', 'running');
+  await expectClock('order_final_plan', '2026-08-24', 'running');
+  await expectClock('agreement_action', '2026-08-17', 'running');
+  await shot('15-agreement-recorded');
+  noProblems('after the agreement walk');
+});
+
 test('a refusal walked to an appeal and a Tribunal order to assess', async () => {
   await page.evaluate(() => { document.querySelector('#new-case').open = true; });
   await page.selectOption('#policy', 'default');
