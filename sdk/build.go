@@ -394,6 +394,7 @@ func (b *builder) trigger(td TriggerDef) {
 		d.add("duplicate", w.Path+".id", w.Layer, "trigger %s is declared twice", td.ID)
 	}
 	t.needsClocks = b.needsClocks(t)
+	t.readsEnteredBy = readsEnteredBy(t)
 	if sum := t.cost(); sum > c.callSteps {
 		d.add("too_costly", w.Path, w.Layer, "%s", triggerTooCostly(td.ID, sum, c.callSteps))
 	}

@@ -145,13 +145,15 @@ type trigger struct {
 	// needsClocks is true when a guard, branch or clock expression of the
 	// trigger reads clocks.
 	needsClocks bool
-	def         TriggerDef
-	track       *track
-	roles       map[string]bool
-	fields      map[string]FieldDef
-	guards      []*guard
-	branches    []*branch
-	layer       string
+	// readsEnteredBy is true when a guard reads entered_by (facts.go).
+	readsEnteredBy bool
+	def            TriggerDef
+	track          *track
+	roles          map[string]bool
+	fields         map[string]FieldDef
+	guards         []*guard
+	branches       []*branch
+	layer          string
 	// rolesText and fromText are the trigger's roles and source states as
 	// written, joined once here for Permitted's reasons.
 	rolesText, fromText string

@@ -911,12 +911,11 @@ func (e *Engine) startClock(w *Case, id, sourceField, subj string, data map[stri
 // before expression gave: the day before d (unit before), or its length in
 // weeks or months before d. what says so in words.
 func beforeDue(d calendar.Date, cs *clockSpec) (calendar.Date, string, error) {
+	due, err := calendar.Before(d, cs.unit, cs.length)
 	if cs.def.Unit == "before" {
-		return d.AddDays(-1), "the day before", nil
+		return due, "the day before", err
 	}
-	due, err := calendar.DueBefore(d, cs.unit, cs.length)
-	what := fmt.Sprintf("%d %s", cs.length, strings.TrimSuffix(cs.def.Unit, "_before")) + " before"
-	return due, what, err
+	return due, fmt.Sprintf("%d %s", cs.length, strings.TrimSuffix(cs.def.Unit, "_before")) + " before", err
 }
 
 // clockStatusOn judges one clock as of a day, YYYY-MM-DD.

@@ -153,7 +153,8 @@ func enteredBy(w *Case, track string) string {
 }
 
 // readsEnteredBy is whether a guard of t reads entered_by (the environment
-// works it out only then: it walks the history back).
+// works it out only then: it walks the history back). It is worked out
+// once, when the trigger is built (trigger.readsEnteredBy).
 func readsEnteredBy(t *trigger) bool {
 	return slices.ContainsFunc(t.guards, func(g *guard) bool { return g.prog != nil && strings.Contains(g.prog.src, "entered_by") })
 }

@@ -130,7 +130,7 @@ func (e *Engine) judge(ctx context.Context, j *judgement) verdict {
 		}
 	}
 	v.env = e.subjectEnv(v.env, j.c, v.subj)
-	if readsEnteredBy(t) {
+	if t.readsEnteredBy {
 		env := *v.env
 		env.EnteredBy = enteredBy(j.c, t.track.def.ID)
 		v.env = &env
