@@ -9,12 +9,13 @@
 // Run: SENDFLOW=bin/sendflow WASM_DIR=wasm/dist node --test internal/portal/test/lift.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CONTEXT_OPTIONS, serve, watch } from '../testharness.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,28 +34,10 @@ const problems = [];
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'sendflow-lift-'));
   execFileSync(SENDFLOW, ['gen', '--cases', '400', '--seed', '21', '--year', '2026', '-o', join(work, 'cases.jsonl')], { stdio: 'ignore' });
-  server = spawn(SENDFLOW, ['serve', '--port', '0', '--wasm-dir', WASM_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (d) => { stderr += d; });
-  baseURL = await new Promise((res, rej) => {
-    let out = '';
-    const t = setTimeout(() => rej(new Error(`sendflow serve printed no address: ${out} ${stderr}`)), 15000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) { clearTimeout(t); res(m[0]); }
-    });
-    server.on('exit', (code) => rej(new Error(`sendflow serve exited ${code}: ${stderr}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-GB', timezoneId: 'Europe/London', acceptDownloads: true });
-  page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  ({ proc: server, url: baseURL } = await serve(SENDFLOW, ['--wasm-dir', WASM_DIR]));
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext(CONTEXT_OPTIONS);
+  page = watch(await context.newPage(), problems);
 });
 
 after(async () => {

@@ -16,12 +16,11 @@
 //      CHROMIUM (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchPersistent, serve, watch } from '../testharness.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -38,33 +37,10 @@ let userData;
 const problems = []; // console errors and page errors
 
 before(async () => {
-  server = spawn(SENDFLOW, ['serve', '--port', '0', '--wasm-dir', WASM_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (d) => { stderr += d; });
-  baseURL = await new Promise((res, rej) => {
-    let out = '';
-    const t = setTimeout(() => rej(new Error(`sendflow serve printed no address: ${out} ${stderr}`)), 15000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) { clearTimeout(t); res(m[0]); }
-    });
-    server.on('exit', (code) => rej(new Error(`sendflow serve exited ${code}: ${stderr}`)));
-  });
+  ({ proc: server, url: baseURL } = await serve(SENDFLOW, ['--wasm-dir', WASM_DIR]));
   userData = mkdtempSync(join(tmpdir(), 'sendflow-portal-'));
-  context = await chromium.launchPersistentContext(userData, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-    viewport: { width: 1440, height: 1000 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/London',
-    acceptDownloads: true,
-  });
-  page = context.pages()[0] || await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  context = await launchPersistent(userData);
+  page = watch(context.pages()[0] || await context.newPage(), problems);
 });
 
 after(async () => {
@@ -827,20 +803,9 @@ test('the accessibility statement is published and accessible', async () => {
 test('served with a store: the caseload, actions judged by the server, and the worklist', async () => {
   // A second server on a SQLite file (sendflow serve --db): the page finds /api and shows the caseload.
   const dir = mkdtempSync(join(tmpdir(), 'sendflow-db-'));
-  const db = spawn(SENDFLOW, ['serve', '--port', '0', '--wasm-dir', WASM_DIR, '--db', join(dir, 'cases.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const dbURL = await new Promise((res, rej) => {
-    let out = '';
-    const t = setTimeout(() => rej(new Error(`sendflow serve --db printed no address: ${out}`)), 15000);
-    db.stdout.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) { clearTimeout(t); res(m[0]); }
-    });
-  });
+  const { proc: db, url: dbURL } = await serve(SENDFLOW, ['--wasm-dir', WASM_DIR, '--db', join(dir, 'cases.db')]);
   const first = page;
-  page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page = watch(await context.newPage(), problems);
   try {
     await page.goto(dbURL);
     await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });

@@ -13,12 +13,12 @@
 //      (after `make wasm bin/sendflow` and `npm ci`; make portal-test runs it with the others)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchPersistent, serve, watch } from '../testharness.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -41,32 +41,9 @@ function sendflow(args) {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sendflow-sen2-'));
-  server = spawn(SENDFLOW, ['serve', '--port', '0', '--wasm-dir', WASM_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (d) => { stderr += d; });
-  baseURL = await new Promise((res, rej) => {
-    let out = '';
-    const t = setTimeout(() => rej(new Error(`sendflow serve printed no address: ${out} ${stderr}`)), 15000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) { clearTimeout(t); res(m[0]); }
-    });
-    server.on('exit', (code) => rej(new Error(`sendflow serve exited ${code}: ${stderr}`)));
-  });
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-    viewport: { width: 1440, height: 1000 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/London',
-    acceptDownloads: true,
-  });
-  page = context.pages()[0] || await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  ({ proc: server, url: baseURL } = await serve(SENDFLOW, ['--wasm-dir', WASM_DIR]));
+  context = await launchPersistent(join(dir, 'profile'));
+  page = watch(context.pages()[0] || await context.newPage(), problems);
 });
 
 after(async () => {
